@@ -1,1 +1,6 @@
+//! Certificates and keys: PEM reading, summaries, chain verification, name matching, findings.
 pub mod finding;
+pub mod setup;
+
+pub use finding::{Finding, Severity, Tally};
+pub use setup::{CertInputs, SetupContext, SetupReport, check_setup};

@@ -1,0 +1,133 @@
+//! The native command line, `istio-alb`. Every subcommand is a thin shell over the pure core.
+//!
+//! Exit codes: 0 success / valid, 1 invalid (errors found), 2 the input could not be used.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod bundle;
+mod check;
+mod example;
+mod inspect;
+mod verify;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "istio-alb",
+    version,
+    about = "Check certificates and generate the Istio + IBM Cloud ALB/NLB mutual-TLS bundle"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Usage {
+    Server,
+    Client,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a summary of every certificate in a PEM file.
+    Inspect {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Time to compute days left at (RFC 3339); default: now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Verify a certificate chain against trust anchors.
+    Verify {
+        #[arg(long)]
+        leaf: PathBuf,
+        #[arg(long)]
+        intermediates: Option<PathBuf>,
+        #[arg(long)]
+        roots: PathBuf,
+        /// Host name or IP address the leaf must cover.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_enum)]
+        usage: Option<Usage>,
+        /// Validation time (RFC 3339); default: now.
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check a settings file and every certificate it names.
+    Check {
+        settings: PathBuf,
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write the bundle zip for a settings file.
+    Bundle {
+        settings: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        at: Option<String>,
+        /// Write the bundle even when the checks found errors (they go into its README).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a settings file with demo certificates into DIR.
+    Example { dir: PathBuf },
+}
+
+/// Parse the arguments and run; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Inspect { file, format, at } => inspect::run(&file, format, at.as_deref()),
+        Command::Verify {
+            leaf,
+            intermediates,
+            roots,
+            name,
+            usage,
+            at,
+            format,
+        } => verify::run(&verify::Args {
+            leaf,
+            intermediates,
+            roots,
+            name,
+            usage,
+            at,
+            format,
+        }),
+        Command::Check {
+            settings,
+            at,
+            format,
+        } => check::run(&settings, at.as_deref(), format),
+        Command::Bundle {
+            settings,
+            out,
+            at,
+            force,
+        } => bundle::run(&settings, &out, at.as_deref(), force),
+        Command::Example { dir } => example::run(&dir),
+    }
+}
+
+/// Error exit for unusable input: prints the message and returns exit code 2.
+pub(crate) fn unusable(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("istio-alb: {message}");
+    ExitCode::from(2)
+}
