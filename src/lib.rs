@@ -4,6 +4,8 @@
 //! The core (`pki`, `setup`, `manifest`, `script`, `bundle`) is pure: no web imports, no clock.
 //! The page (`ui`, wasm32 only) and the command line (`cli`, native only) are thin shells over it.
 
+pub mod file_import;
+pub mod highlight;
 pub mod pki;
 
 #[cfg(not(target_arch = "wasm32"))]
