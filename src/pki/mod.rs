@@ -1,5 +1,6 @@
 //! Certificates and keys: PEM reading, summaries, chain verification, name matching, findings.
 pub mod finding;
+pub mod pem;
 pub mod setup;
 
 pub use finding::{Finding, Severity, Tally};
