@@ -1,7 +1,9 @@
 //! Certificates and keys: PEM reading, summaries, chain verification, name matching, findings.
+pub mod cert;
 pub mod finding;
 pub mod pem;
 pub mod setup;
 
+pub use cert::{CertSummary, summarize_pem};
 pub use finding::{Finding, Severity, Tally};
 pub use setup::{CertInputs, SetupContext, SetupReport, check_setup};
