@@ -1,6 +1,7 @@
 //! Certificates and keys: PEM reading, summaries, chain verification, name matching, findings.
 pub mod cert;
 pub mod finding;
+pub mod key;
 pub mod pem;
 pub mod setup;
 
