@@ -106,7 +106,8 @@ fn pasted_variants_give_the_same_summaries() {
 #[test]
 fn validity_findings() {
     let root = self_signed(&Spec::ca("R"), Alg::P256);
-    let cases: &[((i32, u8, u8), (i32, u8, u8), Option<&str>)] = &[
+    type Ymd = (i32, u8, u8);
+    let cases: &[(Ymd, Ymd, Option<&str>)] = &[
         ((2024, 1, 1), (2025, 12, 31), Some("cert-expired")),
         ((2026, 1, 2), (2027, 1, 1), Some("cert-not-yet-valid")),
         ((2025, 1, 1), (2026, 2, 6), Some("cert-expiring-soon")), // 36 days
