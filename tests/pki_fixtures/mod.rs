@@ -212,3 +212,35 @@ pub fn chain(root_alg: Alg, int_alg: Alg, leaf_alg: Alg, name: &str) -> Chain {
 pub fn at() -> i64 {
     ts(2026, 1, 1)
 }
+
+/// The RSA-1024 public key (PKCS#1) of `rsa1024.pkcs8.pem`, for weak-key certificates.
+pub fn rsa1024_public() -> RawPublicKey {
+    let (blocks, _) = istio_alb::pki::pem::parse_blocks("fixture", &fixture("rsa1024.pub.pem"));
+    RawPublicKey {
+        der: blocks[0].der.clone(),
+        alg: &rcgen::PKCS_RSA_SHA256,
+    }
+}
+
+/// A self-signed CA with exact validity bounds (Unix seconds).
+pub fn ca_with_validity(cn: &str, o: Option<&str>, from: i64, to: i64, alg: Alg) -> Issued {
+    let key = key(alg);
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    let mut dn = DistinguishedName::new();
+    if let Some(o) = o {
+        dn.push(DnType::OrganizationName, o);
+    }
+    dn.push(DnType::CommonName, cn);
+    params.distinguished_name = dn;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.not_before = time::OffsetDateTime::from_unix_timestamp(from).expect("from");
+    params.not_after = time::OffsetDateTime::from_unix_timestamp(to).expect("to");
+    let cert = params.self_signed(&key).expect("self-signed");
+    Issued {
+        pem: cert.pem(),
+        der: cert.der().to_vec(),
+        key,
+        params,
+    }
+}
