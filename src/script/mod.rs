@@ -61,6 +61,18 @@ fn test_request(s: &Settings) -> (String, String) {
     }
 }
 
+/// `true` when `body` expands `$NAME` or `${NAME...}` (not merely a longer name that starts so).
+fn uses_variable(body: &str, name: &str) -> bool {
+    let braced = format!("${{{name}");
+    let plain = format!("${name}");
+    let ends_name = |rest: &str| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    body.match_indices(&braced)
+        .any(|(i, m)| ends_name(&body[i + m.len()..]))
+        || body
+            .match_indices(&plain)
+            .any(|(i, m)| ends_name(&body[i + m.len()..]))
+}
+
 /// Quote for bash. Validated values never contain NUL; should one ever, it becomes empty (and the
 /// script's checks then fail loudly) rather than unquoted.
 pub fn quote(value: &str) -> String {
@@ -125,7 +137,7 @@ fn prelude(
     sh.line(VARS_BEGIN);
     for (name, value) in variables(s) {
         // Only what this script uses, so shellcheck has no unused variable to report.
-        if body.contains(&format!("${name}")) || body.contains(&format!("${{{name}")) {
+        if uses_variable(body, name) {
             let _ = writeln!(sh.out, "{name}={}", quote(&value));
         }
     }
@@ -318,6 +330,21 @@ pub(crate) fn secret_names(profile: Profile) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_use_is_matched_by_whole_name() {
+        const CASES: &[(&str, &str, bool)] = &[
+            ("echo \"$APP\"", "APP", true),
+            ("echo \"$APP_PATH\"", "APP", false),
+            ("echo \"${APP}x\"", "APP", true),
+            ("echo \"${APP_PATH}\"", "APP", false),
+            ("echo \"${APP:-x}\"", "APP", true),
+            ("echo \"$APP_PATH$APP\"", "APP", true),
+        ];
+        for (body, name, want) in CASES {
+            assert_eq!(uses_variable(body, name), *want, "{body} / {name}");
+        }
+    }
 
     #[test]
     fn quoting_keeps_values_single_words() {

@@ -94,7 +94,7 @@ pub(super) fn body(s: &Settings) -> String {
     sh.line("if [ -n \"$gw_pod\" ]; then ok \"gateway pod $gw_pod\"; elif [ \"$DRY_RUN\" -eq 0 ]; then bad \"no pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE\"; fi");
 
     sh.step("Checking that the gateway certificate covers $NLB_INGRESS_DOMAIN (subjectAltName)");
-    let cert_source = match s.profile {
+    let (cert_source, shown) = match s.profile {
         Profile::Classic => {
             sh.lines(&[
                 "if [ -n \"$gw_pod\" ]; then",
@@ -102,17 +102,21 @@ pub(super) fn body(s: &Settings) -> String {
                 "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- ls -al /etc/istio/ingressgateway-ca-certs",
                 "fi",
             ]);
-            "kubectl exec -i -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- cat /etc/istio/ingressgateway-certs/tls.crt"
+            (
+                "kubectl exec -i -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- cat /etc/istio/ingressgateway-certs/tls.crt",
+                "kubectl exec -i -n $GATEWAY_NAMESPACE <gateway pod> -- cat /etc/istio/ingressgateway-certs/tls.crt",
+            )
         }
-        Profile::Current => {
-            "kubectl get secret nlb-gateway-mtls -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.data.tls\\.crt}' | base64 --decode"
-        }
+        Profile::Current => (
+            "kubectl get secret nlb-gateway-mtls -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.data.tls\\.crt}' | base64 --decode",
+            "kubectl get secret nlb-gateway-mtls -n $GATEWAY_NAMESPACE -o jsonpath={.data.tls\\\\.crt} | base64 --decode",
+        ),
     };
     let _ = writeln!(
         sh.out,
         "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  sans=\"$({cert_source} | openssl x509 -noout -text 2>/dev/null | grep -A1 'Subject Alternative Name' || true)\"\n  if grep -qF -- \"DNS:$NLB_INGRESS_DOMAIN\" <<<\"$sans\" || grep -qF -- \"DNS:*.${{NLB_INGRESS_DOMAIN#*.}}\" <<<\"$sans\"; then\n    ok \"$NLB_INGRESS_DOMAIN is in the certificate's SANs\"\n  else\n    bad \"the gateway certificate does not cover $NLB_INGRESS_DOMAIN (SANs: ${{sans:-none found}})\"\n  fi\nfi",
-        quote(&format!(
-            "+ {cert_source} | openssl x509 -noout -text | grep DNS:"
+        super::dq(&format!(
+            "+ {shown} | openssl x509 -noout -text | grep DNS:"
         ))
     );
 
@@ -128,7 +132,7 @@ pub(super) fn body(s: &Settings) -> String {
     let _ = writeln!(
         sh.out,
         "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelif [ -n \"$gw_pod\" ]; then\n  if kubectl exec -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- {certs_cmd} 2>/dev/null | grep -qF -- {}; then\n    ok \"the gateway proxy serves {marker}\"\n  else\n    bad \"the gateway proxy does not list {marker}; see: kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  fi\nfi",
-        quote(&format!(
+        super::dq(&format!(
             "+ kubectl exec -n $GATEWAY_NAMESPACE <gateway pod> -- {certs_cmd} | grep {marker}"
         )),
         quote(marker)
