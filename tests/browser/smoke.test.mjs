@@ -1,0 +1,99 @@
+// The harness and the page's security envelope, independent of the UI's content:
+// the release build loads and starts its wasm under the page's CSP, without a foreign request,
+// a console error or a CSP violation; the CSP really forbids connections; downloads still work.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import { saveScreenshot, startHarness } from './harness.mjs';
+
+let h;
+before(async () => {
+  h = await startHarness();
+});
+after(() => h?.close());
+
+test('the page starts its wasm and shows its title, with nothing foreign or failing', async (t) => {
+  const p = await h.openPage(t);
+  // <body> is empty in index.html: a visible <h1> means the wasm app mounted.
+  await p.page.locator('h1').first().waitFor({ state: 'visible' });
+  assert.match(await p.page.locator('h1').first().innerText(), /configurator/i);
+  const wasmFetches = p.requests.filter((r) => r.url.endsWith('.wasm'));
+  assert.deepEqual(wasmFetches, [], 'the wasm travels inside boot-*.js; nothing may fetch it');
+  await saveScreenshot(p.page, 'smoke-1280');
+  await p.assertClean();
+});
+
+test('the CSP meta forbids connections and foreign scripts', async (t) => {
+  const p = await h.openPage(t);
+  const csp = await p.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  const directives = Object.fromEntries(
+    csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v.join(' ')]),
+  );
+  assert.equal(directives['default-src'], "'none'");
+  assert.equal(directives['connect-src'], "'none'");
+  assert.equal(directives['script-src'], "'self' 'wasm-unsafe-eval'");
+  assert.equal(directives['base-uri'], "'none'");
+  assert.equal(directives['form-action'], "'none'");
+
+  // The browser enforces it: even a fetch of the page's own origin is refused.
+  const outcome = await p.page.evaluate(() => fetch('/index.html').then(() => 'fetched', () => 'refused'));
+  assert.equal(outcome, 'refused');
+  await p.page.waitForFunction(() => window.__cspViolations.length > 0);
+  const provoked = await p.takeProblems();
+  assert.ok(
+    provoked.some((m) => /CSP violation: connect-src/.test(m)),
+    `expected a connect-src violation, got:\n  ${provoked.join('\n  ')}`,
+  );
+  await p.assertClean();
+});
+
+test('a blob: download (how the page hands out the zip) is not blocked by the CSP', async (t) => {
+  const p = await h.openPage(t);
+  const [download] = await Promise.all([
+    p.page.waitForEvent('download'),
+    p.page.evaluate(() => {
+      const url = URL.createObjectURL(new Blob(['hello bundle'], { type: 'application/zip' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'bundle.zip';
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    }),
+  ]);
+  assert.equal(download.suggestedFilename(), 'bundle.zip');
+  const chunks = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+  assert.equal(Buffer.concat(chunks).toString(), 'hello bundle');
+  await p.assertClean();
+});
+
+test('axe-core finds no serious or critical accessibility violation', async (t) => {
+  const p = await h.openPage(t);
+  await p.page.locator('h1').first().waitFor({ state: 'visible' });
+  const { violations } = await new AxeBuilder({ page: p.page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    [],
+  );
+  await p.assertClean();
+});
+
+test('the harness notices a request to another origin (and keeps it off the network)', async (t) => {
+  const p = await h.openPage(t);
+  // Navigations are not governed by connect-src: the harness itself must catch them.
+  await p.page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = 'http://foreign.invalid/leak?secret=1';
+    document.body.append(a);
+    a.click();
+  });
+  await p.page.waitForEvent('requestfailed');
+  const provoked = await p.takeProblems().catch(() => p.problems.splice(0));
+  assert.ok(
+    provoked.some((m) => m.startsWith('request to another origin') && m.includes('foreign.invalid')),
+    `expected the foreign request to be flagged, got:\n  ${provoked.join('\n  ')}`,
+  );
+});

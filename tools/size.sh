@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sizes of the built page: every .wasm, .js and .css in DIR (default dist/), raw and gzip -9,
+# and the total the browser transfers for the page (index.html + .js + .css).
+# The .wasm is listed for reference only: the page never requests it, because the wasm travels
+# inside boot-*.js (gzip + base64; see tools/trunk-inline-wasm.mjs).
+set -euo pipefail
+
+dir=${1:-dist}
+[[ -f "$dir/index.html" ]] || {
+	echo "size.sh: $dir/index.html not found (build first: trunk build --release)" >&2
+	exit 1
+}
+
+gz() { gzip -9 -c "$1" | wc -c; }
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+
+printf '%-44s %12s %12s\n' file raw gzip
+total_raw=0 total_gz=0
+while IFS= read -r -d '' f; do
+	raw=$(wc -c <"$f")
+	g=$(gz "$f")
+	name=${f#"$dir"/}
+	note=''
+	case $f in
+	*.wasm) note='  (inlined in boot-*.js, not fetched)' ;;
+	*) total_raw=$((total_raw + raw)) total_gz=$((total_gz + g)) ;;
+	esac
+	printf '%-44s %12s %12s%s\n' "$name" "$(kib "$raw")" "$(kib "$g")" "$note"
+done < <(find "$dir" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name index.html \) -print0 | sort -z)
+printf '%-44s %12s %12s\n' 'total transferred (html + js + css)' "$(kib "$total_raw")" "$(kib "$total_gz")"
