@@ -53,7 +53,7 @@ pub fn CertCard(
                 <dt>"Names"</dt>
                 <dd class="cert-card__sans">{names}</dd>
                 <dt>"Key"</dt>
-                <dd>{s.key.clone()}</dd>
+                <dd>{format!("{} {}", s.key_type, s.key_bits)}</dd>
                 <dt>"Signature"</dt>
                 <dd>{s.signature_algorithm.clone()}</dd>
                 <dt>"Usage"</dt>

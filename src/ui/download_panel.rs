@@ -14,9 +14,7 @@ pub fn DownloadPanel() -> impl IntoView {
     let import_input = NodeRef::<html::Input>::new();
     let tally = Memo::new(move |_| state.findings.with(|f| Tally::of(f)));
     let blocked = move || tally.get().errors > 0;
-    let zip_name = move || {
-        state.settings.with(crate::bundle::zip_name)
-    };
+    let zip_name = move || state.plan.with(|p| format!("{}.zip", p.root));
 
     let download_zip = move |_| {
         if blocked() {
@@ -25,16 +23,26 @@ pub fn DownloadPanel() -> impl IntoView {
             return;
         }
         let at = state.now.get_untracked();
-        let bytes = state.plan.with_untracked(|p| crate::bundle::zip(p, at));
         let name = zip_name();
+        let bytes = match state.plan.with_untracked(|p| crate::bundle::zip(p, at)) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                status.set(format!("Could not build the zip: {e}"));
+                return;
+            }
+        };
         match browser::download(&name, "application/zip", &bytes) {
             Ok(()) => status.set(format!("Downloaded {name} ({} KB)", bytes.len().div_ceil(1024))),
             Err(e) => status.set(format!("Could not download: {e}")),
         }
     };
     let export_settings = move |_| {
-        let yaml = state.settings.with_untracked(crate::bundle::exported_settings);
-        match browser::download("settings.yaml", "application/yaml", yaml.as_bytes()) {
+        // The bundle's own settings file: certificate entries point into its certs/ folder.
+        let yaml = state.plan.with_untracked(|p| {
+            p.files.iter().find(|f| f.path == "settings.yaml").map(|f| f.contents.clone())
+        });
+        let Some(yaml) = yaml else { return };
+        match browser::download("settings.yaml", "application/yaml", &yaml) {
             Ok(()) => status.set("Downloaded settings.yaml (no keys in it)".into()),
             Err(e) => status.set(format!("Could not download: {e}")),
         }
@@ -135,7 +143,7 @@ pub fn DownloadPanel() -> impl IntoView {
             </p>
             <p class="step__hint">
                 "Same settings, same certificates, same time: the zip is byte for byte what "
-                <code>"istio-alb bundle settings.yaml --out bundle.zip --at "{move || crate::bundle::rfc3339(state.now.get())}</code>
+                <code id="cli-command">"istio-alb bundle settings.yaml --out bundle.zip --at "{move || crate::bundle::rfc3339(state.now.get())}</code>
                 " writes."
             </p>
             <p role="status" aria-live="polite" id="download-status">{move || status.get()}</p>
