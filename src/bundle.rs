@@ -455,7 +455,9 @@ mod tests {
 
     #[test]
     fn zip_time_follows_at_and_clamps() {
-        const CASES: &[(i64, (u16, u8, u8, u8, u8, u8))] = &[
+        /// (year, month, day, hour, minute, second)
+        type Civil = (u16, u8, u8, u8, u8, u8);
+        const CASES: &[(i64, Civil)] = &[
             (1_764_151_200, (2025, 11, 26, 10, 0, 0)),
             (0, (1980, 1, 1, 0, 0, 0)),
             (i64::MAX, (1980, 1, 1, 0, 0, 0)),

@@ -88,7 +88,7 @@ pub(super) fn body(s: &Settings) -> String {
     );
     let _ = writeln!(
         sh.out,
-        "gw_pod=\"$(kubectl get pods -n \"$GATEWAY_NAMESPACE\" -l {} -o 'jsonpath={{.items[0].metadata.name}}' 2>/dev/null || true)\"",
+        "gw_pod=''\nif [ \"$DRY_RUN\" -eq 0 ]; then\n  gw_pod=\"$(kubectl get pods -n \"$GATEWAY_NAMESPACE\" -l {} -o 'jsonpath={{.items[0].metadata.name}}' 2>/dev/null || true)\"\nfi",
         quote(&format!("{k}={v}"))
     );
     sh.line("if [ -n \"$gw_pod\" ]; then ok \"gateway pod $gw_pod\"; elif [ \"$DRY_RUN\" -eq 0 ]; then bad \"no pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE\"; fi");

@@ -116,7 +116,10 @@ has_key alb-certs client.key
 
 step "Finding the ingress gateway pod"
 run kubectl get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway'
-gw_pod="$(kubectl get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpath={.items[0].metadata.name}' 2>/dev/null || true)"
+gw_pod=''
+if [ "$DRY_RUN" -eq 0 ]; then
+  gw_pod="$(kubectl get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpath={.items[0].metadata.name}' 2>/dev/null || true)"
+fi
 if [ -n "$gw_pod" ]; then ok "gateway pod $gw_pod"; elif [ "$DRY_RUN" -eq 0 ]; then bad "no pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE"; fi
 
 step "Checking that the gateway certificate covers $NLB_INGRESS_DOMAIN (subjectAltName)"
