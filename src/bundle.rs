@@ -131,7 +131,12 @@ pub fn plan_with(
     at: i64,
 ) -> Plan {
     let mut findings = validate(settings);
-    findings.extend(resolve_findings);
+    // `validate` already reports unusable certificate paths; keep one of each.
+    for f in resolve_findings {
+        if !findings.contains(&f) {
+            findings.push(f);
+        }
+    }
     let ctx = SetupContext {
         gateway_hosts: vec![settings.nlb_domain.clone()],
     };
