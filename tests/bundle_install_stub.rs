@@ -23,7 +23,7 @@ esac
 printf '%s\0' "$(basename "$0")" "$#" "$@" >>"$STUB_LOG"
 case "$(basename "$0") $*" in
   "ibmcloud ks nlb-dns"*) printf '%s\n' "${STUB_NLB_LISTING:-}" ;;
-  *"jsonpath={.data."*) printf 'LS0tLS1CRUdJTiBTVFVCLS0tLS0K' ;;
+  *"jsonpath={.data."*) printf '%s' "${STUB_SECRET_B64:-LS0tLS1CRUdJTiBTVFVCLS0tLS0K}" ;;
   *"--dry-run=client -o yaml"*) printf 'apiVersion: v1\nkind: Secret\n' ;;
 esac
 "#;
@@ -70,6 +70,17 @@ fn run_script(
     nlb_listing: &str,
     args: &[&str],
 ) -> (Run, PathBuf, PathBuf) {
+    run_script_with(script, profile, nlb_listing, args, "")
+}
+
+/// `secret_b64`: what the stub kubectl returns for every secret value (empty: a stub text).
+fn run_script_with(
+    script: &str,
+    profile: Profile,
+    nlb_listing: &str,
+    args: &[&str],
+    secret_b64: &str,
+) -> (Run, PathBuf, PathBuf) {
     let tmp_dir = tempfile::tempdir().unwrap();
     let tmp = tmp_dir.path().to_path_buf();
     let s = settings(profile);
@@ -98,6 +109,7 @@ fn run_script(
         .env("STUB_LOG", &log)
         .env("STUB_NLB_LISTING", nlb_listing)
         .env("TMPDIR", &work_tmp)
+        .env("STUB_SECRET_B64", secret_b64)
         .output()
         .unwrap();
     let raw = fs::read(&log).unwrap();
@@ -258,7 +270,8 @@ fn every_script_dry_runs_without_calling_anything() {
 
 #[test]
 fn renew_extracts_ibms_renewed_certificate_and_recreates_the_gateway_credential() {
-    let (run, root, work) = run_script("renew.sh", Profile::Current, "", &[]);
+    let ibm = b64(demo::NLB_CERT);
+    let (run, root, work) = run_script_with("renew.sh", Profile::Current, "", &[], &ibm);
     assert!(
         run.output.status.success(),
         "renew.sh failed: {}",
@@ -277,6 +290,32 @@ fn renew_extracts_ibms_renewed_certificate_and_recreates_the_gateway_credential(
         ssa.into(),
     ];
     assert_eq!(normalise(&run.calls, &root, &work), want);
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[test]
+fn renew_refuses_a_certificate_outside_the_trusted_ca_and_changes_nothing() {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let stranger = rcgen::CertificateParams::new(vec![demo::NLB_DOMAIN.to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap()
+        .pem();
+    for profile in Profile::ALL {
+        let (run, _, _) = run_script_with("renew.sh", profile, "", &[], &b64(&stranger));
+        assert_eq!(run.output.status.code(), Some(1), "{profile}");
+        let stderr = String::from_utf8_lossy(&run.output.stderr);
+        assert!(stderr.contains("does not verify against"), "{stderr}");
+        assert!(
+            run.calls.iter().all(|c| c[1] == "get"),
+            "{profile}: changed something: {:?}",
+            run.calls
+        );
+    }
 }
 
 #[test]
