@@ -6,7 +6,7 @@
 
 mod validate;
 
-pub use validate::validate;
+pub use validate::{hint, validate};
 
 use crate::pki::finding::Finding;
 use crate::pki::setup::{CertInputs, input};
@@ -47,6 +47,22 @@ impl Profile {
         match self {
             Profile::Classic => "classic",
             Profile::Current => "current",
+        }
+    }
+}
+
+impl Profile {
+    /// One sentence on when to pick this profile (for the page's profile switch).
+    pub fn when_to_pick(self) -> &'static str {
+        match self {
+            Profile::Classic => {
+                "Classic reproduces the documented procedure exactly; pick it only for old \
+                 clusters (Kubernetes 1.21 or older, Istio before 1.6, IBM's original ALB)."
+            }
+            Profile::Current => {
+                "Current uses today's APIs (Kubernetes 1.22+, Istio 1.22+, the community NGINX \
+                 ALB); pick it for any cluster created or upgraded in recent years."
+            }
         }
     }
 }
