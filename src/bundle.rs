@@ -65,6 +65,16 @@ impl Plan {
             .collect()
     }
 
+    /// The file at `path` (bundle-relative, e.g. `scripts/install.sh`).
+    pub fn file(&self, path: &str) -> Option<&BundleFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+
+    /// The download's file name, `<cluster>-istio-alb.zip`.
+    pub fn zip_name(&self) -> String {
+        format!("{}.zip", self.root)
+    }
+
     /// Any error at all: the bundle is blocked unless forced.
     pub fn has_errors(&self) -> bool {
         self.tally().errors > 0
