@@ -309,3 +309,27 @@ fn an_unreadable_long_value_is_not_echoed() {
         findings[0].message
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any text at all in any field: no panic, and a bundle only when every field is valid.
+    #[test]
+    fn arbitrary_values_never_panic_and_invalid_ones_never_bundle(
+        values in prop::collection::vec(any::<String>(), FIELDS.len()),
+        port in any::<u32>(),
+    ) {
+        let mut s = demo::settings();
+        for (name, value) in FIELDS.iter().zip(values) {
+            if !name.contains("cert") && !name.contains("key") && !name.ends_with("_ca") {
+                *field(&mut s, name) = value;
+            }
+        }
+        s.app_port = port;
+        let valid = validate(&s).is_empty();
+        let plan = bundle::plan(&s, &demo::cert_inputs(), AT);
+        prop_assert!(!plan.files.is_empty());
+        let built = bundle::build(&s, &demo::cert_inputs(), AT, true);
+        prop_assert_eq!(built.is_ok(), valid);
+    }
+}
