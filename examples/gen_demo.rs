@@ -81,6 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Must equal `istio_alb::demo::NLB_DOMAIN` (kept literal so the generator needs no crate build).
 fn istio_alb_demo_nlb_domain() -> &'static str {
     "demo-cluster-0001.us-south.containers.example.com"

@@ -65,6 +65,16 @@ impl Plan {
             .collect()
     }
 
+    /// The file at `path` (bundle-relative, e.g. `scripts/install.sh`).
+    pub fn file(&self, path: &str) -> Option<&BundleFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+
+    /// The download's file name, `<cluster>-istio-alb.zip`.
+    pub fn zip_name(&self) -> String {
+        format!("{}.zip", self.root)
+    }
+
     /// Any error at all: the bundle is blocked unless forced.
     pub fn has_errors(&self) -> bool {
         self.tally().errors > 0
@@ -131,7 +141,12 @@ pub fn plan_with(
     at: i64,
 ) -> Plan {
     let mut findings = validate(settings);
-    findings.extend(resolve_findings);
+    // `validate` already reports unusable certificate paths; keep one of each.
+    for f in resolve_findings {
+        if !findings.contains(&f) {
+            findings.push(f);
+        }
+    }
     let ctx = SetupContext {
         gateway_hosts: vec![settings.nlb_domain.clone()],
     };
@@ -455,7 +470,9 @@ mod tests {
 
     #[test]
     fn zip_time_follows_at_and_clamps() {
-        const CASES: &[(i64, (u16, u8, u8, u8, u8, u8))] = &[
+        /// (year, month, day, hour, minute, second)
+        type Civil = (u16, u8, u8, u8, u8, u8);
+        const CASES: &[(i64, Civil)] = &[
             (1_764_151_200, (2025, 11, 26, 10, 0, 0)),
             (0, (1980, 1, 1, 0, 0, 0)),
             (i64::MAX, (1980, 1, 1, 0, 0, 0)),

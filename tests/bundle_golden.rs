@@ -5,6 +5,7 @@
 use istio_alb::bundle;
 use istio_alb::demo;
 use istio_alb::setup::Profile;
+use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,17 @@ fn demo_bundles_match_the_golden_files() {
             .map(|f| (f.path.clone(), f.contents.clone()))
             .collect();
         expected.push(("MODES".into(), modes.into_bytes()));
+        // The zip's exact bytes, pinned by digest: a change of deflate backend or zip layout
+        // shows up here (the page's zip must stay byte-identical to the CLI's).
+        let zip = bundle::zip(&plan, AT).unwrap();
+        let digest: String = Sha256::digest(&zip)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        expected.push((
+            "ZIP.sha256".into(),
+            format!("{digest}  {} bytes\n", zip.len()).into_bytes(),
+        ));
 
         if update {
             let _ = fs::remove_dir_all(&dir);

@@ -23,7 +23,7 @@ esac
 printf '%s\0' "$(basename "$0")" "$#" "$@" >>"$STUB_LOG"
 case "$(basename "$0") $*" in
   "ibmcloud ks nlb-dns"*) printf '%s\n' "${STUB_NLB_LISTING:-}" ;;
-  *"jsonpath={.data."*) printf 'LS0tLS1CRUdJTiBTVFVCLS0tLS0K' ;;
+  *"jsonpath={.data."*) printf '%s' "${STUB_SECRET_B64:-LS0tLS1CRUdJTiBTVFVCLS0tLS0K}" ;;
   *"--dry-run=client -o yaml"*) printf 'apiVersion: v1\nkind: Secret\n' ;;
 esac
 "#;
@@ -61,6 +61,26 @@ struct Run {
 }
 
 fn run_install(profile: Profile, nlb_listing: &str, args: &[&str]) -> (Run, PathBuf, PathBuf) {
+    run_script("install.sh", profile, nlb_listing, args)
+}
+
+fn run_script(
+    script: &str,
+    profile: Profile,
+    nlb_listing: &str,
+    args: &[&str],
+) -> (Run, PathBuf, PathBuf) {
+    run_script_with(script, profile, nlb_listing, args, "")
+}
+
+/// `secret_b64`: what the stub kubectl returns for every secret value (empty: a stub text).
+fn run_script_with(
+    script: &str,
+    profile: Profile,
+    nlb_listing: &str,
+    args: &[&str],
+    secret_b64: &str,
+) -> (Run, PathBuf, PathBuf) {
     let tmp_dir = tempfile::tempdir().unwrap();
     let tmp = tmp_dir.path().to_path_buf();
     let s = settings(profile);
@@ -83,12 +103,13 @@ fn run_install(profile: Profile, nlb_listing: &str, args: &[&str]) -> (Run, Path
         std::env::var("PATH").unwrap_or_default()
     );
     let output = Command::new("bash")
-        .arg(root.join("scripts/install.sh"))
+        .arg(root.join("scripts").join(script))
         .args(args)
         .env("PATH", path)
         .env("STUB_LOG", &log)
         .env("STUB_NLB_LISTING", nlb_listing)
         .env("TMPDIR", &work_tmp)
+        .env("STUB_SECRET_B64", secret_b64)
         .output()
         .unwrap();
     let raw = fs::read(&log).unwrap();
@@ -229,4 +250,97 @@ fn dry_run_calls_nothing_and_prints_the_commands() {
     let out = String::from_utf8_lossy(&run.output.stdout);
     assert!(out.contains("+ kubectl apply -f "), "{out}");
     assert!(out.contains("==> Configuring the ALB Ingress"), "{out}");
+}
+
+#[test]
+fn every_script_dry_runs_without_calling_anything() {
+    for profile in Profile::ALL {
+        for script in ["install.sh", "verify.sh", "renew.sh", "cleanup.sh"] {
+            let (run, _, _) = run_script(script, profile, "", &["--dry-run"]);
+            assert!(
+                run.output.status.success(),
+                "{profile} {script} --dry-run: {}",
+                String::from_utf8_lossy(&run.output.stderr)
+            );
+            assert!(run.calls.is_empty(), "{profile} {script}: {:?}", run.calls);
+            assert!(String::from_utf8_lossy(&run.output.stdout).contains("+ kubectl"));
+        }
+    }
+}
+
+#[test]
+fn renew_extracts_ibms_renewed_certificate_and_recreates_the_gateway_credential() {
+    let ibm = b64(demo::NLB_CERT);
+    let (run, root, work) = run_script_with("renew.sh", Profile::Current, "", &[], &ibm);
+    assert!(
+        run.output.status.success(),
+        "renew.sh failed: {}",
+        String::from_utf8_lossy(&run.output.stderr)
+    );
+    let ssa =
+        "kubectl | apply | --server-side | --force-conflicts | --field-manager=istio-alb | -f | -";
+    let want = vec![
+        "kubectl | get | secret | demo-cluster-0001 | --namespace=default | -o | jsonpath={.data.tls\\.crt}".to_owned(),
+        "kubectl | get | secret | demo-cluster-0001 | --namespace=default | -o | jsonpath={.data.tls\\.key}".into(),
+        "kubectl | create | secret | generic | nlb-gateway-mtls | --namespace=edge-gw | --type=kubernetes.io/tls | --from-file=tls.crt=<WORK>/tls.crt | --from-file=tls.key=<WORK>/tls.key | --from-file=ca.crt=<BUNDLE>/certs/client-ca.pem | --dry-run=client | -o | yaml".into(),
+        ssa.into(),
+        "kubectl | get | secret | demo-cluster-0000 | --namespace=default | -o | jsonpath={.data.tls\\.crt}".into(),
+        "kubectl | get | secret | demo-cluster-0000 | --namespace=default | -o | jsonpath={.data.tls\\.key}".into(),
+        "kubectl | create | secret | generic | demo-cluster-0000 | --namespace=edge-gw | --type=kubernetes.io/tls | --from-file=tls.crt=<WORK>/alb-tls.crt | --from-file=tls.key=<WORK>/alb-tls.key | --dry-run=client | -o | yaml".into(),
+        ssa.into(),
+    ];
+    assert_eq!(normalise(&run.calls, &root, &work), want);
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[test]
+fn renew_refuses_a_certificate_outside_the_trusted_ca_and_changes_nothing() {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let stranger = rcgen::CertificateParams::new(vec![demo::NLB_DOMAIN.to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap()
+        .pem();
+    for profile in Profile::ALL {
+        let (run, _, _) = run_script_with("renew.sh", profile, "", &[], &b64(&stranger));
+        assert_eq!(run.output.status.code(), Some(1), "{profile}");
+        let stderr = String::from_utf8_lossy(&run.output.stderr);
+        assert!(stderr.contains("does not verify against"), "{stderr}");
+        assert!(
+            run.calls.iter().all(|c| c[1] == "get"),
+            "{profile}: changed something: {:?}",
+            run.calls
+        );
+    }
+}
+
+#[test]
+fn cleanup_deletes_what_install_created_and_never_ibms_own_secret() {
+    let (run, root, work) = run_script("cleanup.sh", Profile::Current, "", &["--yes"]);
+    assert!(run.output.status.success());
+    let calls = normalise(&run.calls, &root, &work);
+    assert_eq!(
+        calls,
+        [
+            "kubectl | delete | ingress | alb-ingress | -n | edge-gw | --ignore-not-found=true",
+            "kubectl | delete | virtualservice | default-ingress | -n | edge-gw | --ignore-not-found=true",
+            "kubectl | delete | gateway | default-ingress-gateway | -n | edge-gw | --ignore-not-found=true",
+            "kubectl | delete | ingress | alb-ingress | -n | shop-apps | --ignore-not-found=true",
+            "kubectl | delete | peerauthentication | default | -n | shop-apps | --ignore-not-found=true",
+            "kubectl | delete | destinationrule | default | -n | shop-apps | --ignore-not-found=true",
+            "kubectl | delete | secret | nlb-gateway-mtls | alb-proxy-ssl | -n | edge-gw | --ignore-not-found=true",
+            "kubectl | delete | secret | demo-cluster-0000 | -n | edge-gw | --ignore-not-found=true",
+            "kubectl | delete | -f | <BUNDLE>/manifests/02-sample-app.yaml | --ignore-not-found=true",
+            "kubectl | delete | namespace | shop-apps | --ignore-not-found=true",
+        ]
+    );
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.contains("--namespace=default") || c.contains("-n | default"))
+    );
 }

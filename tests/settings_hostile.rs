@@ -269,3 +269,67 @@ proptest! {
         prop_assert_eq!(y["spec"]["tls"][0]["secretName"].as_str(), Some(s.alb_secret.as_str()));
     }
 }
+
+#[test]
+fn a_hostile_certificate_path_is_reported_once_and_never_read() {
+    let mut s = demo::settings();
+    s.certificates.nlb_key = "nlb.key;cat /etc/shadow".into();
+    let (certs, resolve_findings) = s.cert_inputs(|p| {
+        assert!(!p.contains(';'), "resolve was called with {p:?}");
+        demo::resolve(p)
+    });
+    let plan = bundle::plan_with(&s, &certs, resolve_findings, AT);
+    let about_key: Vec<_> = plan
+        .findings
+        .iter()
+        .filter(|f| f.input.as_deref() == Some("nlb_key"))
+        .collect();
+    assert_eq!(about_key.len(), 1, "{about_key:?}");
+    assert_eq!(about_key[0].code, "input-invalid");
+}
+
+#[test]
+fn an_unreadable_long_value_is_not_echoed() {
+    let mut s = demo::settings();
+    // Key material pasted without its BEGIN line looks like a (long) path.
+    let blob = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg".repeat(4);
+    s.certificates.nlb_key = blob.clone();
+    let (_, findings) = s.cert_inputs(|p| {
+        if p == blob {
+            Err("no such file".into())
+        } else {
+            demo::resolve(p)
+        }
+    });
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].input.as_deref(), Some("nlb_key"));
+    assert!(
+        !findings[0].message.contains(&blob[..40]),
+        "{}",
+        findings[0].message
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any text at all in any field: no panic, and a bundle only when every field is valid.
+    #[test]
+    fn arbitrary_values_never_panic_and_invalid_ones_never_bundle(
+        values in prop::collection::vec(any::<String>(), FIELDS.len()),
+        port in any::<u32>(),
+    ) {
+        let mut s = demo::settings();
+        for (name, value) in FIELDS.iter().zip(values) {
+            if !name.contains("cert") && !name.contains("key") && !name.ends_with("_ca") {
+                *field(&mut s, name) = value;
+            }
+        }
+        s.app_port = port;
+        let valid = validate(&s).is_empty();
+        let plan = bundle::plan(&s, &demo::cert_inputs(), AT);
+        prop_assert!(!plan.files.is_empty());
+        let built = bundle::build(&s, &demo::cert_inputs(), AT, true);
+        prop_assert_eq!(built.is_ok(), valid);
+    }
+}

@@ -71,7 +71,7 @@ pub(super) fn render(
     } else {
         o.push_str("| Severity | Code | Field | Message |\n|---|---|---|---|\n");
         let mut sorted: Vec<&Finding> = findings.iter().collect();
-        sorted.sort_by(|a, b| b.severity.cmp(&a.severity));
+        sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
         for f in sorted {
             let _ = writeln!(
                 o,

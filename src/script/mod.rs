@@ -347,17 +347,39 @@ mod tests {
     }
 
     #[test]
-    fn quoting_keeps_values_single_words() {
+    fn quoting_leaves_safe_values_bare() {
         const CASES: &[(&str, &str)] = &[
             ("httpbin", "httpbin"),
             ("/status", "/status"),
-            ("a b", "'a b'"),
-            ("$(id)", "'$(id)'"),
-            ("it's", "'it'\"'\"'s'"),
+            ("2001:db8::1", "2001:db8::1"),
             ("", "''"),
         ];
         for (value, want) in CASES {
             assert_eq!(quote(value), *want, "{value:?}");
+        }
+    }
+
+    /// Even values validation would refuse come back from bash as one unchanged word.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn quoted_values_round_trip_through_bash() {
+        const VALUES: &[&str] = &[
+            "a b", "$(id)", "`id`", "it's", "a'$b\"c", "x;y|z&w", "*", "~root", "\n\t", "#x", "!x",
+        ];
+        for value in VALUES {
+            let out = std::process::Command::new("bash")
+                .args([
+                    "-c",
+                    &format!("set -- {}; printf '%s\\0' \"$#\" \"$1\"", quote(value)),
+                ])
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                format!("1\0{value}\0"),
+                "{value:?} quoted as {}",
+                quote(value)
+            );
         }
     }
 }

@@ -10,19 +10,45 @@ use std::fmt::Write as _;
 pub(super) fn body(s: &Settings) -> String {
     let mut sh = Sh { out: String::new() };
     sh.lines(SECRET_HELPERS);
+    sh.lines(&[
+        "",
+        "# trusted CHAIN CA WHAT: refuse a renewed chain that does not lead to the CA this setup",
+        "# trusts (e.g. the gateway uses your own certificate, or the issuer moved to another root).",
+        "trusted() {",
+        "  if [ \"$DRY_RUN\" -eq 1 ]; then",
+        "    printf '+ openssl verify -CAfile %q -untrusted %q %q\\n' \"$2\" \"$1\" \"$1\"",
+        "    return 0",
+        "  fi",
+        "  if ! openssl verify -CAfile \"$2\" -untrusted \"$1\" \"$1\" >/dev/null 2>&1; then",
+        "    echo \"error: the renewed $3 does not verify against $2; nothing was changed.\" >&2",
+        "    echo 'Check the certificates with istio-alb check, update the settings and generate the bundle again.' >&2",
+        "    exit 1",
+        "  fi",
+        "}",
+    ]);
     sh.step("Checking prerequisites");
-    sh.line("need kubectl base64");
+    sh.line("need kubectl base64 openssl");
 
     sh.step(
         "Extracting the renewed NLB certificate and key from $NLB_SECRET ($IBM_SECRET_NAMESPACE)",
     );
     sh.line("extract \"$NLB_SECRET\" tls.crt \"$WORK_DIR/tls.crt\"");
     sh.line("extract \"$NLB_SECRET\" tls.key \"$WORK_DIR/tls.key\"");
+    let _ = writeln!(
+        sh.out,
+        "trusted \"$WORK_DIR/tls.crt\" {} 'NLB certificate'",
+        bundle_path("certs/gateway-ca.pem")
+    );
     match s.profile {
         Profile::Classic => {
             sh.step("Extracting the renewed ALB certificate and key from $ALB_SECRET ($IBM_SECRET_NAMESPACE)");
             sh.line("extract \"$ALB_SECRET\" tls.crt \"$WORK_DIR/client.crt\"");
             sh.line("extract \"$ALB_SECRET\" tls.key \"$WORK_DIR/client.key\"");
+            let _ = writeln!(
+                sh.out,
+                "trusted \"$WORK_DIR/client.crt\" {} 'ALB client certificate'",
+                bundle_path("certs/client-ca.pem")
+            );
             sh.step("Appending the CA the ALB trusts to the NLB certificate (trusted.crt)");
             let _ = writeln!(
                 sh.out,

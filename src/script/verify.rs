@@ -22,6 +22,12 @@ pub(super) fn body(s: &Settings) -> String {
         "",
         "failures=0",
         "ok() { printf '  ok: %s\\n' \"$*\"; }",
+        "note() { printf '  note: %s\\n' \"$*\"; }",
+        "",
+        "# secret_pem SECRET KEY [NAMESPACE]: the decoded value, empty when missing.",
+        "secret_pem() {",
+        "  kubectl get secret \"$1\" -n \"${3:-$GATEWAY_NAMESPACE}\" -o \"jsonpath={.data.${2//./\\\\.}}\" 2>/dev/null | base64 --decode 2>/dev/null || true",
+        "}",
         "bad() {",
         "  printf '  FAILED: %s\\n' \"$*\" >&2",
         "  failures=$((failures + 1))",
@@ -88,7 +94,7 @@ pub(super) fn body(s: &Settings) -> String {
     );
     let _ = writeln!(
         sh.out,
-        "gw_pod=\"$(kubectl get pods -n \"$GATEWAY_NAMESPACE\" -l {} -o 'jsonpath={{.items[0].metadata.name}}' 2>/dev/null || true)\"",
+        "gw_pod=''\nif [ \"$DRY_RUN\" -eq 0 ]; then\n  gw_pod=\"$(kubectl get pods -n \"$GATEWAY_NAMESPACE\" -l {} -o 'jsonpath={{.items[0].metadata.name}}' 2>/dev/null || true)\"\nfi",
         quote(&format!("{k}={v}"))
     );
     sh.line("if [ -n \"$gw_pod\" ]; then ok \"gateway pod $gw_pod\"; elif [ \"$DRY_RUN\" -eq 0 ]; then bad \"no pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE\"; fi");
@@ -97,9 +103,9 @@ pub(super) fn body(s: &Settings) -> String {
     let (cert_source, shown) = match s.profile {
         Profile::Classic => {
             sh.lines(&[
-                "if [ -n \"$gw_pod\" ]; then",
-                "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- ls -al /etc/istio/ingressgateway-certs",
-                "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- ls -al /etc/istio/ingressgateway-ca-certs",
+                "if [ -n \"$gw_pod\" ] || [ \"$DRY_RUN\" -eq 1 ]; then",
+                "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"${gw_pod:-<gateway pod>}\" -- ls -al /etc/istio/ingressgateway-certs",
+                "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"${gw_pod:-<gateway pod>}\" -- ls -al /etc/istio/ingressgateway-ca-certs",
                 "fi",
             ]);
             (
@@ -118,6 +124,43 @@ pub(super) fn body(s: &Settings) -> String {
         super::dq(&format!(
             "+ {shown} | openssl x509 -noout -text | grep DNS:"
         ))
+    );
+
+    let (gw_secret, ca_secret, ca_key) = match s.profile {
+        Profile::Classic => (
+            names::CLASSIC_GATEWAY_CERTS,
+            names::CLASSIC_GATEWAY_CA_CERTS,
+            names::CLASSIC_CA_FILE,
+        ),
+        Profile::Current => (
+            names::CURRENT_GATEWAY_CREDENTIAL,
+            names::CURRENT_GATEWAY_CREDENTIAL,
+            "ca.crt",
+        ),
+    };
+    sh.step("Checking that the gateway certificate is valid and IBM's current one (renewals)");
+    let _ = writeln!(
+        sh.out,
+        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  gw_crt=\"$(secret_pem {gw} tls.crt)\"\n  ibm_crt=\"$(secret_pem \"$NLB_SECRET\" tls.crt \"$IBM_SECRET_NAMESPACE\")\"\n  if [ -z \"$gw_crt\" ]; then\n    bad \"no certificate in secret {gw_name}\"\n  elif openssl x509 -noout -checkend 0 <<<\"$gw_crt\" >/dev/null 2>&1; then\n    ok \"gateway certificate valid until $(openssl x509 -noout -enddate <<<\"$gw_crt\" | cut -d= -f2)\"\n  else\n    bad \"the gateway certificate in {gw_name} has expired: run renew.sh after IBM renewed it\"\n  fi\n  if [ -n \"$gw_crt\" ] && [ -n \"$ibm_crt\" ]; then\n    if [ \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$gw_crt\")\" = \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$ibm_crt\")\" ]; then\n      ok \"same certificate as IBM's secret $NLB_SECRET\"\n    else\n      note \"differs from IBM's secret $NLB_SECRET: if IBM renewed it, run renew.sh (expected when you use your own certificate)\"\n    fi\n  fi\nfi",
+        super::dq(
+            "+ kubectl get secret <gateway secret> and $NLB_SECRET -o jsonpath={.data.tls\\\\.crt} | openssl x509 -checkend 0 -fingerprint"
+        ),
+        gw = quote(gw_secret),
+        gw_name = gw_secret,
+    );
+    sh.step("Checking that the gateway trusts the CA of the ALB client certificate");
+    let _ = writeln!(
+        sh.out,
+        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  cluster_ca=\"$(secret_pem {} {} | openssl x509 -noout -subject 2>/dev/null || true)\"\n  bundle_ca=\"$(openssl x509 -noout -subject -in {} 2>/dev/null || true)\"\n  if [ -n \"$cluster_ca\" ] && [ \"$cluster_ca\" = \"$bundle_ca\" ]; then\n    ok \"client CA $cluster_ca\"\n  else\n    bad \"the CA in secret {}/{} (${{cluster_ca:-none}}) is not the bundle's client CA (${{bundle_ca:-none}})\"\n  fi\nfi",
+        super::dq(&format!(
+            "+ kubectl get secret {ca_secret} -n $GATEWAY_NAMESPACE -o jsonpath={{.data.{}}} | openssl x509 -noout -subject",
+            ca_key.replace('.', "\\\\.")
+        )),
+        quote(ca_secret),
+        quote(ca_key),
+        bundle_path("certs/client-ca.pem"),
+        ca_secret,
+        ca_key,
     );
 
     sh.step("Checking that the gateway proxy loaded the certificates");
@@ -182,7 +225,11 @@ pub(super) fn body(s: &Settings) -> String {
         "  exit 1",
         "fi",
         "echo",
-        "echo 'All checks passed.'",
+        "if [ \"$DRY_RUN\" -eq 1 ]; then",
+        "  echo 'Dry run: nothing was checked.'",
+        "else",
+        "  echo 'All checks passed.'",
+        "fi",
     ]);
     sh.out
 }

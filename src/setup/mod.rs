@@ -6,7 +6,7 @@
 
 mod validate;
 
-pub use validate::validate;
+pub use validate::{hint, validate};
 
 use crate::pki::finding::Finding;
 use crate::pki::setup::{CertInputs, input};
@@ -47,6 +47,22 @@ impl Profile {
         match self {
             Profile::Classic => "classic",
             Profile::Current => "current",
+        }
+    }
+}
+
+impl Profile {
+    /// One sentence on when to pick this profile (for the page's profile switch).
+    pub fn when_to_pick(self) -> &'static str {
+        match self {
+            Profile::Classic => {
+                "Classic reproduces the documented procedure exactly; pick it only for old \
+                 clusters (Kubernetes 1.21 or older, Istio before 1.6, IBM's original ALB)."
+            }
+            Profile::Current => {
+                "Current uses today's APIs (Kubernetes 1.22+, Istio 1.22+, the community NGINX \
+                 ALB); pick it for any cluster created or upgraded in recent years."
+            }
         }
     }
 }
@@ -183,8 +199,25 @@ impl Settings {
     ) -> (CertInputs, Vec<Finding>) {
         let mut findings = Vec::new();
         let mut out = CertInputs::default();
-        for (name, value) in self.certificates.entries() {
-            let text = if value.trim().is_empty() {
+        let c = &self.certificates;
+        let targets: [(&str, &str, &mut String); 6] = [
+            (input::NLB_CERT, &c.nlb_cert, &mut out.nlb_cert),
+            (input::NLB_KEY, &c.nlb_key, &mut out.nlb_key),
+            (
+                input::ALB_CLIENT_CERT,
+                &c.alb_client_cert,
+                &mut out.alb_client_cert,
+            ),
+            (
+                input::ALB_CLIENT_KEY,
+                &c.alb_client_key,
+                &mut out.alb_client_key,
+            ),
+            (input::CLIENT_CA, &c.client_ca, &mut out.client_ca),
+            (input::GATEWAY_CA, &c.gateway_ca, &mut out.gateway_ca),
+        ];
+        for (name, value, target) in targets {
+            *target = if value.trim().is_empty() {
                 String::new()
             } else if is_inline_pem(value) {
                 value.to_owned()
@@ -199,10 +232,20 @@ impl Settings {
                 match resolve(value) {
                     Ok(text) => text,
                     Err(why) => {
+                        // Echo the path, but never a long value: it may be key material pasted
+                        // without its -----BEGIN line.
+                        let shown = if value.len() <= 120 {
+                            format!("\"{value}\"")
+                        } else {
+                            format!(
+                                "a value of {} characters (a PEM without its -----BEGIN line?)",
+                                value.len()
+                            )
+                        };
                         findings.push(Finding::error(
                             "input-invalid",
                             format!(
-                                "certificates.{name}: cannot read \"{value}\": {why}. Give a path \
+                                "certificates.{name}: cannot read {shown}: {why}. Give a path \
                                  relative to the settings file, or paste the PEM inline."
                             ),
                             Some(name),
@@ -211,14 +254,6 @@ impl Settings {
                     }
                 }
             };
-            match name {
-                input::NLB_CERT => out.nlb_cert = text,
-                input::NLB_KEY => out.nlb_key = text,
-                input::ALB_CLIENT_CERT => out.alb_client_cert = text,
-                input::ALB_CLIENT_KEY => out.alb_client_key = text,
-                input::CLIENT_CA => out.client_ca = text,
-                _ => out.gateway_ca = text,
-            }
         }
         (out, findings)
     }

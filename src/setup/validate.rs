@@ -74,7 +74,8 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
     out
 }
 
-fn hint(name: &str) -> &'static str {
+/// Where to find the value of a settings field (help text for the page's form and messages).
+pub fn hint(name: &str) -> &'static str {
     match name {
         field::CLUSTER_NAME => "use the cluster's name or ID as `ibmcloud ks cluster ls` prints it",
         field::INGRESS_IP => {
@@ -97,6 +98,8 @@ fn hint(name: &str) -> &'static str {
         }
         field::APP => "a Service name: lowercase letters, digits and '-', starting with a letter",
         field::PATH => "an URL path such as /status",
+        field::APP_PORT => "the port of the app's Service, 1-65535 (the sample httpbin: 8000)",
+        field::PROFILE => "classic (the documented procedure) or current (today's APIs)",
         _ => "",
     }
 }

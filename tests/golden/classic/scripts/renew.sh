@@ -94,16 +94,32 @@ WORK_DIR="$(mktemp -d)"
 trap 'rm -rf "$WORK_DIR"' EXIT
 umask 077
 
+# trusted CHAIN CA WHAT: refuse a renewed chain that does not lead to the CA this setup
+# trusts (e.g. the gateway uses your own certificate, or the issuer moved to another root).
+trusted() {
+  if [ "$DRY_RUN" -eq 1 ]; then
+    printf '+ openssl verify -CAfile %q -untrusted %q %q\n' "$2" "$1" "$1"
+    return 0
+  fi
+  if ! openssl verify -CAfile "$2" -untrusted "$1" "$1" >/dev/null 2>&1; then
+    echo "error: the renewed $3 does not verify against $2; nothing was changed." >&2
+    echo 'Check the certificates with istio-alb check, update the settings and generate the bundle again.' >&2
+    exit 1
+  fi
+}
+
 step "Checking prerequisites"
-need kubectl base64
+need kubectl base64 openssl
 
 step "Extracting the renewed NLB certificate and key from $NLB_SECRET ($IBM_SECRET_NAMESPACE)"
 extract "$NLB_SECRET" tls.crt "$WORK_DIR/tls.crt"
 extract "$NLB_SECRET" tls.key "$WORK_DIR/tls.key"
+trusted "$WORK_DIR/tls.crt" "$BUNDLE_DIR"/certs/gateway-ca.pem 'NLB certificate'
 
 step "Extracting the renewed ALB certificate and key from $ALB_SECRET ($IBM_SECRET_NAMESPACE)"
 extract "$ALB_SECRET" tls.crt "$WORK_DIR/client.crt"
 extract "$ALB_SECRET" tls.key "$WORK_DIR/client.key"
+trusted "$WORK_DIR/client.crt" "$BUNDLE_DIR"/certs/client-ca.pem 'ALB client certificate'
 
 step "Appending the CA the ALB trusts to the NLB certificate (trusted.crt)"
 if [ "$DRY_RUN" -eq 1 ]; then

@@ -7,8 +7,10 @@ set -euo pipefail
 # --- settings (generated; each value set once, quoted) ---
 INGRESS_HOST=192.0.2.10
 NLB_INGRESS_DOMAIN=demo-cluster-0001.us-south.containers.example.com
+NLB_SECRET=demo-cluster-0001
 ALB_HOST=httpbin.demo-cluster-0000.us-south.containers.example.com
 GATEWAY_NAMESPACE=istio-system
+IBM_SECRET_NAMESPACE=default
 TEST_PATH=/status/418
 EXPECT_STATUS=418
 # --- end of settings ---
@@ -62,6 +64,12 @@ need() {
 
 failures=0
 ok() { printf '  ok: %s\n' "$*"; }
+note() { printf '  note: %s\n' "$*"; }
+
+# secret_pem SECRET KEY [NAMESPACE]: the decoded value, empty when missing.
+secret_pem() {
+  kubectl get secret "$1" -n "${3:-$GATEWAY_NAMESPACE}" -o "jsonpath={.data.${2//./\\.}}" 2>/dev/null | base64 --decode 2>/dev/null || true
+}
 bad() {
   printf '  FAILED: %s\n' "$*" >&2
   failures=$((failures + 1))
@@ -116,13 +124,16 @@ has_key alb-certs client.key
 
 step "Finding the ingress gateway pod"
 run kubectl get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway'
-gw_pod="$(kubectl get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpath={.items[0].metadata.name}' 2>/dev/null || true)"
+gw_pod=''
+if [ "$DRY_RUN" -eq 0 ]; then
+  gw_pod="$(kubectl get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpath={.items[0].metadata.name}' 2>/dev/null || true)"
+fi
 if [ -n "$gw_pod" ]; then ok "gateway pod $gw_pod"; elif [ "$DRY_RUN" -eq 0 ]; then bad "no pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE"; fi
 
 step "Checking that the gateway certificate covers $NLB_INGRESS_DOMAIN (subjectAltName)"
-if [ -n "$gw_pod" ]; then
-  run kubectl exec -n "$GATEWAY_NAMESPACE" "$gw_pod" -- ls -al /etc/istio/ingressgateway-certs
-  run kubectl exec -n "$GATEWAY_NAMESPACE" "$gw_pod" -- ls -al /etc/istio/ingressgateway-ca-certs
+if [ -n "$gw_pod" ] || [ "$DRY_RUN" -eq 1 ]; then
+  run kubectl exec -n "$GATEWAY_NAMESPACE" "${gw_pod:-<gateway pod>}" -- ls -al /etc/istio/ingressgateway-certs
+  run kubectl exec -n "$GATEWAY_NAMESPACE" "${gw_pod:-<gateway pod>}" -- ls -al /etc/istio/ingressgateway-ca-certs
 fi
 if [ "$DRY_RUN" -eq 1 ]; then
   echo "+ kubectl exec -i -n $GATEWAY_NAMESPACE <gateway pod> -- cat /etc/istio/ingressgateway-certs/tls.crt | openssl x509 -noout -text | grep DNS:"
@@ -132,6 +143,41 @@ else
     ok "$NLB_INGRESS_DOMAIN is in the certificate's SANs"
   else
     bad "the gateway certificate does not cover $NLB_INGRESS_DOMAIN (SANs: ${sans:-none found})"
+  fi
+fi
+
+step "Checking that the gateway certificate is valid and IBM's current one (renewals)"
+if [ "$DRY_RUN" -eq 1 ]; then
+  echo "+ kubectl get secret <gateway secret> and $NLB_SECRET -o jsonpath={.data.tls\\.crt} | openssl x509 -checkend 0 -fingerprint"
+else
+  gw_crt="$(secret_pem istio-ingressgateway-certs tls.crt)"
+  ibm_crt="$(secret_pem "$NLB_SECRET" tls.crt "$IBM_SECRET_NAMESPACE")"
+  if [ -z "$gw_crt" ]; then
+    bad "no certificate in secret istio-ingressgateway-certs"
+  elif openssl x509 -noout -checkend 0 <<<"$gw_crt" >/dev/null 2>&1; then
+    ok "gateway certificate valid until $(openssl x509 -noout -enddate <<<"$gw_crt" | cut -d= -f2)"
+  else
+    bad "the gateway certificate in istio-ingressgateway-certs has expired: run renew.sh after IBM renewed it"
+  fi
+  if [ -n "$gw_crt" ] && [ -n "$ibm_crt" ]; then
+    if [ "$(openssl x509 -noout -fingerprint -sha256 <<<"$gw_crt")" = "$(openssl x509 -noout -fingerprint -sha256 <<<"$ibm_crt")" ]; then
+      ok "same certificate as IBM's secret $NLB_SECRET"
+    else
+      note "differs from IBM's secret $NLB_SECRET: if IBM renewed it, run renew.sh (expected when you use your own certificate)"
+    fi
+  fi
+fi
+
+step "Checking that the gateway trusts the CA of the ALB client certificate"
+if [ "$DRY_RUN" -eq 1 ]; then
+  echo "+ kubectl get secret istio-ingressgateway-ca-certs -n $GATEWAY_NAMESPACE -o jsonpath={.data.trustid-x3-root\\.pem} | openssl x509 -noout -subject"
+else
+  cluster_ca="$(secret_pem istio-ingressgateway-ca-certs trustid-x3-root.pem | openssl x509 -noout -subject 2>/dev/null || true)"
+  bundle_ca="$(openssl x509 -noout -subject -in "$BUNDLE_DIR"/certs/client-ca.pem 2>/dev/null || true)"
+  if [ -n "$cluster_ca" ] && [ "$cluster_ca" = "$bundle_ca" ]; then
+    ok "client CA $cluster_ca"
+  else
+    bad "the CA in secret istio-ingressgateway-ca-certs/trustid-x3-root.pem (${cluster_ca:-none}) is not the bundle's client CA (${bundle_ca:-none})"
   fi
 fi
 
@@ -185,4 +231,8 @@ if [ "$failures" -gt 0 ]; then
   exit 1
 fi
 echo
-echo 'All checks passed.'
+if [ "$DRY_RUN" -eq 1 ]; then
+  echo 'Dry run: nothing was checked.'
+else
+  echo 'All checks passed.'
+fi
