@@ -270,6 +270,10 @@ fn every_script_dry_runs_without_calling_anything() {
 
 #[test]
 fn renew_extracts_ibms_renewed_certificate_and_recreates_the_gateway_credential() {
+    if Command::new("openssl").arg("version").output().is_err() {
+        eprintln!("NOTICE: openssl not installed; skipping renew.sh");
+        return;
+    }
     let ibm = b64(demo::NLB_CERT);
     let (run, root, work) = run_script_with("renew.sh", Profile::Current, "", &[], &ibm);
     assert!(
@@ -299,6 +303,10 @@ fn b64(text: &str) -> String {
 
 #[test]
 fn renew_refuses_a_certificate_outside_the_trusted_ca_and_changes_nothing() {
+    if Command::new("openssl").arg("version").output().is_err() {
+        eprintln!("NOTICE: openssl not installed; skipping the renew.sh trust check");
+        return;
+    }
     let key = rcgen::KeyPair::generate().unwrap();
     let stranger = rcgen::CertificateParams::new(vec![demo::NLB_DOMAIN.to_owned()])
         .unwrap()
