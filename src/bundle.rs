@@ -151,7 +151,14 @@ pub fn plan_with(
         gateway_hosts: vec![settings.nlb_domain.clone()],
     };
     let report = check_setup(certs, &ctx, at);
-    findings.extend(report.findings.iter().cloned());
+    // The checks note an empty input as `input-missing` (info: the page is still being filled
+    // in); the bundle cannot be made without it, so here it is an error.
+    findings.extend(report.findings.iter().cloned().map(|mut f| {
+        if f.code == "input-missing" {
+            f.severity = Severity::Error;
+        }
+        f
+    }));
     findings.extend(missing_inputs(&report, &findings));
 
     let root = format!("{}-istio-alb", settings.cluster_name);

@@ -123,7 +123,7 @@ pub fn CertInput(
                     <button
                         type="button"
                         class="button"
-                        aria-label=format!("Choose a file for {label}")
+                        aria-label=format!("Choose file… for {label}")
                         on:click=move |_| {
                             if let Some(input) = file_input.get() {
                                 input.click();

@@ -13,12 +13,12 @@ pub fn DownloadPanel() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let import_input = NodeRef::<html::Input>::new();
     let tally = Memo::new(move |_| state.findings.with(|f| Tally::of(f)));
-    let blocked = move || tally.get().errors > 0;
+    let blocked = move || tally.get().errors > 0 || !state.pending.with(Vec::is_empty);
     let zip_name = move || state.plan.with(|p| format!("{}.zip", p.root));
 
     let download_zip = move |_| {
         if blocked() {
-            status.set("Fix the errors listed under Check first: they would break the setup.".into());
+            status.set("Fill in every input and fix the errors listed under Check first.".into());
             browser::focus("findings-summary");
             return;
         }
@@ -134,11 +134,19 @@ pub fn DownloadPanel() -> impl IntoView {
             <p class="download__blocked" id="download-blocked">
                 {move || {
                     let t = tally.get();
-                    (t.errors > 0)
-                        .then(|| format!(
-                            "Blocked by {} — see Check. The command line can override with --force.",
+                    let pending = state.pending.get();
+                    if t.errors > 0 {
+                        Some(format!(
+                            "Blocked by {} — see Check. The command line can override certificate errors with --force.",
                             if t.errors == 1 { "1 error".to_string() } else { format!("{} errors", t.errors) },
                         ))
+                    } else if !pending.is_empty() {
+                        let labels: Vec<&str> =
+                            pending.iter().map(|k| crate::ui::labels::input_label(k)).collect();
+                        Some(format!("Still empty: {}.", labels.join(", ")))
+                    } else {
+                        None
+                    }
                 }}
             </p>
             <p class="step__hint">

@@ -79,7 +79,6 @@ pub fn FilePreview() -> impl IntoView {
                                             type="button"
                                             class="files__item"
                                             data-path=p2.clone()
-                                            aria-selected=move || is_current.get().to_string()
                                             aria-current=move || is_current.get().then_some("true")
                                             on:click=move |_| selected.set(p3.clone())
                                         >

@@ -9,11 +9,14 @@ use leptos::prelude::*;
 pub fn FindingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let findings = state.findings;
+    let pending = state.pending;
     let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
     let summary_class = move || {
         let t = tally.get();
         if t.errors > 0 {
             "findings__summary findings__summary--error"
+        } else if !pending.with(Vec::is_empty) {
+            "findings__summary"
         } else {
             "findings__summary findings__summary--ok"
         }
@@ -24,7 +27,13 @@ pub fn FindingsPanel() -> impl IntoView {
         if t.infos > 0 {
             text.push_str(&format!(", {} note{}", t.infos, if t.infos == 1 { "" } else { "s" }));
         }
-        if t.errors == 0 && t.warnings == 0 {
+        let empty = pending.with(Vec::len);
+        if empty > 0 {
+            text.push_str(&format!(
+                " · {empty} input{} still empty",
+                if empty == 1 { "" } else { "s" }
+            ));
+        } else if t.errors == 0 {
             text.push_str(" — ready to download");
         }
         text
@@ -39,6 +48,32 @@ pub fn FindingsPanel() -> impl IntoView {
             <p id="findings-summary" class=summary_class role="status" aria-live="polite">
                 {summary_text}
             </p>
+            <Show when=move || !pending.with(Vec::is_empty)>
+                <div class="findings__todo">
+                    <span class="findings__todo-label">"Still empty:"</span>
+                    <ul class="findings__todo-list" id="pending">
+                        <For
+                            each=move || pending.get()
+                            key=|k| k.clone()
+                            children=move |key| {
+                                let target = key.clone();
+                                view! {
+                                    <li>
+                                        <button
+                                            type="button"
+                                            class="findings__todo-item"
+                                            data-input=key.clone()
+                                            on:click=move |_| browser::focus(&target)
+                                        >
+                                            {crate::ui::labels::input_label(&key).to_owned()}
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        />
+                    </ul>
+                </div>
+            </Show>
             <ul class="findings__list" id="findings">
                 <For
                     each=move || findings.get().into_iter().enumerate()

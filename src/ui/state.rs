@@ -23,7 +23,10 @@ pub struct AppState {
     pub settings: Memo<Settings>,
     /// The whole plan: findings, chain report and every generated file.
     pub plan: Memo<crate::bundle::Plan>,
-    /// All findings (settings and certificates), most severe first.
+    /// Inputs that are still empty (their findings only say "not given yet"), in form order.
+    /// Shown as a to-do list rather than as a wall of errors on a fresh page.
+    pub pending: Memo<Vec<String>>,
+    /// Every other finding (settings and certificates), most severe first.
     pub findings: Memo<Vec<Finding>>,
 }
 
@@ -107,6 +110,25 @@ impl Form {
         }
     }
 
+    /// Whether `key` names a settings text field.
+    pub fn field_mut_exists(&self, key: &str) -> bool {
+        Form::FIELDS.contains(&key)
+    }
+
+    pub const FIELDS: [&'static str; 11] = [
+        "cluster_name",
+        "ingress_ip",
+        "nlb_domain",
+        "nlb_secret",
+        "alb_domain",
+        "alb_secret",
+        "app_namespace",
+        "app",
+        "app_port",
+        "path",
+        "gateway_namespace",
+    ];
+
     pub fn field_mut(&mut self, key: &str) -> Option<&mut String> {
         Some(match key {
             "cluster_name" => &mut self.cluster_name,
@@ -145,8 +167,29 @@ impl AppState {
         let plan = Memo::new(move |_| {
             settings.with(|s| certs.with(|c| crate::bundle::plan(s, c, now.get())))
         });
+        let is_pending = move |f: &Finding| {
+            f.code == "input-missing"
+                || (f.code == "input-invalid"
+                    && f.input.as_deref().is_some_and(|key| {
+                        form.with(|form| form.field_mut_exists(key) && form.field(key).trim().is_empty())
+                    }))
+        };
+        let pending = Memo::new(move |_| {
+            let mut keys: Vec<String> = Vec::new();
+            plan.with(|p| {
+                for f in p.findings.iter().filter(|f| is_pending(f)) {
+                    if let Some(key) = &f.input
+                        && !keys.contains(key)
+                    {
+                        keys.push(key.clone());
+                    }
+                }
+            });
+            keys
+        });
         let findings = Memo::new(move |_| {
-            let mut all = plan.with(|p| p.findings.clone());
+            let mut all: Vec<Finding> =
+                plan.with(|p| p.findings.iter().filter(|f| !is_pending(f)).cloned().collect());
             // Most severe first; the order within a severity is the core's (procedure order).
             all.sort_by_key(|f| std::cmp::Reverse(f.severity));
             all
@@ -156,7 +199,7 @@ impl AppState {
             let text = form.with(|f| serde_json::to_string(f).unwrap_or_default());
             browser::save(STORAGE_KEY, &text);
         });
-        AppState { form, certs, now, demo, settings, plan, findings }
+        AppState { form, certs, now, demo, settings, plan, pending, findings }
     }
 
     /// Forget everything: inputs, keys, remembered settings.

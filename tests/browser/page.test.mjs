@@ -80,7 +80,7 @@ test('demo data: no errors, and the downloaded zip equals the CLI bundle byte fo
   assert.deepEqual(pageFiles, cliFiles, 'same modes and contents');
   assert.ok(readFileSync(pageZip).equals(readFileSync(cliZip)), 'byte-identical zip');
   assert.ok(Object.keys(pageFiles).some((f) => f.endsWith('scripts/install.sh')));
-  p.assertClean();
+  await p.assertClean();
 });
 
 test('a key that does not match its certificate: key-mismatch, and clicking it focuses the key', async (t) => {
@@ -97,7 +97,7 @@ test('a key that does not match its certificate: key-mismatch, and clicking it f
   assert.equal(await p.page.evaluate(() => document.activeElement?.id), 'nlb_key');
   // The download is refused while an error stands.
   assert.equal(await p.page.locator('#download-zip').getAttribute('aria-disabled'), 'true');
-  p.assertClean();
+  await p.assertClean();
 });
 
 test('a messy paste (reversed order, CRLF, indentation, text around) is accepted', async (t) => {
@@ -116,7 +116,8 @@ test('a messy paste (reversed order, CRLF, indentation, text around) is accepted
   await p.page.locator('#nlb_cert').fill(messy);
   await p.page.waitForFunction(() => /^0 errors/.test(document.querySelector('#findings-summary')?.textContent.trim()));
   assert.equal(await p.page.locator('[data-code="pem-malformed"]').count(), 0);
-  assert.equal(await p.page.locator('#nlb_cert').inputValue(), messy, 'nothing typed is rewritten');
+  // Browsers normalise a textarea's line ends to LF; beyond that, nothing typed is rewritten.
+  assert.equal(await p.page.locator('#nlb_cert').inputValue(), messy.replace(/\r\n/g, '\n'), 'nothing typed is rewritten');
   const subjects = await p.page.locator('.cert-input:has(#nlb_cert) .cert-card__subject').allInnerTexts();
   assert.equal(subjects.length, 2, 'a card per pasted block');
   // The bundle holds the chain leaf first, whatever order it was pasted in.
@@ -124,7 +125,7 @@ test('a messy paste (reversed order, CRLF, indentation, text around) is accepted
   const bundled = await p.page.locator('#file-contents').innerText();
   const leaf = blocks[blocks.length - 1]; // reversed above: the leaf was pasted last
   assert.ok(bundled.trimStart().startsWith(leaf.trim()), `certs/nlb.crt starts with the leaf:\n${bundled.slice(0, 120)}`);
-  p.assertClean();
+  await p.assertClean();
 });
 
 test('accessible: axe-core finds no serious or critical violation with demo data, both schemes', async (t) => {
@@ -139,7 +140,7 @@ test('accessible: axe-core finds no serious or critical violation with demo data
       bad.map((v) => `${colorScheme}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`),
       [],
     );
-    p.assertClean();
+    await p.assertClean();
   }
 });
 
@@ -155,7 +156,7 @@ test('keyboard only: tab reaches the demo button, Enter fills the form, focus is
   assert.notEqual(outline, 'none', 'focus is visible');
   await p.page.keyboard.press('Enter');
   await p.page.locator('#demo-banner').waitFor({ state: 'visible' });
-  p.assertClean();
+  await p.assertClean();
 });
 
 test('only non-secret settings are stored; clear all empties everything', async (t) => {
@@ -185,7 +186,7 @@ test('only non-secret settings are stored; clear all empties everything', async 
   assert.equal(await p.page.locator('#cluster_name').inputValue(), '');
   const after = await p.page.evaluate(() => localStorage.getItem('istio-alb.settings.v1'));
   assert.ok(after === null || !after.includes('demo-cluster'), 'clear all forgets the settings');
-  p.assertClean();
+  await p.assertClean();
 });
 
 test('screenshots at 390 px and 1440 px, light and dark', async (t) => {
@@ -195,7 +196,7 @@ test('screenshots at 390 px and 1440 px, light and dark', async (t) => {
     const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no horizontal scrolling at ${width} px (overflow ${overflow} px)`);
     await saveScreenshot(p.page, `page-demo-${width}-${colorScheme}`);
-    p.assertClean();
+    await p.assertClean();
   }
 });
 
@@ -219,5 +220,5 @@ test('settings export and import round-trip through the CLI settings file', asyn
   await p.page.locator('input[type=file][accept*=yaml]').setInputFiles(file);
   await p.page.waitForFunction(() => document.querySelector('#app_namespace').value === 'shop');
   assert.equal(await p.page.locator('#cluster_name').inputValue(), 'demo-cluster');
-  p.assertClean();
+  await p.assertClean();
 });
