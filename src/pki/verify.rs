@@ -658,9 +658,13 @@ pub fn verify_chain(
     };
 
     let mut path_valid = verdict.is_ok();
-    let walked = walk(leaf, pool, roots, opts.at);
-    let (chain, problems, anchored) = match &verdict {
-        Ok(ders) => {
+    // The explaining walk re-checks signatures, so it only runs when there is something to explain.
+    let walked = match &verdict {
+        Ok(_) => None,
+        Err(_) => Some(walk(leaf, pool, roots, opts.at)),
+    };
+    let (chain, problems, anchored) = match (&verdict, &walked) {
+        (Ok(ders), _) => {
             let mut chain = vec![leaf.clone()];
             for d in ders {
                 if let Some(c) = pool.iter().chain(roots).find(|c| &c.der == d) {
@@ -670,11 +674,12 @@ pub fn verify_chain(
             let n = chain.len().saturating_sub(1);
             (chain, vec![None; n], true)
         }
-        Err(_) => (
+        (Err(_), Some(walked)) => (
             walked.chain.clone(),
             walked.problems.clone(),
             walked.anchored,
         ),
+        (Err(_), None) => (vec![leaf.clone()], Vec::new(), false),
     };
 
     // 2. Explanations.
@@ -686,7 +691,9 @@ pub fn verify_chain(
                 push_unique(&mut findings, Finding::error(*code, msg.clone(), input));
             }
         }
-        if let Some((code, msg)) = &walked.end {
+        if let Some(walked) = &walked
+            && let Some((code, msg)) = &walked.end
+        {
             let input = walked.chain.last().map(|c| c.input.as_str());
             push_unique(&mut findings, Finding::error(*code, msg.clone(), input));
         }
