@@ -258,11 +258,24 @@ impl fmt::Display for PemError {
                 line,
                 label,
                 expected,
-            } => write!(
-                f,
-                "{input}, block {block} (line {line}): a {label} block, but {expected} was \
-                 expected here. Remove it or paste the right file"
-            ),
+            } => match label.as_str() {
+                "PKCS7" => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a PKCS#7 bundle (.p7b), but \
+                     {expected} was expected here. Extract the certificates with \
+                     `openssl pkcs7 -print_certs -in bundle.p7b -out chain.pem` and paste those"
+                ),
+                "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a certificate signing request, not a \
+                     certificate. Send it to the CA and paste the certificate it returns"
+                ),
+                _ => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a {label} block, but {expected} was \
+                     expected here. Remove it or paste the right file"
+                ),
+            },
             PemError::EncryptedKey { input, block, line } => write!(
                 f,
                 "{input}, block {block} (line {line}): the private key is encrypted with a \
