@@ -65,7 +65,7 @@ pub struct Cert {
 }
 
 impl Cert {
-    /// Short human name: "CN=example.com (block 2)".
+    /// Short human name: `"CN=example.com" (nlb_cert, block 2)`.
     pub fn label(&self) -> String {
         format!(
             "\"{}\" ({}, block {})",

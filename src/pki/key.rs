@@ -360,7 +360,7 @@ fn spki_public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, String>
     }
 }
 
-/// Does `key` belong to `cert`? `None` when the certificate's key type cannot be compared.
+/// Does `key` belong to `cert`? `Err` names a certificate key type that cannot be compared.
 pub fn key_matches(key: &PrivateKey, cert: &Cert) -> Result<bool, String> {
     certificate_public_key(&cert.der).map(|p| p == key.public)
 }

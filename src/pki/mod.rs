@@ -11,3 +11,4 @@ pub mod verify;
 pub use cert::{CertSummary, summarize_pem};
 pub use finding::{Finding, Severity, Tally};
 pub use setup::{CertInputs, SetupContext, SetupReport, check_setup};
+pub use verify::{PemInput, Usage, VerifyOptions, VerifyReport, verify_pem};

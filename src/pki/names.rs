@@ -172,9 +172,13 @@ fn explain_miss(cert: &Cert, host: &HostName) -> String {
         HostName::Wildcard(_) => " A wildcard host needs the same wildcard in the certificate.",
         HostName::Ip(_) | HostName::Dns(_) => "",
     };
+    let advice = if cn_hint.is_empty() {
+        format!(" Reissue it with \"{host}\" as a subjectAltName, or correct the host name")
+    } else {
+        String::new()
+    };
     format!(
-        "{} does not cover \"{host}\": it names {listed}.{cn_hint}{kind_hint} Reissue it with \
-         \"{host}\" as a subjectAltName, or correct the host name",
+        "{} does not cover \"{host}\": it names {listed}.{cn_hint}{kind_hint}{advice}",
         cert.label()
     )
 }

@@ -258,11 +258,24 @@ impl fmt::Display for PemError {
                 line,
                 label,
                 expected,
-            } => write!(
-                f,
-                "{input}, block {block} (line {line}): a {label} block, but {expected} was \
-                 expected here. Remove it or paste the right file"
-            ),
+            } => match label.as_str() {
+                "PKCS7" => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a PKCS#7 bundle (.p7b), but \
+                     {expected} was expected here. Extract the certificates with \
+                     `openssl pkcs7 -print_certs -in bundle.p7b -out chain.pem` and paste those"
+                ),
+                "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a certificate signing request, not a \
+                     certificate. Send it to the CA and paste the certificate it returns"
+                ),
+                _ => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a {label} block, but {expected} was \
+                     expected here. Remove it or paste the right file"
+                ),
+            },
             PemError::EncryptedKey { input, block, line } => write!(
                 f,
                 "{input}, block {block} (line {line}): the private key is encrypted with a \
@@ -364,11 +377,39 @@ fn is_b64(c: char) -> bool {
 /// Read every PEM block of `text`. Blocks that cannot be decoded become errors; the others are
 /// returned in paste order. An empty (whitespace-only) text gives neither blocks nor errors.
 pub fn parse_blocks(input: &str, text: &str) -> (Vec<PemBlock>, Vec<PemError>) {
+    if text.trim().is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    // PEM copied out of a JSON or YAML string keeps its line breaks as literal "\n".
+    if text.contains("-----BEGIN") && text.contains("\\n") {
+        return parse_text(input, &text.replace("\\r\\n", "\n").replace("\\n", "\n"));
+    }
+    // A Kubernetes secret's `data` field holds the PEM base64-encoded once more.
+    if !text.contains("-----BEGIN")
+        && let Some(decoded) = base64_pem(text)
+    {
+        return parse_text(input, &decoded);
+    }
+    parse_text(input, text)
+}
+
+/// The PEM text inside base64 (`LS0tLS1CRUdJTi...`), if that is what `text` is.
+fn base64_pem(text: &str) -> Option<String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.starts_with("LS0tLS1") {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .ok()?;
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|s| s.contains("-----BEGIN"))
+}
+
+fn parse_text(input: &str, text: &str) -> (Vec<PemBlock>, Vec<PemError>) {
     let mut blocks = Vec::new();
     let mut errors = Vec::new();
-    if text.trim().is_empty() {
-        return (blocks, errors);
-    }
     let mut open: Option<Open<'_>> = None;
     let mut count = 0usize;
 
@@ -726,6 +767,23 @@ mod tests {
                 "0\u{FFFD}\u{1}\u{2}".into(),
                 0,
                 &["pem-malformed"],
+            ),
+            ("json string", cert(BODY).replace('\n', "\\n"), 1, &[]),
+            (
+                "json string crlf",
+                cert(BODY).replace('\n', "\\r\\n"),
+                1,
+                &[],
+            ),
+            (
+                "base64 of pem (kubernetes secret data)",
+                base64::engine::general_purpose::STANDARD.encode(format!(
+                    "{}{}",
+                    cert(BODY),
+                    cert(BODY)
+                )),
+                2,
+                &[],
             ),
         ];
         for (name, text, n, codes) in cases {

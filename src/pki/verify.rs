@@ -28,7 +28,7 @@ pub enum Usage {
 pub struct VerifyOptions {
     /// Host name or IP the leaf must cover (as typed: IDNA and `[v6]` are handled).
     pub name: Option<String>,
-    /// `None`: no EKU requirement beyond RFC 5280 path rules; webpki then checks serverAuth.
+    /// The EKU the leaf needs; `None` means [`Usage::Server`].
     pub usage: Option<Usage>,
     /// Unix seconds.
     pub at: i64,
@@ -41,9 +41,10 @@ pub struct VerifyOptions {
 /// The outcome of one chain verification.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChainResult {
-    /// The RFC 5280 / webpki verdict: a path to a supplied anchor exists, valid at `at`, with the
-    /// right EKU, and the name (if any) is covered. Policy findings (weak key, expiring soon,
-    /// expired trust anchor) do not change it.
+    /// The path verdict: webpki found a path to a supplied anchor, valid at `at`, with the right
+    /// EKU; the name (if any) is covered; and the anchor is not expired and the leaf key is not
+    /// weak or obsolete (the ALB's OpenSSL rejects both). Warnings (expiring soon) do not
+    /// change it; x509-limbo compares against this.
     pub path_valid: bool,
     pub findings: Vec<Finding>,
     /// Leaf first, then issuers; the anchor last when one was reached.
@@ -563,7 +564,7 @@ fn webpki_error_finding(e: &webpki::Error, leaf: &Cert, usage: Usage) -> Finding
         other => Finding::error(
             "chain-untrusted",
             format!(
-                "the chain of {} is not valid: {other:?}. Check the certificates were issued \
+                "the chain of {} is not valid: {other}. Check the certificates were issued \
                  for this use by a standard CA",
                 leaf.label()
             ),
@@ -605,7 +606,7 @@ pub fn verify_chain(
                 &mut findings,
                 Finding::error(
                     "chain-untrusted",
-                    format!("{} cannot be used as a trusted CA ({e:?})", r.label()),
+                    format!("{} cannot be used as a trusted CA ({e})", r.label()),
                     Some(&r.input),
                 ),
             ),
@@ -658,9 +659,13 @@ pub fn verify_chain(
     };
 
     let mut path_valid = verdict.is_ok();
-    let walked = walk(leaf, pool, roots, opts.at);
-    let (chain, problems, anchored) = match &verdict {
-        Ok(ders) => {
+    // The explaining walk re-checks signatures, so it only runs when there is something to explain.
+    let walked = match &verdict {
+        Ok(_) => None,
+        Err(_) => Some(walk(leaf, pool, roots, opts.at)),
+    };
+    let (chain, problems, anchored) = match (&verdict, &walked) {
+        (Ok(ders), _) => {
             let mut chain = vec![leaf.clone()];
             for d in ders {
                 if let Some(c) = pool.iter().chain(roots).find(|c| &c.der == d) {
@@ -670,11 +675,12 @@ pub fn verify_chain(
             let n = chain.len().saturating_sub(1);
             (chain, vec![None; n], true)
         }
-        Err(_) => (
+        (Err(_), Some(walked)) => (
             walked.chain.clone(),
             walked.problems.clone(),
             walked.anchored,
         ),
+        (Err(_), None) => (vec![leaf.clone()], Vec::new(), false),
     };
 
     // 2. Explanations.
@@ -686,7 +692,9 @@ pub fn verify_chain(
                 push_unique(&mut findings, Finding::error(*code, msg.clone(), input));
             }
         }
-        if let Some((code, msg)) = &walked.end {
+        if let Some(walked) = &walked
+            && let Some((code, msg)) = &walked.end
+        {
             let input = walked.chain.last().map(|c| c.input.as_str());
             push_unique(&mut findings, Finding::error(*code, msg.clone(), input));
         }
@@ -710,7 +718,7 @@ pub fn verify_chain(
                     Finding::error(
                         "pem-malformed",
                         format!(
-                            "{} cannot be parsed as an end-entity certificate ({pe:?})",
+                            "{} cannot be parsed as an end-entity certificate ({pe})",
                             leaf.label()
                         ),
                         Some(&leaf.input),
