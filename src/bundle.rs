@@ -151,15 +151,17 @@ pub fn plan_with(
         gateway_hosts: vec![settings.nlb_domain.clone()],
     };
     let report = check_setup(certs, &ctx, at);
-    // The checks note an empty input as `input-missing` (info: the page is still being filled
-    // in); the bundle cannot be made without it, so here it is an error.
-    findings.extend(report.findings.iter().cloned().map(|mut f| {
-        if f.code == "input-missing" {
-            f.severity = Severity::Error;
-        }
-        f
-    }));
+    findings.extend(report.findings.iter().cloned());
     findings.extend(missing_inputs(&report, &findings));
+    // The checks note an empty input as `input-missing` (info); the bundle cannot be made
+    // without it and says so with an error for the same input: keep only the error.
+    let has_error = |input: &Option<String>, findings: &[Finding]| {
+        findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.input == *input)
+    };
+    let snapshot = findings.clone();
+    findings.retain(|f| f.code != "input-missing" || !has_error(&f.input, &snapshot));
 
     let root = format!("{}-istio-alb", settings.cluster_name);
     let mut files = Vec::new();

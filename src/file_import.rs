@@ -35,7 +35,9 @@ impl fmt::Display for ImportError {
 /// Returns the text and whether it was converted from DER.
 pub fn text_from_file(name: &str, bytes: &[u8]) -> Result<(String, bool), ImportError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportError::Empty { file: name.to_owned() });
+        return Err(ImportError::Empty {
+            file: name.to_owned(),
+        });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes)
@@ -52,7 +54,9 @@ pub fn text_from_file(name: &str, bytes: &[u8]) -> Result<(String, bool), Import
             );
             Ok((text, true))
         }
-        _ => Err(ImportError::Binary { file: name.to_owned() }),
+        _ => Err(ImportError::Binary {
+            file: name.to_owned(),
+        }),
     }
 }
 
@@ -63,20 +67,36 @@ mod tests {
     #[test]
     fn pem_text_passes_through_and_bom_is_dropped() {
         let pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
-        assert_eq!(text_from_file("a.pem", pem.as_bytes()), Ok((pem.to_owned(), false)));
+        assert_eq!(
+            text_from_file("a.pem", pem.as_bytes()),
+            Ok((pem.to_owned(), false))
+        );
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), pem.as_bytes()].concat();
-        assert_eq!(text_from_file("a.pem", &with_bom), Ok((pem.to_owned(), false)));
+        assert_eq!(
+            text_from_file("a.pem", &with_bom),
+            Ok((pem.to_owned(), false))
+        );
     }
 
     #[test]
     fn empty_and_binary_files_are_refused_by_name() {
         assert_eq!(
             text_from_file("x.pem", b" \n"),
-            Err(ImportError::Empty { file: "x.pem".into() })
+            Err(ImportError::Empty {
+                file: "x.pem".into()
+            })
         );
         let err = text_from_file("bundle.p12", &[0x30, 0x82, 0x01, 0x00, 0xff, 0x00]).unwrap_err();
-        assert_eq!(err, ImportError::Binary { file: "bundle.p12".into() });
+        assert_eq!(
+            err,
+            ImportError::Binary {
+                file: "bundle.p12".into()
+            }
+        );
         let message = err.to_string();
-        assert!(message.contains("openssl pkcs12 -in bundle.p12"), "{message}");
+        assert!(
+            message.contains("openssl pkcs12 -in bundle.p12"),
+            "{message}"
+        );
     }
 }

@@ -90,7 +90,10 @@ fn string_end(line: &str, start: usize) -> usize {
         }
         i += 1;
     }
-    bytes.len().min(line.trim_end_matches('\n').len()).max(start + 1)
+    bytes
+        .len()
+        .min(line.trim_end_matches('\n').len())
+        .max(start + 1)
 }
 
 /// Strings and comments; `word` decides the kind of bare words (shell keywords).
@@ -145,15 +148,16 @@ fn yaml_line(line: &str, out: &mut Vec<(Kind, String)>) {
     }
     // `key:` followed by space or end of line.
     let rest = &line[start..];
-    let key_len = rest
-        .find(':')
-        .filter(|&p| {
-            p > 0
-                && rest[..p]
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
-                && matches!(rest.as_bytes().get(p + 1), None | Some(b' ' | b'\n' | b'\r'))
-        });
+    let key_len = rest.find(':').filter(|&p| {
+        p > 0
+            && rest[..p]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
+            && matches!(
+                rest.as_bytes().get(p + 1),
+                None | Some(b' ' | b'\n' | b'\r')
+            )
+    });
     match key_len {
         Some(p) => {
             push(out, Kind::Plain, &line[..start]);
@@ -223,11 +227,18 @@ mod tests {
     #[test]
     fn shell_keywords_only_as_whole_words() {
         let spans = kinds("if ifconfig; then done_x; fi\n", Language::Shell);
-        let keywords: Vec<&str> =
-            spans.iter().filter(|(k, _)| *k == Kind::Keyword).map(|(_, s)| *s).collect();
+        let keywords: Vec<&str> = spans
+            .iter()
+            .filter(|(k, _)| *k == Kind::Keyword)
+            .map(|(_, s)| *s)
+            .collect();
         assert_eq!(keywords, vec!["if", "then", "fi"]);
         // `#` inside a word is not a comment: ${#array[@]}, a#b
-        assert!(kinds("echo a#b\n", Language::Shell).iter().all(|(k, _)| *k != Kind::Comment));
+        assert!(
+            kinds("echo a#b\n", Language::Shell)
+                .iter()
+                .all(|(k, _)| *k != Kind::Comment)
+        );
     }
 
     #[test]

@@ -44,6 +44,34 @@ pub struct CertInputs {
     pub gateway_ca: String,
 }
 
+impl CertInputs {
+    /// The text of the input called `name` (one of [`input::ALL`]); `None` for any other name.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            input::NLB_CERT => &self.nlb_cert,
+            input::NLB_KEY => &self.nlb_key,
+            input::ALB_CLIENT_CERT => &self.alb_client_cert,
+            input::ALB_CLIENT_KEY => &self.alb_client_key,
+            input::CLIENT_CA => &self.client_ca,
+            input::GATEWAY_CA => &self.gateway_ca,
+            _ => return None,
+        })
+    }
+
+    /// Mutable access to the input called `name`; `None` for any other name.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            input::NLB_CERT => &mut self.nlb_cert,
+            input::NLB_KEY => &mut self.nlb_key,
+            input::ALB_CLIENT_CERT => &mut self.alb_client_cert,
+            input::ALB_CLIENT_KEY => &mut self.alb_client_key,
+            input::CLIENT_CA => &mut self.client_ca,
+            input::GATEWAY_CA => &mut self.gateway_ca,
+            _ => return None,
+        })
+    }
+}
+
 /// What the procedure needs to know besides the certificates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SetupContext {
@@ -352,5 +380,25 @@ fn check_role(
             .map(|c| pem::encode("CERTIFICATE", &c.der))
             .collect(),
         depth,
+    }
+}
+
+#[cfg(test)]
+mod input_access_tests {
+    use super::*;
+
+    #[test]
+    fn every_input_name_reaches_its_own_field_and_nothing_else() {
+        let mut inputs = CertInputs::default();
+        for name in input::ALL {
+            *inputs.get_mut(name).expect(name) = format!("text of {name}");
+        }
+        for name in input::ALL {
+            assert_eq!(inputs.get(name), Some(format!("text of {name}").as_str()), "{name}");
+        }
+        assert_eq!(inputs.nlb_key, "text of nlb_key");
+        assert_eq!(inputs.gateway_ca, "text of gateway_ca");
+        assert_eq!(inputs.get("cluster_name"), None);
+        assert!(inputs.get_mut("").is_none());
     }
 }

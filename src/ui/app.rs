@@ -20,7 +20,9 @@ pub fn App() -> impl IntoView {
     .forget();
 
     let fill_demo = move |_| {
-        state.form.set(Form::from_settings(&crate::demo::settings()));
+        state
+            .form
+            .set(Form::from_settings(&crate::demo::settings()));
         state.certs.set(crate::demo::cert_inputs());
         state.demo.set(true);
     };

@@ -15,13 +15,21 @@ pub fn CertCard(
 ) -> impl IntoView {
     let s = summary;
     let role = if s.is_ca {
-        if s.is_self_signed { "root CA" } else { "intermediate CA" }
+        if s.is_self_signed {
+            "root CA"
+        } else {
+            "intermediate CA"
+        }
     } else {
         "leaf"
     };
     let mut names: Vec<String> = s.dns_sans.clone();
     names.extend(s.ip_sans.iter().cloned());
-    let names = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+    let names = if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    };
     let eku = if s.extended_key_usage.is_empty() {
         "not restricted".to_string()
     } else {
@@ -32,13 +40,31 @@ pub fn CertCard(
     let left = (s.not_after - at) as f64;
     let fraction = (left / lifetime).clamp(0.0, 1.0);
     let (state_class, text) = if at < s.not_before {
-        ("validity validity--error", format!("not valid before {}", s.not_before_rfc3339))
+        (
+            "validity validity--error",
+            format!("not valid before {}", s.not_before_rfc3339),
+        )
     } else if s.days_left < 0 {
-        ("validity validity--error", format!("expired {} days ago ({})", -s.days_left, s.not_after_rfc3339))
+        (
+            "validity validity--error",
+            format!(
+                "expired {} days ago ({})",
+                -s.days_left, s.not_after_rfc3339
+            ),
+        )
     } else if s.days_left <= RENEWAL_WINDOW_DAYS {
-        ("validity validity--warning", format!("{} days left — inside the 37-day renewal window (until {})", s.days_left, s.not_after_rfc3339))
+        (
+            "validity validity--warning",
+            format!(
+                "{} days left — inside the 37-day renewal window (until {})",
+                s.days_left, s.not_after_rfc3339
+            ),
+        )
     } else {
-        ("validity", format!("{} days left (until {})", s.days_left, s.not_after_rfc3339))
+        (
+            "validity",
+            format!("{} days left (until {})", s.days_left, s.not_after_rfc3339),
+        )
     };
 
     view! {

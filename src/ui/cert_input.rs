@@ -21,8 +21,18 @@ pub fn CertInput(
     key: bool,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let value = Memo::new(move |_| state.certs.with(|c| AppState::cert(c, name).to_owned()));
-    let set_value = move |text: String| state.certs.update(|c| *AppState::cert_mut(c, name) = text);
+    let value = Memo::new(move |_| {
+        state
+            .certs
+            .with(|c| c.get(name).unwrap_or_default().to_owned())
+    });
+    let set_value = move |text: String| {
+        state.certs.update(|c| {
+            if let Some(field) = c.get_mut(name) {
+                *field = text;
+            }
+        })
+    };
     let dragover = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();

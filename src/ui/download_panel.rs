@@ -32,14 +32,20 @@ pub fn DownloadPanel() -> impl IntoView {
             }
         };
         match browser::download(&name, "application/zip", &bytes) {
-            Ok(()) => status.set(format!("Downloaded {name} ({} KB)", bytes.len().div_ceil(1024))),
+            Ok(()) => status.set(format!(
+                "Downloaded {name} ({} KB)",
+                bytes.len().div_ceil(1024)
+            )),
             Err(e) => status.set(format!("Could not download: {e}")),
         }
     };
     let export_settings = move |_| {
         // The bundle's own settings file: certificate entries point into its certs/ folder.
         let yaml = state.plan.with_untracked(|p| {
-            p.files.iter().find(|f| f.path == "settings.yaml").map(|f| f.contents.clone())
+            p.files
+                .iter()
+                .find(|f| f.path == "settings.yaml")
+                .map(|f| f.contents.clone())
         });
         let Some(yaml) = yaml else { return };
         match browser::download("settings.yaml", "application/yaml", &yaml) {
@@ -48,8 +54,12 @@ pub fn DownloadPanel() -> impl IntoView {
         }
     };
     let import_settings = move |ev: leptos::ev::Event| {
-        let Some(input) = import_input.get() else { return };
-        let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+        let Some(input) = import_input.get() else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|l| l.get(0)) else {
+            return;
+        };
         let _ = ev;
         let file = gloo::file::File::from(file);
         input.set_value("");
@@ -66,14 +76,18 @@ pub fn DownloadPanel() -> impl IntoView {
                     state.form.set(Form::from_settings(&settings));
                     // Inline PEMs in the file fill the inputs; paths cannot be followed here.
                     let (certs, _) = settings.cert_inputs(|path| {
-                        Err(format!("{path} is a path; paste or drop that file into its field"))
+                        Err(format!(
+                            "{path} is a path; paste or drop that file into its field"
+                        ))
                     });
                     let mut filled = 0;
                     state.certs.update(|current| {
                         for name in crate::pki::setup::input::ALL {
-                            let new = AppState::cert(&certs, name);
-                            if !new.is_empty() {
-                                *AppState::cert_mut(current, name) = new.to_owned();
+                            let new = certs.get(name).unwrap_or_default();
+                            if let Some(field) = current.get_mut(name)
+                                && !new.is_empty()
+                            {
+                                *field = new.to_owned();
                                 filled += 1;
                             }
                         }

@@ -10,14 +10,20 @@ use leptos::task::spawn_local;
 pub fn FilePreview() -> impl IntoView {
     let state = expect_context::<AppState>();
     let paths = Memo::new(move |_| {
-        state.plan.with(|p| p.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
+        state
+            .plan
+            .with(|p| p.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
     });
     let selected = RwSignal::new(String::new());
     // The shown file: the chosen one while it exists, else the first.
     let current = Memo::new(move |_| {
         let chosen = selected.get();
         paths.with(|ps| {
-            if ps.contains(&chosen) { chosen } else { ps.first().cloned().unwrap_or_default() }
+            if ps.contains(&chosen) {
+                chosen
+            } else {
+                ps.first().cloned().unwrap_or_default()
+            }
         })
     });
     let contents = Memo::new(move |_| {
@@ -46,7 +52,10 @@ pub fn FilePreview() -> impl IntoView {
         let path = current.get_untracked();
         let name = path.rsplit('/').next().unwrap_or("file").to_owned();
         let bytes = state.plan.with_untracked(|p| {
-            p.files.iter().find(|f| f.path == path).map(|f| f.contents.clone())
+            p.files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| f.contents.clone())
         });
         if let Some(bytes) = bytes {
             match browser::download(&name, "application/octet-stream", &bytes) {

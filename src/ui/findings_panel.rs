@@ -25,7 +25,11 @@ pub fn FindingsPanel() -> impl IntoView {
         let t = tally.get();
         let mut text = t.to_string();
         if t.infos > 0 {
-            text.push_str(&format!(", {} note{}", t.infos, if t.infos == 1 { "" } else { "s" }));
+            text.push_str(&format!(
+                ", {} note{}",
+                t.infos,
+                if t.infos == 1 { "" } else { "s" }
+            ));
         }
         let empty = pending.with(Vec::len);
         if empty > 0 {

@@ -16,22 +16,32 @@ pub fn install() {
 }
 
 fn show() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     if doc.get_element_by_id("panic-banner").is_some() {
         return;
     }
-    let Ok(banner) = doc.create_element("div") else { return };
+    let Ok(banner) = doc.create_element("div") else {
+        return;
+    };
     banner.set_id("panic-banner");
     banner.set_class_name("banner banner--panic");
     let _ = banner.set_attribute("role", "alert");
-    let Ok(text) = doc.create_element("p") else { return };
+    let Ok(text) = doc.create_element("p") else {
+        return;
+    };
     text.set_text_content(Some(
         "Something went wrong inside the page and it stopped working. Your settings are kept; \
          certificates and keys are never stored, so paste them again after reloading.",
     ));
-    let Ok(link) = doc.create_element("a") else { return };
+    let Ok(link) = doc.create_element("a") else {
+        return;
+    };
     link.set_text_content(Some("Reload the page"));
-    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
     let _ = link.set_attribute("href", &href);
     let _ = banner.append_child(&text);
     let _ = banner.append_child(&link);

@@ -110,11 +110,6 @@ impl Form {
         }
     }
 
-    /// Whether `key` names a settings text field.
-    pub fn field_mut_exists(&self, key: &str) -> bool {
-        Form::FIELDS.contains(&key)
-    }
-
     pub const FIELDS: [&'static str; 11] = [
         "cluster_name",
         "ingress_ip",
@@ -167,12 +162,17 @@ impl AppState {
         let plan = Memo::new(move |_| {
             settings.with(|s| certs.with(|c| crate::bundle::plan(s, c, now.get())))
         });
+        // A finding about an input that is simply still empty is a to-do, not a problem.
         let is_pending = move |f: &Finding| {
-            f.code == "input-missing"
-                || (f.code == "input-invalid"
-                    && f.input.as_deref().is_some_and(|key| {
-                        form.with(|form| form.field_mut_exists(key) && form.field(key).trim().is_empty())
-                    }))
+            let empty = |key: &str| {
+                if Form::FIELDS.contains(&key) {
+                    form.with(|form| form.field(key).trim().is_empty())
+                } else {
+                    certs.with(|c| c.get(key).is_some_and(|text| text.trim().is_empty()))
+                }
+            };
+            matches!(f.code.as_str(), "input-missing" | "input-invalid")
+                && f.input.as_deref().is_some_and(empty)
         };
         let pending = Memo::new(move |_| {
             let mut keys: Vec<String> = Vec::new();
@@ -188,8 +188,13 @@ impl AppState {
             keys
         });
         let findings = Memo::new(move |_| {
-            let mut all: Vec<Finding> =
-                plan.with(|p| p.findings.iter().filter(|f| !is_pending(f)).cloned().collect());
+            let mut all: Vec<Finding> = plan.with(|p| {
+                p.findings
+                    .iter()
+                    .filter(|f| !is_pending(f))
+                    .cloned()
+                    .collect()
+            });
             // Most severe first; the order within a severity is the core's (procedure order).
             all.sort_by_key(|f| std::cmp::Reverse(f.severity));
             all
@@ -199,7 +204,16 @@ impl AppState {
             let text = form.with(|f| serde_json::to_string(f).unwrap_or_default());
             browser::save(STORAGE_KEY, &text);
         });
-        AppState { form, certs, now, demo, settings, plan, pending, findings }
+        AppState {
+            form,
+            certs,
+            now,
+            demo,
+            settings,
+            plan,
+            pending,
+            findings,
+        }
     }
 
     /// Forget everything: inputs, keys, remembered settings.
@@ -208,28 +222,5 @@ impl AppState {
         self.form.set(Form::default());
         self.demo.set(false);
         browser::remove(STORAGE_KEY);
-    }
-
-    pub fn cert<'a>(c: &'a CertInputs, name: &str) -> &'a str {
-        match name {
-            "nlb_cert" => &c.nlb_cert,
-            "nlb_key" => &c.nlb_key,
-            "alb_client_cert" => &c.alb_client_cert,
-            "alb_client_key" => &c.alb_client_key,
-            "client_ca" => &c.client_ca,
-            "gateway_ca" => &c.gateway_ca,
-            _ => "",
-        }
-    }
-
-    pub fn cert_mut<'a>(c: &'a mut CertInputs, name: &str) -> &'a mut String {
-        match name {
-            "nlb_cert" => &mut c.nlb_cert,
-            "nlb_key" => &mut c.nlb_key,
-            "alb_client_cert" => &mut c.alb_client_cert,
-            "alb_client_key" => &mut c.alb_client_key,
-            "client_ca" => &mut c.client_ca,
-            _ => &mut c.gateway_ca,
-        }
     }
 }
