@@ -15,8 +15,8 @@ pub fn ProfileSwitch() -> impl IntoView {
                     name="profile"
                     id=format!("profile-{}", profile.as_str())
                     value=profile.as_str()
-                    prop:checked=move || state.form.with(|f| f.profile == profile)
-                    on:change=move |_| state.form.update(|f| f.profile = profile)
+                    prop:checked=move || state.form.with(|f| f.settings.profile == profile)
+                    on:change=move |_| state.form.update(|f| f.settings.profile = profile)
                 />
                 <span class="profile-switch__text">
                     <span class="profile-switch__name">{name}</span>
