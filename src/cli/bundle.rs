@@ -1,6 +1,40 @@
+//! `istio-alb bundle SETTINGS --out FILE.zip [--at T] [--force]`.
+
+use crate::bundle::{self, BundleError};
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(_settings: &Path, _out: &Path, _at: Option<&str>, _force: bool) -> ExitCode {
-    super::unusable("bundle: not implemented yet")
+pub fn run(settings: &Path, out: &Path, at: Option<&str>, force: bool) -> ExitCode {
+    let at = match super::check::parse_at(at) {
+        Ok(at) => at,
+        Err(e) => return super::unusable(e),
+    };
+    let plan = match super::check::load_plan(settings, at) {
+        Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
+    for f in &plan.findings {
+        eprintln!("{f}");
+    }
+    match bundle::build_plan(&plan, at, force) {
+        Ok(zip) => match std::fs::write(out, &zip) {
+            Ok(()) => {
+                println!(
+                    "wrote {} ({} bytes, {} files in {}/; {})",
+                    out.display(),
+                    zip.len(),
+                    plan.files.len(),
+                    plan.root,
+                    plan.tally()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => super::unusable(format!("cannot write {}: {e}", out.display())),
+        },
+        Err(e @ (BundleError::InvalidSettings { .. } | BundleError::Blocked { .. })) => {
+            eprintln!("istio-alb: no bundle written: {e}");
+            ExitCode::from(1)
+        }
+        Err(e @ BundleError::Zip { .. }) => super::unusable(e),
+    }
 }

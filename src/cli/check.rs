@@ -1,7 +1,78 @@
+//! `istio-alb check SETTINGS [--at T] [--format text|json]`: validate the settings and every
+//! certificate they name. Exit 0 no errors, 1 errors, 2 unusable input.
+
 use super::Format;
+use crate::bundle::{self, Plan};
+use crate::pki::finding::{Finding, Tally};
+use crate::setup::Settings;
+use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(_settings: &Path, _at: Option<&str>, _format: Format) -> ExitCode {
-    super::unusable("check: not implemented yet")
+/// `--at` as RFC 3339, or now (the CLI is the only place that reads the clock).
+pub(super) fn parse_at(at: Option<&str>) -> Result<i64, String> {
+    match at {
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .map_err(|e| format!("the system clock is before 1970: {e}")),
+        Some(text) => {
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .map(|t| t.unix_timestamp())
+                .map_err(|e| {
+                    format!(
+                        "--at {text:?} is not an RFC 3339 time such as 2026-11-26T10:00:00Z: {e}"
+                    )
+                })
+        }
+    }
+}
+
+/// Read the settings file and the certificate files it names, check, and generate the plan.
+pub(super) fn load_plan(path: &Path, at: i64) -> Result<Plan, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let settings = Settings::from_yaml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let (certs, resolve_findings) = settings
+        .cert_inputs(|rel| std::fs::read_to_string(base.join(rel)).map_err(|e| e.to_string()));
+    Ok(bundle::plan_with(&settings, &certs, resolve_findings, at))
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    ok: bool,
+    findings: &'a [Finding],
+}
+
+pub fn run(settings: &Path, at: Option<&str>, format: Format) -> ExitCode {
+    let at = match parse_at(at) {
+        Ok(at) => at,
+        Err(e) => return super::unusable(e),
+    };
+    let plan = match load_plan(settings, at) {
+        Ok(p) => p,
+        Err(e) => return super::unusable(e),
+    };
+    let tally = Tally::of(&plan.findings);
+    match format {
+        Format::Json => {
+            let out = Output {
+                ok: tally.errors == 0,
+                findings: &plan.findings,
+            };
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Text => {
+            for f in &plan.findings {
+                println!("{f}");
+            }
+            println!("{}: {tally}", settings.display());
+        }
+    }
+    if tally.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -1,7 +1,67 @@
+//! `istio-alb inspect FILE`: the certificate summary the page shows, from the same core code.
+
 use super::Format;
+use crate::pki::cert::{self, summary_text};
+use crate::pki::pem;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(_file: &Path, _format: Format, _at: Option<&str>) -> ExitCode {
-    super::unusable("inspect: not implemented yet")
+/// `--at` as Unix seconds, or now. The CLI is the only place that reads the clock.
+pub(super) fn at_or_now(at: Option<&str>) -> Result<i64, String> {
+    match at {
+        Some(s) => cert::parse_rfc3339(s),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .map_err(|e| format!("the system clock is before 1970: {e}")),
+    }
+}
+
+/// Read a PEM file as text; binary content (DER, PKCS#12) becomes a typed PEM error.
+pub(super) fn read_pem_file(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    pem::text_from_bytes(&path.display().to_string(), &bytes).map_err(|e| e.to_string())
+}
+
+pub fn run(file: &Path, format: Format, at: Option<&str>) -> ExitCode {
+    let at = match at_or_now(at) {
+        Ok(t) => t,
+        Err(e) => return super::unusable(e),
+    };
+    let text = match read_pem_file(file) {
+        Ok(t) => t,
+        Err(e) => return super::unusable(e),
+    };
+    let (summaries, findings) = cert::summarize_pem(&file.display().to_string(), &text, at);
+    match format {
+        Format::Text => {
+            for (i, s) in summaries.iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", summary_text(s));
+            }
+        }
+        Format::Json => match serde_json::to_string_pretty(&summaries) {
+            Ok(j) => println!("{j}"),
+            Err(e) => return super::unusable(e),
+        },
+    }
+    for f in &findings {
+        eprintln!("{f}");
+    }
+    if summaries.is_empty() {
+        return super::unusable(format!(
+            "no certificate could be read from {}",
+            file.display()
+        ));
+    }
+    if findings
+        .iter()
+        .any(|f| f.severity == crate::pki::Severity::Error)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

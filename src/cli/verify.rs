@@ -1,4 +1,8 @@
+//! `istio-alb verify`: one chain against trust anchors, through the same core as the page.
+
+use super::inspect::{at_or_now, read_pem_file};
 use super::{Format, Usage};
+use crate::pki::verify::{self, PemInput, VerifyOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,6 +16,65 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(_args: &Args) -> ExitCode {
-    super::unusable("verify: not implemented yet")
+pub fn run(args: &Args) -> ExitCode {
+    let at = match at_or_now(args.at.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return super::unusable(e),
+    };
+    let read = |p: &PathBuf| read_pem_file(p).map(|t| (p.display().to_string(), t));
+    let leaf = match read(&args.leaf) {
+        Ok(x) => x,
+        Err(e) => return super::unusable(e),
+    };
+    let inter = match args.intermediates.as_ref().map(read).transpose() {
+        Ok(x) => x,
+        Err(e) => return super::unusable(e),
+    };
+    let roots = match read(&args.roots) {
+        Ok(x) => x,
+        Err(e) => return super::unusable(e),
+    };
+    let opts = VerifyOptions {
+        name: args.name.clone(),
+        usage: Some(match args.usage {
+            Some(Usage::Client) => verify::Usage::Client,
+            Some(Usage::Server) | None => verify::Usage::Server,
+        }),
+        at,
+        ..VerifyOptions::default()
+    };
+    let report = verify::verify_pem(
+        PemInput {
+            name: &leaf.0,
+            text: &leaf.1,
+        },
+        inter.as_ref().map(|(n, t)| PemInput { name: n, text: t }),
+        PemInput {
+            name: &roots.0,
+            text: &roots.1,
+        },
+        &opts,
+    );
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(j) => println!("{j}"),
+            Err(e) => return super::unusable(e),
+        },
+        Format::Text => {
+            println!("{}", if report.valid { "VALID" } else { "INVALID" });
+            for (i, s) in report.chain.iter().enumerate() {
+                println!("  {i}: {} ({} days left)", s.subject, s.days_left);
+            }
+            for f in &report.findings {
+                println!("{f}");
+            }
+        }
+    }
+    if !report.usable {
+        ExitCode::from(2)
+    } else if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -1,13 +1,26 @@
-//! The page: Leptos components, one per file.
-use leptos::prelude::*;
+//! The page: Leptos components, one per file, over the pure core.
+
+mod app;
+pub mod browser;
+mod cert_card;
+mod cert_input;
+mod certificates_step;
+mod chain_diagram;
+mod check_step;
+mod cluster_form;
+mod download_panel;
+mod file_preview;
+mod findings_panel;
+pub mod labels;
+mod panic_banner;
+mod profile_switch;
+pub mod state;
+mod text_field;
+
+pub use app::App;
 
 /// Mount the application on `<body>`.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    panic_banner::install();
     leptos::mount::mount_to_body(App);
-}
-
-#[component]
-pub fn App() -> impl IntoView {
-    view! { <h1>"Istio + IBM Cloud ALB/NLB configurator"</h1> }
 }

@@ -32,14 +32,15 @@ test('pasting a certificate shows its subject and SANs; garbage shows pem-malfor
   assert.ok(cert.subjectCN && cert.dnsNames.length > 0, `test certificate (${cert.source}) has a CN and DNS SANs`);
 
   const p = await h.openPage(t);
-  const field = p.page.getByLabel('Gateway (NLB) certificate');
+  const field = p.page.getByLabel('Gateway (NLB) certificate', { exact: true });
   await field.waitFor({ state: 'visible', timeout: 5_000 });
   assert.equal(await field.getAttribute('id'), 'nlb_cert');
 
   await field.fill(cert.pem);
   const card = p.page.locator('.cert-card').first();
   await card.waitFor({ state: 'visible', timeout: 10_000 });
-  assert.equal(await p.page.locator('.cert-card').count(), 1, 'one card per certificate');
+  const blocks = (cert.pem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
+  assert.equal(await p.page.locator('.cert-card').count(), blocks, 'one card per certificate');
   assert.match(await card.locator('.cert-card__subject').innerText(), new RegExp(escape(cert.subjectCN)));
   const sans = await card.locator('.cert-card__sans').innerText();
   for (const name of cert.dnsNames) assert.ok(sans.includes(name), `SAN ${name} shown in "${sans}"`);
@@ -47,8 +48,8 @@ test('pasting a certificate shows its subject and SANs; garbage shows pem-malfor
 
   // Two blocks at once: one card each.
   await field.fill(`${cert.pem}\n${cert.pem}`);
-  await p.page.locator('.cert-card').nth(1).waitFor({ state: 'visible', timeout: 10_000 });
-  assert.equal(await p.page.locator('.cert-card').count(), 2);
+  await p.page.locator('.cert-card').nth(2 * blocks - 1).waitFor({ state: 'visible', timeout: 10_000 });
+  assert.equal(await p.page.locator('.cert-card').count(), 2 * blocks);
 
   // A damaged block: the error says so, and no card claims a certificate.
   const broken = cert.pem.replace(/^(-----BEGIN CERTIFICATE-----\r?\n)(.{10})/m, '$1!!!!garbage');

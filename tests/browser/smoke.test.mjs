@@ -16,7 +16,7 @@ test('the page starts its wasm and shows its title, with nothing foreign or fail
   const p = await h.openPage(t);
   // <body> is empty in index.html: a visible <h1> means the wasm app mounted.
   await p.page.locator('h1').first().waitFor({ state: 'visible' });
-  assert.match(await p.page.locator('h1').first().innerText(), /configurator/i);
+  assert.match(await p.page.locator('h1').first().innerText(), /Istio.*ALB\/NLB/);
   const wasmFetches = p.requests.filter((r) => r.url.endsWith('.wasm'));
   assert.deepEqual(wasmFetches, [], 'the wasm travels inside boot-*.js; nothing may fetch it');
   await saveScreenshot(p.page, 'smoke-1280');

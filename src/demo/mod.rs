@@ -1,0 +1,105 @@
+//! DEMO ONLY data: settings and certificates that pass every check, for "Try it with demo data"
+//! on the page and `istio-alb example DIR`. The certificates come from a private demo CA made by
+//! `examples/gen_demo.rs` (valid 2025-01-01 .. 2045-01-01); their keys are public, so nothing
+//! here may ever protect real traffic.
+
+use crate::pki::setup::CertInputs;
+use crate::setup::{Certificates, Profile, Settings};
+
+pub const CLUSTER_NAME: &str = "demo-cluster";
+/// Must equal the SAN written by `examples/gen_demo.rs`.
+pub const NLB_DOMAIN: &str = "demo-cluster-0001.us-south.containers.example.com";
+pub const ALB_DOMAIN: &str = "demo-cluster-0000.us-south.containers.example.com";
+
+/// Gateway (NLB) certificate followed by the demo intermediate.
+pub const NLB_CERT: &str = include_str!("pem/nlb.crt");
+pub const NLB_KEY: &str = include_str!("pem/nlb.key");
+pub const ALB_CLIENT_CERT: &str = include_str!("pem/alb-client.crt");
+pub const ALB_CLIENT_KEY: &str = include_str!("pem/alb-client.key");
+/// The demo root CA: trusted by the gateway for the ALB client and by the ALB for the gateway.
+pub const CA: &str = include_str!("pem/ca.pem");
+
+/// File names `istio-alb example` writes, relative to the settings file.
+pub mod files {
+    pub const SETTINGS: &str = "settings.yaml";
+    pub const NLB_CERT: &str = "nlb.crt";
+    pub const NLB_KEY: &str = "nlb.key";
+    pub const ALB_CLIENT_CERT: &str = "alb-client.crt";
+    pub const ALB_CLIENT_KEY: &str = "alb-client.key";
+    pub const CA: &str = "ca.pem";
+}
+
+/// Demo settings for `profile`, certificates given as the file names of [`files`].
+pub fn settings_for(profile: Profile) -> Settings {
+    Settings {
+        cluster_name: CLUSTER_NAME.into(),
+        ingress_ip: "192.0.2.10".into(), // TEST-NET-1 (RFC 5737): never a real load balancer
+        nlb_domain: NLB_DOMAIN.into(),
+        nlb_secret: "demo-cluster-0001".into(),
+        alb_domain: ALB_DOMAIN.into(),
+        alb_secret: "demo-cluster-0000".into(),
+        profile,
+        certificates: Certificates {
+            nlb_cert: files::NLB_CERT.into(),
+            nlb_key: files::NLB_KEY.into(),
+            alb_client_cert: files::ALB_CLIENT_CERT.into(),
+            alb_client_key: files::ALB_CLIENT_KEY.into(),
+            client_ca: files::CA.into(),
+            gateway_ca: files::CA.into(),
+        },
+        ..Settings::default()
+    }
+}
+
+/// Demo settings (current profile).
+pub fn settings() -> Settings {
+    settings_for(Profile::Current)
+}
+
+/// The demo certificate inputs (PEM texts).
+pub fn cert_inputs() -> CertInputs {
+    CertInputs {
+        nlb_cert: NLB_CERT.into(),
+        nlb_key: NLB_KEY.into(),
+        alb_client_cert: ALB_CLIENT_CERT.into(),
+        alb_client_key: ALB_CLIENT_KEY.into(),
+        client_ca: CA.into(),
+        gateway_ca: CA.into(),
+    }
+}
+
+/// `(file name, contents, holds a private key)` of every demo certificate file.
+pub fn cert_files() -> [(&'static str, &'static str, bool); 5] {
+    [
+        (files::NLB_CERT, NLB_CERT, false),
+        (files::NLB_KEY, NLB_KEY, true),
+        (files::ALB_CLIENT_CERT, ALB_CLIENT_CERT, false),
+        (files::ALB_CLIENT_KEY, ALB_CLIENT_KEY, true),
+        (files::CA, CA, false),
+    ]
+}
+
+/// Resolves the demo settings' certificate paths to the embedded PEMs (the page's demo button).
+pub fn resolve(path: &str) -> Result<String, String> {
+    cert_files()
+        .into_iter()
+        .find(|(name, _, _)| *name == path)
+        .map(|(_, text, _)| text.to_owned())
+        .ok_or_else(|| format!("{path} is not a demo file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_settings_are_valid_and_resolve_to_the_demo_pems() {
+        for profile in Profile::ALL {
+            let s = settings_for(profile);
+            assert_eq!(crate::setup::validate(&s), vec![], "{profile}");
+            let (inputs, findings) = s.cert_inputs(resolve);
+            assert_eq!(findings, vec![]);
+            assert_eq!(inputs, cert_inputs());
+        }
+    }
+}

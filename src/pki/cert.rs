@@ -1,0 +1,491 @@
+//! Certificate summaries: what a person needs to see to recognise a certificate and spot what is
+//! wrong with it, parsed by x509-parser (without its `verify` feature: signatures are checked in
+//! `verify` with RustCrypto).
+
+use super::finding::Finding;
+use super::pem::{self, PemError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+use x509_parser::prelude::*;
+
+/// IBM Cloud renews its managed certificates 37 days before they expire; warn inside that window.
+pub const EXPIRY_WARNING_DAYS: i64 = 37;
+
+const DAY: i64 = 86_400;
+
+/// Everything the page and `istio-alb inspect` show about one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertSummary {
+    /// 1-based position of the PEM block in its input.
+    pub block: usize,
+    pub subject: String,
+    pub issuer: String,
+    /// Serial number, lowercase hex without separators.
+    pub serial: String,
+    pub dns_sans: Vec<String>,
+    pub ip_sans: Vec<String>,
+    /// Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+    /// RFC 3339 (UTC).
+    pub not_before_rfc3339: String,
+    pub not_after_rfc3339: String,
+    /// Whole days from the check time to `not_after` (negative when expired).
+    pub days_left: i64,
+    /// E.g. "RSA 2048", "ECDSA P-256", "Ed25519".
+    pub key_type: String,
+    /// Key size in bits (RSA modulus, EC field size; 256 for Ed25519), 0 when unknown.
+    pub key_bits: u32,
+    /// E.g. "sha256WithRSAEncryption", "ecdsa-with-SHA384", "RSASSA-PSS", "Ed25519".
+    pub signature_algorithm: String,
+    /// Key usage bits by their RFC 5280 names; empty when the extension is absent.
+    pub key_usage: Vec<String>,
+    /// Extended key usages ("serverAuth", "clientAuth", other OIDs dotted); empty when absent.
+    pub extended_key_usage: Vec<String>,
+    pub is_ca: bool,
+    pub path_len: Option<u32>,
+    /// Subject / authority key identifiers, lowercase hex.
+    pub subject_key_id: Option<String>,
+    pub authority_key_id: Option<String>,
+    /// SHA-256 of the DER, uppercase colon-separated hex (as `openssl x509 -fingerprint`).
+    pub sha256_fingerprint: String,
+    /// Subject equals issuer (and the key identifiers, when both present, agree).
+    pub is_self_signed: bool,
+}
+
+/// A decoded certificate from a PEM input, with its summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cert {
+    pub input: String,
+    pub block: usize,
+    pub line: usize,
+    pub der: Vec<u8>,
+    pub summary: CertSummary,
+}
+
+impl Cert {
+    /// Short human name: `"CN=example.com" (nlb_cert, block 2)`.
+    pub fn label(&self) -> String {
+        format!(
+            "\"{}\" ({}, block {})",
+            self.summary.subject, self.input, self.block
+        )
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn colon_hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+fn rfc3339(ts: i64) -> String {
+    ::time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| {
+            t.format(&::time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("@{ts}"))
+}
+
+/// Parse an RFC 3339 time (as `--at` takes it) to Unix seconds.
+pub fn parse_rfc3339(s: &str) -> Result<i64, String> {
+    ::time::OffsetDateTime::parse(s.trim(), &::time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|e| format!("\"{s}\" is not an RFC 3339 time like 2026-01-31T12:00:00Z ({e})"))
+}
+
+/// Whole days from `at` to `until`, rounded towards minus infinity.
+pub fn days_between(at: i64, until: i64) -> i64 {
+    until.saturating_sub(at).div_euclid(DAY)
+}
+
+/// Name of a signature algorithm OID.
+pub fn signature_algorithm_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "RSASSA-PSS",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        "1.2.840.10040.4.3" => "dsa-with-SHA1",
+        "2.16.840.1.101.3.4.3.2" => "dsa-with-SHA256",
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+/// `true` for SHA-1 (and MD5) based signature algorithms.
+pub fn is_weak_signature(oid: &str) -> bool {
+    matches!(
+        oid,
+        "1.2.840.113549.1.1.4" | "1.2.840.113549.1.1.5" | "1.2.840.10045.4.1" | "1.2.840.10040.4.3"
+    )
+}
+
+fn key_description(spki: &SubjectPublicKeyInfo<'_>) -> (String, u32) {
+    let alg = spki.algorithm.algorithm.to_id_string();
+    match alg.as_str() {
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
+            let bits = match spki.parsed() {
+                Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => rsa.key_size(),
+                _ => 0,
+            };
+            let bits = u32::try_from(bits).unwrap_or(0);
+            (format!("RSA {bits}"), bits)
+        }
+        "1.2.840.10045.2.1" => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string())
+                .unwrap_or_default();
+            let (name, bits) = match curve.as_str() {
+                "1.2.840.10045.3.1.7" => ("P-256", 256),
+                "1.3.132.0.34" => ("P-384", 384),
+                "1.3.132.0.35" => ("P-521", 521),
+                "1.2.840.10045.3.1.1" => ("P-192", 192),
+                "1.3.132.0.33" => ("P-224", 224),
+                "" => ("unknown curve", 0),
+                other => return (format!("ECDSA curve {other}"), 0),
+            };
+            (format!("ECDSA {name}"), bits)
+        }
+        "1.3.101.112" => ("Ed25519".to_owned(), 256),
+        "1.3.101.113" => ("Ed448".to_owned(), 456),
+        "1.2.840.10040.4.1" => {
+            let bits = u32::try_from(spki.parsed().map(|k| k.key_size()).unwrap_or(0)).unwrap_or(0);
+            (format!("DSA {bits}"), bits)
+        }
+        other => (format!("unknown key type {other}"), 0),
+    }
+}
+
+fn key_usage_names(ku: &KeyUsage) -> Vec<String> {
+    let all = [
+        (ku.digital_signature(), "digitalSignature"),
+        (ku.non_repudiation(), "nonRepudiation"),
+        (ku.key_encipherment(), "keyEncipherment"),
+        (ku.data_encipherment(), "dataEncipherment"),
+        (ku.key_agreement(), "keyAgreement"),
+        (ku.key_cert_sign(), "keyCertSign"),
+        (ku.crl_sign(), "cRLSign"),
+        (ku.encipher_only(), "encipherOnly"),
+        (ku.decipher_only(), "decipherOnly"),
+    ];
+    all.iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| (*n).to_owned())
+        .collect()
+}
+
+fn eku_names(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
+    let mut v = Vec::new();
+    let flags = [
+        (eku.any, "anyExtendedKeyUsage"),
+        (eku.server_auth, "serverAuth"),
+        (eku.client_auth, "clientAuth"),
+        (eku.code_signing, "codeSigning"),
+        (eku.email_protection, "emailProtection"),
+        (eku.time_stamping, "timeStamping"),
+        (eku.ocsp_signing, "OCSPSigning"),
+    ];
+    for (on, name) in flags {
+        if on {
+            v.push(name.to_owned());
+        }
+    }
+    v.extend(eku.other.iter().map(|o| o.to_id_string()));
+    v
+}
+
+fn ip_string(bytes: &[u8]) -> String {
+    match bytes.len() {
+        4 => std::net::Ipv4Addr::from([bytes[0], bytes[1], bytes[2], bytes[3]]).to_string(),
+        16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(bytes);
+            std::net::Ipv6Addr::from(a).to_string()
+        }
+        _ => format!("invalid IP ({} bytes)", bytes.len()),
+    }
+}
+
+/// Summarise one DER certificate at `at`. `Err` carries a short reason (no certificate bytes).
+pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, String> {
+    let (_, c) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
+    let mut dns_sans = Vec::new();
+    let mut ip_sans = Vec::new();
+    if let Ok(Some(san)) = c.subject_alternative_name() {
+        for n in &san.value.general_names {
+            match n {
+                GeneralName::DNSName(d) => dns_sans.push((*d).to_owned()),
+                GeneralName::IPAddress(ip) => ip_sans.push(ip_string(ip)),
+                _ => {}
+            }
+        }
+    }
+    let key_usage = match c.key_usage() {
+        Ok(Some(ku)) => key_usage_names(ku.value),
+        _ => Vec::new(),
+    };
+    let extended_key_usage = match c.extended_key_usage() {
+        Ok(Some(eku)) => eku_names(eku.value),
+        _ => Vec::new(),
+    };
+    let (is_ca, path_len) = match c.basic_constraints() {
+        Ok(Some(bc)) => (bc.value.ca, bc.value.path_len_constraint),
+        _ => (false, None),
+    };
+    let mut subject_key_id = None;
+    let mut authority_key_id = None;
+    for ext in c.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => subject_key_id = Some(hex(k.0)),
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                authority_key_id = a.key_identifier.as_ref().map(|k| hex(k.0));
+            }
+            _ => {}
+        }
+    }
+    let self_issued = c.subject().as_raw() == c.issuer().as_raw();
+    let ids_agree = match (&subject_key_id, &authority_key_id) {
+        (Some(s), Some(a)) => s == a,
+        _ => true,
+    };
+    let not_before = c.validity().not_before.timestamp();
+    let not_after = c.validity().not_after.timestamp();
+    let (key_type, key_bits) = key_description(c.public_key());
+    Ok(CertSummary {
+        block,
+        subject: c.subject().to_string(),
+        issuer: c.issuer().to_string(),
+        serial: hex(c.raw_serial()),
+        dns_sans,
+        ip_sans,
+        not_before,
+        not_after,
+        not_before_rfc3339: rfc3339(not_before),
+        not_after_rfc3339: rfc3339(not_after),
+        days_left: days_between(at, not_after),
+        key_type,
+        key_bits,
+        signature_algorithm: signature_algorithm_name(
+            &c.signature_algorithm.algorithm.to_id_string(),
+        ),
+        key_usage,
+        extended_key_usage,
+        is_ca,
+        path_len,
+        subject_key_id,
+        authority_key_id,
+        sha256_fingerprint: colon_hex(&Sha256::digest(der)),
+        is_self_signed: self_issued && ids_agree,
+    })
+}
+
+/// Decode every certificate of a certificate input. Blocks that are not certificates or do not
+/// parse become errors; parsing carries on with the next block.
+pub fn parse_certs(input: &str, text: &str, at: i64) -> (Vec<Cert>, Vec<PemError>) {
+    let (blocks, mut errors) = pem::read_certificates(input, text);
+    let mut certs = Vec::new();
+    for b in blocks {
+        match summarize_der(&b.der, b.index, at) {
+            Ok(summary) => certs.push(Cert {
+                input: input.to_owned(),
+                block: b.index,
+                line: b.line,
+                der: b.der,
+                summary,
+            }),
+            Err(detail) => errors.push(PemError::BadContent {
+                input: input.to_owned(),
+                block: b.index,
+                line: b.line,
+                what: "X.509 certificate",
+                detail,
+            }),
+        }
+    }
+    (certs, errors)
+}
+
+/// Validity findings for one certificate at `at`: expired / not yet valid (errors), expiring
+/// within [`EXPIRY_WARNING_DAYS`] (warning).
+pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
+    let s = &cert.summary;
+    let input = Some(cert.input.as_str());
+    if at > s.not_after {
+        vec![Finding::error(
+            "cert-expired",
+            format!(
+                "{} expired on {} ({} days ago). Renew it and paste the new certificate",
+                cert.label(),
+                s.not_after_rfc3339,
+                -s.days_left
+            ),
+            input,
+        )]
+    } else if at < s.not_before {
+        vec![Finding::error(
+            "cert-not-yet-valid",
+            format!(
+                "{} is not valid before {}. Check the clock of the machine that issued it, or \
+                 wait until then",
+                cert.label(),
+                s.not_before_rfc3339
+            ),
+            input,
+        )]
+    } else if s.days_left < EXPIRY_WARNING_DAYS {
+        vec![Finding::warning(
+            "cert-expiring-soon",
+            format!(
+                "{} expires on {} ({} days left; IBM Cloud renews {} days before expiry). Plan \
+                 the renewal now",
+                cert.label(),
+                s.not_after_rfc3339,
+                s.days_left,
+                EXPIRY_WARNING_DAYS
+            ),
+            input,
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Summaries of every certificate pasted into one input, plus findings: PEM problems and
+/// validity at `at`. For the page's certificate cards and `istio-alb inspect`.
+pub fn summarize_pem(input_name: &str, text: &str, at: i64) -> (Vec<CertSummary>, Vec<Finding>) {
+    let (certs, errors) = parse_certs(input_name, text, at);
+    let mut findings: Vec<Finding> = errors.iter().map(PemError::to_finding).collect();
+    for c in &certs {
+        findings.extend(validity_findings(c, at));
+    }
+    (certs.into_iter().map(|c| c.summary).collect(), findings)
+}
+
+/// The readable text block `istio-alb inspect` prints for one certificate.
+pub fn summary_text(s: &CertSummary) -> String {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "(none)".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_owned());
+    let mut out = String::new();
+    let _ = writeln!(out, "Certificate (block {})", s.block);
+    let _ = writeln!(out, "  Subject:             {}", s.subject);
+    let _ = writeln!(out, "  Issuer:              {}", s.issuer);
+    let _ = writeln!(out, "  Serial:              {}", s.serial);
+    let _ = writeln!(out, "  DNS names:           {}", list(&s.dns_sans));
+    let _ = writeln!(out, "  IP addresses:        {}", list(&s.ip_sans));
+    let _ = writeln!(out, "  Not before:          {}", s.not_before_rfc3339);
+    let _ = writeln!(
+        out,
+        "  Not after:           {} ({} days left)",
+        s.not_after_rfc3339, s.days_left
+    );
+    let _ = writeln!(out, "  Key:                 {}", s.key_type);
+    let _ = writeln!(out, "  Signature algorithm: {}", s.signature_algorithm);
+    let _ = writeln!(out, "  Key usage:           {}", list(&s.key_usage));
+    let _ = writeln!(
+        out,
+        "  Extended key usage:  {}",
+        list(&s.extended_key_usage)
+    );
+    let bc = match (s.is_ca, s.path_len) {
+        (true, Some(n)) => format!("CA, path length {n}"),
+        (true, None) => "CA".to_owned(),
+        (false, _) => "not a CA".to_owned(),
+    };
+    let _ = writeln!(out, "  Basic constraints:   {bc}");
+    let _ = writeln!(out, "  Subject key ID:      {}", opt(&s.subject_key_id));
+    let _ = writeln!(out, "  Authority key ID:    {}", opt(&s.authority_key_id));
+    let _ = writeln!(out, "  SHA-256 fingerprint: {}", s.sha256_fingerprint);
+    let _ = writeln!(
+        out,
+        "  Self-signed:         {}",
+        if s.is_self_signed { "yes" } else { "no" }
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_down() {
+        let cases: &[(i64, i64, i64)] = &[
+            (0, 0, 0),
+            (0, DAY - 1, 0),
+            (0, DAY, 1),
+            (DAY, 0, -1),
+            (1, 0, -1),
+            (i64::MIN, i64::MAX, i64::MAX / DAY),
+        ];
+        for &(at, until, want) in cases {
+            assert_eq!(days_between(at, until), want, "at={at} until={until}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_round_trips() {
+        let cases: &[(&str, Option<i64>)] = &[
+            ("1970-01-01T00:00:00Z", Some(0)),
+            ("2021-09-30T14:01:15Z", Some(1_633_010_475)),
+            ("2021-09-30T16:01:15+02:00", Some(1_633_010_475)),
+            ("2021-09-30", None),
+            ("yesterday", None),
+        ];
+        for (s, want) in cases {
+            assert_eq!(parse_rfc3339(s).ok(), *want, "{s}");
+        }
+        assert_eq!(rfc3339(1_633_010_475), "2021-09-30T14:01:15Z");
+    }
+
+    #[test]
+    fn garbage_der_is_an_error_not_a_panic() {
+        let (certs, errs) = parse_certs(
+            "nlb_cert",
+            "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----",
+            0,
+        );
+        assert!(certs.is_empty());
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code(), "pem-malformed");
+        assert!(
+            errs[0]
+                .to_string()
+                .contains("not a valid X.509 certificate")
+        );
+    }
+}

@@ -1,0 +1,249 @@
+//! Host names and IP addresses against a certificate's subjectAltName, per RFC 6125 §6.4:
+//! a wildcard is the whole leftmost label and covers exactly one label; IP addresses match only
+//! IP SANs; the subject CN is never used (RFC 6125 §6.4.4 for clients that see SANs, and every
+//! current TLS stack). The decision is rustls-webpki's; this module normalises what a person
+//! typed (IDNA for non-ASCII letters, `[v6]` brackets, a trailing dot) and explains a miss.
+
+use super::cert::Cert;
+use rustls_pki_types::{CertificateDer, ServerName};
+use std::fmt;
+use std::net::IpAddr;
+
+/// A name as typed, normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostName {
+    /// ASCII (A-label) DNS name, lowercase, without trailing dot.
+    Dns(String),
+    /// A wildcard host like an Istio Gateway's `*.apps.example.com`: the certificate must carry
+    /// the same wildcard (or the host is not covered for every name it stands for).
+    Wildcard(String),
+    Ip(IpAddr),
+}
+
+impl fmt::Display for HostName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostName::Dns(s) | HostName::Wildcard(s) => f.write_str(s),
+            HostName::Ip(ip) => write!(f, "{ip}"),
+        }
+    }
+}
+
+/// Why a typed name is not a host name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameError {
+    Empty,
+    Invalid { name: String, reason: String },
+}
+
+impl fmt::Display for NameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameError::Empty => f.write_str("the host name is empty"),
+            NameError::Invalid { name, reason } => {
+                write!(
+                    f,
+                    "\"{name}\" is not a valid host name or IP address ({reason})"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for NameError {}
+
+/// Normalise a typed host name or IP address.
+pub fn parse_host(typed: &str) -> Result<HostName, NameError> {
+    let t = typed.trim();
+    if t.is_empty() {
+        return Err(NameError::Empty);
+    }
+    let unbracketed = t
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or(t);
+    if let Ok(ip) = unbracketed.parse::<IpAddr>() {
+        return Ok(HostName::Ip(ip));
+    }
+    let t = t.strip_suffix('.').unwrap_or(t);
+    let invalid = |reason: &str| NameError::Invalid {
+        name: typed.trim().to_owned(),
+        reason: reason.to_owned(),
+    };
+    let (wild, rest) = match t.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    // UTS #46 (IDNA) maps and lowercases; ASCII names just get lowercased.
+    let ascii =
+        idna::domain_to_ascii(rest).map_err(|_| invalid("not a valid internationalised name"))?;
+    if ascii.is_empty() {
+        return Err(invalid("no labels"));
+    }
+    if rustls_pki_types::DnsName::try_from(ascii.as_str()).is_err() || ascii.contains('*') {
+        return Err(invalid("labels may hold letters, digits and hyphens"));
+    }
+    if wild {
+        if !ascii.contains('.') {
+            return Err(invalid("a wildcard must stand above at least two labels"));
+        }
+        Ok(HostName::Wildcard(format!("*.{ascii}")))
+    } else {
+        Ok(HostName::Dns(ascii))
+    }
+}
+
+/// RFC 6125 §6.4.3 match of one DNS SAN `pattern` against an ASCII `host`: exact
+/// (case-insensitive), or `*.rest` matching exactly one non-empty leftmost label. Partial-label
+/// wildcards (`f*.example.com`) match nothing, as in webpki and the CA/B Forum rules.
+pub fn dns_pattern_matches(pattern: &str, host: &str) -> bool {
+    let p = pattern.trim_end_matches('.').to_ascii_lowercase();
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    if p.is_empty() || h.is_empty() {
+        return false;
+    }
+    if let Some(rest) = p.strip_prefix("*.") {
+        if rest.contains('*') || !rest.contains('.') {
+            return false;
+        }
+        return match h.split_once('.') {
+            Some((first, hrest)) => !first.is_empty() && first != "*" && hrest == rest,
+            None => false,
+        };
+    }
+    !p.contains('*') && p == h
+}
+
+/// Does the certificate cover `host`? `Err` explains the miss in plain words.
+pub fn check_host(cert: &Cert, host: &HostName) -> Result<(), String> {
+    let covered = match host {
+        HostName::Wildcard(w) => cert
+            .summary
+            .dns_sans
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(w)),
+        HostName::Dns(_) | HostName::Ip(_) => {
+            let der = CertificateDer::from(cert.der.as_slice());
+            // pki-types parses IP literals itself (its From<std::net::IpAddr> needs `std`).
+            let text = host.to_string();
+            let server_name = match ServerName::try_from(text.as_str()) {
+                Ok(n) => n,
+                Err(_) => return Err(format!("\"{text}\" is not a valid DNS name")),
+            };
+            match webpki::EndEntityCert::try_from(&der) {
+                Ok(ee) => ee.verify_is_valid_for_subject_name(&server_name).is_ok(),
+                Err(e) => {
+                    return Err(format!(
+                        "the certificate cannot be read for name checks ({e})"
+                    ));
+                }
+            }
+        }
+    };
+    if covered {
+        return Ok(());
+    }
+    Err(explain_miss(cert, host))
+}
+
+fn explain_miss(cert: &Cert, host: &HostName) -> String {
+    let s = &cert.summary;
+    let mut names: Vec<String> = s.dns_sans.clone();
+    names.extend(s.ip_sans.iter().cloned());
+    let listed = if names.is_empty() {
+        "no subjectAltName at all".to_owned()
+    } else {
+        format!("only {}", names.join(", "))
+    };
+    let cn_hint = if s.dns_sans.is_empty()
+        && s.subject
+            .to_ascii_lowercase()
+            .contains(&format!("cn={}", host.to_string().to_ascii_lowercase()))
+    {
+        " The name is only in the subject's Common Name, which TLS clients ignore (RFC 6125); \
+         reissue the certificate with the name as a DNS subjectAltName."
+    } else {
+        ""
+    };
+    let kind_hint = match host {
+        HostName::Ip(_) if !s.ip_sans.is_empty() || !s.dns_sans.is_empty() => {
+            " An IP address matches only IP subjectAltNames."
+        }
+        HostName::Wildcard(_) => " A wildcard host needs the same wildcard in the certificate.",
+        HostName::Ip(_) | HostName::Dns(_) => "",
+    };
+    let advice = if cn_hint.is_empty() {
+        format!(" Reissue it with \"{host}\" as a subjectAltName, or correct the host name")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} does not cover \"{host}\": it names {listed}.{cn_hint}{kind_hint}{advice}",
+        cert.label()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc6125_pattern_matching() {
+        const CASES: &[(&str, &str, bool)] = &[
+            ("example.com", "example.com", true),
+            ("Example.COM", "example.com", true),
+            ("example.com.", "example.com", true),
+            ("*.example.com", "a.example.com", true),
+            ("*.example.com", "A.Example.com", true),
+            ("*.example.com", "example.com", false),
+            ("*.example.com", "a.b.example.com", false),
+            ("*.example.com", ".example.com", false),
+            ("*.com", "example.com", false),
+            ("a.*.example.com", "a.b.example.com", false),
+            ("f*.example.com", "foo.example.com", false),
+            ("*oo.example.com", "foo.example.com", false),
+            ("**.example.com", "a.example.com", false),
+            ("*", "example", false),
+            ("", "", false),
+            ("example.com", "www.example.com", false),
+            ("www.example.com", "example.com", false),
+            ("xn--bcher-kva.example", "xn--bcher-kva.example", true),
+            ("*.xn--bcher-kva.example", "a.xn--bcher-kva.example", true),
+        ];
+        for (pattern, host, want) in CASES {
+            assert_eq!(
+                dns_pattern_matches(pattern, host),
+                *want,
+                "{pattern} vs {host}"
+            );
+        }
+    }
+
+    #[test]
+    fn typed_names_are_normalised() {
+        let ip = |s: &str| HostName::Ip(s.parse().expect("ip"));
+        let dns = |s: &str| HostName::Dns(s.to_owned());
+        let cases: &[(&str, Option<HostName>)] = &[
+            ("gw.example.com", Some(dns("gw.example.com"))),
+            ("  GW.Example.com. ", Some(dns("gw.example.com"))),
+            ("bücher.example", Some(dns("xn--bcher-kva.example"))),
+            ("BÜCHER.example", Some(dns("xn--bcher-kva.example"))),
+            ("10.0.0.1", Some(ip("10.0.0.1"))),
+            ("[2001:db8::1]", Some(ip("2001:db8::1"))),
+            ("2001:db8::1", Some(ip("2001:db8::1"))),
+            (
+                "*.apps.example.com",
+                Some(HostName::Wildcard("*.apps.example.com".into())),
+            ),
+            ("*.com", None),
+            ("a.*.example.com", None),
+            ("exa mple.com", None),
+            ("", None),
+            ("   ", None),
+            ("-", None),
+        ];
+        for (typed, want) in cases {
+            assert_eq!(parse_host(typed).ok(), *want, "{typed:?}");
+        }
+    }
+}

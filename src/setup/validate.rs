@@ -1,0 +1,362 @@
+//! Field-by-field validation of [`Settings`]: every value that reaches a manifest or a script is
+//! held to the narrowest grammar Kubernetes, IBM Cloud or HTTP accepts for it. That grammar never
+//! includes shell metacharacters, quotes, white space or control characters, so a hostile value
+//! is refused here, before any quoting has to be relied on.
+
+use super::{Settings, field};
+use crate::pki::finding::Finding;
+use std::net::IpAddr;
+
+const CODE: &str = "input-invalid";
+
+/// Every problem with the settings' own fields (certificates are checked by `pki`), as
+/// `input-invalid` findings naming the field. Pure; never panics.
+pub fn validate(s: &Settings) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut check = |name: &str, value: &str, rule: fn(&str) -> Option<String>| {
+        if value.is_empty() {
+            out.push(Finding::error(
+                CODE,
+                format!("{name} is required: {}", hint(name)),
+                Some(name),
+            ));
+        } else if let Some(problem) = rule(value) {
+            out.push(Finding::error(
+                CODE,
+                format!("{name} {problem}. {}", hint(name)),
+                Some(name),
+            ));
+        }
+    };
+    check(field::CLUSTER_NAME, &s.cluster_name, cluster_name);
+    check(field::INGRESS_IP, &s.ingress_ip, ip_address);
+    check(field::NLB_DOMAIN, &s.nlb_domain, host_name);
+    check(field::NLB_SECRET, &s.nlb_secret, dns1123_subdomain);
+    check(field::ALB_DOMAIN, &s.alb_domain, host_name);
+    check(field::ALB_SECRET, &s.alb_secret, dns1123_subdomain);
+    check(field::APP_NAMESPACE, &s.app_namespace, dns1123_label);
+    check(field::APP, &s.app, dns1035_label);
+    check(field::PATH, &s.path, http_path);
+    check(
+        field::GATEWAY_NAMESPACE,
+        &s.gateway_namespace,
+        dns1123_label,
+    );
+    if !(1..=65535).contains(&s.app_port) {
+        out.push(Finding::error(
+            CODE,
+            format!(
+                "app_port {} is not a TCP port: use 1-65535 (the procedure's httpbin listens on 8000).",
+                s.app_port
+            ),
+            Some(field::APP_PORT),
+        ));
+    }
+    if s.app.len() + 1 + s.alb_domain.len() > 253 && !s.app.is_empty() && !s.alb_domain.is_empty() {
+        out.push(Finding::error(
+            CODE,
+            "alb_domain is too long to prefix with the app name (more than 253 characters).",
+            Some(field::ALB_DOMAIN),
+        ));
+    }
+    for (name, value) in s.certificates.entries() {
+        if !value.trim().is_empty()
+            && !super::is_inline_pem(value)
+            && let Some(problem) = cert_path_problem(value)
+        {
+            out.push(Finding::error(
+                CODE,
+                format!("certificates.{name}: {problem}"),
+                Some(name),
+            ));
+        }
+    }
+    out
+}
+
+/// Where to find the value of a settings field (help text for the page's form and messages).
+pub fn hint(name: &str) -> &'static str {
+    match name {
+        field::CLUSTER_NAME => "use the cluster's name or ID as `ibmcloud ks cluster ls` prints it",
+        field::INGRESS_IP => {
+            "use the EXTERNAL-IP of `kubectl get svc istio-ingressgateway -n istio-system`"
+        }
+        field::NLB_DOMAIN => {
+            "use the host name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for the ingress IP"
+        }
+        field::NLB_SECRET => {
+            "use the SSL secret name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for that host name"
+        }
+        field::ALB_DOMAIN => {
+            "use the Ingress Subdomain of `ibmcloud ks cluster get --cluster <cluster>`"
+        }
+        field::ALB_SECRET => {
+            "use the Ingress Secret of `ibmcloud ks cluster get --cluster <cluster>`"
+        }
+        field::APP_NAMESPACE | field::GATEWAY_NAMESPACE => {
+            "a namespace name: lowercase letters, digits and '-', at most 63 characters"
+        }
+        field::APP => "a Service name: lowercase letters, digits and '-', starting with a letter",
+        field::PATH => "an URL path such as /status",
+        field::APP_PORT => "the port of the app's Service, 1-65535 (the sample httpbin: 8000)",
+        field::PROFILE => "classic (the documented procedure) or current (today's APIs)",
+        _ => "",
+    }
+}
+
+fn has_forbidden(value: &str) -> Option<String> {
+    value
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control())
+        .map(|c| {
+            format!(
+                "contains white space or a control character ({})",
+                c.escape_default()
+            )
+        })
+}
+
+/// RFC 1123 label as Kubernetes uses it (namespaces): `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, ≤ 63.
+fn dns1123_label(v: &str) -> Option<String> {
+    if let Some(p) = has_forbidden(v) {
+        return Some(p);
+    }
+    label_problem(v)
+}
+
+fn label_problem(label: &str) -> Option<String> {
+    if label.is_empty() {
+        return Some("has an empty label (two dots in a row, or a leading/trailing dot)".into());
+    }
+    if label.len() > 63 {
+        return Some(format!(
+            "has a label longer than 63 characters ({})",
+            label.len()
+        ));
+    }
+    if let Some(c) = label
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Some(format!(
+            "contains '{}': only lowercase letters, digits, '-' and '.' are allowed",
+            c.escape_default()
+        ));
+    }
+    if label.starts_with('-') || label.ends_with('-') {
+        return Some("must start and end with a letter or digit".into());
+    }
+    None
+}
+
+/// RFC 1035 label (Service names): a DNS-1123 label that starts with a letter.
+fn dns1035_label(v: &str) -> Option<String> {
+    dns1123_label(v).or_else(|| {
+        (!v.starts_with(|c: char| c.is_ascii_lowercase()))
+            .then(|| "must start with a lowercase letter".to_owned())
+    })
+}
+
+/// RFC 1123 subdomain (Secret names): dot-separated labels, ≤ 253 characters.
+fn dns1123_subdomain(v: &str) -> Option<String> {
+    if let Some(p) = has_forbidden(v) {
+        return Some(p);
+    }
+    if v.len() > 253 {
+        return Some(format!("is longer than 253 characters ({})", v.len()));
+    }
+    v.split('.').find_map(label_problem)
+}
+
+/// A DNS host name for TLS and Ingress rules: a subdomain with at least two labels, no wildcard.
+fn host_name(v: &str) -> Option<String> {
+    if v.starts_with("*.") {
+        return Some("must be a concrete host name, not a wildcard".into());
+    }
+    if v.parse::<IpAddr>().is_ok() {
+        return Some("must be a host name, not an IP address".into());
+    }
+    dns1123_subdomain(v).or_else(|| {
+        (!v.contains('.')).then(|| "must be a fully qualified host name (with dots)".to_owned())
+    })
+}
+
+/// IBM cluster names start with a letter and hold letters, digits, '.', '-' and '_'; cluster IDs
+/// are lowercase alphanumerics. Both fit this; it also keeps the bundle's folder name safe.
+fn cluster_name(v: &str) -> Option<String> {
+    if let Some(p) = has_forbidden(v) {
+        return Some(p);
+    }
+    if v.len() > 100 {
+        return Some(format!("is longer than 100 characters ({})", v.len()));
+    }
+    if let Some(c) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(format!(
+            "contains '{}': only letters, digits, '-', '_' and '.' are allowed",
+            c.escape_default()
+        ));
+    }
+    if !v.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some("must start with a letter or digit".into());
+    }
+    None
+}
+
+/// IPv4 or IPv6, as Rust's standard library parses them (no zone ids, no brackets).
+fn ip_address(v: &str) -> Option<String> {
+    if let Some(p) = has_forbidden(v) {
+        return Some(p);
+    }
+    v.parse::<IpAddr>()
+        .is_err()
+        .then(|| format!("\"{}\" is not an IPv4 or IPv6 address", v.escape_default()))
+}
+
+/// An absolute URL path of RFC 3986 unreserved characters and '/', as an Ingress `Prefix` path
+/// and a VirtualService prefix accept it; no query, fragment, percent-escape or `..` segment.
+fn http_path(v: &str) -> Option<String> {
+    if let Some(p) = has_forbidden(v) {
+        return Some(p);
+    }
+    if !v.starts_with('/') {
+        return Some("must start with '/'".into());
+    }
+    if v.len() > 1024 {
+        return Some(format!("is longer than 1024 characters ({})", v.len()));
+    }
+    if let Some(c) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '.' | '_' | '~')))
+    {
+        return Some(format!(
+            "contains '{}': only letters, digits and - . _ ~ / are allowed",
+            c.escape_default()
+        ));
+    }
+    if v.contains("//") || v.split('/').any(|seg| seg == "." || seg == "..") {
+        return Some("must not contain empty, '.' or '..' segments".into());
+    }
+    None
+}
+
+/// A certificate path from the settings file: relative, portable characters only. Such paths
+/// never reach a script (the bundle uses its own file names) but are refused like every other
+/// text field so a settings file cannot smuggle anything through.
+pub(super) fn cert_path_problem(v: &str) -> Option<String> {
+    if let Some(p) = has_forbidden(v) {
+        return Some(format!(
+            "the path {p}; rename the file or paste the PEM inline"
+        ));
+    }
+    if let Some(c) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '.' | '_' | '+' | '@')))
+    {
+        return Some(format!(
+            "the path contains '{}': only letters, digits and - . _ + @ / are allowed; rename \
+             the file or paste the PEM inline",
+            c.escape_default()
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> Settings {
+        Settings {
+            cluster_name: "mycluster".into(),
+            ingress_ip: "169.45.1.10".into(),
+            nlb_domain: "mycluster-abc-0001.us-south.containers.appdomain.cloud".into(),
+            nlb_secret: "mycluster-abc-0001".into(),
+            alb_domain: "mycluster-abc-0000.us-south.containers.appdomain.cloud".into(),
+            alb_secret: "mycluster-abc-0000".into(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_setting_passes() {
+        assert_eq!(validate(&valid()), vec![]);
+    }
+
+    /// (field, value, accepted)
+    const CASES: &[(&str, &str, bool)] = &[
+        ("ingress_ip", "10.0.0.1", true),
+        ("ingress_ip", "2001:db8::1", true),
+        ("ingress_ip", "300.1.1.1", false),
+        ("ingress_ip", "10.0.0.1/32", false),
+        ("nlb_domain", "a.example.com", true),
+        ("nlb_domain", "*.example.com", false),
+        ("nlb_domain", "Example.com", false),
+        ("nlb_domain", "localhost", false),
+        ("nlb_domain", "a..b", false),
+        ("nlb_domain", "10.0.0.1", false),
+        ("nlb_secret", "mycluster-abc-0001", true),
+        ("nlb_secret", "my.secret", true),
+        ("nlb_secret", "-bad", false),
+        ("app_namespace", "httptools", true),
+        ("app_namespace", "http.tools", false),
+        ("app_namespace", "HTTPTOOLS", false),
+        ("app", "httpbin", true),
+        ("app", "1httpbin", false),
+        ("path", "/status", true),
+        ("path", "/", true),
+        ("path", "status", false),
+        ("path", "/a/../b", false),
+        ("path", "/a?b", false),
+        ("path", "/a%20b", false),
+        ("cluster_name", "my_cluster.1", true),
+        ("cluster_name", "c0ab12cd0ef1gh2ij3kl", true),
+        ("cluster_name", "-c", false),
+        ("gateway_namespace", "istio-system", true),
+        ("gateway_namespace", "", false),
+    ];
+
+    fn set(s: &mut Settings, name: &str, value: &str) {
+        let v = value.to_owned();
+        match name {
+            "cluster_name" => s.cluster_name = v,
+            "ingress_ip" => s.ingress_ip = v,
+            "nlb_domain" => s.nlb_domain = v,
+            "nlb_secret" => s.nlb_secret = v,
+            "alb_domain" => s.alb_domain = v,
+            "alb_secret" => s.alb_secret = v,
+            "app_namespace" => s.app_namespace = v,
+            "app" => s.app = v,
+            "path" => s.path = v,
+            "gateway_namespace" => s.gateway_namespace = v,
+            other => panic!("unknown field {other}"),
+        }
+    }
+
+    #[test]
+    fn field_rules() {
+        for &(name, value, accepted) in CASES {
+            let mut s = valid();
+            set(&mut s, name, value);
+            let findings = validate(&s);
+            if accepted {
+                assert_eq!(findings, vec![], "{name}={value:?} should pass");
+            } else {
+                assert_eq!(findings.len(), 1, "{name}={value:?}: {findings:?}");
+                assert_eq!(findings[0].code, "input-invalid");
+                assert_eq!(findings[0].input.as_deref(), Some(name), "{name}={value:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ports_outside_1_to_65535_are_refused() {
+        for (port, ok) in [(0, false), (1, true), (65535, true), (65536, false)] {
+            let mut s = valid();
+            s.app_port = port;
+            assert_eq!(validate(&s).is_empty(), ok, "port {port}");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+use crate::ui::certificates_step::CertificatesStep;
+use crate::ui::check_step::CheckStep;
+use crate::ui::cluster_form::ClusterForm;
+use crate::ui::download_panel::DownloadPanel;
+use crate::ui::file_preview::FilePreview;
+use crate::ui::state::{AppState, Form};
+use leptos::prelude::*;
+
+/// The whole page, in the order of the procedure.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+
+    // The clock moves on while the page is open: re-check once a minute.
+    // The App lives as long as the page, so the timer is never cancelled.
+    gloo::timers::callback::Interval::new(60_000, move || {
+        state.now.set(crate::ui::browser::now());
+    })
+    .forget();
+
+    let fill_demo = move |_| {
+        state
+            .form
+            .set(Form::from_settings(&crate::demo::settings()));
+        state.certs.set(crate::demo::cert_inputs());
+        state.demo.set(true);
+    };
+    let clear_all = move |_| state.clear_all();
+
+    view! {
+        <a class="skip-link" href="#step-cluster">"Skip to the form"</a>
+        <header class="page-header">
+            <h1 class="page-header__title">"Istio behind IBM Cloud ALB/NLB, with mutual TLS"</h1>
+            <p class="page-header__lead">
+                "Enter your cluster's values and paste its certificates and keys: this page checks them the way "
+                "the ALB and the Istio gateway will, then writes every secret, manifest and script of the "
+                "procedure as one zip. Everything happens in this browser tab: nothing is uploaded, the page "
+                "makes no network request, and certificates and keys are never stored."
+            </p>
+            <div class="page-header__actions">
+                <button type="button" class="button button--primary" id="demo-data" on:click=fill_demo>
+                    "Try it with demo data"
+                </button>
+                <button type="button" class="button button--danger" id="clear-all" on:click=clear_all>
+                    "Clear all"
+                </button>
+            </div>
+        </header>
+        <Show when=move || state.demo.get()>
+            <p class="banner banner--demo" role="note" id="demo-banner">
+                <strong>"Demo data. "</strong>
+                "These certificates come from a throw-away demo CA shipped with this tool, and their keys are public. "
+                "Replace every field with your cluster's values before you use the bundle."
+            </p>
+        </Show>
+        <main class="layout" id="main">
+            <div class="layout__form">
+                <ClusterForm />
+                <CertificatesStep />
+            </div>
+            <aside class="layout__aside" aria-label="Check">
+                <CheckStep />
+            </aside>
+            <div class="layout__wide">
+                <FilePreview />
+                <DownloadPanel />
+            </div>
+        </main>
+        <footer class="page-footer">
+            "istio-alb-configurator " {env!("CARGO_PKG_VERSION")}
+            " · the same checks run on the command line: istio-alb check settings.yaml"
+        </footer>
+    }
+}

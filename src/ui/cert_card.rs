@@ -1,0 +1,105 @@
+use crate::pki::cert::CertSummary;
+use leptos::prelude::*;
+
+/// IBM renews its certificates this many days before they expire; the same window turns the
+/// validity bar amber.
+const RENEWAL_WINDOW_DAYS: i64 = 37;
+
+/// One certificate at a glance: subject, issuer, names, key, usages and a validity bar.
+#[component]
+pub fn CertCard(
+    /// The summary computed by the core.
+    summary: CertSummary,
+    /// Check time, Unix seconds.
+    at: i64,
+) -> impl IntoView {
+    let s = summary;
+    let role = if s.is_ca {
+        if s.is_self_signed {
+            "root CA"
+        } else {
+            "intermediate CA"
+        }
+    } else {
+        "leaf"
+    };
+    let mut names: Vec<String> = s.dns_sans.clone();
+    names.extend(s.ip_sans.iter().cloned());
+    let names = if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    };
+    let eku = if s.extended_key_usage.is_empty() {
+        "not restricted".to_string()
+    } else {
+        s.extended_key_usage.join(", ")
+    };
+
+    let lifetime = (s.not_after - s.not_before).max(1) as f64;
+    let left = (s.not_after - at) as f64;
+    let fraction = (left / lifetime).clamp(0.0, 1.0);
+    let (state_class, text) = if at < s.not_before {
+        (
+            "validity validity--error",
+            format!("not valid before {}", s.not_before_rfc3339),
+        )
+    } else if s.days_left < 0 {
+        (
+            "validity validity--error",
+            format!(
+                "expired {} days ago ({})",
+                -s.days_left, s.not_after_rfc3339
+            ),
+        )
+    } else if s.days_left <= RENEWAL_WINDOW_DAYS {
+        (
+            "validity validity--warning",
+            format!(
+                "{} days left — inside the 37-day renewal window (until {})",
+                s.days_left, s.not_after_rfc3339
+            ),
+        )
+    } else {
+        (
+            "validity",
+            format!("{} days left (until {})", s.days_left, s.not_after_rfc3339),
+        )
+    };
+
+    view! {
+        <article class="cert-card">
+            <h3 class="cert-card__title">
+                <span class="cert-card__subject">{s.subject.clone()}</span>
+                <span class="cert-card__badge">{role}</span>
+            </h3>
+            <dl class="cert-card__facts">
+                <dt>"Issuer"</dt>
+                <dd>{s.issuer.clone()}</dd>
+                <dt>"Names"</dt>
+                <dd class="cert-card__sans">{names}</dd>
+                <dt>"Key"</dt>
+                <dd>{format!("{} {}", s.key_type, s.key_bits)}</dd>
+                <dt>"Signature"</dt>
+                <dd>{s.signature_algorithm.clone()}</dd>
+                <dt>"Usage"</dt>
+                <dd>{eku}</dd>
+                <dt>"SHA-256"</dt>
+                <dd class="cert-card__fingerprint">{s.sha256_fingerprint.clone()}</dd>
+            </dl>
+            <div class=state_class>
+                <div
+                    class="validity__bar"
+                    role="meter"
+                    aria-label="Validity left"
+                    aria-valuemin="0"
+                    aria-valuemax="100"
+                    aria-valuenow=format!("{:.0}", fraction * 100.0)
+                >
+                    <div class="validity__fill" style:width=format!("{:.1}%", fraction * 100.0)></div>
+                </div>
+                <div class="validity__text">{text}</div>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,174 @@
+use crate::pki::Tally;
+use crate::ui::browser;
+use crate::ui::state::{AppState, Form};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Step 5: the zip (exactly what `istio-alb bundle` writes for the same settings and time),
+/// and the settings file for the command line.
+#[component]
+pub fn DownloadPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let status = RwSignal::new(String::new());
+    let import_input = NodeRef::<html::Input>::new();
+    let tally = Memo::new(move |_| state.findings.with(|f| Tally::of(f)));
+    let blocked = move || tally.get().errors > 0 || !state.pending.with(Vec::is_empty);
+    let zip_name = move || state.plan.with(|p| format!("{}.zip", p.root));
+
+    let download_zip = move |_| {
+        if blocked() {
+            status.set("Fill in every input and fix the errors listed under Check first.".into());
+            browser::focus("findings-summary");
+            return;
+        }
+        let at = state.now.get_untracked();
+        let name = zip_name();
+        let bytes = match state.plan.with_untracked(|p| crate::bundle::zip(p, at)) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                status.set(format!("Could not build the zip: {e}"));
+                return;
+            }
+        };
+        match browser::download(&name, "application/zip", &bytes) {
+            Ok(()) => status.set(format!(
+                "Downloaded {name} ({} KB)",
+                bytes.len().div_ceil(1024)
+            )),
+            Err(e) => status.set(format!("Could not download: {e}")),
+        }
+    };
+    let export_settings = move |_| {
+        // The bundle's own settings file: certificate entries point into its certs/ folder.
+        let yaml = state.plan.with_untracked(|p| {
+            p.files
+                .iter()
+                .find(|f| f.path == "settings.yaml")
+                .map(|f| f.contents.clone())
+        });
+        let Some(yaml) = yaml else { return };
+        match browser::download("settings.yaml", "application/yaml", &yaml) {
+            Ok(()) => status.set("Downloaded settings.yaml (no keys in it)".into()),
+            Err(e) => status.set(format!("Could not download: {e}")),
+        }
+    };
+    let import_settings = move |ev: leptos::ev::Event| {
+        let Some(input) = import_input.get() else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|l| l.get(0)) else {
+            return;
+        };
+        let _ = ev;
+        let file = gloo::file::File::from(file);
+        input.set_value("");
+        spawn_local(async move {
+            let text = match gloo::file::futures::read_as_text(&file).await {
+                Ok(t) => t,
+                Err(_) => {
+                    status.set(format!("{} could not be read", file.name()));
+                    return;
+                }
+            };
+            match crate::setup::Settings::from_yaml(&text) {
+                Ok(settings) => {
+                    state.form.set(Form::from_settings(&settings));
+                    // Inline PEMs in the file fill the inputs; paths cannot be followed here.
+                    let (certs, _) = settings.cert_inputs(|path| {
+                        Err(format!(
+                            "{path} is a path; paste or drop that file into its field"
+                        ))
+                    });
+                    let mut filled = 0;
+                    state.certs.update(|current| {
+                        for name in crate::pki::setup::input::ALL {
+                            let new = certs.get(name).unwrap_or_default();
+                            if let Some(field) = current.get_mut(name)
+                                && !new.is_empty()
+                            {
+                                *field = new.to_owned();
+                                filled += 1;
+                            }
+                        }
+                    });
+                    state.demo.set(false);
+                    status.set(format!(
+                        "Imported {} ({filled} inline certificate or key entries)",
+                        file.name()
+                    ));
+                }
+                Err(e) => status.set(format!("{}: {e}", file.name())),
+            }
+        });
+    };
+
+    view! {
+        <section class="step download" aria-labelledby="step-download">
+            <h2 class="step__title" id="step-download">
+                <span class="step__number" aria-hidden="true">"5"</span>
+                "Download"
+            </h2>
+            <div class="download__row">
+                <button
+                    type="button"
+                    class="button button--primary"
+                    id="download-zip"
+                    aria-disabled=move || blocked().to_string()
+                    aria-describedby="download-blocked"
+                    on:click=download_zip
+                >
+                    {move || format!("Download {}", zip_name())}
+                </button>
+                <button type="button" class="button" id="export-settings" on:click=export_settings>
+                    "Export settings"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    id="import-settings"
+                    on:click=move |_| {
+                        if let Some(input) = import_input.get() {
+                            input.click();
+                        }
+                    }
+                >
+                    "Import settings…"
+                </button>
+                <input
+                    type="file"
+                    accept=".yaml,.yml,.json"
+                    class="visually-hidden"
+                    tabindex="-1"
+                    aria-hidden="true"
+                    node_ref=import_input
+                    on:change=import_settings
+                />
+            </div>
+            <p class="download__blocked" id="download-blocked">
+                {move || {
+                    let t = tally.get();
+                    let pending = state.pending.get();
+                    if t.errors > 0 {
+                        Some(format!(
+                            "Blocked by {} — see Check. The command line can override certificate errors with --force.",
+                            if t.errors == 1 { "1 error".to_string() } else { format!("{} errors", t.errors) },
+                        ))
+                    } else if !pending.is_empty() {
+                        let labels: Vec<&str> =
+                            pending.iter().map(|k| crate::ui::labels::input_label(k)).collect();
+                        Some(format!("Still empty: {}.", labels.join(", ")))
+                    } else {
+                        None
+                    }
+                }}
+            </p>
+            <p class="step__hint">
+                "Same settings, same certificates, same time: the zip is byte for byte what "
+                <code id="cli-command">"istio-alb bundle settings.yaml --out bundle.zip --at "{move || crate::bundle::rfc3339(state.now.get())}</code>
+                " writes."
+            </p>
+            <p role="status" aria-live="polite" id="download-status">{move || status.get()}</p>
+        </section>
+    }
+}

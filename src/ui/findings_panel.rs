@@ -1,0 +1,124 @@
+use crate::pki::{Finding, Severity, Tally};
+use crate::ui::browser;
+use crate::ui::state::AppState;
+use leptos::prelude::*;
+
+/// Step 3: every finding, most severe first, with a summary line that screen readers hear
+/// politely. Clicking a finding moves focus to the field or certificate it concerns.
+#[component]
+pub fn FindingsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let findings = state.findings;
+    let pending = state.pending;
+    let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
+    let summary_class = move || {
+        let t = tally.get();
+        if t.errors > 0 {
+            "findings__summary findings__summary--error"
+        } else if !pending.with(Vec::is_empty) {
+            "findings__summary"
+        } else {
+            "findings__summary findings__summary--ok"
+        }
+    };
+    let summary_text = move || {
+        let t = tally.get();
+        let mut text = t.to_string();
+        if t.infos > 0 {
+            text.push_str(&format!(
+                ", {} note{}",
+                t.infos,
+                if t.infos == 1 { "" } else { "s" }
+            ));
+        }
+        let empty = pending.with(Vec::len);
+        if empty > 0 {
+            text.push_str(&format!(
+                " · {empty} input{} still empty",
+                if empty == 1 { "" } else { "s" }
+            ));
+        } else if t.errors == 0 {
+            text.push_str(" — ready to download");
+        }
+        text
+    };
+
+    view! {
+        <section class="step findings" aria-labelledby="step-check">
+            <h2 class="step__title" id="step-check">
+                <span class="step__number" aria-hidden="true">"3"</span>
+                "Check"
+            </h2>
+            <p id="findings-summary" class=summary_class role="status" aria-live="polite">
+                {summary_text}
+            </p>
+            <Show when=move || !pending.with(Vec::is_empty)>
+                <div class="findings__todo">
+                    <span class="findings__todo-label">"Still empty:"</span>
+                    <ul class="findings__todo-list" id="pending">
+                        <For
+                            each=move || pending.get()
+                            key=|k| k.clone()
+                            children=move |key| {
+                                let target = key.clone();
+                                view! {
+                                    <li>
+                                        <button
+                                            type="button"
+                                            class="findings__todo-item"
+                                            data-input=key.clone()
+                                            on:click=move |_| browser::focus(&target)
+                                        >
+                                            {crate::ui::labels::input_label(&key).to_owned()}
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        />
+                    </ul>
+                </div>
+            </Show>
+            <ul class="findings__list" id="findings">
+                <For
+                    each=move || findings.get().into_iter().enumerate()
+                    key=|(i, f)| (*i, f.code.clone(), f.input.clone(), f.message.clone())
+                    children=move |(_, finding)| view! { <FindingItem finding /> }
+                />
+            </ul>
+        </section>
+    }
+}
+
+/// One finding as a button: severity, code, the input it concerns and the message.
+#[component]
+fn FindingItem(finding: Finding) -> impl IntoView {
+    let class = match finding.severity {
+        Severity::Error => "finding finding--error",
+        Severity::Warning => "finding finding--warning",
+        Severity::Info => "finding finding--info",
+    };
+    let target = finding.input.clone();
+    let label = finding.input.as_deref().map(crate::ui::labels::input_label);
+    view! {
+        <li>
+            <button
+                type="button"
+                class=class
+                data-code=finding.code.clone()
+                data-input=finding.input.clone()
+                on:click=move |_| {
+                    if let Some(id) = target.as_deref() {
+                        browser::focus(id);
+                    }
+                }
+            >
+                <span class="finding__head">
+                    <span class="finding__severity">{finding.severity.to_string()}</span>
+                    <span class="finding__code">{finding.code.clone()}</span>
+                    {label.map(|l| view! { <span class="finding__input">{format!("— {l}")}</span> })}
+                </span>
+                <span class="finding__message">{finding.message.clone()}</span>
+            </button>
+        </li>
+    }
+}

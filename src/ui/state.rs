@@ -1,0 +1,226 @@
+//! The page's state: user inputs are the only writable signals; everything else is derived.
+
+use crate::pki::{CertInputs, Finding};
+use crate::setup::{Profile, Settings};
+use crate::ui::browser;
+use leptos::prelude::*;
+
+/// localStorage key for the remembered non-secret settings.
+const STORAGE_KEY: &str = "istio-alb.settings.v1";
+
+/// Shared handles, provided as context by `App`.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Settings fields exactly as typed (certificates are not part of it).
+    pub form: RwSignal<Form>,
+    /// The six certificate and key inputs. Never persisted.
+    pub certs: RwSignal<CertInputs>,
+    /// Check time in Unix seconds, from the browser's clock.
+    pub now: RwSignal<i64>,
+    /// Whether the inputs hold the demo set.
+    pub demo: RwSignal<bool>,
+    /// The settings as the core sees them.
+    pub settings: Memo<Settings>,
+    /// The whole plan: findings, chain report and every generated file.
+    pub plan: Memo<crate::bundle::Plan>,
+    /// Inputs that are still empty (their findings only say "not given yet"), in form order.
+    /// Shown as a to-do list rather than as a wall of errors on a fresh page.
+    pub pending: Memo<Vec<String>>,
+    /// Every other finding (settings and certificates), most severe first.
+    pub findings: Memo<Vec<Finding>>,
+}
+
+/// The settings form: every field as text, so that nothing typed is ever lost or rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Form {
+    pub cluster_name: String,
+    pub ingress_ip: String,
+    pub nlb_domain: String,
+    pub nlb_secret: String,
+    pub alb_domain: String,
+    pub alb_secret: String,
+    pub app_namespace: String,
+    pub app: String,
+    pub app_port: String,
+    pub path: String,
+    pub gateway_namespace: String,
+    pub profile: Profile,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form::from_settings(&Settings::default())
+    }
+}
+
+impl Form {
+    pub fn from_settings(s: &Settings) -> Self {
+        Form {
+            cluster_name: s.cluster_name.clone(),
+            ingress_ip: s.ingress_ip.clone(),
+            nlb_domain: s.nlb_domain.clone(),
+            nlb_secret: s.nlb_secret.clone(),
+            alb_domain: s.alb_domain.clone(),
+            alb_secret: s.alb_secret.clone(),
+            app_namespace: s.app_namespace.clone(),
+            app: s.app.clone(),
+            app_port: s.app_port.to_string(),
+            path: s.path.clone(),
+            gateway_namespace: s.gateway_namespace.clone(),
+            profile: s.profile,
+        }
+    }
+
+    /// The settings the core checks. A port that is not a number becomes 0, which the settings
+    /// validation reports as out of range on the port field.
+    pub fn to_settings(&self) -> Settings {
+        Settings {
+            cluster_name: self.cluster_name.clone(),
+            ingress_ip: self.ingress_ip.clone(),
+            nlb_domain: self.nlb_domain.clone(),
+            nlb_secret: self.nlb_secret.clone(),
+            alb_domain: self.alb_domain.clone(),
+            alb_secret: self.alb_secret.clone(),
+            app_namespace: self.app_namespace.clone(),
+            app: self.app.clone(),
+            app_port: self.app_port.trim().parse().unwrap_or(0),
+            path: self.path.clone(),
+            gateway_namespace: self.gateway_namespace.clone(),
+            profile: self.profile,
+            certificates: Default::default(),
+        }
+    }
+
+    /// The text field for a settings key.
+    pub fn field(&self, key: &str) -> &str {
+        match key {
+            "cluster_name" => &self.cluster_name,
+            "ingress_ip" => &self.ingress_ip,
+            "nlb_domain" => &self.nlb_domain,
+            "nlb_secret" => &self.nlb_secret,
+            "alb_domain" => &self.alb_domain,
+            "alb_secret" => &self.alb_secret,
+            "app_namespace" => &self.app_namespace,
+            "app" => &self.app,
+            "app_port" => &self.app_port,
+            "path" => &self.path,
+            "gateway_namespace" => &self.gateway_namespace,
+            _ => "",
+        }
+    }
+
+    pub const FIELDS: [&'static str; 11] = [
+        "cluster_name",
+        "ingress_ip",
+        "nlb_domain",
+        "nlb_secret",
+        "alb_domain",
+        "alb_secret",
+        "app_namespace",
+        "app",
+        "app_port",
+        "path",
+        "gateway_namespace",
+    ];
+
+    pub fn field_mut(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "cluster_name" => &mut self.cluster_name,
+            "ingress_ip" => &mut self.ingress_ip,
+            "nlb_domain" => &mut self.nlb_domain,
+            "nlb_secret" => &mut self.nlb_secret,
+            "alb_domain" => &mut self.alb_domain,
+            "alb_secret" => &mut self.alb_secret,
+            "app_namespace" => &mut self.app_namespace,
+            "app" => &mut self.app,
+            "app_port" => &mut self.app_port,
+            "path" => &mut self.path,
+            "gateway_namespace" => &mut self.gateway_namespace,
+            _ => return None,
+        })
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AppState {
+    /// Create the state, restoring remembered settings, and start remembering them.
+    pub fn new() -> Self {
+        let remembered = browser::load(STORAGE_KEY)
+            .and_then(|text| serde_json::from_str::<Form>(&text).ok())
+            .unwrap_or_default();
+        let form = RwSignal::new(remembered);
+        let certs = RwSignal::new(CertInputs::default());
+        let now = RwSignal::new(browser::now());
+        let demo = RwSignal::new(false);
+        let settings = Memo::new(move |_| form.with(Form::to_settings));
+        let plan = Memo::new(move |_| {
+            settings.with(|s| certs.with(|c| crate::bundle::plan(s, c, now.get())))
+        });
+        // A finding about an input that is simply still empty is a to-do, not a problem.
+        let is_pending = move |f: &Finding| {
+            let empty = |key: &str| {
+                if Form::FIELDS.contains(&key) {
+                    form.with(|form| form.field(key).trim().is_empty())
+                } else {
+                    certs.with(|c| c.get(key).is_some_and(|text| text.trim().is_empty()))
+                }
+            };
+            matches!(f.code.as_str(), "input-missing" | "input-invalid")
+                && f.input.as_deref().is_some_and(empty)
+        };
+        let pending = Memo::new(move |_| {
+            let mut keys: Vec<String> = Vec::new();
+            plan.with(|p| {
+                for f in p.findings.iter().filter(|f| is_pending(f)) {
+                    if let Some(key) = &f.input
+                        && !keys.contains(key)
+                    {
+                        keys.push(key.clone());
+                    }
+                }
+            });
+            keys
+        });
+        let findings = Memo::new(move |_| {
+            let mut all: Vec<Finding> = plan.with(|p| {
+                p.findings
+                    .iter()
+                    .filter(|f| !is_pending(f))
+                    .cloned()
+                    .collect()
+            });
+            // Most severe first; the order within a severity is the core's (procedure order).
+            all.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            all
+        });
+        // Only the non-secret settings form is remembered; certificates and keys never are.
+        Effect::new(move |_| {
+            let text = form.with(|f| serde_json::to_string(f).unwrap_or_default());
+            browser::save(STORAGE_KEY, &text);
+        });
+        AppState {
+            form,
+            certs,
+            now,
+            demo,
+            settings,
+            plan,
+            pending,
+            findings,
+        }
+    }
+
+    /// Forget everything: inputs, keys, remembered settings.
+    pub fn clear_all(&self) {
+        self.certs.set(CertInputs::default());
+        self.form.set(Form::default());
+        self.demo.set(false);
+        browser::remove(STORAGE_KEY);
+    }
+}

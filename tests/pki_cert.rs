@@ -1,0 +1,218 @@
+//! Certificate summaries (the page's cards and `istio-alb inspect`) over generated certificates.
+
+mod pki_fixtures;
+
+use istio_alb::pki::{CertSummary, summarize_pem};
+use pki_fixtures::*;
+
+fn one(pem: &str) -> CertSummary {
+    let (s, f) = summarize_pem("nlb_cert", pem, at());
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(s.len(), 1);
+    s.into_iter().next().expect("one summary")
+}
+
+#[test]
+fn key_types_are_named() {
+    let cases: &[(Alg, &str, u32, &str)] = &[
+        (Alg::Rsa2048, "RSA 2048", 2048, "sha256WithRSAEncryption"),
+        (Alg::Rsa4096, "RSA 4096", 4096, "sha256WithRSAEncryption"),
+        (Alg::P256, "ECDSA P-256", 256, "ecdsa-with-SHA256"),
+        (Alg::P384, "ECDSA P-384", 384, "ecdsa-with-SHA384"),
+        (Alg::Ed25519, "Ed25519", 256, "Ed25519"),
+    ];
+    for &(alg, key_type, bits, sig) in cases {
+        let c = self_signed(&Spec::leaf("k.example", &["k.example"]), alg);
+        let s = one(&c.pem);
+        assert_eq!(s.key_type, key_type, "{alg:?}");
+        assert_eq!(s.key_bits, bits, "{alg:?}");
+        assert_eq!(s.signature_algorithm, sig, "{alg:?}");
+        assert!(s.is_self_signed, "{alg:?}");
+    }
+}
+
+#[test]
+fn summary_fields() {
+    let ch = chain(Alg::P256, Alg::P256, Alg::P384, "gw.example.com");
+    let leaf = issue(
+        &Spec::leaf(
+            "gw.example.com",
+            &["gw.example.com", "*.apps.example.com", "10.1.2.3", "::1"],
+        )
+        .valid((2025, 6, 1), (2026, 3, 1)),
+        Alg::P256,
+        &ch.intermediate,
+    );
+    let s = one(&leaf.pem);
+    assert_eq!(s.subject, "CN=gw.example.com");
+    assert_eq!(s.issuer, "CN=Test Intermediate CA");
+    assert_eq!(s.dns_sans, vec!["gw.example.com", "*.apps.example.com"]);
+    assert_eq!(s.ip_sans, vec!["10.1.2.3", "::1"]);
+    assert_eq!(s.not_before, ts(2025, 6, 1));
+    assert_eq!(s.not_after_rfc3339, "2026-03-01T00:00:00Z");
+    assert_eq!(s.days_left, 59);
+    assert_eq!(s.extended_key_usage, vec!["serverAuth", "clientAuth"]);
+    assert_eq!(s.key_usage, vec!["digitalSignature", "keyEncipherment"]);
+    assert!(!s.is_ca && !s.is_self_signed);
+    let int = one(&ch.intermediate.pem);
+    assert!(int.is_ca);
+    assert_eq!(s.authority_key_id, int.subject_key_id);
+    assert!(int.subject_key_id.is_some());
+    // The fingerprint is the SHA-256 of the DER, as openssl prints it.
+    assert_eq!(s.sha256_fingerprint.len(), 32 * 3 - 1);
+    assert!(
+        s.sha256_fingerprint
+            .chars()
+            .all(|c| c == ':' || c.is_ascii_hexdigit())
+    );
+    let json = serde_json::to_string(&s).expect("json");
+    let back: CertSummary = serde_json::from_str(&json).expect("round trip");
+    assert_eq!(back, s);
+}
+
+#[test]
+fn pasted_variants_give_the_same_summaries() {
+    let ch = chain(Alg::Rsa2048, Alg::P256, Alg::Ed25519, "a.example");
+    let base = format!("{}{}{}", ch.leaf.pem, ch.intermediate.pem, ch.root.pem);
+    let (want, f) = summarize_pem("x", &base, at());
+    assert_eq!(want.len(), 3);
+    assert!(f.is_empty());
+    let variants = [
+        ("crlf", base.replace('\n', "\r\n")),
+        (
+            "indented",
+            base.lines().map(|l| format!("\t  {l}\n")).collect(),
+        ),
+        (
+            "text around",
+            format!(
+                "leaf:\n{}\nand the CA:\n{}{}-- sent from my phone",
+                ch.leaf.pem, ch.intermediate.pem, ch.root.pem
+            ),
+        ),
+        ("no trailing newline", base.trim_end().to_owned()),
+    ];
+    for (name, text) in variants {
+        let (got, f) = summarize_pem("x", &text, at());
+        assert!(f.is_empty(), "{name}: {f:?}");
+        assert_eq!(got, want, "{name}");
+    }
+    // Order is kept as pasted.
+    let reversed = format!("{}{}{}", ch.root.pem, ch.intermediate.pem, ch.leaf.pem);
+    let (got, _) = summarize_pem("x", &reversed, at());
+    assert_eq!(got[0].subject, "CN=Test Root CA");
+}
+
+#[test]
+fn validity_findings() {
+    let root = self_signed(&Spec::ca("R"), Alg::P256);
+    type Ymd = (i32, u8, u8);
+    let cases: &[(Ymd, Ymd, Option<&str>)] = &[
+        ((2024, 1, 1), (2025, 12, 31), Some("cert-expired")),
+        ((2026, 1, 2), (2027, 1, 1), Some("cert-not-yet-valid")),
+        ((2025, 1, 1), (2026, 2, 6), Some("cert-expiring-soon")), // 36 days
+        ((2025, 1, 1), (2026, 2, 7), None),                       // 37 days
+    ];
+    for (from, to, code) in cases {
+        let c = issue(
+            &Spec::leaf("v.example", &["v.example"]).valid(*from, *to),
+            Alg::P256,
+            &root,
+        );
+        let (_, f) = summarize_pem("nlb_cert", &c.pem, at());
+        let codes: Vec<_> = f.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            code.iter().copied().collect::<Vec<_>>(),
+            "{from:?}..{to:?}"
+        );
+        assert!(f.iter().all(|f| f.input.as_deref() == Some("nlb_cert")));
+    }
+}
+
+#[test]
+fn garbage_and_keys_are_reported() {
+    let c = self_signed(&Spec::leaf("g.example", &["g.example"]), Alg::P256);
+    let cases: &[(&str, String, usize, &[&str])] = &[
+        (
+            "garbage",
+            "not a certificate at all".into(),
+            0,
+            &["pem-malformed"],
+        ),
+        ("key", c.key_pem(), 0, &["pem-wrong-type"]),
+        (
+            "cert and key",
+            format!("{}{}", c.pem, c.key_pem()),
+            1,
+            &["pem-wrong-type"],
+        ),
+        (
+            "damaged",
+            c.pem.replacen("MII", "MI!", 1).replacen("MIIB", "MI*B", 1),
+            0,
+            &["pem-malformed"],
+        ),
+        (
+            "truncated",
+            c.pem[..c.pem.len() / 2].to_owned(),
+            0,
+            &["pem-malformed"],
+        ),
+    ];
+    for (name, text, n, codes) in cases {
+        let (s, f) = summarize_pem("nlb_cert", text, at());
+        assert_eq!(s.len(), *n, "{name}");
+        let got: Vec<_> = f.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(&got, codes, "{name}: {f:?}");
+    }
+}
+
+#[test]
+fn inspect_cli_prints_text_and_json() {
+    let ch = chain(Alg::P256, Alg::P256, Alg::P256, "cli.example");
+    let dir = std::env::temp_dir().join(format!("istio-alb-inspect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("chain.pem");
+    std::fs::write(&file, format!("{}{}", ch.leaf.pem, ch.intermediate.pem)).expect("write");
+    let bin = env!("CARGO_BIN_EXE_istio-alb");
+    let out = std::process::Command::new(bin)
+        .args([
+            "inspect",
+            "--at",
+            "2026-01-01T00:00:00Z",
+            "--format",
+            "json",
+        ])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Vec<CertSummary> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].dns_sans, vec!["cli.example"]);
+    let out = std::process::Command::new(bin)
+        .args(["inspect", "--at", "2026-01-01T00:00:00Z"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Subject:             CN=cli.example"),
+        "{text}"
+    );
+    assert!(text.contains("Certificate (block 2)"), "{text}");
+    std::fs::write(&file, [0x30u8, 0x82, 0x01, 0xff, 0xfe]).expect("write");
+    let out = std::process::Command::new(bin)
+        .arg("inspect")
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("binary data"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
