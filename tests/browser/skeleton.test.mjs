@@ -7,8 +7,8 @@
 //   one .cert-card per certificate, with .cert-card__subject and .cert-card__sans
 //   a malformed PEM shows an element [data-code="pem-malformed"] (a .finding)
 //
-// Until the UI exists in src/ui (no "nlb_cert" there yet) the test is reported as TODO, so the
-// harness can land first; as soon as src/ui mentions nlb_cert it is an ordinary, failing test.
+// Until the UI exists in src/ui (neither "nlb_cert" nor NLB_CERT there yet) the test is reported
+// as TODO, so the harness can land first; as soon as src/ui mentions it, it is an ordinary test.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { ROOT, saveScreenshot, startHarness, testCertificate } from './harness.m
 const uiDir = join(ROOT, 'src/ui');
 const uiLanded = readdirSync(uiDir, { recursive: true })
   .filter((f) => f.endsWith('.rs'))
-  .some((f) => readFileSync(join(uiDir, f), 'utf8').includes('nlb_cert'));
+  .some((f) => readFileSync(join(uiDir, f), 'utf8').toLowerCase().includes('nlb_cert')); // id or input::NLB_CERT
 const todo = uiLanded ? false : 'the certificate UI (textarea#nlb_cert) is not in src/ui yet';
 
 let h;
