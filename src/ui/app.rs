@@ -3,6 +3,7 @@ use crate::ui::check_step::CheckStep;
 use crate::ui::cluster_form::ClusterForm;
 use crate::ui::download_panel::DownloadPanel;
 use crate::ui::file_preview::FilePreview;
+use crate::ui::header_status::HeaderStatus;
 use crate::ui::state::{AppState, Form};
 use leptos::prelude::*;
 
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
                 "procedure as one zip. Everything happens in this browser tab: nothing is uploaded, the page "
                 "makes no network request, and certificates and keys are never stored."
             </p>
+            <HeaderStatus />
             <div class="page-header__actions">
                 <button type="button" class="button button--primary" id="demo-data" on:click=fill_demo>
                     "Try it with demo data"

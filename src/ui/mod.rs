@@ -11,6 +11,7 @@ mod cluster_form;
 mod download_panel;
 mod file_preview;
 mod findings_panel;
+mod header_status;
 pub mod labels;
 mod panic_banner;
 mod profile_switch;

@@ -222,3 +222,52 @@ test('settings export and import round-trip through the CLI settings file', asyn
   assert.equal(await p.page.locator('#cluster_name').inputValue(), 'demo-cluster');
   await p.assertClean();
 });
+
+test('files arrive by the file picker and by drag and drop; a DER certificate is converted', async (t) => {
+  const p = await h.openPage(t);
+  const ex = example(t);
+  await p.page.locator('.cert-input:has(#client_ca) input[type=file]').setInputFiles(join(ex.dir, 'ca.pem'));
+  await p.page.waitForFunction(() => document.getElementById('client_ca').value.includes('BEGIN CERTIFICATE'));
+  assert.equal(await p.page.locator('#client_ca').inputValue(), ex.read('ca.pem'));
+
+  // A binary DER certificate dropped on the other CA field (openssl converts; our code reverses).
+  const der = execFileSync('openssl', ['x509', '-in', join(ex.dir, 'ca.pem'), '-outform', 'DER']);
+  await p.page.evaluate((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], 'ca.der'));
+    document.getElementById('gateway_ca').dispatchEvent(
+      new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+  }, [...der]);
+  await p.page.waitForFunction(() => document.getElementById('gateway_ca').value.includes('BEGIN CERTIFICATE'));
+  const status = await p.page.locator('.cert-input:has(#gateway_ca) .cert-input__status').innerText();
+  assert.match(status, /DER converted to PEM/);
+  const fingerprints = async (id) =>
+    p.page.locator(`.cert-input:has(#${id}) .cert-card__fingerprint`).allInnerTexts();
+  assert.deepEqual(await fingerprints('gateway_ca'), await fingerprints('client_ca'), 'the same certificate');
+
+  // A binary file that is not a certificate is refused by name, and the field keeps its text.
+  await p.page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array([0x30, 0x82, 0x01, 0x00, 0xff, 0x00])], 'bundle.p12'));
+    document.getElementById('gateway_ca').dispatchEvent(
+      new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+  });
+  await p.page.waitForFunction(() =>
+    /bundle\.p12 is a binary file/.test(document.querySelector('.cert-input:has(#gateway_ca) .cert-input__status').textContent),
+  );
+  assert.match(await p.page.locator('#gateway_ca').inputValue(), /BEGIN CERTIFICATE/);
+  await p.assertClean();
+});
+
+test('the header states the verdict and links to the findings', async (t) => {
+  const p = await h.openPage(t);
+  assert.match(await p.page.locator('#header-status').innerText(), /inputs still empty/);
+  await fillDemo(p.page);
+  await p.page.waitForFunction(() => /ready to download/.test(document.getElementById('header-status').textContent));
+  await p.page.locator('#nlb_key').fill('garbage');
+  await p.page.waitForFunction(() => /^[1-9]\d* errors?/.test(document.getElementById('header-status').textContent));
+  assert.equal(await p.page.locator('#header-status').getAttribute('href'), '#step-check');
+  await p.assertClean();
+});

@@ -1,0 +1,40 @@
+use crate::pki::Tally;
+use crate::ui::state::AppState;
+use leptos::prelude::*;
+
+/// The verdict at the top of the page ("2 errors, 1 warning"), linking to the findings. Not a
+/// live region: the Check step announces changes, once.
+#[component]
+pub fn HeaderStatus() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let tally = Memo::new(move |_| state.findings.with(|f| Tally::of(f)));
+    let empty = Memo::new(move |_| state.pending.with(Vec::len));
+    let class = move || {
+        let t = tally.get();
+        if t.errors > 0 {
+            "page-header__status page-header__status--error"
+        } else if t.warnings > 0 || empty.get() > 0 {
+            "page-header__status page-header__status--warning"
+        } else {
+            "page-header__status page-header__status--ok"
+        }
+    };
+    let text = move || {
+        let t = tally.get();
+        match empty.get() {
+            0 if t.errors == 0 && t.warnings == 0 => {
+                "No problems found: ready to download".to_string()
+            }
+            0 => t.to_string(),
+            n => format!(
+                "{t} · {n} input{} still empty",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+    };
+    view! {
+        <p class="page-header__status-line">
+            <a class=class href="#step-check" id="header-status">{text}</a>
+        </p>
+    }
+}
