@@ -2,75 +2,92 @@
 //! RSA-2048 gateway leaf and a P-256 ALB client leaf with their keys; and an all-ECDSA variant.
 //! Fixtures are generated with rcgen at start. Prints milliseconds; not a test.
 
+// The bench runs natively only (rcgen's ring does not build for wasm32); on wasm32 it is an empty
+// program so that `cargo clippy --all-targets --target wasm32-unknown-unknown` checks the crate.
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "../tests/pki_fixtures/mod.rs"]
 mod pki_fixtures;
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use istio_alb::pki::setup::{CertInputs, SetupContext, check_setup};
-use pki_fixtures::*;
-use rcgen::ExtendedKeyUsagePurpose as Eku;
-use std::hint::black_box;
-use std::time::Instant;
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
 
-fn inputs(root: Alg, int: Alg, nlb: Alg, alb: Alg) -> CertInputs {
-    let root = self_signed(&Spec::ca("Bench Root CA"), root);
-    let int = issue(&Spec::ca("Bench Intermediate CA"), int, &root);
-    let nlb = issue(
-        &Spec::leaf("gw.example.com", &["gw.example.com", "*.apps.example.com"])
-            .eku(vec![Eku::ServerAuth]),
-        nlb,
-        &int,
-    );
-    let alb = issue(
-        &Spec::leaf("alb-client", &["alb-client"]).eku(vec![Eku::ClientAuth]),
-        alb,
-        &int,
-    );
-    CertInputs {
-        nlb_cert: format!("{}{}", nlb.pem, int.pem),
-        nlb_key: nlb.key_pem(),
-        alb_client_cert: format!("{}{}", alb.pem, int.pem),
-        alb_client_key: alb.key_pem(),
-        client_ca: root.pem.clone(),
-        gateway_ca: String::new(),
-    }
-}
+    use super::pki_fixtures::*;
+    use criterion::{Criterion, criterion_group};
+    use istio_alb::pki::setup::{CertInputs, SetupContext, check_setup};
+    use rcgen::ExtendedKeyUsagePurpose as Eku;
+    use std::hint::black_box;
+    use std::time::Instant;
 
-fn bench(c: &mut Criterion) {
-    let ctx = SetupContext {
-        gateway_hosts: vec!["gw.example.com".into(), "shop.apps.example.com".into()],
-    };
-    let sets = [
-        (
-            "rsa4096-root/rsa2048-int/rsa+p256-leaves",
-            inputs(Alg::Rsa4096, Alg::Rsa2048, Alg::Rsa2048b, Alg::P256),
-        ),
-        (
-            "ecdsa p384-root/p256-int/p256+ed25519-leaves",
-            inputs(Alg::P384, Alg::P256, Alg::P256, Alg::Ed25519),
-        ),
-    ];
-    for (name, set) in &sets {
-        let r = check_setup(set, &ctx, at());
-        assert!(r.findings.is_empty(), "{name}: {:?}", r.findings);
-        let n = 20;
-        let t = Instant::now();
-        for _ in 0..n {
-            black_box(check_setup(black_box(set), &ctx, at()));
-        }
-        println!(
-            "check_setup [{name}]: {:.2} ms per full check (mean of {n})",
-            t.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
+    fn inputs(root: Alg, int: Alg, nlb: Alg, alb: Alg) -> CertInputs {
+        let root = self_signed(&Spec::ca("Bench Root CA"), root);
+        let int = issue(&Spec::ca("Bench Intermediate CA"), int, &root);
+        let nlb = issue(
+            &Spec::leaf("gw.example.com", &["gw.example.com", "*.apps.example.com"])
+                .eku(vec![Eku::ServerAuth]),
+            nlb,
+            &int,
         );
-        c.bench_function(&format!("check_setup {name}"), |b| {
-            b.iter(|| check_setup(black_box(set), &ctx, at()))
-        });
+        let alb = issue(
+            &Spec::leaf("alb-client", &["alb-client"]).eku(vec![Eku::ClientAuth]),
+            alb,
+            &int,
+        );
+        CertInputs {
+            nlb_cert: format!("{}{}", nlb.pem, int.pem),
+            nlb_key: nlb.key_pem(),
+            alb_client_cert: format!("{}{}", alb.pem, int.pem),
+            alb_client_key: alb.key_pem(),
+            client_ca: root.pem.clone(),
+            gateway_ca: String::new(),
+        }
+    }
+
+    fn bench(c: &mut Criterion) {
+        let ctx = SetupContext {
+            gateway_hosts: vec!["gw.example.com".into(), "shop.apps.example.com".into()],
+        };
+        let sets = [
+            (
+                "rsa4096-root/rsa2048-int/rsa+p256-leaves",
+                inputs(Alg::Rsa4096, Alg::Rsa2048, Alg::Rsa2048b, Alg::P256),
+            ),
+            (
+                "ecdsa p384-root/p256-int/p256+ed25519-leaves",
+                inputs(Alg::P384, Alg::P256, Alg::P256, Alg::Ed25519),
+            ),
+        ];
+        for (name, set) in &sets {
+            let r = check_setup(set, &ctx, at());
+            assert!(r.findings.is_empty(), "{name}: {:?}", r.findings);
+            let n = 20;
+            let t = Instant::now();
+            for _ in 0..n {
+                black_box(check_setup(black_box(set), &ctx, at()));
+            }
+            println!(
+                "check_setup [{name}]: {:.2} ms per full check (mean of {n})",
+                t.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
+            );
+            c.bench_function(&format!("check_setup {name}"), |b| {
+                b.iter(|| check_setup(black_box(set), &ctx, at()))
+            });
+        }
+    }
+
+    criterion_group! {
+        name = benches;
+        config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
+        targets = bench
     }
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = bench
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    native::benches();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
 }
-criterion_main!(benches);
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

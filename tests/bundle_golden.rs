@@ -2,6 +2,9 @@
 //! A deliberate change rewrites them with `UPDATE_GOLDEN=1 cargo test --test bundle_golden`
 //! (commit the golden files with the change).
 
+// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+#![cfg(not(target_arch = "wasm32"))]
+
 use istio_alb::bundle;
 use istio_alb::demo;
 use istio_alb::setup::Profile;

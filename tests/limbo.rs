@@ -4,6 +4,9 @@
 //! so does an exception that no longer happens. Also checks the key ↔ certificate match on every
 //! `peer_certificate_key`.
 
+// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+#![cfg(not(target_arch = "wasm32"))]
+
 use istio_alb::pki::cert::{parse_certs, parse_rfc3339};
 use istio_alb::pki::key::{key_pair_findings, read_private_key};
 use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, verify_pem};

@@ -1,5 +1,8 @@
 //! Certificate summaries (the page's cards and `istio-alb inspect`) over generated certificates.
 
+// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod pki_fixtures;
 
 use istio_alb::pki::{CertSummary, summarize_pem};

@@ -1,5 +1,8 @@
 //! Private keys in every supported encoding, matched against certificates.
 
+// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod pki_fixtures;
 
 use istio_alb::pki::cert::parse_certs;

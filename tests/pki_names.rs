@@ -1,6 +1,9 @@
 //! Name matching end to end: the RFC 6125 rules (`dns_pattern_matches`, table-tested in
 //! `names.rs`) agree with what `check_host` (webpki) decides on real certificates.
 
+// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod pki_fixtures;
 
 use istio_alb::pki::cert::parse_certs;

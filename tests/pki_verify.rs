@@ -1,5 +1,8 @@
 //! Chain verification: every finding code `verify` produces, on generated chains.
 
+// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod pki_fixtures;
 
 use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, VerifyReport, verify_pem};

@@ -57,17 +57,10 @@ const FIELDS: &[&str] = &[
 ];
 
 fn field<'a>(s: &'a mut Settings, name: &str) -> &'a mut String {
+    if Settings::TEXT_FIELDS.contains(&name) {
+        return s.text_field_mut(name).expect("a text field");
+    }
     match name {
-        "cluster_name" => &mut s.cluster_name,
-        "ingress_ip" => &mut s.ingress_ip,
-        "nlb_domain" => &mut s.nlb_domain,
-        "nlb_secret" => &mut s.nlb_secret,
-        "alb_domain" => &mut s.alb_domain,
-        "alb_secret" => &mut s.alb_secret,
-        "app_namespace" => &mut s.app_namespace,
-        "app" => &mut s.app,
-        "path" => &mut s.path,
-        "gateway_namespace" => &mut s.gateway_namespace,
         "nlb_cert" => &mut s.certificates.nlb_cert,
         "nlb_key" => &mut s.certificates.nlb_key,
         "alb_client_cert" => &mut s.certificates.alb_client_cert,

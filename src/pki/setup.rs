@@ -394,7 +394,11 @@ mod input_access_tests {
             *inputs.get_mut(name).expect(name) = format!("text of {name}");
         }
         for name in input::ALL {
-            assert_eq!(inputs.get(name), Some(format!("text of {name}").as_str()), "{name}");
+            assert_eq!(
+                inputs.get(name),
+                Some(format!("text of {name}").as_str()),
+                "{name}"
+            );
         }
         assert_eq!(inputs.nlb_key, "text of nlb_key");
         assert_eq!(inputs.gateway_ca, "text of gateway_ca");

@@ -174,6 +174,54 @@ pub fn is_inline_pem(value: &str) -> bool {
 }
 
 impl Settings {
+    /// The settings keys whose values are free text: every field but `app_port` and `profile`.
+    pub const TEXT_FIELDS: [&'static str; 10] = [
+        field::CLUSTER_NAME,
+        field::INGRESS_IP,
+        field::NLB_DOMAIN,
+        field::NLB_SECRET,
+        field::ALB_DOMAIN,
+        field::ALB_SECRET,
+        field::APP_NAMESPACE,
+        field::APP,
+        field::PATH,
+        field::GATEWAY_NAMESPACE,
+    ];
+
+    /// The value of the text field `key` (one of [`Settings::TEXT_FIELDS`]).
+    pub fn text_field(&self, key: &str) -> Option<&str> {
+        Some(match key {
+            field::CLUSTER_NAME => &self.cluster_name,
+            field::INGRESS_IP => &self.ingress_ip,
+            field::NLB_DOMAIN => &self.nlb_domain,
+            field::NLB_SECRET => &self.nlb_secret,
+            field::ALB_DOMAIN => &self.alb_domain,
+            field::ALB_SECRET => &self.alb_secret,
+            field::APP_NAMESPACE => &self.app_namespace,
+            field::APP => &self.app,
+            field::PATH => &self.path,
+            field::GATEWAY_NAMESPACE => &self.gateway_namespace,
+            _ => return None,
+        })
+    }
+
+    /// Mutable access to the text field `key` (one of [`Settings::TEXT_FIELDS`]).
+    pub fn text_field_mut(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            field::CLUSTER_NAME => &mut self.cluster_name,
+            field::INGRESS_IP => &mut self.ingress_ip,
+            field::NLB_DOMAIN => &mut self.nlb_domain,
+            field::NLB_SECRET => &mut self.nlb_secret,
+            field::ALB_DOMAIN => &mut self.alb_domain,
+            field::ALB_SECRET => &mut self.alb_secret,
+            field::APP_NAMESPACE => &mut self.app_namespace,
+            field::APP => &mut self.app,
+            field::PATH => &mut self.path,
+            field::GATEWAY_NAMESPACE => &mut self.gateway_namespace,
+            _ => return None,
+        })
+    }
+
     /// Parse a settings file (YAML; JSON is YAML too). Missing keys take the defaults.
     pub fn from_yaml(text: &str) -> Result<Settings, SettingsError> {
         if text.trim().is_empty() {
@@ -313,5 +361,30 @@ mod tests {
         let inputs_named: Vec<_> = findings.iter().filter_map(|f| f.input.as_deref()).collect();
         assert_eq!(inputs_named, ["alb_client_key", "client_ca"]);
         assert!(findings.iter().all(|f| f.code == "input-invalid"));
+    }
+}
+
+#[cfg(test)]
+mod field_access_tests {
+    use super::*;
+
+    #[test]
+    fn text_fields_reach_their_own_field_and_nothing_else() {
+        let mut s = Settings::default();
+        for key in Settings::TEXT_FIELDS {
+            *s.text_field_mut(key).expect(key) = format!("value of {key}");
+        }
+        for key in Settings::TEXT_FIELDS {
+            assert_eq!(
+                s.text_field(key),
+                Some(format!("value of {key}").as_str()),
+                "{key}"
+            );
+        }
+        assert_eq!(s.gateway_namespace, "value of gateway_namespace");
+        assert_eq!(s.path, "value of path");
+        for not_text in [field::APP_PORT, field::PROFILE, "nlb_cert", ""] {
+            assert_eq!(s.text_field(not_text), None, "{not_text}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The page's state: user inputs are the only writable signals; everything else is derived.
 
 use crate::pki::{CertInputs, Finding};
-use crate::setup::{Profile, Settings};
+use crate::setup::Settings;
 use crate::ui::browser;
 use leptos::prelude::*;
 
@@ -30,22 +30,14 @@ pub struct AppState {
     pub findings: Memo<Vec<Finding>>,
 }
 
-/// The settings form: every field as text, so that nothing typed is ever lost or rewritten.
+/// The settings form: the settings as typed, with the port kept as text so that nothing typed
+/// is ever lost or rewritten (certificates are not part of it: they are never remembered).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Form {
-    pub cluster_name: String,
-    pub ingress_ip: String,
-    pub nlb_domain: String,
-    pub nlb_secret: String,
-    pub alb_domain: String,
-    pub alb_secret: String,
-    pub app_namespace: String,
-    pub app: String,
+    /// Every field but `app_port` (and `certificates`, always empty here).
+    pub settings: Settings,
     pub app_port: String,
-    pub path: String,
-    pub gateway_namespace: String,
-    pub profile: Profile,
 }
 
 impl Default for Form {
@@ -55,61 +47,7 @@ impl Default for Form {
 }
 
 impl Form {
-    pub fn from_settings(s: &Settings) -> Self {
-        Form {
-            cluster_name: s.cluster_name.clone(),
-            ingress_ip: s.ingress_ip.clone(),
-            nlb_domain: s.nlb_domain.clone(),
-            nlb_secret: s.nlb_secret.clone(),
-            alb_domain: s.alb_domain.clone(),
-            alb_secret: s.alb_secret.clone(),
-            app_namespace: s.app_namespace.clone(),
-            app: s.app.clone(),
-            app_port: s.app_port.to_string(),
-            path: s.path.clone(),
-            gateway_namespace: s.gateway_namespace.clone(),
-            profile: s.profile,
-        }
-    }
-
-    /// The settings the core checks. A port that is not a number becomes 0, which the settings
-    /// validation reports as out of range on the port field.
-    pub fn to_settings(&self) -> Settings {
-        Settings {
-            cluster_name: self.cluster_name.clone(),
-            ingress_ip: self.ingress_ip.clone(),
-            nlb_domain: self.nlb_domain.clone(),
-            nlb_secret: self.nlb_secret.clone(),
-            alb_domain: self.alb_domain.clone(),
-            alb_secret: self.alb_secret.clone(),
-            app_namespace: self.app_namespace.clone(),
-            app: self.app.clone(),
-            app_port: self.app_port.trim().parse().unwrap_or(0),
-            path: self.path.clone(),
-            gateway_namespace: self.gateway_namespace.clone(),
-            profile: self.profile,
-            certificates: Default::default(),
-        }
-    }
-
-    /// The text field for a settings key.
-    pub fn field(&self, key: &str) -> &str {
-        match key {
-            "cluster_name" => &self.cluster_name,
-            "ingress_ip" => &self.ingress_ip,
-            "nlb_domain" => &self.nlb_domain,
-            "nlb_secret" => &self.nlb_secret,
-            "alb_domain" => &self.alb_domain,
-            "alb_secret" => &self.alb_secret,
-            "app_namespace" => &self.app_namespace,
-            "app" => &self.app,
-            "app_port" => &self.app_port,
-            "path" => &self.path,
-            "gateway_namespace" => &self.gateway_namespace,
-            _ => "",
-        }
-    }
-
+    /// The keys of the form's text inputs, in form order.
     pub const FIELDS: [&'static str; 11] = [
         "cluster_name",
         "ingress_ip",
@@ -124,21 +62,40 @@ impl Form {
         "gateway_namespace",
     ];
 
+    pub fn from_settings(s: &Settings) -> Self {
+        Form {
+            settings: Settings {
+                certificates: Default::default(),
+                ..s.clone()
+            },
+            app_port: s.app_port.to_string(),
+        }
+    }
+
+    /// The settings the core checks. A port that is not a number becomes 0, which the settings
+    /// validation reports as out of range on the port field.
+    pub fn to_settings(&self) -> Settings {
+        Settings {
+            app_port: self.app_port.trim().parse().unwrap_or(0),
+            ..self.settings.clone()
+        }
+    }
+
+    /// The text of the input for a settings key.
+    pub fn field(&self, key: &str) -> &str {
+        if key == crate::setup::field::APP_PORT {
+            &self.app_port
+        } else {
+            self.settings.text_field(key).unwrap_or_default()
+        }
+    }
+
     pub fn field_mut(&mut self, key: &str) -> Option<&mut String> {
-        Some(match key {
-            "cluster_name" => &mut self.cluster_name,
-            "ingress_ip" => &mut self.ingress_ip,
-            "nlb_domain" => &mut self.nlb_domain,
-            "nlb_secret" => &mut self.nlb_secret,
-            "alb_domain" => &mut self.alb_domain,
-            "alb_secret" => &mut self.alb_secret,
-            "app_namespace" => &mut self.app_namespace,
-            "app" => &mut self.app,
-            "app_port" => &mut self.app_port,
-            "path" => &mut self.path,
-            "gateway_namespace" => &mut self.gateway_namespace,
-            _ => return None,
-        })
+        if key == crate::setup::field::APP_PORT {
+            Some(&mut self.app_port)
+        } else {
+            self.settings.text_field_mut(key)
+        }
     }
 }
 
