@@ -289,3 +289,63 @@ fn expired_anchor_encrypted_key_and_weak_key() {
         "an unusable key is not normalised"
     );
 }
+
+#[test]
+fn a_lets_encrypt_client_certificate_without_client_auth_is_explained() {
+    let w = world();
+    let le = ca_with_validity(
+        "R11",
+        Some("Let's Encrypt"),
+        ts(2024, 3, 1),
+        ts(2027, 3, 1),
+        Alg::P256,
+    );
+    let ibm_alb = issue(
+        &Spec::leaf("alb.example.com", &["alb.example.com"]).eku(vec![Eku::ServerAuth]),
+        Alg::P256,
+        &le,
+    );
+    let mut inputs = good_inputs(&w);
+    inputs.alb_client_cert = ibm_alb.pem.clone();
+    inputs.alb_client_key = ibm_alb.key_pem();
+    inputs.client_ca = le.pem.clone();
+    inputs.gateway_ca = w.root.pem.clone();
+    let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+    let eku: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "eku-client-auth-missing")
+        .collect();
+    assert_eq!(eku.len(), 1, "{:?}", r.findings);
+    assert_eq!(eku[0].input.as_deref(), Some(input::ALB_CLIENT_CERT));
+    assert!(
+        eku[0].message.contains("Let's Encrypt"),
+        "{}",
+        eku[0].message
+    );
+    assert!(eku[0].message.contains("private CA"), "{}", eku[0].message);
+
+    // The same certificate from any other issuer gets the plain message.
+    let other = ca_with_validity(
+        "Corp CA",
+        Some("Example Corp"),
+        ts(2024, 3, 1),
+        ts(2027, 3, 1),
+        Alg::P256,
+    );
+    let corp_alb = issue(
+        &Spec::leaf("alb.example.com", &["alb.example.com"]).eku(vec![Eku::ServerAuth]),
+        Alg::P256,
+        &other,
+    );
+    inputs.alb_client_cert = corp_alb.pem.clone();
+    inputs.alb_client_key = corp_alb.key_pem();
+    inputs.client_ca = other.pem.clone();
+    let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+    let eku = r
+        .findings
+        .iter()
+        .find(|f| f.code == "eku-client-auth-missing")
+        .expect("eku finding");
+    assert!(!eku.message.contains("Let's Encrypt"), "{}", eku.message);
+}

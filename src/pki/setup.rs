@@ -243,6 +243,8 @@ pub fn check_setup(inputs: &CertInputs, ctx: &SetupContext, at: i64) -> SetupRep
         &mut findings,
     );
 
+    explain_lets_encrypt_client_auth(&alb_certs, &mut findings);
+
     let mut seen: Vec<(String, String)> = Vec::new();
     findings.retain(|f| {
         let k = (f.code.clone(), f.message.clone());
@@ -271,6 +273,29 @@ pub fn check_setup(inputs: &CertInputs, ctx: &SetupContext, at: i64) -> SetupRep
         alb_client_key_pem: alb_key.map(|k| k.to_pem()).unwrap_or_default(),
         client_ca_pem: ca_pem(&client_ca),
         gateway_ca_pem: ca_pem(&gateway_ca),
+    }
+}
+
+/// The procedure uses IBM's ALB certificate, issued by Let's Encrypt, as the ALB's client
+/// certificate. Let's Encrypt stopped including clientAuth (field notes: classic profile from
+/// 2026-02-11, the last client profile closed mid-2026), so such a certificate can no longer do
+/// that job whatever the user does with it: say so, and name the way out.
+fn explain_lets_encrypt_client_auth(alb_certs: &[Cert], findings: &mut [Finding]) {
+    let from_lets_encrypt = verify::pick_leaf(alb_certs)
+        .and_then(|i| alb_certs.get(i))
+        .is_some_and(|leaf| leaf.summary.issuer.contains("O=Let's Encrypt"));
+    if !from_lets_encrypt {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| {
+        f.code == "eku-client-auth-missing" && f.input.as_deref() == Some(input::ALB_CLIENT_CERT)
+    }) {
+        f.message.push_str(
+            ". It comes from Let's Encrypt, which no longer issues certificates with clientAuth \
+             (since 2026), so IBM's ALB certificate cannot be the ALB's client certificate any \
+             more: issue the ALB client certificate from a private CA and give that CA as the \
+             client CA (the gateway trusts only it for this leg)",
+        );
     }
 }
 
