@@ -181,7 +181,7 @@ mod tests {
         highlight(text, lang)
     }
 
-    fn spans(expected: &[(Kind, &str)]) -> Vec<(Kind, String)> {
+    fn owned(expected: &[(Kind, &str)]) -> Vec<(Kind, String)> {
         expected
             .iter()
             .map(|(k, s)| (*k, (*s).to_owned()))
@@ -213,7 +213,7 @@ mod tests {
         let spans = kinds("  name: \"a # b\" # note\n", Language::Yaml);
         assert_eq!(
             spans,
-            spans(&[
+            owned(&[
                 (Kind::Plain, "  "),
                 (Kind::Key, "name"),
                 (Kind::Plain, ": "),
