@@ -14,7 +14,7 @@ after(() => h?.close());
 
 test('the page starts its wasm and shows its title, with nothing foreign or failing', async (t) => {
   const p = await h.openPage(t);
-  // <body> is empty in index.html: a visible <h1> means the wasm app mounted.
+  // index.html has no <h1> (only a <noscript> note): a visible <h1> means the wasm app mounted.
   await p.page.locator('h1').first().waitFor({ state: 'visible' });
   assert.match(await p.page.locator('h1').first().innerText(), /Istio.*ALB\/NLB/);
   const wasmFetches = p.requests.filter((r) => r.url.endsWith('.wasm'));
