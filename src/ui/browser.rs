@@ -82,10 +82,3 @@ pub fn remove(key: &str) {
         let _ = s.remove_item(key);
     }
 }
-
-/// Reload the page.
-pub fn reload() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().reload();
-    }
-}

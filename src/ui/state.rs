@@ -19,8 +19,6 @@ pub struct AppState {
     pub now: RwSignal<i64>,
     /// Whether the inputs hold the demo set.
     pub demo: RwSignal<bool>,
-    /// The settings as the core sees them.
-    pub settings: Memo<Settings>,
     /// The whole plan: findings, chain report and every generated file.
     pub plan: Memo<crate::bundle::Plan>,
     /// Inputs that are still empty (their findings only say "not given yet"), in form order.
@@ -115,9 +113,9 @@ impl AppState {
         let certs = RwSignal::new(CertInputs::default());
         let now = RwSignal::new(browser::now());
         let demo = RwSignal::new(false);
-        let settings = Memo::new(move |_| form.with(Form::to_settings));
         let plan = Memo::new(move |_| {
-            settings.with(|s| certs.with(|c| crate::bundle::plan(s, c, now.get())))
+            let settings = form.with(Form::to_settings);
+            certs.with(|c| crate::bundle::plan(&settings, c, now.get()))
         });
         // A finding about an input that is simply still empty is a to-do, not a problem.
         let is_pending = move |f: &Finding| {
@@ -166,7 +164,6 @@ impl AppState {
             certs,
             now,
             demo,
-            settings,
             plan,
             pending,
             findings,
