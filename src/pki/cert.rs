@@ -145,6 +145,16 @@ pub fn is_weak_signature(oid: &str) -> bool {
     )
 }
 
+/// The named-curve OID of an EC public key (dotted), empty when absent or not an OID.
+pub(crate) fn ec_curve_oid(spki: &SubjectPublicKeyInfo<'_>) -> String {
+    spki.algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string())
+        .unwrap_or_default()
+}
+
 fn key_description(spki: &SubjectPublicKeyInfo<'_>) -> (String, u32) {
     let alg = spki.algorithm.algorithm.to_id_string();
     match alg.as_str() {
@@ -157,13 +167,7 @@ fn key_description(spki: &SubjectPublicKeyInfo<'_>) -> (String, u32) {
             (format!("RSA {bits}"), bits)
         }
         "1.2.840.10045.2.1" => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
-                .unwrap_or_default();
+            let curve = ec_curve_oid(spki);
             let (name, bits) = match curve.as_str() {
                 "1.2.840.10045.3.1.7" => ("P-256", 256),
                 "1.3.132.0.34" => ("P-384", 384),

@@ -336,13 +336,7 @@ fn spki_public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, String>
             _ => Err("RSA (unreadable)".to_owned()),
         },
         OID_EC => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
-                .unwrap_or_default();
+            let curve = super::cert::ec_curve_oid(spki);
             match curve.as_str() {
                 OID_P256 => p256::PublicKey::from_sec1_bytes(bits)
                     .map(PublicKey::P256)

@@ -45,20 +45,10 @@ impl Default for Form {
 }
 
 impl Form {
-    /// The keys of the form's text inputs, in form order.
-    pub const FIELDS: [&'static str; 11] = [
-        "cluster_name",
-        "ingress_ip",
-        "nlb_domain",
-        "nlb_secret",
-        "alb_domain",
-        "alb_secret",
-        "app_namespace",
-        "app",
-        "app_port",
-        "path",
-        "gateway_namespace",
-    ];
+    /// Whether `key` names one of the form's inputs (the settings' text fields and the port).
+    pub fn has_field(key: &str) -> bool {
+        key == crate::setup::field::APP_PORT || Settings::TEXT_FIELDS.contains(&key)
+    }
 
     pub fn from_settings(s: &Settings) -> Self {
         Form {
@@ -120,7 +110,7 @@ impl AppState {
         // A finding about an input that is simply still empty is a to-do, not a problem.
         let is_pending = move |f: &Finding| {
             let empty = |key: &str| {
-                if Form::FIELDS.contains(&key) {
+                if Form::has_field(key) {
                     form.with(|form| form.field(key).trim().is_empty())
                 } else {
                     certs.with(|c| c.get(key).is_some_and(|text| text.trim().is_empty()))
