@@ -409,16 +409,21 @@ fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk {
     w
 }
 
+/// The extended key usage a role needs, its finding code, and the role in words.
+fn eku_requirement(usage: Usage) -> (&'static str, &'static str, &'static str) {
+    match usage {
+        Usage::Server => ("serverAuth", "eku-server-auth-missing", "a TLS server"),
+        Usage::Client => ("clientAuth", "eku-client-auth-missing", "a TLS client"),
+    }
+}
+
 fn eku_finding(leaf: &Cert, usage: Usage) -> Option<Finding> {
     let eku = &leaf.summary.extended_key_usage;
     // No EKU extension means "any purpose" (RFC 5280 §4.2.1.12).
     if eku.is_empty() || eku.iter().any(|e| e == "anyExtendedKeyUsage") {
         return None;
     }
-    let (needed, code, role) = match usage {
-        Usage::Server => ("serverAuth", "eku-server-auth-missing", "a TLS server"),
-        Usage::Client => ("clientAuth", "eku-client-auth-missing", "a TLS client"),
-    };
+    let (needed, code, role) = eku_requirement(usage);
     if eku.iter().any(|e| e == needed) {
         return None;
     }
@@ -507,26 +512,18 @@ fn webpki_error_finding(e: &webpki::Error, leaf: &Cert, usage: Usage) -> Finding
     let input = Some(leaf.input.as_str());
     match e {
         #[allow(deprecated)]
-        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => match usage {
-            Usage::Server => Finding::error(
-                "eku-server-auth-missing",
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => {
+            let (needed, code, _) = eku_requirement(usage);
+            Finding::error(
+                code,
                 format!(
                     "a certificate in the chain of {} restricts its extended key usage without \
-                     serverAuth. Reissue it with extendedKeyUsage = serverAuth",
+                     {needed}. Reissue it with extendedKeyUsage = {needed}",
                     leaf.label()
                 ),
                 input,
-            ),
-            Usage::Client => Finding::error(
-                "eku-client-auth-missing",
-                format!(
-                    "a certificate in the chain of {} restricts its extended key usage without \
-                     clientAuth. Reissue it with extendedKeyUsage = clientAuth",
-                    leaf.label()
-                ),
-                input,
-            ),
-        },
+            )
+        }
         E::CaUsedAsEndEntity => Finding::error(
             "chain-untrusted",
             format!(
