@@ -1,4 +1,4 @@
-//! Full `check_setup` on a realistic input set: RSA-4096 root, RSA-2048 intermediate, an
+//! Full certificate check (`pki::check` plus the host names) on a realistic input set: RSA-4096 root, RSA-2048 intermediate, an
 //! RSA-2048 gateway leaf and a P-256 ALB client leaf with their keys; and an all-ECDSA variant.
 //! Fixtures are generated with rcgen at start. Prints milliseconds; not a test.
 
@@ -13,12 +13,20 @@ mod native {
 
     use super::pki_fixtures::*;
     use criterion::{Criterion, criterion_group};
-    use istio_alb::pki::setup::{CertInputs, SetupContext, check_setup};
+    use istio_alb::inputs::{CertInput, CertInputs};
+    use istio_alb::pki::check::{CheckReport, check, host_findings};
     use rcgen::ExtendedKeyUsagePurpose as Eku;
     use std::hint::black_box;
     use std::time::Instant;
 
-    fn inputs(root: Alg, int: Alg, nlb: Alg, alb: Alg) -> CertInputs {
+    fn check_setup(inputs: &CertInputs, hosts: &[&str], at: i64) -> CheckReport {
+        let mut r = check(inputs, at);
+        let names = host_findings(&r, hosts);
+        r.findings.extend(names);
+        r
+    }
+
+    fn set(root: Alg, int: Alg, nlb: Alg, alb: Alg) -> CertInputs {
         let root = self_signed(&Spec::ca("Bench Root CA"), root);
         let int = issue(&Spec::ca("Bench Intermediate CA"), int, &root);
         let nlb = issue(
@@ -32,44 +40,41 @@ mod native {
             alb,
             &int,
         );
-        CertInputs {
-            nlb_cert: format!("{}{}", nlb.pem, int.pem),
-            nlb_key: nlb.key_pem(),
-            alb_client_cert: format!("{}{}", alb.pem, int.pem),
-            alb_client_key: alb.key_pem(),
-            client_ca: root.pem.clone(),
-            gateway_ca: String::new(),
-        }
+        inputs(&[
+            (CertInput::NlbCert, format!("{}{}", nlb.pem, int.pem)),
+            (CertInput::NlbKey, nlb.key_pem()),
+            (CertInput::AlbClientCert, format!("{}{}", alb.pem, int.pem)),
+            (CertInput::AlbClientKey, alb.key_pem()),
+            (CertInput::ClientCa, root.pem.clone()),
+        ])
     }
 
     fn bench(c: &mut Criterion) {
-        let ctx = SetupContext {
-            gateway_hosts: vec!["gw.example.com".into(), "shop.apps.example.com".into()],
-        };
+        let ctx: &[&str] = &["gw.example.com", "shop.apps.example.com"];
         let sets = [
             (
                 "rsa4096-root/rsa2048-int/rsa+p256-leaves",
-                inputs(Alg::Rsa4096, Alg::Rsa2048, Alg::Rsa2048b, Alg::P256),
+                set(Alg::Rsa4096, Alg::Rsa2048, Alg::Rsa2048b, Alg::P256),
             ),
             (
                 "ecdsa p384-root/p256-int/p256+ed25519-leaves",
-                inputs(Alg::P384, Alg::P256, Alg::P256, Alg::Ed25519),
+                set(Alg::P384, Alg::P256, Alg::P256, Alg::Ed25519),
             ),
         ];
         for (name, set) in &sets {
-            let r = check_setup(set, &ctx, at());
+            let r = check_setup(set, ctx, at());
             assert!(r.findings.is_empty(), "{name}: {:?}", r.findings);
             let n = 20;
             let t = Instant::now();
             for _ in 0..n {
-                black_box(check_setup(black_box(set), &ctx, at()));
+                black_box(check_setup(black_box(set), ctx, at()));
             }
             println!(
                 "check_setup [{name}]: {:.2} ms per full check (mean of {n})",
                 t.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
             );
             c.bench_function(&format!("check_setup {name}"), |b| {
-                b.iter(|| check_setup(black_box(set), &ctx, at()))
+                b.iter(|| check_setup(black_box(set), ctx, at()))
             });
         }
     }

@@ -96,7 +96,8 @@ fn string_end(line: &str, start: usize) -> usize {
         .max(start + 1)
 }
 
-/// Strings and comments; `word` decides the kind of bare words (shell keywords).
+/// Strings and comments from byte `from` on; bare words listed in `keywords` (shell keywords)
+/// become keywords (an empty list: no keywords, as for YAML).
 fn scan(line: &str, from: usize, out: &mut Vec<(Kind, String)>, keywords: &[&str]) {
     let bytes = line.as_bytes();
     let mut i = from;

@@ -2,7 +2,7 @@
 //! with serverAuth, ALB client leaf with clientAuth, valid 2025-01-01 .. 2045-01-01, all marked
 //! DEMO ONLY. (Checked with x509-parser directly, independent of the crate's own checks.)
 
-// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+// Native only: the tests read the demo certificates with x509-parser directly.
 #![cfg(not(target_arch = "wasm32"))]
 
 use istio_alb::demo;

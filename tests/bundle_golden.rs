@@ -2,12 +2,12 @@
 //! A deliberate change rewrites them with `UPDATE_GOLDEN=1 cargo test --test bundle_golden`
 //! (commit the golden files with the change).
 
-// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+// Native only: the test reads and writes the golden files.
 #![cfg(not(target_arch = "wasm32"))]
 
 use istio_alb::bundle;
 use istio_alb::demo;
-use istio_alb::setup::Profile;
+use istio_alb::settings::Profile;
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -39,13 +39,17 @@ fn list(dir: &Path, prefix: &str, out: &mut Vec<String>) {
 fn demo_bundles_match_the_golden_files() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     for profile in Profile::ALL {
-        let plan = bundle::plan(&demo::settings_for(profile), &demo::cert_inputs(), AT);
+        let bundle = bundle::Bundle::of(&istio_alb::plan::plan(
+            &demo::settings_for(profile),
+            &demo::cert_inputs(),
+            AT,
+        ));
         let dir = golden_dir(profile);
         let mut modes = String::new();
-        for f in &plan.files {
+        for f in &bundle.files {
             modes.push_str(&format!("{:o} {}\n", f.mode, f.path));
         }
-        let mut expected: Vec<(String, Vec<u8>)> = plan
+        let mut expected: Vec<(String, Vec<u8>)> = bundle
             .files
             .iter()
             .map(|f| (f.path.clone(), f.contents.clone()))
@@ -53,7 +57,7 @@ fn demo_bundles_match_the_golden_files() {
         expected.push(("MODES".into(), modes.into_bytes()));
         // The zip's exact bytes, pinned by digest: a change of deflate backend or zip layout
         // shows up here (the page's zip must stay byte-identical to the CLI's).
-        let zip = bundle::zip(&plan, AT).unwrap();
+        let zip = bundle::zip(&bundle, AT).unwrap();
         let digest: String = Sha256::digest(&zip)
             .iter()
             .map(|b| format!("{b:02x}"))

@@ -2,9 +2,11 @@
 //! sequence is the procedure's, in order, with the user's values as single arguments.
 #![cfg(not(target_arch = "wasm32"))]
 
-use istio_alb::bundle::{self, Plan};
+mod support;
+
+use istio_alb::bundle::{self, Bundle};
 use istio_alb::demo;
-use istio_alb::setup::{Profile, Settings};
+use istio_alb::settings::{Profile, Settings};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -42,9 +44,9 @@ fn settings(profile: Profile) -> Settings {
     }
 }
 
-fn write_bundle(plan: &Plan, dir: &Path) -> PathBuf {
-    let root = dir.join(&plan.root);
-    for f in &plan.files {
+fn write_bundle(bundle: &Bundle, dir: &Path) -> PathBuf {
+    let root = dir.join(&bundle.root);
+    for f in &bundle.files {
         let p = root.join(&f.path);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, &f.contents).unwrap();
@@ -84,8 +86,8 @@ fn run_script_with(
     let tmp_dir = tempfile::tempdir().unwrap();
     let tmp = tmp_dir.path().to_path_buf();
     let s = settings(profile);
-    let plan = bundle::plan(&s, &demo::cert_inputs(), AT);
-    let root = write_bundle(&plan, &tmp);
+    let bundle = bundle::Bundle::of(&istio_alb::plan::plan(&s, &demo::cert_inputs(), AT));
+    let root = write_bundle(&bundle, &tmp);
     let stubs = tmp.join("stubs");
     fs::create_dir_all(&stubs).unwrap();
     for name in ["kubectl", "ibmcloud", "curl"] {
@@ -270,8 +272,8 @@ fn every_script_dry_runs_without_calling_anything() {
 
 #[test]
 fn renew_extracts_ibms_renewed_certificate_and_recreates_the_gateway_credential() {
-    if Command::new("openssl").arg("version").output().is_err() {
-        eprintln!("NOTICE: openssl not installed; skipping renew.sh");
+    if !support::has_program("openssl", "version") {
+        support::missing(support::Need::Tool, "openssl is not installed");
         return;
     }
     let ibm = b64(demo::NLB_CERT);
@@ -303,8 +305,8 @@ fn b64(text: &str) -> String {
 
 #[test]
 fn renew_refuses_a_certificate_outside_the_trusted_ca_and_changes_nothing() {
-    if Command::new("openssl").arg("version").output().is_err() {
-        eprintln!("NOTICE: openssl not installed; skipping the renew.sh trust check");
+    if !support::has_program("openssl", "version") {
+        support::missing(support::Need::Tool, "openssl is not installed");
         return;
     }
     let key = rcgen::KeyPair::generate().unwrap();

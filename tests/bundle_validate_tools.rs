@@ -3,13 +3,14 @@
 //! yamllint, bash -n and shellcheck. Skipped with a printed notice when the tools are not
 //! installed (./dev installs them into .tools/ and node_modules/).
 
-// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+// Native only: the test writes files and runs the validators.
 #![cfg(not(target_arch = "wasm32"))]
-#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
 
 use istio_alb::bundle;
 use istio_alb::demo;
-use istio_alb::setup::{Profile, Settings};
+use istio_alb::settings::{Profile, Settings};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -33,10 +34,10 @@ fn tools_present() -> bool {
 }
 
 fn validate(s: &Settings) {
-    let plan = bundle::plan(s, &demo::cert_inputs(), AT);
+    let bundle = bundle::Bundle::of(&istio_alb::plan::plan(s, &demo::cert_inputs(), AT));
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join(&plan.root);
-    for f in &plan.files {
+    let root = tmp.path().join(&bundle.root);
+    for f in &bundle.files {
         let p = root.join(&f.path);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, &f.contents).unwrap();
@@ -61,9 +62,10 @@ fn validate(s: &Settings) {
 #[test]
 fn generated_bundles_pass_the_real_validators() {
     if !tools_present() {
-        eprintln!(
-            "NOTICE: validators not installed (.tools/venv, .tools/venv-k8s124, node_modules): \
-             run ./dev to install them; skipping tests/tools/validate-bundle.sh"
+        support::missing(
+            support::Need::Tool,
+            "the validators are not installed (.tools/venv, .tools/venv-k8s124, node_modules): \
+             run ./dev setup",
         );
         return;
     }

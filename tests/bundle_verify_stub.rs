@@ -3,9 +3,11 @@
 //! certificate each fail with a message naming the problem.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
+
 use istio_alb::bundle;
 use istio_alb::demo;
-use istio_alb::setup::Profile;
+use istio_alb::settings::Profile;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -55,10 +57,10 @@ fn b64(bytes: &[u8]) -> String {
 fn run_verify(profile: Profile, tamper: impl Fn(&Path), env: &[(&str, &str)]) -> Output {
     let tmp = tempfile::tempdir().unwrap();
     let s = demo::settings_for(profile);
-    let plan = bundle::plan(&s, &demo::cert_inputs(), AT);
-    let root = tmp.path().join(&plan.root);
+    let bundle = bundle::Bundle::of(&istio_alb::plan::plan(&s, &demo::cert_inputs(), AT));
+    let root = tmp.path().join(&bundle.root);
     let cluster = tmp.path().join("cluster");
-    for f in &plan.files {
+    for f in &bundle.files {
         let p = root.join(&f.path);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, &f.contents).unwrap();
@@ -108,13 +110,13 @@ fn run_verify(profile: Profile, tamper: impl Fn(&Path), env: &[(&str, &str)]) ->
 }
 
 fn openssl_present() -> bool {
-    Command::new("openssl").arg("version").output().is_ok()
+    support::has_program("openssl", "version")
 }
 
 #[test]
 fn a_complete_setup_passes_every_check() {
     if !openssl_present() {
-        eprintln!("NOTICE: openssl not installed; skipping verify.sh checks");
+        support::missing(support::Need::Tool, "openssl is not installed");
         return;
     }
     for profile in Profile::ALL {
@@ -138,7 +140,7 @@ fn a_complete_setup_passes_every_check() {
 #[test]
 fn each_broken_piece_is_named() {
     if !openssl_present() {
-        eprintln!("NOTICE: openssl not installed; skipping verify.sh checks");
+        support::missing(support::Need::Tool, "openssl is not installed");
         return;
     }
     type Tamper = fn(&Path);

@@ -4,7 +4,8 @@
 
 use istio_alb::bundle::{self, MODE_FILE, MODE_SCRIPT, MODE_SECRET};
 use istio_alb::demo;
-use istio_alb::setup::{Profile, Settings};
+use istio_alb::inputs::CertInput;
+use istio_alb::settings::{Profile, Settings};
 use std::io::{Cursor, Read};
 
 const AT: i64 = 1_764_151_200;
@@ -45,12 +46,12 @@ fn certificates_from_files_or_inline_give_the_same_zip() {
     assert!(findings.is_empty());
     // The page's way: every entry is the PEM text itself.
     let mut inline = demo::settings();
-    inline.certificates.nlb_cert = demo::NLB_CERT.into();
-    inline.certificates.nlb_key = demo::NLB_KEY.into();
-    inline.certificates.alb_client_cert = demo::ALB_CLIENT_CERT.into();
-    inline.certificates.alb_client_key = demo::ALB_CLIENT_KEY.into();
-    inline.certificates.client_ca = demo::CA.into();
-    inline.certificates.gateway_ca = String::new(); // defaults to client_ca
+    inline.certificates[CertInput::NlbCert] = demo::NLB_CERT.into();
+    inline.certificates[CertInput::NlbKey] = demo::NLB_KEY.into();
+    inline.certificates[CertInput::AlbClientCert] = demo::ALB_CLIENT_CERT.into();
+    inline.certificates[CertInput::AlbClientKey] = demo::ALB_CLIENT_KEY.into();
+    inline.certificates[CertInput::ClientCa] = demo::CA.into();
+    inline.certificates[CertInput::GatewayCa] = String::new(); // defaults to client_ca
     let (certs_b, findings) = inline.cert_inputs(|p| Err(format!("no files on the page: {p}")));
     assert!(findings.is_empty());
     assert_eq!(
@@ -103,37 +104,53 @@ fn entries_are_sorted_dated_and_carry_their_modes() {
 
 #[test]
 fn settings_yaml_holds_no_key_material_and_points_at_the_bundled_files() {
-    let plan = bundle::plan(&demo::settings(), &demo::cert_inputs(), AT);
-    let settings = plan
+    let bundle = bundle::Bundle::of(&istio_alb::plan::plan(
+        &demo::settings(),
+        &demo::cert_inputs(),
+        AT,
+    ));
+    let settings = bundle
         .files
         .iter()
         .find(|f| f.path == "settings.yaml")
         .unwrap();
     assert!(!settings.text().contains("-----BEGIN"));
     let parsed = Settings::from_yaml(settings.text()).unwrap();
-    for (name, path) in parsed.certificates.entries() {
+    for (name, path) in parsed.certificates.iter() {
         assert!(
-            plan.files.iter().any(|f| f.path == path),
+            bundle.files.iter().any(|f| f.path == path),
             "{name} points at {path}, which is not in the bundle"
         );
     }
     // The bundle's settings, resolved against the bundle's own files, check clean and give the
     // same bundle again.
     let (certs, findings) = parsed.cert_inputs(|p| {
-        plan.files
+        bundle
+            .files
             .iter()
             .find(|f| f.path == p)
             .map(|f| f.text().to_owned())
             .ok_or_else(|| "missing".to_owned())
     });
     assert!(findings.is_empty());
-    assert_eq!(bundle::plan(&parsed, &certs, AT).files, plan.files);
+    assert_eq!(
+        bundle::Bundle::of(&istio_alb::plan::plan(&parsed, &certs, AT)).files,
+        bundle.files
+    );
 }
 
 #[test]
 fn report_json_is_valid_json_with_the_findings() {
-    let plan = bundle::plan(&demo::settings(), &demo::cert_inputs(), AT);
-    let report = plan.files.iter().find(|f| f.path == "report.json").unwrap();
+    let bundle = bundle::Bundle::of(&istio_alb::plan::plan(
+        &demo::settings(),
+        &demo::cert_inputs(),
+        AT,
+    ));
+    let report = bundle
+        .files
+        .iter()
+        .find(|f| f.path == "report.json")
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(report.text()).unwrap();
     assert_eq!(v["ok"], true);
     assert_eq!(v["profile"], "current");

@@ -4,12 +4,16 @@
 //! so does an exception that no longer happens. Also checks the key ↔ certificate match on every
 //! `peer_certificate_key`.
 
-// Native only: fixtures come from rcgen (ring), and the tests read files and run tools.
+// Native only: the test reads ../shared/x509-limbo.
 #![cfg(not(target_arch = "wasm32"))]
 
-use istio_alb::pki::cert::{parse_certs, parse_rfc3339};
+mod support;
+
+use istio_alb::pki::cert::parse_certs;
+use istio_alb::pki::facts::{Curve, KeyKind};
 use istio_alb::pki::key::{key_pair_findings, read_private_key};
 use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, verify_pem};
+use istio_alb::rfc3339::parse as parse_rfc3339;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
@@ -26,9 +30,9 @@ fn load(file: &str) -> Option<Value> {
     match std::fs::read_to_string(&path) {
         Ok(s) => Some(serde_json::from_str(&s).expect("valid JSON")),
         Err(_) => {
-            println!(
-                "NOTICE: {} is absent; skipping the x509-limbo checks",
-                path.display()
+            support::missing(
+                support::Need::Shared,
+                &format!("{} is absent", path.display()),
             );
             None
         }
@@ -257,9 +261,9 @@ fn x509_limbo_peer_keys_match_their_certificates() {
         );
         assert!(errs.is_empty() && certs.len() == 1, "{id}: {errs:?}");
         let supported_type = matches!(
-            certs[0].summary.key_type.as_str(),
-            "ECDSA P-256" | "ECDSA P-384" | "Ed25519"
-        ) || certs[0].summary.key_type.starts_with("RSA ");
+            certs[0].summary.key_type,
+            KeyKind::Ec(Curve::P256 | Curve::P384) | KeyKind::Ed25519 | KeyKind::Rsa { .. }
+        );
         let (key, key_errs) = read_private_key("peer_key", key_pem);
         match key {
             Some(k) => {

@@ -5,6 +5,7 @@
 
 mod pki_fixtures;
 
+use istio_alb::pki::facts::{Eku, KeyUsage};
 use istio_alb::pki::{CertSummary, summarize_pem};
 use pki_fixtures::*;
 
@@ -27,7 +28,7 @@ fn key_types_are_named() {
     for &(alg, key_type, bits, sig) in cases {
         let c = self_signed(&Spec::leaf("k.example", &["k.example"]), alg);
         let s = one(&c.pem);
-        assert_eq!(s.key_type, key_type, "{alg:?}");
+        assert_eq!(s.key_type.to_string(), key_type, "{alg:?}");
         assert_eq!(s.key_bits, bits, "{alg:?}");
         assert_eq!(s.signature_algorithm, sig, "{alg:?}");
         assert!(s.is_self_signed, "{alg:?}");
@@ -54,8 +55,11 @@ fn summary_fields() {
     assert_eq!(s.not_before, ts(2025, 6, 1));
     assert_eq!(s.not_after_rfc3339, "2026-03-01T00:00:00Z");
     assert_eq!(s.days_left, 59);
-    assert_eq!(s.extended_key_usage, vec!["serverAuth", "clientAuth"]);
-    assert_eq!(s.key_usage, vec!["digitalSignature", "keyEncipherment"]);
+    assert_eq!(s.extended_key_usage, vec![Eku::ServerAuth, Eku::ClientAuth]);
+    assert_eq!(
+        s.key_usage,
+        vec![KeyUsage::DigitalSignature, KeyUsage::KeyEncipherment]
+    );
     assert!(!s.is_ca && !s.is_self_signed);
     let int = one(&ch.intermediate.pem);
     assert!(int.is_ca);

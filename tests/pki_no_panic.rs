@@ -7,9 +7,10 @@
 mod pki_fixtures;
 
 use base64::Engine as _;
-use istio_alb::pki::setup::{CertInputs, SetupContext, check_setup};
+use istio_alb::inputs::CertInput;
+use istio_alb::pki::check::{check, host_findings};
 use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, verify_pem};
-use istio_alb::pki::{cert, key, names, pem, summarize_pem};
+use istio_alb::pki::{key, names, pem, summarize_pem};
 use pki_fixtures::*;
 
 struct XorShift(u64);
@@ -47,7 +48,7 @@ fn feed(text: &str, ok_chain: &Chain) {
     let _ = summarize_pem("x", text, at());
     let _ = key::read_private_key("x", text);
     let _ = names::parse_host(text);
-    let _ = cert::parse_rfc3339(text);
+    let _ = istio_alb::rfc3339::parse(text);
     let _ = verify_pem(
         PemInput { name: "leaf", text },
         Some(PemInput {
@@ -156,25 +157,20 @@ fn mutated_inputs_never_panic() {
         runs += 3;
     }
     // The whole setup with mutated inputs in every field.
-    let good = CertInputs {
-        nlb_cert: format!("{}{}", ch.leaf.pem, ch.intermediate.pem),
-        nlb_key: ch.leaf.key_pem(),
-        alb_client_cert: ch.leaf.pem.clone(),
-        alb_client_key: ch.leaf.key_pem(),
-        client_ca: ch.root.pem.clone(),
-        gateway_ca: String::new(),
-    };
+    let good = inputs(&[
+        (
+            CertInput::NlbCert,
+            format!("{}{}", ch.leaf.pem, ch.intermediate.pem),
+        ),
+        (CertInput::NlbKey, ch.leaf.key_pem()),
+        (CertInput::AlbClientCert, ch.leaf.pem.clone()),
+        (CertInput::AlbClientKey, ch.leaf.key_pem()),
+        (CertInput::ClientCa, ch.root.pem.clone()),
+    ]);
     for _ in 0..60 {
         let mut inputs = good.clone();
-        let fields = [
-            &mut inputs.nlb_cert,
-            &mut inputs.nlb_key,
-            &mut inputs.alb_client_cert,
-            &mut inputs.alb_client_key,
-            &mut inputs.client_ca,
-            &mut inputs.gateway_ca,
-        ];
-        for f in fields {
+        for input in CertInput::ALL {
+            let f = &mut inputs[input];
             if rng.below(2) == 0 {
                 let mut t = f.clone().into_bytes();
                 if !t.is_empty() {
@@ -186,22 +182,18 @@ fn mutated_inputs_never_panic() {
                 *f = String::from_utf8_lossy(&t).into_owned();
             }
         }
-        let hosts = vec![
+        let hosts = [
             "fuzz.example.com".to_owned(),
             String::from_utf8_lossy(&rng.bytes(8)).into_owned(),
         ];
-        let _ = check_setup(
-            &inputs,
-            &SetupContext {
-                gateway_hosts: hosts,
-            },
-            (rng.next() >> 1) as i64 - (1 << 62),
-        );
+        let r = check(&inputs, (rng.next() >> 1) as i64 - (1 << 62));
+        let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+        let _ = host_findings(&r, &hosts);
         runs += 1;
     }
     // Extreme times.
     for t in [i64::MIN, -1, 0, i64::MAX] {
-        let _ = check_setup(&good, &SetupContext::default(), t);
+        let _ = check(&good, t);
         let _ = summarize_pem("x", &ch.leaf.pem, t);
     }
     println!("{runs} mutated inputs, no panic");

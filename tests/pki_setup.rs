@@ -5,9 +5,11 @@
 
 mod pki_fixtures;
 
+use istio_alb::finding::{Finding, Severity};
+use istio_alb::inputs::{CertInput, CertInputs};
 use istio_alb::pki::cert::parse_certs;
-use istio_alb::pki::setup::{CertInputs, LinkRole, SetupContext, check_setup, input};
-use istio_alb::pki::{Finding, Severity};
+use istio_alb::pki::chain::LinkRole;
+use istio_alb::pki::check::{CheckReport, check, host_findings};
 use pki_fixtures::*;
 use rcgen::ExtendedKeyUsagePurpose as Eku;
 
@@ -41,20 +43,24 @@ fn world() -> World {
 }
 
 fn good_inputs(w: &World) -> CertInputs {
-    CertInputs {
-        nlb_cert: format!("{}{}", w.nlb.pem, w.int.pem),
-        nlb_key: w.nlb.key_pem(),
-        alb_client_cert: format!("{}{}", w.alb.pem, w.int.pem),
-        alb_client_key: w.alb.key_pem(),
-        client_ca: w.root.pem.clone(),
-        gateway_ca: String::new(),
-    }
+    inputs(&[
+        (CertInput::NlbCert, format!("{}{}", w.nlb.pem, w.int.pem)),
+        (CertInput::NlbKey, w.nlb.key_pem()),
+        (
+            CertInput::AlbClientCert,
+            format!("{}{}", w.alb.pem, w.int.pem),
+        ),
+        (CertInput::AlbClientKey, w.alb.key_pem()),
+        (CertInput::ClientCa, w.root.pem.clone()),
+    ])
 }
 
-fn ctx(hosts: &[&str]) -> SetupContext {
-    SetupContext {
-        gateway_hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
-    }
+/// The check and the host names, as the plan runs them.
+fn check_setup(inputs: &CertInputs, hosts: &[&str], at: i64) -> CheckReport {
+    let mut r = check(inputs, at);
+    let names = host_findings(&r, hosts);
+    r.findings.extend(names);
+    r
 }
 
 fn codes(f: &[Finding]) -> Vec<(&str, Option<&str>)> {
@@ -68,25 +74,21 @@ fn a_correct_setup_has_no_findings_and_normalised_outputs() {
     let w = world();
     // Pasted the messy way: intermediate first, CRLF, indentation, text around.
     let mut inputs = good_inputs(&w);
-    inputs.nlb_cert = format!(
+    inputs[CertInput::NlbCert] = format!(
         "chain:\r\n{}\r\n  {}",
         w.int.pem.replace('\n', "\r\n"),
         w.nlb.pem.replace('\n', "\n  ")
     );
-    let r = check_setup(
-        &inputs,
-        &ctx(&["gw.example.com", "shop.apps.example.com"]),
-        at(),
-    );
+    let r = check_setup(&inputs, &["gw.example.com", "shop.apps.example.com"], at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.verify_depth, 2, "intermediate + root above the leaf");
-    let (chain, errs) = parse_certs("x", &r.nlb_chain_pem, at());
+    let (chain, errs) = parse_certs("x", &r.pems[CertInput::NlbCert], at());
     assert!(errs.is_empty());
     let subjects: Vec<_> = chain.iter().map(|c| c.summary.subject.as_str()).collect();
     assert_eq!(subjects, ["CN=gw.example.com", "CN=Setup Intermediate CA"]);
     assert!(
-        !r.nlb_chain_pem.contains('\r')
-            && r.nlb_chain_pem.starts_with("-----BEGIN CERTIFICATE-----\n")
+        !r.pems[CertInput::NlbCert].contains('\r')
+            && r.pems[CertInput::NlbCert].starts_with("-----BEGIN CERTIFICATE-----\n")
     );
     assert!(r.nlb_chain.trusted && r.alb_chain.trusted);
     let roles: Vec<_> = r.nlb_chain.links.iter().map(|l| l.role).collect();
@@ -95,24 +97,28 @@ fn a_correct_setup_has_no_findings_and_normalised_outputs() {
         [LinkRole::Leaf, LinkRole::Intermediate, LinkRole::Anchor]
     );
     assert!(r.nlb_chain.links.iter().all(|l| l.ok));
-    assert!(r.nlb_key_pem.contains("PRIVATE KEY") && r.alb_client_key_pem.contains("PRIVATE KEY"));
+    assert!(
+        r.pems[CertInput::NlbKey].contains("PRIVATE KEY")
+            && r.pems[CertInput::AlbClientKey].contains("PRIVATE KEY")
+    );
     assert_eq!(
-        r.gateway_ca_pem, r.client_ca_pem,
+        r.pems[CertInput::GatewayCa],
+        r.pems[CertInput::ClientCa],
         "empty gateway_ca falls back to client_ca"
     );
-    assert!(r.client_ca_pem.contains("BEGIN CERTIFICATE"));
+    assert!(r.pems[CertInput::ClientCa].contains("BEGIN CERTIFICATE"));
 }
 
 #[test]
 fn empty_inputs_give_one_quiet_finding_each() {
-    let r = check_setup(&CertInputs::default(), &ctx(&["gw.example.com"]), at());
+    let r = check_setup(&CertInputs::default(), &["gw.example.com"], at());
     let got = codes(&r.findings);
     let want: Vec<_> = [
-        input::NLB_CERT,
-        input::NLB_KEY,
-        input::ALB_CLIENT_CERT,
-        input::ALB_CLIENT_KEY,
-        input::CLIENT_CA,
+        CertInput::NlbCert.name(),
+        CertInput::NlbKey.name(),
+        CertInput::AlbClientCert.name(),
+        CertInput::AlbClientKey.name(),
+        CertInput::ClientCa.name(),
     ]
     .iter()
     .map(|i| ("input-missing", Some(*i)))
@@ -120,7 +126,7 @@ fn empty_inputs_give_one_quiet_finding_each() {
     assert_eq!(got, want);
     assert!(r.findings.iter().all(|f| f.severity == Severity::Info));
     assert_eq!(r.verify_depth, 1);
-    assert!(r.nlb_chain_pem.is_empty());
+    assert!(r.pems[CertInput::NlbCert].is_empty());
 }
 
 #[test]
@@ -134,21 +140,26 @@ fn every_problem_is_reported_at_once() {
         Alg::P256,
         &w.int,
     );
-    let inputs = CertInputs {
-        nlb_cert: format!("{}{}", w.nlb.pem, w.int.pem),
-        nlb_key: stranger.key_pem(),
-        alb_client_cert: format!("{}{}", soon.pem, w.int.pem),
-        alb_client_key: soon.key_pem(),
-        client_ca: w.root.pem.clone(),
-        gateway_ca: String::new(),
-    };
-    let r = check_setup(&inputs, &ctx(&["nlb.example.org"]), at());
+    let inputs = inputs(&[
+        (CertInput::NlbCert, format!("{}{}", w.nlb.pem, w.int.pem)),
+        (CertInput::NlbKey, stranger.key_pem()),
+        (
+            CertInput::AlbClientCert,
+            format!("{}{}", soon.pem, w.int.pem),
+        ),
+        (CertInput::AlbClientKey, soon.key_pem()),
+        (CertInput::ClientCa, w.root.pem.clone()),
+    ]);
+    let r = check_setup(&inputs, &["nlb.example.org"], at());
     let got = codes(&r.findings);
     for want in [
-        ("key-mismatch", Some(input::NLB_KEY)),
-        ("name-mismatch", Some(input::NLB_CERT)),
-        ("eku-client-auth-missing", Some(input::ALB_CLIENT_CERT)),
-        ("cert-expiring-soon", Some(input::ALB_CLIENT_CERT)),
+        ("key-mismatch", Some(CertInput::NlbKey.name())),
+        ("name-mismatch", Some(CertInput::NlbCert.name())),
+        (
+            "eku-client-auth-missing",
+            Some(CertInput::AlbClientCert.name()),
+        ),
+        ("cert-expiring-soon", Some(CertInput::AlbClientCert.name())),
     ] {
         assert!(got.contains(&want), "{want:?} missing from {got:?}");
     }
@@ -168,17 +179,22 @@ fn chains_go_to_the_right_ca() {
     );
     // Gateway cert from another CA, named as gateway_ca: fine; against client_ca only: not.
     let mut inputs = good_inputs(&w);
-    inputs.nlb_cert = format!("{}{}", nlb_other.pem, other_int.pem);
-    inputs.nlb_key = nlb_other.key_pem();
-    inputs.gateway_ca = other.pem.clone();
-    let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+    inputs[CertInput::NlbCert] = format!("{}{}", nlb_other.pem, other_int.pem);
+    inputs[CertInput::NlbKey] = nlb_other.key_pem();
+    inputs[CertInput::GatewayCa] = other.pem.clone();
+    let r = check_setup(&inputs, &["gw.example.com"], at());
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
-    assert_eq!(r.gateway_ca_pem.matches("BEGIN CERTIFICATE").count(), 1);
-    inputs.gateway_ca = String::new();
-    let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+    assert_eq!(
+        r.pems[CertInput::GatewayCa]
+            .matches("BEGIN CERTIFICATE")
+            .count(),
+        1
+    );
+    inputs[CertInput::GatewayCa] = String::new();
+    let r = check_setup(&inputs, &["gw.example.com"], at());
     let got = codes(&r.findings);
     assert!(
-        got.contains(&("chain-incomplete", Some(input::NLB_CERT))),
+        got.contains(&("chain-incomplete", Some(CertInput::NlbCert.name()))),
         "{got:?}"
     );
     assert!(!r.nlb_chain.trusted);
@@ -220,16 +236,17 @@ fn depth_follows_the_real_chain() {
         ),
     ];
     for (cert, key, depth) in cases {
-        let inputs = CertInputs {
-            nlb_cert: cert,
-            nlb_key: key,
-            client_ca: root.pem.clone(),
-            ..CertInputs::default()
-        };
-        let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+        let inputs = inputs(&[
+            (CertInput::NlbCert, cert),
+            (CertInput::NlbKey, key),
+            (CertInput::ClientCa, root.pem.clone()),
+        ]);
+        let r = check_setup(&inputs, &["gw.example.com"], at());
         assert_eq!(r.verify_depth, depth, "{:#?}", r.findings);
         assert_eq!(
-            r.nlb_chain_pem.matches("BEGIN CERTIFICATE").count() as u32,
+            r.pems[CertInput::NlbCert]
+                .matches("BEGIN CERTIFICATE")
+                .count() as u32,
             depth
         );
         assert!(
@@ -260,21 +277,19 @@ fn expired_anchor_encrypted_key_and_weak_key() {
         &rsa1024_public(),
         &int,
     );
-    let inputs = CertInputs {
-        nlb_cert: format!("{}{}", nlb.pem, int.pem),
-        nlb_key: fixture("rsa2048.encrypted.pem"),
-        alb_client_cert: format!("{weak}{}", int.pem),
-        alb_client_key: String::new(),
-        client_ca: dst.pem.clone(),
-        gateway_ca: String::new(),
-    };
-    let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+    let inputs = inputs(&[
+        (CertInput::NlbCert, format!("{}{}", nlb.pem, int.pem)),
+        (CertInput::NlbKey, fixture("rsa2048.encrypted.pem")),
+        (CertInput::AlbClientCert, format!("{weak}{}", int.pem)),
+        (CertInput::ClientCa, dst.pem.clone()),
+    ]);
+    let r = check_setup(&inputs, &["gw.example.com"], at());
     let got = codes(&r.findings);
     for want in [
-        ("key-encrypted", Some(input::NLB_KEY)),
-        ("trust-anchor-expired", Some(input::CLIENT_CA)),
-        ("weak-key", Some(input::ALB_CLIENT_CERT)),
-        ("input-missing", Some(input::ALB_CLIENT_KEY)),
+        ("key-encrypted", Some(CertInput::NlbKey.name())),
+        ("trust-anchor-expired", Some(CertInput::ClientCa.name())),
+        ("weak-key", Some(CertInput::AlbClientCert.name())),
+        ("input-missing", Some(CertInput::AlbClientKey.name())),
     ] {
         assert!(got.contains(&want), "{want:?} missing from {got:?}");
     }
@@ -285,7 +300,7 @@ fn expired_anchor_encrypted_key_and_weak_key() {
         .expect("anchor");
     assert!(f.message.contains("ISRG Root X1"));
     assert!(
-        r.nlb_key_pem.is_empty(),
+        r.pems[CertInput::NlbKey].is_empty(),
         "an unusable key is not normalised"
     );
 }
@@ -306,18 +321,21 @@ fn a_lets_encrypt_client_certificate_without_client_auth_is_explained() {
         &le,
     );
     let mut inputs = good_inputs(&w);
-    inputs.alb_client_cert = ibm_alb.pem.clone();
-    inputs.alb_client_key = ibm_alb.key_pem();
-    inputs.client_ca = le.pem.clone();
-    inputs.gateway_ca = w.root.pem.clone();
-    let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+    inputs[CertInput::AlbClientCert] = ibm_alb.pem.clone();
+    inputs[CertInput::AlbClientKey] = ibm_alb.key_pem();
+    inputs[CertInput::ClientCa] = le.pem.clone();
+    inputs[CertInput::GatewayCa] = w.root.pem.clone();
+    let r = check_setup(&inputs, &["gw.example.com"], at());
     let eku: Vec<&Finding> = r
         .findings
         .iter()
         .filter(|f| f.code == "eku-client-auth-missing")
         .collect();
     assert_eq!(eku.len(), 1, "{:?}", r.findings);
-    assert_eq!(eku[0].input.as_deref(), Some(input::ALB_CLIENT_CERT));
+    assert_eq!(
+        eku[0].input.as_deref(),
+        Some(CertInput::AlbClientCert.name())
+    );
     assert!(
         eku[0].message.contains("Let's Encrypt"),
         "{}",
@@ -338,10 +356,10 @@ fn a_lets_encrypt_client_certificate_without_client_auth_is_explained() {
         Alg::P256,
         &other,
     );
-    inputs.alb_client_cert = corp_alb.pem.clone();
-    inputs.alb_client_key = corp_alb.key_pem();
-    inputs.client_ca = other.pem.clone();
-    let r = check_setup(&inputs, &ctx(&["gw.example.com"]), at());
+    inputs[CertInput::AlbClientCert] = corp_alb.pem.clone();
+    inputs[CertInput::AlbClientKey] = corp_alb.key_pem();
+    inputs[CertInput::ClientCa] = other.pem.clone();
+    let r = check_setup(&inputs, &["gw.example.com"], at());
     let eku = r
         .findings
         .iter()

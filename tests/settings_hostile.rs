@@ -4,10 +4,11 @@
 
 use istio_alb::bundle::{self, BundleError};
 use istio_alb::demo;
+use istio_alb::inputs::CertInput;
 use istio_alb::manifest;
-use istio_alb::pki::setup::CertInputs;
+use istio_alb::plan;
 use istio_alb::script::{self, VARS_BEGIN, VARS_END};
-use istio_alb::setup::{Profile, Settings, validate};
+use istio_alb::settings::{Field, Profile, Settings, validate};
 use proptest::prelude::*;
 use std::process::Command;
 
@@ -57,18 +58,11 @@ const FIELDS: &[&str] = &[
 ];
 
 fn field<'a>(s: &'a mut Settings, name: &str) -> &'a mut String {
-    if Settings::TEXT_FIELDS.contains(&name) {
-        return s.text_field_mut(name).expect("a text field");
+    if let Some(f) = Field::from_name(name) {
+        return s.text_mut(f).expect("a text field");
     }
-    match name {
-        "nlb_cert" => &mut s.certificates.nlb_cert,
-        "nlb_key" => &mut s.certificates.nlb_key,
-        "alb_client_cert" => &mut s.certificates.alb_client_cert,
-        "alb_client_key" => &mut s.certificates.alb_client_key,
-        "client_ca" => &mut s.certificates.client_ca,
-        "gateway_ca" => &mut s.certificates.gateway_ca,
-        other => panic!("unknown field {other}"),
-    }
+    let input = CertInput::from_name(name).unwrap_or_else(|| panic!("unknown field {name}"));
+    &mut s.certificates[input]
 }
 
 #[test]
@@ -118,10 +112,8 @@ fn invalid_settings_block_the_bundle_even_with_force() {
 #[test]
 fn missing_certificates_block_unless_forced_and_the_readme_lists_them() {
     let s = demo::settings();
-    let certs = CertInputs {
-        nlb_key: String::new(),
-        ..demo::cert_inputs()
-    };
+    let mut certs = demo::cert_inputs();
+    certs[CertInput::NlbKey] = String::new();
     match bundle::build(&s, &certs, AT, false) {
         Err(BundleError::Blocked { errors }) => {
             assert_eq!(errors.len(), 1, "{errors:?}");
@@ -131,8 +123,8 @@ fn missing_certificates_block_unless_forced_and_the_readme_lists_them() {
     }
     let zip = bundle::build(&s, &certs, AT, true).expect("forced bundle");
     assert!(!zip.is_empty());
-    let plan = bundle::plan(&s, &certs, AT);
-    let readme = plan.files.iter().find(|f| f.path == "README.md").unwrap();
+    let bundle = bundle::Bundle::of(&plan::plan(&s, &certs, AT));
+    let readme = bundle.files.iter().find(|f| f.path == "README.md").unwrap();
     assert!(
         readme.text().contains("despite 1 error(s)"),
         "{}",
@@ -225,9 +217,9 @@ proptest! {
     #[test]
     fn accepted_values_keep_their_meaning(s in settings()) {
         prop_assume!(validate(&s).is_empty());
-        let plan = bundle::plan(&s, &demo::cert_inputs(), AT);
+        let bundle = bundle::Bundle::of(&plan::plan(&s, &demo::cert_inputs(), AT));
         let expected = script::variables(&s);
-        for f in plan.files.iter().filter(|f| f.path.starts_with("scripts/")) {
+        for f in bundle.files.iter().filter(|f| f.path.starts_with("scripts/")) {
             let text = f.text();
             let status = Command::new("bash").args(["-n", "-c", text]).status().unwrap();
             prop_assert!(status.success(), "bash -n failed for {}", f.path);
@@ -252,7 +244,7 @@ proptest! {
             prop_assert_eq!(got, want_values, "{}", f.path);
         }
         // And the manifests carry the values as values.
-        let ingress = plan.files.iter().find(|f| f.path == "manifests/07-ingress.yaml").unwrap();
+        let ingress = bundle.files.iter().find(|f| f.path == "manifests/07-ingress.yaml").unwrap();
         let y: serde_yaml::Value = serde_yaml::from_str(ingress.text()).unwrap();
         let rule = &y["spec"]["rules"][0];
         let host = manifest::alb_host(&s);
@@ -266,12 +258,12 @@ proptest! {
 #[test]
 fn a_hostile_certificate_path_is_reported_once_and_never_read() {
     let mut s = demo::settings();
-    s.certificates.nlb_key = "nlb.key;cat /etc/shadow".into();
+    s.certificates[CertInput::NlbKey] = "nlb.key;cat /etc/shadow".into();
     let (certs, resolve_findings) = s.cert_inputs(|p| {
         assert!(!p.contains(';'), "resolve was called with {p:?}");
         demo::resolve(p)
     });
-    let plan = bundle::plan_with(&s, &certs, resolve_findings, AT);
+    let plan = plan::from_report(&s, &plan::check(&certs, AT), resolve_findings, AT);
     let about_key: Vec<_> = plan
         .findings
         .iter()
@@ -286,7 +278,7 @@ fn an_unreadable_long_value_is_not_echoed() {
     let mut s = demo::settings();
     // Key material pasted without its BEGIN line looks like a (long) path.
     let blob = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg".repeat(4);
-    s.certificates.nlb_key = blob.clone();
+    s.certificates[CertInput::NlbKey] = blob.clone();
     let (_, findings) = s.cert_inputs(|p| {
         if p == blob {
             Err("no such file".into())
@@ -320,8 +312,8 @@ proptest! {
         }
         s.app_port = port;
         let valid = validate(&s).is_empty();
-        let plan = bundle::plan(&s, &demo::cert_inputs(), AT);
-        prop_assert!(!plan.files.is_empty());
+        let bundle = bundle::Bundle::of(&plan::plan(&s, &demo::cert_inputs(), AT));
+        prop_assert!(!bundle.files.is_empty());
         let built = bundle::build(&s, &demo::cert_inputs(), AT, true);
         prop_assert_eq!(built.is_ok(), valid);
     }

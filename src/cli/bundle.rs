@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(settings: &Path, out: &Path, at: Option<&str>, force: bool) -> ExitCode {
-    let at = match super::check::parse_at(at) {
+    let at = match super::at_or_now(at) {
         Ok(at) => at,
         Err(e) => return super::unusable(e),
     };
@@ -16,14 +16,14 @@ pub fn run(settings: &Path, out: &Path, at: Option<&str>, force: bool) -> ExitCo
     for f in &plan.findings {
         eprintln!("{f}");
     }
-    match bundle::build_plan(&plan, at, force) {
+    match bundle::build_plan(&plan, force) {
         Ok(zip) => match std::fs::write(out, &zip) {
             Ok(()) => {
                 println!(
                     "wrote {} ({} bytes, {} files in {}/; {})",
                     out.display(),
                     zip.len(),
-                    plan.files.len(),
+                    bundle::Bundle::of(&plan).files.len(),
                     plan.root,
                     plan.tally()
                 );

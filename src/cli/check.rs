@@ -2,31 +2,12 @@
 //! certificate they name. Exit 0 no errors, 1 errors, 2 unusable input.
 
 use super::Format;
-use crate::bundle::{self, Plan};
-use crate::pki::finding::{Finding, Tally};
-use crate::setup::Settings;
+use crate::finding::{Finding, Tally};
+use crate::plan::{self, Plan};
+use crate::settings::Settings;
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// `--at` as RFC 3339, or now (the CLI is the only place that reads the clock).
-pub(super) fn parse_at(at: Option<&str>) -> Result<i64, String> {
-    match at {
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .map_err(|e| format!("the system clock is before 1970: {e}")),
-        Some(text) => {
-            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                .map(|t| t.unix_timestamp())
-                .map_err(|e| {
-                    format!(
-                        "--at {text:?} is not an RFC 3339 time such as 2026-11-26T10:00:00Z: {e}"
-                    )
-                })
-        }
-    }
-}
 
 /// Read the settings file and the certificate files it names, check, and generate the plan.
 pub(super) fn load_plan(path: &Path, at: i64) -> Result<Plan, String> {
@@ -36,7 +17,8 @@ pub(super) fn load_plan(path: &Path, at: i64) -> Result<Plan, String> {
     let base = path.parent().unwrap_or(Path::new("."));
     let (certs, resolve_findings) = settings
         .cert_inputs(|rel| std::fs::read_to_string(base.join(rel)).map_err(|e| e.to_string()));
-    Ok(bundle::plan_with(&settings, &certs, resolve_findings, at))
+    let report = plan::check(&certs, at);
+    Ok(plan::from_report(&settings, &report, resolve_findings, at))
 }
 
 #[derive(Serialize)]
@@ -46,7 +28,7 @@ struct Output<'a> {
 }
 
 pub fn run(settings: &Path, at: Option<&str>, format: Format) -> ExitCode {
-    let at = match parse_at(at) {
+    let at = match super::at_or_now(at) {
         Ok(at) => at,
         Err(e) => return super::unusable(e),
     };

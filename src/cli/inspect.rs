@@ -6,25 +6,14 @@ use crate::pki::pem;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// `--at` as Unix seconds, or now. The CLI is the only place that reads the clock.
-pub(super) fn at_or_now(at: Option<&str>) -> Result<i64, String> {
-    match at {
-        Some(s) => cert::parse_rfc3339(s),
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .map_err(|e| format!("the system clock is before 1970: {e}")),
-    }
-}
-
 /// Read a PEM file as text; binary content (DER, PKCS#12) becomes a typed PEM error.
 pub(super) fn read_pem_file(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    pem::text_from_bytes(&path.display().to_string(), &bytes).map_err(|e| e.to_string())
+    pem::text_from_bytes(path.display().to_string(), &bytes).map_err(|e| e.to_string())
 }
 
 pub fn run(file: &Path, format: Format, at: Option<&str>) -> ExitCode {
-    let at = match at_or_now(at) {
+    let at = match super::at_or_now(at) {
         Ok(t) => t,
         Err(e) => return super::unusable(e),
     };
@@ -32,7 +21,7 @@ pub fn run(file: &Path, format: Format, at: Option<&str>) -> ExitCode {
         Ok(t) => t,
         Err(e) => return super::unusable(e),
     };
-    let (summaries, findings) = cert::summarize_pem(&file.display().to_string(), &text, at);
+    let (summaries, findings) = cert::summarize_pem(file.display().to_string(), &text, at);
     match format {
         Format::Text => {
             for (i, s) in summaries.iter().enumerate() {
@@ -58,7 +47,7 @@ pub fn run(file: &Path, format: Format, at: Option<&str>) -> ExitCode {
     }
     if findings
         .iter()
-        .any(|f| f.severity == crate::pki::Severity::Error)
+        .any(|f| f.severity == crate::finding::Severity::Error)
     {
         ExitCode::from(1)
     } else {

@@ -126,6 +126,17 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `--at` as Unix seconds, or now. The CLI is the only place that reads the clock.
+pub(crate) fn at_or_now(at: Option<&str>) -> Result<i64, String> {
+    match at {
+        Some(s) => crate::rfc3339::parse(s).map_err(|e| format!("--at: {e}")),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .map_err(|e| format!("the system clock is before 1970: {e}")),
+    }
+}
+
 /// Error exit for unusable input: prints the message and returns exit code 2.
 pub(crate) fn unusable(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("istio-alb: {message}");

@@ -1,6 +1,7 @@
 //! `istio-alb verify`: one chain against trust anchors, through the same core as the page.
 
-use super::inspect::{at_or_now, read_pem_file};
+use super::at_or_now;
+use super::inspect::read_pem_file;
 use super::{Format, Usage};
 use crate::pki::verify::{self, PemInput, VerifyOptions};
 use std::path::PathBuf;

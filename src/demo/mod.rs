@@ -3,8 +3,8 @@
 //! `examples/gen_demo.rs` (valid 2025-01-01 .. 2045-01-01); their keys are public, so nothing
 //! here may ever protect real traffic.
 
-use crate::pki::setup::CertInputs;
-use crate::setup::{Certificates, Profile, Settings};
+use crate::inputs::{CertInput, CertInputs};
+use crate::settings::{Profile, Settings};
 
 pub const CLUSTER_NAME: &str = "demo-cluster";
 /// Must equal the SAN written by `examples/gen_demo.rs`.
@@ -39,14 +39,7 @@ pub fn settings_for(profile: Profile) -> Settings {
         alb_domain: ALB_DOMAIN.into(),
         alb_secret: "demo-cluster-0000".into(),
         profile,
-        certificates: Certificates {
-            nlb_cert: files::NLB_CERT.into(),
-            nlb_key: files::NLB_KEY.into(),
-            alb_client_cert: files::ALB_CLIENT_CERT.into(),
-            alb_client_key: files::ALB_CLIENT_KEY.into(),
-            client_ca: files::CA.into(),
-            gateway_ca: files::CA.into(),
-        },
+        certificates: CertInputs::from_fn(|i| file_of(i).to_owned()),
         ..Settings::default()
     }
 }
@@ -56,16 +49,20 @@ pub fn settings() -> Settings {
     settings_for(Profile::Current)
 }
 
+/// The demo file that holds each input (both CAs are the demo root).
+fn file_of(input: CertInput) -> &'static str {
+    match input {
+        CertInput::NlbCert => files::NLB_CERT,
+        CertInput::NlbKey => files::NLB_KEY,
+        CertInput::AlbClientCert => files::ALB_CLIENT_CERT,
+        CertInput::AlbClientKey => files::ALB_CLIENT_KEY,
+        CertInput::ClientCa | CertInput::GatewayCa => files::CA,
+    }
+}
+
 /// The demo certificate inputs (PEM texts).
 pub fn cert_inputs() -> CertInputs {
-    CertInputs {
-        nlb_cert: NLB_CERT.into(),
-        nlb_key: NLB_KEY.into(),
-        alb_client_cert: ALB_CLIENT_CERT.into(),
-        alb_client_key: ALB_CLIENT_KEY.into(),
-        client_ca: CA.into(),
-        gateway_ca: CA.into(),
-    }
+    CertInputs::from_fn(|i| resolve(file_of(i)).unwrap_or_default())
 }
 
 /// `(file name, contents, holds a private key)` of every demo certificate file.
@@ -96,7 +93,7 @@ mod tests {
     fn demo_settings_are_valid_and_resolve_to_the_demo_pems() {
         for profile in Profile::ALL {
             let s = settings_for(profile);
-            assert_eq!(crate::setup::validate(&s), vec![], "{profile}");
+            assert_eq!(crate::settings::validate(&s), vec![], "{profile}");
             let (inputs, findings) = s.cert_inputs(resolve);
             assert_eq!(findings, vec![]);
             assert_eq!(inputs, cert_inputs());

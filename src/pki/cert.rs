@@ -2,8 +2,10 @@
 //! wrong with it, parsed by x509-parser (without its `verify` feature: signatures are checked in
 //! `verify` with RustCrypto).
 
-use super::finding::Finding;
+use super::facts::{self, Eku, KeyKind, KeyUsage};
 use super::pem::{self, PemError};
+use crate::finding::{Code, Finding, Subject};
+use crate::rfc3339;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -33,16 +35,20 @@ pub struct CertSummary {
     pub not_after_rfc3339: String,
     /// Whole days from the check time to `not_after` (negative when expired).
     pub days_left: i64,
-    /// E.g. "RSA 2048", "ECDSA P-256", "Ed25519".
-    pub key_type: String,
+    /// E.g. "RSA 2048", "ECDSA P-256", "Ed25519" in JSON.
+    #[serde(with = "facts::as_string")]
+    pub key_type: KeyKind,
     /// Key size in bits (RSA modulus, EC field size; 256 for Ed25519), 0 when unknown.
     pub key_bits: u32,
     /// E.g. "sha256WithRSAEncryption", "ecdsa-with-SHA384", "RSASSA-PSS", "Ed25519".
     pub signature_algorithm: String,
-    /// Key usage bits by their RFC 5280 names; empty when the extension is absent.
-    pub key_usage: Vec<String>,
-    /// Extended key usages ("serverAuth", "clientAuth", other OIDs dotted); empty when absent.
-    pub extended_key_usage: Vec<String>,
+    /// Key usage bits (RFC 5280 names in JSON); empty when the extension is absent.
+    #[serde(with = "facts::as_strings")]
+    pub key_usage: Vec<KeyUsage>,
+    /// Extended key usages ("serverAuth", "clientAuth", other OIDs dotted in JSON); empty when
+    /// absent.
+    #[serde(with = "facts::as_strings")]
+    pub extended_key_usage: Vec<Eku>,
     pub is_ca: bool,
     pub path_len: Option<u32>,
     /// Subject / authority key identifiers, lowercase hex.
@@ -57,7 +63,7 @@ pub struct CertSummary {
 /// A decoded certificate from a PEM input, with its summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cert {
-    pub input: String,
+    pub input: Subject,
     pub block: usize,
     pub line: usize,
     pub der: Vec<u8>,
@@ -93,138 +99,53 @@ fn colon_hex(bytes: &[u8]) -> String {
     s
 }
 
-fn rfc3339(ts: i64) -> String {
-    ::time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| {
-            t.format(&::time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| format!("@{ts}"))
+/// The named-curve parameter of an EC public key (OID content bytes), if any.
+pub(crate) fn ec_curve(spki: &SubjectPublicKeyInfo<'_>) -> Option<Vec<u8>> {
+    spki.algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.as_bytes().to_vec())
 }
 
-/// Parse an RFC 3339 time (as `--at` takes it) to Unix seconds.
-pub fn parse_rfc3339(s: &str) -> Result<i64, String> {
-    ::time::OffsetDateTime::parse(s.trim(), &::time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp())
-        .map_err(|e| format!("\"{s}\" is not an RFC 3339 time like 2026-01-31T12:00:00Z ({e})"))
+/// The kind and size of a certificate's public key.
+pub(crate) fn key_kind(spki: &SubjectPublicKeyInfo<'_>) -> KeyKind {
+    // x509-parser's `key_size` counts bytes (a leading zero makes a DSA key "2056 bits", and
+    // an RSA modulus without one loses its top byte), so the sizes are counted here: the RSA
+    // modulus, and the DSA prime p of the parameters (the size OpenSSL reports).
+    let bits = match spki.parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => bit_len(rsa.modulus),
+        Ok(x509_parser::public_key::PublicKey::DSA(_)) => spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| dsa_prime_bits(p.as_bytes()))
+            .unwrap_or(0),
+        Ok(_) | Err(_) => 0,
+    };
+    KeyKind::from_spki_oid(&spki.algorithm.algorithm, bits, ec_curve(spki).as_deref())
+}
+
+/// Bits of a big-endian unsigned integer (leading zero bytes and bits not counted).
+pub(crate) fn bit_len(be: &[u8]) -> u32 {
+    let start = be.iter().position(|&b| b != 0).unwrap_or(be.len());
+    match be.get(start) {
+        Some(&b) => u32::try_from((be.len() - start) * 8).unwrap_or(u32::MAX) - b.leading_zeros(),
+        None => 0,
+    }
+}
+
+/// The size of p in DSA parameters (`Dss-Parms ::= SEQUENCE { p, q, g }`, RFC 3279), given
+/// the contents of that SEQUENCE.
+fn dsa_prime_bits(params: &[u8]) -> Option<u32> {
+    use x509_parser::der_parser::der::parse_der_integer;
+    let (_, p) = parse_der_integer(params).ok()?;
+    Some(bit_len(p.as_slice().ok()?))
 }
 
 /// Whole days from `at` to `until`, rounded towards minus infinity.
 pub fn days_between(at: i64, until: i64) -> i64 {
     until.saturating_sub(at).div_euclid(DAY)
-}
-
-/// Name of a signature algorithm OID.
-pub fn signature_algorithm_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
-        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
-        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
-        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
-        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
-        "1.2.840.113549.1.1.10" => "RSASSA-PSS",
-        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
-        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
-        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
-        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
-        "1.3.101.112" => "Ed25519",
-        "1.3.101.113" => "Ed448",
-        "1.2.840.10040.4.3" => "dsa-with-SHA1",
-        "2.16.840.1.101.3.4.3.2" => "dsa-with-SHA256",
-        other => return other.to_owned(),
-    }
-    .to_owned()
-}
-
-/// `true` for SHA-1 (and MD5) based signature algorithms.
-pub fn is_weak_signature(oid: &str) -> bool {
-    matches!(
-        oid,
-        "1.2.840.113549.1.1.4" | "1.2.840.113549.1.1.5" | "1.2.840.10045.4.1" | "1.2.840.10040.4.3"
-    )
-}
-
-/// The named-curve OID of an EC public key (dotted), empty when absent or not an OID.
-pub(crate) fn ec_curve_oid(spki: &SubjectPublicKeyInfo<'_>) -> String {
-    spki.algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string())
-        .unwrap_or_default()
-}
-
-fn key_description(spki: &SubjectPublicKeyInfo<'_>) -> (String, u32) {
-    let alg = spki.algorithm.algorithm.to_id_string();
-    match alg.as_str() {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
-            let bits = match spki.parsed() {
-                Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => rsa.key_size(),
-                _ => 0,
-            };
-            let bits = u32::try_from(bits).unwrap_or(0);
-            (format!("RSA {bits}"), bits)
-        }
-        "1.2.840.10045.2.1" => {
-            let curve = ec_curve_oid(spki);
-            let (name, bits) = match curve.as_str() {
-                "1.2.840.10045.3.1.7" => ("P-256", 256),
-                "1.3.132.0.34" => ("P-384", 384),
-                "1.3.132.0.35" => ("P-521", 521),
-                "1.2.840.10045.3.1.1" => ("P-192", 192),
-                "1.3.132.0.33" => ("P-224", 224),
-                "" => ("unknown curve", 0),
-                other => return (format!("ECDSA curve {other}"), 0),
-            };
-            (format!("ECDSA {name}"), bits)
-        }
-        "1.3.101.112" => ("Ed25519".to_owned(), 256),
-        "1.3.101.113" => ("Ed448".to_owned(), 456),
-        "1.2.840.10040.4.1" => {
-            let bits = u32::try_from(spki.parsed().map(|k| k.key_size()).unwrap_or(0)).unwrap_or(0);
-            (format!("DSA {bits}"), bits)
-        }
-        other => (format!("unknown key type {other}"), 0),
-    }
-}
-
-fn key_usage_names(ku: &KeyUsage) -> Vec<String> {
-    let all = [
-        (ku.digital_signature(), "digitalSignature"),
-        (ku.non_repudiation(), "nonRepudiation"),
-        (ku.key_encipherment(), "keyEncipherment"),
-        (ku.data_encipherment(), "dataEncipherment"),
-        (ku.key_agreement(), "keyAgreement"),
-        (ku.key_cert_sign(), "keyCertSign"),
-        (ku.crl_sign(), "cRLSign"),
-        (ku.encipher_only(), "encipherOnly"),
-        (ku.decipher_only(), "decipherOnly"),
-    ];
-    all.iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, n)| (*n).to_owned())
-        .collect()
-}
-
-fn eku_names(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
-    let mut v = Vec::new();
-    let flags = [
-        (eku.any, "anyExtendedKeyUsage"),
-        (eku.server_auth, "serverAuth"),
-        (eku.client_auth, "clientAuth"),
-        (eku.code_signing, "codeSigning"),
-        (eku.email_protection, "emailProtection"),
-        (eku.time_stamping, "timeStamping"),
-        (eku.ocsp_signing, "OCSPSigning"),
-    ];
-    for (on, name) in flags {
-        if on {
-            v.push(name.to_owned());
-        }
-    }
-    v.extend(eku.other.iter().map(|o| o.to_id_string()));
-    v
 }
 
 fn ip_string(bytes: &[u8]) -> String {
@@ -254,11 +175,11 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
         }
     }
     let key_usage = match c.key_usage() {
-        Ok(Some(ku)) => key_usage_names(ku.value),
+        Ok(Some(ku)) => KeyUsage::of(ku.value),
         _ => Vec::new(),
     };
     let extended_key_usage = match c.extended_key_usage() {
-        Ok(Some(eku)) => eku_names(eku.value),
+        Ok(Some(eku)) => Eku::of(eku.value),
         _ => Vec::new(),
     };
     let (is_ca, path_len) = match c.basic_constraints() {
@@ -283,7 +204,8 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
     };
     let not_before = c.validity().not_before.timestamp();
     let not_after = c.validity().not_after.timestamp();
-    let (key_type, key_bits) = key_description(c.public_key());
+    let key_type = key_kind(c.public_key());
+    let (signature_algorithm, _) = facts::signature_algorithm(&c.signature_algorithm.algorithm);
     Ok(CertSummary {
         block,
         subject: c.subject().to_string(),
@@ -293,14 +215,12 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
         ip_sans,
         not_before,
         not_after,
-        not_before_rfc3339: rfc3339(not_before),
-        not_after_rfc3339: rfc3339(not_after),
+        not_before_rfc3339: rfc3339::format(not_before),
+        not_after_rfc3339: rfc3339::format(not_after),
         days_left: days_between(at, not_after),
+        key_bits: key_type.bits(),
         key_type,
-        key_bits,
-        signature_algorithm: signature_algorithm_name(
-            &c.signature_algorithm.algorithm.to_id_string(),
-        ),
+        signature_algorithm,
         key_usage,
         extended_key_usage,
         is_ca,
@@ -314,20 +234,21 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
 
 /// Decode every certificate of a certificate input. Blocks that are not certificates or do not
 /// parse become errors; parsing carries on with the next block.
-pub fn parse_certs(input: &str, text: &str, at: i64) -> (Vec<Cert>, Vec<PemError>) {
-    let (blocks, mut errors) = pem::read_certificates(input, text);
+pub fn parse_certs(input: impl Into<Subject>, text: &str, at: i64) -> (Vec<Cert>, Vec<PemError>) {
+    let input: Subject = input.into();
+    let (blocks, mut errors) = pem::read_certificates(&input, text);
     let mut certs = Vec::new();
     for b in blocks {
         match summarize_der(&b.der, b.index, at) {
             Ok(summary) => certs.push(Cert {
-                input: input.to_owned(),
+                input: input.clone(),
                 block: b.index,
                 line: b.line,
                 der: b.der,
                 summary,
             }),
             Err(detail) => errors.push(PemError::BadContent {
-                input: input.to_owned(),
+                input: input.clone(),
                 block: b.index,
                 line: b.line,
                 what: "X.509 certificate",
@@ -342,10 +263,10 @@ pub fn parse_certs(input: &str, text: &str, at: i64) -> (Vec<Cert>, Vec<PemError
 /// within [`EXPIRY_WARNING_DAYS`] (warning).
 pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
     let s = &cert.summary;
-    let input = Some(cert.input.as_str());
+    let input = Some(cert.input.clone());
     if at > s.not_after {
         vec![Finding::error(
-            "cert-expired",
+            Code::CertExpired,
             format!(
                 "{} expired on {} ({} days ago). Renew it and paste the new certificate",
                 cert.label(),
@@ -356,7 +277,7 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
         )]
     } else if at < s.not_before {
         vec![Finding::error(
-            "cert-not-yet-valid",
+            Code::CertNotYetValid,
             format!(
                 "{} is not valid before {}. Check the clock of the machine that issued it, or \
                  wait until then",
@@ -367,7 +288,7 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
         )]
     } else if s.days_left < EXPIRY_WARNING_DAYS {
         vec![Finding::warning(
-            "cert-expiring-soon",
+            Code::CertExpiringSoon,
             format!(
                 "{} expires on {} ({} days left; IBM Cloud renews {} days before expiry). Plan \
                  the renewal now",
@@ -385,7 +306,11 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
 
 /// Summaries of every certificate pasted into one input, plus findings: PEM problems and
 /// validity at `at`. For the page's certificate cards and `istio-alb inspect`.
-pub fn summarize_pem(input_name: &str, text: &str, at: i64) -> (Vec<CertSummary>, Vec<Finding>) {
+pub fn summarize_pem(
+    input_name: impl Into<Subject>,
+    text: &str,
+    at: i64,
+) -> (Vec<CertSummary>, Vec<Finding>) {
     let (certs, errors) = parse_certs(input_name, text, at);
     let mut findings: Vec<Finding> = errors.iter().map(PemError::to_finding).collect();
     for c in &certs {
@@ -396,13 +321,13 @@ pub fn summarize_pem(input_name: &str, text: &str, at: i64) -> (Vec<CertSummary>
 
 /// The readable text block `istio-alb inspect` prints for one certificate.
 pub fn summary_text(s: &CertSummary) -> String {
-    let list = |v: &[String]| {
+    fn list<T: std::fmt::Display>(v: &[T]) -> String {
         if v.is_empty() {
             "(none)".to_owned()
         } else {
-            v.join(", ")
+            v.iter().map(T::to_string).collect::<Vec<_>>().join(", ")
         }
-    };
+    }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_owned());
     let mut out = String::new();
     let _ = writeln!(out, "Certificate (block {})", s.block);
@@ -462,24 +387,9 @@ mod tests {
     }
 
     #[test]
-    fn rfc3339_round_trips() {
-        let cases: &[(&str, Option<i64>)] = &[
-            ("1970-01-01T00:00:00Z", Some(0)),
-            ("2021-09-30T14:01:15Z", Some(1_633_010_475)),
-            ("2021-09-30T16:01:15+02:00", Some(1_633_010_475)),
-            ("2021-09-30", None),
-            ("yesterday", None),
-        ];
-        for (s, want) in cases {
-            assert_eq!(parse_rfc3339(s).ok(), *want, "{s}");
-        }
-        assert_eq!(rfc3339(1_633_010_475), "2021-09-30T14:01:15Z");
-    }
-
-    #[test]
     fn garbage_der_is_an_error_not_a_panic() {
         let (certs, errs) = parse_certs(
-            "nlb_cert",
+            crate::inputs::CertInput::NlbCert,
             "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----",
             0,
         );

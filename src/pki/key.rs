@@ -5,16 +5,14 @@
 //! never prints the DER and no message contains key bytes.
 
 use super::cert::Cert;
-use super::finding::Finding;
+use super::facts::{Curve, KeyKind, OID_X448, OID_X25519};
 use super::pem::{self, BlockKind, PemError};
+use crate::finding::{Code, Finding, Subject};
 use std::fmt;
+use x509_parser::oid_registry::{
+    OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519, Oid,
+};
 use x509_parser::prelude::*;
-
-const OID_RSA: &str = "1.2.840.113549.1.1.1";
-const OID_EC: &str = "1.2.840.10045.2.1";
-const OID_ED25519: &str = "1.3.101.112";
-const OID_P256: &str = "1.2.840.10045.3.1.7";
-const OID_P384: &str = "1.3.132.0.34";
 
 /// The public half of a key, comparable across encodings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,18 +30,11 @@ pub enum PublicKey {
 impl PublicKey {
     pub fn describe(&self) -> String {
         match self {
-            PublicKey::Rsa { n, .. } => format!("RSA {}", bit_len(n)),
+            PublicKey::Rsa { n, .. } => format!("RSA {}", super::cert::bit_len(n)),
             PublicKey::P256(_) => "ECDSA P-256".to_owned(),
             PublicKey::P384(_) => "ECDSA P-384".to_owned(),
             PublicKey::Ed25519(_) => "Ed25519".to_owned(),
         }
-    }
-}
-
-fn bit_len(be: &[u8]) -> usize {
-    match be.first() {
-        Some(&b) => be.len() * 8 - b.leading_zeros() as usize,
-        None => 0,
     }
 }
 
@@ -63,7 +54,7 @@ pub enum KeyFormat {
 /// A readable private key.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PrivateKey {
-    pub input: String,
+    pub input: Subject,
     pub block: usize,
     pub line: usize,
     pub format: KeyFormat,
@@ -97,14 +88,14 @@ pub enum KeyError {
     Pem(PemError),
     /// A key type we cannot check (DSA, P-192, P-521, Ed448, OpenSSH format, ...).
     Unsupported {
-        input: String,
+        input: Subject,
         block: usize,
         line: usize,
         what: String,
     },
     /// The block has a key label but its content does not decode as that format.
     Invalid {
-        input: String,
+        input: Subject,
         block: usize,
         line: usize,
         format: &'static str,
@@ -112,11 +103,11 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             KeyError::Pem(e) => e.code(),
-            KeyError::Unsupported { .. } => "key-unsupported",
-            KeyError::Invalid { .. } => "pem-malformed",
+            KeyError::Unsupported { .. } => Code::KeyUnsupported,
+            KeyError::Invalid { .. } => Code::PemMalformed,
         }
     }
 
@@ -125,7 +116,7 @@ impl KeyError {
             KeyError::Pem(e) => e.input(),
             KeyError::Unsupported { input, .. } | KeyError::Invalid { input, .. } => input,
         };
-        Finding::error(self.code(), self.to_string(), Some(input))
+        Finding::error(self.code(), self.to_string(), Some(input.clone()))
     }
 }
 
@@ -159,24 +150,38 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
-fn curve_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.10045.3.1.1" => "ECDSA P-192".to_owned(),
-        "1.3.132.0.33" => "ECDSA P-224".to_owned(),
-        "1.3.132.0.35" => "ECDSA P-521".to_owned(),
-        "1.3.132.0.10" => "ECDSA secp256k1".to_owned(),
-        other => format!("EC (curve {other})"),
+/// The name of an unsupported algorithm, from its OID (DER content bytes).
+fn algorithm_name(oid_bytes: &[u8]) -> String {
+    let oid = Oid::new(std::borrow::Cow::Borrowed(oid_bytes));
+    match KeyKind::from_spki_oid(&oid, 0, None) {
+        KeyKind::Dsa { .. } => "DSA".to_owned(),
+        KeyKind::Unknown(_) if oid == OID_X25519 => "X25519".to_owned(),
+        KeyKind::Unknown(_) if oid == OID_X448 => "X448".to_owned(),
+        KeyKind::Unknown(dotted) => format!("algorithm {dotted}"),
+        KeyKind::Rsa { .. } => "RSA-PSS (restricted)".to_owned(),
+        kind => kind.to_string(),
     }
 }
 
-fn algorithm_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.10040.4.1" => "DSA".to_owned(),
-        "1.3.101.113" => "Ed448".to_owned(),
-        "1.3.101.110" => "X25519".to_owned(),
-        "1.3.101.111" => "X448".to_owned(),
-        "1.2.840.113549.1.1.10" => "RSA-PSS (restricted)".to_owned(),
-        other => format!("algorithm {other}"),
+/// `Some(curve)` when `curve` is one this tool reads keys of.
+enum EcCurve {
+    P256,
+    P384,
+}
+
+fn supported_curve(oid_bytes: &[u8]) -> Result<EcCurve, String> {
+    match Curve::from_oid_bytes(oid_bytes) {
+        Curve::P256 => Ok(EcCurve::P256),
+        Curve::P384 => Ok(EcCurve::P384),
+        other @ (Curve::P192
+        | Curve::P224
+        | Curve::P521
+        | Curve::Secp256k1
+        | Curve::Other(_)
+        | Curve::Unnamed) => Err(match other {
+            Curve::Other(dotted) => format!("EC (curve {dotted})"),
+            named => format!("ECDSA {named}"),
+        }),
     }
 }
 
@@ -188,16 +193,16 @@ fn rsa_public(k: &rsa::PrivateKey) -> PublicKey {
     }
 }
 
-/// Decode the key of one PEM block. `Ok(None)` is impossible: every path decides.
-fn decode(block: &pem::PemBlock, input: &str) -> Result<PublicKey, KeyError> {
+/// Decode the key of one PEM block: its public half, or why it cannot be used.
+fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError> {
     let unsupported = |what: String| KeyError::Unsupported {
-        input: input.to_owned(),
+        input: input.clone(),
         block: block.index,
         line: block.line,
         what,
     };
     let invalid = |format: &'static str| KeyError::Invalid {
-        input: input.to_owned(),
+        input: input.clone(),
         block: block.index,
         line: block.line,
         format,
@@ -213,67 +218,59 @@ fn decode(block: &pem::PemBlock, input: &str) -> Result<PublicKey, KeyError> {
             let curve = sec1::EcPrivateKey::try_from(block.der.as_slice())
                 .map_err(|_| invalid("SEC1 EC"))?
                 .parameters
-                .and_then(|p| p.named_curve())
-                .map(|o| o.to_string())
-                .unwrap_or_default();
-            match curve.as_str() {
-                OID_P256 => p256::SecretKey::from_sec1_der(&block.der)
+                .and_then(|p| p.named_curve());
+            match curve.map(|c| supported_curve(c.as_bytes())) {
+                Some(Ok(EcCurve::P256)) => p256::SecretKey::from_sec1_der(&block.der)
                     .map(|k| PublicKey::P256(k.public_key()))
                     .map_err(|_| invalid("SEC1 EC")),
-                OID_P384 => p384::SecretKey::from_sec1_der(&block.der)
+                Some(Ok(EcCurve::P384)) => p384::SecretKey::from_sec1_der(&block.der)
                     .map(|k| PublicKey::P384(k.public_key()))
                     .map_err(|_| invalid("SEC1 EC")),
                 // SEC1 keys may omit the curve; the two we support are told apart by size.
-                "" => p256::SecretKey::from_sec1_der(&block.der)
+                None => p256::SecretKey::from_sec1_der(&block.der)
                     .map(|k| PublicKey::P256(k.public_key()))
                     .or_else(|_| {
                         p384::SecretKey::from_sec1_der(&block.der)
                             .map(|k| PublicKey::P384(k.public_key()))
                     })
                     .map_err(|_| unsupported("EC (unnamed curve)".to_owned())),
-                other => Err(unsupported(curve_name(other))),
+                Some(Err(what)) => Err(unsupported(what)),
             }
         }
         BlockKind::Pkcs8Key => {
             let info = pkcs8::PrivateKeyInfoRef::try_from(block.der.as_slice())
                 .map_err(|_| invalid("PKCS#8"))?;
-            let alg = info.algorithm.oid.to_string();
-            match alg.as_str() {
-                OID_RSA => {
-                    use rsa::pkcs8::DecodePrivateKey;
-                    rsa::PrivateKey::from_pkcs8_der(&block.der)
-                        .map(|k| rsa_public(&k))
-                        .map_err(|_| invalid("PKCS#8 RSA"))
-                }
-                OID_EC => {
-                    let curve = info
-                        .algorithm
-                        .parameters_oid()
-                        .map(|o| o.to_string())
-                        .unwrap_or_default();
-                    match curve.as_str() {
-                        OID_P256 => {
-                            use p256::pkcs8::DecodePrivateKey;
-                            p256::SecretKey::from_pkcs8_der(&block.der)
-                                .map(|k| PublicKey::P256(k.public_key()))
-                                .map_err(|_| invalid("PKCS#8 EC"))
-                        }
-                        OID_P384 => {
-                            use p384::pkcs8::DecodePrivateKey;
-                            p384::SecretKey::from_pkcs8_der(&block.der)
-                                .map(|k| PublicKey::P384(k.public_key()))
-                                .map_err(|_| invalid("PKCS#8 EC"))
-                        }
-                        other => Err(unsupported(curve_name(other))),
+            let alg = info.algorithm.oid.as_bytes();
+            if alg == OID_PKCS1_RSAENCRYPTION.as_bytes() {
+                use rsa::pkcs8::DecodePrivateKey;
+                rsa::PrivateKey::from_pkcs8_der(&block.der)
+                    .map(|k| rsa_public(&k))
+                    .map_err(|_| invalid("PKCS#8 RSA"))
+            } else if alg == OID_KEY_TYPE_EC_PUBLIC_KEY.as_bytes() {
+                let curve = info.algorithm.parameters_oid().ok();
+                match curve.map(|c| supported_curve(c.as_bytes())) {
+                    Some(Ok(EcCurve::P256)) => {
+                        use p256::pkcs8::DecodePrivateKey;
+                        p256::SecretKey::from_pkcs8_der(&block.der)
+                            .map(|k| PublicKey::P256(k.public_key()))
+                            .map_err(|_| invalid("PKCS#8 EC"))
                     }
+                    Some(Ok(EcCurve::P384)) => {
+                        use p384::pkcs8::DecodePrivateKey;
+                        p384::SecretKey::from_pkcs8_der(&block.der)
+                            .map(|k| PublicKey::P384(k.public_key()))
+                            .map_err(|_| invalid("PKCS#8 EC"))
+                    }
+                    Some(Err(what)) => Err(unsupported(what)),
+                    None => Err(unsupported("EC (unnamed curve)".to_owned())),
                 }
-                OID_ED25519 => {
-                    use ed25519_dalek::pkcs8::DecodePrivateKey;
-                    ed25519_dalek::SigningKey::from_pkcs8_der(&block.der)
-                        .map(|k| PublicKey::Ed25519(k.verifying_key().to_bytes()))
-                        .map_err(|_| invalid("PKCS#8 Ed25519"))
-                }
-                other => Err(unsupported(algorithm_name(other))),
+            } else if alg == OID_SIG_ED25519.as_bytes() {
+                use ed25519_dalek::pkcs8::DecodePrivateKey;
+                ed25519_dalek::SigningKey::from_pkcs8_der(&block.der)
+                    .map(|k| PublicKey::Ed25519(k.verifying_key().to_bytes()))
+                    .map_err(|_| invalid("PKCS#8 Ed25519"))
+            } else {
+                Err(unsupported(algorithm_name(alg)))
             }
         }
         BlockKind::OtherKey(label) => Err(unsupported(match label.as_str() {
@@ -293,12 +290,16 @@ fn decode(block: &pem::PemBlock, input: &str) -> Result<PublicKey, KeyError> {
 
 /// Read the one private key of a key input. Every problem is returned; `None` when no usable
 /// key was found (an empty input gives `None` and no errors).
-pub fn read_private_key(input: &str, text: &str) -> (Option<PrivateKey>, Vec<KeyError>) {
+pub fn read_private_key(
+    input: impl Into<Subject>,
+    text: &str,
+) -> (Option<PrivateKey>, Vec<KeyError>) {
+    let input = &input.into();
     let (block, pem_errors) = pem::read_private_key(input, text);
     let mut errors: Vec<KeyError> = pem_errors.into_iter().map(KeyError::Pem).collect();
     let key = block.and_then(|b| match decode(&b, input) {
         Ok(public) => Some(PrivateKey {
-            input: input.to_owned(),
+            input: input.clone(),
             block: b.index,
             line: b.line,
             format: match b.kind {
@@ -325,32 +326,33 @@ pub fn certificate_public_key(der: &[u8]) -> Result<PublicKey, String> {
 }
 
 fn spki_public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, String> {
-    let alg = spki.algorithm.algorithm.to_id_string();
     let bits = spki.subject_public_key.data.as_ref();
-    match alg.as_str() {
-        OID_RSA => match spki.parsed() {
+    let alg = &spki.algorithm.algorithm;
+    if *alg == OID_PKCS1_RSAENCRYPTION {
+        match spki.parsed() {
             Ok(x509_parser::public_key::PublicKey::RSA(k)) => Ok(PublicKey::Rsa {
                 n: strip_zeros(k.modulus),
                 e: strip_zeros(k.exponent),
             }),
             _ => Err("RSA (unreadable)".to_owned()),
-        },
-        OID_EC => {
-            let curve = super::cert::ec_curve_oid(spki);
-            match curve.as_str() {
-                OID_P256 => p256::PublicKey::from_sec1_bytes(bits)
-                    .map(PublicKey::P256)
-                    .map_err(|_| "ECDSA P-256 (invalid point)".to_owned()),
-                OID_P384 => p384::PublicKey::from_sec1_bytes(bits)
-                    .map(PublicKey::P384)
-                    .map_err(|_| "ECDSA P-384 (invalid point)".to_owned()),
-                other => Err(curve_name(other)),
-            }
         }
-        OID_ED25519 => <[u8; 32]>::try_from(bits)
+    } else if *alg == OID_KEY_TYPE_EC_PUBLIC_KEY {
+        match super::cert::ec_curve(spki).map(|c| supported_curve(&c)) {
+            Some(Ok(EcCurve::P256)) => p256::PublicKey::from_sec1_bytes(bits)
+                .map(PublicKey::P256)
+                .map_err(|_| "ECDSA P-256 (invalid point)".to_owned()),
+            Some(Ok(EcCurve::P384)) => p384::PublicKey::from_sec1_bytes(bits)
+                .map(PublicKey::P384)
+                .map_err(|_| "ECDSA P-384 (invalid point)".to_owned()),
+            Some(Err(what)) => Err(what),
+            None => Err("EC (unnamed curve)".to_owned()),
+        }
+    } else if *alg == OID_SIG_ED25519 {
+        <[u8; 32]>::try_from(bits)
             .map(PublicKey::Ed25519)
-            .map_err(|_| "Ed25519 (wrong length)".to_owned()),
-        other => Err(algorithm_name(other)),
+            .map_err(|_| "Ed25519 (wrong length)".to_owned())
+    } else {
+        Err(algorithm_name(alg.as_bytes()))
     }
 }
 
@@ -364,7 +366,7 @@ pub fn key_pair_findings(key: &PrivateKey, cert: &Cert) -> Vec<Finding> {
     match key_matches(key, cert) {
         Ok(true) => Vec::new(),
         Ok(false) => vec![Finding::error(
-            "key-mismatch",
+            Code::KeyMismatch,
             format!(
                 "{}, block {}: this {} private key does not belong to the certificate {} \
                  ({}). Paste the key that was generated with that certificate's request, or the \
@@ -375,17 +377,17 @@ pub fn key_pair_findings(key: &PrivateKey, cert: &Cert) -> Vec<Finding> {
                 cert.label(),
                 cert.summary.key_type
             ),
-            Some(&key.input),
+            Some(key.input.clone()),
         )],
         Err(what) => vec![Finding::error(
-            "key-unsupported",
+            Code::KeyUnsupported,
             format!(
                 "{}: the certificate's {what} key cannot be compared with the private key in \
                  {}. Use an RSA, ECDSA P-256/P-384 or Ed25519 certificate",
                 cert.label(),
                 key.input
             ),
-            Some(&key.input),
+            Some(key.input.clone()),
         )],
     }
 }
@@ -417,9 +419,16 @@ mod tests {
 
     #[test]
     fn bit_length() {
-        let cases: &[(&[u8], usize)] = &[(&[], 0), (&[1], 1), (&[0x80, 0], 16), (&[0x7f], 7)];
+        let cases: &[(&[u8], u32)] = &[
+            (&[], 0),
+            (&[1], 1),
+            (&[0x80, 0], 16),
+            (&[0x7f], 7),
+            (&[0, 0, 0x80, 0], 16),
+            (&[0, 0], 0),
+        ];
         for (b, n) in cases {
-            assert_eq!(bit_len(b), *n, "{b:?}");
+            assert_eq!(super::super::cert::bit_len(b), *n, "{b:?}");
         }
     }
 }

@@ -1,14 +1,16 @@
-//! Certificates and keys: PEM reading, summaries, chain verification, name matching, findings.
+//! Certificates and keys: PEM reading, summaries, typed facts, chain verification, name
+//! matching, and the check of the whole setup.
 pub mod algorithms;
 pub mod cert;
-pub mod finding;
+pub mod chain;
+pub mod check;
+pub mod facts;
 pub mod key;
 pub mod names;
 pub mod pem;
-pub mod setup;
 pub mod verify;
 
 pub use cert::{CertSummary, summarize_pem};
-pub use finding::{Finding, Severity, Tally};
-pub use setup::{CertInputs, SetupContext, SetupReport, check_setup};
+pub use chain::{ChainLink, ChainView, LinkRole};
+pub use check::{CheckReport, check};
 pub use verify::{PemInput, Usage, VerifyOptions, VerifyReport, verify_pem};

@@ -1,11 +1,12 @@
 //! `cleanup.sh`: the procedure's cleanup, every deletion tolerant of what is already gone.
 
 use super::{Sh, bundle_path, quote, secret_names};
-use crate::manifest::{Manifest, names};
-use crate::setup::{Profile, Settings};
+use crate::manifest::{self, Apis, Doc, Manifest, MtlsPolicy, names};
+use crate::settings::Settings;
 use std::fmt::Write as _;
 
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
+    let apis = Apis::of(s.profile);
     let mut sh = Sh { out: String::new() };
     sh.step("Checking prerequisites");
     sh.line("need kubectl");
@@ -39,9 +40,9 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     del(&mut sh, "gateway", names::GATEWAY, "GATEWAY_NAMESPACE");
     del(&mut sh, "ingress", names::INGRESS, "APP_NAMESPACE");
     sh.step("Deleting the mutual TLS policy and the destination rule");
-    let kind = match s.profile {
-        Profile::Classic => "policy",
-        Profile::Current => "peerauthentication",
+    let kind = match apis.mtls {
+        MtlsPolicy::PolicyV1alpha1 => "policy",
+        MtlsPolicy::PeerAuthenticationV1 => "peerauthentication",
     };
     del(&mut sh, kind, names::MTLS_POLICY, "APP_NAMESPACE");
     del(
@@ -51,13 +52,13 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "APP_NAMESPACE",
     );
     sh.step("Deleting the secrets in $GATEWAY_NAMESPACE");
-    let list: Vec<String> = secret_names(s.profile).into_iter().map(quote).collect();
+    let list: Vec<String> = secret_names(&apis).into_iter().map(quote).collect();
     let _ = writeln!(
         sh.out,
         "run kubectl delete secret {} -n \"$GATEWAY_NAMESPACE\" --ignore-not-found=true",
         list.join(" ")
     );
-    if s.profile == Profile::Current {
+    if apis.copies_alb_secret() {
         // The copy of IBM's ALB secret; never IBM's own (same namespace means there is no copy).
         sh.lines(&[
             "if [ \"$GATEWAY_NAMESPACE\" != \"$IBM_SECRET_NAMESPACE\" ]; then",
@@ -65,10 +66,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
             "fi",
         ]);
     }
-    if let Some(app) = manifests
-        .iter()
-        .find(|m| m.path.starts_with("manifests/02-"))
-    {
+    if let Some(app) = manifest::find(manifests, Doc::SampleApp) {
         sh.step("Shutting down the sample app");
         let _ = writeln!(
             sh.out,

@@ -10,8 +10,10 @@ mod install;
 mod renew;
 mod verify;
 
-use crate::manifest::{self, Manifest, names};
-use crate::setup::{Profile, Settings};
+use crate::manifest::{self, Apis, Manifest, names};
+#[cfg(doc)]
+use crate::procedure::Step;
+use crate::settings::Settings;
 use std::fmt::Write as _;
 
 /// One generated script (written with mode 0755).
@@ -53,7 +55,8 @@ pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {
 
 /// The request the verification sends: httpbin's teapot when the path is the procedure's
 /// `/status`, else the path itself (any status but a 5xx or no answer counts as reachable).
-fn test_request(s: &Settings) -> (String, String) {
+/// Returns the path and the expected status ("" for any non-5xx).
+pub fn test_request(s: &Settings) -> (String, String) {
     if s.path == "/status" {
         ("/status/418".into(), "418".into())
     } else {
@@ -246,10 +249,8 @@ pub(crate) const SECRET_HELPERS: &[&str] = &[
 
 /// Copies IBM's ALB TLS secret into the gateway namespace (current profile: the community NGINX
 /// controller only reads TLS secrets from the Ingress's own namespace).
+/// (The caller announces the step: [`Step::CopyAlbSecret`].)
 pub(crate) fn copy_alb_tls_secret(sh: &mut Sh) {
-    sh.step(
-        "Copying the ALB TLS secret $ALB_SECRET into $GATEWAY_NAMESPACE (the Ingress namespace)",
-    );
     sh.lines(&[
         "if [ \"$GATEWAY_NAMESPACE\" != \"$IBM_SECRET_NAMESPACE\" ]; then",
         "  extract \"$ALB_SECRET\" tls.crt \"$WORK_DIR/alb-tls.crt\"",
@@ -261,8 +262,8 @@ pub(crate) fn copy_alb_tls_secret(sh: &mut Sh) {
 }
 
 /// `kubectl delete pod -l istio=ingressgateway` (classic: file-mounted certs load at start only).
+/// (The caller announces the step: [`Step::RestartGateway`].)
 pub(crate) fn restart_gateway(sh: &mut Sh) {
-    sh.step("Deleting the ingress gateway pod so that it loads the certificates");
     let (k, v) = names::GATEWAY_SELECTOR;
     let _ = writeln!(
         sh.out,
@@ -312,19 +313,12 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
         .collect()
 }
 
-/// Profile-specific names the scripts need.
-pub(crate) fn secret_names(profile: Profile) -> Vec<&'static str> {
-    match profile {
-        Profile::Classic => vec![
-            names::CLASSIC_GATEWAY_CERTS,
-            names::CLASSIC_GATEWAY_CA_CERTS,
-            names::CLASSIC_ALB_CERTS,
-        ],
-        Profile::Current => vec![
-            names::CURRENT_GATEWAY_CREDENTIAL,
-            names::CURRENT_ALB_PROXY_SSL,
-        ],
-    }
+/// The names of the secrets the bundle creates, in apply order.
+pub(crate) fn secret_names(apis: &Apis) -> Vec<&'static str> {
+    manifest::secrets(apis)
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
 }
 
 #[cfg(test)]

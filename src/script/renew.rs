@@ -3,8 +3,9 @@
 //! re-creates the secrets (re-runnable).
 
 use super::{SECRET_HELPERS, Sh, bundle_path, copy_alb_tls_secret, restart_gateway};
-use crate::manifest::names;
-use crate::setup::{Profile, Settings};
+use crate::manifest::{Apis, GatewayCerts, names};
+use crate::procedure::Step;
+use crate::settings::Settings;
 use std::fmt::Write as _;
 
 pub(super) fn body(s: &Settings) -> String {
@@ -39,8 +40,9 @@ pub(super) fn body(s: &Settings) -> String {
         "trusted \"$WORK_DIR/tls.crt\" {} 'NLB certificate'",
         bundle_path("certs/gateway-ca.pem")
     );
-    match s.profile {
-        Profile::Classic => {
+    let apis = Apis::of(s.profile);
+    match apis.gateway_certs {
+        GatewayCerts::FileMounted => {
             sh.step("Extracting the renewed ALB certificate and key from $ALB_SECRET ($IBM_SECRET_NAMESPACE)");
             sh.line("extract \"$ALB_SECRET\" tls.crt \"$WORK_DIR/client.crt\"");
             sh.line("extract \"$ALB_SECRET\" tls.key \"$WORK_DIR/client.key\"");
@@ -66,9 +68,10 @@ pub(super) fn body(s: &Settings) -> String {
                 "put_secret {} \"$GATEWAY_NAMESPACE\" Opaque \"trusted.crt=$WORK_DIR/trusted.crt\" \"client.crt=$WORK_DIR/client.crt\" \"client.key=$WORK_DIR/client.key\"",
                 names::CLASSIC_ALB_CERTS
             );
+            sh.step(&Step::RestartGateway.announce());
             restart_gateway(&mut sh);
         }
-        Profile::Current => {
+        GatewayCerts::Sds => {
             sh.step("Re-creating the gateway credential in $GATEWAY_NAMESPACE (the gateway reloads it, no restart)");
             let _ = writeln!(
                 sh.out,
@@ -76,6 +79,7 @@ pub(super) fn body(s: &Settings) -> String {
                 names::CURRENT_GATEWAY_CREDENTIAL,
                 bundle_path("certs/client-ca.pem")
             );
+            sh.step(&Step::CopyAlbSecret.announce());
             copy_alb_tls_secret(&mut sh);
             sh.line("");
             let _ = writeln!(

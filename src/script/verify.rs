@@ -1,22 +1,13 @@
 //! `verify.sh`: the procedure's curl tests and every troubleshooting check it lists, adapted to
 //! the profile. Keeps going after a failed check and exits 1 when any failed.
 
-use super::{Sh, bundle_path, quote, secret_names};
-use crate::manifest::names;
-use crate::setup::{Profile, Settings};
+use super::{Sh, bundle_path, quote};
+use crate::manifest::{self, Apis, GatewayCerts, names};
+use crate::settings::Settings;
 use std::fmt::Write as _;
 
-/// The data keys each secret must hold (field-notes: "didn't have expected keys").
-fn expected_keys(profile: Profile, name: &str) -> &'static [&'static str] {
-    match (profile, name) {
-        (Profile::Classic, names::CLASSIC_GATEWAY_CERTS) => &["tls.crt", "tls.key"],
-        (Profile::Classic, names::CLASSIC_GATEWAY_CA_CERTS) => &[names::CLASSIC_CA_FILE],
-        (Profile::Classic, _) => &["trusted.crt", "client.crt", "client.key"],
-        (Profile::Current, _) => &["tls.crt", "tls.key", "ca.crt"],
-    }
-}
-
 pub(super) fn body(s: &Settings) -> String {
+    let apis = Apis::of(s.profile);
     let mut sh = Sh { out: String::new() };
     sh.lines(&[
         "",
@@ -75,12 +66,13 @@ pub(super) fn body(s: &Settings) -> String {
     ]);
 
     sh.step("Checking the secrets in $GATEWAY_NAMESPACE and their keys");
-    for name in secret_names(s.profile) {
-        for key in expected_keys(s.profile, name) {
-            let _ = writeln!(sh.out, "has_key {} {}", quote(name), quote(key));
+    // The data keys each secret must hold (field notes: "didn't have expected keys").
+    for spec in manifest::secrets(&apis) {
+        for (key, _) in &spec.data {
+            let _ = writeln!(sh.out, "has_key {} {}", quote(spec.name), quote(key));
         }
     }
-    if s.profile == Profile::Current {
+    if apis.copies_alb_secret() {
         sh.line("has_key \"$ALB_SECRET\" tls.crt");
         sh.line("has_key \"$ALB_SECRET\" tls.key");
     }
@@ -100,8 +92,8 @@ pub(super) fn body(s: &Settings) -> String {
     sh.line("if [ -n \"$gw_pod\" ]; then ok \"gateway pod $gw_pod\"; elif [ \"$DRY_RUN\" -eq 0 ]; then bad \"no pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE\"; fi");
 
     sh.step("Checking that the gateway certificate covers $NLB_INGRESS_DOMAIN (subjectAltName)");
-    let (cert_source, shown) = match s.profile {
-        Profile::Classic => {
+    let (cert_source, shown) = match apis.gateway_certs {
+        GatewayCerts::FileMounted => {
             sh.lines(&[
                 "if [ -n \"$gw_pod\" ] || [ \"$DRY_RUN\" -eq 1 ]; then",
                 "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"${gw_pod:-<gateway pod>}\" -- ls -al /etc/istio/ingressgateway-certs",
@@ -113,7 +105,7 @@ pub(super) fn body(s: &Settings) -> String {
                 "kubectl exec -i -n $GATEWAY_NAMESPACE <gateway pod> -- cat /etc/istio/ingressgateway-certs/tls.crt",
             )
         }
-        Profile::Current => (
+        GatewayCerts::Sds => (
             "kubectl get secret nlb-gateway-mtls -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.data.tls\\.crt}' | base64 --decode",
             "kubectl get secret nlb-gateway-mtls -n $GATEWAY_NAMESPACE -o jsonpath={.data.tls\\\\.crt} | base64 --decode",
         ),
@@ -126,13 +118,13 @@ pub(super) fn body(s: &Settings) -> String {
         ))
     );
 
-    let (gw_secret, ca_secret, ca_key) = match s.profile {
-        Profile::Classic => (
+    let (gw_secret, ca_secret, ca_key) = match apis.gateway_certs {
+        GatewayCerts::FileMounted => (
             names::CLASSIC_GATEWAY_CERTS,
             names::CLASSIC_GATEWAY_CA_CERTS,
             names::CLASSIC_CA_FILE,
         ),
-        Profile::Current => (
+        GatewayCerts::Sds => (
             names::CURRENT_GATEWAY_CREDENTIAL,
             names::CURRENT_GATEWAY_CREDENTIAL,
             "ca.crt",
@@ -164,13 +156,15 @@ pub(super) fn body(s: &Settings) -> String {
     );
 
     sh.step("Checking that the gateway proxy loaded the certificates");
-    let certs_cmd = match s.profile {
-        Profile::Classic => "curl -s 127.0.0.1:15000/certs",
-        Profile::Current => "pilot-agent request GET certs",
-    };
-    let marker = match s.profile {
-        Profile::Classic => "/etc/istio/ingressgateway-certs/tls.crt",
-        Profile::Current => names::CURRENT_GATEWAY_CREDENTIAL,
+    let (certs_cmd, marker) = match apis.gateway_certs {
+        GatewayCerts::FileMounted => (
+            "curl -s 127.0.0.1:15000/certs",
+            "/etc/istio/ingressgateway-certs/tls.crt",
+        ),
+        GatewayCerts::Sds => (
+            "pilot-agent request GET certs",
+            names::CURRENT_GATEWAY_CREDENTIAL,
+        ),
     };
     let _ = writeln!(
         sh.out,

@@ -25,7 +25,6 @@ pub fn App() -> impl IntoView {
             .form
             .set(Form::from_settings(&crate::demo::settings()));
         state.certs.set(crate::demo::cert_inputs());
-        state.demo.set(true);
     };
     let clear_all = move |_| state.clear_all();
 

@@ -33,7 +33,11 @@ pub fn CertCard(
     let eku = if s.extended_key_usage.is_empty() {
         "not restricted".to_string()
     } else {
-        s.extended_key_usage.join(", ")
+        s.extended_key_usage
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     };
 
     let lifetime = (s.not_after - s.not_before).max(1) as f64;
@@ -79,7 +83,7 @@ pub fn CertCard(
                 <dt>"Names"</dt>
                 <dd class="cert-card__sans">{names}</dd>
                 <dt>"Key"</dt>
-                <dd>{format!("{} {}", s.key_type, s.key_bits)}</dd>
+                <dd>{s.key_type.to_string()}</dd>
                 <dt>"Signature"</dt>
                 <dd>{s.signature_algorithm.clone()}</dd>
                 <dt>"Usage"</dt>

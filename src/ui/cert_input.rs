@@ -1,5 +1,6 @@
 use crate::file_import::text_from_file;
-use crate::pki::Severity;
+use crate::finding::Severity;
+use crate::inputs::CertInput as Input;
 use crate::ui::cert_card::CertCard;
 use crate::ui::state::AppState;
 use leptos::html;
@@ -10,29 +11,17 @@ use leptos::task::spawn_local;
 /// Certificates get a card each; errors about this input are shown right under it.
 #[component]
 pub fn CertInput(
-    /// Input name (`nlb_cert`, ...): the element id, the key in `CertInputs`, the finding input.
-    name: &'static str,
-    /// Visible label.
-    label: &'static str,
-    /// One sentence on what belongs here and where to get it.
-    help: &'static str,
-    /// A private key input: no certificate cards, a key placeholder.
-    #[prop(optional)]
-    key: bool,
+    /// The input: its name is the element id and the findings' input; its label and hint show.
+    input: Input,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let value = Memo::new(move |_| {
-        state
-            .certs
-            .with(|c| c.get(name).unwrap_or_default().to_owned())
-    });
-    let set_value = move |text: String| {
-        state.certs.update(|c| {
-            if let Some(field) = c.get_mut(name) {
-                *field = text;
-            }
-        })
-    };
+    let name = input.name();
+    let label = input.label();
+    let help = input.hint();
+    // A private key input: no certificate cards, a key placeholder.
+    let key = input.is_key();
+    let value = Memo::new(move |_| state.certs.with(|c| c[input].clone()));
+    let set_value = move |text: String| state.certs.update(|c| c[input] = text);
     let dragover = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
@@ -41,13 +30,13 @@ pub fn CertInput(
         if key {
             Vec::new()
         } else {
-            value.with(|text| crate::pki::cert::summarize_pem(name, text, state.now.get()).0)
+            value.with(|text| crate::pki::cert::summarize_pem(input, text, state.now.get()).0)
         }
     });
     let errors = Memo::new(move |_| {
         state.findings.with(|all| {
             all.iter()
-                .filter(|f| f.input.as_deref() == Some(name) && f.severity == Severity::Error)
+                .filter(|f| f.is_about(input) && f.severity == Severity::Error)
                 .map(|f| f.message.clone())
                 .collect::<Vec<_>>()
         })

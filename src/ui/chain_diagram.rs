@@ -1,4 +1,4 @@
-use crate::pki::setup::{ChainView, LinkRole};
+use crate::pki::{ChainView, LinkRole};
 use leptos::prelude::*;
 
 const BOX_W: i32 = 300;

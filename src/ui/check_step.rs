@@ -7,8 +7,8 @@ use leptos::prelude::*;
 #[component]
 pub fn CheckStep() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let nlb_chain = Signal::derive(move || state.plan.with(|p| p.report.nlb_chain.clone()));
-    let alb_chain = Signal::derive(move || state.plan.with(|p| p.report.alb_chain.clone()));
+    let nlb_chain = Memo::new(move |_| state.report.with(|r| r.nlb_chain.clone()));
+    let alb_chain = Memo::new(move |_| state.report.with(|r| r.alb_chain.clone()));
     view! {
         <div class="check">
             <FindingsPanel />

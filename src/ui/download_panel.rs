@@ -1,4 +1,5 @@
-use crate::pki::Tally;
+use crate::finding::Tally;
+use crate::inputs::CertInput;
 use crate::ui::browser;
 use crate::ui::state::{AppState, Form};
 use leptos::html;
@@ -14,7 +15,7 @@ pub fn DownloadPanel() -> impl IntoView {
     let import_input = NodeRef::<html::Input>::new();
     let tally = Memo::new(move |_| state.findings.with(|f| Tally::of(f)));
     let blocked = move || tally.get().errors > 0 || !state.pending.with(Vec::is_empty);
-    let zip_name = move || state.plan.with(|p| format!("{}.zip", p.root));
+    let zip_name = move || state.bundle.with(|b| b.zip_name());
 
     let download_zip = move |_| {
         if blocked() {
@@ -22,9 +23,9 @@ pub fn DownloadPanel() -> impl IntoView {
             browser::focus("findings-summary");
             return;
         }
-        let at = state.now.get_untracked();
+        let at = state.plan.with_untracked(|p| p.at);
         let name = zip_name();
-        let bytes = match state.plan.with_untracked(|p| crate::bundle::zip(p, at)) {
+        let bytes = match state.bundle.with_untracked(|b| crate::bundle::zip(b, at)) {
             Ok(bytes) => bytes,
             Err(e) => {
                 status.set(format!("Could not build the zip: {e}"));
@@ -41,12 +42,9 @@ pub fn DownloadPanel() -> impl IntoView {
     };
     let export_settings = move |_| {
         // The bundle's own settings file: certificate entries point into its certs/ folder.
-        let yaml = state.plan.with_untracked(|p| {
-            p.files
-                .iter()
-                .find(|f| f.path == "settings.yaml")
-                .map(|f| f.contents.clone())
-        });
+        let yaml = state
+            .bundle
+            .with_untracked(|b| b.file("settings.yaml").map(|f| f.contents.clone()));
         let Some(yaml) = yaml else { return };
         match browser::download("settings.yaml", "application/yaml", &yaml) {
             Ok(()) => status.set("Downloaded settings.yaml (no keys in it)".into()),
@@ -71,7 +69,7 @@ pub fn DownloadPanel() -> impl IntoView {
                     return;
                 }
             };
-            match crate::setup::Settings::from_yaml(&text) {
+            match crate::settings::Settings::from_yaml(&text) {
                 Ok(settings) => {
                     state.form.set(Form::from_settings(&settings));
                     // Inline PEMs in the file fill the inputs; paths cannot be followed here.
@@ -82,17 +80,13 @@ pub fn DownloadPanel() -> impl IntoView {
                     });
                     let mut filled = 0;
                     state.certs.update(|current| {
-                        for name in crate::pki::setup::input::ALL {
-                            let new = certs.get(name).unwrap_or_default();
-                            if let Some(field) = current.get_mut(name)
-                                && !new.is_empty()
-                            {
-                                *field = new.to_owned();
+                        for input in CertInput::ALL {
+                            if !certs[input].is_empty() {
+                                current[input] = certs[input].clone();
                                 filled += 1;
                             }
                         }
                     });
-                    state.demo.set(false);
                     status.set(format!(
                         "Imported {} ({filled} inline certificate or key entries)",
                         file.name()
@@ -156,7 +150,7 @@ pub fn DownloadPanel() -> impl IntoView {
                         ))
                     } else if !pending.is_empty() {
                         let labels: Vec<&str> =
-                            pending.iter().map(|k| crate::ui::labels::input_label(k)).collect();
+                            pending.iter().map(|k| k.label()).collect();
                         Some(format!("Still empty: {}.", labels.join(", ")))
                     } else {
                         None
@@ -165,7 +159,7 @@ pub fn DownloadPanel() -> impl IntoView {
             </p>
             <p class="step__hint">
                 "Same settings, same certificates, same time: the zip is byte for byte what "
-                <code id="cli-command">"istio-alb bundle settings.yaml --out bundle.zip --at "{move || crate::bundle::rfc3339(state.now.get())}</code>
+                <code id="cli-command">"istio-alb bundle settings.yaml --out bundle.zip --at "{move || crate::rfc3339::format(state.now.get())}</code>
                 " writes."
             </p>
             <p role="status" aria-live="polite" id="download-status">{move || status.get()}</p>

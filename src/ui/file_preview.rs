@@ -11,8 +11,8 @@ pub fn FilePreview() -> impl IntoView {
     let state = expect_context::<AppState>();
     let paths = Memo::new(move |_| {
         state
-            .plan
-            .with(|p| p.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
+            .bundle
+            .with(|b| b.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
     });
     let selected = RwSignal::new(String::new());
     // The shown file: the chosen one while it exists, else the first.
@@ -28,10 +28,8 @@ pub fn FilePreview() -> impl IntoView {
     });
     let contents = Memo::new(move |_| {
         let path = current.get();
-        state.plan.with(|p| {
-            p.files
-                .iter()
-                .find(|f| f.path == path)
+        state.bundle.with(|b| {
+            b.file(&path)
                 .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
                 .unwrap_or_default()
         })
@@ -51,12 +49,9 @@ pub fn FilePreview() -> impl IntoView {
     let download_one = move |_| {
         let path = current.get_untracked();
         let name = path.rsplit('/').next().unwrap_or("file").to_owned();
-        let bytes = state.plan.with_untracked(|p| {
-            p.files
-                .iter()
-                .find(|f| f.path == path)
-                .map(|f| f.contents.clone())
-        });
+        let bytes = state
+            .bundle
+            .with_untracked(|b| b.file(&path).map(|f| f.contents.clone()));
         if let Some(bytes) = bytes {
             match browser::download(&name, "application/octet-stream", &bytes) {
                 Ok(()) => status.set(format!("Downloaded {name}")),

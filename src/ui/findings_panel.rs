@@ -1,4 +1,4 @@
-use crate::pki::{Finding, Severity, Tally};
+use crate::finding::{Finding, Severity, Tally};
 use crate::ui::browser;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
@@ -59,17 +59,17 @@ pub fn FindingsPanel() -> impl IntoView {
                         <For
                             each=move || pending.get()
                             key=|k| k.clone()
-                            children=move |key| {
-                                let target = key.clone();
+                                children=move |subject| {
+                                let target = subject.name().to_owned();
                                 view! {
                                     <li>
                                         <button
                                             type="button"
                                             class="findings__todo-item"
-                                            data-input=key.clone()
+                                            data-input=subject.name().to_owned()
                                             on:click=move |_| browser::focus(&target)
                                         >
-                                            {crate::ui::labels::input_label(&key).to_owned()}
+                                            {subject.label().to_owned()}
                                         </button>
                                     </li>
                                 }
@@ -81,7 +81,7 @@ pub fn FindingsPanel() -> impl IntoView {
             <ul class="findings__list" id="findings">
                 <For
                     each=move || findings.get().into_iter().enumerate()
-                    key=|(i, f)| (*i, f.code.clone(), f.input.clone(), f.message.clone())
+                    key=|(i, f)| (*i, f.code, f.input.clone(), f.message.clone())
                     children=move |(_, finding)| view! { <FindingItem finding /> }
                 />
             </ul>
@@ -97,15 +97,15 @@ fn FindingItem(finding: Finding) -> impl IntoView {
         Severity::Warning => "finding finding--warning",
         Severity::Info => "finding finding--info",
     };
-    let target = finding.input.clone();
-    let label = finding.input.as_deref().map(crate::ui::labels::input_label);
+    let target = finding.input.as_ref().map(|i| i.name().to_owned());
+    let label = finding.input.as_ref().map(|i| i.label().to_owned());
     view! {
         <li>
             <button
                 type="button"
                 class=class
-                data-code=finding.code.clone()
-                data-input=finding.input.clone()
+                data-code=finding.code.as_str()
+                data-input=finding.input.as_ref().map(|i| i.name().to_owned())
                 on:click=move |_| {
                     if let Some(id) = target.as_deref() {
                         browser::focus(id);
@@ -114,7 +114,7 @@ fn FindingItem(finding: Finding) -> impl IntoView {
             >
                 <span class="finding__head">
                     <span class="finding__severity">{finding.severity.to_string()}</span>
-                    <span class="finding__code">{finding.code.clone()}</span>
+                    <span class="finding__code">{finding.code.as_str()}</span>
                     {label.map(|l| view! { <span class="finding__input">{format!("— {l}")}</span> })}
                 </span>
                 <span class="finding__message">{finding.message.clone()}</span>

@@ -1,4 +1,4 @@
-use crate::pki::Tally;
+use crate::finding::Tally;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 

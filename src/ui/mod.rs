@@ -12,7 +12,6 @@ mod download_panel;
 mod file_preview;
 mod findings_panel;
 mod header_status;
-pub mod labels;
 mod panic_banner;
 mod profile_switch;
 pub mod state;

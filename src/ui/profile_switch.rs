@@ -1,4 +1,4 @@
-use crate::setup::Profile;
+use crate::settings::Profile;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 

@@ -1,7 +1,16 @@
-//! The page's state: user inputs are the only writable signals; everything else is derived.
+//! The page's state: user inputs are the only writable signals; everything else is derived, in
+//! two stages so that typing in a settings field never re-verifies a chain:
+//!
+//! - `report`: the certificate check, a memo of the certificates and the clock only;
+//! - `plan`: settings findings, names, pending inputs and every generated file, a memo of the
+//!   form and the report.
 
-use crate::pki::{CertInputs, Finding};
-use crate::setup::Settings;
+use crate::bundle::Bundle;
+use crate::finding::{Finding, Subject};
+use crate::inputs::CertInputs;
+use crate::pki::CheckReport;
+use crate::plan::Plan;
+use crate::settings::{Field, Settings};
 use crate::ui::browser;
 use leptos::prelude::*;
 
@@ -13,19 +22,22 @@ const STORAGE_KEY: &str = "istio-alb.settings.v1";
 pub struct AppState {
     /// Settings fields exactly as typed (certificates are not part of it).
     pub form: RwSignal<Form>,
-    /// The six certificate and key inputs. Never persisted.
+    /// The certificate and key inputs. Never persisted.
     pub certs: RwSignal<CertInputs>,
     /// Check time in Unix seconds, from the browser's clock.
     pub now: RwSignal<i64>,
-    /// Whether the inputs hold the demo set.
-    pub demo: RwSignal<bool>,
-    /// The whole plan: findings, chain report and every generated file.
-    pub plan: Memo<crate::bundle::Plan>,
-    /// Inputs that are still empty (their findings only say "not given yet"), in form order.
-    /// Shown as a to-do list rather than as a wall of errors on a fresh page.
-    pub pending: Memo<Vec<String>>,
+    /// The certificate check (depends on the certificates and the time only).
+    pub report: Memo<CheckReport>,
+    /// Findings, pending inputs, manifests and scripts.
+    pub plan: Memo<Plan>,
+    /// Every file of the bundle, for the previews and the zip.
+    pub bundle: Memo<Bundle>,
+    /// Inputs that are still empty, in form order: a to-do list rather than a wall of errors.
+    pub pending: Memo<Vec<Subject>>,
     /// Every other finding (settings and certificates), most severe first.
     pub findings: Memo<Vec<Finding>>,
+    /// Whether the inputs hold exactly the demo set.
+    pub demo: Memo<bool>,
 }
 
 /// The settings form: the settings as typed, with the port kept as text so that nothing typed
@@ -45,11 +57,6 @@ impl Default for Form {
 }
 
 impl Form {
-    /// Whether `key` names one of the form's inputs (the settings' text fields and the port).
-    pub fn has_field(key: &str) -> bool {
-        key == crate::setup::field::APP_PORT || Settings::TEXT_FIELDS.contains(&key)
-    }
-
     pub fn from_settings(s: &Settings) -> Self {
         Form {
             settings: Settings {
@@ -69,20 +76,18 @@ impl Form {
         }
     }
 
-    /// The text of the input for a settings key.
-    pub fn field(&self, key: &str) -> &str {
-        if key == crate::setup::field::APP_PORT {
-            &self.app_port
-        } else {
-            self.settings.text_field(key).unwrap_or_default()
+    /// The text of the input for a settings field (the profile has no text input).
+    pub fn field(&self, field: Field) -> &str {
+        match field {
+            Field::AppPort => &self.app_port,
+            other => self.settings.text(other).unwrap_or_default(),
         }
     }
 
-    pub fn field_mut(&mut self, key: &str) -> Option<&mut String> {
-        if key == crate::setup::field::APP_PORT {
-            Some(&mut self.app_port)
-        } else {
-            self.settings.text_field_mut(key)
+    pub fn field_mut(&mut self, field: Field) -> Option<&mut String> {
+        match field {
+            Field::AppPort => Some(&mut self.app_port),
+            other => self.settings.text_mut(other),
         }
     }
 }
@@ -102,47 +107,18 @@ impl AppState {
         let form = RwSignal::new(remembered);
         let certs = RwSignal::new(CertInputs::default());
         let now = RwSignal::new(browser::now());
-        let demo = RwSignal::new(false);
+        let report = Memo::new(move |_| certs.with(|c| crate::plan::check(c, now.get())));
+        let settings = Memo::new(move |_| form.with(Form::to_settings));
         let plan = Memo::new(move |_| {
-            let settings = form.with(Form::to_settings);
-            certs.with(|c| crate::bundle::plan(&settings, c, now.get()))
+            settings
+                .with(|s| report.with(|r| crate::plan::from_report(s, r, Vec::new(), now.get())))
         });
-        // A finding about an input that is simply still empty is a to-do, not a problem.
-        let is_pending = move |f: &Finding| {
-            let empty = |key: &str| {
-                if Form::has_field(key) {
-                    form.with(|form| form.field(key).trim().is_empty())
-                } else {
-                    certs.with(|c| c.get(key).is_some_and(|text| text.trim().is_empty()))
-                }
-            };
-            matches!(f.code.as_str(), "input-missing" | "input-invalid")
-                && f.input.as_deref().is_some_and(empty)
-        };
-        let pending = Memo::new(move |_| {
-            let mut keys: Vec<String> = Vec::new();
-            plan.with(|p| {
-                for f in p.findings.iter().filter(|f| is_pending(f)) {
-                    if let Some(key) = &f.input
-                        && !keys.contains(key)
-                    {
-                        keys.push(key.clone());
-                    }
-                }
-            });
-            keys
-        });
-        let findings = Memo::new(move |_| {
-            let mut all: Vec<Finding> = plan.with(|p| {
-                p.findings
-                    .iter()
-                    .filter(|f| !is_pending(f))
-                    .cloned()
-                    .collect()
-            });
-            // Most severe first; the order within a severity is the core's (procedure order).
-            all.sort_by_key(|f| std::cmp::Reverse(f.severity));
-            all
+        let bundle = Memo::new(move |_| plan.with(Bundle::of));
+        let pending = Memo::new(move |_| plan.with(Plan::pending));
+        let findings = Memo::new(move |_| plan.with(Plan::problems));
+        let demo = Memo::new(move |_| {
+            form.with(|f| *f == Form::from_settings(&crate::demo::settings()))
+                && certs.with(|c| *c == crate::demo::cert_inputs())
         });
         // Only the non-secret settings form is remembered; certificates and keys never are.
         Effect::new(move |_| {
@@ -153,10 +129,12 @@ impl AppState {
             form,
             certs,
             now,
-            demo,
+            report,
             plan,
+            bundle,
             pending,
             findings,
+            demo,
         }
     }
 
@@ -164,7 +142,6 @@ impl AppState {
     pub fn clear_all(&self) {
         self.certs.set(CertInputs::default());
         self.form.set(Form::default());
-        self.demo.set(false);
         browser::remove(STORAGE_KEY);
     }
 }

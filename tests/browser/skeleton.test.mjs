@@ -6,20 +6,9 @@
 //   textarea#nlb_cert, labelled "Gateway (NLB) certificate"
 //   one .cert-card per certificate, with .cert-card__subject and .cert-card__sans
 //   a malformed PEM shows an element [data-code="pem-malformed"] (a .finding)
-//
-// Until the UI exists in src/ui (neither "nlb_cert" nor NLB_CERT there yet) the test is reported
-// as TODO, so the harness can land first; as soon as src/ui mentions it, it is an ordinary test.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, saveScreenshot, startHarness, testCertificate } from './harness.mjs';
-
-const uiDir = join(ROOT, 'src/ui');
-const uiLanded = readdirSync(uiDir, { recursive: true })
-  .filter((f) => f.endsWith('.rs'))
-  .some((f) => readFileSync(join(uiDir, f), 'utf8').toLowerCase().includes('nlb_cert')); // id or input::NLB_CERT
-const todo = uiLanded ? false : 'the certificate UI (textarea#nlb_cert) is not in src/ui yet';
+import { saveScreenshot, startHarness, testCertificate } from './harness.mjs';
 
 let h;
 before(async () => {
@@ -27,7 +16,7 @@ before(async () => {
 });
 after(() => h?.close());
 
-test('pasting a certificate shows its subject and SANs; garbage shows pem-malformed', { todo }, async (t) => {
+test('pasting a certificate shows its subject and SANs; garbage shows pem-malformed', async (t) => {
   const cert = testCertificate(t);
   assert.ok(cert.subjectCN && cert.dnsNames.length > 0, `test certificate (${cert.source}) has a CN and DNS SANs`);
 

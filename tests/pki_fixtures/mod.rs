@@ -244,3 +244,19 @@ pub fn ca_with_validity(cn: &str, o: Option<&str>, from: i64, to: i64, alg: Alg)
         params,
     }
 }
+
+/// Certificate inputs with the given texts, the others empty.
+pub fn inputs(pairs: &[(istio_alb::inputs::CertInput, String)]) -> istio_alb::inputs::CertInputs {
+    with_inputs(istio_alb::inputs::CertInputs::default(), pairs)
+}
+
+/// `base` with the given inputs replaced.
+pub fn with_inputs(
+    mut base: istio_alb::inputs::CertInputs,
+    pairs: &[(istio_alb::inputs::CertInput, String)],
+) -> istio_alb::inputs::CertInputs {
+    for (input, text) in pairs {
+        base[*input] = text.clone();
+    }
+    base
+}

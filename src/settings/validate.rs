@@ -3,104 +3,74 @@
 //! includes shell metacharacters, quotes, white space or control characters, so a hostile value
 //! is refused here, before any quoting has to be relied on.
 
-use super::{Settings, field};
-use crate::pki::finding::Finding;
+use super::{Field, Settings};
+use crate::finding::{Code, Finding};
 use std::net::IpAddr;
-
-const CODE: &str = "input-invalid";
 
 /// Every problem with the settings' own fields (certificates are checked by `pki`), as
 /// `input-invalid` findings naming the field. Pure; never panics.
 pub fn validate(s: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut check = |name: &str, value: &str, rule: fn(&str) -> Option<String>| {
+    for field in Field::TEXT {
+        let value = s.text(field).unwrap_or_default();
         if value.is_empty() {
             out.push(Finding::error(
-                CODE,
-                format!("{name} is required: {}", hint(name)),
-                Some(name),
+                Code::InputInvalid,
+                format!("{field} is required: {}", field.hint()),
+                Some(field.into()),
             ));
-        } else if let Some(problem) = rule(value) {
+        } else if let Some(problem) = rule(field)(value) {
             out.push(Finding::error(
-                CODE,
-                format!("{name} {problem}. {}", hint(name)),
-                Some(name),
+                Code::InputInvalid,
+                format!("{field} {problem}. {}", field.hint()),
+                Some(field.into()),
             ));
         }
-    };
-    check(field::CLUSTER_NAME, &s.cluster_name, cluster_name);
-    check(field::INGRESS_IP, &s.ingress_ip, ip_address);
-    check(field::NLB_DOMAIN, &s.nlb_domain, host_name);
-    check(field::NLB_SECRET, &s.nlb_secret, dns1123_subdomain);
-    check(field::ALB_DOMAIN, &s.alb_domain, host_name);
-    check(field::ALB_SECRET, &s.alb_secret, dns1123_subdomain);
-    check(field::APP_NAMESPACE, &s.app_namespace, dns1123_label);
-    check(field::APP, &s.app, dns1035_label);
-    check(field::PATH, &s.path, http_path);
-    check(
-        field::GATEWAY_NAMESPACE,
-        &s.gateway_namespace,
-        dns1123_label,
-    );
+    }
     if !(1..=65535).contains(&s.app_port) {
         out.push(Finding::error(
-            CODE,
+            Code::InputInvalid,
             format!(
                 "app_port {} is not a TCP port: use 1-65535 (the procedure's httpbin listens on 8000).",
                 s.app_port
             ),
-            Some(field::APP_PORT),
+            Some(Field::AppPort.into()),
         ));
     }
     if s.app.len() + 1 + s.alb_domain.len() > 253 && !s.app.is_empty() && !s.alb_domain.is_empty() {
         out.push(Finding::error(
-            CODE,
+            Code::InputInvalid,
             "alb_domain is too long to prefix with the app name (more than 253 characters).",
-            Some(field::ALB_DOMAIN),
+            Some(Field::AlbDomain.into()),
         ));
     }
-    for (name, value) in s.certificates.entries() {
+    for (input, value) in s.certificates.iter() {
         if !value.trim().is_empty()
             && !super::is_inline_pem(value)
             && let Some(problem) = cert_path_problem(value)
         {
             out.push(Finding::error(
-                CODE,
-                format!("certificates.{name}: {problem}"),
-                Some(name),
+                Code::InputInvalid,
+                format!("certificates.{input}: {problem}"),
+                Some(input.into()),
             ));
         }
     }
     out
 }
 
-/// Where to find the value of a settings field (help text for the page's form and messages).
-pub fn hint(name: &str) -> &'static str {
-    match name {
-        field::CLUSTER_NAME => "use the cluster's name or ID as `ibmcloud ks cluster ls` prints it",
-        field::INGRESS_IP => {
-            "use the EXTERNAL-IP of `kubectl get svc istio-ingressgateway -n istio-system`"
-        }
-        field::NLB_DOMAIN => {
-            "use the host name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for the ingress IP"
-        }
-        field::NLB_SECRET => {
-            "use the SSL secret name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for that host name"
-        }
-        field::ALB_DOMAIN => {
-            "use the Ingress Subdomain of `ibmcloud ks cluster get --cluster <cluster>`"
-        }
-        field::ALB_SECRET => {
-            "use the Ingress Secret of `ibmcloud ks cluster get --cluster <cluster>`"
-        }
-        field::APP_NAMESPACE | field::GATEWAY_NAMESPACE => {
-            "a namespace name: lowercase letters, digits and '-', at most 63 characters"
-        }
-        field::APP => "a Service name: lowercase letters, digits and '-', starting with a letter",
-        field::PATH => "an URL path such as /status",
-        field::APP_PORT => "the port of the app's Service, 1-65535 (the sample httpbin: 8000)",
-        field::PROFILE => "classic (the documented procedure) or current (today's APIs)",
-        _ => "",
+/// The grammar each free-text field is held to.
+fn rule(field: Field) -> fn(&str) -> Option<String> {
+    match field {
+        Field::ClusterName => cluster_name,
+        Field::IngressIp => ip_address,
+        Field::NlbDomain | Field::AlbDomain => host_name,
+        Field::NlbSecret | Field::AlbSecret => dns1123_subdomain,
+        Field::AppNamespace | Field::GatewayNamespace => dns1123_label,
+        Field::App => dns1035_label,
+        Field::Path => http_path,
+        // Not free text: typed, and checked where they are parsed.
+        Field::AppPort | Field::Profile => |_| None,
     }
 }
 
@@ -286,67 +256,58 @@ mod tests {
     }
 
     /// (field, value, accepted)
-    const CASES: &[(&str, &str, bool)] = &[
-        ("ingress_ip", "10.0.0.1", true),
-        ("ingress_ip", "2001:db8::1", true),
-        ("ingress_ip", "300.1.1.1", false),
-        ("ingress_ip", "10.0.0.1/32", false),
-        ("nlb_domain", "a.example.com", true),
-        ("nlb_domain", "*.example.com", false),
-        ("nlb_domain", "Example.com", false),
-        ("nlb_domain", "localhost", false),
-        ("nlb_domain", "a..b", false),
-        ("nlb_domain", "10.0.0.1", false),
-        ("nlb_secret", "mycluster-abc-0001", true),
-        ("nlb_secret", "my.secret", true),
-        ("nlb_secret", "-bad", false),
-        ("app_namespace", "httptools", true),
-        ("app_namespace", "http.tools", false),
-        ("app_namespace", "HTTPTOOLS", false),
-        ("app", "httpbin", true),
-        ("app", "1httpbin", false),
-        ("path", "/status", true),
-        ("path", "/", true),
-        ("path", "status", false),
-        ("path", "/a/../b", false),
-        ("path", "/a?b", false),
-        ("path", "/a%20b", false),
-        ("cluster_name", "my_cluster.1", true),
-        ("cluster_name", "c0ab12cd0ef1gh2ij3kl", true),
-        ("cluster_name", "-c", false),
-        ("gateway_namespace", "istio-system", true),
-        ("gateway_namespace", "", false),
+    const CASES: &[(Field, &str, bool)] = &[
+        (Field::IngressIp, "10.0.0.1", true),
+        (Field::IngressIp, "2001:db8::1", true),
+        (Field::IngressIp, "300.1.1.1", false),
+        (Field::IngressIp, "10.0.0.1/32", false),
+        (Field::NlbDomain, "a.example.com", true),
+        (Field::NlbDomain, "*.example.com", false),
+        (Field::NlbDomain, "Example.com", false),
+        (Field::NlbDomain, "localhost", false),
+        (Field::NlbDomain, "a..b", false),
+        (Field::NlbDomain, "10.0.0.1", false),
+        (Field::NlbSecret, "mycluster-abc-0001", true),
+        (Field::NlbSecret, "my.secret", true),
+        (Field::NlbSecret, "-bad", false),
+        (Field::AppNamespace, "httptools", true),
+        (Field::AppNamespace, "http.tools", false),
+        (Field::AppNamespace, "HTTPTOOLS", false),
+        (Field::App, "httpbin", true),
+        (Field::App, "1httpbin", false),
+        (Field::Path, "/status", true),
+        (Field::Path, "/", true),
+        (Field::Path, "status", false),
+        (Field::Path, "/a/../b", false),
+        (Field::Path, "/a?b", false),
+        (Field::Path, "/a%20b", false),
+        (Field::ClusterName, "my_cluster.1", true),
+        (Field::ClusterName, "c0ab12cd0ef1gh2ij3kl", true),
+        (Field::ClusterName, "-c", false),
+        (Field::GatewayNamespace, "istio-system", true),
+        (Field::GatewayNamespace, "", false),
     ];
 
-    fn set(s: &mut Settings, name: &str, value: &str) {
-        let v = value.to_owned();
-        match name {
-            "cluster_name" => s.cluster_name = v,
-            "ingress_ip" => s.ingress_ip = v,
-            "nlb_domain" => s.nlb_domain = v,
-            "nlb_secret" => s.nlb_secret = v,
-            "alb_domain" => s.alb_domain = v,
-            "alb_secret" => s.alb_secret = v,
-            "app_namespace" => s.app_namespace = v,
-            "app" => s.app = v,
-            "path" => s.path = v,
-            "gateway_namespace" => s.gateway_namespace = v,
-            other => panic!("unknown field {other}"),
-        }
+    fn set(s: &mut Settings, field: Field, value: &str) {
+        *s.text_mut(field).expect("a text field") = value.to_owned();
     }
 
     #[test]
     fn field_rules() {
-        for &(name, value, accepted) in CASES {
+        for &(field, value, accepted) in CASES {
             let mut s = valid();
-            set(&mut s, name, value);
+            set(&mut s, field, value);
             let findings = validate(&s);
             if accepted {
-                assert_eq!(findings, vec![], "{name}={value:?} should pass");
+                assert_eq!(findings, vec![], "{field}={value:?} should pass");
             } else {
-                assert_eq!(findings.len(), 1, "{name}={value:?}: {findings:?}");
+                assert_eq!(findings.len(), 1, "{field}={value:?}: {findings:?}");
                 assert_eq!(findings[0].code, "input-invalid");
-                assert_eq!(findings[0].input.as_deref(), Some(name), "{name}={value:?}");
+                assert_eq!(
+                    findings[0].input.as_deref(),
+                    Some(field.name()),
+                    "{field}={value:?}"
+                );
             }
         }
     }

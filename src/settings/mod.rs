@@ -6,28 +6,13 @@
 
 mod validate;
 
-pub use validate::{hint, validate};
+pub use crate::field::Field;
+pub use validate::validate;
 
-use crate::pki::finding::Finding;
-use crate::pki::setup::{CertInputs, input};
+use crate::finding::{Code, Finding};
+use crate::inputs::CertInputs;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// Stable names of the settings keys, used in `Finding::input` and as form element ids.
-pub mod field {
-    pub const CLUSTER_NAME: &str = "cluster_name";
-    pub const INGRESS_IP: &str = "ingress_ip";
-    pub const NLB_DOMAIN: &str = "nlb_domain";
-    pub const NLB_SECRET: &str = "nlb_secret";
-    pub const ALB_DOMAIN: &str = "alb_domain";
-    pub const ALB_SECRET: &str = "alb_secret";
-    pub const APP_NAMESPACE: &str = "app_namespace";
-    pub const APP: &str = "app";
-    pub const APP_PORT: &str = "app_port";
-    pub const PATH: &str = "path";
-    pub const GATEWAY_NAMESPACE: &str = "gateway_namespace";
-    pub const PROFILE: &str = "profile";
-}
 
 /// Which generation of APIs the bundle targets (see `field-notes.md`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,36 +58,6 @@ impl fmt::Display for Profile {
     }
 }
 
-/// Where each certificate input comes from: a path relative to the settings file, or an inline
-/// PEM (any value containing `-----BEGIN`). Empty means "not given".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Certificates {
-    /// Gateway certificate (+ intermediates).
-    pub nlb_cert: String,
-    pub nlb_key: String,
-    pub alb_client_cert: String,
-    pub alb_client_key: String,
-    /// CA the gateway trusts for ALB client certificates.
-    pub client_ca: String,
-    /// CA the ALB trusts for the gateway certificate; empty: same as `client_ca`.
-    pub gateway_ca: String,
-}
-
-impl Certificates {
-    /// `(input name, value)` for every entry, in the order of `pki::setup::input::ALL`.
-    pub fn entries(&self) -> [(&'static str, &str); 6] {
-        [
-            (input::NLB_CERT, &self.nlb_cert),
-            (input::NLB_KEY, &self.nlb_key),
-            (input::ALB_CLIENT_CERT, &self.alb_client_cert),
-            (input::ALB_CLIENT_KEY, &self.alb_client_key),
-            (input::CLIENT_CA, &self.client_ca),
-            (input::GATEWAY_CA, &self.gateway_ca),
-        ]
-    }
-}
-
 /// The settings file of the CLI and the form of the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -125,7 +80,9 @@ pub struct Settings {
     pub path: String,
     pub gateway_namespace: String,
     pub profile: Profile,
-    pub certificates: Certificates,
+    /// Where each certificate input comes from: a path relative to the settings file, or an
+    /// inline PEM (any value containing `-----BEGIN`). Empty means "not given".
+    pub certificates: CertInputs,
 }
 
 impl Default for Settings {
@@ -143,7 +100,7 @@ impl Default for Settings {
             path: "/status".into(),
             gateway_namespace: "istio-system".into(),
             profile: Profile::Current,
-            certificates: Certificates::default(),
+            certificates: CertInputs::default(),
         }
     }
 }
@@ -174,52 +131,47 @@ pub fn is_inline_pem(value: &str) -> bool {
 }
 
 impl Settings {
-    /// The settings keys whose values are free text: every field but `app_port` and `profile`.
-    pub const TEXT_FIELDS: [&'static str; 10] = [
-        field::CLUSTER_NAME,
-        field::INGRESS_IP,
-        field::NLB_DOMAIN,
-        field::NLB_SECRET,
-        field::ALB_DOMAIN,
-        field::ALB_SECRET,
-        field::APP_NAMESPACE,
-        field::APP,
-        field::PATH,
-        field::GATEWAY_NAMESPACE,
-    ];
-
-    /// The value of the text field `key` (one of [`Settings::TEXT_FIELDS`]).
-    pub fn text_field(&self, key: &str) -> Option<&str> {
-        Some(match key {
-            field::CLUSTER_NAME => &self.cluster_name,
-            field::INGRESS_IP => &self.ingress_ip,
-            field::NLB_DOMAIN => &self.nlb_domain,
-            field::NLB_SECRET => &self.nlb_secret,
-            field::ALB_DOMAIN => &self.alb_domain,
-            field::ALB_SECRET => &self.alb_secret,
-            field::APP_NAMESPACE => &self.app_namespace,
-            field::APP => &self.app,
-            field::PATH => &self.path,
-            field::GATEWAY_NAMESPACE => &self.gateway_namespace,
-            _ => return None,
+    /// The value of a free-text field; `None` for `app_port` and `profile`.
+    pub fn text(&self, field: Field) -> Option<&str> {
+        Some(match field {
+            Field::ClusterName => &self.cluster_name,
+            Field::IngressIp => &self.ingress_ip,
+            Field::NlbDomain => &self.nlb_domain,
+            Field::NlbSecret => &self.nlb_secret,
+            Field::AlbDomain => &self.alb_domain,
+            Field::AlbSecret => &self.alb_secret,
+            Field::AppNamespace => &self.app_namespace,
+            Field::App => &self.app,
+            Field::Path => &self.path,
+            Field::GatewayNamespace => &self.gateway_namespace,
+            Field::AppPort | Field::Profile => return None,
         })
     }
 
-    /// Mutable access to the text field `key` (one of [`Settings::TEXT_FIELDS`]).
-    pub fn text_field_mut(&mut self, key: &str) -> Option<&mut String> {
-        Some(match key {
-            field::CLUSTER_NAME => &mut self.cluster_name,
-            field::INGRESS_IP => &mut self.ingress_ip,
-            field::NLB_DOMAIN => &mut self.nlb_domain,
-            field::NLB_SECRET => &mut self.nlb_secret,
-            field::ALB_DOMAIN => &mut self.alb_domain,
-            field::ALB_SECRET => &mut self.alb_secret,
-            field::APP_NAMESPACE => &mut self.app_namespace,
-            field::APP => &mut self.app,
-            field::PATH => &mut self.path,
-            field::GATEWAY_NAMESPACE => &mut self.gateway_namespace,
-            _ => return None,
+    /// Mutable access to a free-text field; `None` for `app_port` and `profile`.
+    pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+        Some(match field {
+            Field::ClusterName => &mut self.cluster_name,
+            Field::IngressIp => &mut self.ingress_ip,
+            Field::NlbDomain => &mut self.nlb_domain,
+            Field::NlbSecret => &mut self.nlb_secret,
+            Field::AlbDomain => &mut self.alb_domain,
+            Field::AlbSecret => &mut self.alb_secret,
+            Field::AppNamespace => &mut self.app_namespace,
+            Field::App => &mut self.app,
+            Field::Path => &mut self.path,
+            Field::GatewayNamespace => &mut self.gateway_namespace,
+            Field::AppPort | Field::Profile => return None,
         })
+    }
+
+    /// The value of any field as the settings file writes it.
+    pub fn value(&self, field: Field) -> String {
+        match field {
+            Field::AppPort => self.app_port.to_string(),
+            Field::Profile => self.profile.as_str().to_owned(),
+            text => self.text(text).unwrap_or_default().to_owned(),
+        }
     }
 
     /// Parse a settings file (YAML; JSON is YAML too). Missing keys take the defaults.
@@ -246,42 +198,27 @@ impl Settings {
         resolve: impl Fn(&str) -> Result<String, String>,
     ) -> (CertInputs, Vec<Finding>) {
         let mut findings = Vec::new();
-        let mut out = CertInputs::default();
-        let c = &self.certificates;
-        let targets: [(&str, &str, &mut String); 6] = [
-            (input::NLB_CERT, &c.nlb_cert, &mut out.nlb_cert),
-            (input::NLB_KEY, &c.nlb_key, &mut out.nlb_key),
-            (
-                input::ALB_CLIENT_CERT,
-                &c.alb_client_cert,
-                &mut out.alb_client_cert,
-            ),
-            (
-                input::ALB_CLIENT_KEY,
-                &c.alb_client_key,
-                &mut out.alb_client_key,
-            ),
-            (input::CLIENT_CA, &c.client_ca, &mut out.client_ca),
-            (input::GATEWAY_CA, &c.gateway_ca, &mut out.gateway_ca),
-        ];
-        for (name, value, target) in targets {
-            *target = if value.trim().is_empty() {
+        let out = CertInputs::from_fn(|input| {
+            let value = self.certificates[input].as_str();
+            let name = input.name();
+            if value.trim().is_empty() {
                 String::new()
             } else if is_inline_pem(value) {
                 value.to_owned()
             } else if let Some(problem) = validate::cert_path_problem(value) {
                 findings.push(Finding::error(
-                    "input-invalid",
+                    Code::InputInvalid,
                     format!("certificates.{name}: {problem}"),
-                    Some(name),
+                    Some(input.into()),
                 ));
                 String::new()
             } else {
                 match resolve(value) {
                     Ok(text) => text,
                     Err(why) => {
-                        // Echo the path, but never a long value: it may be key material pasted
-                        // without its -----BEGIN line.
+                        // The path passed `cert_path_problem` (portable characters only), so it
+                        // can be shown; a long value may still be key material without its
+                        // -----BEGIN line, and is described instead.
                         let shown = if value.len() <= 120 {
                             format!("\"{value}\"")
                         } else {
@@ -291,18 +228,18 @@ impl Settings {
                             )
                         };
                         findings.push(Finding::error(
-                            "input-invalid",
+                            Code::InputInvalid,
                             format!(
                                 "certificates.{name}: cannot read {shown}: {why}. Give a path \
                                  relative to the settings file, or paste the PEM inline."
                             ),
-                            Some(name),
+                            Some(input.into()),
                         ));
                         String::new()
                     }
                 }
-            };
-        }
+            }
+        });
         (out, findings)
     }
 }
@@ -310,6 +247,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::CertInput;
 
     #[test]
     fn defaults_are_the_procedures() {
@@ -324,8 +262,7 @@ mod tests {
 
     #[test]
     fn json_is_accepted_and_yaml_round_trips() {
-        let s = Settings::from_yaml(r#"{"cluster_name":"c","profile":"classic","app_port":9000}"#)
-            .unwrap();
+        let s = Settings::from_yaml(r#"{"app":"c","profile":"classic","app_port":9000}"#).unwrap();
         assert_eq!(s.profile, Profile::Classic);
         assert_eq!(s.app_port, 9000);
         assert_eq!(Settings::from_yaml(&s.to_yaml()).unwrap(), s);
@@ -346,45 +283,48 @@ mod tests {
     #[test]
     fn cert_inputs_separate_inline_paths_and_failures() {
         let mut s = Settings::default();
-        s.certificates.nlb_cert =
+        s.certificates[CertInput::NlbCert] =
             "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n".into();
-        s.certificates.nlb_key = "keys/nlb.key".into();
-        s.certificates.client_ca = "missing.pem".into();
-        s.certificates.alb_client_key = "x; rm -rf /".into();
+        s.certificates[CertInput::NlbKey] = "keys/nlb.key".into();
+        s.certificates[CertInput::ClientCa] = "missing.pem".into();
+        s.certificates[CertInput::AlbClientKey] = "x; rm -rf /".into();
         let (inputs, findings) = s.cert_inputs(|p| match p {
             "keys/nlb.key" => Ok("KEY".into()),
             _ => Err("no such file".into()),
         });
-        assert!(inputs.nlb_cert.starts_with("-----BEGIN CERTIFICATE"));
-        assert_eq!(inputs.nlb_key, "KEY");
-        assert_eq!(inputs.client_ca, "");
+        assert!(inputs[CertInput::NlbCert].starts_with("-----BEGIN CERTIFICATE"));
+        assert_eq!(inputs[CertInput::NlbKey], "KEY");
+        assert_eq!(inputs[CertInput::ClientCa], "");
         let inputs_named: Vec<_> = findings.iter().filter_map(|f| f.input.as_deref()).collect();
         assert_eq!(inputs_named, ["alb_client_key", "client_ca"]);
         assert!(findings.iter().all(|f| f.code == "input-invalid"));
     }
-}
 
-#[cfg(test)]
-mod field_access_tests {
-    use super::*;
+    /// The names are the settings file's keys: serialising the settings yields them in order.
+    #[test]
+    fn field_names_are_the_settings_keys_in_order() {
+        let yaml = Settings::default().to_yaml();
+        let keys: Vec<&str> = yaml
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .filter_map(|l| l.split(':').next())
+            .filter(|k| *k != "certificates")
+            .collect();
+        assert_eq!(keys, Field::ALL.map(Field::name).to_vec(), "{yaml}");
+    }
 
     #[test]
-    fn text_fields_reach_their_own_field_and_nothing_else() {
+    fn text_fields_reach_their_own_value() {
         let mut s = Settings::default();
-        for key in Settings::TEXT_FIELDS {
-            *s.text_field_mut(key).expect(key) = format!("value of {key}");
+        for f in Field::TEXT {
+            *s.text_mut(f).expect("a text field") = format!("value of {f}");
         }
-        for key in Settings::TEXT_FIELDS {
-            assert_eq!(
-                s.text_field(key),
-                Some(format!("value of {key}").as_str()),
-                "{key}"
-            );
+        for f in Field::TEXT {
+            assert_eq!(s.text(f), Some(format!("value of {f}").as_str()));
         }
         assert_eq!(s.gateway_namespace, "value of gateway_namespace");
-        assert_eq!(s.path, "value of path");
-        for not_text in [field::APP_PORT, field::PROFILE, "nlb_cert", ""] {
-            assert_eq!(s.text_field(not_text), None, "{not_text}");
-        }
+        assert_eq!(s.text(Field::AppPort), None);
+        assert_eq!(s.text(Field::Profile), None);
+        assert_eq!(s.value(Field::AppPort), "8000");
     }
 }

@@ -1,0 +1,182 @@
+//! The settings fields, named once: serde name, label, where to find the value. The values live
+//! in [`crate::settings::Settings`], which reads and writes them by [`Field`].
+
+use std::fmt;
+
+/// One field of the settings (besides the certificates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    ClusterName,
+    IngressIp,
+    NlbDomain,
+    NlbSecret,
+    AlbDomain,
+    AlbSecret,
+    AppNamespace,
+    App,
+    AppPort,
+    Path,
+    GatewayNamespace,
+    Profile,
+}
+
+impl Field {
+    /// Every field, in the order of the settings file and the page's form.
+    pub const ALL: [Field; 12] = [
+        Field::ClusterName,
+        Field::IngressIp,
+        Field::NlbDomain,
+        Field::NlbSecret,
+        Field::AlbDomain,
+        Field::AlbSecret,
+        Field::AppNamespace,
+        Field::App,
+        Field::AppPort,
+        Field::Path,
+        Field::GatewayNamespace,
+        Field::Profile,
+    ];
+
+    /// The fields whose values are free text: every field but `app_port` and `profile`.
+    pub const TEXT: [Field; 10] = [
+        Field::ClusterName,
+        Field::IngressIp,
+        Field::NlbDomain,
+        Field::NlbSecret,
+        Field::AlbDomain,
+        Field::AlbSecret,
+        Field::AppNamespace,
+        Field::App,
+        Field::Path,
+        Field::GatewayNamespace,
+    ];
+
+    /// The stable name: settings key, form element id, `Finding::input`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::ClusterName => "cluster_name",
+            Field::IngressIp => "ingress_ip",
+            Field::NlbDomain => "nlb_domain",
+            Field::NlbSecret => "nlb_secret",
+            Field::AlbDomain => "alb_domain",
+            Field::AlbSecret => "alb_secret",
+            Field::AppNamespace => "app_namespace",
+            Field::App => "app",
+            Field::AppPort => "app_port",
+            Field::Path => "path",
+            Field::GatewayNamespace => "gateway_namespace",
+            Field::Profile => "profile",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The label a person sees.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Field::ClusterName => "Cluster name",
+            Field::IngressIp => "Ingress gateway IP",
+            Field::NlbDomain => "NLB domain",
+            Field::NlbSecret => "NLB secret",
+            Field::AlbDomain => "ALB ingress domain",
+            Field::AlbSecret => "ALB secret",
+            Field::AppNamespace => "App namespace",
+            Field::App => "App",
+            Field::AppPort => "App port",
+            Field::Path => "Path",
+            Field::GatewayNamespace => "Gateway namespace",
+            Field::Profile => "Profile",
+        }
+    }
+
+    /// Where to find the value (the end of a validation message).
+    pub const fn hint(self) -> &'static str {
+        match self {
+            Field::ClusterName => {
+                "use the cluster's name or ID as `ibmcloud ks cluster ls` prints it"
+            }
+            Field::IngressIp => {
+                "use the EXTERNAL-IP of `kubectl get svc istio-ingressgateway -n istio-system`"
+            }
+            Field::NlbDomain => {
+                "use the host name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for the ingress IP"
+            }
+            Field::NlbSecret => {
+                "use the SSL secret name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for that host name"
+            }
+            Field::AlbDomain => {
+                "use the Ingress Subdomain of `ibmcloud ks cluster get --cluster <cluster>`"
+            }
+            Field::AlbSecret => {
+                "use the Ingress Secret of `ibmcloud ks cluster get --cluster <cluster>`"
+            }
+            Field::AppNamespace | Field::GatewayNamespace => {
+                "a namespace name: lowercase letters, digits and '-', at most 63 characters"
+            }
+            Field::App => {
+                "a Service name: lowercase letters, digits and '-', starting with a letter"
+            }
+            Field::Path => "an URL path such as /status",
+            Field::AppPort => "the port of the app's Service, 1-65535 (the sample httpbin: 8000)",
+            Field::Profile => "classic (the documented procedure) or current (today's APIs)",
+        }
+    }
+
+    /// The short help under the field on the page.
+    pub const fn help(self) -> &'static str {
+        match self {
+            Field::ClusterName => "As in `ibmcloud ks cluster ls`.",
+            Field::IngressIp => "EXTERNAL-IP of istio-ingressgateway (IPv4 or IPv6).",
+            Field::NlbDomain => "Host name from `ibmcloud ks nlb-dns ls` for that IP.",
+            Field::NlbSecret => "Last column of `ibmcloud ks nlb-dns ls`.",
+            Field::AlbDomain => "Ingress Subdomain from `ibmcloud ks cluster get`.",
+            Field::AlbSecret => "Ingress Secret from `ibmcloud ks cluster get`.",
+            Field::AppNamespace => "Namespace of the app, labelled for sidecar injection.",
+            Field::App => "Service and deployment name of the app.",
+            Field::AppPort => "Service port of the app (1–65535).",
+            Field::Path => "URL path prefix the ALB forwards.",
+            Field::GatewayNamespace => "Namespace of the istio-ingressgateway deployment.",
+            Field::Profile => "Which generation of APIs the bundle targets.",
+        }
+    }
+
+    /// An example value for an empty field on the page ("" for none).
+    pub const fn placeholder(self) -> &'static str {
+        match self {
+            Field::ClusterName => "mycluster",
+            Field::IngressIp => "169.45.1.10",
+            Field::NlbDomain | Field::AlbDomain => "mycluster-….containers.appdomain.cloud",
+            Field::NlbSecret => "mycluster-…-0001",
+            Field::AlbSecret => "mycluster-…-0000",
+            Field::AppNamespace
+            | Field::App
+            | Field::AppPort
+            | Field::Path
+            | Field::GatewayNamespace
+            | Field::Profile => "",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for f in Field::ALL {
+            assert_eq!(Field::from_name(f.name()), Some(f));
+            assert!(f.label().starts_with(char::is_uppercase), "{f}");
+        }
+        assert!(Field::TEXT.iter().all(|f| Field::ALL.contains(f)));
+        assert_eq!(Field::from_name("alb_client_key"), None);
+    }
+}

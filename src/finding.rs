@@ -1,0 +1,464 @@
+//! Findings as data: what a check found, how bad it is, a stable code and what it concerns.
+//!
+//! Codes are kebab-case and stable: the page, the CLI's JSON output and users' CI scripts key on
+//! them, so they are an enum ([`Code`]) that serialises to those strings, never free text.
+//! Messages say what is wrong and what to do about it, and never echo key material.
+
+use crate::field::Field;
+use crate::inputs::CertInput;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How bad a finding is. Ordered: `Error` is the most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// Every finding code. The serde name (kebab-case) is the stable code users key on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// A required input is still empty.
+    InputMissing,
+    /// A settings value, or a certificate entry of the settings file, cannot be used.
+    InputInvalid,
+    /// A PEM block is damaged, or a text holds no PEM block.
+    PemMalformed,
+    /// A PEM block of the wrong kind for its input (a key where a certificate belongs, ...).
+    PemWrongType,
+    /// A private key encrypted with a passphrase.
+    KeyEncrypted,
+    /// A key type the ALB, Istio or this tool cannot use.
+    KeyUnsupported,
+    /// A private key that does not belong to its certificate.
+    KeyMismatch,
+    /// An RSA key under 2048 bits.
+    WeakKey,
+    /// A SHA-1 or MD5 signature.
+    WeakSignature,
+    /// A signature that does not verify with its issuer's key.
+    SignatureInvalid,
+    CertExpired,
+    CertNotYetValid,
+    CertExpiringSoon,
+    /// The issuer of a certificate is missing.
+    ChainIncomplete,
+    /// The chain does not lead to a trusted CA, or breaks a rule on the way.
+    ChainUntrusted,
+    /// A certificate used as a CA that may not act as one.
+    NotACa,
+    /// The trusted CA itself is expired or not yet valid.
+    TrustAnchorExpired,
+    /// The certificate does not cover a host name it must serve.
+    NameMismatch,
+    EkuServerAuthMissing,
+    EkuClientAuthMissing,
+}
+
+impl Code {
+    pub const ALL: [Code; 20] = [
+        Code::InputMissing,
+        Code::InputInvalid,
+        Code::PemMalformed,
+        Code::PemWrongType,
+        Code::KeyEncrypted,
+        Code::KeyUnsupported,
+        Code::KeyMismatch,
+        Code::WeakKey,
+        Code::WeakSignature,
+        Code::SignatureInvalid,
+        Code::CertExpired,
+        Code::CertNotYetValid,
+        Code::CertExpiringSoon,
+        Code::ChainIncomplete,
+        Code::ChainUntrusted,
+        Code::NotACa,
+        Code::TrustAnchorExpired,
+        Code::NameMismatch,
+        Code::EkuServerAuthMissing,
+        Code::EkuClientAuthMissing,
+    ];
+
+    /// The stable kebab-case code (its serde name).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::InputMissing => "input-missing",
+            Code::InputInvalid => "input-invalid",
+            Code::PemMalformed => "pem-malformed",
+            Code::PemWrongType => "pem-wrong-type",
+            Code::KeyEncrypted => "key-encrypted",
+            Code::KeyUnsupported => "key-unsupported",
+            Code::KeyMismatch => "key-mismatch",
+            Code::WeakKey => "weak-key",
+            Code::WeakSignature => "weak-signature",
+            Code::SignatureInvalid => "signature-invalid",
+            Code::CertExpired => "cert-expired",
+            Code::CertNotYetValid => "cert-not-yet-valid",
+            Code::CertExpiringSoon => "cert-expiring-soon",
+            Code::ChainIncomplete => "chain-incomplete",
+            Code::ChainUntrusted => "chain-untrusted",
+            Code::NotACa => "not-a-ca",
+            Code::TrustAnchorExpired => "trust-anchor-expired",
+            Code::NameMismatch => "name-mismatch",
+            Code::EkuServerAuthMissing => "eku-server-auth-missing",
+            Code::EkuClientAuthMissing => "eku-client-auth-missing",
+        }
+    }
+
+    /// A short title for the kind of problem, for lists and headings.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Code::InputMissing => "Input missing",
+            Code::InputInvalid => "Invalid value",
+            Code::PemMalformed => "Damaged PEM",
+            Code::PemWrongType => "Wrong kind of PEM block",
+            Code::KeyEncrypted => "Encrypted private key",
+            Code::KeyUnsupported => "Unsupported key type",
+            Code::KeyMismatch => "Key does not match the certificate",
+            Code::WeakKey => "Weak key",
+            Code::WeakSignature => "Weak signature",
+            Code::SignatureInvalid => "Invalid signature",
+            Code::CertExpired => "Certificate expired",
+            Code::CertNotYetValid => "Certificate not yet valid",
+            Code::CertExpiringSoon => "Certificate expires soon",
+            Code::ChainIncomplete => "Chain incomplete",
+            Code::ChainUntrusted => "Chain not trusted",
+            Code::NotACa => "Not a CA",
+            Code::TrustAnchorExpired => "Trusted CA expired",
+            Code::NameMismatch => "Name not covered",
+            Code::EkuServerAuthMissing => "No serverAuth usage",
+            Code::EkuClientAuthMissing => "No clientAuth usage",
+        }
+    }
+
+    /// What usually fixes this kind of problem, in one sentence.
+    pub const fn hint(self) -> &'static str {
+        match self {
+            Code::InputMissing => "Fill in the field or paste the PEM.",
+            Code::InputInvalid => "Correct the value as the message says.",
+            Code::PemMalformed | Code::PemWrongType => {
+                "Copy the whole block again from the original file, into the right field."
+            }
+            Code::KeyEncrypted => "Decrypt the key with openssl pkey and paste the result.",
+            Code::KeyUnsupported | Code::WeakKey | Code::WeakSignature => {
+                "Reissue the certificate with an RSA 2048+ or ECDSA P-256 key and SHA-256."
+            }
+            Code::KeyMismatch => "Paste the key that belongs to the certificate.",
+            Code::SignatureInvalid | Code::ChainIncomplete | Code::ChainUntrusted => {
+                "Paste the intermediates after the leaf and the CA that really issued them."
+            }
+            Code::CertExpired | Code::CertNotYetValid | Code::CertExpiringSoon => {
+                "Renew the certificate and paste the new one."
+            }
+            Code::NotACa => "Use the real CA certificate, not a leaf.",
+            Code::TrustAnchorExpired => "Replace the trusted CA with its renewed root.",
+            Code::NameMismatch => "Correct the host name, or reissue the certificate for it.",
+            Code::EkuServerAuthMissing | Code::EkuClientAuthMissing => {
+                "Reissue the certificate with the extended key usage its role needs."
+            }
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lets callers and tests compare a code with its stable string.
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// What a finding is about: a certificate input, a settings field, or (for the command line's
+/// `inspect`/`verify` and test harnesses) any other named input such as a file path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Cert(CertInput),
+    Field(Field),
+    Named(String),
+}
+
+impl Subject {
+    /// The stable name: the input's or field's serde name, or the name given.
+    pub fn name(&self) -> &str {
+        match self {
+            Subject::Cert(c) => c.name(),
+            Subject::Field(f) => f.name(),
+            Subject::Named(n) => n,
+        }
+    }
+
+    /// The words a person sees for it.
+    pub fn label(&self) -> &str {
+        match self {
+            Subject::Cert(c) => c.label(),
+            Subject::Field(f) => f.label(),
+            Subject::Named(n) => n,
+        }
+    }
+
+    /// A name as typed: a known input or field name becomes typed, anything else stays a name.
+    pub fn parse(name: &str) -> Subject {
+        if let Some(c) = CertInput::from_name(name) {
+            Subject::Cert(c)
+        } else if let Some(f) = Field::from_name(name) {
+            Subject::Field(f)
+        } else {
+            Subject::Named(name.to_owned())
+        }
+    }
+
+    pub fn cert_input(&self) -> Option<CertInput> {
+        match self {
+            Subject::Cert(c) => Some(*c),
+            Subject::Field(_) | Subject::Named(_) => None,
+        }
+    }
+
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Subject::Field(f) => Some(*f),
+            Subject::Cert(_) | Subject::Named(_) => None,
+        }
+    }
+}
+
+impl std::ops::Deref for Subject {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.name()
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl From<CertInput> for Subject {
+    fn from(c: CertInput) -> Self {
+        Subject::Cert(c)
+    }
+}
+
+impl From<Field> for Subject {
+    fn from(f: Field) -> Self {
+        Subject::Field(f)
+    }
+}
+
+impl From<&str> for Subject {
+    fn from(name: &str) -> Self {
+        Subject::parse(name)
+    }
+}
+
+impl From<&String> for Subject {
+    fn from(name: &String) -> Self {
+        Subject::parse(name)
+    }
+}
+
+impl From<String> for Subject {
+    fn from(name: String) -> Self {
+        Subject::parse(&name)
+    }
+}
+
+impl From<&Subject> for Subject {
+    fn from(s: &Subject) -> Self {
+        s.clone()
+    }
+}
+
+impl Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Subject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(Subject::parse(&name))
+    }
+}
+
+/// One result of a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable kebab-case code, e.g. `key-mismatch`.
+    pub code: Code,
+    /// What is wrong and what to do, in plain words.
+    pub message: String,
+    /// The input or settings field this concerns (`nlb_cert`, `app_namespace`, ...), if any.
+    pub input: Option<Subject>,
+}
+
+impl Finding {
+    pub fn new(
+        severity: Severity,
+        code: Code,
+        message: impl Into<String>,
+        input: Option<Subject>,
+    ) -> Self {
+        Finding {
+            severity,
+            code,
+            message: message.into(),
+            input,
+        }
+    }
+
+    pub fn error(code: Code, message: impl Into<String>, input: Option<Subject>) -> Self {
+        Self::new(Severity::Error, code, message, input)
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>, input: Option<Subject>) -> Self {
+        Self::new(Severity::Warning, code, message, input)
+    }
+
+    pub fn info(code: Code, message: impl Into<String>, input: Option<Subject>) -> Self {
+        Self::new(Severity::Info, code, message, input)
+    }
+
+    /// Whether this finding concerns `subject`.
+    pub fn is_about(&self, subject: impl Into<Subject>) -> bool {
+        self.input.as_ref() == Some(&subject.into())
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.input {
+            Some(input) => write!(
+                f,
+                "{} [{}] {}: {}",
+                self.severity, self.code, input, self.message
+            ),
+            None => write!(f, "{} [{}] {}", self.severity, self.code, self.message),
+        }
+    }
+}
+
+/// Counts per severity, for summary lines like "2 errors, 1 warning".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        let mut t = Tally::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
+            }
+        }
+        t
+    }
+}
+
+/// "1 error" / "2 errors".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}, {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tally_counts_and_pluralises() {
+        let fs = vec![
+            Finding::error(Code::KeyMismatch, "m", None),
+            Finding::error(Code::KeyMismatch, "m", Some(CertInput::NlbCert.into())),
+            Finding::warning(Code::CertExpiringSoon, "m", None),
+            Finding::info(Code::InputMissing, "m", None),
+        ];
+        let t = Tally::of(&fs);
+        assert_eq!((t.errors, t.warnings, t.infos), (2, 1, 1));
+        assert_eq!(t.to_string(), "2 errors, 1 warning");
+        assert_eq!(Tally::default().to_string(), "0 errors, 0 warnings");
+    }
+
+    #[test]
+    fn json_shape_is_stable() {
+        let f = Finding::warning(
+            Code::CertExpiringSoon,
+            "renew",
+            Some(CertInput::NlbCert.into()),
+        );
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["severity"], "warning");
+        assert_eq!(v["code"], "cert-expiring-soon");
+        assert_eq!(v["input"], CertInput::NlbCert.name());
+        let back: Finding = serde_json::from_value(v).unwrap();
+        assert_eq!(back, f);
+    }
+
+    #[test]
+    fn every_code_serialises_to_its_stable_string() {
+        for code in Code::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, code.as_str(), "{code:?}");
+            let back: Code = serde_json::from_value(json).unwrap();
+            assert_eq!(back, code);
+            assert!(code.label().starts_with(char::is_uppercase), "{code:?}");
+            assert!(code.hint().ends_with('.'), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn subjects_parse_known_names_and_keep_others() {
+        for c in CertInput::ALL {
+            assert_eq!(Subject::parse(c.name()), Subject::Cert(c));
+        }
+        for f in Field::ALL {
+            assert_eq!(Subject::parse(f.name()), Subject::Field(f));
+        }
+        assert_eq!(
+            Subject::parse("certs/a.pem"),
+            Subject::Named("certs/a.pem".into())
+        );
+    }
+}

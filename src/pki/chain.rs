@@ -1,0 +1,103 @@
+//! A chain as the page and the reports draw it: leaf first, each certificate with the state of
+//! its link to the one above. Built by `verify`, read by `check`, the bundle's report and the page.
+
+use super::cert::Cert;
+use serde::{Deserialize, Serialize};
+
+/// Position of a certificate in a chain picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkRole {
+    Leaf,
+    Intermediate,
+    Anchor,
+}
+
+/// One certificate of a chain picture, with the state of its link to the next (its issuer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainLink {
+    pub role: LinkRole,
+    pub subject: String,
+    /// Days of validity left at the check time (negative when expired).
+    pub days_left: i64,
+    /// `true` when this certificate is valid and its signature by the next link verifies.
+    pub ok: bool,
+    /// Why the link is broken, in plain words, when `ok` is false.
+    pub problem: Option<String>,
+}
+
+/// A chain as built for one leaf (leaf first, trust anchor last when found).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainView {
+    pub links: Vec<ChainLink>,
+    /// `true` when a path to a supplied trust anchor was found and verified.
+    pub trusted: bool,
+}
+
+impl ChainView {
+    /// The picture of `chain` (leaf first), given the problem of each link (index i: `chain[i]`
+    /// signed by `chain[i + 1]`), whether it ends at a trusted anchor, and the verdict.
+    pub fn of(
+        chain: &[Cert],
+        problems: &[Option<String>],
+        anchored: bool,
+        trusted: bool,
+        at: i64,
+    ) -> ChainView {
+        let n = chain.len();
+        let links = chain
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let role = if i == 0 {
+                    LinkRole::Leaf
+                } else if anchored && i + 1 == n {
+                    LinkRole::Anchor
+                } else {
+                    LinkRole::Intermediate
+                };
+                let validity = if at > c.summary.not_after {
+                    Some(format!("expired on {}", c.summary.not_after_rfc3339))
+                } else if at < c.summary.not_before {
+                    Some(format!("not valid before {}", c.summary.not_before_rfc3339))
+                } else {
+                    None
+                };
+                let link = problems.get(i).and_then(Clone::clone);
+                let missing_issuer = if i + 1 == n
+                    && !(anchored && role == LinkRole::Anchor)
+                    && !(anchored && n == 1)
+                {
+                    Some("issuer not found among the supplied certificates".to_owned())
+                } else {
+                    None
+                };
+                let problem = validity.or(link).or(missing_issuer);
+                ChainLink {
+                    role,
+                    subject: c.summary.subject.clone(),
+                    days_left: c.summary.days_left,
+                    ok: problem.is_none(),
+                    problem,
+                }
+            })
+            .collect();
+        ChainView { links, trusted }
+    }
+}
+
+/// Index of the leaf among certificates pasted into one input: the first that issued none of
+/// the others and is not a CA; failing that, the first that issued none of the others.
+pub fn pick_leaf(certs: &[Cert]) -> Option<usize> {
+    let issued_other = |i: usize| {
+        certs.iter().enumerate().any(|(j, c)| {
+            j != i
+                && c.summary.issuer == certs[i].summary.subject
+                && c.summary.subject != c.summary.issuer
+        })
+    };
+    (0..certs.len())
+        .find(|&i| !issued_other(i) && !certs[i].summary.is_ca)
+        .or_else(|| (0..certs.len()).find(|&i| !issued_other(i)))
+        .or(if certs.is_empty() { None } else { Some(0) })
+}

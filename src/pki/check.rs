@@ -1,0 +1,282 @@
+//! The whole setup checked at once: every certificate input of the procedure, each chain
+//! against the CA that will verify it, each key against its certificate. The page, the CLI and
+//! the plan call this; names (which depend on the settings) are checked by [`host_findings`].
+
+use super::cert::{self, Cert};
+use super::chain::{ChainView, LinkRole, pick_leaf};
+use super::key::{self, PrivateKey};
+use super::names;
+use super::pem;
+use super::verify::{self, Usage, VerifyOptions};
+use crate::finding::{Code, Finding};
+use crate::inputs::{CertInput, CertInputs};
+use std::collections::HashSet;
+
+/// Everything the plan, the page and the CLI need from one check of the certificates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    pub findings: Vec<Finding>,
+    /// Gateway certificate chain picture.
+    pub nlb_chain: ChainView,
+    /// ALB client certificate chain picture.
+    pub alb_chain: ChainView,
+    /// `proxy-ssl-verify-depth` the ALB needs to verify the gateway chain (at least 1).
+    pub verify_depth: u32,
+    /// Normalised PEM per input, for the secrets: a leaf first, then intermediates in issuing
+    /// order; keys re-encoded; LF line endings, no text around the blocks. Empty when the input
+    /// was empty or unusable. `GatewayCa` falls back to `ClientCa` when it was not given.
+    pub pems: CertInputs,
+    /// The gateway leaf, for name checks against the settings.
+    pub nlb_leaf: Option<Cert>,
+    /// The inputs that held anything but white space.
+    pub given: Vec<CertInput>,
+}
+
+/// Check every certificate input together at `at` (Unix seconds). Never panics.
+///
+/// Empty inputs give one `input-missing` info finding each and skip the checks that need them;
+/// everything else is checked and every problem reported (no stop at the first).
+pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
+    let mut findings: Vec<Finding> = Vec::new();
+
+    for input in CertInput::ALL.into_iter().filter(|i| i.required()) {
+        if !inputs.given(input) {
+            findings.push(Finding::info(
+                Code::InputMissing,
+                format!("{input}: not given yet. Paste {}", input.what()),
+                Some(input.into()),
+            ));
+        }
+    }
+
+    let certs_of = |input: CertInput, findings: &mut Vec<Finding>| {
+        let (certs, errors) = cert::parse_certs(input, &inputs[input], at);
+        findings.extend(errors.iter().map(|e| e.to_finding()));
+        certs
+    };
+    let key_of = |input: CertInput, findings: &mut Vec<Finding>| {
+        let (k, errors) = key::read_private_key(input, &inputs[input]);
+        findings.extend(errors.iter().map(|e| e.to_finding()));
+        k
+    };
+    let nlb_certs = certs_of(CertInput::NlbCert, &mut findings);
+    let nlb_key = key_of(CertInput::NlbKey, &mut findings);
+    let alb_certs = certs_of(CertInput::AlbClientCert, &mut findings);
+    let alb_key = key_of(CertInput::AlbClientKey, &mut findings);
+    let client_ca = certs_of(CertInput::ClientCa, &mut findings);
+    let gateway_ca_given = inputs.given(CertInput::GatewayCa);
+    let gateway_ca = if gateway_ca_given {
+        certs_of(CertInput::GatewayCa, &mut findings)
+    } else {
+        client_ca.clone()
+    };
+
+    let own_gateway_ca: &[Cert] = if gateway_ca_given { &gateway_ca } else { &[] };
+    for ca in client_ca.iter().chain(own_gateway_ca) {
+        if !ca.summary.is_ca {
+            findings.push(Finding::warning(
+                Code::NotACa,
+                format!(
+                    "{} is not a CA certificate (no basicConstraints CA:TRUE). Paste the CA \
+                     that issued the certificates, not a server or client certificate",
+                    ca.label()
+                ),
+                Some(ca.input.clone()),
+            ));
+        }
+    }
+
+    let nlb = check_role(
+        &nlb_certs,
+        nlb_key.as_ref(),
+        &gateway_ca,
+        Usage::Server,
+        at,
+        &mut findings,
+    );
+    let alb = check_role(
+        &alb_certs,
+        alb_key.as_ref(),
+        &client_ca,
+        Usage::Client,
+        at,
+        &mut findings,
+    );
+
+    explain_lets_encrypt_client_auth(&alb_certs, &mut findings);
+    dedupe(&mut findings);
+
+    let ca_pem = |certs: &[Cert]| {
+        certs
+            .iter()
+            .map(|c| pem::encode("CERTIFICATE", &c.der))
+            .collect::<String>()
+    };
+    let key_pem = |k: Option<PrivateKey>| k.map(|k| k.to_pem()).unwrap_or_default();
+    let mut pems = CertInputs::default();
+    let (nlb_key_pem, alb_key_pem) = (key_pem(nlb_key), key_pem(alb_key));
+    for input in CertInput::ALL {
+        pems[input] = match input {
+            CertInput::NlbCert => nlb.chain_pem.clone(),
+            CertInput::NlbKey => nlb_key_pem.clone(),
+            CertInput::AlbClientCert => alb.chain_pem.clone(),
+            CertInput::AlbClientKey => alb_key_pem.clone(),
+            CertInput::ClientCa => ca_pem(&client_ca),
+            CertInput::GatewayCa => ca_pem(&gateway_ca),
+        };
+    }
+    CheckReport {
+        findings,
+        verify_depth: nlb.depth,
+        nlb_chain: nlb.view,
+        alb_chain: alb.view,
+        pems,
+        nlb_leaf: nlb.leaf,
+        given: CertInput::ALL
+            .into_iter()
+            .filter(|&i| inputs.given(i))
+            .collect(),
+    }
+}
+
+/// Drop repeated findings (same code and message), keeping the first of each.
+pub(crate) fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    findings.retain(|f| seen.insert((f.code, f.message.clone())));
+}
+
+/// Whether the gateway leaf covers each host the ALB and clients use; `name-mismatch` findings
+/// on the certificate otherwise.
+pub fn host_findings(report: &CheckReport, hosts: &[&str]) -> Vec<Finding> {
+    let Some(leaf) = &report.nlb_leaf else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for h in hosts.iter().map(|h| h.trim()).filter(|h| !h.is_empty()) {
+        let why = match names::parse_host(h) {
+            Ok(host) => names::check_host(leaf, &host).err(),
+            Err(e) => Some(format!("gateway host {e}; fix the host in the settings")),
+        };
+        if let Some(why) = why {
+            out.push(Finding::error(
+                Code::NameMismatch,
+                why,
+                Some(leaf.input.clone()),
+            ));
+        }
+    }
+    out
+}
+
+/// The procedure uses IBM's ALB certificate, issued by Let's Encrypt, as the ALB's client
+/// certificate. Let's Encrypt stopped including clientAuth (field notes: classic profile from
+/// 2026-02-11, the last client profile closed mid-2026), so such a certificate can no longer do
+/// that job whatever the user does with it: say so, and name the way out.
+fn explain_lets_encrypt_client_auth(alb_certs: &[Cert], findings: &mut [Finding]) {
+    let from_lets_encrypt = pick_leaf(alb_certs)
+        .and_then(|i| alb_certs.get(i))
+        .is_some_and(|leaf| leaf.summary.issuer.contains("O=Let's Encrypt"));
+    if !from_lets_encrypt {
+        return;
+    }
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.code == Code::EkuClientAuthMissing && f.is_about(CertInput::AlbClientCert))
+    {
+        f.message.push_str(
+            ". It comes from Let's Encrypt, which no longer issues certificates with clientAuth \
+             (since 2026), so IBM's ALB certificate cannot be the ALB's client certificate any \
+             more: issue the ALB client certificate from a private CA and give that CA as the \
+             client CA (the gateway trusts only it for this leg)",
+        );
+    }
+}
+
+struct RoleResult {
+    view: ChainView,
+    chain_pem: String,
+    depth: u32,
+    leaf: Option<Cert>,
+}
+
+/// One certificate role (gateway server certificate or ALB client certificate): chain to the
+/// CA and key match. Findings are appended.
+fn check_role(
+    certs: &[Cert],
+    key: Option<&PrivateKey>,
+    cas: &[Cert],
+    usage: Usage,
+    at: i64,
+    findings: &mut Vec<Finding>,
+) -> RoleResult {
+    let Some(leaf) = pick_leaf(certs).and_then(|i| certs.get(i)) else {
+        return RoleResult {
+            view: ChainView::default(),
+            chain_pem: String::new(),
+            depth: 1,
+            leaf: None,
+        };
+    };
+    let pool: Vec<Cert> = certs
+        .iter()
+        .filter(|c| !std::ptr::eq(*c, leaf))
+        .cloned()
+        .collect();
+
+    if let Some(k) = key {
+        findings.extend(key::key_pair_findings(k, leaf));
+    }
+
+    let (chain, view) = if cas.is_empty() {
+        // Without a CA only the certificates themselves can be checked.
+        for c in certs {
+            findings.extend(cert::validity_findings(c, at));
+        }
+        let mut chain = vec![leaf.clone()];
+        chain.extend(pool.iter().cloned());
+        (chain, ChainView::default())
+    } else {
+        let r = verify::verify_chain(
+            leaf,
+            &pool,
+            cas,
+            &VerifyOptions {
+                name: None,
+                usage: Some(usage),
+                at,
+                max_intermediates: None,
+                require_digital_signature: false,
+            },
+        );
+        findings.extend(r.findings);
+        (r.chain, r.view)
+    };
+
+    // The secret holds the leaf and the intermediates, not the trust anchor.
+    let anchored = view
+        .links
+        .last()
+        .is_some_and(|l| l.role == LinkRole::Anchor);
+    let in_secret: Vec<&Cert> = chain
+        .iter()
+        .take(if anchored {
+            chain.len().saturating_sub(1)
+        } else {
+            chain.len()
+        })
+        .filter(|c| !(c.summary.is_self_signed && c.summary.is_ca))
+        .collect();
+    let intermediates = in_secret.len().saturating_sub(1);
+    // proxy-ssl-verify-depth: certificates the ALB verifies above the leaf: the intermediates
+    // plus the trust anchor (RFC-style depth as nginx/OpenSSL count it).
+    let depth = u32::try_from(intermediates + 1).unwrap_or(u32::MAX).max(1);
+    RoleResult {
+        view,
+        chain_pem: in_secret
+            .iter()
+            .map(|c| pem::encode("CERTIFICATE", &c.der))
+            .collect(),
+        depth,
+        leaf: Some(leaf.clone()),
+    }
+}

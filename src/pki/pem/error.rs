@@ -1,0 +1,227 @@
+//! Why (part of) a PEM input could not be used, and what to do about it.
+
+use super::sniff::Unarmored;
+use crate::finding::{Code, Finding, Subject};
+use std::fmt;
+
+/// Why (part of) a PEM input could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PemError {
+    /// No PEM block found in a non-empty input.
+    NotPem { input: Subject, what: Unarmored },
+    /// A block whose body is not valid base64.
+    BadBase64 {
+        input: Subject,
+        block: usize,
+        line: usize,
+    },
+    /// A BEGIN line without its END line.
+    MissingEnd {
+        input: Subject,
+        block: usize,
+        line: usize,
+        label: String,
+    },
+    /// `-----END X-----` does not match `-----BEGIN Y-----`.
+    MismatchedEnd {
+        input: Subject,
+        block: usize,
+        line: usize,
+        begin: String,
+        end: String,
+    },
+    /// A private key where certificates were expected.
+    KeyInsteadOfCertificate {
+        input: Subject,
+        block: usize,
+        line: usize,
+    },
+    /// A certificate where a private key was expected.
+    CertificateInsteadOfKey {
+        input: Subject,
+        block: usize,
+        line: usize,
+    },
+    /// Some other block (`CERTIFICATE REQUEST`, `PUBLIC KEY`, ...) where it does not belong.
+    UnexpectedBlock {
+        input: Subject,
+        block: usize,
+        line: usize,
+        label: String,
+        expected: &'static str,
+    },
+    /// An encrypted private key (PKCS#8 `ENCRYPTED PRIVATE KEY` or `Proc-Type: 4,ENCRYPTED`).
+    EncryptedKey {
+        input: Subject,
+        block: usize,
+        line: usize,
+    },
+    /// More than one private key in a key input.
+    SeveralKeys {
+        input: Subject,
+        block: usize,
+        line: usize,
+    },
+    /// The block decoded but its content is not a valid certificate / key.
+    BadContent {
+        input: Subject,
+        block: usize,
+        line: usize,
+        what: &'static str,
+        detail: String,
+    },
+}
+
+impl PemError {
+    /// The stable finding code for this error.
+    pub fn code(&self) -> Code {
+        match self {
+            PemError::NotPem { .. }
+            | PemError::BadBase64 { .. }
+            | PemError::MissingEnd { .. }
+            | PemError::MismatchedEnd { .. }
+            | PemError::SeveralKeys { .. }
+            | PemError::BadContent { .. } => Code::PemMalformed,
+            PemError::KeyInsteadOfCertificate { .. }
+            | PemError::CertificateInsteadOfKey { .. }
+            | PemError::UnexpectedBlock { .. } => Code::PemWrongType,
+            PemError::EncryptedKey { .. } => Code::KeyEncrypted,
+        }
+    }
+
+    pub fn input(&self) -> &Subject {
+        match self {
+            PemError::NotPem { input, .. }
+            | PemError::BadBase64 { input, .. }
+            | PemError::MissingEnd { input, .. }
+            | PemError::MismatchedEnd { input, .. }
+            | PemError::KeyInsteadOfCertificate { input, .. }
+            | PemError::CertificateInsteadOfKey { input, .. }
+            | PemError::UnexpectedBlock { input, .. }
+            | PemError::EncryptedKey { input, .. }
+            | PemError::SeveralKeys { input, .. }
+            | PemError::BadContent { input, .. } => input,
+        }
+    }
+
+    /// As an error finding about its input.
+    pub fn to_finding(&self) -> Finding {
+        Finding::error(self.code(), self.to_string(), Some(self.input().clone()))
+    }
+}
+
+impl fmt::Display for PemError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PemError::NotPem { input, what } => match what {
+                Unarmored::Binary => write!(
+                    f,
+                    "{input}: this is binary data (DER or PKCS#12), not PEM text. Convert it: \
+                     `openssl x509 -inform der -in cert.der -out cert.pem` for a DER certificate, \
+                     `openssl pkcs12 -in bundle.p12 -nodes -out bundle.pem` for a .p12/.pfx bundle"
+                ),
+                Unarmored::Pkcs12Base64 => write!(
+                    f,
+                    "{input}: this is a base64-encoded PKCS#12 (.p12/.pfx) bundle, not PEM. \
+                     Extract the PEM with `openssl pkcs12 -in bundle.p12 -nodes -out bundle.pem` \
+                     and paste the certificate and key blocks where they belong"
+                ),
+                Unarmored::DerBase64 => write!(
+                    f,
+                    "{input}: this is base64 DER without the -----BEGIN ...----- and -----END \
+                     ...----- lines. Paste the whole PEM file, including those lines"
+                ),
+                Unarmored::NoBlock => write!(
+                    f,
+                    "{input}: no PEM block found. Paste the text from -----BEGIN ...----- to \
+                     -----END ...-----"
+                ),
+            },
+            PemError::BadBase64 { input, block, line } => write!(
+                f,
+                "{input}, block {block} (line {line}): the base64 inside the block is damaged. \
+                 Copy the block again from the original file"
+            ),
+            PemError::MissingEnd {
+                input,
+                block,
+                line,
+                label,
+            } => write!(
+                f,
+                "{input}, block {block} (line {line}): \"-----BEGIN {label}-----\" has no \
+                 \"-----END {label}-----\" line. The paste was probably cut off; copy the whole block"
+            ),
+            PemError::MismatchedEnd {
+                input,
+                block,
+                line,
+                begin,
+                end,
+            } => write!(
+                f,
+                "{input}, block {block} (line {line}): the block begins as {begin} but ends as \
+                 {end}. Copy the block again from the original file"
+            ),
+            PemError::KeyInsteadOfCertificate { input, block, line } => write!(
+                f,
+                "{input}, block {block} (line {line}): this is a private key, but a certificate \
+                 was expected here. Paste the key into the key field and the certificate here"
+            ),
+            PemError::CertificateInsteadOfKey { input, block, line } => write!(
+                f,
+                "{input}, block {block} (line {line}): this is a certificate, but a private key \
+                 was expected here. Paste the certificate into the certificate field and its key here"
+            ),
+            PemError::UnexpectedBlock {
+                input,
+                block,
+                line,
+                label,
+                expected,
+            } => match label.as_str() {
+                "PKCS7" => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a PKCS#7 bundle (.p7b), but \
+                     {expected} was expected here. Extract the certificates with \
+                     `openssl pkcs7 -print_certs -in bundle.p7b -out chain.pem` and paste those"
+                ),
+                "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a certificate signing request, not a \
+                     certificate. Send it to the CA and paste the certificate it returns"
+                ),
+                _ => write!(
+                    f,
+                    "{input}, block {block} (line {line}): a {label} block, but {expected} was \
+                     expected here. Remove it or paste the right file"
+                ),
+            },
+            PemError::EncryptedKey { input, block, line } => write!(
+                f,
+                "{input}, block {block} (line {line}): the private key is encrypted with a \
+                 passphrase; the ALB and Istio need it unencrypted. Decrypt it with \
+                 `openssl pkey -in key.pem -out key-decrypted.pem` and paste key-decrypted.pem \
+                 (keep it secret)"
+            ),
+            PemError::SeveralKeys { input, block, line } => write!(
+                f,
+                "{input}, block {block} (line {line}): a second private key. Paste exactly one \
+                 key: the one that belongs to the certificate"
+            ),
+            PemError::BadContent {
+                input,
+                block,
+                line,
+                what,
+                detail,
+            } => write!(
+                f,
+                "{input}, block {block} (line {line}): not a valid {what} ({detail}). Copy the \
+                 block again from the original file"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PemError {}

@@ -1,0 +1,415 @@
+//! Why a chain failed, link by link: a simple walk of the issuer names from the leaf to a
+//! supplied root that re-checks each signature and CA rule, so the message can say which
+//! certificate is wrong and what to do. Runs only when webpki refused the chain.
+
+use super::Usage;
+use super::policy::eku_requirement;
+use crate::finding::{Code, Finding};
+use crate::pki::algorithms::{self, LinkSignatureError};
+use crate::pki::cert::Cert;
+use crate::pki::facts::{self, KeyKind, SignatureStrength};
+use x509_parser::oid_registry::Oid;
+use x509_parser::prelude::*;
+
+/// A broken link or a dead end: the finding code and the message.
+pub(super) type Problem = (Code, String);
+
+/// The parts of a certificate a link check needs (owned: x509-parser's borrow ends here).
+struct Parsed {
+    tbs: Vec<u8>,
+    sig_alg: Vec<u8>,
+    sig_alg_oid: Oid<'static>,
+    signature: Vec<u8>,
+    spki_alg: Vec<u8>,
+    public_key: Vec<u8>,
+    subject: Vec<u8>,
+    issuer: Vec<u8>,
+    ski: Option<Vec<u8>>,
+    aki: Option<Vec<u8>>,
+    key_cert_sign: Option<bool>,
+}
+
+/// The DER of an AlgorithmIdentifier's contents (OID + parameters), as webpki compares them.
+fn alg_contents(raw: &[u8]) -> Vec<u8> {
+    // raw is the whole SEQUENCE; strip tag and length.
+    match raw.get(1) {
+        Some(&l) if l < 0x80 => raw.get(2..).unwrap_or_default().to_vec(),
+        Some(&l) => raw
+            .get(2 + usize::from(l & 0x7f)..)
+            .unwrap_or_default()
+            .to_vec(),
+        None => Vec::new(),
+    }
+}
+
+fn parse(der: &[u8]) -> Option<Parsed> {
+    let (_, c) = X509Certificate::from_der(der).ok()?;
+    let mut ski = None;
+    let mut aki = None;
+    for ext in c.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(k.0.to_vec()),
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                aki = a.key_identifier.as_ref().map(|k| k.0.to_vec());
+            }
+            _ => {}
+        }
+    }
+    let key_cert_sign = match c.key_usage() {
+        Ok(Some(ku)) => Some(ku.value.key_cert_sign()),
+        _ => None,
+    };
+    // Raw encodings of the two AlgorithmIdentifiers, found by re-reading the outer structure.
+    let (tbs, sig_alg_raw, spki_alg_raw) = raw_algs(der)?;
+    Some(Parsed {
+        tbs: tbs.to_vec(),
+        sig_alg: alg_contents(sig_alg_raw),
+        sig_alg_oid: c.signature_algorithm.algorithm.to_owned(),
+        signature: c.signature_value.data.to_vec(),
+        spki_alg: alg_contents(spki_alg_raw),
+        public_key: c.public_key().subject_public_key.data.to_vec(),
+        subject: c.subject().as_raw().to_vec(),
+        issuer: c.issuer().as_raw().to_vec(),
+        ski,
+        aki,
+        key_cert_sign,
+    })
+}
+
+/// A DER TLV split as (tag, contents, whole TLV, what follows).
+type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+fn tlv(d: &[u8]) -> Option<Tlv<'_>> {
+    let tag = *d.first()?;
+    let l0 = *d.get(1)?;
+    let (len, hdr) = if l0 < 0x80 {
+        (usize::from(l0), 2)
+    } else {
+        let n = usize::from(l0 & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | usize::from(*d.get(2 + i)?);
+        }
+        (len, 2 + n)
+    };
+    let end = hdr.checked_add(len)?;
+    let whole = d.get(..end)?;
+    Some((tag, d.get(hdr..end)?, whole, d.get(end..)?))
+}
+
+/// The raw TBSCertificate (what is signed), signatureAlgorithm and
+/// subjectPublicKeyInfo.algorithm of a certificate.
+fn raw_algs(der: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let (_, cert, _, _) = tlv(der)?;
+    let (_, tbs, tbs_whole, rest) = tlv(cert)?;
+    let (_, _, sig_alg, _) = tlv(rest)?;
+    // TBSCertificate: [0] version?, serial, signature, issuer, validity, subject, spki, ...
+    let mut fields = tbs;
+    let (tag, _, _, r) = tlv(fields)?;
+    if tag == 0xa0 {
+        fields = r;
+    }
+    for _ in 0..5 {
+        let (_, _, _, r) = tlv(fields)?;
+        fields = r;
+    }
+    let (_, spki, _, _) = tlv(fields)?;
+    let (_, _, spki_alg, _) = tlv(spki)?;
+    Some((tbs_whole, sig_alg, spki_alg))
+}
+
+/// What is wrong with one link (a certificate and the one that should have issued it).
+fn link_problem(
+    child: &Cert,
+    child_p: &Parsed,
+    issuer: &Cert,
+    issuer_p: &Parsed,
+    issuer_is_anchor: bool,
+    below: usize,
+) -> Option<Problem> {
+    let sig = algorithms::verify_with(
+        &issuer_p.spki_alg,
+        &issuer_p.public_key,
+        &child_p.sig_alg,
+        &child_p.tbs,
+        &child_p.signature,
+    );
+    match sig {
+        Ok(()) => {}
+        Err(LinkSignatureError::UnsupportedAlgorithm) => {
+            if facts::signature_algorithm(&child_p.sig_alg_oid).1 == SignatureStrength::Weak {
+                return Some((
+                    Code::WeakSignature,
+                    format!(
+                        "{} is signed with {}, which TLS clients no longer accept. Have it \
+                         reissued with a SHA-256 (or stronger) signature",
+                        child.label(),
+                        child.summary.signature_algorithm
+                    ),
+                ));
+            }
+            return Some((
+                Code::SignatureInvalid,
+                format!(
+                    "{} is signed with {}, which is not supported. Use RSA (PKCS#1 v1.5 or \
+                     PSS) with SHA-256/384/512, ECDSA P-256/P-384 or Ed25519",
+                    child.label(),
+                    child.summary.signature_algorithm
+                ),
+            ));
+        }
+        Err(LinkSignatureError::KeyDoesNotFitAlgorithm) | Err(LinkSignatureError::Invalid) => {
+            if matches!(issuer.summary.key_type, KeyKind::Rsa { bits } if bits < 2048) {
+                return Some((
+                    Code::WeakKey,
+                    format!(
+                        "{} is signed by {} whose {} key is too weak to be trusted (RSA keys \
+                         need at least 2048 bits). Replace that CA",
+                        child.label(),
+                        issuer.label(),
+                        issuer.summary.key_type
+                    ),
+                ));
+            }
+            return Some((
+                Code::SignatureInvalid,
+                format!(
+                    "the signature on {} does not verify with the key of {}, although the \
+                     issuer name matches: it was issued by a different CA with the same name \
+                     (e.g. a re-created CA). Paste the CA that really issued it",
+                    child.label(),
+                    issuer.label()
+                ),
+            ));
+        }
+    }
+    if !issuer_is_anchor {
+        if !issuer.summary.is_ca {
+            return Some((
+                Code::NotACa,
+                format!(
+                    "{} is not a CA certificate (no basicConstraints CA:TRUE), so it cannot \
+                     issue {}. Use the real intermediate/CA certificate",
+                    issuer.label(),
+                    child.label()
+                ),
+            ));
+        }
+        if issuer_p.key_cert_sign == Some(false) {
+            return Some((
+                Code::NotACa,
+                format!(
+                    "{} has a key usage without keyCertSign, so it may not issue {}",
+                    issuer.label(),
+                    child.label()
+                ),
+            ));
+        }
+        if let Some(n) = issuer.summary.path_len
+            && below > n as usize
+        {
+            return Some((
+                Code::NotACa,
+                format!(
+                    "{} allows at most {n} intermediate CA(s) below it (pathLenConstraint), \
+                     but the chain has {below}",
+                    issuer.label()
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// The issuer of `child` among `candidates`: same name, preferring a matching key identifier,
+/// then a verifying signature, then current validity.
+fn find_issuer<'c>(
+    child_p: &Parsed,
+    candidates: &'c [(Cert, bool)],
+    at: i64,
+    exclude: &[Vec<u8>],
+) -> Option<&'c (Cert, bool)> {
+    let mut best: Option<(i32, &'c (Cert, bool))> = None;
+    for cand in candidates {
+        if exclude.contains(&cand.0.der) {
+            continue;
+        }
+        let Some(p) = parse(&cand.0.der) else {
+            continue;
+        };
+        if p.subject != child_p.issuer {
+            continue;
+        }
+        let mut score = 0;
+        if let (Some(a), Some(s)) = (&child_p.aki, &p.ski) {
+            score += if a == s { 4 } else { -4 };
+        }
+        if algorithms::verify_with(
+            &p.spki_alg,
+            &p.public_key,
+            &child_p.sig_alg,
+            &child_p.tbs,
+            &child_p.signature,
+        )
+        .is_ok()
+        {
+            score += 8;
+        }
+        if at >= cand.0.summary.not_before && at <= cand.0.summary.not_after {
+            score += 2;
+        }
+        if cand.1 {
+            score += 1;
+        }
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+pub(super) struct Walk {
+    pub chain: Vec<Cert>,
+    /// Problem of each link (index i: chain[i] signed by chain[i+1]).
+    pub problems: Vec<Option<Problem>>,
+    /// `Some(code, message)` when the walk stopped before an anchor.
+    pub end: Option<Problem>,
+    pub anchored: bool,
+}
+
+/// Follow issuer names from the leaf to a supplied root, recording what is wrong on the way.
+pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk {
+    let mut candidates: Vec<(Cert, bool)> = roots.iter().map(|c| (c.clone(), true)).collect();
+    candidates.extend(pool.iter().map(|c| (c.clone(), false)));
+    let mut w = Walk {
+        chain: vec![leaf.clone()],
+        problems: Vec::new(),
+        end: None,
+        anchored: false,
+    };
+    if roots.iter().any(|r| r.der == leaf.der) {
+        w.anchored = true;
+        return w;
+    }
+    let mut seen = vec![leaf.der.clone()];
+    for depth in 0..16 {
+        let Some(cur) = w.chain.last().cloned() else {
+            break;
+        };
+        let Some(cur_p) = parse(&cur.der) else { break };
+        match find_issuer(&cur_p, &candidates, at, &seen) {
+            Some((issuer, is_root)) => {
+                let Some(issuer_p) = parse(&issuer.der) else {
+                    break;
+                };
+                let problem = link_problem(&cur, &cur_p, issuer, &issuer_p, *is_root, depth);
+                w.problems.push(problem);
+                seen.push(issuer.der.clone());
+                w.chain.push(issuer.clone());
+                if *is_root {
+                    w.anchored = true;
+                    return w;
+                }
+            }
+            None => {
+                let self_issued = cur_p.subject == cur_p.issuer;
+                w.end = Some(if self_issued {
+                    (
+                        Code::ChainUntrusted,
+                        format!(
+                            "the chain ends at the root {}, which is not among the trusted CA \
+                             certificates you supplied. Add that root to the CA input, or get \
+                             the certificate issued by the CA that is trusted",
+                            cur.label()
+                        ),
+                    )
+                } else if depth == 0 && roots.is_empty() {
+                    (
+                        Code::ChainUntrusted,
+                        "no trusted CA certificate was supplied to check the chain against"
+                            .to_owned(),
+                    )
+                } else {
+                    (
+                        Code::ChainIncomplete,
+                        format!(
+                            "the issuer of {} (\"{}\") is missing: neither the intermediates nor \
+                             the trusted CAs contain it. Paste the intermediate certificate(s) \
+                             after the leaf, or add the right CA",
+                            cur.label(),
+                            cur.summary.issuer
+                        ),
+                    )
+                });
+                return w;
+            }
+        }
+    }
+    w
+}
+
+pub(super) fn webpki_error_finding(e: &webpki::Error, leaf: &Cert, usage: Usage) -> Finding {
+    use webpki::Error as E;
+    let input = Some(leaf.input.clone());
+    match e {
+        #[allow(deprecated)]
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => {
+            let (needed, code, _) = eku_requirement(usage);
+            Finding::error(
+                code,
+                format!(
+                    "a certificate in the chain of {} restricts its extended key usage without \
+                     {needed}. Reissue it with extendedKeyUsage = {needed}",
+                    leaf.label()
+                ),
+                input,
+            )
+        }
+        E::CaUsedAsEndEntity => Finding::error(
+            Code::ChainUntrusted,
+            format!(
+                "{} is a CA certificate (basicConstraints CA:TRUE) used as a server/client \
+                 certificate. Use a certificate issued for the host, not the CA",
+                leaf.label()
+            ),
+            input,
+        ),
+        E::NameConstraintViolation => Finding::error(
+            Code::ChainUntrusted,
+            format!(
+                "a CA in the chain of {} has name constraints that do not allow its names",
+                leaf.label()
+            ),
+            input,
+        ),
+        E::PathLenConstraintViolated => Finding::error(
+            Code::NotACa,
+            format!(
+                "a CA in the chain of {} allows fewer intermediates below it (pathLenConstraint) \
+                 than the chain has",
+                leaf.label()
+            ),
+            input,
+        ),
+        E::UnknownIssuer => Finding::error(
+            Code::ChainUntrusted,
+            format!(
+                "no valid path from {} to a trusted CA was found",
+                leaf.label()
+            ),
+            input,
+        ),
+        other => Finding::error(
+            Code::ChainUntrusted,
+            format!(
+                "the chain of {} is not valid: {other}. Check the certificates were issued \
+                 for this use by a standard CA",
+                leaf.label()
+            ),
+            input,
+        ),
+    }
+}

@@ -1,0 +1,308 @@
+//! Chain building and verification. rustls-webpki decides ([`decide`]); a walk of the issuer
+//! names explains *why* a chain failed, link by link ([`explain`]); the ALB's own rules on top of
+//! RFC 5280 add their verdicts ([`policy`]). The result carries findings and a chain picture.
+
+mod decide;
+mod explain;
+mod policy;
+
+use super::cert::{self, Cert, CertSummary};
+use super::chain::{ChainView, pick_leaf};
+use super::names;
+use crate::finding::{Code, Finding, Severity, Subject};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// The role the leaf certificate plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Usage {
+    /// TLS server (EKU serverAuth): the gateway certificate the ALB connects to.
+    Server,
+    /// TLS client (EKU clientAuth): the certificate the ALB presents to the gateway.
+    Client,
+}
+
+/// What to verify besides the certificates.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Host name or IP the leaf must cover (as typed: IDNA and `[v6]` are handled).
+    pub name: Option<String>,
+    /// The EKU the leaf needs; `None` means [`Usage::Server`].
+    pub usage: Option<Usage>,
+    /// Unix seconds.
+    pub at: i64,
+    /// Maximum number of intermediates between leaf and anchor (x509-limbo's max chain depth).
+    pub max_intermediates: Option<usize>,
+    /// Require the digitalSignature key usage bit on the leaf when it has a key usage extension.
+    pub require_digital_signature: bool,
+}
+
+/// The outcome of one chain verification.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChainResult {
+    /// The path verdict: webpki found a path to a supplied anchor, valid at `at`, with the right
+    /// EKU; the name (if any) is covered; and the anchor is not expired and the leaf key is not
+    /// weak or obsolete (the ALB's OpenSSL rejects both). Warnings (expiring soon) do not
+    /// change it; x509-limbo compares against this.
+    pub path_valid: bool,
+    pub findings: Vec<Finding>,
+    /// Leaf first, then issuers; the anchor last when one was reached.
+    pub chain: Vec<Cert>,
+    pub view: ChainView,
+}
+
+/// Findings without repeats (same code and message), in the order first seen.
+#[derive(Default)]
+struct Unique {
+    seen: HashSet<(Code, String)>,
+    list: Vec<Finding>,
+}
+
+impl Unique {
+    fn push(&mut self, f: Finding) {
+        if self.seen.insert((f.code, f.message.clone())) {
+            self.list.push(f);
+        }
+    }
+}
+
+/// Verify `leaf` against `roots`, using any of `pool` as intermediates. Never panics.
+pub fn verify_chain(
+    leaf: &Cert,
+    pool: &[Cert],
+    roots: &[Cert],
+    opts: &VerifyOptions,
+) -> ChainResult {
+    let usage = opts.usage.unwrap_or(Usage::Server);
+    let mut findings = Unique::default();
+
+    let decision = decide::decide(leaf, pool, roots, opts);
+    for f in &decision.findings {
+        findings.push(f.clone());
+    }
+    let mut path_valid = decision.path.is_ok();
+    let (chain, problems, anchored) = match &decision.path {
+        Ok(path) => {
+            let mut chain = vec![leaf.clone()];
+            chain.extend(path.iter().cloned());
+            let n = chain.len().saturating_sub(1);
+            (chain, vec![None; n], true)
+        }
+        // The explaining walk re-checks signatures, so it only runs when there is something
+        // to explain.
+        Err(e) => {
+            let walked = explain::walk(leaf, pool, roots, opts.at);
+            explain_failure(&walked, e, &decision, leaf, usage, opts.at, &mut findings);
+            (walked.chain, walked.problems, walked.anchored)
+        }
+    };
+
+    if let Some(typed) = opts.name.as_deref() {
+        let miss = match names::parse_host(typed) {
+            Ok(host) => names::check_host(leaf, &host).err(),
+            Err(e) => Some(format!("{e}. Type the host name the clients use")),
+        };
+        if let Some(why) = miss {
+            path_valid = false;
+            findings.push(Finding::error(
+                Code::NameMismatch,
+                why,
+                Some(leaf.input.clone()),
+            ));
+        }
+    }
+    for f in policy::leaf_key_usage_findings(leaf, opts.require_digital_signature) {
+        path_valid = false;
+        findings.push(f);
+    }
+    // A refused chain was explained link by link (keyCertSign included) by the walk.
+    if decision.path.is_ok() {
+        for f in policy::issuer_key_usage_findings(&chain) {
+            path_valid = false;
+            findings.push(f);
+        }
+    }
+
+    // An expired trust anchor and a weak or obsolete leaf key fail the chain (the ALB's OpenSSL
+    // rejects both although RFC 5280 path validation does not look at them).
+    let anchor = (anchored && chain.len() > 1)
+        .then(|| chain.last())
+        .flatten();
+    if let Some(a) = anchor {
+        for f in policy::anchor_findings(a, opts.at) {
+            path_valid = false;
+            findings.push(f);
+        }
+    }
+    if let Some(f) = policy::leaf_key_finding(leaf) {
+        path_valid = false;
+        findings.push(f);
+    }
+    for (i, c) in chain.iter().enumerate() {
+        let is_anchor = anchor.is_some() && i + 1 == chain.len();
+        if !is_anchor {
+            for f in cert::validity_findings(c, opts.at) {
+                if f.severity == Severity::Warning {
+                    findings.push(f);
+                }
+            }
+        }
+        if let Some(f) = policy::weak_key_finding(c) {
+            if i == 0 {
+                path_valid = false;
+            }
+            findings.push(f);
+        }
+    }
+
+    let problems: Vec<Option<String>> = problems.into_iter().map(|p| p.map(|(_, m)| m)).collect();
+    let view = ChainView::of(&chain, &problems, anchored, path_valid, opts.at);
+    ChainResult {
+        path_valid,
+        findings: findings.list,
+        chain,
+        view,
+    }
+}
+
+/// Findings that say why webpki refused the chain: each broken link, where the walk stopped,
+/// expired certificates on the way, the leaf's EKU; failing all that, webpki's own reason.
+fn explain_failure(
+    walked: &explain::Walk,
+    error: &webpki::Error,
+    decision: &decide::Decision,
+    leaf: &Cert,
+    usage: Usage,
+    at: i64,
+    findings: &mut Unique,
+) {
+    let before = findings.list.len();
+    for (i, p) in walked.problems.iter().enumerate() {
+        if let Some((code, msg)) = p {
+            let input = walked.chain.get(i).map(|c| c.input.clone());
+            findings.push(Finding::error(*code, msg.clone(), input));
+        }
+    }
+    if let Some((code, msg)) = &walked.end {
+        let input = walked.chain.last().map(|c| c.input.clone());
+        findings.push(Finding::error(*code, msg.clone(), input));
+    }
+    let n = walked.chain.len();
+    for (i, c) in walked.chain.iter().enumerate() {
+        let is_anchor = walked.anchored && n > 1 && i + 1 == n;
+        if !is_anchor {
+            for f in cert::validity_findings(c, at) {
+                if f.severity == Severity::Error {
+                    findings.push(f);
+                }
+            }
+        }
+    }
+    if let Some(f) = policy::eku_finding(leaf, usage) {
+        findings.push(f);
+    }
+    if findings.list.len() == before {
+        findings.push(match &decision.leaf_unreadable {
+            Some(pe) => Finding::error(
+                Code::PemMalformed,
+                format!(
+                    "{} cannot be parsed as an end-entity certificate ({pe})",
+                    leaf.label()
+                ),
+                Some(leaf.input.clone()),
+            ),
+            None => explain::webpki_error_finding(error, leaf, usage),
+        });
+    }
+}
+
+/// One PEM input by name, for [`verify_pem`].
+#[derive(Debug, Clone, Copy)]
+pub struct PemInput<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// The `istio-alb verify` result; its JSON is the CLI's `--format json` output.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyReport {
+    /// The chain verified, the name matched and no error-level finding (weak key, expired anchor).
+    pub valid: bool,
+    pub findings: Vec<Finding>,
+    /// Leaf first, anchor last (when reached).
+    pub chain: Vec<CertSummary>,
+    /// The RFC 5280 verdict alone (see [`ChainResult::path_valid`]).
+    #[serde(skip)]
+    pub path_valid: bool,
+    /// `false` when the leaf or the roots could not be read at all (CLI exit 2).
+    #[serde(skip)]
+    pub usable: bool,
+}
+
+/// Verify a leaf (optionally followed by intermediates in the same input), more intermediates
+/// and trusted roots, all as PEM text. The code path of `istio-alb verify` and the limbo test.
+pub fn verify_pem(
+    leaf: PemInput<'_>,
+    intermediates: Option<PemInput<'_>>,
+    roots: PemInput<'_>,
+    opts: &VerifyOptions,
+) -> VerifyReport {
+    let mut findings = Vec::new();
+    let (leaf_certs, errs) = cert::parse_certs(leaf.name, leaf.text, opts.at);
+    findings.extend(errs.iter().map(|e| e.to_finding()));
+    let mut pool = Vec::new();
+    if let Some(i) = intermediates {
+        let (certs, errs) = cert::parse_certs(i.name, i.text, opts.at);
+        findings.extend(errs.iter().map(|e| e.to_finding()));
+        pool.extend(certs);
+    }
+    let (root_certs, errs) = cert::parse_certs(roots.name, roots.text, opts.at);
+    findings.extend(errs.iter().map(|e| e.to_finding()));
+
+    let Some(li) = pick_leaf(&leaf_certs) else {
+        if leaf.text.trim().is_empty() {
+            findings.push(Finding::error(
+                Code::PemMalformed,
+                format!("{}: no certificate given", leaf.name),
+                Some(Subject::from(leaf.name)),
+            ));
+        }
+        return VerifyReport {
+            valid: false,
+            findings,
+            chain: Vec::new(),
+            path_valid: false,
+            usable: false,
+        };
+    };
+    if root_certs.is_empty() {
+        findings.push(Finding::error(
+            Code::ChainUntrusted,
+            format!("{}: no trusted CA certificate could be read", roots.name),
+            Some(Subject::from(roots.name)),
+        ));
+        return VerifyReport {
+            valid: false,
+            findings,
+            chain: vec![leaf_certs[li].summary.clone()],
+            path_valid: false,
+            usable: false,
+        };
+    }
+    for (j, c) in leaf_certs.iter().enumerate() {
+        if j != li {
+            pool.push(c.clone());
+        }
+    }
+    let r = verify_chain(&leaf_certs[li], &pool, &root_certs, opts);
+    findings.extend(r.findings);
+    let has_error = findings.iter().any(|f| f.severity == Severity::Error);
+    VerifyReport {
+        valid: r.path_valid && !has_error,
+        findings,
+        chain: r.chain.into_iter().map(|c| c.summary).collect(),
+        path_valid: r.path_valid,
+        usable: true,
+    }
+}

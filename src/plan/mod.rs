@@ -1,0 +1,234 @@
+//! What one check of the settings and certificates yields: every finding (settings, certificates,
+//! names), which inputs are still empty, and the manifests and scripts to write. The page and the
+//! CLI both plan here; `bundle` packs a plan into files and a zip.
+//!
+//! Two stages, so that the page re-verifies chains only when certificates change: [`check`]
+//! (certificates and time) is [`crate::pki::check`], and [`from_report`] adds everything that
+//! depends on the settings.
+
+use crate::finding::{Code, Finding, Severity, Subject, Tally};
+use crate::inputs::{CertInput, CertInputs};
+use crate::manifest::{self, Manifest};
+use crate::pki::check::{self, CheckReport};
+use crate::script::{self, Script};
+use crate::settings::{Field, Settings, validate};
+
+pub use crate::pki::check::check;
+
+/// Everything one check of the settings and certificates produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub settings: Settings,
+    /// The check time, Unix seconds.
+    pub at: i64,
+    /// The bundle's folder name, `<cluster>-istio-alb`.
+    pub root: String,
+    /// Settings findings first, then the certificate checks', then names and missing inputs.
+    pub findings: Vec<Finding>,
+    pub report: CheckReport,
+    pub manifests: Vec<Manifest>,
+    pub scripts: Vec<Script>,
+}
+
+/// Check and plan in one go (the CLI's path; the page keeps the two stages apart).
+pub fn plan(settings: &Settings, certs: &CertInputs, at: i64) -> Plan {
+    from_report(settings, &check(certs, at), Vec::new(), at)
+}
+
+/// Plan from a certificate check already made, with findings from resolving the certificate
+/// entries of a settings file ([`Settings::cert_inputs`]) before the certificate checks'.
+pub fn from_report(
+    settings: &Settings,
+    report: &CheckReport,
+    resolve_findings: Vec<Finding>,
+    at: i64,
+) -> Plan {
+    let mut findings = validate(settings);
+    // `validate` already reports unusable certificate paths; keep one of each.
+    for f in resolve_findings {
+        if !findings.contains(&f) {
+            findings.push(f);
+        }
+    }
+    findings.extend(report.findings.iter().cloned());
+    findings.extend(check::host_findings(
+        report,
+        &[settings.nlb_domain.as_str()],
+    ));
+    let missing = missing_inputs(report, &findings);
+    findings.extend(missing);
+    // The check notes an empty input as `input-missing` (info); the bundle cannot be made
+    // without it and says so with an error for the same input: keep only the error.
+    let errors_about: Vec<Subject> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .filter_map(|f| f.input.clone())
+        .collect();
+    findings.retain(|f| {
+        f.code != Code::InputMissing || f.input.as_ref().is_none_or(|i| !errors_about.contains(i))
+    });
+
+    let manifests = manifest::render(settings, report);
+    let scripts = script::render(settings, &manifests);
+    Plan {
+        settings: settings.clone(),
+        at,
+        root: format!("{}-istio-alb", settings.cluster_name),
+        findings,
+        report: report.clone(),
+        manifests,
+        scripts,
+    }
+}
+
+/// An error for every required certificate input that is empty (or unusable) and not already
+/// reported.
+fn missing_inputs(report: &CheckReport, findings: &[Finding]) -> Vec<Finding> {
+    CertInput::ALL
+        .into_iter()
+        .filter(|i| i.required())
+        .filter(|&i| {
+            report.pems[i].trim().is_empty()
+                && !findings
+                    .iter()
+                    .any(|f| f.severity == Severity::Error && f.is_about(i))
+        })
+        .map(|i| {
+            Finding::error(
+                Code::InputInvalid,
+                format!(
+                    "certificates.{i} is missing: give {} as a file path relative to the \
+                     settings file, or paste the PEM.",
+                    i.what()
+                ),
+                Some(i.into()),
+            )
+        })
+        .collect()
+}
+
+impl Plan {
+    pub fn tally(&self) -> Tally {
+        Tally::of(&self.findings)
+    }
+
+    /// Any error at all: the bundle is blocked unless forced.
+    pub fn has_errors(&self) -> bool {
+        self.tally().errors > 0
+    }
+
+    /// Errors in the settings fields themselves: never overridden (the values are unsafe).
+    pub fn settings_errors(&self) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| {
+                f.severity == Severity::Error
+                    && f.code == Code::InputInvalid
+                    && f.input.as_ref().is_some_and(|i| i.field().is_some())
+            })
+            .collect()
+    }
+
+    /// Whether `subject` is simply still empty: a required certificate input not given, or a
+    /// text field left blank (the port counts as blank when it is 0).
+    pub fn is_empty(&self, subject: &Subject) -> bool {
+        match subject {
+            Subject::Cert(c) => c.required() && !self.report.given.contains(c),
+            Subject::Field(f) => match self.settings.text(*f) {
+                Some(text) => text.trim().is_empty(),
+                None => *f == Field::AppPort && self.settings.app_port == 0,
+            },
+            Subject::Named(_) => false,
+        }
+    }
+
+    /// Whether a finding only says that its input is still empty: a to-do, not a problem.
+    pub fn is_pending(&self, f: &Finding) -> bool {
+        matches!(f.code, Code::InputMissing | Code::InputInvalid)
+            && f.input.as_ref().is_some_and(|i| self.is_empty(i))
+    }
+
+    /// The inputs still empty, in the order of the findings (settings fields first, then the
+    /// certificate inputs in procedure order), each once.
+    pub fn pending(&self) -> Vec<Subject> {
+        let mut out: Vec<Subject> = Vec::new();
+        for f in self.findings.iter().filter(|f| self.is_pending(f)) {
+            if let Some(i) = &f.input
+                && !out.contains(i)
+            {
+                out.push(i.clone());
+            }
+        }
+        out
+    }
+
+    /// Every finding that is not merely an empty input, most severe first (the order within a
+    /// severity is the procedure's).
+    pub fn problems(&self) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self
+            .findings
+            .iter()
+            .filter(|f| !self.is_pending(f))
+            .cloned()
+            .collect();
+        all.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_page_is_all_to_do_and_no_problem() {
+        let p = plan(&Settings::default(), &CertInputs::default(), 0);
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        let fields = [
+            Field::ClusterName,
+            Field::IngressIp,
+            Field::NlbDomain,
+            Field::NlbSecret,
+            Field::AlbDomain,
+            Field::AlbSecret,
+        ];
+        let mut want: Vec<Subject> = fields.into_iter().map(Subject::from).collect();
+        want.extend(
+            CertInput::ALL
+                .into_iter()
+                .filter(|i| i.required())
+                .map(Subject::from),
+        );
+        assert_eq!(p.pending(), want);
+    }
+
+    #[test]
+    fn a_bad_value_is_a_problem_not_a_to_do() {
+        let s = Settings {
+            ingress_ip: "1".into(),
+            ..Settings::default()
+        };
+        let mut certs = CertInputs::default();
+        certs[CertInput::NlbKey] = "not a key".into();
+        let p = plan(&s, &certs, 0);
+        let problems = p.problems();
+        let about: Vec<&str> = problems.iter().filter_map(|f| f.input.as_deref()).collect();
+        assert!(about.contains(&"ingress_ip"), "{about:?}");
+        assert!(about.contains(&"nlb_key"), "{about:?}");
+        let pending = p.pending();
+        assert!(!pending.contains(&Field::IngressIp.into()));
+        assert!(!pending.contains(&CertInput::NlbKey.into()));
+        assert!(pending.contains(&CertInput::NlbCert.into()));
+    }
+
+    #[test]
+    fn settings_errors_are_only_about_fields() {
+        let p = plan(&Settings::default(), &CertInputs::default(), 0);
+        assert!(!p.settings_errors().is_empty());
+        assert!(
+            p.settings_errors()
+                .iter()
+                .all(|f| f.input.as_ref().is_some_and(|i| i.field().is_some()))
+        );
+    }
+}

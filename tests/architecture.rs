@@ -1,0 +1,213 @@
+//! The shape of the crate, as the conventions ask for it: no source file over 600 lines, no two
+//! modules that import each other (directly or around a loop), and the pure core free of web
+//! imports. Reads `src/` as text.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn sources() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("src is readable").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out.sort();
+    out
+}
+
+/// `src/pki/verify/mod.rs` → `["pki", "verify"]`.
+fn module_of(path: &Path) -> Vec<String> {
+    let rel = path
+        .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .expect("under src");
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// Every path of every `use` item, braces expanded, as written.
+fn use_paths(text: &str) -> Vec<String> {
+    fn expand(u: &str, out: &mut Vec<String>) {
+        let u = u.trim();
+        match (u.find('{'), u.rfind('}')) {
+            (Some(open), Some(close)) if close > open => {
+                let prefix = u[..open].trim_end_matches("::");
+                let inner = &u[open + 1..close];
+                let (mut depth, mut start) = (0, 0);
+                for (i, c) in inner.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            expand(&format!("{prefix}::{}", inner[start..i].trim()), out);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                expand(&format!("{prefix}::{}", inner[start..].trim()), out);
+            }
+            _ => out.push(u.split(" as ").next().unwrap_or(u).trim().to_owned()),
+        }
+    }
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("use ") {
+        let line_start = rest[..i].rfind('\n').map_or(0, |n| n + 1);
+        let before = rest[line_start..i].trim();
+        let is_item = before.is_empty() || before.starts_with("pub");
+        let after = &rest[i + 4..];
+        let end = after.find(';').unwrap_or(after.len());
+        if is_item {
+            expand(&after[..end].replace('\n', " "), &mut out);
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let long: Vec<String> = sources()
+        .iter()
+        .filter_map(|p| {
+            let n = std::fs::read_to_string(p).ok()?.lines().count();
+            (n > 600).then(|| format!("{} ({n} lines)", p.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these along their seams: {long:?}");
+}
+
+/// Loops of imports between modules that are not ancestor and descendant of each other.
+fn cycles(files: &BTreeMap<Vec<String>, String>) -> Vec<String> {
+    // Edges between modules that are not ancestor and descendant of each other.
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for (module, text) in files {
+        for path in use_paths(text) {
+            let mut parts: Vec<String> = module.clone();
+            let segments: Vec<&str> = path.split("::").map(str::trim).collect();
+            let rest: &[&str] = match segments.first() {
+                Some(&"crate") => {
+                    parts.clear();
+                    &segments[1..]
+                }
+                Some(&"super") => {
+                    let ups = segments.iter().take_while(|s| **s == "super").count();
+                    for _ in 0..ups {
+                        parts.pop();
+                    }
+                    &segments[ups..]
+                }
+                _ => continue,
+            };
+            parts.extend(rest.iter().map(|s| (*s).to_owned()));
+            // The longest prefix that is a module of ours.
+            let target = (1..=parts.len())
+                .rev()
+                .map(|n| parts[..n].to_vec())
+                .find(|p| files.contains_key(p));
+            if let Some(target) = target {
+                let related = target.starts_with(module) || module.starts_with(&target);
+                if !related {
+                    edges.entry(module.clone()).or_default().insert(target);
+                }
+            }
+        }
+    }
+    // Any module that reaches itself?
+    let mut cycles = Vec::new();
+    for start in edges.keys() {
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((node, path)) = stack.pop() {
+            for next in edges.get(&node).into_iter().flatten() {
+                if next == start {
+                    let names: Vec<String> = path.iter().map(|m| m.join("::")).collect();
+                    cycles.push(format!("{} -> {}", names.join(" -> "), start.join("::")));
+                } else if seen.insert(next.clone()) {
+                    let mut p = path.clone();
+                    p.push(next.clone());
+                    stack.push((next.clone(), p));
+                }
+            }
+        }
+    }
+    cycles
+}
+
+#[test]
+fn no_two_modules_import_each_other() {
+    let files: BTreeMap<Vec<String>, String> = sources()
+        .iter()
+        .map(|p| (module_of(p), std::fs::read_to_string(p).expect("readable")))
+        .collect();
+    let cycles = cycles(&files);
+    assert!(
+        cycles.is_empty(),
+        "modules that import each other: {cycles:#?}"
+    );
+}
+
+#[test]
+fn the_core_has_no_web_imports() {
+    for p in sources() {
+        let module = module_of(&p);
+        if matches!(
+            module.first().map(String::as_str),
+            Some("ui" | "cli" | "main")
+        ) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("readable");
+        for web in ["leptos", "web_sys", "js_sys", "gloo", "wasm_bindgen"] {
+            assert!(
+                !use_paths(&text).iter().any(|u| u.starts_with(web)),
+                "{} imports {web}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cycle_finder_sees_a_cycle() {
+    let paths = use_paths("use super::{a::{b, c}, d};\npub(crate) use crate::x::y as z;\n");
+    assert_eq!(
+        paths,
+        ["super::a::b", "super::a::c", "super::d", "crate::x::y"]
+    );
+    let module = |name: &str, text: &str| (vec!["m".to_owned(), name.to_owned()], text.to_owned());
+    let files: BTreeMap<Vec<String>, String> = [
+        (vec!["m".to_owned()], "mod a;\nmod b;\nmod c;\n".to_owned()),
+        module("a", "use super::b::Thing;\n"),
+        module("b", "use crate::m::{c::Other};\n"),
+        module("c", "use super::a::First;\n"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(cycles(&files).len(), 3, "{:?}", cycles(&files));
+    let mut acyclic = files.clone();
+    acyclic.insert(
+        vec!["m".into(), "c".into()],
+        "use super::super::m;\n".into(),
+    );
+    assert!(cycles(&acyclic).is_empty(), "{:?}", cycles(&acyclic));
+}
