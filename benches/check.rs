@@ -79,6 +79,52 @@ mod native {
         }
     }
 
+    /// The check against input size: hostile pastes of 10 KB to 1 MB, on one line and on many
+    /// lines, into the gateway certificate and the client CA. Prints milliseconds and
+    /// microseconds per KB: linear growth shows as a flat last column.
+    fn sizes() {
+        let shapes: [(&str, fn(usize) -> String); 4] = [
+            ("one line, END markers", |n| {
+                "-----END CERTIFICATE----- ".repeat(n / 26)
+            }),
+            ("one line, base64", |n| "QUJD".repeat(n / 4)),
+            ("many lines, BEGIN markers", |n| {
+                "-----BEGIN X-----\n".repeat(n / 18)
+            }),
+            ("many lines, garbage", |n| {
+                "not a certificate\n".repeat(n / 18)
+            }),
+        ];
+        println!("check time against input size (median of 7 runs):");
+        println!("{:<28} {:>9} {:>10} {:>10}", "shape", "size", "ms", "us/KB");
+        for (name, make) in shapes {
+            for size in [10_000, 100_000, 500_000, 1_000_000] {
+                let text = make(size);
+                let mut inputs = CertInputs::default();
+                inputs[CertInput::NlbCert] = text.clone();
+                inputs[CertInput::ClientCa] = text;
+                let mut times: Vec<f64> = (0..7)
+                    .map(|_| {
+                        let t = Instant::now();
+                        black_box(check(black_box(&inputs), at()));
+                        t.elapsed().as_secs_f64() * 1000.0
+                    })
+                    .collect();
+                times.sort_by(f64::total_cmp);
+                let ms = times[3];
+                println!(
+                    "{name:<28} {:>7} KB {ms:>10.2} {:>10.1}",
+                    size / 1000,
+                    ms * 1000.0 / (size as f64 / 1000.0)
+                );
+            }
+        }
+    }
+
+    pub fn run_sizes() {
+        sizes();
+    }
+
     criterion_group! {
         name = benches;
         config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
@@ -88,6 +134,7 @@ mod native {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    native::run_sizes();
     native::benches();
     criterion::Criterion::default()
         .configure_from_args()

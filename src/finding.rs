@@ -36,6 +36,8 @@ pub enum Code {
     InputMissing,
     /// A settings value, or a certificate entry of the settings file, cannot be used.
     InputInvalid,
+    /// An input larger than this tool reads (bytes or PEM blocks).
+    InputTooLarge,
     /// A PEM block is damaged, or a text holds no PEM block.
     PemMalformed,
     /// A PEM block of the wrong kind for its input (a key where a certificate belongs, ...).
@@ -61,8 +63,10 @@ pub enum Code {
     ChainUntrusted,
     /// A certificate used as a CA that may not act as one.
     NotACa,
-    /// The trusted CA itself is expired or not yet valid.
+    /// The trusted CA itself is expired.
     TrustAnchorExpired,
+    /// The trusted CA itself is not valid yet.
+    TrustAnchorNotYetValid,
     /// The certificate does not cover a host name it must serve.
     NameMismatch,
     EkuServerAuthMissing,
@@ -70,9 +74,10 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 22] = [
         Code::InputMissing,
         Code::InputInvalid,
+        Code::InputTooLarge,
         Code::PemMalformed,
         Code::PemWrongType,
         Code::KeyEncrypted,
@@ -88,6 +93,7 @@ impl Code {
         Code::ChainUntrusted,
         Code::NotACa,
         Code::TrustAnchorExpired,
+        Code::TrustAnchorNotYetValid,
         Code::NameMismatch,
         Code::EkuServerAuthMissing,
         Code::EkuClientAuthMissing,
@@ -98,6 +104,7 @@ impl Code {
         match self {
             Code::InputMissing => "input-missing",
             Code::InputInvalid => "input-invalid",
+            Code::InputTooLarge => "input-too-large",
             Code::PemMalformed => "pem-malformed",
             Code::PemWrongType => "pem-wrong-type",
             Code::KeyEncrypted => "key-encrypted",
@@ -113,6 +120,7 @@ impl Code {
             Code::ChainUntrusted => "chain-untrusted",
             Code::NotACa => "not-a-ca",
             Code::TrustAnchorExpired => "trust-anchor-expired",
+            Code::TrustAnchorNotYetValid => "trust-anchor-not-yet-valid",
             Code::NameMismatch => "name-mismatch",
             Code::EkuServerAuthMissing => "eku-server-auth-missing",
             Code::EkuClientAuthMissing => "eku-client-auth-missing",
@@ -124,6 +132,7 @@ impl Code {
         match self {
             Code::InputMissing => "Input missing",
             Code::InputInvalid => "Invalid value",
+            Code::InputTooLarge => "Input too large",
             Code::PemMalformed => "Damaged PEM",
             Code::PemWrongType => "Wrong kind of PEM block",
             Code::KeyEncrypted => "Encrypted private key",
@@ -139,6 +148,7 @@ impl Code {
             Code::ChainUntrusted => "Chain not trusted",
             Code::NotACa => "Not a CA",
             Code::TrustAnchorExpired => "Trusted CA expired",
+            Code::TrustAnchorNotYetValid => "Trusted CA not valid yet",
             Code::NameMismatch => "Name not covered",
             Code::EkuServerAuthMissing => "No serverAuth usage",
             Code::EkuClientAuthMissing => "No clientAuth usage",
@@ -150,6 +160,7 @@ impl Code {
         match self {
             Code::InputMissing => "Fill in the field or paste the PEM.",
             Code::InputInvalid => "Correct the value as the message says.",
+            Code::InputTooLarge => "Paste only the certificates or the key this field asks for.",
             Code::PemMalformed | Code::PemWrongType => {
                 "Copy the whole block again from the original file, into the right field."
             }
@@ -165,7 +176,9 @@ impl Code {
                 "Renew the certificate and paste the new one."
             }
             Code::NotACa => "Use the real CA certificate, not a leaf.",
-            Code::TrustAnchorExpired => "Replace the trusted CA with its renewed root.",
+            Code::TrustAnchorExpired | Code::TrustAnchorNotYetValid => {
+                "Replace the trusted CA with its current root."
+            }
             Code::NameMismatch => "Correct the host name, or reissue the certificate for it.",
             Code::EkuServerAuthMissing | Code::EkuClientAuthMissing => {
                 "Reissue the certificate with the extended key usage its role needs."
@@ -361,6 +374,52 @@ impl fmt::Display for Finding {
     }
 }
 
+/// At most `max` findings of each kind (same code, same input): the rest become one finding
+/// that counts them ("… and 9,990 more like this"), so a hostile paste cannot flood the page
+/// or the terminal. Order is kept; the count comes where the first dropped one was.
+pub fn cap_repeats(findings: Vec<Finding>, max: usize) -> Vec<Finding> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(Code, Option<Subject>), usize> = HashMap::new();
+    for f in &findings {
+        *seen.entry((f.code, f.input.clone())).or_default() += 1;
+    }
+    let mut kept: HashMap<(Code, Option<Subject>), usize> = HashMap::new();
+    let mut out = Vec::with_capacity(findings.len().min(256));
+    for f in findings {
+        let key = (f.code, f.input.clone());
+        let n = kept.entry(key.clone()).or_default();
+        *n += 1;
+        if *n <= max {
+            out.push(f);
+        } else if *n == max + 1 {
+            let more = seen[&key] - max;
+            out.push(Finding::new(
+                f.severity,
+                f.code,
+                format!(
+                    "… and {} more like this (only the first {max} are listed)",
+                    thousands(more)
+                ),
+                f.input,
+            ));
+        }
+    }
+    out
+}
+
+/// `9990` → `9,990`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Counts per severity, for summary lines like "2 errors, 1 warning".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
@@ -446,6 +505,30 @@ mod tests {
             assert!(code.label().starts_with(char::is_uppercase), "{code:?}");
             assert!(code.hint().ends_with('.'), "{code:?}");
         }
+    }
+
+    #[test]
+    fn repeats_are_capped_with_a_count() {
+        let mut fs: Vec<Finding> = (0..10_000)
+            .map(|i| {
+                Finding::error(
+                    Code::PemMalformed,
+                    format!("m{i}"),
+                    Some(CertInput::NlbCert.into()),
+                )
+            })
+            .collect();
+        fs.push(Finding::warning(Code::CertExpiringSoon, "w", None));
+        let capped = cap_repeats(fs, 10);
+        assert_eq!(capped.len(), 12);
+        assert_eq!(
+            capped[10].message,
+            "… and 9,990 more like this (only the first 10 are listed)"
+        );
+        assert_eq!(capped[10].code, Code::PemMalformed);
+        assert_eq!(capped[11].code, Code::CertExpiringSoon);
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(12), "12");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod procedure;
 pub mod rfc3339;
 pub mod script;
 pub mod settings;
+pub mod text;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -216,16 +216,23 @@ fn x509_limbo_conformance() {
         "prefix", "match", "mismatch", "skip"
     );
     let mut totals = (0, 0, 0);
+    let mut fewer = Vec::new();
     for (p, (m, mm, s)) in &table {
         let r = ref_table.get(p).copied().unwrap_or_default();
         println!("{p:<14} {m:>6} {mm:>9} {s:>5}   {}/{}/{}", r.0, r.1, r.2);
         totals = (totals.0 + m, totals.1 + mm, totals.2 + s);
-        if reference.is_some() {
-            assert!(
-                *m >= r.0,
-                "{p}: {m} matches, fewer than the rustls-webpki reference's {}",
+        // Fewer matches than rustls-webpki alone only where a listed exception explains it
+        // (where we follow OpenSSL, the ALB's verifier, rather than limbo's expectation).
+        let listed = seen_exceptions
+            .iter()
+            .filter(|id| id.split("::").next() == Some(p.as_str()))
+            .count();
+        if reference.is_some() && m + listed < r.0 {
+            fewer.push(format!(
+                "{p}: {m} matches (+{listed} listed exceptions), fewer than the rustls-webpki \
+                 reference's {}",
                 r.0
-            );
+            ));
         }
     }
     println!(
@@ -241,6 +248,7 @@ fn x509_limbo_conformance() {
         "unexpected limbo results:\n{}",
         unexpected.join("\n")
     );
+    assert!(fewer.is_empty(), "{}", fewer.join("\n"));
 }
 
 #[test]

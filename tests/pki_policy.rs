@@ -381,3 +381,108 @@ fn now() -> i64 {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
+
+// ---- trust anchors as OpenSSL takes them (NGINX and Envoy: no partial chains) --------------
+
+#[test]
+fn an_intermediate_alone_is_no_trust_anchor() {
+    let root = root();
+    let int = make(
+        ca_params("Only Intermediate", None, ca_usages()),
+        Some(&root),
+    );
+    let leaf = make(
+        leaf_params(vec![KeyUsagePurpose::DigitalSignature]),
+        Some(&int),
+    );
+    let r = verify(&leaf.pem, "", &int.pem, opts());
+    assert!(!r.valid && !r.path_valid, "{:?}", r.findings);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "chain-untrusted" && f.message.contains("not a root")),
+        "{:?}",
+        r.findings
+    );
+    // With its root beside it, the same intermediate is fine.
+    let both = format!("{}{}", int.pem, root.pem);
+    assert!(verify(&leaf.pem, "", &both, opts()).valid);
+}
+
+#[test]
+fn a_root_not_valid_yet_is_refused() {
+    let mut p = ca_params("Future Root", None, ca_usages());
+    p.not_before = rcgen::date_time_ymd(2030, 1, 1);
+    let root = make(p, None);
+    let leaf = make(
+        leaf_params(vec![KeyUsagePurpose::DigitalSignature]),
+        Some(&root),
+    );
+    let r = verify(&leaf.pem, "", &root.pem, opts());
+    assert!(!r.valid && !r.path_valid, "{:?}", r.findings);
+    assert!(
+        codes(&r).contains(&"trust-anchor-not-yet-valid"),
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
+fn a_root_path_length_is_enforced() {
+    let root = make(ca_params("Pathlen-0 Root", Some(0), ca_usages()), None);
+    let int = make(ca_params("Under Pathlen-0", None, ca_usages()), Some(&root));
+    let leaf = make(
+        leaf_params(vec![KeyUsagePurpose::DigitalSignature]),
+        Some(&int),
+    );
+    let direct = make(
+        leaf_params(vec![KeyUsagePurpose::DigitalSignature]),
+        Some(&root),
+    );
+    assert!(verify(&direct.pem, "", &root.pem, opts()).valid);
+    let r = verify(&leaf.pem, &int.pem, &root.pem, opts());
+    assert!(!r.valid && !r.path_valid, "{:?}", r.findings);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "not-a-ca" && f.message.contains("pathLenConstraint")),
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
+fn an_expired_root_with_a_renewed_twin_is_not_blamed() {
+    // Same name and key, one expired, one renewed: OpenSSL takes the valid one.
+    let key = key(Alg::P256);
+    let mut old = ca_params("Twin Root", None, ca_usages());
+    old.not_before = rcgen::date_time_ymd(2015, 1, 1);
+    old.not_after = rcgen::date_time_ymd(2025, 1, 1);
+    let mut new = ca_params("Twin Root", None, ca_usages());
+    new.not_before = rcgen::date_time_ymd(2024, 6, 1);
+    new.not_after = rcgen::date_time_ymd(2040, 1, 1);
+    let old_cert = old.self_signed(&key).expect("old root");
+    let new_cert = new.self_signed(&key).expect("new root");
+    let issuer = Issued {
+        pem: new_cert.pem(),
+        der: new_cert.der().to_vec(),
+        key,
+        params: new,
+    };
+    let leaf = make(
+        leaf_params(vec![KeyUsagePurpose::DigitalSignature]),
+        Some(&issuer),
+    );
+    for roots in [
+        format!("{}{}", old_cert.pem(), new_cert.pem()),
+        format!("{}{}", new_cert.pem(), old_cert.pem()),
+    ] {
+        let r = verify(&leaf.pem, "", &roots, opts());
+        assert!(r.valid, "{:?}", r.findings);
+        assert!(
+            !codes(&r).contains(&"trust-anchor-expired"),
+            "{:?}",
+            r.findings
+        );
+    }
+}

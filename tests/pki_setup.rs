@@ -367,3 +367,73 @@ fn a_lets_encrypt_client_certificate_without_client_auth_is_explained() {
         .expect("eku finding");
     assert!(!eku.message.contains("Let's Encrypt"), "{}", eku.message);
 }
+
+#[test]
+fn a_ca_input_without_a_certificate_is_an_error_not_a_skipped_check() {
+    let w = world();
+    let params_only =
+        "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+    for ca in [CertInput::ClientCa, CertInput::GatewayCa] {
+        let mut inputs = good_inputs(&w);
+        inputs[ca] = params_only.to_owned();
+        let r = check(&inputs, at());
+        let about: Vec<_> = r.findings.iter().filter(|f| f.is_about(ca)).collect();
+        assert!(
+            about.iter().any(
+                |f| f.severity == Severity::Error && f.message.contains("holds no certificate")
+            ),
+            "{ca}: {:?}",
+            r.findings
+        );
+    }
+    // The same for a key input holding no key.
+    let mut inputs = good_inputs(&w);
+    inputs[CertInput::NlbKey] = params_only.to_owned();
+    let r = check(&inputs, at());
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.is_about(CertInput::NlbKey) && f.message.contains("holds no private key")),
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
+fn an_expired_dst_root_is_named_even_when_the_chain_does_not_reach_it() {
+    let w = world();
+    let dst = ca_with_validity(
+        "DST Root CA X3",
+        Some("Digital Signature Trust Co."),
+        ts(2000, 9, 30),
+        ts(2021, 9, 30),
+        Alg::P256,
+    );
+    let mut inputs = good_inputs(&w);
+    inputs[CertInput::GatewayCa] = dst.pem.clone();
+    let r = check(&inputs, at());
+    let named: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "trust-anchor-expired" && f.is_about(CertInput::GatewayCa))
+        .collect();
+    assert_eq!(named.len(), 1, "{:?}", r.findings);
+    assert_eq!(named[0].severity, Severity::Error);
+    assert!(
+        named[0].message.contains("ISRG Root X1"),
+        "{}",
+        named[0].message
+    );
+    // An expired, unrelated root beside a good one is a warning only.
+    let old = ca_with_validity("Old Root", None, ts(2000, 1, 1), ts(2020, 1, 1), Alg::P256);
+    let mut inputs = good_inputs(&w);
+    inputs[CertInput::ClientCa] = format!("{}{}", w.root.pem, old.pem);
+    let r = check(&inputs, at());
+    let old_findings: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.message.contains("Old Root"))
+        .collect();
+    assert_eq!(old_findings.len(), 1, "{:?}", r.findings);
+    assert_eq!(old_findings[0].severity, Severity::Warning);
+}

@@ -117,7 +117,7 @@ impl Bundle {
 pub fn settings_yaml(settings: &Settings) -> String {
     let bundled = Settings {
         certificates: CertInputs::from_fn(|i| i.bundle_path().to_owned()),
-        ..settings.clone()
+        ..settings.without_key_material()
     };
     format!(
         "# istio-alb settings for this bundle. Check again with: istio-alb check settings.yaml\n{}",

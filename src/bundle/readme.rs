@@ -11,9 +11,14 @@ use crate::script::{IBM_SECRET_NAMESPACE, quote, test_request};
 use crate::settings::{Field, Settings};
 use std::fmt::Write as _;
 
-/// A Markdown table cell: no pipes or line breaks from messages.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+use crate::text::markdown_cell as cell;
+
+/// A value for a Markdown code span in a table: validated values never hold a backtick or a
+/// pipe, but the page previews the README of settings still being typed.
+fn code_cell(value: &str) -> String {
+    crate::text::excerpt(value, 120)
+        .replace('`', "'")
+        .replace('|', "\\|")
 }
 
 pub(super) fn render(plan: &Plan) -> String {
@@ -113,7 +118,7 @@ fn check_results(o: &mut String, plan: &Plan, apis: &Apis) {
 fn values(o: &mut String, s: &Settings) {
     o.push_str("## Your values\n\n| Setting | Value |\n|---|---|\n");
     for field in Field::ALL {
-        let _ = writeln!(o, "| `{field}` | `{}` |", cell(&s.value(field)));
+        let _ = writeln!(o, "| `{field}` | `{}` |", code_cell(&s.value(field)));
     }
     o.push('\n');
 }

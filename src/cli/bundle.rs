@@ -14,10 +14,11 @@ pub fn run(settings: &Path, out: &Path, at: Option<&str>, force: bool) -> ExitCo
         Err(e) => return super::unusable(e),
     };
     for f in &plan.findings {
-        eprintln!("{f}");
+        eprintln!("{}", super::safe(f));
     }
     match bundle::build_plan(&plan, force) {
-        Ok(zip) => match std::fs::write(out, &zip) {
+        // The zip holds private keys: 0600, like the key files inside it.
+        Ok(zip) => match super::write_file(out, &zip, true) {
             Ok(()) => {
                 println!(
                     "wrote {} ({} bytes, {} files in {}/; {})",

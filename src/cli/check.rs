@@ -47,7 +47,7 @@ pub fn run(settings: &Path, at: Option<&str>, format: Format) -> ExitCode {
         }
         Format::Text => {
             for f in &plan.findings {
-                println!("{f}");
+                println!("{}", super::safe(f));
             }
             println!("{}: {tally}", settings.display());
         }

@@ -4,29 +4,6 @@ use crate::demo;
 use std::path::Path;
 use std::process::ExitCode;
 
-fn write(path: &Path, text: &str, secret: bool) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::io::Write as _;
-        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-        let mode = if secret { 0o600 } else { 0o644 };
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(mode)
-            .open(path)?;
-        // An existing file keeps its mode on open: set it explicitly.
-        f.set_permissions(std::fs::Permissions::from_mode(mode))?;
-        f.write_all(text.as_bytes())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = secret;
-        std::fs::write(path, text)
-    }
-}
-
 pub fn run(dir: &Path) -> ExitCode {
     if let Err(e) = std::fs::create_dir_all(dir) {
         return super::unusable(format!("cannot create {}: {e}", dir.display()));
@@ -40,7 +17,7 @@ pub fn run(dir: &Path) -> ExitCode {
     files.extend(demo::cert_files());
     for (name, text, secret) in files {
         let path = dir.join(name);
-        if let Err(e) = write(&path, text, secret) {
+        if let Err(e) = super::write_file(&path, text.as_bytes(), secret) {
             return super::unusable(format!("cannot write {}: {e}", path.display()));
         }
     }

@@ -28,7 +28,7 @@ pub fn run(file: &Path, format: Format, at: Option<&str>) -> ExitCode {
                 if i > 0 {
                     println!();
                 }
-                print!("{}", summary_text(s));
+                print!("{}", super::safe(summary_text(s)));
             }
         }
         Format::Json => match serde_json::to_string_pretty(&summaries) {
@@ -37,7 +37,7 @@ pub fn run(file: &Path, format: Format, at: Option<&str>) -> ExitCode {
         },
     }
     for f in &findings {
-        eprintln!("{f}");
+        eprintln!("{}", super::safe(f));
     }
     if summaries.is_empty() {
         return super::unusable(format!(

@@ -137,8 +137,39 @@ pub(crate) fn at_or_now(at: Option<&str>) -> Result<i64, String> {
     }
 }
 
+/// Text for the terminal: every line with its control characters escaped, so nothing read from
+/// a certificate or a file can move the cursor, recolour or retitle the terminal.
+pub(crate) fn safe(text: impl std::fmt::Display) -> String {
+    text.to_string()
+        .split('\n')
+        .map(crate::text::escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Write a file, mode 0600 when it holds key material (0644 otherwise), whatever mode an
+/// existing file had.
+pub(crate) fn write_file(
+    path: &std::path::Path,
+    bytes: &[u8],
+    secret: bool,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    let mode = if secret { 0o600 } else { 0o644 };
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(mode)
+        .open(path)?;
+    // An existing file keeps its mode on open: set it explicitly.
+    f.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    f.write_all(bytes)
+}
+
 /// Error exit for unusable input: prints the message and returns exit code 2.
 pub(crate) fn unusable(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("istio-alb: {message}");
+    eprintln!("istio-alb: {}", safe(message));
     ExitCode::from(2)
 }

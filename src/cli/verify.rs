@@ -64,10 +64,14 @@ pub fn run(args: &Args) -> ExitCode {
         Format::Text => {
             println!("{}", if report.valid { "VALID" } else { "INVALID" });
             for (i, s) in report.chain.iter().enumerate() {
-                println!("  {i}: {} ({} days left)", s.subject, s.days_left);
+                println!(
+                    "  {i}: {} ({} days left)",
+                    super::safe(&s.subject),
+                    s.days_left
+                );
             }
             for f in &report.findings {
-                println!("{f}");
+                println!("{}", super::safe(f));
             }
         }
     }

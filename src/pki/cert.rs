@@ -6,6 +6,7 @@ use super::facts::{self, Eku, KeyKind, KeyUsage};
 use super::pem::{self, PemError};
 use crate::finding::{Code, Finding, Subject};
 use crate::rfc3339;
+use crate::text::escape_controls;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -168,7 +169,7 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
     if let Ok(Some(san)) = c.subject_alternative_name() {
         for n in &san.value.general_names {
             match n {
-                GeneralName::DNSName(d) => dns_sans.push((*d).to_owned()),
+                GeneralName::DNSName(d) => dns_sans.push(escape_controls(d)),
                 GeneralName::IPAddress(ip) => ip_sans.push(ip_string(ip)),
                 _ => {}
             }
@@ -208,8 +209,10 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
     let (signature_algorithm, _) = facts::signature_algorithm(&c.signature_algorithm.algorithm);
     Ok(CertSummary {
         block,
-        subject: c.subject().to_string(),
-        issuer: c.issuer().to_string(),
+        // Names are the certificate's own text: shown everywhere, never able to drive a
+        // terminal or reorder what is on screen.
+        subject: escape_controls(&c.subject().to_string()),
+        issuer: escape_controls(&c.issuer().to_string()),
         serial: hex(c.raw_serial()),
         dns_sans,
         ip_sans,

@@ -8,9 +8,12 @@ use super::key::{self, PrivateKey};
 use super::names;
 use super::pem;
 use super::verify::{self, Usage, VerifyOptions};
-use crate::finding::{Code, Finding};
-use crate::inputs::{CertInput, CertInputs};
+use crate::finding::{Code, Finding, Severity};
+use crate::inputs::{CertInput, CertInputs, InputKind};
 use std::collections::HashSet;
+
+/// Findings of one kind (code and input) listed before the rest is counted.
+pub const MAX_FINDINGS_OF_A_KIND: usize = 10;
 
 /// Everything the plan, the page and the CLI need from one check of the certificates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -103,8 +106,31 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         &mut findings,
     );
 
+    findings.extend(empty_inputs(
+        inputs,
+        &findings,
+        [
+            (CertInput::NlbCert, !nlb_certs.is_empty()),
+            (CertInput::NlbKey, nlb_key.is_some()),
+            (CertInput::AlbClientCert, !alb_certs.is_empty()),
+            (CertInput::AlbClientKey, alb_key.is_some()),
+            (CertInput::ClientCa, !client_ca.is_empty()),
+            (
+                CertInput::GatewayCa,
+                !gateway_ca_given || !gateway_ca.is_empty(),
+            ),
+        ],
+    ));
+    let in_chains: Vec<&Cert> = nlb.chain.iter().chain(&alb.chain).collect();
+    findings.extend(ca_validity_findings(
+        client_ca.iter().chain(own_gateway_ca),
+        &in_chains,
+        nlb.view.trusted && alb.view.trusted,
+        at,
+    ));
     explain_lets_encrypt_client_auth(&alb_certs, &mut findings);
     dedupe(&mut findings);
+    let findings = crate::finding::cap_repeats(findings, MAX_FINDINGS_OF_A_KIND);
 
     let ca_pem = |certs: &[Cert]| {
         certs
@@ -137,6 +163,96 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
             .filter(|&i| inputs.given(i))
             .collect(),
     }
+}
+
+/// A given input that yielded nothing usable and no error saying why (e.g. only an `EC
+/// PARAMETERS` block): without this the check of its chain would silently be skipped.
+fn empty_inputs<const N: usize>(
+    inputs: &CertInputs,
+    findings: &[Finding],
+    read: [(CertInput, bool); N],
+) -> Vec<Finding> {
+    read.into_iter()
+        .filter(|&(input, found)| {
+            !found
+                && inputs.given(input)
+                && !findings
+                    .iter()
+                    .any(|f| f.severity == Severity::Error && f.is_about(input))
+        })
+        .map(|(input, _)| {
+            let wanted = match input.kind() {
+                InputKind::PrivateKey => "private key",
+                InputKind::Chain | InputKind::TrustedCas => "certificate",
+            };
+            Finding::error(
+                Code::PemWrongType,
+                format!(
+                    "{input} holds no {wanted}: nothing in it is a {} block. Paste {}",
+                    wanted.to_uppercase(),
+                    input.what()
+                ),
+                Some(input.into()),
+            )
+        })
+        .collect()
+}
+
+/// Every certificate of the CA inputs checked for validity, not only the ones a chain reached:
+/// an expired root (DST Root CA X3 above all) is named even when the chain does not get to it.
+/// Certificates on either chain were judged there already (`trust-anchor-expired`,
+/// `cert-expired`).
+fn ca_validity_findings<'a>(
+    cas: impl Iterator<Item = &'a Cert>,
+    in_chains: &[&Cert],
+    chains_trusted: bool,
+    at: i64,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for ca in cas {
+        if in_chains.iter().any(|a| a.der == ca.der) {
+            continue;
+        }
+        let s = &ca.summary;
+        if at <= s.not_after && at >= s.not_before {
+            continue;
+        }
+        let dst = verify::is_dst_root_x3(ca);
+        let message = if dst {
+            format!(
+                "{} is DST Root CA X3, which expired on 2021-09-30: the procedure's \
+                 trustid-x3-root.pem cannot be trusted any more. Let's Encrypt chains end at ISRG \
+                 Root X1: put ISRG Root X1 here instead",
+                ca.label()
+            )
+        } else if at > s.not_after {
+            format!(
+                "{} expired on {}: remove it from the trusted CAs, or replace it with the CA's \
+                 renewed root",
+                ca.label(),
+                s.not_after_rfc3339
+            )
+        } else {
+            format!(
+                "{} is not valid before {}: it cannot be trusted yet",
+                ca.label(),
+                s.not_before_rfc3339
+            )
+        };
+        let code = if at > s.not_after {
+            Code::TrustAnchorExpired
+        } else {
+            Code::TrustAnchorNotYetValid
+        };
+        // Unused and harmless while the chains are trusted through another root; the likely
+        // cause when they are not (and DST Root CA X3 is always a mistake here).
+        out.push(if dst || !chains_trusted {
+            Finding::error(code, message, Some(ca.input.clone()))
+        } else {
+            Finding::warning(code, message, Some(ca.input.clone()))
+        });
+    }
+    out
 }
 
 /// Drop repeated findings (same code and message), keeping the first of each.
@@ -194,6 +310,8 @@ fn explain_lets_encrypt_client_auth(alb_certs: &[Cert], findings: &mut [Finding]
 
 struct RoleResult {
     view: ChainView,
+    /// The chain as verified or walked (leaf first, the anchor last when reached).
+    chain: Vec<Cert>,
     chain_pem: String,
     depth: u32,
     leaf: Option<Cert>,
@@ -212,6 +330,7 @@ fn check_role(
     let Some(leaf) = pick_leaf(certs).and_then(|i| certs.get(i)) else {
         return RoleResult {
             view: ChainView::default(),
+            chain: Vec::new(),
             chain_pem: String::new(),
             depth: 1,
             leaf: None,
@@ -270,12 +389,14 @@ fn check_role(
     // proxy-ssl-verify-depth: certificates the ALB verifies above the leaf: the intermediates
     // plus the trust anchor (RFC-style depth as nginx/OpenSSL count it).
     let depth = u32::try_from(intermediates + 1).unwrap_or(u32::MAX).max(1);
+    let chain_pem = in_secret
+        .iter()
+        .map(|c| pem::encode("CERTIFICATE", &c.der))
+        .collect();
     RoleResult {
         view,
-        chain_pem: in_secret
-            .iter()
-            .map(|c| pem::encode("CERTIFICATE", &c.der))
-            .collect(),
+        chain,
+        chain_pem,
         depth,
         leaf: Some(leaf.clone()),
     }

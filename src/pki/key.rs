@@ -93,6 +93,14 @@ pub enum KeyError {
         line: usize,
         what: String,
     },
+    /// An RSA key outside 2048–8192 bits: refused before any big-number work (a 32,768-bit
+    /// key would freeze the page), as too weak below, as unsupported above.
+    RsaSize {
+        input: Subject,
+        block: usize,
+        line: usize,
+        bits: u32,
+    },
     /// The block has a key label but its content does not decode as that format.
     Invalid {
         input: Subject,
@@ -107,6 +115,8 @@ impl KeyError {
         match self {
             KeyError::Pem(e) => e.code(),
             KeyError::Unsupported { .. } => Code::KeyUnsupported,
+            KeyError::RsaSize { bits, .. } if *bits < RSA_MIN_BITS => Code::WeakKey,
+            KeyError::RsaSize { .. } => Code::KeyUnsupported,
             KeyError::Invalid { .. } => Code::PemMalformed,
         }
     }
@@ -114,7 +124,9 @@ impl KeyError {
     pub fn to_finding(&self) -> Finding {
         let input = match self {
             KeyError::Pem(e) => e.input(),
-            KeyError::Unsupported { input, .. } | KeyError::Invalid { input, .. } => input,
+            KeyError::Unsupported { input, .. }
+            | KeyError::RsaSize { input, .. }
+            | KeyError::Invalid { input, .. } => input,
         };
         Finding::error(self.code(), self.to_string(), Some(input.clone()))
     }
@@ -133,6 +145,17 @@ impl fmt::Display for KeyError {
                 f,
                 "{input}, block {block} (line {line}): {what} keys are not supported here. Use an \
                  RSA (2048 bits or more), ECDSA P-256/P-384 or Ed25519 key"
+            ),
+            KeyError::RsaSize {
+                input,
+                block,
+                line,
+                bits,
+            } => write!(
+                f,
+                "{input}, block {block} (line {line}): an RSA key of {bits} bits; the ALB and \
+                 Istio need RSA keys of {RSA_MIN_BITS} to {RSA_MAX_BITS} bits. Generate a new key \
+                 (RSA 2048+ or ECDSA P-256) and have the certificate reissued"
             ),
             KeyError::Invalid {
                 input,
@@ -193,6 +216,33 @@ fn rsa_public(k: &rsa::PrivateKey) -> PublicKey {
     }
 }
 
+/// RSA keys this tool reads, in bits (webpki's and the ALB's range).
+pub const RSA_MIN_BITS: u32 = 2048;
+pub const RSA_MAX_BITS: u32 = 8192;
+
+/// Read the modulus size from the PKCS#1 encoding alone, and refuse a key outside
+/// [`RSA_MIN_BITS`]..=[`RSA_MAX_BITS`] before anything computes with it. `Err(None)`: not a
+/// PKCS#1 RSAPrivateKey at all.
+fn check_rsa_size(
+    pkcs1: &[u8],
+    block: &pem::PemBlock,
+    input: &Subject,
+) -> Result<(), Option<KeyError>> {
+    use rsa::pkcs1::der::Decode;
+    let key = rsa::pkcs1::RsaPrivateKeyRef::from_der(pkcs1).map_err(|_| None)?;
+    let bits = super::cert::bit_len(key.modulus.as_bytes());
+    if (RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
+        Ok(())
+    } else {
+        Err(Some(KeyError::RsaSize {
+            input: input.clone(),
+            block: block.index,
+            line: block.line,
+            bits,
+        }))
+    }
+}
+
 /// Decode the key of one PEM block: its public half, or why it cannot be used.
 fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError> {
     let unsupported = |what: String| KeyError::Unsupported {
@@ -210,6 +260,8 @@ fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError>
     match &block.kind {
         BlockKind::RsaKey => {
             use rsa::pkcs1::DecodeRsaPrivateKey;
+            check_rsa_size(&block.der, block, input)
+                .map_err(|e| e.unwrap_or(invalid("PKCS#1 RSA")))?;
             rsa::PrivateKey::from_pkcs1_der(&block.der)
                 .map(|k| rsa_public(&k))
                 .map_err(|_| invalid("PKCS#1 RSA"))
@@ -243,6 +295,8 @@ fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError>
             let alg = info.algorithm.oid.as_bytes();
             if alg == OID_PKCS1_RSAENCRYPTION.as_bytes() {
                 use rsa::pkcs8::DecodePrivateKey;
+                check_rsa_size(info.private_key.as_bytes(), block, input)
+                    .map_err(|e| e.unwrap_or(invalid("PKCS#8 RSA")))?;
                 rsa::PrivateKey::from_pkcs8_der(&block.der)
                     .map(|k| rsa_public(&k))
                     .map_err(|_| invalid("PKCS#8 RSA"))

@@ -67,7 +67,7 @@ pub fn parse_host(typed: &str) -> Result<HostName, NameError> {
     }
     let t = t.strip_suffix('.').unwrap_or(t);
     let invalid = |reason: &str| NameError::Invalid {
-        name: typed.trim().to_owned(),
+        name: crate::text::excerpt(typed.trim(), 64),
         reason: reason.to_owned(),
     };
     let (wild, rest) = match t.strip_prefix("*.") {

@@ -174,13 +174,51 @@ impl Settings {
         }
     }
 
+    /// The settings with every text field that looks like a key or certificate emptied, and
+    /// every certificate entry that is inline PEM: what may be stored or exported.
+    pub fn without_key_material(&self) -> Settings {
+        let mut out = self.clone();
+        for field in Field::TEXT {
+            if let Some(text) = out.text_mut(field)
+                && crate::text::looks_like_key_material(text)
+            {
+                text.clear();
+            }
+        }
+        out.certificates = CertInputs::from_fn(|i| {
+            let v = &self.certificates[i];
+            if is_inline_pem(v) || crate::text::looks_like_key_material(v) {
+                String::new()
+            } else {
+                v.clone()
+            }
+        });
+        out
+    }
+
     /// Parse a settings file (YAML; JSON is YAML too). Missing keys take the defaults.
     pub fn from_yaml(text: &str) -> Result<Settings, SettingsError> {
         if text.trim().is_empty() {
             return Ok(Settings::default());
         }
+        if text.len() > crate::pki::pem::MAX_INPUT_BYTES {
+            return Err(SettingsError::Syntax {
+                message: format!(
+                    "{} KiB is far more than a settings file holds; this is not a settings file",
+                    text.len() / 1024
+                ),
+            });
+        }
         serde_yaml::from_str(text).map_err(|e| SettingsError::Syntax {
-            message: e.to_string(),
+            // The parser quotes the values it could not use, and a wrong file may be a key:
+            // the message keeps a short excerpt, with anything key-like hidden.
+            message: if !text.contains(':') && crate::text::looks_like_key_material(text) {
+                "this is a certificate or key file, not a settings file (paste it into its \
+                 field instead)"
+                    .to_owned()
+            } else {
+                crate::text::excerpt(&e.to_string(), 240)
+            },
         })
     }
 
@@ -266,6 +304,19 @@ mod tests {
         assert_eq!(s.profile, Profile::Classic);
         assert_eq!(s.app_port, 9000);
         assert_eq!(Settings::from_yaml(&s.to_yaml()).unwrap(), s);
+    }
+
+    #[test]
+    fn a_key_read_as_settings_is_not_echoed() {
+        let key = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        for text in [
+            format!("-----BEGIN PRIVATE KEY-----\n{key}\n-----END PRIVATE KEY-----\n"),
+            format!("app_port: {key}\n"),
+            format!("cluster_name: [{key}]\n"),
+        ] {
+            let e = Settings::from_yaml(&text).unwrap_err().to_string();
+            assert!(!e.contains(&key[..16]), "{e}");
+        }
     }
 
     #[test]

@@ -13,7 +13,19 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
     for field in Field::TEXT {
         let value = s.text(field).unwrap_or_default();
-        if value.is_empty() {
+        if crate::text::looks_like_key_material(value) {
+            // Never echoed, stored or exported: it may be a private key in the wrong field.
+            out.push(Finding::error(
+                Code::InputInvalid,
+                format!(
+                    "{field} holds what looks like a certificate or private key ({} characters). \
+                     Paste certificates and keys into the certificate fields, never here; {}",
+                    value.chars().count(),
+                    field.hint()
+                ),
+                Some(field.into()),
+            ));
+        } else if value.is_empty() {
             out.push(Finding::error(
                 Code::InputInvalid,
                 format!("{field} is required: {}", field.hint()),
@@ -26,6 +38,29 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
                 Some(field.into()),
             ));
         }
+    }
+    if let Some(why) = reserved_namespace(&s.app_namespace, &s.gateway_namespace) {
+        out.push(Finding::error(
+            Code::InputInvalid,
+            format!(
+                "app_namespace \"{}\" is {why}. The bundle makes mutual TLS STRICT in the app \
+                 namespace and cleanup.sh removes what it installed there: use the namespace of \
+                 your app (the procedure's is httptools).",
+                s.app_namespace
+            ),
+            Some(Field::AppNamespace.into()),
+        ));
+    }
+    if s.gateway_namespace.starts_with("kube-") {
+        out.push(Finding::error(
+            Code::InputInvalid,
+            format!(
+                "gateway_namespace \"{}\" is a Kubernetes system namespace: the Istio ingress \
+                 gateway runs in its own namespace (istio-system unless you moved it).",
+                s.gateway_namespace
+            ),
+            Some(Field::GatewayNamespace.into()),
+        ));
     }
     if !(1..=65535).contains(&s.app_port) {
         out.push(Finding::error(
@@ -71,6 +106,27 @@ fn rule(field: Field) -> fn(&str) -> Option<String> {
         Field::Path => http_path,
         // Not free text: typed, and checked where they are parsed.
         Field::AppPort | Field::Profile => |_| None,
+    }
+}
+
+/// Why a (valid) namespace name cannot be the app namespace, if it cannot: namespaces of the
+/// cluster, of the mesh and of IBM Cloud, where a STRICT mTLS policy and a cleanup would hit
+/// everything else running there.
+fn reserved_namespace(app: &str, gateway: &str) -> Option<&'static str> {
+    if app.is_empty() {
+        None
+    } else if app == gateway {
+        Some("the gateway namespace: mutual TLS STRICT there would apply to the gateway itself")
+    } else if app == "istio-system" {
+        Some("Istio's control-plane namespace: STRICT mTLS there is mesh-wide")
+    } else if app == "default" {
+        Some("the default namespace, shared by everything deployed without a namespace")
+    } else if app.starts_with("kube-") {
+        Some("a Kubernetes system namespace")
+    } else if app.starts_with("ibm-") || app.starts_with("openshift") {
+        Some("an IBM Cloud or OpenShift system namespace")
+    } else {
+        None
     }
 }
 
@@ -180,9 +236,12 @@ fn ip_address(v: &str) -> Option<String> {
     if let Some(p) = has_forbidden(v) {
         return Some(p);
     }
-    v.parse::<IpAddr>()
-        .is_err()
-        .then(|| format!("\"{}\" is not an IPv4 or IPv6 address", v.escape_default()))
+    v.parse::<IpAddr>().is_err().then(|| {
+        format!(
+            "\"{}\" is not an IPv4 or IPv6 address",
+            crate::text::excerpt(v, 48)
+        )
+    })
 }
 
 /// An absolute URL path of RFC 3986 unreserved characters and '/', as an Ingress `Prefix` path
@@ -310,6 +369,62 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn reserved_namespaces_are_refused_with_the_reason() {
+        const CASES: &[(&str, Option<&str>)] = &[
+            ("istio-system", Some("control-plane")),
+            ("default", Some("default namespace")),
+            ("kube-system", Some("Kubernetes system")),
+            ("kube-public", Some("Kubernetes system")),
+            ("ibm-system", Some("IBM Cloud")),
+            ("edge-gw", Some("gateway namespace")),
+            ("httptools", None),
+            ("shop-apps", None),
+        ];
+        for (ns, why) in CASES {
+            let mut s = valid();
+            s.gateway_namespace = "edge-gw".into();
+            s.app_namespace = (*ns).into();
+            let f = validate(&s);
+            match why {
+                Some(why) => {
+                    assert_eq!(f.len(), 1, "{ns}: {f:?}");
+                    assert!(f[0].is_about(Field::AppNamespace), "{ns}");
+                    assert!(f[0].message.contains(why), "{ns}: {}", f[0].message);
+                }
+                None => assert_eq!(f, vec![], "{ns}"),
+            }
+        }
+        let mut s = valid();
+        s.gateway_namespace = "kube-system".into();
+        assert!(
+            validate(&s)
+                .iter()
+                .any(|f| f.is_about(Field::GatewayNamespace))
+        );
+    }
+
+    /// A key pasted into a text field is refused without being echoed.
+    #[test]
+    fn key_material_in_a_field_is_refused_and_not_echoed() {
+        let key = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        for field in Field::TEXT {
+            let mut s = valid();
+            *s.text_mut(field).expect("text") = format!("-----BEGIN PRIVATE KEY-----\n{key}");
+            let f = validate(&s);
+            let about: Vec<_> = f.iter().filter(|f| f.is_about(field)).collect();
+            assert_eq!(about.len(), 1, "{field}: {f:?}");
+            assert!(about[0].message.contains("private key"), "{field}");
+            assert!(
+                f.iter().all(|f| !f.message.contains(&key[..16])),
+                "{field}: {f:?}"
+            );
+        }
+        let mut s = valid();
+        s.ingress_ip = key.into();
+        assert!(validate(&s).iter().all(|f| !f.message.contains(&key[..16])));
     }
 
     #[test]

@@ -76,6 +76,18 @@ impl Form {
         }
     }
 
+    /// What may be remembered: the form without anything that looks like key material.
+    pub fn remembered(&self) -> Form {
+        Form {
+            settings: self.settings.without_key_material(),
+            app_port: if crate::text::looks_like_key_material(&self.app_port) {
+                String::new()
+            } else {
+                self.app_port.clone()
+            },
+        }
+    }
+
     /// The text of the input for a settings field (the profile has no text input).
     pub fn field(&self, field: Field) -> &str {
         match field {
@@ -120,9 +132,10 @@ impl AppState {
             form.with(|f| *f == Form::from_settings(&crate::demo::settings()))
                 && certs.with(|c| *c == crate::demo::cert_inputs())
         });
-        // Only the non-secret settings form is remembered; certificates and keys never are.
+        // Only the non-secret settings form is remembered; certificates and keys never are, and
+        // neither is a field that looks like one (a key pasted into the wrong field).
         Effect::new(move |_| {
-            let text = form.with(|f| serde_json::to_string(f).unwrap_or_default());
+            let text = form.with(|f| serde_json::to_string(&f.remembered()).unwrap_or_default());
             browser::save(STORAGE_KEY, &text);
         });
         AppState {

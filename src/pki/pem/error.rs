@@ -1,26 +1,42 @@
 //! Why (part of) a PEM input could not be used, and what to do about it.
 
 use super::sniff::Unarmored;
+use super::{MAX_BLOCKS, MAX_INPUT_BYTES, is_valid_label};
 use crate::finding::{Code, Finding, Subject};
 use std::fmt;
+
+/// A label as a message may show it: the reader keeps only valid labels, and anything else is
+/// described, never echoed (it may be key material that lost its dashes).
+fn shown(label: &str) -> &str {
+    if is_valid_label(label) {
+        label
+    } else {
+        "(unreadable label)"
+    }
+}
 
 /// Why (part of) a PEM input could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PemError {
     /// No PEM block found in a non-empty input.
     NotPem { input: Subject, what: Unarmored },
+    /// More text than an input may hold ([`MAX_INPUT_BYTES`]); nothing of it was read.
+    TooLarge { input: Subject, bytes: usize },
+    /// More blocks than an input may hold ([`MAX_BLOCKS`]); the first ones were read.
+    TooManyBlocks { input: Subject, blocks: usize },
     /// A block whose body is not valid base64.
     BadBase64 {
         input: Subject,
         block: usize,
         line: usize,
     },
-    /// A BEGIN line without its END line.
+    /// A BEGIN line without its END line, or (`only_end`) an END line without its BEGIN.
     MissingEnd {
         input: Subject,
         block: usize,
         line: usize,
         label: String,
+        only_end: bool,
     },
     /// `-----END X-----` does not match `-----BEGIN Y-----`.
     MismatchedEnd {
@@ -82,6 +98,7 @@ impl PemError {
             | PemError::MismatchedEnd { .. }
             | PemError::SeveralKeys { .. }
             | PemError::BadContent { .. } => Code::PemMalformed,
+            PemError::TooLarge { .. } | PemError::TooManyBlocks { .. } => Code::InputTooLarge,
             PemError::KeyInsteadOfCertificate { .. }
             | PemError::CertificateInsteadOfKey { .. }
             | PemError::UnexpectedBlock { .. } => Code::PemWrongType,
@@ -92,6 +109,8 @@ impl PemError {
     pub fn input(&self) -> &Subject {
         match self {
             PemError::NotPem { input, .. }
+            | PemError::TooLarge { input, .. }
+            | PemError::TooManyBlocks { input, .. }
             | PemError::BadBase64 { input, .. }
             | PemError::MissingEnd { input, .. }
             | PemError::MismatchedEnd { input, .. }
@@ -137,6 +156,20 @@ impl fmt::Display for PemError {
                      -----END ...-----"
                 ),
             },
+            PemError::TooLarge { input, bytes } => write!(
+                f,
+                "{input}: {} KiB is more than this field reads ({} KiB); nothing of it was \
+                 read. A certificate chain or a key is a few KiB: paste only the PEM blocks this \
+                 field asks for",
+                bytes.div_ceil(1024),
+                MAX_INPUT_BYTES / 1024
+            ),
+            PemError::TooManyBlocks { input, blocks } => write!(
+                f,
+                "{input}: {blocks} PEM blocks, more than this field reads ({MAX_BLOCKS}); only \
+                 the first {MAX_BLOCKS} were read. Paste only the certificates this field asks \
+                 for (a leaf and its intermediates, or the CA)"
+            ),
             PemError::BadBase64 { input, block, line } => write!(
                 f,
                 "{input}, block {block} (line {line}): the base64 inside the block is damaged. \
@@ -147,10 +180,25 @@ impl fmt::Display for PemError {
                 block,
                 line,
                 label,
+                only_end: false,
             } => write!(
                 f,
                 "{input}, block {block} (line {line}): \"-----BEGIN {label}-----\" has no \
-                 \"-----END {label}-----\" line. The paste was probably cut off; copy the whole block"
+                 \"-----END {label}-----\" line. The paste was probably cut off; copy the whole block",
+                label = shown(label)
+            ),
+            PemError::MissingEnd {
+                input,
+                block,
+                line,
+                label,
+                only_end: true,
+            } => write!(
+                f,
+                "{input}, block {block} (line {line}): \"-----END {label}-----\" without its \
+                 \"-----BEGIN {label}-----\" line (only its END line was pasted). Copy the whole \
+                 block",
+                label = shown(label)
             ),
             PemError::MismatchedEnd {
                 input,
@@ -160,8 +208,10 @@ impl fmt::Display for PemError {
                 end,
             } => write!(
                 f,
-                "{input}, block {block} (line {line}): the block begins as {begin} but ends as \
-                 {end}. Copy the block again from the original file"
+                "{input}, block {block} (line {line}): the block begins as {} but ends as \
+                 {}. Copy the block again from the original file",
+                shown(begin),
+                shown(end)
             ),
             PemError::KeyInsteadOfCertificate { input, block, line } => write!(
                 f,
@@ -193,8 +243,9 @@ impl fmt::Display for PemError {
                 ),
                 _ => write!(
                     f,
-                    "{input}, block {block} (line {line}): a {label} block, but {expected} was \
-                     expected here. Remove it or paste the right file"
+                    "{input}, block {block} (line {line}): a {} block, but {expected} was \
+                     expected here. Remove it or paste the right file",
+                    shown(label)
                 ),
             },
             PemError::EncryptedKey { input, block, line } => write!(
@@ -217,8 +268,9 @@ impl fmt::Display for PemError {
                 detail,
             } => write!(
                 f,
-                "{input}, block {block} (line {line}): not a valid {what} ({detail}). Copy the \
-                 block again from the original file"
+                "{input}, block {block} (line {line}): not a valid {what} ({}). Copy the \
+                 block again from the original file",
+                crate::text::excerpt(detail, 80)
             ),
         }
     }

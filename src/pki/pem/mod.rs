@@ -64,6 +64,24 @@ impl BlockKind {
     }
 }
 
+/// The most an input may hold: 1 MiB of text and 64 PEM blocks. Real inputs are a few KiB and a
+/// handful of blocks; above that it is a wrong file, and refusing early keeps the page responsive.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+pub const MAX_BLOCKS: usize = 64;
+
+/// Whether `label` is a label we may show: RFC 7468 labels as people have them (capital letters,
+/// digits, spaces, inner hyphens), at most 64 characters. Anything else may be key material that
+/// lost its closing dashes, and is never echoed.
+pub fn is_valid_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 64
+        && !label.starts_with([' ', '-'])
+        && !label.ends_with([' ', '-'])
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ' || b == b'-')
+}
+
 /// One decoded PEM block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PemBlock {
@@ -83,6 +101,13 @@ pub struct PemBlock {
 /// returned in paste order. An empty (whitespace-only) text gives neither blocks nor errors.
 pub fn parse_blocks(input: impl Into<Subject>, text: &str) -> (Vec<PemBlock>, Vec<PemError>) {
     let input = &input.into();
+    if text.len() > MAX_INPUT_BYTES {
+        let error = PemError::TooLarge {
+            input: input.clone(),
+            bytes: text.len(),
+        };
+        return (Vec::new(), vec![error]);
+    }
     if text.trim().is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -202,6 +227,8 @@ pub fn encode(label: &str, der: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Code;
+    use crate::inputs::CertInput;
 
     // "MIIBAAA=" style bodies: any valid base64 is fine for the reader; content is checked later.
     const BODY: &str = "MAMCAQE="; // SEQUENCE { INTEGER 1 }
@@ -335,7 +362,8 @@ mod tests {
                     input: "client_ca".into(),
                     block: 3,
                     line: 9,
-                    label: "CERTIFICATE".into()
+                    label: "CERTIFICATE".into(),
+                    only_end: false,
                 }
             ]
         );
@@ -424,6 +452,90 @@ mod tests {
                 assert!(!e.to_string().contains("U2VjcmV0"), "{e}");
             }
         }
+    }
+
+    /// A key flattened onto one line whose BEGIN marker lost its closing dashes: the "label" ran
+    /// to the next dashes and was echoed in full. It is read as the key it is, and no message
+    /// ever contains the key text.
+    #[test]
+    fn a_key_whose_marker_lost_its_dashes_is_read_and_never_echoed() {
+        let body =
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgU2VjcmV0S2V5TWF0ZXJpYWxTZWNyZXQ";
+        let cases = [
+            format!("-----BEGIN PRIVATE KEY {body} -----END PRIVATE KEY-----"),
+            format!("-----BEGIN PRIVATE KEY {body}"),
+            format!("-----BEGIN {body} -----END PRIVATE KEY-----"),
+            format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END {body}-----"),
+            format!("-----BEGIN {body}-----\n{body}\n-----END {body}-----"),
+        ];
+        for text in &cases {
+            let (blocks, errs) = read_private_key(CertInput::NlbKey, text);
+            let (_, errs2) = read_certificates(CertInput::NlbCert, text);
+            for e in errs.iter().chain(&errs2) {
+                let m = e.to_string();
+                assert!(!m.contains("U2VjcmV0"), "{text:?} echoed in {m}");
+                assert!(!m.contains(&body[..20]), "{text:?} echoed in {m}");
+            }
+            if let Some(b) = blocks {
+                assert!(is_valid_label(&b.label), "{:?}", b.label);
+            }
+        }
+        // The first case is a well-formed key otherwise: the block is found, with its label.
+        let (block, _) = read_private_key(CertInput::NlbKey, &cases[0]);
+        assert_eq!(block.map(|b| b.kind), Some(BlockKind::Pkcs8Key));
+    }
+
+    #[test]
+    fn labels_that_may_be_shown() {
+        const CASES: &[(&str, bool)] = &[
+            ("CERTIFICATE", true),
+            ("RSA PRIVATE KEY", true),
+            ("X509 CRL", true),
+            ("", false),
+            ("PRIVATE KEY MIIEv", false),
+            ("private key", false),
+            (" CERTIFICATE", false),
+        ];
+        for (l, want) in CASES {
+            assert_eq!(is_valid_label(l), *want, "{l:?}");
+        }
+        assert!(!is_valid_label(&"A".repeat(65)));
+    }
+
+    #[test]
+    fn inputs_over_the_limits_are_refused_or_cut() {
+        let huge = "x".repeat(MAX_INPUT_BYTES + 1);
+        let (blocks, errs) = parse_blocks("x", &huge);
+        assert!(blocks.is_empty());
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code(), "input-too-large");
+        let many: String = (0..100).map(|_| cert(BODY)).collect();
+        let (blocks, errs) = read_certificates("x", &many);
+        assert_eq!(blocks.len(), MAX_BLOCKS);
+        assert_eq!(
+            errs.iter().map(PemError::code).collect::<Vec<_>>(),
+            ["input-too-large"]
+        );
+        assert!(
+            errs[0].to_string().contains("100 PEM blocks"),
+            "{}",
+            errs[0]
+        );
+        // Thousands of broken blocks give one finding, not thousands.
+        let broken = "-----BEGIN CERTIFICATE-----\n".repeat(5000);
+        let (_, errs) = read_certificates("x", &broken);
+        assert!(errs.len() <= MAX_BLOCKS + 1, "{}", errs.len());
+    }
+
+    /// Marker searches never restart from the beginning of a long line: a line of a million
+    /// END markers is read (into one-block errors up to the limit) rather than scanned again
+    /// for each one. The time is measured by the benchmark; here the result is checked.
+    #[test]
+    fn a_long_line_of_markers_is_read_once() {
+        let line = "-----END X----- ".repeat(20_000);
+        let (blocks, errs) = parse_blocks("x", &line);
+        assert!(blocks.is_empty());
+        assert_eq!(errs.last().map(PemError::code), Some(Code::InputTooLarge));
     }
 
     #[test]

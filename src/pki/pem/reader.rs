@@ -1,7 +1,7 @@
 //! The line reader: BEGIN/END markers and base64 bodies, however they were pasted.
 
 use super::sniff::{classify_unarmored, is_b64};
-use super::{BlockKind, PemBlock, PemError};
+use super::{BlockKind, MAX_BLOCKS, PemBlock, PemError};
 use crate::finding::Subject;
 use base64::Engine as _;
 
@@ -13,52 +13,99 @@ enum Token<'a> {
 }
 
 /// Split one line into BEGIN/END markers and the text between them, so that a block flattened
-/// onto a single line (spaces instead of newlines) still reads.
+/// onto a single line (spaces instead of newlines) still reads. Linear in the line's length:
+/// every search starts where the previous one stopped.
 fn tokens(line: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
-    let mut rest = line;
-    loop {
-        let begin = rest.find("-----BEGIN ");
-        let end = rest.find("-----END ");
-        let (pos, is_begin) = match (begin, end) {
-            (Some(b), Some(e)) if b < e => (b, true),
-            (Some(_), Some(e)) => (e, false),
-            (Some(b), None) => (b, true),
-            (None, Some(e)) => (e, false),
-            (None, None) => {
-                if !rest.trim().is_empty() {
-                    out.push(Token::Data(rest));
-                }
-                return out;
-            }
+    let mut data_start = 0;
+    let mut pos = 0;
+    while let Some(found) = line[pos..].find("-----") {
+        let dashes = pos + found;
+        let after_dashes = &line[dashes + 5..];
+        let (is_begin, keyword) = if after_dashes.starts_with("BEGIN ") {
+            (true, 6)
+        } else if after_dashes.starts_with("END ") {
+            (false, 4)
+        } else {
+            pos = dashes + 5;
+            continue;
         };
-        if !rest[..pos].trim().is_empty() {
-            out.push(Token::Data(&rest[..pos]));
+        if !line[data_start..dashes].trim().is_empty() {
+            out.push(Token::Data(&line[data_start..dashes]));
         }
-        let after = &rest[pos + if is_begin { 11 } else { 9 }..];
-        match after.find("-----") {
-            Some(close) => {
-                let label = after[..close].trim();
-                out.push(if is_begin {
-                    Token::Begin(label)
-                } else {
-                    Token::End(label)
-                });
-                rest = &after[close + 5..];
+        let label_start = dashes + 5 + keyword;
+        let (raw, close) = match line[label_start..].find("-----") {
+            Some(c) => (&line[label_start..label_start + c], Some(label_start + c)),
+            None => (&line[label_start..], None),
+        };
+        let (label, rest_of_label) = split_label(raw.trim_end_matches('-'));
+        out.push(if is_begin {
+            Token::Begin(label)
+        } else {
+            Token::End(label)
+        });
+        match (rest_of_label, close) {
+            // A valid label closed by its dashes: go on after them.
+            (None, Some(c)) => {
+                pos = c + 5;
+                data_start = pos;
             }
-            None => {
-                // A marker without its closing dashes: treat as a marker anyway, so the error
-                // names the right line; the label is what follows.
-                let label = after.trim().trim_end_matches('-').trim();
-                out.push(if is_begin {
-                    Token::Begin(label)
-                } else {
-                    Token::End(label)
-                });
-                return out;
+            // A marker whose dashes are missing (`-----BEGIN PRIVATE KEY MIIE...`): what follows
+            // the label is data, and the dashes found belong to the next marker.
+            (Some(rest), close) => {
+                // `rest` is a part of `line`: its offset is where the data starts.
+                data_start = rest.as_ptr() as usize - line.as_ptr() as usize;
+                match close {
+                    Some(c) => pos = c,
+                    None => break,
+                }
             }
+            (None, None) => return out,
         }
     }
+    if !line[data_start..].trim().is_empty() {
+        out.push(Token::Data(&line[data_start..]));
+    }
+    out
+}
+
+/// The labels people paste (RFC 7468 plus OpenSSL's legacy ones), longest first, for splitting a
+/// marker whose closing dashes are missing.
+const KNOWN_LABELS: &[&str] = &[
+    "ENCRYPTED PRIVATE KEY",
+    "NEW CERTIFICATE REQUEST",
+    "OPENSSH PRIVATE KEY",
+    "CERTIFICATE REQUEST",
+    "TRUSTED CERTIFICATE",
+    "X509 CERTIFICATE",
+    "DSA PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "EC PARAMETERS",
+    "RSA PUBLIC KEY",
+    "CERTIFICATE",
+    "PRIVATE KEY",
+    "PUBLIC KEY",
+    "X509 CRL",
+    "PKCS7",
+];
+
+/// A marker's label, and the rest when the label runs into data (its closing dashes missing).
+/// A label that is neither valid nor starts with a known one becomes empty: it is never kept,
+/// so it can never be echoed (it may be key material).
+fn split_label(raw: &str) -> (&str, Option<&str>) {
+    let t = raw.trim();
+    if super::is_valid_label(t) {
+        return (t, None);
+    }
+    for known in KNOWN_LABELS {
+        if let Some(rest) = t.strip_prefix(known)
+            && rest.starts_with(char::is_whitespace)
+        {
+            return (known, Some(rest.trim_start()));
+        }
+    }
+    ("", Some(t))
 }
 
 struct Open<'a> {
@@ -75,6 +122,8 @@ pub(super) fn parse_text(input: &Subject, text: &str) -> (Vec<PemBlock>, Vec<Pem
     let mut errors = Vec::new();
     let mut open: Option<Open<'_>> = None;
     let mut count = 0usize;
+    // Inside a block past the limit: its END closes it without being read.
+    let mut skipping = false;
 
     for (i, raw) in text.split('\n').enumerate() {
         let lineno = i + 1;
@@ -88,9 +137,15 @@ pub(super) fn parse_text(input: &Subject, text: &str) -> (Vec<PemBlock>, Vec<Pem
                             block: o.index,
                             line: o.line,
                             label: o.label.to_owned(),
+                            only_end: false,
                         });
                     }
                     count += 1;
+                    skipping = count > MAX_BLOCKS;
+                    if skipping {
+                        // Counted for the message, not read.
+                        continue;
+                    }
                     open = Some(Open {
                         label,
                         line: lineno,
@@ -102,13 +157,20 @@ pub(super) fn parse_text(input: &Subject, text: &str) -> (Vec<PemBlock>, Vec<Pem
                 }
                 Token::End(label) => {
                     let Some(o) = open.take() else {
+                        if std::mem::take(&mut skipping) {
+                            continue;
+                        }
                         // A stray END without BEGIN: the start of the block was not pasted.
                         count += 1;
+                        if count > MAX_BLOCKS {
+                            continue;
+                        }
                         errors.push(PemError::MissingEnd {
                             input: input.clone(),
                             block: count,
                             line: lineno,
-                            label: format!("{label} (only its END line was pasted)"),
+                            label: label.to_owned(),
+                            only_end: true,
                         });
                         continue;
                     };
@@ -155,6 +217,13 @@ pub(super) fn parse_text(input: &Subject, text: &str) -> (Vec<PemBlock>, Vec<Pem
             block: o.index,
             line: o.line,
             label: o.label.to_owned(),
+            only_end: false,
+        });
+    }
+    if count > MAX_BLOCKS {
+        errors.push(PemError::TooManyBlocks {
+            input: input.clone(),
+            blocks: count,
         });
     }
     if count == 0 {

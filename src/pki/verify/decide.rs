@@ -87,11 +87,20 @@ pub(super) fn decide(leaf: &Cert, pool: &[Cert], roots: &[Cert], opts: &VerifyOp
                 .intermediate_certificates()
                 .filter_map(|c| pool.iter().find(|p| p.der == c.der().as_ref()).cloned())
                 .collect();
+            // The anchor as supplied: of several with this name and key (an expired root and
+            // its renewed twin), the one valid at `at`, as OpenSSL picks it.
             let a = path.anchor();
-            if let Some(i) = anchors.iter().position(|b| {
-                b.subject.as_ref() == a.subject.as_ref()
-                    && b.subject_public_key_info.as_ref() == a.subject_public_key_info.as_ref()
-            }) {
+            let same = |i: &usize| {
+                anchors[*i].subject.as_ref() == a.subject.as_ref()
+                    && anchors[*i].subject_public_key_info.as_ref()
+                        == a.subject_public_key_info.as_ref()
+            };
+            let valid = |i: &usize| {
+                let s = &anchor_certs[*i].summary;
+                s.not_before <= opts.at && opts.at <= s.not_after
+            };
+            let candidates: Vec<usize> = (0..anchors.len()).filter(same).collect();
+            if let Some(&i) = candidates.iter().find(|i| valid(i)).or(candidates.first()) {
                 chain.push(anchor_certs[i].clone());
             }
             chain

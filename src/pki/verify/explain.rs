@@ -224,38 +224,44 @@ fn link_problem(
     None
 }
 
+/// Signature checks one explaining walk may spend (webpki has its own budget for the
+/// verdict). Every input holds at most 64 certificates, and a real chain needs a handful; the
+/// budget only stops a paste made to stall the page.
+const SIGNATURE_BUDGET: usize = 64;
+
+/// A candidate issuer: the certificate, whether it is a trusted root, and its parsed parts.
+type Candidate = (Cert, bool, Parsed);
+
 /// The issuer of `child` among `candidates`: same name, preferring a matching key identifier,
 /// then a verifying signature, then current validity.
 fn find_issuer<'c>(
     child_p: &Parsed,
-    candidates: &'c [(Cert, bool)],
+    candidates: &'c [Candidate],
     at: i64,
     exclude: &[Vec<u8>],
-) -> Option<&'c (Cert, bool)> {
-    let mut best: Option<(i32, &'c (Cert, bool))> = None;
+    budget: &mut usize,
+) -> Option<&'c Candidate> {
+    let mut best: Option<(i32, &'c Candidate)> = None;
     for cand in candidates {
-        if exclude.contains(&cand.0.der) {
-            continue;
-        }
-        let Some(p) = parse(&cand.0.der) else {
-            continue;
-        };
-        if p.subject != child_p.issuer {
+        let p = &cand.2;
+        if p.subject != child_p.issuer || exclude.contains(&cand.0.der) {
             continue;
         }
         let mut score = 0;
         if let (Some(a), Some(s)) = (&child_p.aki, &p.ski) {
             score += if a == s { 4 } else { -4 };
         }
-        if algorithms::verify_with(
-            &p.spki_alg,
-            &p.public_key,
-            &child_p.sig_alg,
-            &child_p.tbs,
-            &child_p.signature,
-        )
-        .is_ok()
-        {
+        if *budget > 0 && {
+            *budget -= 1;
+            algorithms::verify_with(
+                &p.spki_alg,
+                &p.public_key,
+                &child_p.sig_alg,
+                &child_p.tbs,
+                &child_p.signature,
+            )
+            .is_ok()
+        } {
             score += 8;
         }
         if at >= cand.0.summary.not_before && at <= cand.0.summary.not_after {
@@ -282,8 +288,14 @@ pub(super) struct Walk {
 
 /// Follow issuer names from the leaf to a supplied root, recording what is wrong on the way.
 pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk {
-    let mut candidates: Vec<(Cert, bool)> = roots.iter().map(|c| (c.clone(), true)).collect();
-    candidates.extend(pool.iter().map(|c| (c.clone(), false)));
+    // Each candidate parsed once, not once per step.
+    let candidates: Vec<Candidate> = roots
+        .iter()
+        .map(|c| (c, true))
+        .chain(pool.iter().map(|c| (c, false)))
+        .filter_map(|(c, root)| parse(&c.der).map(|p| (c.clone(), root, p)))
+        .collect();
+    let mut budget = SIGNATURE_BUDGET;
     let mut w = Walk {
         chain: vec![leaf.clone()],
         problems: Vec::new(),
@@ -300,12 +312,9 @@ pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk 
             break;
         };
         let Some(cur_p) = parse(&cur.der) else { break };
-        match find_issuer(&cur_p, &candidates, at, &seen) {
-            Some((issuer, is_root)) => {
-                let Some(issuer_p) = parse(&issuer.der) else {
-                    break;
-                };
-                let problem = link_problem(&cur, &cur_p, issuer, &issuer_p, *is_root, depth);
+        match find_issuer(&cur_p, &candidates, at, &seen, &mut budget) {
+            Some((issuer, is_root, issuer_p)) => {
+                let problem = link_problem(&cur, &cur_p, issuer, issuer_p, *is_root, depth);
                 w.problems.push(problem);
                 seen.push(issuer.der.clone());
                 w.chain.push(issuer.clone());

@@ -6,6 +6,8 @@ mod decide;
 mod explain;
 mod policy;
 
+pub(crate) use policy::is_dst_root_x3;
+
 use super::cert::{self, Cert, CertSummary};
 use super::chain::{ChainView, pick_leaf};
 use super::names;
@@ -77,6 +79,18 @@ pub fn verify_chain(
     let usage = opts.usage.unwrap_or(Usage::Server);
     let mut findings = Unique::default();
 
+    // OpenSSL, as NGINX and Envoy call it (no partial chains), trusts only self-signed roots:
+    // an intermediate among the trusted CAs is just another intermediate.
+    let (anchors, trusted_intermediates): (Vec<Cert>, Vec<Cert>) = roots
+        .iter()
+        .cloned()
+        .partition(|c| c.summary.is_self_signed);
+    let pool: Vec<Cert> = pool.iter().chain(&trusted_intermediates).cloned().collect();
+    let (pool, roots) = (pool.as_slice(), anchors.as_slice());
+    for f in policy::no_root_findings(roots, &trusted_intermediates) {
+        findings.push(f);
+    }
+
     let decision = decide::decide(leaf, pool, roots, opts);
     for f in &decision.findings {
         findings.push(f.clone());
@@ -131,6 +145,10 @@ pub fn verify_chain(
         .flatten();
     if let Some(a) = anchor {
         for f in policy::anchor_findings(a, opts.at) {
+            path_valid = false;
+            findings.push(f);
+        }
+        if let Some(f) = policy::anchor_path_len_finding(&chain) {
             path_valid = false;
             findings.push(f);
         }
@@ -297,6 +315,7 @@ pub fn verify_pem(
     }
     let r = verify_chain(&leaf_certs[li], &pool, &root_certs, opts);
     findings.extend(r.findings);
+    let findings = crate::finding::cap_repeats(findings, crate::pki::check::MAX_FINDINGS_OF_A_KIND);
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     VerifyReport {
         valid: r.path_valid && !has_error,

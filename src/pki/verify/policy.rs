@@ -99,10 +99,73 @@ pub(crate) fn is_dst_root_x3(c: &Cert) -> bool {
     c.summary.subject.contains("CN=DST Root CA X3")
 }
 
-/// An expired trust anchor: OpenSSL checks the root's validity (RFC 5280 does not), so the
-/// ALB rejects the chain.
+/// The trusted CAs hold no root (self-signed) certificate, only intermediates: OpenSSL without
+/// partial chains (NGINX, Envoy) then cannot finish a chain ("unable to get issuer
+/// certificate"), so name each one and ask for the root above it.
+pub(super) fn no_root_findings(roots: &[Cert], trusted_intermediates: &[Cert]) -> Vec<Finding> {
+    if !roots.is_empty() {
+        return Vec::new();
+    }
+    trusted_intermediates
+        .iter()
+        .map(|c| {
+            Finding::error(
+                Code::ChainUntrusted,
+                format!(
+                    "{} is an intermediate CA (issued by \"{}\"), not a root. The ALB's OpenSSL \
+                     trusts only self-signed roots, so a chain cannot end here: add the root CA \
+                     that issued it to this input",
+                    c.label(),
+                    c.summary.issuer
+                ),
+                Some(c.input.clone()),
+            )
+        })
+        .collect()
+}
+
+/// A trust anchor whose pathLenConstraint the chain below it exceeds: OpenSSL enforces the
+/// root's own constraint (webpki takes anchors as name and key only).
+pub(super) fn anchor_path_len_finding(chain: &[Cert]) -> Option<Finding> {
+    let (anchor, below) = chain.split_last()?;
+    let limit = anchor.summary.path_len?;
+    // Intermediates between the leaf and the anchor; self-issued ones do not count (RFC 5280
+    // 6.1.4 (l)), as in OpenSSL.
+    let intermediates = below
+        .iter()
+        .skip(1)
+        .filter(|c| c.summary.subject != c.summary.issuer)
+        .count();
+    (intermediates > limit as usize).then(|| {
+        Finding::error(
+            Code::NotACa,
+            format!(
+                "the trusted CA {} allows at most {limit} intermediate CA(s) below it \
+                 (pathLenConstraint), but the chain has {intermediates}",
+                anchor.label()
+            ),
+            Some(anchor.input.clone()),
+        )
+    })
+}
+
+/// A trust anchor outside its validity: OpenSSL checks the root's validity (RFC 5280 does not),
+/// so the ALB rejects the chain.
 pub(super) fn anchor_findings(anchor: &Cert, at: i64) -> Vec<Finding> {
     let s = &anchor.summary;
+    if at < s.not_before {
+        return vec![Finding::error(
+            Code::TrustAnchorNotYetValid,
+            format!(
+                "the trusted CA {} is not valid before {}. OpenSSL (so the ALB) rejects a \
+                 chain to a root that is not valid yet: check the clock of the machine that \
+                 made it, or use a root that is valid now",
+                anchor.label(),
+                s.not_before_rfc3339
+            ),
+            Some(anchor.input.clone()),
+        )];
+    }
     if at <= s.not_after {
         return Vec::new();
     }

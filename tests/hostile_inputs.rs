@@ -1,0 +1,263 @@
+//! What an attacker or a careless user pastes, through the release paths a user has: the CLI
+//! and the bundle. Nothing typed is echoed beyond a short excerpt, keys stay in 0600 files,
+//! certificate text cannot drive a terminal or a Markdown viewer, and hostile sizes get a
+//! finding instead of a frozen check. (Speed itself is measured by `cargo bench --bench check`.)
+#![cfg(not(target_arch = "wasm32"))]
+
+mod pki_fixtures;
+
+use istio_alb::bundle::Bundle;
+use istio_alb::demo;
+use istio_alb::inputs::CertInput;
+use istio_alb::pki::key::RSA_MAX_BITS;
+use istio_alb::plan;
+use pki_fixtures::*;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const AT_TEXT: &str = "2025-11-26T10:00:00Z";
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_istio-alb"))
+        .args(args)
+        .output()
+        .expect("the CLI runs")
+}
+
+fn all_output(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The demo settings with one input replaced by `text`, written to `dir`.
+fn settings_with(dir: &Path, input: CertInput, text: &str) -> String {
+    let out = cli(&["example", dir.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", all_output(&out));
+    let file = match input {
+        CertInput::NlbCert => demo::files::NLB_CERT,
+        CertInput::NlbKey => demo::files::NLB_KEY,
+        CertInput::AlbClientCert => demo::files::ALB_CLIENT_CERT,
+        CertInput::AlbClientKey => demo::files::ALB_CLIENT_KEY,
+        CertInput::ClientCa | CertInput::GatewayCa => demo::files::CA,
+    };
+    fs::write(dir.join(file), text).expect("write the input");
+    dir.join(demo::files::SETTINGS)
+        .to_str()
+        .expect("utf-8 path")
+        .to_owned()
+}
+
+fn unzip_text(zip: &Path) -> Vec<(String, String, u32)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(fs::File::open(zip).expect("zip")).expect("a zip");
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).expect("entry");
+        let mut text = String::new();
+        let _ = f.read_to_string(&mut text);
+        out.push((
+            f.name().unwrap_or_default().into_owned(),
+            text,
+            f.unix_mode().unwrap_or(0) & 0o777,
+        ));
+    }
+    out
+}
+
+/// The demo key flattened onto one line, its BEGIN marker without closing dashes.
+fn flattened_key() -> (String, String) {
+    let body: String = demo::NLB_KEY
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let text = format!("-----BEGIN PRIVATE KEY {body} -----END PRIVATE KEY-----");
+    (text, body)
+}
+
+#[test]
+fn a_flattened_key_never_reaches_an_output_or_a_public_file() {
+    let (key, body) = flattened_key();
+    let probe = &body[10..50];
+    for input in [CertInput::NlbCert, CertInput::NlbKey, CertInput::ClientCa] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let settings = settings_with(tmp.path(), input, &key);
+        for format in ["text", "json"] {
+            let out = cli(&["check", &settings, "--at", AT_TEXT, "--format", format]);
+            assert!(!all_output(&out).contains(probe), "{input} check {format}");
+        }
+        let zip = tmp.path().join("b.zip");
+        let out = cli(&[
+            "bundle",
+            &settings,
+            "--out",
+            zip.to_str().expect("utf-8"),
+            "--at",
+            AT_TEXT,
+            "--force",
+        ]);
+        assert!(!all_output(&out).contains(probe), "{input} bundle output");
+        if !zip.exists() {
+            continue;
+        }
+        for (name, text, mode) in unzip_text(&zip) {
+            let private = name.contains("/secrets/") || name.ends_with(".key");
+            if !private {
+                assert!(!text.contains(probe), "{input}: the key text is in {name}");
+                if name.ends_with(".crt") || name.ends_with(".pem") {
+                    assert!(!text.contains("PRIVATE KEY"), "{input}: {name}");
+                }
+            } else if !name.ends_with('/') {
+                assert_eq!(mode, 0o600, "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_zip_is_written_0600() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = cli(&["example", tmp.path().to_str().expect("utf-8")]);
+    assert!(out.status.success());
+    let zip = tmp.path().join("b.zip");
+    fs::write(&zip, b"old").expect("an existing file");
+    fs::set_permissions(&zip, fs::Permissions::from_mode(0o644)).expect("chmod");
+    let settings = tmp.path().join("settings.yaml");
+    let out = cli(&[
+        "bundle",
+        settings.to_str().expect("utf-8"),
+        "--out",
+        zip.to_str().expect("utf-8"),
+        "--at",
+        AT_TEXT,
+    ]);
+    assert!(out.status.success(), "{}", all_output(&out));
+    let mode = fs::metadata(&zip).expect("zip").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+/// A certificate whose subject carries a terminal escape and Markdown/HTML.
+#[test]
+fn certificate_text_is_escaped_for_the_terminal_and_for_markdown() {
+    let evil_cn = "evil\u{1b}]0;pwned\u{7}\u{1b}[31m <img src=x>|`x`";
+    let root = self_signed(&Spec::ca("Escape Root"), Alg::P256);
+    let leaf = issue(
+        &Spec::leaf(evil_cn, &["evil.example.com"]),
+        Alg::P256,
+        &root,
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pem = tmp.path().join("leaf.pem");
+    fs::write(&pem, &leaf.pem).expect("write");
+    let out = cli(&["inspect", pem.to_str().expect("utf-8"), "--at", AT_TEXT]);
+    let text = all_output(&out);
+    assert!(text.contains("evil"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+
+    // The same subject in a finding, in the bundle's README.
+    let mut certs = demo::cert_inputs();
+    certs[CertInput::NlbCert] = leaf.pem.clone();
+    certs[CertInput::NlbKey] = leaf.key_pem();
+    let p = plan::plan(&demo::settings(), &certs, at());
+    let readme = Bundle::of(&p)
+        .file("README.md")
+        .expect("README")
+        .text()
+        .to_owned();
+    assert!(readme.contains("evil"), "the finding names the certificate");
+    assert!(!readme.contains('\u{1b}'), "{readme}");
+    assert!(!readme.contains("<img"), "{readme}");
+}
+
+#[test]
+fn an_rsa_key_over_8192_bits_is_refused_before_any_arithmetic() {
+    // A PKCS#1 structure with a 32,768-bit modulus (not a real key: reading it must stop at
+    // the size, before the big numbers are used).
+    fn der_int(bytes: &[u8]) -> Vec<u8> {
+        let mut v = vec![0x02];
+        v.extend(der_len(bytes.len()));
+        v.extend_from_slice(bytes);
+        v
+    }
+    fn der_len(n: usize) -> Vec<u8> {
+        if n < 0x80 {
+            vec![n as u8]
+        } else {
+            let b = n.to_be_bytes();
+            let b: Vec<u8> = b.iter().copied().skip_while(|x| *x == 0).collect();
+            let mut v = vec![0x80 | b.len() as u8];
+            v.extend(b);
+            v
+        }
+    }
+    let mut modulus = vec![0x00, 0xC5];
+    modulus.extend(std::iter::repeat_n(0x5A, 32_768 / 8 - 1));
+    let mut body = der_int(&[0]);
+    body.extend(der_int(&modulus));
+    for _ in 0..7 {
+        body.extend(der_int(&[0x01, 0x00, 0x01]));
+    }
+    let mut der = vec![0x30];
+    der.extend(der_len(body.len()));
+    der.extend(body);
+    let pem = istio_alb::pki::pem::encode("RSA PRIVATE KEY", &der);
+    let (key, errors) = istio_alb::pki::key::read_private_key(CertInput::NlbKey, &pem);
+    assert!(key.is_none());
+    let codes: Vec<&str> = errors.iter().map(|e| e.code().as_str()).collect();
+    assert_eq!(codes, ["key-unsupported"]);
+    let message = errors[0].to_string();
+    assert!(message.contains("32768 bits"), "{message}");
+    assert!(message.contains(&RSA_MAX_BITS.to_string()), "{message}");
+}
+
+#[test]
+fn hostile_sizes_give_one_finding_not_a_flood() {
+    let cases: Vec<(&str, String)> = vec![
+        ("over 1 MiB", "A".repeat((1 << 20) + 1)),
+        (
+            "1 MB of short garbage lines",
+            "-----BEGIN X-----\n".repeat(55_000),
+        ),
+        (
+            "1 MB on one line",
+            "-----END CERTIFICATE----- ".repeat(38_000),
+        ),
+        (
+            "1 MB of markers without dashes",
+            "-----BEGIN ".repeat(90_000),
+        ),
+    ];
+    for (name, text) in cases {
+        let mut certs = demo::cert_inputs();
+        certs[CertInput::NlbCert] = text.clone();
+        certs[CertInput::ClientCa] = text;
+        let r = plan::check(&certs, at());
+        let about_cert = r
+            .findings
+            .iter()
+            .filter(|f| f.is_about(CertInput::NlbCert))
+            .count();
+        assert!(
+            (1..=2 * (istio_alb::pki::check::MAX_FINDINGS_OF_A_KIND + 1)).contains(&about_cert),
+            "{name}: {about_cert} findings: {:?}",
+            r.findings.first()
+        );
+    }
+}
+
+#[test]
+fn settings_export_never_carries_key_material() {
+    let mut s = demo::settings();
+    s.cluster_name = demo::NLB_KEY.into();
+    s.nlb_secret = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj".into();
+    let yaml = istio_alb::bundle::settings_yaml(&s);
+    assert!(!yaml.contains("PRIVATE KEY"), "{yaml}");
+    assert!(!yaml.contains("MIIEvQIB"), "{yaml}");
+}
