@@ -353,11 +353,14 @@ fn free_port() -> u16 {
 }
 
 /// Starts NGINX with `conf` (written to `dir/role.conf`) and waits, at most 5 s, until it
-/// listens on `port`. `Err(stderr)` when it refused to start.
+/// listens on `port` (its pid file exists once it has bound its sockets). `Err(stderr)` when it
+/// refused to start.
 fn start(nginx: &Path, dir: &Path, role: &str, conf: &str, port: u16) -> Result<Nginx, String> {
     let conf_path = dir.join(format!("{role}.conf"));
     fs::write(&conf_path, conf).unwrap();
     let stderr = dir.join(format!("{role}-stderr.log"));
+    let pid_file = dir.join(format!("{role}.pid"));
+    let _ = fs::remove_file(&pid_file);
     let child = Command::new(nginx)
         .arg("-p")
         .arg(dir)
@@ -380,7 +383,7 @@ fn start(nginx: &Path, dir: &Path, role: &str, conf: &str, port: u16) -> Result<
             let err = fs::read_to_string(&stderr).unwrap_or_default();
             return Err(format!("{role} NGINX exited ({status}): {out}{err}"));
         }
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if pid_file.exists() && TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return Ok(guard);
         }
         assert!(
@@ -388,6 +391,25 @@ fn start(nginx: &Path, dir: &Path, role: &str, conf: &str, port: u16) -> Result<
             "{role} NGINX did not listen on {port} within 5 s"
         );
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// [`start`] on a free port, with another port when that one was taken meanwhile.
+fn start_on_free_port(
+    nginx: &Path,
+    dir: &Path,
+    role: &str,
+    conf: impl Fn(u16) -> String,
+) -> (Result<Nginx, String>, u16) {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let port = free_port();
+        let started = start(nginx, dir, role, &conf(port), port);
+        match &started {
+            Err(e) if e.contains("Address already in use") && attempt < 5 => continue,
+            _ => return (started, port),
+        }
     }
 }
 
@@ -411,22 +433,12 @@ fn through_the_alb(nginx: &Path, bundle: &Bundle, settings: &Settings) -> Outcom
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
     let gw = gateway_files(bundle, dir);
     let alb = alb_side(bundle, settings, dir);
-    let gateway_port = free_port();
-    let gateway = start(
-        nginx,
-        dir,
-        "gateway",
-        &gateway_conf(dir, gateway_port, &gw, &alb.path),
-        gateway_port,
-    );
-    let alb_port = free_port();
-    let alb_nginx = start(
-        nginx,
-        dir,
-        "alb",
-        &alb_conf(dir, alb_port, gateway_port, &alb),
-        alb_port,
-    );
+    let (gateway, gateway_port) = start_on_free_port(nginx, dir, "gateway", |port| {
+        gateway_conf(dir, port, &gw, &alb.path)
+    });
+    let (alb_nginx, alb_port) = start_on_free_port(nginx, dir, "alb", |port| {
+        alb_conf(dir, port, gateway_port, &alb)
+    });
     let status = alb_nginx.as_ref().ok().map(|_| {
         let out = run_bounded(
             Command::new("curl")
