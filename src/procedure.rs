@@ -7,6 +7,9 @@ use crate::manifest::{Apis, Doc, names};
 /// One step of the installation, in the order of the documented procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// `scripts/preflight.sh`: the two sides shake hands locally with the bundle's secrets, before
+    /// anything touches the cluster.
+    Preflight,
     /// Tools present, cluster reachable, gateway namespace present.
     CheckPrerequisites,
     /// The NLB host name is registered for the gateway's IP.
@@ -26,6 +29,7 @@ pub enum Step {
 /// Every step for a profile, in order.
 pub fn steps(apis: &Apis) -> Vec<Step> {
     let mut out = vec![
+        Step::Preflight,
         Step::CheckPrerequisites,
         Step::CheckNlb,
         Step::Apply(Doc::Namespace),
@@ -53,6 +57,10 @@ impl Step {
     /// The line `install.sh` announces the step with; may expand the scripts' `$VARIABLES`.
     pub fn announce(self) -> String {
         match self {
+            Step::Preflight => {
+                "Preflight: the gateway and the ALB shake hands locally with the bundle's secrets"
+                    .into()
+            }
             Step::CheckPrerequisites => "Checking prerequisites".into(),
             Step::CheckNlb => "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST".into(),
             Step::Apply(doc) => match doc {
@@ -123,8 +131,9 @@ mod tests {
         let current = steps(&Apis::of(Profile::Current));
         assert!(classic.contains(&Step::RestartGateway) && !classic.contains(&Step::CopyAlbSecret));
         assert!(current.contains(&Step::CopyAlbSecret) && !current.contains(&Step::RestartGateway));
-        // Secrets exist before the gateway that reads them.
+        // Secrets exist before the gateway that reads them; the preflight comes before all.
         for s in [classic, current] {
+            assert_eq!(s[0], Step::Preflight);
             let secrets = s.iter().position(|x| *x == Step::Secrets);
             let gateway = s.iter().position(|x| *x == Step::Apply(Doc::Gateway));
             assert!(secrets < gateway);

@@ -1,5 +1,9 @@
 //! `install.sh` against stub `kubectl`, `ibmcloud` and `curl` that record their argv: the recorded
 //! sequence is the procedure's, in order, with the user's values as single arguments.
+//!
+//! `install.sh` runs `preflight.sh` first, with the real `openssl` (not stubbed: it touches no
+//! cluster). The call-sequence tests pass `--skip-preflight`, so they need no openssl; the
+//! preflight tests below run it for real, passing and failing.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
@@ -83,11 +87,24 @@ fn run_script_with(
     args: &[&str],
     secret_b64: &str,
 ) -> (Run, PathBuf, PathBuf) {
+    run_edited(script, profile, nlb_listing, args, secret_b64, &|_| {})
+}
+
+/// [`run_script_with`] on a bundle that `edit` changed after it was written (its folder given).
+fn run_edited(
+    script: &str,
+    profile: Profile,
+    nlb_listing: &str,
+    args: &[&str],
+    secret_b64: &str,
+    edit: &dyn Fn(&Path),
+) -> (Run, PathBuf, PathBuf) {
     let tmp_dir = tempfile::tempdir().unwrap();
     let tmp = tmp_dir.path().to_path_buf();
     let s = settings(profile);
     let bundle = bundle::Bundle::of(&istio_alb::plan::plan(&s, &demo::cert_inputs(), AT));
     let root = write_bundle(&bundle, &tmp);
+    edit(&root);
     let stubs = tmp.join("stubs");
     fs::create_dir_all(&stubs).unwrap();
     for name in ["kubectl", "ibmcloud", "curl"] {
@@ -173,14 +190,20 @@ fn listing() -> String {
 
 #[test]
 fn current_install_runs_the_procedure_in_order() {
-    let (run, root, work) = run_install(Profile::Current, &listing(), &[]);
+    let (run, root, work) = run_install(Profile::Current, &listing(), &["--skip-preflight"]);
     assert!(
         run.output.status.success(),
         "install.sh failed: {}",
         String::from_utf8_lossy(&run.output.stderr)
     );
+    assert!(String::from_utf8_lossy(&run.output.stdout).contains("skipped (--skip-preflight)"));
+    assert_eq!(normalise(&run.calls, &root, &work), current_calls());
+}
+
+/// The calls of a current install with the test's settings.
+fn current_calls() -> Vec<String> {
     let ssa = "kubectl | apply | --server-side | --force-conflicts | --field-manager=istio-alb";
-    let want = vec![
+    vec![
         "kubectl | get | namespace | edge-gw".to_owned(),
         "ibmcloud | ks | nlb-dns | ls | --cluster | prod_eu.cluster-7".into(),
         "kubectl | apply | -f | <BUNDLE>/manifests/01-namespace.yaml".into(),
@@ -197,13 +220,12 @@ fn current_install_runs_the_procedure_in_order() {
         "kubectl | apply | -f | <BUNDLE>/manifests/06-virtual-service.yaml".into(),
         "kubectl | delete | ingress | alb-ingress | -n | shop-apps | --ignore-not-found=true".into(),
         "kubectl | apply | -f | <BUNDLE>/manifests/07-ingress.yaml".into(),
-    ];
-    assert_eq!(normalise(&run.calls, &root, &work), want);
+    ]
 }
 
 #[test]
 fn classic_install_runs_the_documented_procedure_in_order() {
-    let (run, root, work) = run_install(Profile::Classic, &listing(), &[]);
+    let (run, root, work) = run_install(Profile::Classic, &listing(), &["--skip-preflight"]);
     assert!(
         run.output.status.success(),
         "install.sh failed: {}",
@@ -232,7 +254,11 @@ fn classic_install_runs_the_documented_procedure_in_order() {
 
 #[test]
 fn install_stops_before_changing_anything_when_the_nlb_host_is_not_registered() {
-    let (run, root, work) = run_install(Profile::Current, "other.example.com 10.0.0.1", &[]);
+    let (run, root, work) = run_install(
+        Profile::Current,
+        "other.example.com 10.0.0.1",
+        &["--skip-preflight"],
+    );
     assert_eq!(run.output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.output.stderr).contains("is not registered"));
     assert_eq!(
@@ -252,6 +278,132 @@ fn dry_run_calls_nothing_and_prints_the_commands() {
     let out = String::from_utf8_lossy(&run.output.stdout);
     assert!(out.contains("+ kubectl apply -f "), "{out}");
     assert!(out.contains("==> Configuring the ALB Ingress"), "{out}");
+    // The preflight is shown, not run, and comes first.
+    let preflight = out.find("+ bash ").expect("the preflight command");
+    assert!(out[preflight..].starts_with("+ bash /"), "{out}");
+    assert!(
+        out[preflight..].contains("/scripts/preflight.sh\n"),
+        "{out}"
+    );
+    assert!(preflight < out.find("+ kubectl").unwrap(), "{out}");
+}
+
+fn need_openssl() -> bool {
+    if support::has_program("openssl", "version") {
+        return true;
+    }
+    support::missing(support::Need::Tool, "openssl is not installed");
+    false
+}
+
+#[test]
+fn install_runs_the_preflight_first_and_then_the_procedure() {
+    if !need_openssl() {
+        return;
+    }
+    for profile in Profile::ALL {
+        let (run, root, work) = run_install(profile, &listing(), &[]);
+        let out = String::from_utf8_lossy(&run.output.stdout);
+        assert!(
+            run.output.status.success(),
+            "{profile}: {out}\n{}",
+            String::from_utf8_lossy(&run.output.stderr)
+        );
+        let first = out.find("==> ").unwrap();
+        assert!(out[first..].starts_with("==> Preflight: "), "{out}");
+        let ok = out.find("preflight: OK").expect("the preflight's verdict");
+        assert!(out[ok..].contains("==> Checking prerequisites"), "{out}");
+        let (skipped, skipped_root, skipped_work) =
+            run_install(profile, &listing(), &["--skip-preflight"]);
+        assert_eq!(
+            normalise(&run.calls, &root, &work),
+            normalise(&skipped.calls, &skipped_root, &skipped_work),
+            "{profile}: the preflight changed the cluster calls"
+        );
+        if profile == Profile::Current {
+            assert_eq!(normalise(&run.calls, &root, &work), current_calls());
+        }
+    }
+}
+
+/// A bundle whose Ingress names a host the gateway certificate does not cover.
+fn break_proxy_ssl_name(root: &Path) {
+    let p = root.join("manifests/07-ingress.yaml");
+    let text = fs::read_to_string(&p).unwrap();
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("/proxy-ssl-name: ") {
+                "    nginx.ingress.kubernetes.io/proxy-ssl-name: elsewhere.example.com".to_owned()
+            } else if l.contains("ssl-services: ") {
+                format!("{l} proxy-ssl-name=elsewhere.example.com")
+            } else {
+                l.to_owned()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert_ne!(edited, text);
+    fs::write(&p, edited).unwrap();
+}
+
+#[test]
+fn install_changes_nothing_when_the_preflight_fails() {
+    if !need_openssl() {
+        return;
+    }
+    for profile in Profile::ALL {
+        let (run, _, _) = run_edited(
+            "install.sh",
+            profile,
+            &listing(),
+            &[],
+            "",
+            &break_proxy_ssl_name,
+        );
+        let err = String::from_utf8_lossy(&run.output.stderr);
+        assert_eq!(run.output.status.code(), Some(1), "{profile}: {err}");
+        assert!(
+            err.contains("preflight: FAILED on the ALB side: the gateway certificate")
+                && err.contains("does not cover elsewhere.example.com")
+                && err.contains("hostname mismatch")
+                && err.contains("nothing was changed in the cluster"),
+            "{profile}: {err}"
+        );
+        assert!(run.calls.is_empty(), "{profile}: {:?}", run.calls);
+        // With the flag, the same bundle installs (the stubs accept everything).
+        let (forced, _, _) = run_edited(
+            "install.sh",
+            profile,
+            &listing(),
+            &["--skip-preflight"],
+            "",
+            &break_proxy_ssl_name,
+        );
+        assert!(forced.output.status.success(), "{profile}");
+        assert!(!forced.calls.is_empty());
+    }
+}
+
+#[test]
+fn preflight_dry_run_shows_the_handshake_and_starts_nothing() {
+    if !need_openssl() {
+        return;
+    }
+    for profile in Profile::ALL {
+        let (run, _, work) = run_script("preflight.sh", profile, "", &["--dry-run"]);
+        let out = String::from_utf8_lossy(&run.output.stdout);
+        assert!(run.output.status.success(), "{profile}: {out}");
+        assert!(
+            out.contains("+ openssl s_server -accept 127.0.0.1:<free port>"),
+            "{out}"
+        );
+        assert!(out.contains("-verify_hostname demo-cluster-0001."), "{out}");
+        assert!(out.contains("Dry run: no handshake was made"), "{out}");
+        assert!(run.calls.is_empty());
+        // Its temporary folder (decoded keys) is gone.
+        assert_eq!(fs::read_dir(&work).unwrap().count(), 0, "{profile}");
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::manifest::{self, Apis, Doc, GatewayCerts, names};
 use crate::plan::Plan;
 use crate::procedure::{self, Step};
 use crate::rfc3339;
+use crate::script::preflight::{self, Sides};
 use crate::script::{IBM_SECRET_NAMESPACE, quote, test_request};
 use crate::settings::{Field, Settings};
 use std::fmt::Write as _;
@@ -156,8 +157,14 @@ fn files(o: &mut String, manifests: &[manifest::Manifest]) {
         );
     }
     o.push_str(
-        "- `scripts/install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`: the procedure, its checks, \
-         certificate renewal and removal. Each takes `--dry-run` to print the commands instead.\n\n",
+        "- `scripts/preflight.sh`: a mutual TLS handshake on this computer, with `openssl` only and \
+         no cluster, between a stand-in gateway and a stand-in ALB that use the certificates and \
+         keys read back from `secrets/` and the ALB's settings from the Ingress. It exits 0 when \
+         both sides accept each other, else it names the side that refuses and OpenSSL's reason; \
+         it leaves no process or file behind.\n\
+         - `scripts/install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`: the procedure, its checks, \
+         certificate renewal and removal. Each takes `--dry-run` to print the commands instead; \
+         `install.sh` runs `preflight.sh` first unless given `--skip-preflight`.\n\n",
     );
 }
 
@@ -170,6 +177,7 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
     let mut n = 1;
     for step in procedure::steps(apis) {
         let line = match step {
+            Step::Preflight => preflight_item(plan, apis),
             Step::CheckPrerequisites => continue,
             Step::CheckNlb => format!(
                 "Checks that `kubectl` and `ibmcloud` are installed, that the cluster is reachable \
@@ -227,6 +235,40 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
         "\nThe app namespace is {}; every step can be run again.\n",
         q(&s.app_namespace)
     );
+}
+
+/// What the preflight checks, with the files and values of this bundle.
+fn preflight_item(plan: &Plan, apis: &Apis) -> String {
+    let sides = Sides::of(apis);
+    let at = |src: preflight::Source| format!("`{}/{}`", src.secret, src.key);
+    let depth = preflight::alb_verify_depth(apis, &plan.report);
+    let name = &plan.settings.nlb_domain;
+    let whence = match apis.ingress {
+        manifest::IngressApi::ExtensionsV1beta1Ibm => format!(
+            "; the documented `ssl-services` annotation sets neither `proxy-ssl-verify-depth` nor \
+             `proxy-ssl-name`, so IBM's ALB verifies with depth {depth}, its default, and the name \
+             is the NLB host name the gateway certificate is for"
+        ),
+        manifest::IngressApi::NetworkingV1Nginx => {
+            "; name and depth are the Ingress's `proxy-ssl-name` and `proxy-ssl-verify-depth`"
+                .to_owned()
+        }
+    };
+    format!(
+        "Runs `scripts/preflight.sh`, which needs only `openssl` and no cluster (files named \
+         `secret/key`, read back from `secrets/`): an `openssl s_server` on 127.0.0.1 plays the \
+         gateway, serving {} with {} and requiring a client certificate that {} verifies for \
+         client authentication; an `openssl s_client` plays the ALB, presenting {} with {}, \
+         sending SNI `{name}` and verifying the gateway against {} as `{name}` with verify depth \
+         {depth}{whence}. When they do not shake hands, `install.sh` stops there, before it \
+         changes anything in the cluster (`--skip-preflight` skips this step).",
+        at(sides.gateway_chain),
+        at(sides.gateway_key),
+        at(sides.client_ca),
+        at(sides.alb_cert),
+        at(sides.alb_key),
+        at(sides.alb_ca),
+    )
 }
 
 fn verify(o: &mut String, s: &Settings) {

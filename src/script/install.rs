@@ -27,6 +27,13 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     for step in procedure::steps(&apis) {
         sh.step(&step.announce());
         match step {
+            Step::Preflight => {
+                let preflight = bundle_path("scripts/preflight.sh");
+                let _ = writeln!(
+                    sh.out,
+                    "if [ \"$SKIP_PREFLIGHT\" -eq 1 ]; then\n  echo '  skipped (--skip-preflight)'\nelif [ \"$DRY_RUN\" -eq 1 ]; then\n  run bash {preflight}\nelif ! bash {preflight}; then\n  echo 'error: the preflight failed (see above), so nothing was changed in the cluster. Fix the certificates and generate the bundle again, or pass --skip-preflight.' >&2\n  exit 1\nfi"
+                );
+            }
             Step::CheckPrerequisites => {
                 sh.line("need kubectl ibmcloud");
                 sh.line("run kubectl get namespace \"$GATEWAY_NAMESPACE\"");

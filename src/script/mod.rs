@@ -1,4 +1,5 @@
-//! The bash scripts of the procedure: `install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`.
+//! The bash scripts of the procedure: `preflight.sh`, `install.sh`, `verify.sh`, `renew.sh`,
+//! `cleanup.sh`.
 //!
 //! Every user value is assigned once, at the top, to a variable, quoted by `shlex` (POSIX
 //! single-quote rules, which bash shares); the rest of each script only ever expands those
@@ -7,6 +8,7 @@
 
 mod cleanup;
 mod install;
+pub mod preflight;
 mod renew;
 mod verify;
 
@@ -85,7 +87,7 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-/// Text builder shared by the four scripts.
+/// Text builder shared by the scripts.
 pub(crate) struct Sh {
     pub out: String,
 }
@@ -171,20 +173,24 @@ fn prelude(
         dq("unknown argument: $arg (see --help)")
     );
     sh.lines(&["      exit 2", "      ;;", "  esac", "done", ""]);
+    sh.lines(&["step() { printf '\\n==> %s\\n' \"$*\"; }", ""]);
+    // Only when the script runs commands through it (shellcheck reports unused functions).
+    if body.lines().any(|l| l.trim_start().starts_with("run ")) {
+        sh.lines(&[
+            "# run CMD ARGS...: run it, or print it (shell-quoted) under --dry-run.",
+            "run() {",
+            "  if [ \"$DRY_RUN\" -eq 1 ]; then",
+            "    printf '+'",
+            "    printf ' %q' \"$@\"",
+            "    printf '\\n'",
+            "  else",
+            "    \"$@\"",
+            "  fi",
+            "}",
+            "",
+        ]);
+    }
     sh.lines(&[
-        "step() { printf '\\n==> %s\\n' \"$*\"; }",
-        "",
-        "# run CMD ARGS...: run it, or print it (shell-quoted) under --dry-run.",
-        "run() {",
-        "  if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "    printf '+'",
-        "    printf ' %q' \"$@\"",
-        "    printf '\\n'",
-        "  else",
-        "    \"$@\"",
-        "  fi",
-        "}",
-        "",
         "# need TOOL...: fail early when a prerequisite is missing.",
         "need() {",
         "  local tool missing=0",
@@ -272,15 +278,22 @@ pub(crate) fn restart_gateway(sh: &mut Sh) {
     );
 }
 
-/// The four scripts for `s.profile`, given the manifests they apply.
+/// The scripts for `s.profile`, given the manifests they apply.
 pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
     let scripts = [
         (
+            "scripts/preflight.sh",
+            "Preflight: a local mutual TLS handshake with the bundle's own secrets (openssl only, no cluster).",
+            "scripts/preflight.sh [--dry-run]",
+            preflight::body(manifests, &Apis::of(s.profile)),
+            vec![],
+        ),
+        (
             "scripts/install.sh",
             "Install: the whole procedure in order (re-runnable).",
-            "scripts/install.sh [--dry-run]",
+            "scripts/install.sh [--dry-run] [--skip-preflight]",
             install::body(s, manifests),
-            vec![],
+            vec![("SKIP_PREFLIGHT", "--skip-preflight")],
         ),
         (
             "scripts/verify.sh",

@@ -29,17 +29,6 @@ done
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# run CMD ARGS...: run it, or print it (shell-quoted) under --dry-run.
-run() {
-  if [ "$DRY_RUN" -eq 1 ]; then
-    printf '+'
-    printf ' %q' "$@"
-    printf '\n'
-  else
-    "$@"
-  fi
-}
-
 # need TOOL...: fail early when a prerequisite is missing.
 need() {
   local tool missing=0

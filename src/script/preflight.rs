@@ -1,0 +1,507 @@
+//! `preflight.sh`: proves locally, with `openssl` only and no cluster, that the gateway and the ALB
+//! will shake hands with the exact files the bundle puts into the cluster. It reads them back from
+//! the bundle's secret manifests (not from the inputs) and the ALB's settings from the Ingress.
+//!
+//! The gateway side is an `openssl s_server` on 127.0.0.1 (a free port), serving the gateway's
+//! chain and key and requiring a client certificate that the gateway's client CA verifies for the
+//! client purpose, as Envoy does. The ALB side is an `openssl s_client` presenting the ALB's client
+//! certificate and key, sending SNI = `proxy-ssl-name` and verifying the server against the CA the
+//! ALB trusts with the Ingress's verify depth and that host name, as NGINX's `proxy_ssl_verify`
+//! does. Both are OpenSSL, as in NGINX, so the verdicts are the same ones.
+
+use super::{Sh, bundle_path, quote};
+use crate::inputs::CertInput;
+use crate::manifest::{self, Apis, Content, Doc, IngressApi, Manifest, SecretSpec, names};
+use std::fmt::Write as _;
+
+/// The verify depth of IBM's original ALB when `ssl-services` sets no `proxy-ssl-verify-depth`
+/// (IBM's annotation reference: "By default, the depth is set to 5"), as the documented
+/// (classic) Ingress sets none.
+pub const CLASSIC_VERIFY_DEPTH: u32 = 5;
+
+/// NGINX's `proxy_ssl_verify_depth` default, used by the community controller when the Ingress
+/// sets no `proxy-ssl-verify-depth`.
+pub const NGINX_DEFAULT_VERIFY_DEPTH: u32 = 1;
+
+/// Where one file the handshake needs lives: a secret's manifest and a data key in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source {
+    pub secret: &'static str,
+    pub key: &'static str,
+}
+
+impl Source {
+    fn path(self) -> String {
+        format!("secrets/{}.yaml", self.secret)
+    }
+}
+
+/// The files of each side, found in the one declaration of the secrets ([`manifest::secrets`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sides {
+    /// The gateway's certificate chain (leaf first) and key, and the CA it trusts for clients.
+    pub gateway_chain: Source,
+    pub gateway_key: Source,
+    pub client_ca: Source,
+    /// The ALB's client certificate and key, and the CA it trusts for the gateway.
+    pub alb_cert: Source,
+    pub alb_key: Source,
+    pub alb_ca: Source,
+}
+
+fn find(specs: &[SecretSpec], want: impl Fn(&SecretSpec, Content) -> bool) -> Source {
+    specs
+        .iter()
+        .flat_map(|s| s.data.iter().map(move |(k, c)| (s, *k, *c)))
+        .find(|(s, _, c)| want(s, *c))
+        .map(|(s, key, _)| Source {
+            secret: s.name,
+            key,
+        })
+        // Every profile declares all six (a unit test checks); an impossible miss names nothing,
+        // and the script then fails on the missing file.
+        .unwrap_or(Source {
+            secret: "missing",
+            key: "missing",
+        })
+}
+
+fn holds(spec: &SecretSpec, input: CertInput) -> bool {
+    spec.data.iter().any(|(_, c)| *c == Content::Input(input))
+}
+
+impl Sides {
+    pub fn of(apis: &Apis) -> Sides {
+        use CertInput::{AlbClientCert, AlbClientKey, ClientCa, GatewayCa, NlbCert, NlbKey};
+        let specs = manifest::secrets(apis);
+        let input = |i: CertInput| move |_: &SecretSpec, c: Content| c == Content::Input(i);
+        Sides {
+            // The chain the gateway serves: beside its key (classic: the trusted.crt bundle).
+            gateway_chain: find(&specs, |s, c| {
+                holds(s, NlbKey) && matches!(c, Content::Input(NlbCert) | Content::TrustedBundle)
+            }),
+            gateway_key: find(&specs, input(NlbKey)),
+            client_ca: find(&specs, input(ClientCa)),
+            alb_cert: find(&specs, input(AlbClientCert)),
+            alb_key: find(&specs, input(AlbClientKey)),
+            // The CA the ALB trusts: beside its client certificate (classic: trusted.crt).
+            alb_ca: find(&specs, |s, c| {
+                holds(s, AlbClientCert)
+                    && matches!(c, Content::Input(GatewayCa) | Content::TrustedBundle)
+            }),
+        }
+    }
+}
+
+/// The verify depth the ALB uses for the bundle's Ingress: the generated annotation (current) or
+/// IBM's default (classic, whose documented annotation sets none).
+pub fn alb_verify_depth(apis: &Apis, report: &crate::pki::CheckReport) -> u32 {
+    match apis.ingress {
+        IngressApi::ExtensionsV1beta1Ibm => CLASSIC_VERIFY_DEPTH,
+        IngressApi::NetworkingV1Nginx => manifest::verify_depth(report),
+    }
+}
+
+/// Bash helpers: reading the manifests, comparing keys, explaining OpenSSL's verdicts.
+const HELPERS: &[&str] = &[
+    "",
+    "# unusable WHAT: the bundle cannot be checked (exit 2).",
+    "unusable() {",
+    "  echo \"preflight: cannot check: $*\" >&2",
+    "  exit 2",
+    "}",
+    "",
+    "# fail SIDE REASON [OPENSSL-DETAIL]: the handshake would fail; names the side (exit 1).",
+    "fail() {",
+    "  echo \"preflight: FAILED on the $1 side: $2\" >&2",
+    "  if [ -n \"${3:-}\" ]; then echo \"  (OpenSSL: $3)\" >&2; fi",
+    "  exit 1",
+    "}",
+    "",
+    "# secret_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.",
+    "# The manifests hold a `data:` map of one-line base64 values; quotes and folded lines are",
+    "# tolerated. Decoded by openssl, which is needed anyway (base64's flags differ per system).",
+    "secret_value() {",
+    "  local b64",
+    "  if [ ! -f \"$1\" ]; then unusable \"${1#\"$BUNDLE_DIR\"/} does not exist\"; fi",
+    "  if ! b64=\"$(awk -v key=\"$2\" '",
+    "    function unquote(s) {",
+    "      if (s ~ /^\".*\"$/ || s ~ /^\\047.*\\047$/) s = substr(s, 2, length(s) - 2)",
+    "      return s",
+    "    }",
+    "    /^data:[[:space:]]*$/ { indata = 1; next }",
+    "    /^[^[:space:]#]/ { indata = 0; taking = 0 }",
+    "    !indata { next }",
+    "    {",
+    "      match($0, /^[[:space:]]*/)",
+    "      indent = RLENGTH",
+    "      line = substr($0, indent + 1)",
+    "      colon = index(line, \":\")",
+    "    }",
+    "    taking && indent > keyindent && colon == 0 { value = value line; next }",
+    "    { taking = 0 }",
+    "    colon > 0 && !found && unquote(substr(line, 1, colon - 1)) == key {",
+    "      found = 1",
+    "      taking = 1",
+    "      keyindent = indent",
+    "      value = substr(line, colon + 1)",
+    "    }",
+    "    END {",
+    "      gsub(/[[:space:]\"\\047]/, \"\", value)",
+    "      if (!found || value == \"\") exit 1",
+    "      printf \"%s\", value",
+    "    }' \"$1\")\"; then",
+    "    unusable \"${1#\"$BUNDLE_DIR\"/} has no data key $2\"",
+    "  fi",
+    "  printf '%s' \"$b64\" | openssl base64 -d -A >\"$3\" 2>/dev/null || true",
+    "  if ! grep -q -- '-----BEGIN ' \"$3\"; then",
+    "    unusable \"${1#\"$BUNDLE_DIR\"/}: $2 is not base64 of a PEM text\"",
+    "  fi",
+    "}",
+    "",
+    "# annotation NAME: one annotation of the Ingress, quotes removed; empty when absent.",
+    "annotation() {",
+    "  awk -v name=\"$1\" '",
+    "    { line = $0; sub(/^[[:space:]]+/, \"\", line) }",
+    "    index(line, name \":\") == 1 {",
+    "      value = substr(line, length(name) + 2)",
+    "      sub(/^[[:space:]]+/, \"\", value)",
+    "      sub(/[[:space:]]+$/, \"\", value)",
+    "      if (value ~ /^\".*\"$/ || value ~ /^\\047.*\\047$/) value = substr(value, 2, length(value) - 2)",
+    "      print value",
+    "      exit",
+    "    }' \"$INGRESS_FILE\"",
+    "}",
+    "",
+    "# split_chain FILE LEAF REST: the first certificate of FILE, and the ones after it.",
+    "split_chain() {",
+    "  : >\"$3\"",
+    "  awk -v leaf=\"$2\" -v rest=\"$3\" '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print > leaf } n > 1 { print > rest }' \"$1\"",
+    "  if [ ! -s \"$2\" ]; then unusable \"no certificate in $4\"; fi",
+    "}",
+    "",
+    "# same_key CERT KEY: the private key belongs to the certificate (public keys compared).",
+    "same_key() {",
+    "  local cert_pub key_pub",
+    "  cert_pub=\"$(openssl x509 -noout -pubkey -in \"$1\" 2>/dev/null | openssl pkey -pubin -pubout 2>/dev/null || true)\"",
+    "  key_pub=\"$(openssl pkey -in \"$2\" -passin pass: -pubout 2>/dev/null || true)\"",
+    "  [ -n \"$cert_pub\" ] && [ \"$cert_pub\" = \"$key_pub\" ]",
+    "}",
+    "",
+    "# count_certs FILE: how many certificates FILE holds.",
+    "count_certs() { grep -c -- '-----BEGIN CERTIFICATE-----' \"$1\" || true; }",
+    "",
+    "# verify_error FILE: 'NUM TEXT' of the first OpenSSL verification error logged in FILE.",
+    "verify_error() { sed -n 's/^verify error:num=\\([0-9]*\\):\\(.*\\)$/\\1 \\2/p' \"$1\" | sed -n 1p; }",
+    "",
+    "# last_error FILE: the reason of the last OpenSSL error line in FILE (e.g. an alert received).",
+    "last_error() { awk -F: '/:error:/ { reason = $6 } /^connect:errno=/ { reason = \"connection failed (\" $0 \")\" } END { print reason }' \"$1\"; }",
+    "",
+    "# wait_gone PID TENTHS: wait up to TENTHS/10 s for PID to exit; 1 when it is still running.",
+    "wait_gone() {",
+    "  local n=0",
+    "  while kill -0 \"$1\" 2>/dev/null; do",
+    "    n=$((n + 1))",
+    "    if [ \"$n\" -gt \"$2\" ]; then return 1; fi",
+    "    sleep 0.1",
+    "  done",
+    "  return 0",
+    "}",
+    "",
+    "# stop PID: end a process this script started, and reap it.",
+    "stop() {",
+    "  if [ -n \"$1\" ]; then",
+    "    kill \"$1\" 2>/dev/null || true",
+    "    wait \"$1\" 2>/dev/null || true",
+    "  fi",
+    "}",
+    "",
+    "WORK_DIR=\"$(mktemp -d \"${TMPDIR:-/tmp}/istio-alb-preflight.XXXXXX\")\"",
+    "SERVER_PID=''",
+    "CLIENT_PID=''",
+    "# Every exit path (success, failure, Ctrl-C, kill) ends both processes and removes the keys.",
+    "trap 'stop \"$CLIENT_PID\"; stop \"$SERVER_PID\"; rm -rf \"$WORK_DIR\"' EXIT",
+    "trap 'exit 130' INT",
+    "trap 'exit 143' TERM",
+    "umask 077",
+];
+
+/// How the ALB side reads its settings from the Ingress, per Ingress API.
+fn read_ingress(sh: &mut Sh, apis: &Apis) {
+    match apis.ingress {
+        IngressApi::NetworkingV1Nginx => {
+            let p = "nginx.ingress.kubernetes.io";
+            let _ = writeln!(
+                sh.out,
+                "ALB_SECRET_REF=\"$(annotation {p}/proxy-ssl-secret)\"\n\
+                 PROXY_SSL_NAME=\"$(annotation {p}/proxy-ssl-name)\"\n\
+                 VERIFY_DEPTH=\"$(annotation {p}/proxy-ssl-verify-depth)\"\n\
+                 # Without the annotation NGINX verifies with its default depth.\n\
+                 VERIFY_DEPTH=\"${{VERIFY_DEPTH:-{NGINX_DEFAULT_VERIFY_DEPTH}}}\"\n\
+                 if [ \"$(annotation {p}/proxy-ssl-verify)\" != on ]; then\n  \
+                 echo '  note: proxy-ssl-verify is not \"on\": the ALB would not verify the gateway; this check verifies it anyway.'\n\
+                 fi\n\
+                 if [ \"$(annotation {p}/proxy-ssl-server-name)\" != on ]; then\n  \
+                 echo '  note: proxy-ssl-server-name is not \"on\": the ALB would send no SNI, and the gateway may not pick its certificate.'\n\
+                 fi\n\
+                 if [ -z \"$PROXY_SSL_NAME\" ]; then\n  \
+                 fail ALB 'the Ingress sets no proxy-ssl-name: NGINX would verify the gateway as its upstream'\"'\"'s internal name, which the gateway certificate does not cover.'\n\
+                 fi"
+            );
+        }
+        IngressApi::ExtensionsV1beta1Ibm => {
+            let _ = writeln!(
+                sh.out,
+                "# IBM's ssl-services: 'ssl-service=SVC ssl-secret=S [proxy-ssl-verify-depth=N] [proxy-ssl-name=H]',\n\
+                 # entries separated by ';'. The entry for the gateway service counts.\n\
+                 ssl_entry=\"$(annotation ingress.bluemix.net/ssl-services | tr ';' '\\n' |\n  \
+                 awk '{{ for (i = 1; i <= NF; i++) if ($i == \"ssl-service={svc}\") {{ print; exit }} }}')\"\n\
+                 if [ -z \"$ssl_entry\" ]; then\n  \
+                 unusable 'the Ingress has no ingress.bluemix.net/ssl-services entry for ssl-service={svc}'\n\
+                 fi\n\
+                 # option NAME: one NAME=value of that entry.\n\
+                 option() {{ printf '%s\\n' \"$ssl_entry\" | tr ' ' '\\n' | sed -n \"s/^$1=//p\" | sed -n 1p; }}\n\
+                 ALB_SECRET_REF=\"$(option ssl-secret)\"\n\
+                 # IBM's ALB defaults: verify depth {CLASSIC_VERIFY_DEPTH}; the server name of the gateway's certificate, the\n\
+                 # NLB host name in this procedure.\n\
+                 VERIFY_DEPTH=\"$(option proxy-ssl-verify-depth)\"\n\
+                 VERIFY_DEPTH=\"${{VERIFY_DEPTH:-{CLASSIC_VERIFY_DEPTH}}}\"\n\
+                 PROXY_SSL_NAME=\"$(option proxy-ssl-name)\"\n\
+                 PROXY_SSL_NAME=\"${{PROXY_SSL_NAME:-$NLB_INGRESS_DOMAIN}}\"",
+                svc = names::GATEWAY_SERVICE,
+            );
+        }
+    }
+}
+
+pub(super) fn body(manifests: &[Manifest], apis: &Apis) -> String {
+    let sides = Sides::of(apis);
+    let ingress = manifest::find(manifests, Doc::Ingress)
+        .map(|m| m.path.clone())
+        .unwrap_or_else(|| "manifests/07-ingress.yaml".to_owned());
+    let mut sh = Sh { out: String::new() };
+    sh.lines(HELPERS);
+    sh.step("Checking for OpenSSL 1.1.1 or later");
+    sh.lines(&[
+        "need openssl awk sed grep",
+        "case \"$(openssl version 2>/dev/null)\" in",
+        "  'OpenSSL 1.1.1'* | 'OpenSSL 3'*) ;;",
+        "  *) unusable \"needs OpenSSL 1.1.1 or later, found '$(openssl version 2>/dev/null || true)' (on macOS: install openssl@3 and put it first on PATH)\" ;;",
+        "esac",
+    ]);
+
+    sh.step("Reading the ALB's settings from the Ingress");
+    let _ = writeln!(sh.out, "INGRESS_FILE={}", bundle_path(&ingress));
+    sh.line(
+        "if [ ! -f \"$INGRESS_FILE\" ]; then unusable \"${INGRESS_FILE#\"$BUNDLE_DIR\"/} does not exist\"; fi",
+    );
+    read_ingress(&mut sh, apis);
+    sh.lines(&[
+        "ALB_SECRET_NAME=\"${ALB_SECRET_REF#*/}\"",
+        "case \"$ALB_SECRET_NAME\" in",
+        "  '' | *[!a-z0-9.-]*) unusable \"the Ingress names no usable ALB secret ('$ALB_SECRET_REF')\" ;;",
+        "esac",
+        "case \"$VERIFY_DEPTH\" in",
+        "  '' | *[!0-9]*) unusable \"the Ingress's verify depth '$VERIFY_DEPTH' is not a number\" ;;",
+        "esac",
+        "ALB_FILE=\"$BUNDLE_DIR/secrets/$ALB_SECRET_NAME.yaml\"",
+        "echo \"  proxy-ssl-name $PROXY_SSL_NAME, verify depth $VERIFY_DEPTH, client certificate from secret $ALB_SECRET_NAME\"",
+    ]);
+
+    sh.step("Decoding the certificates and keys from the secret manifests");
+    let decode = |sh: &mut Sh, src: Source, out: &str| {
+        let _ = writeln!(
+            sh.out,
+            "secret_value {} {} \"$WORK_DIR/{out}\"",
+            bundle_path(&src.path()),
+            quote(src.key)
+        );
+    };
+    decode(&mut sh, sides.gateway_chain, "gateway-chain.pem");
+    decode(&mut sh, sides.gateway_key, "gateway.key");
+    decode(&mut sh, sides.client_ca, "client-ca.pem");
+    for (src, out) in [
+        (sides.alb_cert, "alb-chain.pem"),
+        (sides.alb_key, "alb.key"),
+        (sides.alb_ca, "alb-ca.pem"),
+    ] {
+        let _ = writeln!(
+            sh.out,
+            "secret_value \"$ALB_FILE\" {} \"$WORK_DIR/{out}\"",
+            quote(src.key)
+        );
+    }
+    let gw_chain = format!("{}/{}", sides.gateway_chain.secret, sides.gateway_chain.key);
+    let gw_key = format!("{}/{}", sides.gateway_key.secret, sides.gateway_key.key);
+    let client_ca = format!("{}/{}", sides.client_ca.secret, sides.client_ca.key);
+    let alb_cert = format!("$ALB_SECRET_NAME/{}", sides.alb_cert.key);
+    let alb_key = format!("$ALB_SECRET_NAME/{}", sides.alb_key.key);
+    let alb_ca = format!("$ALB_SECRET_NAME/{}", sides.alb_ca.key);
+    let _ = writeln!(
+        sh.out,
+        "split_chain \"$WORK_DIR/gateway-chain.pem\" \"$WORK_DIR/gateway.crt\" \"$WORK_DIR/gateway-intermediates.pem\" {}\n\
+         split_chain \"$WORK_DIR/alb-chain.pem\" \"$WORK_DIR/alb.crt\" \"$WORK_DIR/alb-intermediates.pem\" \"{alb_cert}\"\n\
+         echo \"  gateway: {gw_chain} ($(count_certs \"$WORK_DIR/gateway-chain.pem\") certificate(s)), {gw_key}, client CA {client_ca}\"\n\
+         echo \"  ALB: {alb_cert}, {alb_key}, trusted CA {alb_ca} ($(count_certs \"$WORK_DIR/alb-ca.pem\") certificate(s))\"",
+        quote(&gw_chain),
+    );
+
+    sh.step("Checking that each private key belongs to its certificate");
+    let _ = writeln!(
+        sh.out,
+        "if ! same_key \"$WORK_DIR/gateway.crt\" \"$WORK_DIR/gateway.key\"; then\n  \
+         fail gateway {} 'key values mismatch'\nfi\n\
+         if ! same_key \"$WORK_DIR/alb.crt\" \"$WORK_DIR/alb.key\"; then\n  \
+         fail ALB \"the ALB's private key ({alb_key}) does not belong to its client certificate ({alb_cert}), or cannot be read: NGINX refuses to load them.\" 'key values mismatch'\nfi\n\
+         echo '  ok: both keys match their certificates'",
+        quote(&format!(
+            "the gateway's private key ({gw_key}) does not belong to its certificate ({gw_chain}), \
+             or cannot be read: the gateway cannot load them."
+        )),
+    );
+
+    sh.step(
+        "Mutual TLS handshake on 127.0.0.1: openssl s_server as the gateway, s_client as the ALB",
+    );
+    sh.lines(&[
+        "# The gateway (Envoy) requires a client certificate that its client CA verifies for the client",
+        "# purpose; OpenSSL's own depth limit applies, as in Envoy.",
+        "server_args=(-naccept 1 -www -cert \"$WORK_DIR/gateway.crt\" -key \"$WORK_DIR/gateway.key\" -pass pass:",
+        "  -CAfile \"$WORK_DIR/client-ca.pem\" -Verify 100 -verify_return_error -purpose sslclient)",
+        "if [ -s \"$WORK_DIR/gateway-intermediates.pem\" ]; then",
+        "  server_args+=(-cert_chain \"$WORK_DIR/gateway-intermediates.pem\")",
+        "fi",
+        "# The ALB (NGINX proxy_ssl_*): SNI and host name check = proxy-ssl-name, the Ingress's verify",
+        "# depth, the CA of its secret, its client certificate and key.",
+        "client_args=(-ign_eof -servername \"$PROXY_SSL_NAME\" -verify_hostname \"$PROXY_SSL_NAME\"",
+        "  -verify_depth \"$VERIFY_DEPTH\" -CAfile \"$WORK_DIR/alb-ca.pem\" -verify_return_error -purpose sslserver",
+        "  -cert \"$WORK_DIR/alb.crt\" -key \"$WORK_DIR/alb.key\" -pass pass:)",
+        "if [ -s \"$WORK_DIR/alb-intermediates.pem\" ]; then",
+        "  client_args+=(-cert_chain \"$WORK_DIR/alb-intermediates.pem\")",
+        "fi",
+        "if [ \"$DRY_RUN\" -eq 1 ]; then",
+        "  printf '+ openssl s_server -accept 127.0.0.1:<free port>'",
+        "  printf ' %q' \"${server_args[@]}\"",
+        "  printf '\\n+ openssl s_client -connect 127.0.0.1:<that port>'",
+        "  printf ' %q' \"${client_args[@]}\"",
+        "  printf '\\n\\nDry run: no handshake was made (the files above are removed at exit).\\n'",
+        "  exit 0",
+        "fi",
+        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' >\"$WORK_DIR/request\"",
+        "# A random port; another one when it is taken. The server answers one connection (-www: a",
+        "# status page, sent only after both sides accepted each other).",
+        "attempt=0",
+        "while :; do",
+        "  attempt=$((attempt + 1))",
+        "  PORT=$((20000 + RANDOM % 30000))",
+        "  openssl s_server -accept \"127.0.0.1:$PORT\" \"${server_args[@]}\" </dev/null >\"$WORK_DIR/server.out\" 2>\"$WORK_DIR/server.err\" &",
+        "  SERVER_PID=$!",
+        "  n=0",
+        "  while ! grep -q '^ACCEPT' \"$WORK_DIR/server.out\" && kill -0 \"$SERVER_PID\" 2>/dev/null && [ \"$n\" -lt 100 ]; do",
+        "    n=$((n + 1))",
+        "    sleep 0.1",
+        "  done",
+        "  if grep -q '^ACCEPT' \"$WORK_DIR/server.out\"; then break; fi",
+        "  stop \"$SERVER_PID\"",
+        "  SERVER_PID=''",
+        "  if grep -qi 'in use' \"$WORK_DIR/server.err\" && [ \"$attempt\" -lt 10 ]; then continue; fi",
+        "  fail gateway \"openssl s_server could not serve the gateway's certificate and key.\" \"$(last_error \"$WORK_DIR/server.err\")\"",
+        "done",
+        "openssl s_client -connect \"127.0.0.1:$PORT\" \"${client_args[@]}\" <\"$WORK_DIR/request\" >\"$WORK_DIR/client.out\" 2>\"$WORK_DIR/client.err\" &",
+        "CLIENT_PID=$!",
+        "timed_out=0",
+        "if ! wait_gone \"$CLIENT_PID\" 150; then timed_out=1; fi",
+        "stop \"$CLIENT_PID\"",
+        "CLIENT_PID=''",
+        "stop \"$SERVER_PID\"",
+        "SERVER_PID=''",
+    ]);
+
+    sh.step("Result");
+    let _ = writeln!(
+        sh.out,
+        "if grep -q 'HTTP/1.0 200 ok' \"$WORK_DIR/client.out\"; then\n  \
+         echo \"preflight: OK: the gateway accepted the ALB's client certificate, and the ALB verified the gateway as $PROXY_SSL_NAME (verify depth $VERIFY_DEPTH).\"\n  \
+         exit 0\n\
+         fi\n\
+         gw_certs=\"$(count_certs \"$WORK_DIR/gateway-chain.pem\")\"\n\
+         # The ALB verifies the gateway first: its verdict, if any, is the cause.\n\
+         alb_error=\"$(verify_error \"$WORK_DIR/client.err\")\"\n\
+         gw_error=\"$(verify_error \"$WORK_DIR/server.err\")\"\n\
+         if [ -n \"$alb_error\" ]; then\n  \
+         detail=\"verify error $alb_error\"\n  \
+         case \"${{alb_error%% *}}\" in\n    \
+         62) fail ALB \"the gateway certificate ({gw_chain}) does not cover $PROXY_SSL_NAME, the name the ALB verifies (proxy-ssl-name): NGINX logs 'upstream SSL certificate does not match'. Put $PROXY_SSL_NAME into its subjectAltName, or set proxy-ssl-name to a name it covers.\" \"$detail\" ;;\n    \
+         22) fail ALB \"verify depth $VERIFY_DEPTH is too small for the gateway's chain ({gw_chain}, $gw_certs certificate(s)): set proxy-ssl-verify-depth back to the value the bundle derived from that chain.\" \"$detail\" ;;\n    \
+         2 | 20 | 21) fail ALB \"the CA the ALB trusts ({alb_ca}) did not issue the gateway certificate, or {gw_chain} lacks an intermediate: give the CA that issued the gateway certificate as the gateway CA.\" \"$detail\" ;;\n    \
+         18 | 19) fail ALB \"the gateway's chain ends in a self-signed certificate that is not the CA the ALB trusts ({alb_ca}).\" \"$detail\" ;;\n    \
+         9 | 10) fail ALB \"a certificate of the gateway's chain ({gw_chain}) is not valid now (expired or not yet valid).\" \"$detail\" ;;\n    \
+         26) fail ALB \"the gateway certificate is not for server authentication: its extendedKeyUsage lacks serverAuth.\" \"$detail\" ;;\n    \
+         *) fail ALB \"the ALB does not accept the gateway certificate ({gw_chain}).\" \"$detail\" ;;\n  \
+         esac\n\
+         fi\n\
+         if [ -n \"$gw_error\" ]; then\n  \
+         detail=\"verify error $gw_error\"\n  \
+         case \"${{gw_error%% *}}\" in\n    \
+         26) fail gateway \"the ALB client certificate ({alb_cert}) is not for client authentication: its extendedKeyUsage lacks clientAuth (Let's Encrypt certificates no longer carry it). Issue it from a private CA, with clientAuth.\" \"$detail\" ;;\n    \
+         2 | 20 | 21) fail gateway \"the gateway's client CA ({client_ca}) did not issue the ALB client certificate ({alb_cert}): give the CA that issued it as the client CA, and its intermediates after it in the client certificate.\" \"$detail\" ;;\n    \
+         18 | 19) fail gateway \"the ALB client certificate's chain ends in a self-signed certificate that is not the gateway's client CA ({client_ca}).\" \"$detail\" ;;\n    \
+         9 | 10) fail gateway \"a certificate of the ALB client chain ({alb_cert}) is not valid now (expired or not yet valid).\" \"$detail\" ;;\n    \
+         *) fail gateway \"the gateway does not accept the ALB client certificate ({alb_cert}).\" \"$detail\" ;;\n  \
+         esac\n\
+         fi\n\
+         if [ \"$timed_out\" -eq 1 ]; then\n  \
+         fail ALB 'no answer from the gateway stand-in within 15 s.' \"$(last_error \"$WORK_DIR/client.err\")\"\n\
+         fi\n\
+         reason=\"$(last_error \"$WORK_DIR/server.err\")\"\n\
+         if [ -n \"$reason\" ]; then fail gateway 'the handshake failed at the gateway.' \"$reason\"; fi\n\
+         fail ALB 'the handshake failed at the ALB.' \"$(last_error \"$WORK_DIR/client.err\")\""
+    );
+    sh.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Profile;
+
+    #[test]
+    fn every_profile_declares_both_sides() {
+        for profile in Profile::ALL {
+            let sides = Sides::of(&Apis::of(profile));
+            for s in [
+                sides.gateway_chain,
+                sides.gateway_key,
+                sides.client_ca,
+                sides.alb_cert,
+                sides.alb_key,
+                sides.alb_ca,
+            ] {
+                assert_ne!(s.secret, "missing", "{profile}: {sides:?}");
+            }
+        }
+        let classic = Sides::of(&Apis::of(Profile::Classic));
+        assert_eq!(
+            classic.gateway_chain,
+            Source {
+                secret: names::CLASSIC_GATEWAY_CERTS,
+                key: "tls.crt"
+            }
+        );
+        assert_eq!(
+            classic.alb_ca,
+            Source {
+                secret: names::CLASSIC_ALB_CERTS,
+                key: "trusted.crt"
+            }
+        );
+        let current = Sides::of(&Apis::of(Profile::Current));
+        assert_eq!(
+            current.alb_ca,
+            Source {
+                secret: names::CURRENT_ALB_PROXY_SSL,
+                key: "ca.crt"
+            }
+        );
+    }
+}
