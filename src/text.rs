@@ -102,7 +102,9 @@ pub fn markdown_cell(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '~' => {
+            // `_` is left alone: GitHub-flavoured Markdown never emphasises inside a word
+            // (`nlb_key`), and the messages are full of such names.
+            '\\' | '|' | '`' | '*' | '[' | ']' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
