@@ -83,7 +83,9 @@ mod native {
     /// lines, into the gateway certificate and the client CA. Prints milliseconds and
     /// microseconds per KB: linear growth shows as a flat last column.
     fn sizes() {
-        let shapes: [(&str, fn(usize) -> String); 4] = [
+        /// A hostile paste of about `n` bytes.
+        type Shape = (&'static str, fn(usize) -> String);
+        let shapes: [Shape; 4] = [
             ("one line, END markers", |n| {
                 "-----END CERTIFICATE----- ".repeat(n / 26)
             }),

@@ -61,6 +61,25 @@ pub struct CertSummary {
     pub is_self_signed: bool,
 }
 
+impl CertSummary {
+    /// Expired at `at`. The validity window is OpenSSL's, `notBefore <= t < notAfter`: its
+    /// `X509_cmp_time` counts the notAfter second itself as past (RFC 5280 includes it, and so
+    /// does webpki; the ALB's verdict is the one that counts).
+    pub fn expired_at(&self, at: i64) -> bool {
+        at >= self.not_after
+    }
+
+    /// Not valid yet at `at`.
+    pub fn not_yet_valid_at(&self, at: i64) -> bool {
+        at < self.not_before
+    }
+
+    /// Inside its validity window at `at`.
+    pub fn valid_at(&self, at: i64) -> bool {
+        !self.expired_at(at) && !self.not_yet_valid_at(at)
+    }
+}
+
 /// A decoded certificate from a PEM input, with its summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cert {
@@ -144,6 +163,10 @@ fn dsa_prime_bits(params: &[u8]) -> Option<u32> {
     Some(bit_len(p.as_slice().ok()?))
 }
 
+fn strip_leading_zeros(b: &[u8]) -> &[u8] {
+    &b[b.iter().position(|&x| x != 0).unwrap_or(b.len())..]
+}
+
 /// Whole days from `at` to `until`, rounded towards minus infinity.
 pub fn days_between(at: i64, until: i64) -> i64 {
     until.saturating_sub(at).div_euclid(DAY)
@@ -189,20 +212,37 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
     };
     let mut subject_key_id = None;
     let mut authority_key_id = None;
+    // OpenSSL's `X509_check_akid` against the certificate itself: an authority key identifier
+    // naming another serial number or issuer makes it not self-signed (so not a trust anchor).
+    let mut akid_names_another = false;
     for ext in c.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::SubjectKeyIdentifier(k) => subject_key_id = Some(hex(k.0)),
             ParsedExtension::AuthorityKeyIdentifier(a) => {
                 authority_key_id = a.key_identifier.as_ref().map(|k| hex(k.0));
+                let serial_differs = a
+                    .authority_cert_serial
+                    .is_some_and(|s| strip_leading_zeros(s) != strip_leading_zeros(c.raw_serial()));
+                let issuer_differs = a
+                    .authority_cert_issuer
+                    .iter()
+                    .flatten()
+                    .find_map(|n| match n {
+                        GeneralName::DirectoryName(dn) => Some(dn.as_raw() != c.issuer().as_raw()),
+                        _ => None,
+                    })
+                    .unwrap_or(false);
+                akid_names_another = serial_differs || issuer_differs;
             }
             _ => {}
         }
     }
     let self_issued = c.subject().as_raw() == c.issuer().as_raw();
-    let ids_agree = match (&subject_key_id, &authority_key_id) {
-        (Some(s), Some(a)) => s == a,
-        _ => true,
-    };
+    let ids_agree = !akid_names_another
+        && match (&subject_key_id, &authority_key_id) {
+            (Some(s), Some(a)) => s == a,
+            _ => true,
+        };
     let not_before = c.validity().not_before.timestamp();
     let not_after = c.validity().not_after.timestamp();
     let key_type = key_kind(c.public_key());
@@ -267,7 +307,7 @@ pub fn parse_certs(input: impl Into<Subject>, text: &str, at: i64) -> (Vec<Cert>
 pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
     let s = &cert.summary;
     let input = Some(cert.input.clone());
-    if at > s.not_after {
+    if s.expired_at(at) {
         vec![Finding::error(
             Code::CertExpired,
             format!(
@@ -278,7 +318,7 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
             ),
             input,
         )]
-    } else if at < s.not_before {
+    } else if s.not_yet_valid_at(at) {
         vec![Finding::error(
             Code::CertNotYetValid,
             format!(

@@ -56,9 +56,9 @@ impl ChainView {
                 } else {
                     LinkRole::Intermediate
                 };
-                let validity = if at > c.summary.not_after {
+                let validity = if c.summary.expired_at(at) {
                     Some(format!("expired on {}", c.summary.not_after_rfc3339))
-                } else if at < c.summary.not_before {
+                } else if c.summary.not_yet_valid_at(at) {
                     Some(format!("not valid before {}", c.summary.not_before_rfc3339))
                 } else {
                     None

@@ -214,7 +214,7 @@ fn ca_validity_findings<'a>(
             continue;
         }
         let s = &ca.summary;
-        if at <= s.not_after && at >= s.not_before {
+        if s.valid_at(at) {
             continue;
         }
         let dst = verify::is_dst_root_x3(ca);
@@ -225,7 +225,7 @@ fn ca_validity_findings<'a>(
                  Root X1: put ISRG Root X1 here instead",
                 ca.label()
             )
-        } else if at > s.not_after {
+        } else if s.expired_at(at) {
             format!(
                 "{} expired on {}: remove it from the trusted CAs, or replace it with the CA's \
                  renewed root",
@@ -239,7 +239,7 @@ fn ca_validity_findings<'a>(
                 s.not_before_rfc3339
             )
         };
-        let code = if at > s.not_after {
+        let code = if s.expired_at(at) {
             Code::TrustAnchorExpired
         } else {
             Code::TrustAnchorNotYetValid

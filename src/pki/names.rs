@@ -1,8 +1,9 @@
 //! Host names and IP addresses against a certificate's subjectAltName, per RFC 6125 §6.4:
 //! a wildcard is the whole leftmost label and covers exactly one label; IP addresses match only
 //! IP SANs; the subject CN is never used (RFC 6125 §6.4.4 for clients that see SANs, and every
-//! current TLS stack). The decision is rustls-webpki's; this module normalises what a person
-//! typed (IDNA for non-ASCII letters, `[v6]` brackets, a trailing dot) and explains a miss.
+//! current TLS stack). The decision is rustls-webpki's; this module reads what a person typed
+//! (case, `[v6]` brackets) the way the ALB's OpenSSL takes it (no trailing dot, no Unicode
+//! form: both are refused with the form that works) and explains a miss.
 
 use super::cert::Cert;
 use rustls_pki_types::{CertificateDer, ServerName};
@@ -65,7 +66,6 @@ pub fn parse_host(typed: &str) -> Result<HostName, NameError> {
     if let Ok(ip) = unbracketed.parse::<IpAddr>() {
         return Ok(HostName::Ip(ip));
     }
-    let t = t.strip_suffix('.').unwrap_or(t);
     let invalid = |reason: &str| NameError::Invalid {
         name: crate::text::excerpt(typed.trim(), 64),
         reason: reason.to_owned(),
@@ -74,9 +74,23 @@ pub fn parse_host(typed: &str) -> Result<HostName, NameError> {
         Some(rest) => (true, rest),
         None => (false, t),
     };
-    // UTS #46 (IDNA) maps and lowercases; ASCII names just get lowercased.
-    let ascii =
-        idna::domain_to_ascii(rest).map_err(|_| invalid("not a valid internationalised name"))?;
+    // The ALB's OpenSSL compares the name it is given byte for byte (`X509_check_host`): a
+    // trailing dot is not ignored and a Unicode name never matches its xn-- form. So such names
+    // are refused with the form that works, rather than normalised into a match the ALB would
+    // not make.
+    if rest.ends_with('.') {
+        return Err(invalid(
+            "a trailing dot is not ignored by OpenSSL, so the ALB would not match it: write the \
+             name without it",
+        ));
+    }
+    if !rest.is_ascii() {
+        return Err(invalid(
+            "OpenSSL compares names byte for byte, so the ALB would not match this Unicode form: \
+             write the name as its A-label (xn--...)",
+        ));
+    }
+    let ascii = rest.to_ascii_lowercase();
     if ascii.is_empty() {
         return Err(invalid("no labels"));
     }
@@ -225,9 +239,10 @@ mod tests {
         let dns = |s: &str| HostName::Dns(s.to_owned());
         let cases: &[(&str, Option<HostName>)] = &[
             ("gw.example.com", Some(dns("gw.example.com"))),
-            ("  GW.Example.com. ", Some(dns("gw.example.com"))),
-            ("bücher.example", Some(dns("xn--bcher-kva.example"))),
-            ("BÜCHER.example", Some(dns("xn--bcher-kva.example"))),
+            ("  GW.Example.com ", Some(dns("gw.example.com"))),
+            ("gw.example.com.", None),
+            ("bücher.example", None),
+            ("xn--bcher-kva.example", Some(dns("xn--bcher-kva.example"))),
             ("10.0.0.1", Some(ip("10.0.0.1"))),
             ("[2001:db8::1]", Some(ip("2001:db8::1"))),
             ("2001:db8::1", Some(ip("2001:db8::1"))),

@@ -95,10 +95,7 @@ pub(super) fn decide(leaf: &Cert, pool: &[Cert], roots: &[Cert], opts: &VerifyOp
                     && anchors[*i].subject_public_key_info.as_ref()
                         == a.subject_public_key_info.as_ref()
             };
-            let valid = |i: &usize| {
-                let s = &anchor_certs[*i].summary;
-                s.not_before <= opts.at && opts.at <= s.not_after
-            };
+            let valid = |i: &usize| anchor_certs[*i].summary.valid_at(opts.at);
             let candidates: Vec<usize> = (0..anchors.len()).filter(same).collect();
             if let Some(&i) = candidates.iter().find(|i| valid(i)).or(candidates.first()) {
                 chain.push(anchor_certs[i].clone());

@@ -264,7 +264,7 @@ fn find_issuer<'c>(
         } {
             score += 8;
         }
-        if at >= cand.0.summary.not_before && at <= cand.0.summary.not_after {
+        if cand.0.summary.valid_at(at) {
             score += 2;
         }
         if cand.1 {

@@ -4,6 +4,7 @@
 
 mod decide;
 mod explain;
+mod openssl;
 mod policy;
 
 pub(crate) use policy::is_dst_root_x3;
@@ -78,6 +79,7 @@ pub fn verify_chain(
 ) -> ChainResult {
     let usage = opts.usage.unwrap_or(Usage::Server);
     let mut findings = Unique::default();
+    let (given_pool, trusted) = (pool, roots);
 
     // OpenSSL, as NGINX and Envoy call it (no partial chains), trusts only self-signed roots:
     // an intermediate among the trusted CAs is just another intermediate.
@@ -130,9 +132,42 @@ pub fn verify_chain(
         path_valid = false;
         findings.push(f);
     }
-    // A refused chain was explained link by link (keyCertSign included) by the walk.
+    // webpki searches every path; OpenSSL takes the first issuer it finds and does not go back
+    // when that chain then fails. So the chain OpenSSL builds must pass on its own.
     if decision.path.is_ok() {
-        for f in policy::issuer_key_usage_findings(&chain) {
+        match openssl::built_chain(leaf, given_pool, trusted, opts.at) {
+            Ok(built) => {
+                if let Some(f) = check_built(leaf, &built, &chain, opts) {
+                    path_valid = false;
+                    findings.push(f);
+                }
+            }
+            Err(stuck) => {
+                path_valid = false;
+                let top = stuck.last().unwrap_or(leaf);
+                findings.push(Finding::error(
+                    Code::ChainIncomplete,
+                    format!(
+                        "the ALB's OpenSSL builds the chain of {} from the first certificate it \
+                         finds under each issuer name, and gets stuck at {}, whose issuer is \
+                         neither trusted nor given (it does not go back to try the other \
+                         certificates of that name). Remove the certificates that did not \
+                         issue this chain",
+                        leaf.label(),
+                        top.label()
+                    ),
+                    Some(leaf.input.clone()),
+                ));
+            }
+        }
+    }
+    // A refused chain was explained link by link (keyCertSign included) by the walk; an
+    // accepted one still meets OpenSSL's rules that webpki does not apply.
+    if decision.path.is_ok() {
+        for f in policy::issuer_key_usage_findings(&chain)
+            .into_iter()
+            .chain(openssl::findings(&chain, usage))
+        {
             path_valid = false;
             findings.push(f);
         }
@@ -160,10 +195,13 @@ pub fn verify_chain(
     for (i, c) in chain.iter().enumerate() {
         let is_anchor = anchor.is_some() && i + 1 == chain.len();
         if !is_anchor {
+            // On a refused chain the explanation judged validity already; on an accepted one
+            // webpki's window (notAfter included) is a second wider than OpenSSL's.
             for f in cert::validity_findings(c, opts.at) {
-                if f.severity == Severity::Warning {
-                    findings.push(f);
+                if f.severity == Severity::Error {
+                    path_valid = false;
                 }
+                findings.push(f);
             }
         }
         if let Some(f) = policy::weak_key_finding(c) {
@@ -182,6 +220,43 @@ pub fn verify_chain(
         chain,
         view,
     }
+}
+
+/// The chain OpenSSL built, when it is not the one webpki found, must pass on its own: OpenSSL
+/// does not try another when it fails.
+fn check_built(
+    leaf: &Cert,
+    built: &[Cert],
+    found: &[Cert],
+    opts: &VerifyOptions,
+) -> Option<Finding> {
+    if built
+        .iter()
+        .map(|c| &c.der)
+        .eq(found.iter().map(|c| &c.der))
+    {
+        return None;
+    }
+    let (anchor, middle) = built.get(1..)?.split_last()?;
+    let e = decide::decide(leaf, middle, std::slice::from_ref(anchor), opts)
+        .path
+        .err()?;
+    let via: Vec<String> = middle.iter().map(Cert::label).collect();
+    Some(Finding::error(
+        Code::ChainUntrusted,
+        format!(
+            "the ALB's OpenSSL builds the chain of {} through {}, the first certificates it \
+             finds under the issuer names, and that chain fails ({e}); OpenSSL does not try \
+             another. Remove the certificates that did not issue this chain",
+            leaf.label(),
+            if via.is_empty() {
+                anchor.label()
+            } else {
+                via.join(", ")
+            }
+        ),
+        Some(leaf.input.clone()),
+    ))
 }
 
 /// Findings that say why webpki refused the chain: each broken link, where the walk stopped,

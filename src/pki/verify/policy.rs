@@ -79,7 +79,9 @@ pub(super) fn issuer_key_usage_findings(chain: &[Cert]) -> Vec<Finding> {
         .filter_map(|pair| {
             let (child, issuer) = (&pair[0], &pair[1]);
             let ku = &issuer.summary.key_usage;
-            (!ku.is_empty() && !ku.contains(&KeyUsage::KeyCertSign)).then(|| {
+            // A self-signed end entity trusted as itself issues nothing (RFC 6818 §2).
+            let itself = child.der == issuer.der;
+            (!itself && !ku.is_empty() && !ku.contains(&KeyUsage::KeyCertSign)).then(|| {
                 Finding::error(
                     Code::NotACa,
                     format!(
@@ -153,7 +155,7 @@ pub(super) fn anchor_path_len_finding(chain: &[Cert]) -> Option<Finding> {
 /// so the ALB rejects the chain.
 pub(super) fn anchor_findings(anchor: &Cert, at: i64) -> Vec<Finding> {
     let s = &anchor.summary;
-    if at < s.not_before {
+    if s.not_yet_valid_at(at) {
         return vec![Finding::error(
             Code::TrustAnchorNotYetValid,
             format!(
@@ -166,7 +168,7 @@ pub(super) fn anchor_findings(anchor: &Cert, at: i64) -> Vec<Finding> {
             Some(anchor.input.clone()),
         )];
     }
-    if at <= s.not_after {
+    if !s.expired_at(at) {
         return Vec::new();
     }
     let msg = if is_dst_root_x3(anchor) {

@@ -1,0 +1,464 @@
+//! OpenSSL's rules that webpki does not apply, so that a chain we call valid is one the ALB's
+//! NGINX accepts (`tests/openssl_diff.rs` holds every case against `openssl verify`). Each rule
+//! names the OpenSSL check it mirrors (OpenSSL 3.0, `crypto/x509/x509_vfy.c` and `v3_purp.c`).
+
+use super::Usage;
+use crate::finding::{Code, Finding};
+use crate::pki::cert::Cert;
+use x509_parser::der_parser::oid;
+use x509_parser::oid_registry::Oid;
+use x509_parser::prelude::*;
+
+/// The extensions OpenSSL's verification understands (`X509_supported_extension`): a critical
+/// extension outside this list fails with "unhandled critical extension" (error 34), on any
+/// certificate of the chain, the root included.
+fn openssl_handles(oid: &Oid<'_>) -> bool {
+    const HANDLED: [Oid<'static>; 15] = [
+        oid!(2.16.840.1.113730.1.1), // nsCertType
+        oid!(2.5.29.15),             // keyUsage
+        oid!(2.5.29.17),             // subjectAltName
+        oid!(2.5.29.19),             // basicConstraints
+        oid!(2.5.29.32),             // certificatePolicies
+        oid!(2.5.29.31),             // cRLDistributionPoints
+        oid!(2.5.29.37),             // extendedKeyUsage
+        oid!(1.3.6.1.5.5.7.1.7),     // sbgp-ipAddrBlock (RFC 3779)
+        oid!(1.3.6.1.5.5.7.1.8),     // sbgp-autonomousSysNum (RFC 3779)
+        oid!(1.3.6.1.5.5.7.48.1.5),  // id-pkix-ocsp-nocheck
+        oid!(2.5.29.36),             // policyConstraints
+        oid!(1.3.6.1.5.5.7.1.14),    // proxyCertInfo
+        oid!(2.5.29.30),             // nameConstraints
+        oid!(2.5.29.33),             // policyMappings
+        oid!(2.5.29.54),             // inhibitAnyPolicy
+    ];
+    HANDLED.iter().any(|h| h == oid)
+}
+
+/// What the rules below need of one certificate, read from its DER.
+struct Facts {
+    version: X509Version,
+    /// `Some(ca)` when basicConstraints is present.
+    ca: Option<bool>,
+    /// The keyUsage extension, when present (possibly with no bit set).
+    key_usage: Option<KeyUsage>,
+    /// The extendedKeyUsage extension, when present: (serverAuth, clientAuth).
+    eku: Option<(bool, bool)>,
+    /// The first critical extension OpenSSL does not handle, dotted.
+    unhandled_critical: Option<String>,
+    /// Permitted and excluded dNSName subtrees of its name constraints.
+    dns_constraints: Option<(Vec<String>, Vec<String>)>,
+    /// Subject common names.
+    common_names: Vec<String>,
+}
+
+fn facts(der: &[u8]) -> Option<Facts> {
+    let (_, c) = X509Certificate::from_der(der).ok()?;
+    let mut f = Facts {
+        version: c.version(),
+        ca: None,
+        key_usage: None,
+        eku: None,
+        unhandled_critical: None,
+        dns_constraints: None,
+        common_names: c
+            .subject()
+            .iter_common_name()
+            .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
+            .collect(),
+    };
+    for ext in c.extensions() {
+        if ext.critical && f.unhandled_critical.is_none() && !openssl_handles(&ext.oid) {
+            f.unhandled_critical = Some(ext.oid.to_id_string());
+        }
+        match ext.parsed_extension() {
+            ParsedExtension::BasicConstraints(bc) => f.ca = Some(bc.ca),
+            ParsedExtension::KeyUsage(ku) => f.key_usage = Some(*ku),
+            ParsedExtension::ExtendedKeyUsage(eku) => {
+                f.eku = Some((eku.server_auth, eku.client_auth));
+            }
+            ParsedExtension::NameConstraints(nc) => {
+                let dns = |subtrees: &Option<Vec<GeneralSubtree<'_>>>| -> Vec<String> {
+                    subtrees
+                        .iter()
+                        .flatten()
+                        .filter_map(|s| match s.base {
+                            GeneralName::DNSName(d) => Some(d.to_owned()),
+                            _ => None,
+                        })
+                        .collect()
+                };
+                f.dns_constraints = Some((dns(&nc.permitted_subtrees), dns(&nc.excluded_subtrees)));
+            }
+            _ => {}
+        }
+    }
+    Some(f)
+}
+
+fn refuse(c: &Cert, code: Code, message: String) -> Finding {
+    Finding::error(code, message, Some(c.input.clone()))
+}
+
+/// Every rule, on a chain webpki accepted: `chain` is leaf first, anchor last.
+pub(super) fn findings(chain: &[Cert], usage: Usage) -> Vec<Finding> {
+    let parsed: Vec<Option<Facts>> = chain.iter().map(|c| facts(&c.der)).collect();
+    let mut out = Vec::new();
+    // A self-signed end entity trusted as itself: OpenSSL checks it as a leaf only.
+    let leaf_is_anchor = chain.len() == 2 && chain[0].der == chain[1].der;
+    for (i, (c, f)) in chain.iter().zip(&parsed).enumerate() {
+        let Some(f) = f else { continue };
+        if let Some(oid) = &f.unhandled_critical
+            && !(leaf_is_anchor && i == 1)
+        {
+            out.push(refuse(
+                c,
+                Code::ChainUntrusted,
+                format!(
+                    "{} has a critical extension ({oid}) that OpenSSL does not handle, so the ALB \
+                     refuses it (\"unhandled critical extension\"). Reissue it without marking \
+                     that extension critical",
+                    c.label()
+                ),
+            ));
+        }
+        if i == 0 {
+            out.extend(leaf_purpose(c, f, usage));
+        } else if !leaf_is_anchor {
+            out.extend(ca_rules(c, f, usage, i + 1 == chain.len()));
+        }
+    }
+    if let Some(Some(leaf)) = parsed.first() {
+        out.extend(cn_constraints(&chain[0], leaf, &parsed[1..]));
+    }
+    out
+}
+
+/// The leaf's key usage must allow the role (`check_purpose_ssl_server/client`): a server key
+/// signs or encrypts (digitalSignature, keyEncipherment or keyAgreement), a client key signs
+/// (digitalSignature or keyAgreement). "unsuitable certificate purpose", error 26.
+fn leaf_purpose(c: &Cert, f: &Facts, usage: Usage) -> Option<Finding> {
+    let ku = f.key_usage?;
+    let ok = match usage {
+        Usage::Server => ku.digital_signature() || ku.key_encipherment() || ku.key_agreement(),
+        Usage::Client => ku.digital_signature() || ku.key_agreement(),
+    };
+    let (role, needs) = match usage {
+        Usage::Server => (
+            "server",
+            "digitalSignature, keyEncipherment or keyAgreement",
+        ),
+        Usage::Client => ("client", "digitalSignature or keyAgreement"),
+    };
+    (!ok).then(|| {
+        refuse(
+            c,
+            Code::ChainUntrusted,
+            format!(
+                "{} has a key usage that does not allow a TLS {role} key ({needs}), so OpenSSL \
+                 (the ALB) refuses it as \"unsuitable certificate purpose\". Reissue it with \
+                 keyUsage = digitalSignature",
+                c.label()
+            ),
+        )
+    })
+}
+
+/// What every CA above the leaf, the root included, must be for OpenSSL: a CA
+/// (`X509_check_ca` as `check_chain_extensions` takes it without X509_STRICT: basicConstraints
+/// CA:TRUE; for the root also no basicConstraints at all with a version 1 certificate or a key
+/// usage allowing keyCertSign), allowed to sign certificates when it has a key usage (even one
+/// with no bit set), and allowed the role when it has an extended key usage (OpenSSL applies
+/// `-purpose` to CAs too, and anyExtendedKeyUsage does not satisfy it).
+fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let is_ca = match f.ca {
+        Some(ca) => ca,
+        None => {
+            is_root
+                && (f.version == X509Version::V1 || f.key_usage.is_some_and(|k| k.key_cert_sign()))
+        }
+    };
+    if !is_ca {
+        out.push(refuse(
+            c,
+            Code::NotACa,
+            format!(
+                "{} issues certificates in this chain but is not a CA (no basicConstraints \
+                 CA:TRUE), so OpenSSL refuses it (\"invalid CA certificate\"). Use the CA's real \
+                 certificate",
+                c.label()
+            ),
+        ));
+    }
+    // A key usage with bits but no keyCertSign is `policy::issuer_key_usage_findings`.
+    if let Some(ku) = f.key_usage
+        && ku.flags == 0
+    {
+        out.push(refuse(
+            c,
+            Code::NotACa,
+            format!(
+                "{} has a key usage extension with no usage in it, so it may not sign \
+                 certificates (OpenSSL: \"unable to get local issuer certificate\")",
+                c.label()
+            ),
+        ));
+    }
+    if let Some((server, client)) = f.eku {
+        let (allowed, needed) = match usage {
+            Usage::Server => (server, "serverAuth"),
+            Usage::Client => (client, "clientAuth"),
+        };
+        if !allowed {
+            out.push(refuse(
+                c,
+                match usage {
+                    Usage::Server => Code::EkuServerAuthMissing,
+                    Usage::Client => Code::EkuClientAuthMissing,
+                },
+                format!(
+                    "{} restricts its extended key usage without {needed}: OpenSSL (the ALB) \
+                     checks the purpose on every CA of the chain, and anyExtendedKeyUsage does \
+                     not count. Use a CA whose extended key usage includes {needed}, or none",
+                    c.label()
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// A leaf without a DNS subjectAltName is held by its CAs' DNS name constraints through its
+/// common name, when that looks like a host name (`NAME_CONSTRAINTS_check_CN`). webpki does not
+/// look at the common name.
+fn cn_constraints(leaf: &Cert, leaf_facts: &Facts, cas: &[Option<Facts>]) -> Vec<Finding> {
+    if !leaf.summary.dns_sans.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for cn in leaf_facts
+        .common_names
+        .iter()
+        .filter(|cn| looks_like_host(cn))
+    {
+        for (permitted, excluded) in cas
+            .iter()
+            .flatten()
+            .filter_map(|f| f.dns_constraints.as_ref())
+        {
+            let allowed = (permitted.is_empty() || permitted.iter().any(|b| nc_dns(cn, b)))
+                && !excluded.iter().any(|b| nc_dns(cn, b));
+            if !allowed {
+                out.push(refuse(
+                    leaf,
+                    Code::ChainUntrusted,
+                    format!(
+                        "a CA in the chain of {} has name constraints that do not allow its \
+                         common name \"{}\" (OpenSSL applies them to the common name when there \
+                         is no DNS subjectAltName): reissue it with a permitted name as a DNS \
+                         subjectAltName",
+                        leaf.label(),
+                        crate::text::excerpt(cn, 64)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// OpenSSL's test for a common name that stands for a host (`cn2dnsid`): letters, digits, `-`
+/// and `.`, at least one dot, no label starting or ending with `-`, no empty label.
+fn looks_like_host(cn: &str) -> bool {
+    cn.contains('.')
+        && cn.split('.').all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// OpenSSL's `nc_dns`: an empty base matches all; otherwise the name equals the base, or ends
+/// with it after a dot (a base starting with `.` matches subdomains only). ASCII case-insensitive.
+fn nc_dns(name: &str, base: &str) -> bool {
+    if base.is_empty() {
+        return true;
+    }
+    let (name, base) = (name.to_ascii_lowercase(), base.to_ascii_lowercase());
+    if name.len() > base.len() {
+        let (head, tail) = name.split_at(name.len() - base.len());
+        tail == base && (base.starts_with('.') || head.ends_with('.'))
+    } else {
+        name == base
+    }
+}
+
+/// OpenSSL's `check_issued` without the signature: the issuer's subject is the child's issuer
+/// name, the child's authority key identifier (key id, serial, issuer name) agrees with the
+/// issuer, and the issuer's key usage, if any, allows certificate signing.
+fn likely_issued(issuer: &Cert, child: &Cert) -> bool {
+    let (Ok((_, i)), Ok((_, c))) = (
+        X509Certificate::from_der(&issuer.der),
+        X509Certificate::from_der(&child.der),
+    ) else {
+        return false;
+    };
+    if i.subject().as_raw() != c.issuer().as_raw() {
+        return false;
+    }
+    if let Some(ku) = ku_of(&i)
+        && !ku.key_cert_sign()
+    {
+        return false;
+    }
+    let ski = i
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+            _ => None,
+        });
+    for e in c.extensions() {
+        if let ParsedExtension::AuthorityKeyIdentifier(a) = e.parsed_extension() {
+            if let (Some(keyid), Some(ski)) = (&a.key_identifier, &ski)
+                && keyid.0 != ski.as_slice()
+            {
+                return false;
+            }
+            if let Some(serial) = a.authority_cert_serial {
+                let strip = |b: &[u8]| {
+                    b.iter()
+                        .skip_while(|x| **x == 0)
+                        .copied()
+                        .collect::<Vec<_>>()
+                };
+                if strip(serial) != strip(i.raw_serial()) {
+                    return false;
+                }
+            }
+            if let Some(dn) = a
+                .authority_cert_issuer
+                .iter()
+                .flatten()
+                .find_map(|n| match n {
+                    GeneralName::DirectoryName(dn) => Some(dn),
+                    _ => None,
+                })
+                && dn.as_raw() != i.issuer().as_raw()
+            {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn ku_of(c: &X509Certificate<'_>) -> Option<KeyUsage> {
+    c.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::KeyUsage(ku) => Some(*ku),
+            _ => None,
+        })
+}
+
+/// The chain OpenSSL builds (`build_chain` with `X509_V_FLAG_TRUSTED_FIRST`, the default): from
+/// the leaf, each issuer is looked up first among the trusted certificates, then among the
+/// untrusted ones in the order given, taking the first that [`likely_issued`] accepts and is
+/// valid at `at` (else the trusted one last found, or the untrusted one expiring last). It stops
+/// at a self-signed trusted certificate. When it gets stuck, it looks for a trusted issuer of a
+/// certificate already on the chain, from the top down, and goes on from there (the
+/// "alternative chain"). It never goes back to pick another untrusted issuer, and never when a
+/// signature or constraint of the chain it built fails. `Err` holds the chain where it got stuck.
+pub(super) fn built_chain(
+    leaf: &Cert,
+    untrusted: &[Cert],
+    trusted: &[Cert],
+    at: i64,
+) -> Result<Vec<Cert>, Vec<Cert>> {
+    let trusted_issuer = |cur: &Cert| -> Option<Cert> {
+        let mut found = None;
+        for t in trusted.iter().filter(|t| likely_issued(t, cur)) {
+            found = Some(t.clone());
+            if t.summary.valid_at(at) {
+                break;
+            }
+        }
+        found
+    };
+    let mut chain = vec![leaf.clone()];
+    let mut alternatives_tried = false;
+    for _ in 0..32 {
+        let Some(cur) = chain.last().cloned() else {
+            break;
+        };
+        if cur.summary.is_self_signed && trusted.iter().any(|t| t.der == cur.der) {
+            return Ok(chain);
+        }
+        let untrusted_issuer = || {
+            let matching: Vec<&Cert> = untrusted
+                .iter()
+                .filter(|u| !chain.iter().any(|x| x.der == u.der) && likely_issued(u, &cur))
+                .collect();
+            matching
+                .iter()
+                .find(|u| u.summary.valid_at(at))
+                .or_else(|| matching.iter().max_by_key(|u| u.summary.not_after))
+                .map(|u| (*u).clone())
+        };
+        match trusted_issuer(&cur).or_else(untrusted_issuer) {
+            Some(issuer) if issuer.der != cur.der => chain.push(issuer),
+            _ if alternatives_tried => return Err(chain),
+            _ => {
+                // Stuck: the highest certificate with a trusted issuer, and on from there.
+                alternatives_tried = true;
+                let Some((k, issuer)) = (0..chain.len())
+                    .rev()
+                    .find_map(|k| trusted_issuer(&chain[k]).map(|t| (k, t)))
+                else {
+                    return Err(chain);
+                };
+                if issuer.der == chain[k].der {
+                    return Err(chain);
+                }
+                chain.truncate(k + 1);
+                chain.push(issuer);
+            }
+        }
+    }
+    Err(chain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_constraints_as_openssl_matches_them() {
+        const CASES: &[(&str, &str, bool)] = &[
+            ("a.example.com", "example.com", true),
+            ("example.com", "example.com", true),
+            ("aexample.com", "example.com", false),
+            ("a.example.com", ".example.com", true),
+            ("example.com", ".example.com", false),
+            ("A.EXAMPLE.com", "example.COM", true),
+            ("x.org", "", true),
+        ];
+        for (name, base, want) in CASES {
+            assert_eq!(nc_dns(name, base), *want, "{name} / {base}");
+        }
+    }
+
+    #[test]
+    fn host_like_common_names() {
+        for (cn, want) in [
+            ("gw.example.org", true),
+            ("gateway", false),
+            ("DEMO ONLY gateway", false),
+            ("-a.example.org", false),
+            ("a..b", false),
+        ] {
+            assert_eq!(looks_like_host(cn), want, "{cn}");
+        }
+    }
+}
