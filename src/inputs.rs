@@ -32,18 +32,23 @@ pub enum CertInput {
     AlbClientKey,
     /// CA the gateway trusts for ALB client certificates.
     ClientCa,
+    /// The private key of the client CA, when it is the user's own private CA: never put into
+    /// the cluster, only kept (0600, in its own folder of the bundle) to issue the next client
+    /// certificate.
+    ClientCaKey,
     /// CA the ALB trusts for the gateway certificate; empty means "same as `client_ca`".
     GatewayCa,
 }
 
 impl CertInput {
     /// Every input, in the order of the procedure (and of the page and settings file).
-    pub const ALL: [CertInput; 6] = [
+    pub const ALL: [CertInput; 7] = [
         CertInput::NlbCert,
         CertInput::NlbKey,
         CertInput::AlbClientCert,
         CertInput::AlbClientKey,
         CertInput::ClientCa,
+        CertInput::ClientCaKey,
         CertInput::GatewayCa,
     ];
 
@@ -59,6 +64,7 @@ impl CertInput {
             CertInput::AlbClientCert => "alb_client_cert",
             CertInput::AlbClientKey => "alb_client_key",
             CertInput::ClientCa => "client_ca",
+            CertInput::ClientCaKey => "client_ca_key",
             CertInput::GatewayCa => "gateway_ca",
         }
     }
@@ -75,6 +81,7 @@ impl CertInput {
             CertInput::AlbClientCert => "ALB client certificate",
             CertInput::AlbClientKey => "ALB client private key",
             CertInput::ClientCa => "CA for ALB client certificates",
+            CertInput::ClientCaKey => "Private key of that CA (optional)",
             CertInput::GatewayCa => "CA the ALB trusts",
         }
     }
@@ -91,6 +98,10 @@ impl CertInput {
             }
             CertInput::AlbClientKey => "The key of the ALB client certificate.",
             CertInput::ClientCa => "The gateway trusts client certificates issued by this CA.",
+            CertInput::ClientCaKey => {
+                "Only for your own private CA: lets renew.sh issue the next client certificate. \
+                 Never put into the cluster."
+            }
             CertInput::GatewayCa => {
                 "Verifies the gateway certificate. Leave empty to use the client CA."
             }
@@ -107,6 +118,7 @@ impl CertInput {
             CertInput::AlbClientCert => "the ALB's client certificate, with its intermediates",
             CertInput::AlbClientKey => "the ALB client certificate's private key",
             CertInput::ClientCa => "the CA the gateway trusts for the ALB's client certificate",
+            CertInput::ClientCaKey => "the private key of your own client CA",
             CertInput::GatewayCa => "the CA the ALB trusts for the gateway certificate",
         }
     }
@@ -114,7 +126,9 @@ impl CertInput {
     pub const fn kind(self) -> InputKind {
         match self {
             CertInput::NlbCert | CertInput::AlbClientCert => InputKind::Chain,
-            CertInput::NlbKey | CertInput::AlbClientKey => InputKind::PrivateKey,
+            CertInput::NlbKey | CertInput::AlbClientKey | CertInput::ClientCaKey => {
+                InputKind::PrivateKey
+            }
             CertInput::ClientCa | CertInput::GatewayCa => InputKind::TrustedCas,
         }
     }
@@ -127,7 +141,7 @@ impl CertInput {
     /// Whether the bundle can be made without it (`gateway_ca` falls back to `client_ca`).
     pub const fn required(self) -> bool {
         match self {
-            CertInput::GatewayCa => false,
+            CertInput::GatewayCa | CertInput::ClientCaKey => false,
             CertInput::NlbCert
             | CertInput::NlbKey
             | CertInput::AlbClientCert
@@ -144,6 +158,7 @@ impl CertInput {
             CertInput::AlbClientCert => "certs/alb-client.crt",
             CertInput::AlbClientKey => "certs/alb-client.key",
             CertInput::ClientCa => "certs/client-ca.pem",
+            CertInput::ClientCaKey => "private-ca/client-ca.key",
             CertInput::GatewayCa => "certs/gateway-ca.pem",
         }
     }
@@ -159,7 +174,7 @@ impl fmt::Display for CertInput {
 ///
 /// `Debug` shows lengths only: these texts hold private keys.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct CertInputs([String; 6]);
+pub struct CertInputs([String; 7]);
 
 impl CertInputs {
     /// Every input with its text, in [`CertInput::ALL`] order.
@@ -225,12 +240,13 @@ impl<'de> Deserialize<'de> for CertInputs {
                 Ok(CertInputs::default())
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CertInputs, A::Error> {
-                const NAMES: [&str; 6] = [
+                const NAMES: [&str; 7] = [
                     CertInput::NlbCert.name(),
                     CertInput::NlbKey.name(),
                     CertInput::AlbClientCert.name(),
                     CertInput::AlbClientKey.name(),
                     CertInput::ClientCa.name(),
+                    CertInput::ClientCaKey.name(),
                     CertInput::GatewayCa.name(),
                 ];
                 let mut out = CertInputs::default();

@@ -8,6 +8,7 @@
 //! The page (`ui`, wasm32 only) and the command line (`cli`, native only) are thin shells over it.
 
 pub mod bundle;
+pub mod ca;
 pub mod demo;
 pub mod field;
 pub mod file_import;

@@ -116,7 +116,7 @@ fn settings_yaml_holds_no_key_material_and_points_at_the_bundled_files() {
         .unwrap();
     assert!(!settings.text().contains("-----BEGIN"));
     let parsed = Settings::from_yaml(settings.text()).unwrap();
-    for (name, path) in parsed.certificates.iter() {
+    for (name, path) in parsed.certificates.iter().filter(|(_, p)| !p.is_empty()) {
         assert!(
             bundle.files.iter().any(|f| f.path == path),
             "{name} points at {path}, which is not in the bundle"

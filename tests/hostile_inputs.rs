@@ -44,6 +44,7 @@ fn settings_with(dir: &Path, input: CertInput, text: &str) -> String {
         CertInput::AlbClientCert => demo::files::ALB_CLIENT_CERT,
         CertInput::AlbClientKey => demo::files::ALB_CLIENT_KEY,
         CertInput::ClientCa | CertInput::GatewayCa => demo::files::CA,
+        CertInput::ClientCaKey => panic!("the demo has no CA key file"),
     };
     fs::write(dir.join(file), text).expect("write the input");
     dir.join(demo::files::SETTINGS)
@@ -257,7 +258,7 @@ fn settings_export_never_carries_key_material() {
     let mut s = demo::settings();
     s.cluster_name = demo::NLB_KEY.into();
     s.nlb_secret = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj".into();
-    let yaml = istio_alb::bundle::settings_yaml(&s);
+    let yaml = istio_alb::bundle::settings_yaml(&s, &demo::cert_inputs());
     assert!(!yaml.contains("PRIVATE KEY"), "{yaml}");
     assert!(!yaml.contains("MIIEvQIB"), "{yaml}");
 }

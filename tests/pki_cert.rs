@@ -43,7 +43,7 @@ fn summary_fields() {
             "gw.example.com",
             &["gw.example.com", "*.apps.example.com", "10.1.2.3", "::1"],
         )
-        .valid((2025, 6, 1), (2026, 3, 1)),
+        .valid((2025, 12, 1), (2026, 3, 1)),
         Alg::P256,
         &ch.intermediate,
     );
@@ -52,7 +52,7 @@ fn summary_fields() {
     assert_eq!(s.issuer, "CN=Test Intermediate CA");
     assert_eq!(s.dns_sans, vec!["gw.example.com", "*.apps.example.com"]);
     assert_eq!(s.ip_sans, vec!["10.1.2.3", "::1"]);
-    assert_eq!(s.not_before, ts(2025, 6, 1));
+    assert_eq!(s.not_before, ts(2025, 12, 1));
     assert_eq!(s.not_after_rfc3339, "2026-03-01T00:00:00Z");
     assert_eq!(s.days_left, 59);
     assert_eq!(s.extended_key_usage, vec![Eku::ServerAuth, Eku::ClientAuth]);
@@ -117,8 +117,11 @@ fn validity_findings() {
     let cases: &[(Ymd, Ymd, Option<&str>)] = &[
         ((2024, 1, 1), (2025, 12, 31), Some("cert-expired")),
         ((2026, 1, 2), (2027, 1, 1), Some("cert-not-yet-valid")),
-        ((2025, 1, 1), (2026, 2, 6), Some("cert-expiring-soon")), // 36 days
-        ((2025, 1, 1), (2026, 2, 7), None),                       // 37 days
+        // A 90-day certificate is renewed in its last third, 30 days.
+        ((2025, 11, 1), (2026, 1, 30), Some("cert-expiring-soon")), // 29 of 90 days left
+        ((2025, 11, 3), (2026, 2, 1), None),                        // 31 of 90 days left
+        // A 2-year certificate: 37 days left is deep in its last third.
+        ((2024, 2, 7), (2026, 2, 7), Some("cert-expiring-soon")),
     ];
     for (from, to, code) in cases {
         let c = issue(

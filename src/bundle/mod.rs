@@ -55,6 +55,10 @@ impl Bundle {
         // Only what the checks could read, normalised: a text that is not the certificate or
         // key it should be is never copied into the bundle (it may be a key in the wrong field).
         for input in CertInput::ALL {
+            // The CA's key is there only when given (the user's own CA), in its own folder.
+            if !input.required() && input.is_key() && plan.report.pems[input].is_empty() {
+                continue;
+            }
             files.push(BundleFile {
                 path: input.bundle_path().to_owned(),
                 mode: if input.is_key() {
@@ -82,7 +86,7 @@ impl Bundle {
         files.push(BundleFile {
             path: "settings.yaml".into(),
             mode: MODE_FILE,
-            contents: settings_yaml(&plan.settings).into_bytes(),
+            contents: settings_yaml(&plan.settings, &plan.report.pems).into_bytes(),
         });
         files.push(BundleFile {
             path: "report.json".into(),
@@ -113,10 +117,16 @@ impl Bundle {
 }
 
 /// The bundle's `settings.yaml`: the same whichever way the certificates were given, pointing
-/// at `certs/`; no key material.
-pub fn settings_yaml(settings: &Settings) -> String {
+/// at the bundle's own files (`pems` says which exist); no key material.
+pub fn settings_yaml(settings: &Settings, pems: &CertInputs) -> String {
     let bundled = Settings {
-        certificates: CertInputs::from_fn(|i| i.bundle_path().to_owned()),
+        certificates: CertInputs::from_fn(|i| {
+            if i.required() || !i.is_key() || !pems[i].is_empty() {
+                i.bundle_path().to_owned()
+            } else {
+                String::new()
+            }
+        }),
         ..settings.without_key_material()
     };
     format!(

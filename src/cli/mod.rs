@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod bundle;
+mod ca;
 mod check;
 mod example;
 mod inspect;
@@ -87,6 +88,35 @@ pub enum Command {
     },
     /// Write a settings file with demo certificates into DIR.
     Example { dir: PathBuf },
+    /// The private client CA for the ALB's client certificate (Let's Encrypt no longer issues
+    /// certificates with clientAuth).
+    #[command(subcommand)]
+    Ca(CaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaCommand {
+    /// Make a CA and its first ALB client certificate in DIR (never overwrites).
+    Init {
+        dir: PathBuf,
+        /// Cluster name for the certificates' names.
+        #[arg(long, default_value = "cluster")]
+        cluster: String,
+        /// Time the certificates start from (RFC 3339); default: now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Issue a fresh ALB client certificate from the CA in DIR.
+    Issue {
+        dir: PathBuf,
+        #[arg(long, default_value = "cluster")]
+        cluster: String,
+        /// Validity in days.
+        #[arg(long, default_value_t = crate::ca::CLIENT_DAYS)]
+        days: u32,
+        #[arg(long)]
+        at: Option<String>,
+    },
 }
 
 /// Parse the arguments and run; returns the process exit code.
@@ -123,6 +153,15 @@ pub fn main() -> ExitCode {
             force,
         } => bundle::run(&settings, &out, at.as_deref(), force),
         Command::Example { dir } => example::run(&dir),
+        Command::Ca(CaCommand::Init { dir, cluster, at }) => {
+            ca::init(&dir, &cluster, at.as_deref())
+        }
+        Command::Ca(CaCommand::Issue {
+            dir,
+            cluster,
+            days,
+            at,
+        }) => ca::issue(&dir, &cluster, days, at.as_deref()),
     }
 }
 

@@ -57,6 +57,9 @@ fn file_of(input: CertInput) -> &'static str {
         CertInput::AlbClientCert => files::ALB_CLIENT_CERT,
         CertInput::AlbClientKey => files::ALB_CLIENT_KEY,
         CertInput::ClientCa | CertInput::GatewayCa => files::CA,
+        // The demo CA's key is not shipped as an input: the demo set is a public, third-party
+        // CA, not the user's own.
+        CertInput::ClientCaKey => "",
     }
 }
 

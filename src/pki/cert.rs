@@ -12,9 +12,6 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use x509_parser::prelude::*;
 
-/// IBM Cloud renews its managed certificates 37 days before they expire; warn inside that window.
-pub const EXPIRY_WARNING_DAYS: i64 = 37;
-
 const DAY: i64 = 86_400;
 
 /// Everything the page and `istio-alb inspect` show about one certificate.
@@ -72,6 +69,20 @@ impl CertSummary {
     /// Not valid yet at `at`.
     pub fn not_yet_valid_at(&self, at: i64) -> bool {
         at < self.not_before
+    }
+
+    /// Whole days from notBefore to notAfter.
+    pub fn lifetime_days(&self) -> i64 {
+        days_between(self.not_before, self.not_after)
+    }
+
+    /// In the last third of its lifetime at `at`: the time to renew. Let's Encrypt advises
+    /// renewing at about two thirds of the lifetime (field notes), and lifetimes are shrinking
+    /// (90 days, then 64 and 45), so a fixed number of days (the procedure's 37) stops being
+    /// right; a third scales with them.
+    pub fn in_renewal_window(&self, at: i64) -> bool {
+        let lifetime = self.not_after.saturating_sub(self.not_before);
+        at >= self.not_after.saturating_sub(lifetime / 3)
     }
 
     /// Inside its validity window at `at`.
@@ -302,8 +313,8 @@ pub fn parse_certs(input: impl Into<Subject>, text: &str, at: i64) -> (Vec<Cert>
     (certs, errors)
 }
 
-/// Validity findings for one certificate at `at`: expired / not yet valid (errors), expiring
-/// within [`EXPIRY_WARNING_DAYS`] (warning).
+/// Validity findings for one certificate at `at`: expired / not yet valid (errors), in its
+/// renewal window (warning, [`CertSummary::in_renewal_window`]).
 pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
     let s = &cert.summary;
     let input = Some(cert.input.clone());
@@ -329,16 +340,16 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
             ),
             input,
         )]
-    } else if s.days_left < EXPIRY_WARNING_DAYS {
+    } else if s.in_renewal_window(at) {
         vec![Finding::warning(
             Code::CertExpiringSoon,
             format!(
-                "{} expires on {} ({} days left; IBM Cloud renews {} days before expiry). Plan \
-                 the renewal now",
+                "{} expires on {} ({} days left, a third or less of its {}-day lifetime). Renew \
+                 it now: certificates are renewed at about two thirds of their lifetime",
                 cert.label(),
                 s.not_after_rfc3339,
                 s.days_left,
-                EXPIRY_WARNING_DAYS
+                s.lifetime_days()
             ),
             input,
         )]

@@ -67,6 +67,12 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     let alb_certs = certs_of(CertInput::AlbClientCert, &mut findings);
     let alb_key = key_of(CertInput::AlbClientKey, &mut findings);
     let client_ca = certs_of(CertInput::ClientCa, &mut findings);
+    let client_ca_key = key_of(CertInput::ClientCaKey, &mut findings);
+    // The CA's own key, when given, must be the key of the client CA (the first certificate of
+    // that input: the one renew.sh issues from).
+    if let (Some(k), Some(ca)) = (&client_ca_key, client_ca.first()) {
+        findings.extend(key::key_pair_findings(k, ca));
+    }
     let gateway_ca_given = inputs.given(CertInput::GatewayCa);
     let gateway_ca = if gateway_ca_given {
         certs_of(CertInput::GatewayCa, &mut findings)
@@ -115,6 +121,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
             (CertInput::AlbClientCert, !alb_certs.is_empty()),
             (CertInput::AlbClientKey, alb_key.is_some()),
             (CertInput::ClientCa, !client_ca.is_empty()),
+            (CertInput::ClientCaKey, client_ca_key.is_some()),
             (
                 CertInput::GatewayCa,
                 !gateway_ca_given || !gateway_ca.is_empty(),
@@ -140,7 +147,8 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     };
     let key_pem = |k: Option<PrivateKey>| k.map(|k| k.to_pem()).unwrap_or_default();
     let mut pems = CertInputs::default();
-    let (nlb_key_pem, alb_key_pem) = (key_pem(nlb_key), key_pem(alb_key));
+    let (nlb_key_pem, alb_key_pem, ca_key_pem) =
+        (key_pem(nlb_key), key_pem(alb_key), key_pem(client_ca_key));
     for input in CertInput::ALL {
         pems[input] = match input {
             CertInput::NlbCert => nlb.chain_pem.clone(),
@@ -148,6 +156,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
             CertInput::AlbClientCert => alb.chain_pem.clone(),
             CertInput::AlbClientKey => alb_key_pem.clone(),
             CertInput::ClientCa => ca_pem(&client_ca),
+            CertInput::ClientCaKey => ca_key_pem.clone(),
             CertInput::GatewayCa => ca_pem(&gateway_ca),
         };
     }

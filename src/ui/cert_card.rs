@@ -1,10 +1,6 @@
 use crate::pki::cert::CertSummary;
 use leptos::prelude::*;
 
-/// IBM renews its certificates this many days before they expire; the same window turns the
-/// validity bar amber.
-const RENEWAL_WINDOW_DAYS: i64 = 37;
-
 /// One certificate at a glance: subject, issuer, names, key, usages and a validity bar.
 #[component]
 pub fn CertCard(
@@ -56,12 +52,14 @@ pub fn CertCard(
                 -s.days_left, s.not_after_rfc3339
             ),
         )
-    } else if s.days_left <= RENEWAL_WINDOW_DAYS {
+    } else if s.in_renewal_window(at) {
         (
             "validity validity--warning",
             format!(
-                "{} days left — inside the 37-day renewal window (until {})",
-                s.days_left, s.not_after_rfc3339
+                "{} days left of {}: time to renew (until {})",
+                s.days_left,
+                s.lifetime_days(),
+                s.not_after_rfc3339
             ),
         )
     } else {
