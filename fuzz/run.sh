@@ -7,14 +7,15 @@
 #   --execs N     executions per target (default 10000000)
 #   --seconds S   run each target for S seconds instead
 #   --max-len B   largest input in bytes (default 65536; 16384 for settings)
-#   target...     some of: pem_reader private_key cert_summary settings file_import check plan
+#   target...     some of: pem_reader private_key cert_summary settings file_import check
+#                 check_normalised plan
 #                 (default: all)
 # Findings land in fuzz/artifacts/<target>/, logs in fuzz/logs/<target>.log.
 set -euo pipefail
 
 fuzz_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cargo_fuzz_version=0.13.2
-all_targets=(pem_reader private_key cert_summary settings file_import check plan)
+all_targets=(pem_reader private_key cert_summary settings file_import check check_normalised plan)
 execs=10000000
 seconds=
 max_len_override=
@@ -41,7 +42,7 @@ while (($#)); do
     break
     ;;
   -h | --help)
-    sed -n '2,13p' "${BASH_SOURCE[0]}"
+    sed -n '2,14p' "${BASH_SOURCE[0]}"
     exit 0
     ;;
   -*)

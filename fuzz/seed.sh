@@ -18,7 +18,7 @@ at=1764151200 # 2025-11-26T10:00:00Z, inside the demo certificates' validity
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for t in pem_reader private_key cert_summary settings file_import check plan; do
+for t in pem_reader private_key cert_summary settings file_import check check_normalised plan; do
   mkdir -p "$corpus/$t"
 done
 
@@ -140,6 +140,7 @@ demo_set=("$demo/nlb.crt" "$demo/nlb.key" "$demo/alb-client.crt" "$demo/alb-clie
 { echo "$at"; parts "$demo/nlb.crt" "$pki/ec256.sec1.pem" "$demo/ca.pem" "$pki/ed25519.pkcs8.pem" "$demo/nlb.crt" "$pki/rsa1024.pub.pem"; } |
   seed check mixed
 { echo "$at"; parts "${demo_set[@]}" | tr '\n' ' '; } | seed check demo-one-line
+cp "$corpus"/check/seed-* "$corpus/check_normalised/"
 { echo "$at"; parts "$settings" "${demo_set[@]}"; } | seed plan demo
 { echo "$at"; parts "$repo/tests/golden/classic/settings.yaml" - - - - - -; } | seed plan paths-only
 { echo "$at"; parts "$corpus/settings/seed-inline-pem.yaml" - "$demo/nlb.key" "$demo/alb-client.crt" "$demo/alb-client.key" - -; } |
