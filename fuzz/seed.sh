@@ -148,5 +148,5 @@ cp "$corpus"/check/seed-* "$corpus/check_normalised/"
 { echo 0; parts "$corpus/settings/seed-hostile-values.yaml" "${demo_set[@]}"; } | seed plan hostile
 
 for t in "$corpus"/*/; do
-  printf '%-14s %3d seeds\n' "$(basename "$t")" "$(find "$t" -name 'seed-*' | wc -l)"
+  printf '%-17s %3d seeds\n' "$(basename "$t")" "$(find "$t" -name 'seed-*' | wc -l)"
 done
