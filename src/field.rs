@@ -8,8 +8,10 @@ use std::fmt;
 pub enum Field {
     ClusterName,
     IngressIp,
+    LbHost,
     NlbDomain,
     NlbSecret,
+    NlbSecretNamespace,
     AlbDomain,
     AlbSecret,
     AppNamespace,
@@ -18,15 +20,19 @@ pub enum Field {
     Path,
     GatewayNamespace,
     Profile,
+    Alb,
+    Infrastructure,
 }
 
 impl Field {
     /// Every field, in the order of the settings file and the page's form.
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 16] = [
         Field::ClusterName,
         Field::IngressIp,
+        Field::LbHost,
         Field::NlbDomain,
         Field::NlbSecret,
+        Field::NlbSecretNamespace,
         Field::AlbDomain,
         Field::AlbSecret,
         Field::AppNamespace,
@@ -35,14 +41,18 @@ impl Field {
         Field::Path,
         Field::GatewayNamespace,
         Field::Profile,
+        Field::Alb,
+        Field::Infrastructure,
     ];
 
-    /// The fields whose values are free text: every field but `app_port` and `profile`.
-    pub const TEXT: [Field; 10] = [
+    /// The fields whose values are free text: all but the port and the choices.
+    pub const TEXT: [Field; 12] = [
         Field::ClusterName,
         Field::IngressIp,
+        Field::LbHost,
         Field::NlbDomain,
         Field::NlbSecret,
+        Field::NlbSecretNamespace,
         Field::AlbDomain,
         Field::AlbSecret,
         Field::AppNamespace,
@@ -56,8 +66,10 @@ impl Field {
         match self {
             Field::ClusterName => "cluster_name",
             Field::IngressIp => "ingress_ip",
+            Field::LbHost => "lb_host",
             Field::NlbDomain => "nlb_domain",
             Field::NlbSecret => "nlb_secret",
+            Field::NlbSecretNamespace => "nlb_secret_namespace",
             Field::AlbDomain => "alb_domain",
             Field::AlbSecret => "alb_secret",
             Field::AppNamespace => "app_namespace",
@@ -66,6 +78,8 @@ impl Field {
             Field::Path => "path",
             Field::GatewayNamespace => "gateway_namespace",
             Field::Profile => "profile",
+            Field::Alb => "alb",
+            Field::Infrastructure => "infrastructure",
         }
     }
 
@@ -78,8 +92,10 @@ impl Field {
         match self {
             Field::ClusterName => "Cluster name",
             Field::IngressIp => "Ingress gateway IP",
+            Field::LbHost => "Load balancer host name",
             Field::NlbDomain => "NLB domain",
             Field::NlbSecret => "NLB secret",
+            Field::NlbSecretNamespace => "NLB secret namespace",
             Field::AlbDomain => "ALB ingress domain",
             Field::AlbSecret => "ALB secret",
             Field::AppNamespace => "App namespace",
@@ -88,6 +104,8 @@ impl Field {
             Field::Path => "Path",
             Field::GatewayNamespace => "Gateway namespace",
             Field::Profile => "Profile",
+            Field::Alb => "ALB",
+            Field::Infrastructure => "Infrastructure",
         }
     }
 
@@ -100,11 +118,19 @@ impl Field {
             Field::IngressIp => {
                 "use the EXTERNAL-IP of `kubectl get svc istio-ingressgateway -n istio-system`"
             }
+            Field::LbHost => {
+                "use the host name `kubectl get svc -n istio-system istio-ingressgateway -o \
+                 jsonpath='{.status.loadBalancer.ingress[0].hostname}'` prints"
+            }
             Field::NlbDomain => {
                 "use the host name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for the ingress IP"
             }
             Field::NlbSecret => {
                 "use the SSL secret name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for that host name"
+            }
+            Field::NlbSecretNamespace => {
+                "leave empty when IBM keeps the NLB secret in default; put the gateway namespace \
+                 when you registered the host with --secret-namespace (IBM then renews it there)"
             }
             Field::AlbDomain => {
                 "use the Ingress Subdomain of `ibmcloud ks cluster get --cluster <cluster>`"
@@ -121,6 +147,8 @@ impl Field {
             Field::Path => "an URL path such as /status",
             Field::AppPort => "the port of the app's Service, 1-65535 (the sample httpbin: 8000)",
             Field::Profile => "classic (the documented procedure) or current (today's APIs)",
+            Field::Alb => "nginx or traefik (ibmcloud ks ingress alb ls shows which)",
+            Field::Infrastructure => "classic or vpc (ibmcloud ks cluster ls shows which)",
         }
     }
 
@@ -128,9 +156,15 @@ impl Field {
     pub const fn help(self) -> &'static str {
         match self {
             Field::ClusterName => "As in `ibmcloud ks cluster ls`.",
-            Field::IngressIp => "EXTERNAL-IP of istio-ingressgateway (IPv4 or IPv6).",
+            Field::IngressIp => {
+                "EXTERNAL-IP of istio-ingressgateway (IPv4 or IPv6); classic infrastructure."
+            }
+            Field::LbHost => "VPC only: the hostname of the istio-ingressgateway load balancer.",
             Field::NlbDomain => "Host name from `ibmcloud ks nlb-dns ls` for that IP.",
             Field::NlbSecret => "Last column of `ibmcloud ks nlb-dns ls`.",
+            Field::NlbSecretNamespace => {
+                "Empty for default; the gateway namespace if IBM keeps the secret there."
+            }
             Field::AlbDomain => "Ingress Subdomain from `ibmcloud ks cluster get`.",
             Field::AlbSecret => "Ingress Secret from `ibmcloud ks cluster get`.",
             Field::AppNamespace => "Namespace of the app, labelled for sidecar injection.",
@@ -139,6 +173,8 @@ impl Field {
             Field::Path => "URL path prefix the ALB forwards.",
             Field::GatewayNamespace => "Namespace of the istio-ingressgateway deployment.",
             Field::Profile => "Which generation of APIs the bundle targets.",
+            Field::Alb => "Which Ingress controller your ALB runs.",
+            Field::Infrastructure => "Classic or VPC cluster.",
         }
     }
 
@@ -148,6 +184,7 @@ impl Field {
             Field::ClusterName => "mycluster",
             Field::IngressIp => "169.45.1.10",
             Field::NlbDomain | Field::AlbDomain => "mycluster-….containers.appdomain.cloud",
+            Field::LbHost => "1234abcd-us-south.lb.appdomain.cloud",
             Field::NlbSecret => "mycluster-…-0001",
             Field::AlbSecret => "mycluster-…-0000",
             Field::AppNamespace
@@ -155,7 +192,10 @@ impl Field {
             | Field::AppPort
             | Field::Path
             | Field::GatewayNamespace
-            | Field::Profile => "",
+            | Field::NlbSecretNamespace
+            | Field::Profile
+            | Field::Alb
+            | Field::Infrastructure => "",
         }
     }
 }

@@ -71,10 +71,12 @@ pub enum Code {
     NameMismatch,
     EkuServerAuthMissing,
     EkuClientAuthMissing,
+    /// How deep the ALB verifies the gateway chain, and whether that is enough.
+    VerifyDepth,
 }
 
 impl Code {
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 23] = [
         Code::InputMissing,
         Code::InputInvalid,
         Code::InputTooLarge,
@@ -97,6 +99,7 @@ impl Code {
         Code::NameMismatch,
         Code::EkuServerAuthMissing,
         Code::EkuClientAuthMissing,
+        Code::VerifyDepth,
     ];
 
     /// The stable kebab-case code (its serde name).
@@ -124,6 +127,7 @@ impl Code {
             Code::NameMismatch => "name-mismatch",
             Code::EkuServerAuthMissing => "eku-server-auth-missing",
             Code::EkuClientAuthMissing => "eku-client-auth-missing",
+            Code::VerifyDepth => "verify-depth",
         }
     }
 
@@ -152,6 +156,7 @@ impl Code {
             Code::NameMismatch => "Name not covered",
             Code::EkuServerAuthMissing => "No serverAuth usage",
             Code::EkuClientAuthMissing => "No clientAuth usage",
+            Code::VerifyDepth => "Verify depth",
         }
     }
 
@@ -183,6 +188,7 @@ impl Code {
             Code::EkuServerAuthMissing | Code::EkuClientAuthMissing => {
                 "Reissue the certificate with the extended key usage its role needs."
             }
+            Code::VerifyDepth => "Set the ALB's verify depth to the chain's length.",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! this list, so a step added here (or a profile that drops one) shows up in both, in the same
 //! place. Each step knows its manifest, if any, and its words.
 
-use crate::manifest::{Apis, Doc, names};
+use crate::manifest::{Apis, Doc, IngressApi, names};
 
 /// One step of the installation, in the order of the documented procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,11 +45,15 @@ pub fn steps(apis: &Apis) -> Vec<Step> {
     if apis.restarts_gateway() {
         out.push(Step::RestartGateway);
     }
-    out.extend([
-        Step::Apply(Doc::VirtualService),
-        Step::DeleteLegacyIngress,
-        Step::Apply(Doc::Ingress),
-    ]);
+    out.push(Step::Apply(Doc::VirtualService));
+    if apis.ingress == IngressApi::NetworkingV1Traefik {
+        // The transport before the Service that names it, both before the Ingress.
+        out.extend([
+            Step::Apply(Doc::ServersTransport),
+            Step::Apply(Doc::AlbService),
+        ]);
+    }
+    out.extend([Step::DeleteLegacyIngress, Step::Apply(Doc::Ingress)]);
     out
 }
 
@@ -72,7 +76,15 @@ impl Step {
                 Doc::DestinationRule => {
                     "Making sidecars use Istio mutual TLS towards $APP_NAMESPACE".into()
                 }
-                Doc::Secret(name) => format!("Creating the secret {name} in $GATEWAY_NAMESPACE"),
+                Doc::Secret(_) => "Creating a secret in $GATEWAY_NAMESPACE".into(),
+                Doc::ServersTransport => format!(
+                    "Giving Traefik the client certificate and the gateway's CA (ServersTransport {})",
+                    names::TRAEFIK_TRANSPORT
+                ),
+                Doc::AlbService => format!(
+                    "Creating the Service {} that sends Traefik to the gateway over mutual TLS",
+                    names::TRAEFIK_SERVICE
+                ),
                 Doc::Gateway => "Configuring the gateway for mutual TLS on port 443".into(),
                 Doc::VirtualService => "Routing $APP_PATH to $APP through the gateway".into(),
                 Doc::Ingress => "Configuring the ALB Ingress for https://$ALB_HOST$APP_PATH".into(),
@@ -101,7 +113,7 @@ mod tests {
     #[test]
     fn every_numbered_manifest_is_applied_once_in_file_order() {
         for profile in Profile::ALL {
-            let apis = Apis::of(profile);
+            let apis = Apis::of_profile(profile);
             let applied: Vec<Doc> = steps(&apis)
                 .into_iter()
                 .filter_map(|s| match s {
@@ -127,8 +139,8 @@ mod tests {
 
     #[test]
     fn profile_specific_steps_follow_the_apis() {
-        let classic = steps(&Apis::of(Profile::Classic));
-        let current = steps(&Apis::of(Profile::Current));
+        let classic = steps(&Apis::of_profile(Profile::Classic));
+        let current = steps(&Apis::of_profile(Profile::Current));
         assert!(classic.contains(&Step::RestartGateway) && !classic.contains(&Step::CopyAlbSecret));
         assert!(current.contains(&Step::CopyAlbSecret) && !current.contains(&Step::RestartGateway));
         // Secrets exist before the gateway that reads them; the preflight comes before all.

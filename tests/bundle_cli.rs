@@ -94,30 +94,55 @@ fn check_exit_codes_and_json() {
     assert_eq!(cli(&["check", s]).status.code(), Some(2));
 }
 
+/// For every valid combination of profile × ALB × infrastructure × secret mode, the CLI's zip
+/// (settings file and certificate files) is the page's (`bundle::build` on the same values),
+/// byte for byte; the invalid ones are refused with findings that name the fields.
 #[test]
-fn bundle_writes_the_librarys_zip_byte_for_byte() {
+fn bundle_writes_the_librarys_zip_byte_for_byte_for_every_combination() {
     let tmp = tempfile::tempdir().unwrap();
     example(tmp.path());
     let settings = tmp.path().join("settings.yaml");
-    let out = tmp.path().join("b.zip");
-    let run = cli(&[
-        "bundle",
-        settings.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--at",
-        AT_TEXT,
-    ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let page = bundle::build(&demo::settings(), &demo::cert_inputs(), AT, false).unwrap();
-    assert!(
-        fs::read(&out).unwrap() == page,
-        "CLI zip differs from bundle::build"
-    );
+    let mut valid = 0;
+    for s in demo::every_combination() {
+        let name = demo::combination_name(&s);
+        fs::write(&settings, s.to_yaml()).unwrap();
+        let out = tmp.path().join(format!("{name}.zip"));
+        let run = cli(&[
+            "bundle",
+            settings.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--at",
+            AT_TEXT,
+        ]);
+        let field_errors = istio_alb::settings::validate(&s);
+        if field_errors.is_empty() {
+            valid += 1;
+            assert!(
+                run.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            let page = bundle::build(&s, &demo::cert_inputs(), AT, false).unwrap();
+            assert!(
+                fs::read(&out).unwrap() == page,
+                "{name}: the CLI zip differs from bundle::build"
+            );
+        } else {
+            assert_eq!(run.status.code(), Some(1), "{name}");
+            assert!(!out.exists(), "{name}");
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            for f in &field_errors {
+                let field = f.input.as_ref().unwrap().name().to_owned();
+                assert!(
+                    stdout.contains(&field) || stderr.contains(&field),
+                    "{name}: {field} not named:\n{stdout}\n{stderr}"
+                );
+            }
+        }
+    }
+    assert_eq!(valid, 10);
 }
 
 #[test]

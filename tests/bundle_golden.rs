@@ -1,4 +1,5 @@
-//! Golden files: the demo bundle of each profile, file by file, plus every file's mode.
+//! Golden files: the demo bundle of each profile, and of the current profile with Traefik, on VPC
+//! and with IBM renewing the gateway's secret, file by file, plus every file's mode.
 //! A deliberate change rewrites them with `UPDATE_GOLDEN=1 cargo test --test bundle_golden`
 //! (commit the golden files with the change).
 
@@ -7,7 +8,7 @@
 
 use istio_alb::bundle;
 use istio_alb::demo;
-use istio_alb::settings::Profile;
+use istio_alb::settings::{Alb, Infrastructure, Profile, Settings};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,10 +16,22 @@ use std::path::{Path, PathBuf};
 /// 2025-11-26T10:00:00Z: inside the demo certificates' validity.
 const AT: i64 = 1_764_151_200;
 
-fn golden_dir(profile: Profile) -> PathBuf {
+fn golden_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
-        .join(profile.as_str())
+        .join(name)
+}
+
+/// The combinations with golden files: each profile, then one new choice at a time.
+fn golden_settings() -> Vec<Settings> {
+    use Infrastructure::{Classic, Vpc};
+    vec![
+        demo::settings_with(Profile::Classic, Alb::Nginx, Classic, false),
+        demo::settings_with(Profile::Current, Alb::Nginx, Classic, false),
+        demo::settings_with(Profile::Current, Alb::Traefik, Classic, false),
+        demo::settings_with(Profile::Current, Alb::Nginx, Vpc, false),
+        demo::settings_with(Profile::Current, Alb::Nginx, Classic, true),
+    ]
 }
 
 fn list(dir: &Path, prefix: &str, out: &mut Vec<String>) {
@@ -38,13 +51,11 @@ fn list(dir: &Path, prefix: &str, out: &mut Vec<String>) {
 #[test]
 fn demo_bundles_match_the_golden_files() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    for profile in Profile::ALL {
-        let bundle = bundle::Bundle::of(&istio_alb::plan::plan(
-            &demo::settings_for(profile),
-            &demo::cert_inputs(),
-            AT,
-        ));
-        let dir = golden_dir(profile);
+    for settings in golden_settings() {
+        let profile = demo::combination_name(&settings);
+        let bundle =
+            bundle::Bundle::of(&istio_alb::plan::plan(&settings, &demo::cert_inputs(), AT));
+        let dir = golden_dir(&profile);
         let mut modes = String::new();
         for f in &bundle.files {
             modes.push_str(&format!("{:o} {}\n", f.mode, f.path));

@@ -11,6 +11,7 @@ mod report;
 
 use crate::finding::{Finding, Severity};
 use crate::inputs::{CertInput, CertInputs};
+use crate::manifest::Apis;
 use crate::plan::{self, Plan};
 use crate::settings::Settings;
 use std::fmt;
@@ -54,9 +55,11 @@ impl Bundle {
         let mut files = Vec::new();
         // Only what the checks could read, normalised: a text that is not the certificate or
         // key it should be is never copied into the bundle (it may be a key in the wrong field).
+        let apis = Apis::of(&plan.settings);
         for input in CertInput::ALL {
-            // The CA's key is there only when given (the user's own CA), in its own folder.
-            if !input.required() && input.is_key() && plan.report.pems[input].is_empty() {
+            // The CA's key is there only when given (the user's own CA), in its own folder; the
+            // NLB key never when IBM keeps it.
+            if !apis.keeps(input, !plan.report.pems[input].is_empty()) {
                 continue;
             }
             files.push(BundleFile {
@@ -121,7 +124,7 @@ impl Bundle {
 pub fn settings_yaml(settings: &Settings, pems: &CertInputs) -> String {
     let bundled = Settings {
         certificates: CertInputs::from_fn(|i| {
-            if i.required() || !i.is_key() || !pems[i].is_empty() {
+            if Apis::of(settings).keeps(i, !pems[i].is_empty()) {
                 i.bundle_path().to_owned()
             } else {
                 String::new()

@@ -24,12 +24,12 @@ fn code_cell(value: &str) -> String {
 
 pub(super) fn render(plan: &Plan) -> String {
     let s = &plan.settings;
-    let apis = Apis::of(s.profile);
+    let apis = Apis::of(s);
     let mut o = String::new();
-    header(&mut o, s, plan.at);
+    header(&mut o, s, &apis, plan.at);
     check_results(&mut o, plan, &apis);
     values(&mut o, s);
-    files(&mut o, &plan.manifests);
+    files(&mut o, &plan.manifests, &apis);
     procedure_section(&mut o, plan, &apis);
     verify(&mut o, s);
     renew(&mut o, &apis);
@@ -37,7 +37,7 @@ pub(super) fn render(plan: &Plan) -> String {
     o
 }
 
-fn header(o: &mut String, s: &Settings, at: i64) {
+fn header(o: &mut String, s: &Settings, apis: &Apis, at: i64) {
     let _ = writeln!(
         o,
         "# {} — Istio ingress gateway behind the IBM Cloud ALB, over mutual TLS\n",
@@ -63,13 +63,56 @@ fn header(o: &mut String, s: &Settings, at: i64) {
              since Kubernetes 1.22 and `authentication.istio.io` since Istio 1.6; use it only on \
              such old clusters.\n\n"
         }
-        crate::settings::Profile::Current => {
-            "The **current** profile is the same setup with today's APIs: `PeerAuthentication`, \
-             `networking.istio.io/v1`, a gateway credential loaded by SDS (no pod restart), and a \
-             `networking.k8s.io/v1` Ingress for the community NGINX ALB (`public-iks-k8s-nginx`) \
-             with backend TLS annotations.\n\n"
-        }
+        crate::settings::Profile::Current => "",
     });
+    if s.profile == crate::settings::Profile::Current {
+        o.push_str(&current_summary(s, apis));
+    }
+}
+
+/// What the current profile builds for these choices, in one paragraph.
+fn current_summary(s: &Settings, apis: &Apis) -> String {
+    let credential = match apis.gateway_certs {
+        GatewayCerts::SdsIbmManaged => format!(
+            "IBM's own NLB secret `{}`, which IBM creates and renews in `{}`, as the gateway \
+             credential (loaded by SDS: no restart, no copy; the client CA beside it in `{}`)",
+            s.nlb_secret,
+            s.gateway_namespace,
+            names::ibm_ca_cert(&s.nlb_secret)
+        ),
+        GatewayCerts::Sds | GatewayCerts::FileMounted => {
+            "a copy of the NLB certificate and key as the gateway credential, loaded by SDS (no \
+             pod restart)"
+                .to_owned()
+        }
+    };
+    let ingress = match apis.ingress {
+        manifest::IngressApi::NetworkingV1Traefik => format!(
+            "a `networking.k8s.io/v1` Ingress for the Traefik ALB (`public-iks-traefik`) to a \
+             Service of ours, `{}`, whose `ServersTransport` `{}` holds the client certificate \
+             and the CA that verifies the gateway (the add-on's `{}` Service is left alone: the \
+             add-on may reconcile it)",
+            names::TRAEFIK_SERVICE,
+            names::TRAEFIK_TRANSPORT,
+            names::GATEWAY_SERVICE
+        ),
+        manifest::IngressApi::NetworkingV1Nginx | manifest::IngressApi::ExtensionsV1beta1Ibm => {
+            "a `networking.k8s.io/v1` Ingress for the community NGINX ALB \
+             (`public-iks-k8s-nginx`) with backend TLS annotations"
+                .to_owned()
+        }
+    };
+    let infrastructure = match s.infrastructure {
+        crate::settings::Infrastructure::Vpc => {
+            " The cluster is on VPC: the NLB host name points at the load balancer's host name \
+             (`nlb-dns create vpc-gen2 --lb-host`)."
+        }
+        crate::settings::Infrastructure::Classic => "",
+    };
+    format!(
+        "The **current** profile is the same setup with today's APIs: `PeerAuthentication`, \
+         `networking.istio.io/v1`, {credential}, and {ingress}.{infrastructure}\n\n"
+    )
 }
 
 fn check_results(o: &mut String, plan: &Plan, apis: &Apis) {
@@ -119,12 +162,17 @@ fn check_results(o: &mut String, plan: &Plan, apis: &Apis) {
 fn values(o: &mut String, s: &Settings) {
     o.push_str("## Your values\n\n| Setting | Value |\n|---|---|\n");
     for field in Field::ALL {
-        let _ = writeln!(o, "| `{field}` | `{}` |", code_cell(&s.value(field)));
+        let value = s.value(field);
+        if value.is_empty() {
+            let _ = writeln!(o, "| `{field}` | (empty) |");
+        } else {
+            let _ = writeln!(o, "| `{field}` | `{}` |", code_cell(&value));
+        }
     }
     o.push('\n');
 }
 
-fn files(o: &mut String, manifests: &[manifest::Manifest]) {
+fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
     o.push_str("## Files\n\n");
     o.push_str(
         "- `settings.yaml`: the settings; its certificates point at `certs/`. \
@@ -156,10 +204,28 @@ fn files(o: &mut String, manifests: &[manifest::Manifest]) {
             }
         );
     }
-    o.push_str(
-        "- `scripts/preflight.sh`: a mutual TLS handshake on this computer, with `openssl` only and \
-         no cluster, between a stand-in gateway and a stand-in ALB that use the certificates and \
-         keys read back from `secrets/` and the ALB's settings from the Ingress. It exits 0 when \
+    let (tools, gateway_from, alb_from) = (
+        if apis.copies_nlb_secret() {
+            "with `openssl` only and no cluster"
+        } else {
+            "with `openssl`, and `kubectl` to read IBM's gateway secret (read only)"
+        },
+        if apis.copies_nlb_secret() {
+            "the certificates and keys read back from `secrets/`"
+        } else {
+            "IBM's gateway secret from the cluster and the rest read back from `secrets/`"
+        },
+        match apis.ingress {
+            manifest::IngressApi::NetworkingV1Traefik => "the `ServersTransport` and its Service",
+            manifest::IngressApi::NetworkingV1Nginx
+            | manifest::IngressApi::ExtensionsV1beta1Ibm => "the Ingress",
+        },
+    );
+    let _ = write!(
+        o,
+        "- `scripts/preflight.sh`: a mutual TLS handshake on this computer, {tools}, between a \
+         stand-in gateway and a stand-in ALB that use {gateway_from} and the ALB's settings from \
+         {alb_from}. It exits 0 when \
          both sides accept each other, else it names the side that refuses and OpenSSL's reason; \
          it leaves no process or file behind.\n\
          - `scripts/install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`: the procedure, its checks, \
@@ -179,20 +245,7 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
         let line = match step {
             Step::Preflight => preflight_item(plan, apis),
             Step::CheckPrerequisites => continue,
-            Step::CheckNlb => format!(
-                "Checks that `kubectl` and `ibmcloud` are installed, that the cluster is reachable \
-                 and that the NLB host name is registered for the gateway's IP:\n\n   ```bash\n   \
-                 {} --cluster {} | grep {} | grep {}\n   ```\n\n   \
-                 If it is not, create it (`{} --cluster {} --ip {}`), put the host name and its \
-                 secret into the settings and generate the bundle again.",
-                apis.nlb_dns.list(),
-                q(&s.cluster_name),
-                q(&s.nlb_domain),
-                q(&s.ingress_ip),
-                apis.nlb_dns.create(),
-                q(&s.cluster_name),
-                q(&s.ingress_ip),
-            ),
+            Step::CheckNlb => check_nlb_item(s, apis),
             Step::Apply(doc) => match manifest::find(&plan.manifests, doc) {
                 Some(m) => format!("`kubectl apply -f {}`", m.path),
                 None => continue,
@@ -213,7 +266,8 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
             }
             Step::CopyAlbSecret => format!(
                 "Copies IBM's ALB TLS secret `{}` from `{IBM_SECRET_NAMESPACE}` into `{}`: the \
-                 NGINX controller reads TLS secrets only from the Ingress's own namespace.",
+                 ALB's Ingress controller reads TLS secrets only from the Ingress's own \
+                 namespace.",
                 s.alb_secret, s.gateway_namespace
             ),
             Step::RestartGateway => format!(
@@ -237,37 +291,93 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
     );
 }
 
+/// How the NLB host name is checked and, when missing, created.
+fn check_nlb_item(s: &Settings, apis: &Apis) -> String {
+    let q = |v: &str| quote(v);
+    let (option, _) = apis.nlb_dns.target();
+    let (target, what, column) = match s.infrastructure {
+        crate::settings::Infrastructure::Vpc => {
+            (&s.lb_host, "load balancer host name", "Target(s)")
+        }
+        crate::settings::Infrastructure::Classic => (&s.ingress_ip, "IP", "IP(s)"),
+    };
+    let secret_namespace = if apis.gateway_certs == GatewayCerts::SdsIbmManaged {
+        format!(" --secret-namespace {}", q(&s.gateway_namespace))
+    } else {
+        String::new()
+    };
+    format!(
+        "Checks that `kubectl` and `ibmcloud` are installed, that the cluster is reachable and \
+         that the NLB host name is registered for the gateway {what} (column `{column}`):\n\n   \
+         ```bash\n   {} --cluster {}\n   ```\n\n   \
+         If it is not, create it (`{} --cluster {} {option} {}{secret_namespace}`), put the host \
+         name and its secret into the settings and generate the bundle again.",
+        apis.nlb_dns.list(),
+        q(&s.cluster_name),
+        apis.nlb_dns.create(),
+        q(&s.cluster_name),
+        q(target),
+    )
+}
+
 /// What the preflight checks, with the files and values of this bundle.
 fn preflight_item(plan: &Plan, apis: &Apis) -> String {
-    let sides = Sides::of(apis);
-    let at = |src: preflight::Source| format!("`{}/{}`", src.secret, src.key);
+    let sides = Sides::of(apis, &plan.settings);
+    let at = |src: &preflight::Source| {
+        if src.in_cluster {
+            format!(
+                "`{}/{}` (IBM's secret, read from the cluster)",
+                src.secret, src.key
+            )
+        } else {
+            format!("`{}/{}`", src.secret, src.key)
+        }
+    };
     let depth = preflight::alb_verify_depth(apis, &plan.report);
     let name = &plan.settings.nlb_domain;
+    let depth_text = match depth {
+        Some(d) => format!("with verify depth {d}"),
+        None => "with no depth limit".to_owned(),
+    };
     let whence = match apis.ingress {
         manifest::IngressApi::ExtensionsV1beta1Ibm => format!(
             "; the documented `ssl-services` annotation sets neither `proxy-ssl-verify-depth` nor \
-             `proxy-ssl-name`, so IBM's ALB verifies with depth {depth}, its default, and the name \
-             is the NLB host name the gateway certificate is for"
+             `proxy-ssl-name`, so IBM's ALB verifies with depth {}, its default, and the name \
+             is the NLB host name the gateway certificate is for",
+            preflight::CLASSIC_VERIFY_DEPTH
         ),
         manifest::IngressApi::NetworkingV1Nginx => {
             "; name and depth are the Ingress's `proxy-ssl-name` and `proxy-ssl-verify-depth`"
                 .to_owned()
         }
+        manifest::IngressApi::NetworkingV1Traefik => {
+            "; name, client certificate and CA are the `ServersTransport`'s `serverName`, \
+             `certificatesSecrets` and `rootCAs`, and the Service must name that transport. \
+             Traefik verifies with Go's crypto/tls rather than OpenSSL; the certificate checks \
+             above already refuse what Go refuses and OpenSSL accepts (SHA-1 signatures, names \
+             only in the Common Name)"
+                .to_owned()
+        }
+    };
+    let needs = if sides.gateway_chain.in_cluster {
+        "`openssl` and `kubectl` (to read IBM's secret; nothing is changed)"
+    } else {
+        "only `openssl` and no cluster"
     };
     format!(
-        "Runs `scripts/preflight.sh`, which needs only `openssl` and no cluster (files named \
-         `secret/key`, read back from `secrets/`): an `openssl s_server` on 127.0.0.1 plays the \
-         gateway, serving {} with {} and requiring a client certificate that {} verifies for \
-         client authentication; an `openssl s_client` plays the ALB, presenting {} with {}, \
-         sending SNI `{name}` and verifying the gateway against {} as `{name}` with verify depth \
-         {depth}{whence}. When they do not shake hands, `install.sh` stops there, before it \
-         changes anything in the cluster (`--skip-preflight` skips this step).",
-        at(sides.gateway_chain),
-        at(sides.gateway_key),
-        at(sides.client_ca),
-        at(sides.alb_cert),
-        at(sides.alb_key),
-        at(sides.alb_ca),
+        "Runs `scripts/preflight.sh`, which needs {needs} (files named `secret/key`, read back \
+         from `secrets/`): an `openssl s_server` on 127.0.0.1 plays the gateway, serving {} with \
+         {} and requiring a client certificate that {} verifies for client authentication; an \
+         `openssl s_client` plays the ALB, presenting {} with {}, sending SNI `{name}` and \
+         verifying the gateway against {} as `{name}` {depth_text}{whence}. When they do not \
+         shake hands, `install.sh` stops there, before it changes anything in the cluster \
+         (`--skip-preflight` skips this step).",
+        at(&sides.gateway_chain),
+        at(&sides.gateway_key),
+        at(&sides.client_ca),
+        at(&sides.alb_cert),
+        at(&sides.alb_key),
+        at(&sides.alb_ca),
     )
 }
 
@@ -298,6 +408,15 @@ fn renew(o: &mut String, apis: &Apis) {
              renewal: it extracts the NLB and ALB certificates from IBM's secrets again, as the \
              procedure does, re-creates `istio-ingressgateway-certs` and `alb-certs`, and restarts \
              the gateway pod.\n\n"
+        }
+        GatewayCerts::SdsIbmManaged => {
+            "IBM Cloud renews the NLB certificate in its own secret, which it keeps in the \
+             gateway namespace (`nlb_secret_namespace`); the gateway's `credentialName` names \
+             that secret and reloads it without restart, so there is nothing to copy for the \
+             gateway and the bundle holds no copy of its key. `scripts/renew.sh` only copies the \
+             renewed ALB TLS secret again. The client CA (`<secret>-cacert`) and the ALB client \
+             certificate come from your own CA: renew them yourself and generate the bundle \
+             again.\n\n"
         }
         GatewayCerts::Sds => {
             "IBM Cloud renews its certificates every 90 days; the copies in the gateway namespace \

@@ -4,7 +4,7 @@
 //! here may ever protect real traffic.
 
 use crate::inputs::{CertInput, CertInputs};
-use crate::settings::{Profile, Settings};
+use crate::settings::{Alb, Infrastructure, Profile, Settings};
 
 pub const CLUSTER_NAME: &str = "demo-cluster";
 /// Must equal the SAN written by `examples/gen_demo.rs`.
@@ -42,6 +42,69 @@ pub fn settings_for(profile: Profile) -> Settings {
         certificates: CertInputs::from_fn(|i| file_of(i).to_owned()),
         ..Settings::default()
     }
+}
+
+/// The VPC load balancer's host name of the demo (`.example.com`: never a real one).
+pub const LB_HOST: &str = "1a2b3c4d-us-south.lb.example.com";
+
+/// Demo settings for one combination of profile, ALB, infrastructure and secret mode
+/// (`ibm_renewed`: IBM keeps and renews the NLB secret in the gateway namespace).
+pub fn settings_with(
+    profile: Profile,
+    alb: Alb,
+    infrastructure: Infrastructure,
+    ibm_renewed: bool,
+) -> Settings {
+    let base = settings_for(profile);
+    let vpc = infrastructure == Infrastructure::Vpc;
+    Settings {
+        alb,
+        infrastructure,
+        ingress_ip: if vpc {
+            String::new()
+        } else {
+            base.ingress_ip.clone()
+        },
+        lb_host: if vpc { LB_HOST.into() } else { String::new() },
+        nlb_secret_namespace: if ibm_renewed {
+            base.gateway_namespace.clone()
+        } else {
+            String::new()
+        },
+        ..base
+    }
+}
+
+/// Every combination of profile × ALB × infrastructure × secret mode, valid or not.
+pub fn every_combination() -> Vec<Settings> {
+    let mut out = Vec::new();
+    for profile in Profile::ALL {
+        for alb in Alb::ALL {
+            for infrastructure in Infrastructure::ALL {
+                for ibm_renewed in [false, true] {
+                    out.push(settings_with(profile, alb, infrastructure, ibm_renewed));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A short name for a combination: `current`, `current-traefik-vpc-ibm-renewed`, ...
+pub fn combination_name(s: &Settings) -> String {
+    let mut name = s.profile.as_str().to_owned();
+    if s.alb != Alb::default() {
+        name.push('-');
+        name.push_str(s.alb.as_str());
+    }
+    if s.infrastructure != Infrastructure::default() {
+        name.push('-');
+        name.push_str(s.infrastructure.as_str());
+    }
+    if s.ibm_keeps_gateway_secret() {
+        name.push_str("-ibm-renewed");
+    }
+    name
 }
 
 /// Demo settings (current profile).

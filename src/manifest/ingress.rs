@@ -60,32 +60,58 @@ pub(super) fn ingress(s: &Settings, apis: &Apis, report: &CheckReport) -> Manife
                 .annotate(&format!("{p}proxy-ssl-verify-depth"), &depth)
                 .annotate(&format!("{p}proxy-ssl-name"), &s.nlb_domain)
                 .annotate(&format!("{p}proxy-ssl-server-name"), "on");
-            let ing = Resource {
-                api_version: "networking.k8s.io/v1",
-                kind: "Ingress",
-                metadata: meta.clone(),
-                spec: IngressSpec {
-                    ingress_class_name: Some("public-iks-k8s-nginx".into()),
-                    tls,
-                    rules: vec![IngressRule {
-                        host,
-                        http: HttpIngressRuleValue {
-                            paths: vec![V1Path {
-                                path: s.path.clone(),
-                                path_type: "Prefix",
-                                backend: V1Backend {
-                                    service: V1ServiceBackend {
-                                        name: names::GATEWAY_SERVICE.into(),
-                                        port: PortNumber { number: 443 },
-                                    },
-                                },
-                            }],
+            v1_ingress(s, meta, "public-iks-k8s-nginx", names::GATEWAY_SERVICE, tls)
+        }
+        // Backend TLS lives on the Service's transport, so the Ingress carries no annotation.
+        IngressApi::NetworkingV1Traefik => v1_ingress(
+            s,
+            ObjectMeta::new(names::INGRESS, Some(gw_ns)),
+            "public-iks-traefik",
+            names::TRAEFIK_SERVICE,
+            tls,
+        ),
+    };
+    // Last in apply order: after the transport and its Service on Traefik.
+    let path = match apis.ingress {
+        IngressApi::NetworkingV1Traefik => "manifests/09-ingress.yaml",
+        IngressApi::ExtensionsV1beta1Ibm | IngressApi::NetworkingV1Nginx => {
+            "manifests/07-ingress.yaml"
+        }
+    };
+    Manifest::new(Doc::Ingress, path, false, vec![docs])
+}
+
+/// A `networking.k8s.io/v1` Ingress of `class` sending `path` on the ALB host to `service`:443.
+fn v1_ingress(
+    s: &Settings,
+    meta: ObjectMeta,
+    class: &str,
+    service: &str,
+    tls: Vec<IngressTls>,
+) -> (super::ObjectRef, String) {
+    let ing = Resource {
+        api_version: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: meta.clone(),
+        spec: IngressSpec {
+            ingress_class_name: Some(class.into()),
+            tls,
+            rules: vec![IngressRule {
+                host: alb_host(s),
+                http: HttpIngressRuleValue {
+                    paths: vec![V1Path {
+                        path: s.path.clone(),
+                        path_type: "Prefix",
+                        backend: V1Backend {
+                            service: V1ServiceBackend {
+                                name: service.into(),
+                                port: PortNumber { number: 443 },
+                            },
                         },
                     }],
                 },
-            };
-            doc("Ingress", &meta, &ing)
-        }
+            }],
+        },
     };
-    Manifest::new(Doc::Ingress, "manifests/07-ingress.yaml", false, vec![docs])
+    doc("Ingress", &meta, &ing)
 }

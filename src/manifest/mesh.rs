@@ -77,7 +77,18 @@ pub(super) fn destination_rule(s: &Settings, apis: &Apis) -> Manifest {
 fn gateway_hosts(s: &Settings, apis: &Apis) -> Vec<String> {
     match apis.gateway_certs {
         GatewayCerts::FileMounted => vec!["*".to_owned()],
-        GatewayCerts::Sds => vec![s.nlb_domain.clone(), alb_host(s)],
+        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
+            vec![s.nlb_domain.clone(), alb_host(s)]
+        }
+    }
+}
+
+/// The secret the gateway's `credentialName` names: our copy, or IBM's own NLB secret (whose
+/// client CA Istio then reads from `<name>-cacert`).
+pub fn credential_name(s: &Settings, apis: &Apis) -> String {
+    match apis.gateway_certs {
+        GatewayCerts::SdsIbmManaged => s.nlb_secret.clone(),
+        GatewayCerts::FileMounted | GatewayCerts::Sds => names::CURRENT_GATEWAY_CREDENTIAL.into(),
     }
 }
 
@@ -94,12 +105,12 @@ pub(super) fn gateway(s: &Settings, apis: &Apis) -> Manifest {
             )),
             credential_name: None,
         },
-        GatewayCerts::Sds => ServerTls {
+        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => ServerTls {
             mode: "MUTUAL",
             server_certificate: None,
             private_key: None,
             ca_certificates: None,
-            credential_name: Some(names::CURRENT_GATEWAY_CREDENTIAL.into()),
+            credential_name: Some(credential_name(s, apis)),
         },
     };
     let meta = ObjectMeta::new(names::GATEWAY, Some(&s.gateway_namespace));

@@ -11,11 +11,14 @@ mod app;
 mod ingress;
 mod mesh;
 mod secrets;
+mod traefik;
 pub mod types;
 mod yaml;
 
 pub use apis::{Apis, GatewayCerts, IngressApi, MtlsPolicy, NlbDnsCli};
-pub use secrets::{Content, SecretSpec, secrets};
+pub use mesh::credential_name;
+pub use secrets::{Content, SecretId, SecretSpec, secrets};
+pub use traefik::{TRANSPORT_API_VERSION, TRANSPORT_GROUP, transport_ref};
 pub use yaml::concat_pem;
 
 use crate::pki::CheckReport;
@@ -41,6 +44,20 @@ pub mod names {
     // current: names not starting with `istio` (reserved by Istio).
     pub const CURRENT_GATEWAY_CREDENTIAL: &str = "nlb-gateway-mtls";
     pub const CURRENT_ALB_PROXY_SSL: &str = "alb-proxy-ssl";
+    // Traefik: the client certificate it presents, the CA it verifies the gateway with, the
+    // transport holding both, and the Service of ours it is attached to.
+    pub const TRAEFIK_CLIENT_TLS: &str = "alb-client-tls";
+    pub const TRAEFIK_GATEWAY_CA: &str = "alb-gateway-ca";
+    pub const TRAEFIK_TRANSPORT: &str = "alb-to-gateway";
+    pub const TRAEFIK_SERVICE: &str = "istio-ingressgateway-alb";
+    /// The port the default Istio ingress gateway listens on for the Service's 443 (the gateway
+    /// chart maps 443 to 8443: the pods run without privileges).
+    pub const GATEWAY_HTTPS_TARGET_PORT: u16 = 8443;
+
+    /// The companion secret Istio reads the client CA from, beside the credential `secret`.
+    pub fn ibm_ca_cert(secret: &str) -> String {
+        format!("{secret}-cacert")
+    }
 }
 
 /// Which file of the procedure a manifest is.
@@ -50,8 +67,12 @@ pub enum Doc {
     SampleApp,
     MtlsPolicy,
     DestinationRule,
-    /// A secret, by name.
-    Secret(&'static str),
+    /// A secret.
+    Secret(SecretId),
+    /// Traefik's `ServersTransport`.
+    ServersTransport,
+    /// The Service of ours Traefik forwards to (with the transport annotation).
+    AlbService,
     Gateway,
     VirtualService,
     Ingress,
@@ -123,7 +144,7 @@ pub fn find(manifests: &[Manifest], doc: Doc) -> Option<&Manifest> {
 /// Every manifest and secret of the procedure for `s.profile`, in apply order: the numbered
 /// files under `manifests/`, with the secrets between the destination rule and the gateway.
 pub fn render(s: &Settings, report: &CheckReport) -> Vec<Manifest> {
-    let apis = Apis::of(s.profile);
+    let apis = Apis::of(s);
     let mut files = vec![
         app::namespace(s),
         app::sample_app(s, &apis),
@@ -133,6 +154,10 @@ pub fn render(s: &Settings, report: &CheckReport) -> Vec<Manifest> {
     files.extend(secrets::render(s, &apis, report));
     files.push(mesh::gateway(s, &apis));
     files.push(mesh::virtual_service(s, &apis));
+    if apis.ingress == IngressApi::NetworkingV1Traefik {
+        files.push(traefik::servers_transport(s));
+        files.push(traefik::alb_service(s));
+    }
     files.push(ingress::ingress(s, &apis, report));
     files
 }
@@ -238,7 +263,7 @@ mod tests {
     fn secret_manifests_hold_the_declared_keys() {
         for profile in Profile::ALL {
             let files = render(&settings(profile), &CheckReport::default());
-            for spec in secrets(&Apis::of(profile)) {
+            for spec in secrets(&Apis::of_profile(profile), &settings(profile)) {
                 let y = yaml_of(&files, &spec.path());
                 let mut keys: Vec<&str> = y["data"]
                     .as_mapping()

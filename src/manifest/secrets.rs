@@ -19,10 +19,32 @@ pub enum Content {
     TrustedBundle,
 }
 
+/// Which secret of the procedure a [`SecretSpec`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecretId {
+    /// classic: the gateway's file-mounted certificate and key.
+    ClassicGatewayCerts,
+    /// classic: the gateway's file-mounted client CA.
+    ClassicGatewayCaCerts,
+    /// classic: IBM's `ssl-services` secret for the ALB.
+    ClassicAlbCerts,
+    /// current: the gateway credential (certificate, key, client CA).
+    GatewayCredential,
+    /// current, IBM-renewed mode: the client CA beside IBM's own secret, `<secret>-cacert`.
+    IbmSecretCaCert,
+    /// current, NGINX: the ALB's `proxy-ssl-secret` (client certificate, key, gateway CA).
+    AlbProxySsl,
+    /// current, Traefik: the client certificate Traefik presents (`certificatesSecrets`).
+    AlbClientTls,
+    /// current, Traefik: the CA Traefik verifies the gateway with (`rootCAs`).
+    AlbGatewayCa,
+}
+
 /// One secret the bundle creates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretSpec {
-    pub name: &'static str,
+    pub id: SecretId,
+    pub name: String,
     /// `kubernetes.io/tls` or `Opaque`.
     pub type_: &'static str,
     /// Data keys in the order `verify.sh` checks them, with what each holds.
@@ -43,56 +65,92 @@ impl SecretSpec {
     }
 }
 
-/// Every secret of the profile, in apply order.
-pub fn secrets(apis: &Apis) -> Vec<SecretSpec> {
+/// Every secret of these settings, in apply order.
+pub fn secrets(apis: &Apis, s: &Settings) -> Vec<SecretSpec> {
     use CertInput::{AlbClientCert, AlbClientKey, ClientCa, GatewayCa, NlbCert, NlbKey};
+    let spec = |id, name: &str, type_, data: Vec<(&'static str, Content)>| SecretSpec {
+        id,
+        name: name.to_owned(),
+        type_,
+        data,
+    };
     let mut out = Vec::new();
     match apis.gateway_certs {
         GatewayCerts::FileMounted => {
-            out.push(SecretSpec {
-                name: names::CLASSIC_GATEWAY_CERTS,
-                type_: "kubernetes.io/tls",
-                data: vec![
+            out.push(spec(
+                SecretId::ClassicGatewayCerts,
+                names::CLASSIC_GATEWAY_CERTS,
+                "kubernetes.io/tls",
+                vec![
                     ("tls.crt", Content::TrustedBundle),
                     ("tls.key", Content::Input(NlbKey)),
                 ],
-            });
-            out.push(SecretSpec {
-                name: names::CLASSIC_GATEWAY_CA_CERTS,
-                type_: "Opaque",
-                data: vec![(names::CLASSIC_CA_FILE, Content::Input(ClientCa))],
-            });
+            ));
+            out.push(spec(
+                SecretId::ClassicGatewayCaCerts,
+                names::CLASSIC_GATEWAY_CA_CERTS,
+                "Opaque",
+                vec![(names::CLASSIC_CA_FILE, Content::Input(ClientCa))],
+            ));
         }
-        GatewayCerts::Sds => out.push(SecretSpec {
-            name: names::CURRENT_GATEWAY_CREDENTIAL,
-            type_: "kubernetes.io/tls",
-            data: vec![
+        GatewayCerts::Sds => out.push(spec(
+            SecretId::GatewayCredential,
+            names::CURRENT_GATEWAY_CREDENTIAL,
+            "kubernetes.io/tls",
+            vec![
                 ("tls.crt", Content::Input(NlbCert)),
                 ("tls.key", Content::Input(NlbKey)),
                 ("ca.crt", Content::Input(ClientCa)),
             ],
-        }),
+        )),
+        // IBM's own secret holds the certificate and key; Istio reads the client CA for
+        // MUTUAL mode from `<credentialName>-cacert`.
+        GatewayCerts::SdsIbmManaged => out.push(spec(
+            SecretId::IbmSecretCaCert,
+            &names::ibm_ca_cert(&s.nlb_secret),
+            "Opaque",
+            vec![("ca.crt", Content::Input(ClientCa))],
+        )),
     }
-    out.push(match apis.ingress {
-        IngressApi::ExtensionsV1beta1Ibm => SecretSpec {
-            name: names::CLASSIC_ALB_CERTS,
-            type_: "Opaque",
-            data: vec![
+    match apis.ingress {
+        IngressApi::ExtensionsV1beta1Ibm => out.push(spec(
+            SecretId::ClassicAlbCerts,
+            names::CLASSIC_ALB_CERTS,
+            "Opaque",
+            vec![
                 ("trusted.crt", Content::TrustedBundle),
                 ("client.crt", Content::Input(AlbClientCert)),
                 ("client.key", Content::Input(AlbClientKey)),
             ],
-        },
-        IngressApi::NetworkingV1Nginx => SecretSpec {
-            name: names::CURRENT_ALB_PROXY_SSL,
-            type_: "kubernetes.io/tls",
-            data: vec![
+        )),
+        IngressApi::NetworkingV1Nginx => out.push(spec(
+            SecretId::AlbProxySsl,
+            names::CURRENT_ALB_PROXY_SSL,
+            "kubernetes.io/tls",
+            vec![
                 ("tls.crt", Content::Input(AlbClientCert)),
                 ("tls.key", Content::Input(AlbClientKey)),
                 ("ca.crt", Content::Input(GatewayCa)),
             ],
-        },
-    });
+        )),
+        IngressApi::NetworkingV1Traefik => {
+            out.push(spec(
+                SecretId::AlbClientTls,
+                names::TRAEFIK_CLIENT_TLS,
+                "kubernetes.io/tls",
+                vec![
+                    ("tls.crt", Content::Input(AlbClientCert)),
+                    ("tls.key", Content::Input(AlbClientKey)),
+                ],
+            ));
+            out.push(spec(
+                SecretId::AlbGatewayCa,
+                names::TRAEFIK_GATEWAY_CA,
+                "Opaque",
+                vec![("ca.crt", Content::Input(GatewayCa))],
+            ));
+        }
+    }
     out
 }
 
@@ -105,16 +163,16 @@ pub(super) fn render(s: &Settings, apis: &Apis, report: &CheckReport) -> Vec<Man
             &report.pems[CertInput::GatewayCa],
         ]),
     };
-    secrets(apis)
+    secrets(apis, s)
         .into_iter()
         .map(|spec| {
             let data: Vec<(&str, String)> =
                 spec.data.iter().map(|(k, c)| (*k, content(*c))).collect();
             Manifest::new(
-                Doc::Secret(spec.name),
+                Doc::Secret(spec.id),
                 spec.path(),
                 spec.holds_key(),
-                vec![secret(spec.name, &s.gateway_namespace, spec.type_, &data)],
+                vec![secret(&spec.name, &s.gateway_namespace, spec.type_, &data)],
             )
         })
         .collect()

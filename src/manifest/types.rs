@@ -313,3 +313,24 @@ pub struct Destination {
     pub host: String,
     pub port: PortNumber,
 }
+
+// ---- traefik.io ----------------------------------------------------------------------------
+
+/// `ServersTransport` spec: how Traefik talks TLS to a backend.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServersTransportSpec {
+    /// SNI sent and the name the backend's certificate must cover.
+    pub server_name: String,
+    /// CAs that verify the backend's certificate.
+    #[serde(rename = "rootCAs")]
+    pub root_cas: Vec<RootCa>,
+    /// `kubernetes.io/tls` secrets with the client certificate Traefik presents.
+    pub certificates_secrets: Vec<String>,
+}
+
+/// One `rootCAs` entry: a secret holding `ca.crt` (or `tls.ca`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RootCa {
+    pub secret: String,
+}

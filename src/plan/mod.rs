@@ -8,12 +8,14 @@
 
 use crate::finding::{Code, Finding, Severity, Subject, Tally};
 use crate::inputs::{CertInput, CertInputs};
-use crate::manifest::{self, Manifest};
-use crate::pki::check::{self, CheckReport};
+use crate::manifest::{self, Apis, Manifest};
+use crate::pki::check::CheckReport;
 use crate::script::{self, Script};
 use crate::settings::{Field, Settings, validate};
 
 pub use crate::pki::check::check;
+
+mod alb;
 
 /// Everything one check of the settings and certificates produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,12 +52,16 @@ pub fn from_report(
             findings.push(f);
         }
     }
-    findings.extend(report.findings.iter().cloned());
-    findings.extend(check::host_findings(
-        report,
-        &[settings.nlb_domain.as_str()],
-    ));
-    let missing = missing_inputs(report, &findings);
+    let apis = Apis::of(settings);
+    findings.extend(
+        report
+            .findings
+            .iter()
+            .cloned()
+            .map(|f| explain_not_needed(f, settings, &apis)),
+    );
+    findings.extend(alb::findings(settings, &apis, report));
+    let missing = missing_inputs(&apis, report, &findings);
     findings.extend(missing);
     // The check notes an empty input as `input-missing` (info); the bundle cannot be made
     // without it and says so with an error for the same input: keep only the error.
@@ -81,12 +87,30 @@ pub fn from_report(
     }
 }
 
+/// The check asks for every empty input the classic procedure needs; an input these settings do
+/// not need (the NLB key when IBM keeps the gateway's secret) gets the reason instead.
+fn explain_not_needed(mut f: Finding, s: &Settings, apis: &Apis) -> Finding {
+    if f.code == Code::InputMissing
+        && let Some(Subject::Cert(input)) = &f.input
+        && !apis.requires(*input)
+        && input.required()
+    {
+        f.message = format!(
+            "{input}: not needed. IBM keeps the NLB certificate's key in its secret {} in {} \
+             (nlb_secret_namespace) and renews it there, so the bundle holds no copy of the key. \
+             Paste it anyway to check that it belongs to the certificate.",
+            s.nlb_secret, s.nlb_secret_namespace
+        );
+    }
+    f
+}
+
 /// An error for every required certificate input that is empty (or unusable) and not already
 /// reported.
-fn missing_inputs(report: &CheckReport, findings: &[Finding]) -> Vec<Finding> {
+fn missing_inputs(apis: &Apis, report: &CheckReport, findings: &[Finding]) -> Vec<Finding> {
     CertInput::ALL
         .into_iter()
-        .filter(|i| i.required())
+        .filter(|&i| apis.requires(i))
         .filter(|&i| {
             report.pems[i].trim().is_empty()
                 && !findings
@@ -133,9 +157,13 @@ impl Plan {
     /// text field left blank (the port counts as blank when it is 0).
     pub fn is_empty(&self, subject: &Subject) -> bool {
         match subject {
-            Subject::Cert(c) => c.required() && !self.report.given.contains(c),
+            Subject::Cert(c) => {
+                Apis::of(&self.settings).requires(*c) && !self.report.given.contains(c)
+            }
             Subject::Field(f) => match self.settings.text(*f) {
-                Some(text) => text.trim().is_empty(),
+                Some(text) => {
+                    crate::settings::required(*f, &self.settings) && text.trim().is_empty()
+                }
                 None => *f == Field::AppPort && self.settings.app_port == 0,
             },
             Subject::Named(_) => false,

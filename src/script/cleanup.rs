@@ -6,7 +6,7 @@ use crate::settings::Settings;
 use std::fmt::Write as _;
 
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
-    let apis = Apis::of(s.profile);
+    let apis = Apis::of(s);
     let mut sh = Sh { out: String::new() };
     sh.step("Checking prerequisites");
     sh.line("need kubectl");
@@ -52,7 +52,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "APP_NAMESPACE",
     );
     sh.step("Deleting the secrets in $GATEWAY_NAMESPACE");
-    let list: Vec<String> = secret_names(&apis).into_iter().map(quote).collect();
+    let list: Vec<String> = secret_names(&apis, s).iter().map(|n| quote(n)).collect();
     let _ = writeln!(
         sh.out,
         "run kubectl delete secret {} -n \"$GATEWAY_NAMESPACE\" --ignore-not-found=true",

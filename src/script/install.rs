@@ -19,7 +19,7 @@ fn apply_secret(sh: &mut Sh, m: &Manifest) {
 }
 
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
-    let apis = Apis::of(s.profile);
+    let apis = Apis::of(s);
     let mut sh = Sh { out: String::new() };
     if apis.copies_alb_secret() {
         sh.lines(SECRET_HELPERS);

@@ -30,7 +30,8 @@ pub struct Script {
 pub const VARS_BEGIN: &str = "# --- settings (generated; each value set once, quoted) ---";
 pub const VARS_END: &str = "# --- end of settings ---";
 
-/// Namespace where IBM Cloud keeps its certificates' secrets (the procedure's `default`).
+/// Namespace where IBM Cloud keeps its certificates' secrets (the procedure's `default`); the
+/// NLB's secret may be elsewhere (`NLB_SECRET_NAMESPACE`, from `nlb_secret_namespace`).
 pub const IBM_SECRET_NAMESPACE: &str = "default";
 
 /// The shell variables every script may use, in order, with their values.
@@ -39,6 +40,7 @@ pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {
     vec![
         ("CLUSTER_NAME", s.cluster_name.clone()),
         ("INGRESS_HOST", s.ingress_ip.clone()),
+        ("LB_HOST", s.lb_host.clone()),
         ("NLB_INGRESS_DOMAIN", s.nlb_domain.clone()),
         ("NLB_SECRET", s.nlb_secret.clone()),
         ("ALB_INGRESS_DOMAIN", s.alb_domain.clone()),
@@ -50,6 +52,7 @@ pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {
         ("APP_PATH", s.path.clone()),
         ("GATEWAY_NAMESPACE", s.gateway_namespace.clone()),
         ("IBM_SECRET_NAMESPACE", IBM_SECRET_NAMESPACE.to_owned()),
+        ("NLB_SECRET_NAMESPACE", s.ibm_secret_namespace().to_owned()),
         ("TEST_PATH", test_path),
         ("EXPECT_STATUS", expect),
     ]
@@ -216,17 +219,18 @@ fn prelude(
 /// Shared helpers for scripts that (re)create secrets from IBM's.
 pub(crate) const SECRET_HELPERS: &[&str] = &[
     "",
-    "# extract SECRET KEY FILE: one key of an IBM-provided secret, decoded, as the procedure does.",
+    "# extract SECRET KEY FILE [NAMESPACE]: one key of an IBM-provided secret (in IBM's namespace",
+    "# unless given), decoded, as the procedure does.",
     "extract() {",
-    "  local jsonpath=\"{.data.${2//./\\\\.}}\"",
+    "  local jsonpath=\"{.data.${2//./\\\\.}}\" ns=\"${4:-$IBM_SECRET_NAMESPACE}\"",
     "  if [ \"$DRY_RUN\" -eq 1 ]; then",
     "    printf '+ kubectl get secret %q --namespace=%q -o %q | base64 --decode > %q\\n' \\",
-    "      \"$1\" \"$IBM_SECRET_NAMESPACE\" \"jsonpath=$jsonpath\" \"$3\"",
+    "      \"$1\" \"$ns\" \"jsonpath=$jsonpath\" \"$3\"",
     "    return 0",
     "  fi",
-    "  kubectl get secret \"$1\" --namespace=\"$IBM_SECRET_NAMESPACE\" -o \"jsonpath=$jsonpath\" | base64 --decode >\"$3\"",
+    "  kubectl get secret \"$1\" --namespace=\"$ns\" -o \"jsonpath=$jsonpath\" | base64 --decode >\"$3\"",
     "  if [ ! -s \"$3\" ]; then",
-    "    echo \"error: secret $1 in namespace $IBM_SECRET_NAMESPACE has no $2\" >&2",
+    "    echo \"error: secret $1 in namespace $ns has no $2\" >&2",
     "    exit 1",
     "  fi",
     "}",
@@ -285,7 +289,7 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
             "scripts/preflight.sh",
             "Preflight: a local mutual TLS handshake with the bundle's own secrets (openssl only, no cluster).",
             "scripts/preflight.sh [--dry-run]",
-            preflight::body(manifests, &Apis::of(s.profile)),
+            preflight::body(s, manifests, &Apis::of(s)),
             vec![],
         ),
         (
@@ -327,8 +331,8 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
 }
 
 /// The names of the secrets the bundle creates, in apply order.
-pub(crate) fn secret_names(apis: &Apis) -> Vec<&'static str> {
-    manifest::secrets(apis)
+pub(crate) fn secret_names(apis: &Apis, s: &Settings) -> Vec<String> {
+    manifest::secrets(apis, s)
         .into_iter()
         .map(|s| s.name)
         .collect()

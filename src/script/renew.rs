@@ -31,16 +31,16 @@ pub(super) fn body(s: &Settings) -> String {
     sh.line("need kubectl base64 openssl");
 
     sh.step(
-        "Extracting the renewed NLB certificate and key from $NLB_SECRET ($IBM_SECRET_NAMESPACE)",
+        "Extracting the renewed NLB certificate and key from $NLB_SECRET ($NLB_SECRET_NAMESPACE)",
     );
-    sh.line("extract \"$NLB_SECRET\" tls.crt \"$WORK_DIR/tls.crt\"");
-    sh.line("extract \"$NLB_SECRET\" tls.key \"$WORK_DIR/tls.key\"");
+    sh.line("extract \"$NLB_SECRET\" tls.crt \"$WORK_DIR/tls.crt\" \"$NLB_SECRET_NAMESPACE\"");
+    sh.line("extract \"$NLB_SECRET\" tls.key \"$WORK_DIR/tls.key\" \"$NLB_SECRET_NAMESPACE\"");
     let _ = writeln!(
         sh.out,
         "trusted \"$WORK_DIR/tls.crt\" {} 'NLB certificate'",
         bundle_path("certs/gateway-ca.pem")
     );
-    let apis = Apis::of(s.profile);
+    let apis = Apis::of(s);
     match apis.gateway_certs {
         GatewayCerts::FileMounted => {
             sh.step("Extracting the renewed ALB certificate and key from $ALB_SECRET ($IBM_SECRET_NAMESPACE)");
@@ -70,6 +70,11 @@ pub(super) fn body(s: &Settings) -> String {
             );
             sh.step(&Step::RestartGateway.announce());
             restart_gateway(&mut sh);
+        }
+        GatewayCerts::SdsIbmManaged => {
+            sh.line("echo \"  IBM renews the gateway's secret $NLB_SECRET in $GATEWAY_NAMESPACE itself: nothing to copy for the gateway.\"");
+            sh.step(&Step::CopyAlbSecret.announce());
+            copy_alb_tls_secret(&mut sh);
         }
         GatewayCerts::Sds => {
             sh.step("Re-creating the gateway credential in $GATEWAY_NAMESPACE (the gateway reloads it, no restart)");

@@ -7,7 +7,7 @@ use crate::settings::Settings;
 use std::fmt::Write as _;
 
 pub(super) fn body(s: &Settings) -> String {
-    let apis = Apis::of(s.profile);
+    let apis = Apis::of(s);
     let mut sh = Sh { out: String::new() };
     sh.lines(&[
         "",
@@ -67,9 +67,9 @@ pub(super) fn body(s: &Settings) -> String {
 
     sh.step("Checking the secrets in $GATEWAY_NAMESPACE and their keys");
     // The data keys each secret must hold (field notes: "didn't have expected keys").
-    for spec in manifest::secrets(&apis) {
+    for spec in manifest::secrets(&apis, s) {
         for (key, _) in &spec.data {
-            let _ = writeln!(sh.out, "has_key {} {}", quote(spec.name), quote(key));
+            let _ = writeln!(sh.out, "has_key {} {}", quote(&spec.name), quote(key));
         }
     }
     if apis.copies_alb_secret() {
@@ -105,6 +105,10 @@ pub(super) fn body(s: &Settings) -> String {
                 "kubectl exec -i -n $GATEWAY_NAMESPACE <gateway pod> -- cat /etc/istio/ingressgateway-certs/tls.crt",
             )
         }
+        GatewayCerts::SdsIbmManaged => (
+            "kubectl get secret \"$NLB_SECRET\" -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.data.tls\\.crt}' | base64 --decode",
+            "kubectl get secret $NLB_SECRET -n $GATEWAY_NAMESPACE -o jsonpath={.data.tls\\\\.crt} | base64 --decode",
+        ),
         GatewayCerts::Sds => (
             "kubectl get secret nlb-gateway-mtls -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.data.tls\\.crt}' | base64 --decode",
             "kubectl get secret nlb-gateway-mtls -n $GATEWAY_NAMESPACE -o jsonpath={.data.tls\\\\.crt} | base64 --decode",
@@ -120,24 +124,29 @@ pub(super) fn body(s: &Settings) -> String {
 
     let (gw_secret, ca_secret, ca_key) = match apis.gateway_certs {
         GatewayCerts::FileMounted => (
-            names::CLASSIC_GATEWAY_CERTS,
-            names::CLASSIC_GATEWAY_CA_CERTS,
+            names::CLASSIC_GATEWAY_CERTS.to_owned(),
+            names::CLASSIC_GATEWAY_CA_CERTS.to_owned(),
             names::CLASSIC_CA_FILE,
         ),
         GatewayCerts::Sds => (
-            names::CURRENT_GATEWAY_CREDENTIAL,
-            names::CURRENT_GATEWAY_CREDENTIAL,
+            names::CURRENT_GATEWAY_CREDENTIAL.to_owned(),
+            names::CURRENT_GATEWAY_CREDENTIAL.to_owned(),
+            "ca.crt",
+        ),
+        GatewayCerts::SdsIbmManaged => (
+            s.nlb_secret.clone(),
+            names::ibm_ca_cert(&s.nlb_secret),
             "ca.crt",
         ),
     };
     sh.step("Checking that the gateway certificate is valid and IBM's current one (renewals)");
     let _ = writeln!(
         sh.out,
-        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  gw_crt=\"$(secret_pem {gw} tls.crt)\"\n  ibm_crt=\"$(secret_pem \"$NLB_SECRET\" tls.crt \"$IBM_SECRET_NAMESPACE\")\"\n  if [ -z \"$gw_crt\" ]; then\n    bad \"no certificate in secret {gw_name}\"\n  elif openssl x509 -noout -checkend 0 <<<\"$gw_crt\" >/dev/null 2>&1; then\n    ok \"gateway certificate valid until $(openssl x509 -noout -enddate <<<\"$gw_crt\" | cut -d= -f2)\"\n  else\n    bad \"the gateway certificate in {gw_name} has expired: run renew.sh after IBM renewed it\"\n  fi\n  if [ -n \"$gw_crt\" ] && [ -n \"$ibm_crt\" ]; then\n    if [ \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$gw_crt\")\" = \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$ibm_crt\")\" ]; then\n      ok \"same certificate as IBM's secret $NLB_SECRET\"\n    else\n      note \"differs from IBM's secret $NLB_SECRET: if IBM renewed it, run renew.sh (expected when you use your own certificate)\"\n    fi\n  fi\nfi",
+        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  gw_crt=\"$(secret_pem {gw} tls.crt)\"\n  ibm_crt=\"$(secret_pem \"$NLB_SECRET\" tls.crt \"$NLB_SECRET_NAMESPACE\")\"\n  if [ -z \"$gw_crt\" ]; then\n    bad \"no certificate in secret {gw_name}\"\n  elif openssl x509 -noout -checkend 0 <<<\"$gw_crt\" >/dev/null 2>&1; then\n    ok \"gateway certificate valid until $(openssl x509 -noout -enddate <<<\"$gw_crt\" | cut -d= -f2)\"\n  else\n    bad \"the gateway certificate in {gw_name} has expired: run renew.sh after IBM renewed it\"\n  fi\n  if [ -n \"$gw_crt\" ] && [ -n \"$ibm_crt\" ]; then\n    if [ \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$gw_crt\")\" = \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$ibm_crt\")\" ]; then\n      ok \"same certificate as IBM's secret $NLB_SECRET\"\n    else\n      note \"differs from IBM's secret $NLB_SECRET: if IBM renewed it, run renew.sh (expected when you use your own certificate)\"\n    fi\n  fi\nfi",
         super::dq(
             "+ kubectl get secret <gateway secret> and $NLB_SECRET -o jsonpath={.data.tls\\\\.crt} | openssl x509 -checkend 0 -fingerprint"
         ),
-        gw = quote(gw_secret),
+        gw = quote(&gw_secret),
         gw_name = gw_secret,
     );
     sh.step("Checking that the gateway trusts the CA of the ALB client certificate");
@@ -148,7 +157,7 @@ pub(super) fn body(s: &Settings) -> String {
             "+ kubectl get secret {ca_secret} -n $GATEWAY_NAMESPACE -o jsonpath={{.data.{}}} | openssl x509 -noout -subject",
             ca_key.replace('.', "\\\\.")
         )),
-        quote(ca_secret),
+        quote(&ca_secret),
         quote(ca_key),
         bundle_path("certs/client-ca.pem"),
         ca_secret,
@@ -159,12 +168,13 @@ pub(super) fn body(s: &Settings) -> String {
     let (certs_cmd, marker) = match apis.gateway_certs {
         GatewayCerts::FileMounted => (
             "curl -s 127.0.0.1:15000/certs",
-            "/etc/istio/ingressgateway-certs/tls.crt",
+            "/etc/istio/ingressgateway-certs/tls.crt".to_owned(),
         ),
         GatewayCerts::Sds => (
             "pilot-agent request GET certs",
-            names::CURRENT_GATEWAY_CREDENTIAL,
+            names::CURRENT_GATEWAY_CREDENTIAL.to_owned(),
         ),
+        GatewayCerts::SdsIbmManaged => ("pilot-agent request GET certs", s.nlb_secret.clone()),
     };
     let _ = writeln!(
         sh.out,
@@ -172,7 +182,7 @@ pub(super) fn body(s: &Settings) -> String {
         super::dq(&format!(
             "+ kubectl exec -n $GATEWAY_NAMESPACE <gateway pod> -- {certs_cmd} | grep {marker}"
         )),
-        quote(marker)
+        quote(&marker)
     );
 
     sh.step("Checking the ALB pods in kube-system");

@@ -4,71 +4,34 @@
 //! same YAML the CLI reads. Defaults are the values of the documented procedure
 //! (`httptools`, `httpbin`, port 8000, `/status`, `istio-system`).
 
+mod choices;
 mod validate;
 
 pub use crate::field::Field;
-pub use validate::validate;
+pub use choices::{Alb, Infrastructure, Profile};
+pub use validate::{required, validate};
 
 use crate::finding::{Code, Finding};
 use crate::inputs::CertInputs;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Which generation of APIs the bundle targets (see `field-notes.md`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// Exactly as documented: Istio ~1.4, Kubernetes ≤ 1.21, IBM's original ALB.
-    Classic,
-    /// Clusters people run today: Istio ≥ 1.22, Kubernetes ≥ 1.30, community NGINX ALB.
-    #[default]
-    Current,
-}
-
-impl Profile {
-    pub const ALL: [Profile; 2] = [Profile::Classic, Profile::Current];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::Classic => "classic",
-            Profile::Current => "current",
-        }
-    }
-}
-
-impl Profile {
-    /// One sentence on when to pick this profile (for the page's profile switch).
-    pub fn when_to_pick(self) -> &'static str {
-        match self {
-            Profile::Classic => {
-                "Classic reproduces the documented procedure exactly; pick it only for old \
-                 clusters (Kubernetes 1.21 or older, Istio before 1.6, IBM's original ALB)."
-            }
-            Profile::Current => {
-                "Current uses today's APIs (Kubernetes 1.22+, Istio 1.22+, the community NGINX \
-                 ALB); pick it for any cluster created or upgraded in recent years."
-            }
-        }
-    }
-}
-
-impl fmt::Display for Profile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The settings file of the CLI and the form of the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub cluster_name: String,
-    /// IP of the `istio-ingressgateway` load balancer.
+    /// IP of the `istio-ingressgateway` load balancer (classic infrastructure).
     pub ingress_ip: String,
+    /// Host name of the `istio-ingressgateway` load balancer (VPC infrastructure).
+    pub lb_host: String,
     /// NLB host name registered for `ingress_ip` (`ibmcloud ks nlb-dns ls`).
     pub nlb_domain: String,
     /// IBM's secret holding the certificate for `nlb_domain`.
     pub nlb_secret: String,
+    /// The namespace IBM keeps `nlb_secret` in (`--secret-namespace`); empty: `default`. The
+    /// gateway namespace means IBM renews the gateway's secret in place (current profile).
+    pub nlb_secret_namespace: String,
     /// The cluster's Ingress subdomain (`ibmcloud ks cluster get`).
     pub alb_domain: String,
     /// IBM's Ingress secret for `alb_domain`.
@@ -80,6 +43,10 @@ pub struct Settings {
     pub path: String,
     pub gateway_namespace: String,
     pub profile: Profile,
+    /// Which ALB controller forwards to the gateway.
+    pub alb: Alb,
+    /// Classic or VPC infrastructure (how the NLB host name is registered).
+    pub infrastructure: Infrastructure,
     /// Where each certificate input comes from: a path relative to the settings file, or an
     /// inline PEM (any value containing `-----BEGIN`). Empty means "not given".
     pub certificates: CertInputs,
@@ -90,8 +57,10 @@ impl Default for Settings {
         Settings {
             cluster_name: String::new(),
             ingress_ip: String::new(),
+            lb_host: String::new(),
             nlb_domain: String::new(),
             nlb_secret: String::new(),
+            nlb_secret_namespace: String::new(),
             alb_domain: String::new(),
             alb_secret: String::new(),
             app_namespace: "httptools".into(),
@@ -100,6 +69,8 @@ impl Default for Settings {
             path: "/status".into(),
             gateway_namespace: "istio-system".into(),
             profile: Profile::Current,
+            alb: Alb::Nginx,
+            infrastructure: Infrastructure::Classic,
             certificates: CertInputs::default(),
         }
     }
@@ -131,20 +102,39 @@ pub fn is_inline_pem(value: &str) -> bool {
 }
 
 impl Settings {
+    /// Whether IBM keeps and renews the NLB secret in the gateway namespace itself (the host name
+    /// registered with `--secret-namespace <gateway namespace>`), so the gateway can use it in
+    /// place instead of a copy.
+    pub fn ibm_keeps_gateway_secret(&self) -> bool {
+        !self.nlb_secret_namespace.is_empty() && self.nlb_secret_namespace == self.gateway_namespace
+    }
+
+    /// Where IBM keeps (and renews) the NLB host name's secret: `nlb_secret_namespace`, or
+    /// `default` when it is empty (the procedure's namespace).
+    pub fn ibm_secret_namespace(&self) -> &str {
+        if self.nlb_secret_namespace.is_empty() {
+            "default"
+        } else {
+            &self.nlb_secret_namespace
+        }
+    }
+
     /// The value of a free-text field; `None` for `app_port` and `profile`.
     pub fn text(&self, field: Field) -> Option<&str> {
         Some(match field {
             Field::ClusterName => &self.cluster_name,
             Field::IngressIp => &self.ingress_ip,
+            Field::LbHost => &self.lb_host,
             Field::NlbDomain => &self.nlb_domain,
             Field::NlbSecret => &self.nlb_secret,
+            Field::NlbSecretNamespace => &self.nlb_secret_namespace,
             Field::AlbDomain => &self.alb_domain,
             Field::AlbSecret => &self.alb_secret,
             Field::AppNamespace => &self.app_namespace,
             Field::App => &self.app,
             Field::Path => &self.path,
             Field::GatewayNamespace => &self.gateway_namespace,
-            Field::AppPort | Field::Profile => return None,
+            Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => return None,
         })
     }
 
@@ -153,15 +143,17 @@ impl Settings {
         Some(match field {
             Field::ClusterName => &mut self.cluster_name,
             Field::IngressIp => &mut self.ingress_ip,
+            Field::LbHost => &mut self.lb_host,
             Field::NlbDomain => &mut self.nlb_domain,
             Field::NlbSecret => &mut self.nlb_secret,
+            Field::NlbSecretNamespace => &mut self.nlb_secret_namespace,
             Field::AlbDomain => &mut self.alb_domain,
             Field::AlbSecret => &mut self.alb_secret,
             Field::AppNamespace => &mut self.app_namespace,
             Field::App => &mut self.app,
             Field::Path => &mut self.path,
             Field::GatewayNamespace => &mut self.gateway_namespace,
-            Field::AppPort | Field::Profile => return None,
+            Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => return None,
         })
     }
 
@@ -170,6 +162,8 @@ impl Settings {
         match field {
             Field::AppPort => self.app_port.to_string(),
             Field::Profile => self.profile.as_str().to_owned(),
+            Field::Alb => self.alb.as_str().to_owned(),
+            Field::Infrastructure => self.infrastructure.as_str().to_owned(),
             text => self.text(text).unwrap_or_default().to_owned(),
         }
     }

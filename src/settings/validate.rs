@@ -3,7 +3,7 @@
 //! includes shell metacharacters, quotes, white space or control characters, so a hostile value
 //! is refused here, before any quoting has to be relied on.
 
-use super::{Field, Settings};
+use super::{Alb, Field, Infrastructure, Profile, Settings};
 use crate::finding::{Code, Finding};
 use std::net::IpAddr;
 
@@ -26,11 +26,13 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
                 Some(field.into()),
             ));
         } else if value.is_empty() {
-            out.push(Finding::error(
-                Code::InputInvalid,
-                format!("{field} is required: {}", field.hint()),
-                Some(field.into()),
-            ));
+            if required(field, s) {
+                out.push(Finding::error(
+                    Code::InputInvalid,
+                    format!("{field} is required: {}", field.hint()),
+                    Some(field.into()),
+                ));
+            }
         } else if let Some(problem) = rule(field)(value) {
             out.push(Finding::error(
                 Code::InputInvalid,
@@ -39,6 +41,7 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
             ));
         }
     }
+    out.extend(combinations(s));
     if let Some(why) = reserved_namespace(&s.app_namespace, &s.gateway_namespace) {
         out.push(Finding::error(
             Code::InputInvalid,
@@ -94,18 +97,64 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
     out
 }
 
+/// Whether a text field must be filled in for these settings: the load balancer's IP on
+/// classic infrastructure, its host name on VPC; the NLB secret's namespace is optional.
+pub fn required(field: Field, s: &Settings) -> bool {
+    match field {
+        Field::IngressIp => s.infrastructure == Infrastructure::Classic,
+        Field::LbHost => s.infrastructure == Infrastructure::Vpc,
+        Field::NlbSecretNamespace => false,
+        Field::ClusterName
+        | Field::NlbDomain
+        | Field::NlbSecret
+        | Field::AlbDomain
+        | Field::AlbSecret
+        | Field::AppNamespace
+        | Field::App
+        | Field::Path
+        | Field::GatewayNamespace => true,
+        // Not free text: always set.
+        Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => false,
+    }
+}
+
+/// Choices that do not go together, each on the field that has to change.
+fn combinations(s: &Settings) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if s.alb == Alb::Traefik && s.profile == Profile::Classic {
+        out.push(Finding::error(
+            Code::InputInvalid,
+            "alb traefik needs the current profile: the classic profile is the documented \
+             procedure for IBM's original ALB (an extensions/v1beta1 Ingress). Pick the current \
+             profile for Traefik, or nginx for the classic procedure.",
+            Some(Field::Alb.into()),
+        ));
+    }
+    if s.profile == Profile::Classic && s.ibm_keeps_gateway_secret() {
+        out.push(Finding::error(
+            Code::InputInvalid,
+            "nlb_secret_namespace is the gateway namespace, which needs the current profile: the \
+             classic gateway reads its certificate from the fixed secret \
+             istio-ingressgateway-certs, so IBM's renewed secret cannot be used in place. Pick the \
+             current profile, or leave nlb_secret_namespace empty.",
+            Some(Field::NlbSecretNamespace.into()),
+        ));
+    }
+    out
+}
+
 /// The grammar each free-text field is held to.
 fn rule(field: Field) -> fn(&str) -> Option<String> {
     match field {
         Field::ClusterName => cluster_name,
         Field::IngressIp => ip_address,
-        Field::NlbDomain | Field::AlbDomain => host_name,
+        Field::NlbDomain | Field::AlbDomain | Field::LbHost => host_name,
         Field::NlbSecret | Field::AlbSecret => dns1123_subdomain,
-        Field::AppNamespace | Field::GatewayNamespace => dns1123_label,
+        Field::AppNamespace | Field::GatewayNamespace | Field::NlbSecretNamespace => dns1123_label,
         Field::App => dns1035_label,
         Field::Path => http_path,
         // Not free text: typed, and checked where they are parsed.
-        Field::AppPort | Field::Profile => |_| None,
+        Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => |_| None,
     }
 }
 
@@ -434,5 +483,70 @@ mod tests {
             s.app_port = port;
             assert_eq!(validate(&s).is_empty(), ok, "port {port}");
         }
+    }
+
+    #[test]
+    fn choices_that_do_not_go_together_name_the_field_to_change() {
+        let named = |s: &Settings| -> Vec<Field> {
+            validate(s)
+                .iter()
+                .filter_map(|f| f.input.as_ref().and_then(|i| i.field()))
+                .collect()
+        };
+        let traefik_classic = Settings {
+            profile: Profile::Classic,
+            alb: Alb::Traefik,
+            ..valid()
+        };
+        assert_eq!(named(&traefik_classic), [Field::Alb]);
+        let renewed_classic = Settings {
+            profile: Profile::Classic,
+            nlb_secret_namespace: valid().gateway_namespace,
+            ..valid()
+        };
+        assert_eq!(named(&renewed_classic), [Field::NlbSecretNamespace]);
+        // Another namespace is only where IBM keeps the secret to copy: fine with classic.
+        let elsewhere = Settings {
+            profile: Profile::Classic,
+            nlb_secret_namespace: "certs".into(),
+            ..valid()
+        };
+        assert_eq!(named(&elsewhere), []);
+        for s in [&traefik_classic, &renewed_classic] {
+            let alone = Settings {
+                profile: Profile::Current,
+                ..s.clone()
+            };
+            assert_eq!(validate(&alone), vec![], "{alone:?}");
+        }
+    }
+
+    #[test]
+    fn vpc_needs_the_load_balancer_host_not_the_ip() {
+        let vpc = Settings {
+            infrastructure: Infrastructure::Vpc,
+            ingress_ip: String::new(),
+            ..valid()
+        };
+        assert_eq!(
+            validate(&vpc)
+                .iter()
+                .map(|f| f.input.clone())
+                .collect::<Vec<_>>(),
+            [Some(Field::LbHost.into())]
+        );
+        let with_host = Settings {
+            lb_host: "1234abcd-us-south.lb.appdomain.cloud".into(),
+            ..vpc
+        };
+        assert_eq!(validate(&with_host), vec![]);
+        let classic_without_ip = Settings {
+            ingress_ip: String::new(),
+            ..valid()
+        };
+        assert_eq!(
+            validate(&classic_without_ip)[0].input,
+            Some(Field::IngressIp.into())
+        );
     }
 }

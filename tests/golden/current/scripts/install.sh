@@ -66,17 +66,18 @@ need() {
   fi
 }
 
-# extract SECRET KEY FILE: one key of an IBM-provided secret, decoded, as the procedure does.
+# extract SECRET KEY FILE [NAMESPACE]: one key of an IBM-provided secret (in IBM's namespace
+# unless given), decoded, as the procedure does.
 extract() {
-  local jsonpath="{.data.${2//./\\.}}"
+  local jsonpath="{.data.${2//./\\.}}" ns="${4:-$IBM_SECRET_NAMESPACE}"
   if [ "$DRY_RUN" -eq 1 ]; then
     printf '+ kubectl get secret %q --namespace=%q -o %q | base64 --decode > %q\n' \
-      "$1" "$IBM_SECRET_NAMESPACE" "jsonpath=$jsonpath" "$3"
+      "$1" "$ns" "jsonpath=$jsonpath" "$3"
     return 0
   fi
-  kubectl get secret "$1" --namespace="$IBM_SECRET_NAMESPACE" -o "jsonpath=$jsonpath" | base64 --decode >"$3"
+  kubectl get secret "$1" --namespace="$ns" -o "jsonpath=$jsonpath" | base64 --decode >"$3"
   if [ ! -s "$3" ]; then
-    echo "error: secret $1 in namespace $IBM_SECRET_NAMESPACE has no $2" >&2
+    echo "error: secret $1 in namespace $ns has no $2" >&2
     exit 1
   fi
 }

@@ -9,6 +9,7 @@ NLB_SECRET=demo-cluster-0001
 ALB_SECRET=demo-cluster-0000
 GATEWAY_NAMESPACE=istio-system
 IBM_SECRET_NAMESPACE=default
+NLB_SECRET_NAMESPACE=default
 # --- end of settings ---
 
 BUNDLE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,17 +48,18 @@ need() {
   fi
 }
 
-# extract SECRET KEY FILE: one key of an IBM-provided secret, decoded, as the procedure does.
+# extract SECRET KEY FILE [NAMESPACE]: one key of an IBM-provided secret (in IBM's namespace
+# unless given), decoded, as the procedure does.
 extract() {
-  local jsonpath="{.data.${2//./\\.}}"
+  local jsonpath="{.data.${2//./\\.}}" ns="${4:-$IBM_SECRET_NAMESPACE}"
   if [ "$DRY_RUN" -eq 1 ]; then
     printf '+ kubectl get secret %q --namespace=%q -o %q | base64 --decode > %q\n' \
-      "$1" "$IBM_SECRET_NAMESPACE" "jsonpath=$jsonpath" "$3"
+      "$1" "$ns" "jsonpath=$jsonpath" "$3"
     return 0
   fi
-  kubectl get secret "$1" --namespace="$IBM_SECRET_NAMESPACE" -o "jsonpath=$jsonpath" | base64 --decode >"$3"
+  kubectl get secret "$1" --namespace="$ns" -o "jsonpath=$jsonpath" | base64 --decode >"$3"
   if [ ! -s "$3" ]; then
-    echo "error: secret $1 in namespace $IBM_SECRET_NAMESPACE has no $2" >&2
+    echo "error: secret $1 in namespace $ns has no $2" >&2
     exit 1
   fi
 }
@@ -100,9 +102,9 @@ trusted() {
 step "Checking prerequisites"
 need kubectl base64 openssl
 
-step "Extracting the renewed NLB certificate and key from $NLB_SECRET ($IBM_SECRET_NAMESPACE)"
-extract "$NLB_SECRET" tls.crt "$WORK_DIR/tls.crt"
-extract "$NLB_SECRET" tls.key "$WORK_DIR/tls.key"
+step "Extracting the renewed NLB certificate and key from $NLB_SECRET ($NLB_SECRET_NAMESPACE)"
+extract "$NLB_SECRET" tls.crt "$WORK_DIR/tls.crt" "$NLB_SECRET_NAMESPACE"
+extract "$NLB_SECRET" tls.key "$WORK_DIR/tls.key" "$NLB_SECRET_NAMESPACE"
 trusted "$WORK_DIR/tls.crt" "$BUNDLE_DIR"/certs/gateway-ca.pem 'NLB certificate'
 
 step "Re-creating the gateway credential in $GATEWAY_NAMESPACE (the gateway reloads it, no restart)"

@@ -11,8 +11,14 @@
 
 use super::{Sh, bundle_path, quote};
 use crate::inputs::CertInput;
-use crate::manifest::{self, Apis, Content, Doc, IngressApi, Manifest, SecretSpec, names};
+use crate::manifest::{
+    self, Apis, Content, Doc, GatewayCerts, IngressApi, Manifest, SecretId, SecretSpec, names,
+};
+use crate::settings::Settings;
+use helpers::{CLUSTER_HELPERS, HELPERS, TRAEFIK_HELPERS};
 use std::fmt::Write as _;
+
+mod helpers;
 
 /// The verify depth of IBM's original ALB when `ssl-services` sets no `proxy-ssl-verify-depth`
 /// (IBM's annotation reference: "By default, the depth is set to 5"), as the documented
@@ -24,20 +30,23 @@ pub const CLASSIC_VERIFY_DEPTH: u32 = 5;
 pub const NGINX_DEFAULT_VERIFY_DEPTH: u32 = 1;
 
 /// Where one file the handshake needs lives: a secret's manifest and a data key in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    pub secret: &'static str,
+    pub secret: String,
     pub key: &'static str,
+    /// Read from the cluster (`$GATEWAY_NAMESPACE`), not from the bundle: IBM's own secret,
+    /// which the bundle holds no copy of.
+    pub in_cluster: bool,
 }
 
 impl Source {
-    fn path(self) -> String {
+    fn path(&self) -> String {
         format!("secrets/{}.yaml", self.secret)
     }
 }
 
 /// The files of each side, found in the one declaration of the secrets ([`manifest::secrets`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sides {
     /// The gateway's certificate chain (leaf first) and key, and the CA it trusts for clients.
     pub gateway_chain: Source,
@@ -55,14 +64,16 @@ fn find(specs: &[SecretSpec], want: impl Fn(&SecretSpec, Content) -> bool) -> So
         .flat_map(|s| s.data.iter().map(move |(k, c)| (s, *k, *c)))
         .find(|(s, _, c)| want(s, *c))
         .map(|(s, key, _)| Source {
-            secret: s.name,
+            secret: s.name.clone(),
             key,
+            in_cluster: false,
         })
         // Every profile declares all six (a unit test checks); an impossible miss names nothing,
         // and the script then fails on the missing file.
-        .unwrap_or(Source {
-            secret: "missing",
+        .unwrap_or_else(|| Source {
+            secret: "missing".into(),
             key: "missing",
+            in_cluster: false,
         })
 }
 
@@ -71,22 +82,39 @@ fn holds(spec: &SecretSpec, input: CertInput) -> bool {
 }
 
 impl Sides {
-    pub fn of(apis: &Apis) -> Sides {
+    pub fn of(apis: &Apis, s: &Settings) -> Sides {
         use CertInput::{AlbClientCert, AlbClientKey, ClientCa, GatewayCa, NlbCert, NlbKey};
-        let specs = manifest::secrets(apis);
+        let specs = manifest::secrets(apis, s);
         let input = |i: CertInput| move |_: &SecretSpec, c: Content| c == Content::Input(i);
+        // IBM's own secret, which IBM renews in the gateway namespace: only in the cluster.
+        let ibm = |key| Source {
+            secret: s.nlb_secret.clone(),
+            key,
+            in_cluster: true,
+        };
+        let ibm_managed = apis.gateway_certs == GatewayCerts::SdsIbmManaged;
         Sides {
             // The chain the gateway serves: beside its key (classic: the trusted.crt bundle).
-            gateway_chain: find(&specs, |s, c| {
-                holds(s, NlbKey) && matches!(c, Content::Input(NlbCert) | Content::TrustedBundle)
-            }),
-            gateway_key: find(&specs, input(NlbKey)),
+            gateway_chain: if ibm_managed {
+                ibm("tls.crt")
+            } else {
+                find(&specs, |s, c| {
+                    holds(s, NlbKey)
+                        && matches!(c, Content::Input(NlbCert) | Content::TrustedBundle)
+                })
+            },
+            gateway_key: if ibm_managed {
+                ibm("tls.key")
+            } else {
+                find(&specs, input(NlbKey))
+            },
             client_ca: find(&specs, input(ClientCa)),
             alb_cert: find(&specs, input(AlbClientCert)),
             alb_key: find(&specs, input(AlbClientKey)),
-            // The CA the ALB trusts: beside its client certificate (classic: trusted.crt).
+            // The CA the ALB trusts: beside its client certificate (classic: trusted.crt), or
+            // Traefik's own rootCAs secret.
             alb_ca: find(&specs, |s, c| {
-                holds(s, AlbClientCert)
+                (holds(s, AlbClientCert) || s.id == SecretId::AlbGatewayCa)
                     && matches!(c, Content::Input(GatewayCa) | Content::TrustedBundle)
             }),
         }
@@ -94,140 +122,22 @@ impl Sides {
 }
 
 /// The verify depth the ALB uses for the bundle's Ingress: the generated annotation (current) or
-/// IBM's default (classic, whose documented annotation sets none).
-pub fn alb_verify_depth(apis: &Apis, report: &crate::pki::CheckReport) -> u32 {
+/// IBM's default (classic, whose documented annotation sets none). `None`: no limit (Traefik:
+/// Go's crypto/tls verifies the whole chain).
+pub fn alb_verify_depth(apis: &Apis, report: &crate::pki::CheckReport) -> Option<u32> {
     match apis.ingress {
-        IngressApi::ExtensionsV1beta1Ibm => CLASSIC_VERIFY_DEPTH,
-        IngressApi::NetworkingV1Nginx => manifest::verify_depth(report),
+        IngressApi::ExtensionsV1beta1Ibm => Some(CLASSIC_VERIFY_DEPTH),
+        IngressApi::NetworkingV1Nginx => Some(manifest::verify_depth(report)),
+        IngressApi::NetworkingV1Traefik => None,
     }
 }
 
-/// Bash helpers: reading the manifests, comparing keys, explaining OpenSSL's verdicts.
-const HELPERS: &[&str] = &[
-    "",
-    "# unusable WHAT: the bundle cannot be checked (exit 2).",
-    "unusable() {",
-    "  echo \"preflight: cannot check: $*\" >&2",
-    "  exit 2",
-    "}",
-    "",
-    "# fail SIDE REASON [OPENSSL-DETAIL]: the handshake would fail; names the side (exit 1).",
-    "fail() {",
-    "  echo \"preflight: FAILED on the $1 side: $2\" >&2",
-    "  if [ -n \"${3:-}\" ]; then echo \"  (OpenSSL: $3)\" >&2; fi",
-    "  exit 1",
-    "}",
-    "",
-    "# secret_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.",
-    "# The manifests hold a `data:` map of one-line base64 values; quotes and folded lines are",
-    "# tolerated. Decoded by openssl, which is needed anyway (base64's flags differ per system).",
-    "secret_value() {",
-    "  local b64",
-    "  if [ ! -f \"$1\" ]; then unusable \"${1#\"$BUNDLE_DIR\"/} does not exist\"; fi",
-    "  if ! b64=\"$(awk -v key=\"$2\" '",
-    "    function unquote(s) {",
-    "      if (s ~ /^\".*\"$/ || s ~ /^\\047.*\\047$/) s = substr(s, 2, length(s) - 2)",
-    "      return s",
-    "    }",
-    "    /^data:[[:space:]]*$/ { indata = 1; next }",
-    "    /^[^[:space:]#]/ { indata = 0; taking = 0 }",
-    "    !indata { next }",
-    "    {",
-    "      match($0, /^[[:space:]]*/)",
-    "      indent = RLENGTH",
-    "      line = substr($0, indent + 1)",
-    "      colon = index(line, \":\")",
-    "    }",
-    "    taking && indent > keyindent && colon == 0 { value = value line; next }",
-    "    { taking = 0 }",
-    "    colon > 0 && !found && unquote(substr(line, 1, colon - 1)) == key {",
-    "      found = 1",
-    "      taking = 1",
-    "      keyindent = indent",
-    "      value = substr(line, colon + 1)",
-    "    }",
-    "    END {",
-    "      gsub(/[[:space:]\"\\047]/, \"\", value)",
-    "      if (!found || value == \"\") exit 1",
-    "      printf \"%s\", value",
-    "    }' \"$1\")\"; then",
-    "    unusable \"${1#\"$BUNDLE_DIR\"/} has no data key $2\"",
-    "  fi",
-    "  printf '%s' \"$b64\" | openssl base64 -d -A >\"$3\" 2>/dev/null || true",
-    "  if ! grep -q -- '-----BEGIN ' \"$3\"; then",
-    "    unusable \"${1#\"$BUNDLE_DIR\"/}: $2 is not base64 of a PEM text\"",
-    "  fi",
-    "}",
-    "",
-    "# annotation NAME: one annotation of the Ingress, quotes removed; empty when absent.",
-    "annotation() {",
-    "  awk -v name=\"$1\" '",
-    "    { line = $0; sub(/^[[:space:]]+/, \"\", line) }",
-    "    index(line, name \":\") == 1 {",
-    "      value = substr(line, length(name) + 2)",
-    "      sub(/^[[:space:]]+/, \"\", value)",
-    "      sub(/[[:space:]]+$/, \"\", value)",
-    "      if (value ~ /^\".*\"$/ || value ~ /^\\047.*\\047$/) value = substr(value, 2, length(value) - 2)",
-    "      print value",
-    "      exit",
-    "    }' \"$INGRESS_FILE\"",
-    "}",
-    "",
-    "# split_chain FILE LEAF REST: the first certificate of FILE, and the ones after it.",
-    "split_chain() {",
-    "  : >\"$3\"",
-    "  awk -v leaf=\"$2\" -v rest=\"$3\" '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print > leaf } n > 1 { print > rest }' \"$1\"",
-    "  if [ ! -s \"$2\" ]; then unusable \"no certificate in $4\"; fi",
-    "}",
-    "",
-    "# same_key CERT KEY: the private key belongs to the certificate (public keys compared).",
-    "same_key() {",
-    "  local cert_pub key_pub",
-    "  cert_pub=\"$(openssl x509 -noout -pubkey -in \"$1\" 2>/dev/null | openssl pkey -pubin -pubout 2>/dev/null || true)\"",
-    "  key_pub=\"$(openssl pkey -in \"$2\" -passin pass: -pubout 2>/dev/null || true)\"",
-    "  [ -n \"$cert_pub\" ] && [ \"$cert_pub\" = \"$key_pub\" ]",
-    "}",
-    "",
-    "# count_certs FILE: how many certificates FILE holds.",
-    "count_certs() { grep -c -- '-----BEGIN CERTIFICATE-----' \"$1\" || true; }",
-    "",
-    "# verify_error FILE: 'NUM TEXT' of the first OpenSSL verification error logged in FILE.",
-    "verify_error() { sed -n 's/^verify error:num=\\([0-9]*\\):\\(.*\\)$/\\1 \\2/p' \"$1\" | sed -n 1p; }",
-    "",
-    "# last_error FILE: the reason of the last OpenSSL error line in FILE (e.g. an alert received).",
-    "last_error() { awk -F: '/:error:/ { reason = $6 } /^connect:errno=/ { reason = \"connection failed (\" $0 \")\" } END { print reason }' \"$1\"; }",
-    "",
-    "# wait_gone PID TENTHS: wait up to TENTHS/10 s for PID to exit; 1 when it is still running.",
-    "wait_gone() {",
-    "  local n=0",
-    "  while kill -0 \"$1\" 2>/dev/null; do",
-    "    n=$((n + 1))",
-    "    if [ \"$n\" -gt \"$2\" ]; then return 1; fi",
-    "    sleep 0.1",
-    "  done",
-    "  return 0",
-    "}",
-    "",
-    "# stop PID: end a process this script started, and reap it.",
-    "stop() {",
-    "  if [ -n \"$1\" ]; then",
-    "    kill \"$1\" 2>/dev/null || true",
-    "    wait \"$1\" 2>/dev/null || true",
-    "  fi",
-    "}",
-    "",
-    "WORK_DIR=\"$(mktemp -d \"${TMPDIR:-/tmp}/istio-alb-preflight.XXXXXX\")\"",
-    "SERVER_PID=''",
-    "CLIENT_PID=''",
-    "# Every exit path (success, failure, Ctrl-C, kill) ends both processes and removes the keys.",
-    "trap 'stop \"$CLIENT_PID\"; stop \"$SERVER_PID\"; rm -rf \"$WORK_DIR\"' EXIT",
-    "trap 'exit 130' INT",
-    "trap 'exit 143' TERM",
-    "umask 077",
-];
+/// OpenSSL's own verify depth limit, which stands in for "no limit".
+pub const OPENSSL_MAX_VERIFY_DEPTH: u32 = 100;
 
-/// How the ALB side reads its settings from the Ingress, per Ingress API.
-fn read_ingress(sh: &mut Sh, apis: &Apis) {
+/// How the ALB side reads its settings from the Ingress (or Traefik's transport), per Ingress
+/// API: `PROXY_SSL_NAME`, `VERIFY_DEPTH`, `ALB_SECRET_REF` and, for Traefik, `ALB_CA_SECRET_NAME`.
+fn read_ingress(sh: &mut Sh, s: &Settings, manifests: &[Manifest], apis: &Apis) {
     match apis.ingress {
         IngressApi::NetworkingV1Nginx => {
             let p = "nginx.ingress.kubernetes.io";
@@ -247,6 +157,41 @@ fn read_ingress(sh: &mut Sh, apis: &Apis) {
                  if [ -z \"$PROXY_SSL_NAME\" ]; then\n  \
                  fail ALB 'the Ingress sets no proxy-ssl-name: NGINX would verify the gateway as its upstream'\"'\"'s internal name, which the gateway certificate does not cover.'\n\
                  fi"
+            );
+        }
+        IngressApi::NetworkingV1Traefik => {
+            let file = |doc| {
+                manifest::find(manifests, doc)
+                    .map(|m| bundle_path(&m.path))
+                    .unwrap_or_default()
+            };
+            let _ = writeln!(
+                sh.out,
+                "# Traefik takes the name, the client certificate and the CA from the ServersTransport,\n\
+                 # and uses it only for the Service whose annotation names it.\n\
+                 TRANSPORT_FILE={transport}\n\
+                 SERVICE_FILE={service}\n\
+                 for f in \"$TRANSPORT_FILE\" \"$SERVICE_FILE\"; do\n  \
+                 if [ ! -f \"$f\" ]; then unusable \"${{f#\"$BUNDLE_DIR\"/}} does not exist\"; fi\n\
+                 done\n\
+                 PROXY_SSL_NAME=\"$(spec_value serverName \"$TRANSPORT_FILE\")\"\n\
+                 ALB_SECRET_REF=\"$(spec_value certificatesSecrets \"$TRANSPORT_FILE\")\"\n\
+                 ALB_CA_SECRET_NAME=\"$(spec_value rootCAs \"$TRANSPORT_FILE\")\"\n\
+                 # Go's crypto/tls verifies the whole chain; OpenSSL's own limit stands in for none.\n\
+                 VERIFY_DEPTH={OPENSSL_MAX_VERIFY_DEPTH}\n\
+                 if [ \"$(annotation traefik.ingress.kubernetes.io/service.serverstransport \"$SERVICE_FILE\")\" != {reference} ]; then\n  \
+                 fail ALB \"the Service in ${{SERVICE_FILE#\"$BUNDLE_DIR\"/}} does not name the ServersTransport {reference_text}: Traefik would connect without the client certificate.\"\n\
+                 fi\n\
+                 if [ \"$(annotation traefik.ingress.kubernetes.io/service.serversscheme \"$SERVICE_FILE\")\" != https ]; then\n  \
+                 fail ALB 'the Service does not set service.serversscheme: https, so Traefik would speak plain HTTP to the gateway.'\n\
+                 fi\n\
+                 if [ -z \"$PROXY_SSL_NAME\" ]; then\n  \
+                 fail ALB 'the ServersTransport sets no serverName: Traefik would verify the gateway as its pod address, which the gateway certificate does not cover.'\n\
+                 fi",
+                transport = file(Doc::ServersTransport),
+                service = file(Doc::AlbService),
+                reference = quote(&manifest::transport_ref(s)),
+                reference_text = manifest::transport_ref(s),
             );
         }
         IngressApi::ExtensionsV1beta1Ibm => {
@@ -274,13 +219,19 @@ fn read_ingress(sh: &mut Sh, apis: &Apis) {
     }
 }
 
-pub(super) fn body(manifests: &[Manifest], apis: &Apis) -> String {
-    let sides = Sides::of(apis);
+pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String {
+    let sides = Sides::of(apis, s);
     let ingress = manifest::find(manifests, Doc::Ingress)
         .map(|m| m.path.clone())
         .unwrap_or_else(|| "manifests/07-ingress.yaml".to_owned());
     let mut sh = Sh { out: String::new() };
     sh.lines(HELPERS);
+    if apis.ingress == IngressApi::NetworkingV1Traefik {
+        sh.lines(TRAEFIK_HELPERS);
+    }
+    if sides.gateway_chain.in_cluster {
+        sh.lines(CLUSTER_HELPERS);
+    }
     sh.step("Checking for OpenSSL 1.1.1 or later");
     sh.lines(&[
         "need openssl awk sed grep",
@@ -295,7 +246,7 @@ pub(super) fn body(manifests: &[Manifest], apis: &Apis) -> String {
     sh.line(
         "if [ ! -f \"$INGRESS_FILE\" ]; then unusable \"${INGRESS_FILE#\"$BUNDLE_DIR\"/} does not exist\"; fi",
     );
-    read_ingress(&mut sh, apis);
+    read_ingress(&mut sh, s, manifests, apis);
     sh.lines(&[
         "ALB_SECRET_NAME=\"${ALB_SECRET_REF#*/}\"",
         "case \"$ALB_SECRET_NAME\" in",
@@ -304,30 +255,57 @@ pub(super) fn body(manifests: &[Manifest], apis: &Apis) -> String {
         "case \"$VERIFY_DEPTH\" in",
         "  '' | *[!0-9]*) unusable \"the Ingress's verify depth '$VERIFY_DEPTH' is not a number\" ;;",
         "esac",
+        "ALB_CA_SECRET_NAME=\"${ALB_CA_SECRET_NAME:-$ALB_SECRET_NAME}\"",
+        "case \"$ALB_CA_SECRET_NAME\" in",
+        "  *[!a-z0-9.-]*) unusable \"the ALB names no usable CA secret ('$ALB_CA_SECRET_NAME')\" ;;",
+        "esac",
         "ALB_FILE=\"$BUNDLE_DIR/secrets/$ALB_SECRET_NAME.yaml\"",
-        "echo \"  proxy-ssl-name $PROXY_SSL_NAME, verify depth $VERIFY_DEPTH, client certificate from secret $ALB_SECRET_NAME\"",
+        "ALB_CA_FILE=\"$BUNDLE_DIR/secrets/$ALB_CA_SECRET_NAME.yaml\"",
     ]);
+    let _ = writeln!(
+        sh.out,
+        "echo \"  {name_setting} $PROXY_SSL_NAME, {depth_text}, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME\"",
+        name_setting = match apis.ingress {
+            IngressApi::NetworkingV1Traefik => "serverName",
+            IngressApi::ExtensionsV1beta1Ibm | IngressApi::NetworkingV1Nginx => "proxy-ssl-name",
+        },
+        depth_text = match apis.ingress {
+            IngressApi::NetworkingV1Traefik => "whole chain verified (no depth limit)",
+            IngressApi::ExtensionsV1beta1Ibm | IngressApi::NetworkingV1Nginx => {
+                "verify depth $VERIFY_DEPTH"
+            }
+        },
+    );
 
     sh.step("Decoding the certificates and keys from the secret manifests");
-    let decode = |sh: &mut Sh, src: Source, out: &str| {
-        let _ = writeln!(
-            sh.out,
-            "secret_value {} {} \"$WORK_DIR/{out}\"",
-            bundle_path(&src.path()),
-            quote(src.key)
-        );
+    let decode = |sh: &mut Sh, src: &Source, out: &str| {
+        let _ = if src.in_cluster {
+            writeln!(
+                sh.out,
+                "cluster_secret_value {} {} \"$WORK_DIR/{out}\"",
+                quote(&src.secret),
+                quote(src.key)
+            )
+        } else {
+            writeln!(
+                sh.out,
+                "secret_value {} {} \"$WORK_DIR/{out}\"",
+                bundle_path(&src.path()),
+                quote(src.key)
+            )
+        };
     };
-    decode(&mut sh, sides.gateway_chain, "gateway-chain.pem");
-    decode(&mut sh, sides.gateway_key, "gateway.key");
-    decode(&mut sh, sides.client_ca, "client-ca.pem");
-    for (src, out) in [
-        (sides.alb_cert, "alb-chain.pem"),
-        (sides.alb_key, "alb.key"),
-        (sides.alb_ca, "alb-ca.pem"),
+    decode(&mut sh, &sides.gateway_chain, "gateway-chain.pem");
+    decode(&mut sh, &sides.gateway_key, "gateway.key");
+    decode(&mut sh, &sides.client_ca, "client-ca.pem");
+    for (file, src, out) in [
+        ("ALB_FILE", &sides.alb_cert, "alb-chain.pem"),
+        ("ALB_FILE", &sides.alb_key, "alb.key"),
+        ("ALB_CA_FILE", &sides.alb_ca, "alb-ca.pem"),
     ] {
         let _ = writeln!(
             sh.out,
-            "secret_value \"$ALB_FILE\" {} \"$WORK_DIR/{out}\"",
+            "secret_value \"${file}\" {} \"$WORK_DIR/{out}\"",
             quote(src.key)
         );
     }
@@ -336,7 +314,7 @@ pub(super) fn body(manifests: &[Manifest], apis: &Apis) -> String {
     let client_ca = format!("{}/{}", sides.client_ca.secret, sides.client_ca.key);
     let alb_cert = format!("$ALB_SECRET_NAME/{}", sides.alb_cert.key);
     let alb_key = format!("$ALB_SECRET_NAME/{}", sides.alb_key.key);
-    let alb_ca = format!("$ALB_SECRET_NAME/{}", sides.alb_ca.key);
+    let alb_ca = format!("$ALB_CA_SECRET_NAME/{}", sides.alb_ca.key);
     let _ = writeln!(
         sh.out,
         "split_chain \"$WORK_DIR/gateway-chain.pem\" \"$WORK_DIR/gateway.crt\" \"$WORK_DIR/gateway-intermediates.pem\" {}\n\
@@ -465,42 +443,53 @@ mod tests {
     use super::*;
     use crate::settings::Profile;
 
+    fn sides_of(profile: Profile) -> Sides {
+        let s = Settings {
+            profile,
+            ..Settings::default()
+        };
+        Sides::of(&Apis::of(&s), &s)
+    }
+
     #[test]
     fn every_profile_declares_both_sides() {
         for profile in Profile::ALL {
-            let sides = Sides::of(&Apis::of(profile));
+            let sides = sides_of(profile);
             for s in [
-                sides.gateway_chain,
-                sides.gateway_key,
-                sides.client_ca,
-                sides.alb_cert,
-                sides.alb_key,
-                sides.alb_ca,
+                &sides.gateway_chain,
+                &sides.gateway_key,
+                &sides.client_ca,
+                &sides.alb_cert,
+                &sides.alb_key,
+                &sides.alb_ca,
             ] {
                 assert_ne!(s.secret, "missing", "{profile}: {sides:?}");
             }
         }
-        let classic = Sides::of(&Apis::of(Profile::Classic));
+        let classic = sides_of(Profile::Classic);
         assert_eq!(
             classic.gateway_chain,
             Source {
-                secret: names::CLASSIC_GATEWAY_CERTS,
-                key: "tls.crt"
+                secret: names::CLASSIC_GATEWAY_CERTS.into(),
+                key: "tls.crt",
+                in_cluster: false,
             }
         );
         assert_eq!(
             classic.alb_ca,
             Source {
-                secret: names::CLASSIC_ALB_CERTS,
-                key: "trusted.crt"
+                secret: names::CLASSIC_ALB_CERTS.into(),
+                key: "trusted.crt",
+                in_cluster: false,
             }
         );
-        let current = Sides::of(&Apis::of(Profile::Current));
+        let current = sides_of(Profile::Current);
         assert_eq!(
             current.alb_ca,
             Source {
-                secret: names::CURRENT_ALB_PROXY_SSL,
-                key: "ca.crt"
+                secret: names::CURRENT_ALB_PROXY_SSL.into(),
+                key: "ca.crt",
+                in_cluster: false,
             }
         );
     }
