@@ -75,29 +75,6 @@ fn tools() -> Option<PathBuf> {
     nginx
 }
 
-/// Runs `cmd` for at most `limit`, killing it when it overruns.
-fn run_bounded(cmd: &mut Command, limit: Duration) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let deadline = Instant::now() + limit;
-    while child.try_wait().expect("try_wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("wait");
-            panic!(
-                "{cmd:?} did not finish within {limit:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
-}
-
 // --- the bundle's files ---------------------------------------------------------------------------
 
 fn yaml(bundle: &Bundle, path: &str) -> Value {
@@ -440,7 +417,7 @@ fn through_the_alb(nginx: &Path, bundle: &Bundle, settings: &Settings) -> Outcom
         alb_conf(dir, port, gateway_port, &alb)
     });
     let status = alb_nginx.as_ref().ok().map(|_| {
-        let out = run_bounded(
+        let out = support::run_bounded(
             Command::new("curl")
                 .args(["-sS", "--noproxy", "*", "--max-time", "10", "-o"])
                 .arg(dir.join("body"))
@@ -479,16 +456,10 @@ fn through_the_alb(nginx: &Path, bundle: &Bundle, settings: &Settings) -> Outcom
 /// that it left no file in its TMPDIR and no process whose command line names it.
 fn preflight(bundle: &Bundle) -> Output {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join(&bundle.root);
-    for f in &bundle.files {
-        let p = root.join(&f.path);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, &f.contents).unwrap();
-        fs::set_permissions(&p, fs::Permissions::from_mode(f.mode)).unwrap();
-    }
+    let root = support::write_bundle(bundle, tmp.path());
     let work = tmp.path().join("tmp");
     fs::create_dir(&work).unwrap();
-    let out = run_bounded(
+    let out = support::run_bounded(
         Command::new("bash")
             .arg(root.join("scripts/preflight.sh"))
             .env("TMPDIR", &work),

@@ -52,3 +52,47 @@ pub fn has_program(program: &str, arg: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success())
 }
+
+/// Write `bundle`'s files under `dir/<bundle root>` with their modes; returns that folder.
+pub fn write_bundle(
+    bundle: &istio_alb::bundle::Bundle,
+    dir: &std::path::Path,
+) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let root = dir.join(&bundle.root);
+    for f in &bundle.files {
+        let p = root.join(&f.path);
+        std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(&p, &f.contents).expect("write");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(f.mode)).expect("chmod");
+    }
+    root
+}
+
+/// Runs `cmd` (stdin closed) for at most `limit`, killing it and failing when it overruns.
+pub fn run_bounded(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    use std::process::Stdio;
+    use std::time::Instant;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("try_wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("wait");
+            panic!(
+                "{cmd:?} did not finish within {limit:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}

@@ -262,19 +262,22 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String 
         "ALB_FILE=\"$BUNDLE_DIR/secrets/$ALB_SECRET_NAME.yaml\"",
         "ALB_CA_FILE=\"$BUNDLE_DIR/secrets/$ALB_CA_SECRET_NAME.yaml\"",
     ]);
+    // What the ALB calls the name it verifies, how deep it verifies, and what it logs on a miss.
+    let (name_setting, depth_text, name_log) = match apis.ingress {
+        IngressApi::NetworkingV1Traefik => (
+            "the ServersTransport's serverName",
+            "whole chain verified, no depth limit",
+            ": Traefik logs 'x509: certificate is valid for ..., not ...' and answers 500",
+        ),
+        IngressApi::ExtensionsV1beta1Ibm | IngressApi::NetworkingV1Nginx => (
+            "proxy-ssl-name",
+            "verify depth $VERIFY_DEPTH",
+            ": NGINX logs 'upstream SSL certificate does not match'",
+        ),
+    };
     let _ = writeln!(
         sh.out,
-        "echo \"  {name_setting} $PROXY_SSL_NAME, {depth_text}, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME\"",
-        name_setting = match apis.ingress {
-            IngressApi::NetworkingV1Traefik => "serverName",
-            IngressApi::ExtensionsV1beta1Ibm | IngressApi::NetworkingV1Nginx => "proxy-ssl-name",
-        },
-        depth_text = match apis.ingress {
-            IngressApi::NetworkingV1Traefik => "whole chain verified (no depth limit)",
-            IngressApi::ExtensionsV1beta1Ibm | IngressApi::NetworkingV1Nginx => {
-                "verify depth $VERIFY_DEPTH"
-            }
-        },
+        "echo \"  {name_setting} $PROXY_SSL_NAME, {depth_text}, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME\""
     );
 
     sh.step("Decoding the certificates and keys from the secret manifests");
@@ -399,7 +402,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String 
     let _ = writeln!(
         sh.out,
         "if grep -q 'HTTP/1.0 200 ok' \"$WORK_DIR/client.out\"; then\n  \
-         echo \"preflight: OK: the gateway accepted the ALB's client certificate, and the ALB verified the gateway as $PROXY_SSL_NAME (verify depth $VERIFY_DEPTH).\"\n  \
+         echo \"preflight: OK: the gateway accepted the ALB's client certificate, and the ALB verified the gateway as $PROXY_SSL_NAME ({depth_text}).\"\n  \
          exit 0\n\
          fi\n\
          gw_certs=\"$(count_certs \"$WORK_DIR/gateway-chain.pem\")\"\n\
@@ -409,7 +412,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String 
          if [ -n \"$alb_error\" ]; then\n  \
          detail=\"verify error $alb_error\"\n  \
          case \"${{alb_error%% *}}\" in\n    \
-         62) fail ALB \"the gateway certificate ({gw_chain}) does not cover $PROXY_SSL_NAME, the name the ALB verifies (proxy-ssl-name): NGINX logs 'upstream SSL certificate does not match'. Put $PROXY_SSL_NAME into its subjectAltName, or set proxy-ssl-name to a name it covers.\" \"$detail\" ;;\n    \
+         62) fail ALB \"the gateway certificate ({gw_chain}) does not cover $PROXY_SSL_NAME, the name the ALB verifies ({name_setting}){name_log}. Put $PROXY_SSL_NAME into its subjectAltName, or set {name_setting} to a name it covers.\" \"$detail\" ;;\n    \
          22) fail ALB \"verify depth $VERIFY_DEPTH is too small for the gateway's chain ({gw_chain}, $gw_certs certificate(s)): set proxy-ssl-verify-depth back to the value the bundle derived from that chain.\" \"$detail\" ;;\n    \
          2 | 20 | 21) fail ALB \"the CA the ALB trusts ({alb_ca}) did not issue the gateway certificate, or {gw_chain} lacks an intermediate: give the CA that issued the gateway certificate as the gateway CA.\" \"$detail\" ;;\n    \
          18 | 19) fail ALB \"the gateway's chain ends in a self-signed certificate that is not the CA the ALB trusts ({alb_ca}).\" \"$detail\" ;;\n    \

@@ -232,7 +232,7 @@ case "$ALB_CA_SECRET_NAME" in
 esac
 ALB_FILE="$BUNDLE_DIR/secrets/$ALB_SECRET_NAME.yaml"
 ALB_CA_FILE="$BUNDLE_DIR/secrets/$ALB_CA_SECRET_NAME.yaml"
-echo "  serverName $PROXY_SSL_NAME, whole chain verified (no depth limit), client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME"
+echo "  the ServersTransport's serverName $PROXY_SSL_NAME, whole chain verified, no depth limit, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME"
 
 step "Decoding the certificates and keys from the secret manifests"
 secret_value "$BUNDLE_DIR"/secrets/nlb-gateway-mtls.yaml tls.crt "$WORK_DIR/gateway-chain.pem"
@@ -310,7 +310,7 @@ SERVER_PID=''
 
 step "Result"
 if grep -q 'HTTP/1.0 200 ok' "$WORK_DIR/client.out"; then
-  echo "preflight: OK: the gateway accepted the ALB's client certificate, and the ALB verified the gateway as $PROXY_SSL_NAME (verify depth $VERIFY_DEPTH)."
+  echo "preflight: OK: the gateway accepted the ALB's client certificate, and the ALB verified the gateway as $PROXY_SSL_NAME (whole chain verified, no depth limit)."
   exit 0
 fi
 gw_certs="$(count_certs "$WORK_DIR/gateway-chain.pem")"
@@ -320,7 +320,7 @@ gw_error="$(verify_error "$WORK_DIR/server.err")"
 if [ -n "$alb_error" ]; then
   detail="verify error $alb_error"
   case "${alb_error%% *}" in
-    62) fail ALB "the gateway certificate (nlb-gateway-mtls/tls.crt) does not cover $PROXY_SSL_NAME, the name the ALB verifies (proxy-ssl-name): NGINX logs 'upstream SSL certificate does not match'. Put $PROXY_SSL_NAME into its subjectAltName, or set proxy-ssl-name to a name it covers." "$detail" ;;
+    62) fail ALB "the gateway certificate (nlb-gateway-mtls/tls.crt) does not cover $PROXY_SSL_NAME, the name the ALB verifies (the ServersTransport's serverName): Traefik logs 'x509: certificate is valid for ..., not ...' and answers 500. Put $PROXY_SSL_NAME into its subjectAltName, or set the ServersTransport's serverName to a name it covers." "$detail" ;;
     22) fail ALB "verify depth $VERIFY_DEPTH is too small for the gateway's chain (nlb-gateway-mtls/tls.crt, $gw_certs certificate(s)): set proxy-ssl-verify-depth back to the value the bundle derived from that chain." "$detail" ;;
     2 | 20 | 21) fail ALB "the CA the ALB trusts ($ALB_CA_SECRET_NAME/ca.crt) did not issue the gateway certificate, or nlb-gateway-mtls/tls.crt lacks an intermediate: give the CA that issued the gateway certificate as the gateway CA." "$detail" ;;
     18 | 19) fail ALB "the gateway's chain ends in a self-signed certificate that is not the CA the ALB trusts ($ALB_CA_SECRET_NAME/ca.crt)." "$detail" ;;
