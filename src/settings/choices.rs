@@ -2,6 +2,7 @@
 //! controller ([`Alb`]) and the infrastructure ([`Infrastructure`]), each with one sentence on
 //! when to pick it and the command that tells.
 
+use crate::field::Field;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -19,7 +20,7 @@ pub enum Profile {
 impl Profile {
     pub const ALL: [Profile; 2] = [Profile::Classic, Profile::Current];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Profile::Classic => "classic",
             Profile::Current => "current",
@@ -29,7 +30,7 @@ impl Profile {
 
 impl Profile {
     /// One sentence on when to pick this profile (for the page's profile switch).
-    pub fn when_to_pick(self) -> &'static str {
+    pub const fn when_to_pick(self) -> &'static str {
         match self {
             Profile::Classic => {
                 "Classic reproduces the documented procedure exactly; pick it only for old \
@@ -63,7 +64,7 @@ pub enum Alb {
 impl Alb {
     pub const ALL: [Alb; 2] = [Alb::Nginx, Alb::Traefik];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Alb::Nginx => "nginx",
             Alb::Traefik => "traefik",
@@ -71,7 +72,7 @@ impl Alb {
     }
 
     /// One sentence on when to pick it.
-    pub fn when_to_pick(self) -> &'static str {
+    pub const fn when_to_pick(self) -> &'static str {
         match self {
             Alb::Nginx => {
                 "NGINX: the ALB your cluster runs today unless you enabled Traefik (ibmcloud ks \
@@ -105,7 +106,7 @@ pub enum Infrastructure {
 impl Infrastructure {
     pub const ALL: [Infrastructure; 2] = [Infrastructure::Classic, Infrastructure::Vpc];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Infrastructure::Classic => "classic",
             Infrastructure::Vpc => "vpc",
@@ -113,7 +114,7 @@ impl Infrastructure {
     }
 
     /// One sentence on when to pick it.
-    pub fn when_to_pick(self) -> &'static str {
+    pub const fn when_to_pick(self) -> &'static str {
         match self {
             Infrastructure::Classic => {
                 "Classic: the INFRASTRUCTURE column of ibmcloud ks cluster ls says classic; the \
@@ -130,5 +131,102 @@ impl Infrastructure {
 impl fmt::Display for Infrastructure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// One option of a choice field, as the page's switches show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    /// The value the settings file writes.
+    pub value: &'static str,
+    /// Its name on the page.
+    pub name: &'static str,
+    /// One sentence on when to pick it (and the command that tells).
+    pub when: &'static str,
+}
+
+impl Choice {
+    const fn of(value: &'static str, name: &'static str, when: &'static str) -> Choice {
+        Choice { value, name, when }
+    }
+}
+
+const PROFILES: [Choice; 2] = [
+    Choice::of(
+        Profile::Current.as_str(),
+        "Current",
+        Profile::Current.when_to_pick(),
+    ),
+    Choice::of(
+        Profile::Classic.as_str(),
+        "Classic",
+        Profile::Classic.when_to_pick(),
+    ),
+];
+const ALBS: [Choice; 2] = [
+    Choice::of(Alb::Nginx.as_str(), "NGINX", Alb::Nginx.when_to_pick()),
+    Choice::of(
+        Alb::Traefik.as_str(),
+        "Traefik",
+        Alb::Traefik.when_to_pick(),
+    ),
+];
+const INFRASTRUCTURES: [Choice; 2] = [
+    Choice::of(
+        Infrastructure::Classic.as_str(),
+        "Classic",
+        Infrastructure::Classic.when_to_pick(),
+    ),
+    Choice::of(
+        Infrastructure::Vpc.as_str(),
+        "VPC",
+        Infrastructure::Vpc.when_to_pick(),
+    ),
+];
+
+/// The options of a choice field, in the page's order; empty for the other fields.
+pub const fn options(field: Field) -> &'static [Choice] {
+    match field {
+        Field::Profile => &PROFILES,
+        Field::Alb => &ALBS,
+        Field::Infrastructure => &INFRASTRUCTURES,
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    /// Every option of every choice field sets exactly that value, and the options name every
+    /// value of the type (a new variant without an option fails here).
+    #[test]
+    fn options_cover_each_choice_and_set_it() {
+        let counts = [
+            (Field::Profile, Profile::ALL.len()),
+            (Field::Alb, Alb::ALL.len()),
+            (Field::Infrastructure, Infrastructure::ALL.len()),
+        ];
+        for (field, count) in counts {
+            assert_eq!(options(field).len(), count, "{field}");
+            for choice in options(field) {
+                let mut s = Settings::default();
+                assert!(
+                    s.set_choice(field, choice.value),
+                    "{field} {}",
+                    choice.value
+                );
+                assert_eq!(s.value(field), choice.value);
+                assert!(!choice.when.is_empty());
+            }
+            let mut s = Settings::default();
+            assert!(!s.set_choice(field, "nope"));
+            assert_eq!(s, Settings::default());
+        }
+        for field in Field::TEXT {
+            assert!(options(field).is_empty(), "{field}");
+            assert!(!Settings::default().set_choice(field, "current"));
+        }
     }
 }

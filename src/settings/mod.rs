@@ -8,7 +8,7 @@ mod choices;
 mod validate;
 
 pub use crate::field::Field;
-pub use choices::{Alb, Infrastructure, Profile};
+pub use choices::{Alb, Choice, Infrastructure, Profile, options};
 pub use validate::{required, validate};
 
 use crate::finding::{Code, Finding};
@@ -155,6 +155,22 @@ impl Settings {
             Field::GatewayNamespace => &mut self.gateway_namespace,
             Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => return None,
         })
+    }
+
+    /// Set a choice field (profile, ALB, infrastructure) to the option whose value is `value`;
+    /// `false` (nothing changed) for another field or an unknown value.
+    pub fn set_choice(&mut self, field: Field, value: &str) -> bool {
+        fn pick<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, value: &str) -> Option<T> {
+            all.iter().copied().find(|c| name(*c) == value)
+        }
+        match field {
+            Field::Profile => pick(&Profile::ALL, Profile::as_str, value).map(|v| self.profile = v),
+            Field::Alb => pick(&Alb::ALL, Alb::as_str, value).map(|v| self.alb = v),
+            Field::Infrastructure => pick(&Infrastructure::ALL, Infrastructure::as_str, value)
+                .map(|v| self.infrastructure = v),
+            _ => None,
+        }
+        .is_some()
     }
 
     /// The value of any field as the settings file writes it.

@@ -1,21 +1,35 @@
-use crate::settings::Field;
-use crate::ui::profile_switch::ProfileSwitch;
+use crate::settings::{Field, options, required};
+use crate::ui::choice_switch::ChoiceSwitch;
+use crate::ui::state::AppState;
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 
-/// Step 1: the cluster's values, in the order the procedure asks for them.
+/// Step 1: the cluster's choices (API generation, ALB, infrastructure), then its values in the
+/// order the procedure asks for them. The load balancer's IP and host name show only for the
+/// infrastructure that uses them; a hidden field keeps its value.
 #[component]
 pub fn ClusterForm() -> impl IntoView {
+    let state = expect_context::<AppState>();
     let fields = Field::ALL
         .into_iter()
-        .filter(|f| *f != Field::Profile)
+        .filter(|f| options(*f).is_empty())
         .map(|field| {
             let inputmode = if field == Field::AppPort {
                 "numeric"
             } else {
                 ""
             };
-            view! { <TextField field inputmode /> }
+            let hidden = move || match field {
+                Field::IngressIp | Field::LbHost => {
+                    !state.form.with(|f| required(field, &f.settings))
+                }
+                _ => false,
+            };
+            view! {
+                <div class="field-slot" hidden=hidden>
+                    <TextField field inputmode />
+                </div>
+            }
         })
         .collect_view();
     view! {
@@ -24,7 +38,9 @@ pub fn ClusterForm() -> impl IntoView {
                 <span class="step__number" aria-hidden="true">"1"</span>
                 "Cluster"
             </h2>
-            <ProfileSwitch />
+            <ChoiceSwitch field=Field::Profile legend="API generation" />
+            <ChoiceSwitch field=Field::Alb legend="ALB (Ingress controller)" />
+            <ChoiceSwitch field=Field::Infrastructure legend="Infrastructure" />
             <div class="field-grid">{fields}</div>
         </section>
     }

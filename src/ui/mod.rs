@@ -7,13 +7,13 @@ mod cert_input;
 mod certificates_step;
 mod chain_diagram;
 mod check_step;
+mod choice_switch;
 mod cluster_form;
 mod download_panel;
 mod file_preview;
 mod findings_panel;
 mod header_status;
 mod panic_banner;
-mod profile_switch;
 pub mod state;
 mod text_field;
 

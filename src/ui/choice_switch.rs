@@ -1,0 +1,67 @@
+use crate::finding::Severity;
+use crate::settings::{Field, options};
+use crate::ui::state::AppState;
+use leptos::prelude::*;
+
+/// A choice field (API generation, ALB, infrastructure) as radio buttons, each option with the
+/// core's one sentence on when to pick it, and the errors about the field (e.g. Traefik with the
+/// classic profile).
+#[component]
+pub fn ChoiceSwitch(
+    /// A field with options ([`options`]).
+    field: Field,
+    /// The legend.
+    legend: &'static str,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let key = field.name();
+    let errors = Memo::new(move |_| {
+        state.findings.with(|all| {
+            all.iter()
+                .filter(|f| f.is_about(field) && f.severity == Severity::Error)
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let error_id = format!("{key}-error");
+    let choices = options(field)
+        .iter()
+        .map(|choice| {
+            let value = choice.value;
+            view! {
+                <label class="choice-switch__option">
+                    <input
+                        type="radio"
+                        name=key
+                        id=format!("{key}-{value}")
+                        value=value
+                        aria-describedby=error_id.clone()
+                        prop:checked=move || state.form.with(|f| f.settings.value(field) == value)
+                        on:change=move |_| {
+                            state.form.update(|f| {
+                                f.settings.set_choice(field, value);
+                            })
+                        }
+                    />
+                    <span class="choice-switch__text">
+                        <span class="choice-switch__name">{choice.name}</span>
+                        <span class="choice-switch__when">{choice.when}</span>
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="choice-switch" id=key>
+            <legend class="choice-switch__legend">{legend}</legend>
+            <div class="choice-switch__options">{choices}</div>
+            <div id=error_id.clone()>
+                <For
+                    each=move || errors.get()
+                    key=|m| m.clone()
+                    children=|m| view! { <p class="field__error">{m}</p> }
+                />
+            </div>
+        </fieldset>
+    }
+}
