@@ -26,12 +26,25 @@ pub struct ChainLink {
     pub problem: Option<String>,
 }
 
+/// A CA given as trusted that the chain did not use, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnusedCa {
+    pub subject: String,
+    /// The input it was pasted into (its stable name).
+    pub input: String,
+    /// Why it was not used, in plain words (lower case: it follows the subject).
+    pub why: String,
+}
+
 /// A chain as built for one leaf (leaf first, trust anchor last when found).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainView {
     pub links: Vec<ChainLink>,
     /// `true` when a path to a supplied trust anchor was found and verified.
     pub trusted: bool,
+    /// Every CA given as trusted that is not in the chain, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused: Vec<UnusedCa>,
 }
 
 impl ChainView {
@@ -82,7 +95,11 @@ impl ChainView {
                 }
             })
             .collect();
-        ChainView { links, trusted }
+        ChainView {
+            links,
+            trusted,
+            unused: Vec::new(),
+        }
     }
 }
 
