@@ -24,6 +24,12 @@ pub struct ChainLink {
     pub ok: bool,
     /// Why the link is broken, in plain words, when `ok` is false.
     pub problem: Option<String>,
+    /// The issuer's name, and when the certificate expires (RFC 3339), for the page's details
+    /// (not in report.json, whose chain pictures stay as they were).
+    #[serde(skip)]
+    pub issuer: String,
+    #[serde(skip)]
+    pub not_after: String,
 }
 
 /// A CA given as trusted that the chain did not use, and why.
@@ -92,6 +98,8 @@ impl ChainView {
                     days_left: c.summary.days_left,
                     ok: problem.is_none(),
                     problem,
+                    issuer: c.summary.issuer.clone(),
+                    not_after: c.summary.not_after_rfc3339.clone(),
                 }
             })
             .collect();

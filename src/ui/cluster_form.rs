@@ -1,14 +1,17 @@
 use crate::settings::Field;
-use crate::ui::profile_switch::ProfileSwitch;
+use crate::ui::choice_field::{choice_view, is_choice};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 
-/// Step 1: the cluster's values, in the order the procedure asks for them.
+/// Step 1: the cluster's values, every field of the settings in their order: a choice field as
+/// a radio group, any other as a text input (so a new field shows up without changes here).
 #[component]
 pub fn ClusterForm() -> impl IntoView {
-    let fields = Field::ALL
+    let (choices, texts): (Vec<Field>, Vec<Field>) =
+        Field::ALL.into_iter().partition(|f| is_choice(*f));
+    let choices = choices.into_iter().filter_map(choice_view).collect_view();
+    let fields = texts
         .into_iter()
-        .filter(|f| *f != Field::Profile)
         .map(|field| {
             let inputmode = if field == Field::AppPort {
                 "numeric"
@@ -24,7 +27,7 @@ pub fn ClusterForm() -> impl IntoView {
                 <span class="step__number" aria-hidden="true">"1"</span>
                 "Cluster"
             </h2>
-            <ProfileSwitch />
+            {choices}
             <div class="field-grid">{fields}</div>
         </section>
     }

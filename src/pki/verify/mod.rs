@@ -115,6 +115,7 @@ pub fn verify_chain(
                 error: e,
                 decision: &decision,
                 trusted,
+                leaf_alone: given_pool.is_empty(),
             };
             explain_failure(&failure, leaf, usage, opts.at, &mut findings);
             needs = walked.needs.clone();
@@ -275,6 +276,8 @@ struct Failure<'a> {
     error: &'a webpki::Error,
     decision: &'a decide::Decision,
     trusted: &'a [Cert],
+    /// The leaf was given without any other certificate.
+    leaf_alone: bool,
 }
 
 /// Findings that say why webpki refused the chain: each broken link, where the walk stopped,
@@ -291,6 +294,7 @@ fn explain_failure(
         error,
         decision,
         trusted,
+        leaf_alone,
     } = failure;
     let before = findings.list.len();
     for (i, p) in walked.problems.iter().enumerate() {
@@ -300,10 +304,12 @@ fn explain_failure(
         }
     }
     if let Some((code, msg)) = &walked.end {
-        findings.push(wrong_ca_finding(walked, trusted).unwrap_or_else(|| {
-            let input = walked.chain.last().map(|c| c.input.clone());
-            Finding::error(*code, msg.clone(), input)
-        }));
+        findings.push(
+            wrong_ca_finding(walked, trusted, *leaf_alone).unwrap_or_else(|| {
+                let input = walked.chain.last().map(|c| c.input.clone());
+                Finding::error(*code, msg.clone(), input)
+            }),
+        );
     }
     let n = walked.chain.len();
     for (i, c) in walked.chain.iter().enumerate() {
@@ -334,36 +340,50 @@ fn explain_failure(
     }
 }
 
-/// The walk stopped at a CA the user gave with the leaf (an intermediate, or the root the chain
-/// ends at) whose issuer is not among the trusted CAs: the certificates are complete, so the
-/// CA input holds the wrong CA. The finding goes on that input and names the CA the chain needs.
-/// Its message depends only on the input and that CA, so two chains needing the same CA from
-/// the same input give one finding (one cause, one finding).
-fn wrong_ca_finding(walked: &explain::Walk, trusted: &[Cert]) -> Option<Finding> {
+/// The walk stopped before a trusted CA, and the CA input is the likely cause: the finding goes
+/// on that input and names the CA the chain needs. That is so when the walk stopped at a CA the
+/// user gave with the leaf (an intermediate, or the root the chain ends at: the certificates are
+/// complete), and when the leaf was given alone and was not issued by a public intermediate
+/// (Let's Encrypt leaves come with theirs; a private CA usually issues the leaf directly). Its
+/// message depends only on the input and that CA, so two chains needing the same CA from the
+/// same input give one finding (one cause, one finding).
+fn wrong_ca_finding(walked: &explain::Walk, trusted: &[Cert], leaf_alone: bool) -> Option<Finding> {
     let needs = walked.needs.as_deref()?;
     let top = walked.chain.last()?;
     let ca_input = &trusted.first()?.input;
-    // The leaf alone (no intermediates given) may lack its intermediates as well; and a CA that
-    // came from the CA input is that input's own problem (`policy::no_root_findings`).
-    let given_with_leaf = !trusted.iter().any(|t| t.der == top.der);
-    if !(top.summary.is_ca || top.summary.is_self_signed) || !given_with_leaf {
+    // A CA that came from the CA input is that input's own problem (`policy::no_root_findings`).
+    if trusted.iter().any(|t| t.der == top.der) {
+        return None;
+    }
+    let complete = top.summary.is_ca || top.summary.is_self_signed;
+    let private_leaf =
+        leaf_alone && walked.chain.len() == 1 && !top.summary.issuer.contains("O=Let's Encrypt");
+    if !complete && !private_leaf {
         return None;
     }
     let held: Vec<String> = trusted
         .iter()
         .map(|c| format!("\"{}\"", c.summary.subject))
         .collect();
-    let code = if top.summary.is_self_signed {
+    let code = if top.summary.is_self_signed && top.summary.is_ca {
         Code::ChainUntrusted
     } else {
         Code::ChainIncomplete
+    };
+    let or_intermediate = if private_leaf {
+        format!(
+            " If \"{needs}\" is an intermediate CA, paste it after the leaf in {} instead",
+            top.input.label()
+        )
+    } else {
+        String::new()
     };
     Some(Finding::error(
         code,
         format!(
             "{} does not hold the CA that issued the certificates: they need \"{needs}\", and \
-             this field holds {}. Paste the certificate of \"{needs}\" here (the root CA of \
-             that chain), or have the certificates issued by a CA listed here",
+             this field holds {}. Paste the certificate of \"{needs}\" here, or have the \
+             certificates issued by a CA listed here.{or_intermediate}",
             ca_input.label(),
             if held.len() == 1 {
                 format!("only {}", held[0])
