@@ -13,6 +13,8 @@ mod native {
 
     use super::pki_fixtures::*;
     use criterion::{Criterion, criterion_group};
+    use istio_alb::field::Field;
+    use istio_alb::finding::Subject;
     use istio_alb::inputs::{CertInput, CertInputs};
     use istio_alb::pki::check::{CheckReport, check, host_findings};
     use rcgen::ExtendedKeyUsagePurpose as Eku;
@@ -21,7 +23,11 @@ mod native {
 
     fn check_setup(inputs: &CertInputs, hosts: &[&str], at: i64) -> CheckReport {
         let mut r = check(inputs, at);
-        let names = host_findings(&r, hosts);
+        let hosts: Vec<(Subject, &str)> = hosts
+            .iter()
+            .map(|h| (Subject::from(Field::NlbDomain), *h))
+            .collect();
+        let names = host_findings(&r, &hosts);
         r.findings.extend(names);
         r
     }

@@ -20,24 +20,29 @@ pub enum ImportError {
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ImportError::Empty { file } => write!(f, "{file} is empty"),
+            ImportError::Empty { file } => {
+                write!(f, "The file {file} is empty: nothing was loaded from it.")
+            }
             ImportError::Binary { file } => write!(
                 f,
-                "{file} is a binary file, not PEM text. A PKCS#12 bundle (.p12/.pfx) converts with \
-                 `openssl pkcs12 -in {file} -nodes -out bundle.pem`; a DER private key with \
-                 `openssl pkey -inform DER -in {file} -out key.pem`"
+                "The file {file} is binary, not PEM text, so it was not loaded. A PKCS#12 bundle \
+                 (.p12/.pfx) converts with `openssl pkcs12 -in {file} -nodes -out bundle.pem`; a \
+                 DER private key with `openssl pkey -inform DER -in {file} -out key.pem`."
             ),
         }
     }
+}
+
+/// A file name as a message may show it: control characters escaped, at most 80 characters.
+fn shown(name: &str) -> String {
+    crate::text::excerpt(name, 80)
 }
 
 /// The text to put into an input for a file called `name` with contents `bytes`.
 /// Returns the text and whether it was converted from DER.
 pub fn text_from_file(name: &str, bytes: &[u8]) -> Result<(String, bool), ImportError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportError::Empty {
-            file: name.to_owned(),
-        });
+        return Err(ImportError::Empty { file: shown(name) });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes)
@@ -54,9 +59,7 @@ pub fn text_from_file(name: &str, bytes: &[u8]) -> Result<(String, bool), Import
             );
             Ok((text, true))
         }
-        _ => Err(ImportError::Binary {
-            file: name.to_owned(),
-        }),
+        _ => Err(ImportError::Binary { file: shown(name) }),
     }
 }
 

@@ -335,6 +335,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding; the message is made a sentence ([`sentence`]): one style everywhere.
     pub fn new(
         severity: Severity,
         code: Code,
@@ -344,7 +345,7 @@ impl Finding {
         Finding {
             severity,
             code,
-            message: message.into(),
+            message: sentence(message.into()),
             input,
         }
     }
@@ -403,7 +404,7 @@ pub fn cap_repeats(findings: Vec<Finding>, max: usize) -> Vec<Finding> {
                 f.severity,
                 f.code,
                 format!(
-                    "… and {} more like this (only the first {max} are listed)",
+                    "There are {} more like the ones above; only the first {max} are listed.",
                     thousands(more)
                 ),
                 f.input,
@@ -411,6 +412,34 @@ pub fn cap_repeats(findings: Vec<Finding>, max: usize) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The message style guide, applied to every finding (`Finding::new`).
+///
+/// A message is plain sentences a person can act on: it names inputs and fields by their labels
+/// (never `snake_case` ids), says what is wrong and then what to do, starts with a capital
+/// letter and ends with a full stop. Numbers and values appear as they were typed (values only
+/// as short, sanitised excerpts: see [`crate::text::excerpt`]); commands go in backticks.
+///
+/// Messages are written that way; this makes sure of the two mechanical parts: a first word in
+/// lower case is capitalised (a file name or a quoted value is left alone), and a full stop is
+/// added when the text does not end a sentence.
+pub fn sentence(mut text: String) -> String {
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    let first_word: &str = text.split(' ').next().unwrap_or_default();
+    let is_word = first_word
+        .trim_end_matches([',', ':', ';'])
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c == '-' || c == '\'');
+    if is_word && let Some(first) = text.chars().next() {
+        let upper = first.to_ascii_uppercase();
+        text.replace_range(..first.len_utf8(), upper.encode_utf8(&mut [0; 4]));
+    }
+    if !text.is_empty() && !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
 }
 
 /// `9990` → `9,990`.
@@ -529,12 +558,28 @@ mod tests {
         assert_eq!(capped.len(), 12);
         assert_eq!(
             capped[10].message,
-            "… and 9,990 more like this (only the first 10 are listed)"
+            "There are 9,990 more like the ones above; only the first 10 are listed."
         );
         assert_eq!(capped[10].code, Code::PemMalformed);
         assert_eq!(capped[11].code, Code::CertExpiringSoon);
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(12), "12");
+    }
+
+    #[test]
+    fn messages_become_sentences() {
+        const CASES: &[(&str, &str)] = &[
+            ("the chain is broken", "The chain is broken."),
+            ("Already a sentence.", "Already a sentence."),
+            ("why not?", "Why not?"),
+            ("ends with a command: `ls`", "Ends with a command: `ls`."),
+            ("cert.pem, block 1: damaged", "cert.pem, block 1: damaged."),
+            ("\"CN=x\" expired  ", "\"CN=x\" expired."),
+            ("", ""),
+        ];
+        for (given, want) in CASES {
+            assert_eq!(sentence((*given).to_owned()), *want, "{given:?}");
+        }
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl CertInput {
             CertInput::AlbClientCert => "ALB client certificate",
             CertInput::AlbClientKey => "ALB client private key",
             CertInput::ClientCa => "CA for ALB client certificates",
-            CertInput::ClientCaKey => "Private key of that CA (optional)",
+            CertInput::ClientCaKey => "Private key of the client CA (optional)",
             CertInput::GatewayCa => "CA the ALB trusts",
         }
     }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod field;
 pub mod file_import;
 pub mod finding;
+pub mod guide;
 pub mod highlight;
 pub mod inputs;
 pub mod manifest;

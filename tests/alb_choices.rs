@@ -75,7 +75,7 @@ fn ibm_renewed_secret_needs_no_nlb_key_and_bundles_none() {
         (why.code, why.severity),
         (Code::InputMissing, Severity::Info)
     );
-    assert!(why.message.contains("not needed"), "{}", why.message);
+    assert!(why.message.contains("Not needed"), "{}", why.message);
     assert!(why.message.contains(&s.nlb_secret), "{}", why.message);
     assert!(p.pending().is_empty(), "{:?}", p.pending());
 

@@ -707,7 +707,8 @@ fn a_gateway_ca_that_did_not_sign_the_client_is_refused_by_the_gateway() {
             .filter(|f| {
                 f.severity == Severity::Error
                     && matches!(f.code, Code::ChainUntrusted | Code::ChainIncomplete)
-                    && f.is_about(CertInput::AlbClientCert)
+                    // The CA that did not issue the certificate is the one the finding is on.
+                    && f.is_about(CertInput::ClientCa)
             })
             .map(|f| f.code.as_str())
             .collect();

@@ -7,6 +7,8 @@
 mod pki_fixtures;
 
 use base64::Engine as _;
+use istio_alb::field::Field;
+use istio_alb::finding::Subject;
 use istio_alb::inputs::CertInput;
 use istio_alb::pki::check::{check, host_findings};
 use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, verify_pem};
@@ -187,7 +189,10 @@ fn mutated_inputs_never_panic() {
             String::from_utf8_lossy(&rng.bytes(8)).into_owned(),
         ];
         let r = check(&inputs, (rng.next() >> 1) as i64 - (1 << 62));
-        let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+        let hosts: Vec<(Subject, &str)> = hosts
+            .iter()
+            .map(|h| (Subject::from(Field::NlbDomain), h.as_str()))
+            .collect();
         let _ = host_findings(&r, &hosts);
         runs += 1;
     }

@@ -5,7 +5,8 @@
 
 mod pki_fixtures;
 
-use istio_alb::finding::{Finding, Severity};
+use istio_alb::field::Field;
+use istio_alb::finding::{Finding, Severity, Subject};
 use istio_alb::inputs::{CertInput, CertInputs};
 use istio_alb::pki::cert::parse_certs;
 use istio_alb::pki::chain::LinkRole;
@@ -58,7 +59,11 @@ fn good_inputs(w: &World) -> CertInputs {
 /// The check and the host names, as the plan runs them.
 fn check_setup(inputs: &CertInputs, hosts: &[&str], at: i64) -> CheckReport {
     let mut r = check(inputs, at);
-    let names = host_findings(&r, hosts);
+    let hosts: Vec<(Subject, &str)> = hosts
+        .iter()
+        .map(|h| (Subject::from(Field::NlbDomain), *h))
+        .collect();
+    let names = host_findings(&r, &hosts);
     r.findings.extend(names);
     r
 }
@@ -154,7 +159,8 @@ fn every_problem_is_reported_at_once() {
     let got = codes(&r.findings);
     for want in [
         ("key-mismatch", Some(CertInput::NlbKey.name())),
-        ("name-mismatch", Some(CertInput::NlbCert.name())),
+        // The domain typed into the settings is what the user corrects: the finding is there.
+        ("name-mismatch", Some(Field::NlbDomain.name())),
         (
             "eku-client-auth-missing",
             Some(CertInput::AlbClientCert.name()),
@@ -193,9 +199,34 @@ fn chains_go_to_the_right_ca() {
     inputs[CertInput::GatewayCa] = String::new();
     let r = check_setup(&inputs, &["gw.example.com"], at());
     let got = codes(&r.findings);
+    // The gateway chain came complete (leaf and intermediate): the CA it is checked against
+    // (the client CA, as the ALB's CA is empty) is the one that did not issue it. The finding
+    // is on that field and names the CA the chain needs; nothing blames the certificate.
     assert!(
-        got.contains(&("chain-incomplete", Some(CertInput::NlbCert.name()))),
+        got.contains(&("chain-incomplete", Some(CertInput::ClientCa.name()))),
         "{got:?}"
+    );
+    assert!(
+        !got.iter()
+            .any(|(_, input)| *input == Some(CertInput::NlbCert.name())),
+        "{got:?}"
+    );
+    let on_ca = r
+        .findings
+        .iter()
+        .find(|f| f.is_about(CertInput::ClientCa))
+        .expect("a finding on the CA");
+    assert!(
+        on_ca.message.contains("CN=Other Root CA"),
+        "{}",
+        on_ca.message
+    );
+    // The chain picture shows the CA that was given and why it was not used.
+    assert_eq!(r.nlb_chain.unused.len(), 1, "{:?}", r.nlb_chain);
+    assert!(
+        r.nlb_chain.unused[0].why.contains("CN=Other Root CA"),
+        "{:?}",
+        r.nlb_chain.unused
     );
     assert!(!r.nlb_chain.trusted);
     assert!(

@@ -126,11 +126,15 @@ fn missing_certificates_block_unless_forced_and_the_readme_lists_them() {
     let bundle = bundle::Bundle::of(&plan::plan(&s, &certs, AT));
     let readme = bundle.files.iter().find(|f| f.path == "README.md").unwrap();
     assert!(
-        readme.text().contains("despite 1 error(s)"),
+        readme.text().contains("despite 1 input not given"),
         "{}",
         readme.text()
     );
-    assert!(readme.text().contains("certificates.nlb_key is missing"));
+    assert!(
+        readme
+            .text()
+            .contains("Gateway (NLB) private key is not given")
+    );
 }
 
 // ---- property: accepted values keep their meaning ------------------------------------------

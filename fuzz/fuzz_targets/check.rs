@@ -3,6 +3,8 @@
 //! bytes: see `fuzz/src/lib.rs` (`<at>\n<nlb_cert>\0<nlb_key>\0...\0<gateway_ca>`).
 #![no_main]
 
+use istio_alb::field::Field;
+use istio_alb::finding::Subject;
 use istio_alb::pki::check::{check, host_findings};
 use istio_alb_configurator_fuzz::{cert_inputs, parts, split_time};
 use libfuzzer_sys::fuzz_target;
@@ -14,6 +16,9 @@ fuzz_target!(|data: &[u8]| {
     let report = check(&inputs, at);
     let _ = host_findings(
         &report,
-        &["demo-cluster-0001.us-south.containers.example.com"],
+        &[(
+            Subject::from(Field::NlbDomain),
+            "demo-cluster-0001.us-south.containers.example.com",
+        )],
     );
 });

@@ -118,14 +118,30 @@ fn current_summary(s: &Settings, apis: &Apis) -> String {
 fn check_results(o: &mut String, plan: &Plan, apis: &Apis) {
     let findings = &plan.findings;
     o.push_str("## Check results\n\n");
-    let tally = Tally::of(findings);
-    let _ = writeln!(o, "**{tally}**.\n");
-    if tally.errors > 0 {
+    // Counted as the page counts them: inputs not given yet apart from the other problems, so
+    // the page's status and this README (its preview, or the CLI's forced bundle) agree.
+    let pending = plan.pending().len();
+    let tally = Tally::of(&plan.problems());
+    let not_given = match pending {
+        0 => String::new(),
+        1 => "1 input not given".to_owned(),
+        n => format!("{n} inputs not given"),
+    };
+    if pending == 0 {
+        let _ = writeln!(o, "**{tally}**.\n");
+    } else {
+        let _ = writeln!(o, "**{tally}**, and {not_given} yet.\n");
+    }
+    if tally.errors > 0 || pending > 0 {
+        let despite = match (tally.errors, pending) {
+            (0, _) => not_given,
+            (n, 0) => crate::finding::plural(n, "error"),
+            (n, _) => format!("{} and {not_given}", crate::finding::plural(n, "error")),
+        };
         let _ = writeln!(
             o,
-            "> **This bundle was written despite {} error(s) (`--force`).** It will not work as it \
-             is: fix the errors below and generate it again before running `scripts/install.sh`.\n",
-            tally.errors
+            "> **This bundle was written despite {despite} (`--force`).** It will not work as it \
+             is: fix the errors below and generate it again before running `scripts/install.sh`.\n"
         );
     }
     if findings.is_empty() {
@@ -140,7 +156,10 @@ fn check_results(o: &mut String, plan: &Plan, apis: &Apis) {
                 "| {} | `{}` | {} | {} |",
                 f.severity,
                 cell(f.code.as_str()),
-                f.input.as_deref().map(cell).unwrap_or_default(),
+                f.input
+                    .as_ref()
+                    .map(|i| cell(i.label()))
+                    .unwrap_or_default(),
                 cell(&f.message)
             );
         }

@@ -102,11 +102,14 @@ pub struct Cert {
 }
 
 impl Cert {
-    /// Short human name: `"CN=example.com" (nlb_cert, block 2)`.
+    /// Short human name: `"CN=example.com" (Gateway (NLB) certificate, block 2)`: the
+    /// subject, then the input by its label and the block, so a person finds it.
     pub fn label(&self) -> String {
         format!(
             "\"{}\" ({}, block {})",
-            self.summary.subject, self.input, self.block
+            self.summary.subject,
+            self.input.label(),
+            self.block
         )
     }
 }
@@ -322,7 +325,8 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
         vec![Finding::error(
             Code::CertExpired,
             format!(
-                "{} expired on {} ({} days ago). Renew it and paste the new certificate",
+                "The certificate {} expired on {} ({} days ago). Renew it and paste the new \
+                 certificate",
                 cert.label(),
                 s.not_after_rfc3339,
                 -s.days_left
@@ -333,8 +337,8 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
         vec![Finding::error(
             Code::CertNotYetValid,
             format!(
-                "{} is not valid before {}. Check the clock of the machine that issued it, or \
-                 wait until then",
+                "The certificate {} is not valid before {}. Check the clock of the machine that \
+                 issued it, or wait until then",
                 cert.label(),
                 s.not_before_rfc3339
             ),
@@ -344,8 +348,9 @@ pub fn validity_findings(cert: &Cert, at: i64) -> Vec<Finding> {
         vec![Finding::warning(
             Code::CertExpiringSoon,
             format!(
-                "{} expires on {} ({} days left, a third or less of its {}-day lifetime). Renew \
-                 it now: certificates are renewed at about two thirds of their lifetime",
+                "The certificate {} expires on {} ({} days left, a third or less of its {}-day \
+                 lifetime). Renew it now: certificates are renewed at about two thirds of their \
+                 lifetime",
                 cert.label(),
                 s.not_after_rfc3339,
                 s.days_left,

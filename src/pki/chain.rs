@@ -24,6 +24,22 @@ pub struct ChainLink {
     pub ok: bool,
     /// Why the link is broken, in plain words, when `ok` is false.
     pub problem: Option<String>,
+    /// The issuer's name, and when the certificate expires (RFC 3339), for the page's details
+    /// (not in report.json, whose chain pictures stay as they were).
+    #[serde(skip)]
+    pub issuer: String,
+    #[serde(skip)]
+    pub not_after: String,
+}
+
+/// A CA given as trusted that the chain did not use, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnusedCa {
+    pub subject: String,
+    /// The input it was pasted into (its stable name).
+    pub input: String,
+    /// Why it was not used, in plain words (lower case: it follows the subject).
+    pub why: String,
 }
 
 /// A chain as built for one leaf (leaf first, trust anchor last when found).
@@ -32,6 +48,9 @@ pub struct ChainView {
     pub links: Vec<ChainLink>,
     /// `true` when a path to a supplied trust anchor was found and verified.
     pub trusted: bool,
+    /// Every CA given as trusted that is not in the chain, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused: Vec<UnusedCa>,
 }
 
 impl ChainView {
@@ -79,10 +98,16 @@ impl ChainView {
                     days_left: c.summary.days_left,
                     ok: problem.is_none(),
                     problem,
+                    issuer: c.summary.issuer.clone(),
+                    not_after: c.summary.not_after_rfc3339.clone(),
                 }
             })
             .collect();
-        ChainView { links, trusted }
+        ChainView {
+            links,
+            trusted,
+            unused: Vec::new(),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use super::key::{self, PrivateKey};
 use super::names;
 use super::pem;
 use super::verify::{self, Usage, VerifyOptions};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding, Severity, Subject};
 use crate::inputs::{CertInput, CertInputs, InputKind};
 use std::collections::HashSet;
 
@@ -46,7 +46,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         if !inputs.given(input) {
             findings.push(Finding::info(
                 Code::InputMissing,
-                format!("{input}: not given yet. Paste {}", input.what()),
+                format!("Not given yet: paste {}", input.what()),
                 Some(input.into()),
             ));
         }
@@ -86,8 +86,9 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
             findings.push(Finding::warning(
                 Code::NotACa,
                 format!(
-                    "{} is not a CA certificate (no basicConstraints CA:TRUE). Paste the CA \
-                     that issued the certificates, not a server or client certificate",
+                    "The certificate {} is not a CA certificate (no basicConstraints CA:TRUE). \
+                     Paste the CA that issued the certificates, not a server or client \
+                     certificate",
                     ca.label()
                 ),
                 Some(ca.input.clone()),
@@ -197,7 +198,8 @@ fn empty_inputs<const N: usize>(
             Finding::error(
                 Code::PemWrongType,
                 format!(
-                    "{input} holds no {wanted}: nothing in it is a {} block. Paste {}",
+                    "{} holds no {wanted}: nothing in it is a {} block. Paste {}",
+                    input.label(),
                     wanted.to_uppercase(),
                     input.what()
                 ),
@@ -229,21 +231,21 @@ fn ca_validity_findings<'a>(
         let dst = verify::is_dst_root_x3(ca);
         let message = if dst {
             format!(
-                "{} is DST Root CA X3, which expired on 2021-09-30: the procedure's \
+                "The trusted CA {} is DST Root CA X3, which expired on 2021-09-30: the procedure's \
                  trustid-x3-root.pem cannot be trusted any more. Let's Encrypt chains end at ISRG \
                  Root X1: put ISRG Root X1 here instead",
                 ca.label()
             )
         } else if s.expired_at(at) {
             format!(
-                "{} expired on {}: remove it from the trusted CAs, or replace it with the CA's \
-                 renewed root",
+                "The trusted CA {} expired on {}: remove it from the trusted CAs, or replace it \
+                 with the CA's renewed root",
                 ca.label(),
                 s.not_after_rfc3339
             )
         } else {
             format!(
-                "{} is not valid before {}: it cannot be trusted yet",
+                "The trusted CA {} is not valid before {}: it cannot be trusted yet",
                 ca.label(),
                 s.not_before_rfc3339
             )
@@ -270,23 +272,24 @@ pub(crate) fn dedupe(findings: &mut Vec<Finding>) {
     findings.retain(|f| seen.insert((f.code, f.message.clone())));
 }
 
-/// Whether the gateway leaf covers each host the ALB and clients use; `name-mismatch` findings
-/// on the certificate otherwise.
-pub fn host_findings(report: &CheckReport, hosts: &[&str]) -> Vec<Finding> {
+/// Whether the gateway leaf covers each host the ALB and clients use, each typed into a
+/// settings field: a `name-mismatch` finding on that field otherwise, listing the names the
+/// certificate covers (the value is what the user can correct right away). A value that is not
+/// a host name at all is the field's validation's to report, not this check's.
+pub fn host_findings(report: &CheckReport, hosts: &[(Subject, &str)]) -> Vec<Finding> {
     let Some(leaf) = &report.nlb_leaf else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for h in hosts.iter().map(|h| h.trim()).filter(|h| !h.is_empty()) {
-        let why = match names::parse_host(h) {
-            Ok(host) => names::check_host(leaf, &host).err(),
-            Err(e) => Some(format!("gateway host {e}; fix the host in the settings")),
+    for (subject, typed) in hosts {
+        let Ok(host) = names::parse_host(typed) else {
+            continue;
         };
-        if let Some(why) = why {
+        if let Some(why) = names::miss_for_field(leaf, subject.label(), &host) {
             out.push(Finding::error(
                 Code::NameMismatch,
                 why,
-                Some(leaf.input.clone()),
+                Some(subject.clone()),
             ));
         }
     }
@@ -309,10 +312,12 @@ fn explain_lets_encrypt_client_auth(alb_certs: &[Cert], findings: &mut [Finding]
         .filter(|f| f.code == Code::EkuClientAuthMissing && f.is_about(CertInput::AlbClientCert))
     {
         f.message.push_str(
-            ". It comes from Let's Encrypt, which no longer issues certificates with clientAuth \
+            " It comes from Let's Encrypt, which no longer issues certificates with clientAuth \
              (since 2026), so IBM's ALB certificate cannot be the ALB's client certificate any \
-             more: issue the ALB client certificate from a private CA and give that CA as the \
-             client CA (the gateway trusts only it for this leg)",
+             more. Issue the ALB client certificate from a private CA of your own and give that \
+             CA as the CA for ALB client certificates (the gateway trusts only it for this leg): \
+             `istio-alb ca init` makes one, and so does the page's \"Create a private client \
+             CA\".",
         );
     }
 }

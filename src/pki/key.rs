@@ -144,7 +144,8 @@ impl fmt::Display for KeyError {
             } => write!(
                 f,
                 "{input}, block {block} (line {line}): {what} keys are not supported here. Use an \
-                 RSA (2048 bits or more), ECDSA P-256/P-384 or Ed25519 key"
+                 RSA (2048 bits or more), ECDSA P-256/P-384 or Ed25519 key",
+                input = input.label()
             ),
             KeyError::RsaSize {
                 input,
@@ -155,7 +156,8 @@ impl fmt::Display for KeyError {
                 f,
                 "{input}, block {block} (line {line}): an RSA key of {bits} bits; the ALB and \
                  Istio need RSA keys of {RSA_MIN_BITS} to {RSA_MAX_BITS} bits. Generate a new key \
-                 (RSA 2048+ or ECDSA P-256) and have the certificate reissued"
+                 (RSA 2048+ or ECDSA P-256) and have the certificate reissued",
+                input = input.label()
             ),
             KeyError::Invalid {
                 input,
@@ -165,7 +167,8 @@ impl fmt::Display for KeyError {
             } => write!(
                 f,
                 "{input}, block {block} (line {line}): the block is labelled as a {format} key \
-                 but its content is not a valid {format} key. Copy it again from the original file"
+                 but its content is not a valid {format} key. Copy it again from the original file",
+                input = input.label()
             ),
         }
     }
@@ -422,10 +425,10 @@ pub fn key_pair_findings(key: &PrivateKey, cert: &Cert) -> Vec<Finding> {
         Ok(false) => vec![Finding::error(
             Code::KeyMismatch,
             format!(
-                "{}, block {}: this {} private key does not belong to the certificate {} \
-                 ({}). Paste the key that was generated with that certificate's request, or the \
-                 certificate issued for this key",
-                key.input,
+                "{}, block {}: this {} private key does not belong to the certificate {}, \
+                 whose key is {}. Paste the key that was generated with that certificate's \
+                 request, or the certificate issued for this key",
+                key.input.label(),
                 key.block,
                 key.public.describe(),
                 cert.label(),
@@ -436,10 +439,10 @@ pub fn key_pair_findings(key: &PrivateKey, cert: &Cert) -> Vec<Finding> {
         Err(what) => vec![Finding::error(
             Code::KeyUnsupported,
             format!(
-                "{}: the certificate's {what} key cannot be compared with the private key in \
+                "The certificate {}: its {what} key cannot be compared with the private key in \
                  {}. Use an RSA, ECDSA P-256/P-384 or Ed25519 certificate",
                 cert.label(),
-                key.input
+                key.input.label()
             ),
             Some(key.input.clone()),
         )],

@@ -11,6 +11,6 @@ pub mod pem;
 pub mod verify;
 
 pub use cert::{CertSummary, summarize_pem};
-pub use chain::{ChainLink, ChainView, LinkRole};
+pub use chain::{ChainLink, ChainView, LinkRole, UnusedCa};
 pub use check::{CheckReport, check};
 pub use verify::{PemInput, Usage, VerifyOptions, VerifyReport, verify_pem};

@@ -160,15 +160,23 @@ pub fn check_host(cert: &Cert, host: &HostName) -> Result<(), String> {
     Err(explain_miss(cert, host))
 }
 
-fn explain_miss(cert: &Cert, host: &HostName) -> String {
+/// The names a certificate covers, for a message: `only a.example.com, b.example.com`, or
+/// `no subjectAltName at all`.
+fn listed_names(cert: &Cert) -> String {
     let s = &cert.summary;
     let mut names: Vec<String> = s.dns_sans.clone();
     names.extend(s.ip_sans.iter().cloned());
-    let listed = if names.is_empty() {
+    if names.is_empty() {
         "no subjectAltName at all".to_owned()
     } else {
         format!("only {}", names.join(", "))
-    };
+    }
+}
+
+/// The sentences that explain a miss beyond the names: a name found only in the CN, an IP
+/// against DNS names, a wildcard host. Each starts with a space; empty when none applies.
+fn miss_hints(cert: &Cert, host: &HostName) -> (&'static str, &'static str) {
+    let s = &cert.summary;
     let cn_hint = if s.dns_sans.is_empty()
         && s.subject
             .to_ascii_lowercase()
@@ -186,15 +194,36 @@ fn explain_miss(cert: &Cert, host: &HostName) -> String {
         HostName::Wildcard(_) => " A wildcard host needs the same wildcard in the certificate.",
         HostName::Ip(_) | HostName::Dns(_) => "",
     };
+    (cn_hint, kind_hint)
+}
+
+fn explain_miss(cert: &Cert, host: &HostName) -> String {
+    let listed = listed_names(cert);
+    let (cn_hint, kind_hint) = miss_hints(cert, host);
     let advice = if cn_hint.is_empty() {
-        format!(" Reissue it with \"{host}\" as a subjectAltName, or correct the host name")
+        format!(" Reissue it with \"{host}\" as a subjectAltName, or correct the host name.")
     } else {
         String::new()
     };
     format!(
-        "{} does not cover \"{host}\": it names {listed}.{cn_hint}{kind_hint}{advice}",
+        "The certificate {} does not cover \"{host}\": it names {listed}.{cn_hint}{kind_hint}{advice}",
         cert.label()
     )
+}
+
+/// Why a host typed into a settings field (`field`, by its label) is not covered by `cert`:
+/// the message for that field, listing the names the certificate does cover. `None` when it is
+/// covered.
+pub fn miss_for_field(cert: &Cert, field: &str, host: &HostName) -> Option<String> {
+    check_host(cert, host).err()?;
+    let listed = listed_names(cert);
+    let (cn_hint, kind_hint) = miss_hints(cert, host);
+    Some(format!(
+        "{field} \"{host}\" is not a name of the certificate {}, which covers {listed}. Type the \
+         name the certificate was issued for, or have the certificate reissued with \"{host}\" \
+         as a subjectAltName.{cn_hint}{kind_hint}",
+        cert.label()
+    ))
 }
 
 #[cfg(test)]

@@ -2,26 +2,26 @@
 //! certificate as (NGINX's `proxy-ssl-name`, Traefik's `serverName`, IBM's default for the
 //! documented annotation) and how deep it verifies the chain.
 
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, Subject};
 use crate::manifest::{Apis, IngressApi, verify_depth};
 use crate::pki::check::{CheckReport, host_findings};
 use crate::script::preflight::CLASSIC_VERIFY_DEPTH;
-use crate::settings::Settings;
 
-/// Name coverage and verify depth for the ALB of these settings.
-pub(super) fn findings(s: &Settings, apis: &Apis, report: &CheckReport) -> Vec<Finding> {
-    let mut out = host_findings(report, &[s.nlb_domain.as_str()]);
+/// Name coverage of `hosts` (each typed into a settings field) and verify depth for the ALB of
+/// these settings.
+pub(super) fn findings(
+    apis: &Apis,
+    report: &CheckReport,
+    hosts: &[(Subject, &str)],
+) -> Vec<Finding> {
+    let mut out = host_findings(report, hosts);
     let verified_as = match apis.ingress {
-        IngressApi::ExtensionsV1beta1Ibm => {
-            "IBM's ALB verifies the gateway as the NLB host name (nlb_domain)"
-        }
+        IngressApi::ExtensionsV1beta1Ibm => "IBM's ALB verifies the gateway as the NLB host name",
         IngressApi::NetworkingV1Nginx => {
-            "The ALB verifies the gateway as this name (the Ingress's proxy-ssl-name, from \
-             nlb_domain)"
+            "The ALB verifies the gateway as this name (the Ingress's proxy-ssl-name)"
         }
         IngressApi::NetworkingV1Traefik => {
-            "Traefik verifies the gateway as this name (the ServersTransport's serverName, from \
-             nlb_domain)"
+            "Traefik verifies the gateway as this name (the ServersTransport's serverName)"
         }
     };
     for f in &mut out {

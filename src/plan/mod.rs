@@ -37,20 +37,22 @@ pub fn plan(settings: &Settings, certs: &CertInputs, at: i64) -> Plan {
     from_report(settings, &check(certs, at), Vec::new(), at)
 }
 
-/// Plan from a certificate check already made, with findings from resolving the certificate
-/// entries of a settings file ([`Settings::cert_inputs`]) before the certificate checks'.
+/// Plan from a certificate check already made, with findings from outside the settings placed
+/// before the certificate checks': resolving the certificate entries of a settings file
+/// ([`Settings::cert_inputs`]), or on the page a port typed as text that is not a number and a
+/// file that could not be read. Such a finding replaces the settings validation's finding of the
+/// same code about the same input (one cause, one finding: the path or the text as given is
+/// what the user can correct).
 pub fn from_report(
     settings: &Settings,
     report: &CheckReport,
-    resolve_findings: Vec<Finding>,
+    extra_findings: Vec<Finding>,
     at: i64,
 ) -> Plan {
     let mut findings = validate(settings);
-    // `validate` already reports unusable certificate paths; keep one of each.
-    for f in resolve_findings {
-        if !findings.contains(&f) {
-            findings.push(f);
-        }
+    for f in extra_findings {
+        findings.retain(|v| !(v.code == f.code && v.input.is_some() && v.input == f.input));
+        findings.push(f);
     }
     let apis = Apis::of(settings);
     findings.extend(
@@ -60,7 +62,14 @@ pub fn from_report(
             .cloned()
             .map(|f| explain_not_needed(f, settings, &apis)),
     );
-    findings.extend(alb::findings(settings, &apis, report));
+    // A host the field's own validation refused is not checked against the certificate too:
+    // one cause, one finding.
+    let hosts: Vec<(Subject, &str)> = [(Field::NlbDomain, settings.nlb_domain.as_str())]
+        .into_iter()
+        .filter(|(field, _)| !findings.iter().any(|f| f.is_about(*field)))
+        .map(|(field, value)| (Subject::from(field), value))
+        .collect();
+    findings.extend(alb::findings(&apis, report, &hosts));
     let missing = missing_inputs(&apis, report, &findings);
     findings.extend(missing);
     // The check notes an empty input as `input-missing` (info); the bundle cannot be made
@@ -96,10 +105,12 @@ fn explain_not_needed(mut f: Finding, s: &Settings, apis: &Apis) -> Finding {
         && input.required()
     {
         f.message = format!(
-            "{input}: not needed. IBM keeps the NLB certificate's key in its secret {} in {} \
-             (nlb_secret_namespace) and renews it there, so the bundle holds no copy of the key. \
-             Paste it anyway to check that it belongs to the certificate.",
-            s.nlb_secret, s.nlb_secret_namespace
+            "Not needed: IBM keeps the NLB certificate's key in its secret {} in {} ({}) and \
+             renews it there, so the bundle holds no copy of the key. Paste it anyway to check \
+             that it belongs to the certificate.",
+            s.nlb_secret,
+            s.nlb_secret_namespace,
+            Field::NlbSecretNamespace.label()
         );
     }
     f
@@ -121,8 +132,9 @@ fn missing_inputs(apis: &Apis, report: &CheckReport, findings: &[Finding]) -> Ve
             Finding::error(
                 Code::InputInvalid,
                 format!(
-                    "certificates.{i} is missing: give {} as a file path relative to the \
-                     settings file, or paste the PEM.",
+                    "{} is not given: paste {}, or give it in the settings file as a path \
+                     relative to that file.",
+                    i.label(),
                     i.what()
                 ),
                 Some(i.into()),

@@ -5,10 +5,12 @@
 //! (`httptools`, `httpbin`, port 8000, `/status`, `istio-system`).
 
 mod choices;
+mod port;
 mod validate;
 
 pub use crate::field::Field;
 pub use choices::{Alb, Choice, Infrastructure, Profile, options};
+pub use port::{port_from_text, port_text_finding};
 pub use validate::{required, validate};
 
 use crate::finding::{Code, Finding};
@@ -88,13 +90,51 @@ impl fmt::Display for SettingsError {
         match self {
             SettingsError::Syntax { message } => write!(
                 f,
-                "the settings are not valid YAML/JSON of the expected shape: {message}"
+                "this is not a settings file (YAML or JSON with keys such as cluster_name and \
+                 ingress_ip): {message}"
             ),
         }
     }
 }
 
 impl std::error::Error for SettingsError {}
+
+/// What the parser found wrong, without any of the file's content: the parser quotes the
+/// values it could not use, and a wrong file may be a key. Quoted text is kept only when it is
+/// a plain settings key (lowercase letters and `_`, as in "unknown field `clustr_name`"); the
+/// rest is dropped, and a file that holds key material is named as such.
+fn syntax_message(parser: &str, text: &str) -> String {
+    if crate::text::looks_like_key_material(text) && !text.contains("cluster_name") {
+        return "this is a certificate or key file, not a settings file (paste it into its \
+                field instead)"
+            .to_owned();
+    }
+    let mut out = String::new();
+    let mut rest = parser;
+    while let Some(start) = rest.find(['`', '"']) {
+        let quote = rest[start..].chars().next().unwrap_or('"');
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(quote) else {
+            rest = "";
+            break;
+        };
+        let quoted = &after[..end];
+        let plain_key = !quoted.is_empty()
+            && quoted.len() <= 40
+            && quoted.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        if plain_key {
+            out.push('`');
+            out.push_str(quoted);
+            out.push('`');
+        } else {
+            out.push('…');
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    crate::text::excerpt(&out, 240)
+}
 
 /// `true` when a certificate entry is an inline PEM rather than a path.
 pub fn is_inline_pem(value: &str) -> bool {
@@ -220,15 +260,7 @@ impl Settings {
             });
         }
         serde_yaml::from_str(text).map_err(|e| SettingsError::Syntax {
-            // The parser quotes the values it could not use, and a wrong file may be a key:
-            // the message keeps a short excerpt, with anything key-like hidden.
-            message: if !text.contains(':') && crate::text::looks_like_key_material(text) {
-                "this is a certificate or key file, not a settings file (paste it into its \
-                 field instead)"
-                    .to_owned()
-            } else {
-                crate::text::excerpt(&e.to_string(), 240)
-            },
+            message: syntax_message(&e.to_string(), text),
         })
     }
 
@@ -248,7 +280,6 @@ impl Settings {
         let mut findings = Vec::new();
         let out = CertInputs::from_fn(|input| {
             let value = self.certificates[input].as_str();
-            let name = input.name();
             if value.trim().is_empty() {
                 String::new()
             } else if is_inline_pem(value) {
@@ -256,7 +287,10 @@ impl Settings {
             } else if let Some(problem) = validate::cert_path_problem(value) {
                 findings.push(Finding::error(
                     Code::InputInvalid,
-                    format!("certificates.{name}: {problem}"),
+                    format!(
+                        "The settings file gives {} as a path that {problem}",
+                        input.label()
+                    ),
                     Some(input.into()),
                 ));
                 String::new()
@@ -278,8 +312,10 @@ impl Settings {
                         findings.push(Finding::error(
                             Code::InputInvalid,
                             format!(
-                                "certificates.{name}: cannot read {shown}: {why}. Give a path \
-                                 relative to the settings file, or paste the PEM inline."
+                                "The settings file gives {} as {shown}, which cannot be read: \
+                                 {why}. Give a path relative to the settings file, or paste the \
+                                 PEM into the settings file instead.",
+                                input.label()
                             ),
                             Some(input.into()),
                         ));

@@ -7,21 +7,32 @@ use super::{Alb, Field, Infrastructure, Profile, Settings};
 use crate::finding::{Code, Finding};
 use std::net::IpAddr;
 
+/// What to do about a value of `field`: its hint as a sentence ("Use the ..." or "It must be
+/// ...").
+pub(super) fn advice(field: Field) -> String {
+    let hint = field.hint();
+    match hint.strip_prefix("use ") {
+        Some(rest) => format!("Use {rest}."),
+        None => format!("It must be {hint}."),
+    }
+}
+
 /// Every problem with the settings' own fields (certificates are checked by `pki`), as
 /// `input-invalid` findings naming the field. Pure; never panics.
 pub fn validate(s: &Settings) -> Vec<Finding> {
     let mut out = Vec::new();
     for field in Field::TEXT {
         let value = s.text(field).unwrap_or_default();
+        let label = field.label();
         if crate::text::looks_like_key_material(value) {
             // Never echoed, stored or exported: it may be a private key in the wrong field.
             out.push(Finding::error(
                 Code::InputInvalid,
                 format!(
-                    "{field} holds what looks like a certificate or private key ({} characters). \
-                     Paste certificates and keys into the certificate fields, never here; {}",
+                    "{label} holds what looks like a certificate or private key ({} characters). \
+                     Paste certificates and keys into the certificate fields, never here. {}",
                     value.chars().count(),
-                    field.hint()
+                    advice(field)
                 ),
                 Some(field.into()),
             ));
@@ -29,14 +40,14 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
             if required(field, s) {
                 out.push(Finding::error(
                     Code::InputInvalid,
-                    format!("{field} is required: {}", field.hint()),
+                    format!("{label} is required. {}", advice(field)),
                     Some(field.into()),
                 ));
             }
         } else if let Some(problem) = rule(field)(value) {
             out.push(Finding::error(
                 Code::InputInvalid,
-                format!("{field} {problem}. {}", field.hint()),
+                format!("{label} {problem}. {}", advice(field)),
                 Some(field.into()),
             ));
         }
@@ -46,9 +57,10 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
         out.push(Finding::error(
             Code::InputInvalid,
             format!(
-                "app_namespace \"{}\" is {why}. The bundle makes mutual TLS STRICT in the app \
-                 namespace and cleanup.sh removes what it installed there: use the namespace of \
-                 your app (the procedure's is httptools).",
+                "{} \"{}\" is {why}. The bundle makes mutual TLS STRICT in the app namespace \
+                 and cleanup.sh removes what it installed there: use the namespace of your app \
+                 (the procedure's is httptools).",
+                Field::AppNamespace.label(),
                 s.app_namespace
             ),
             Some(Field::AppNamespace.into()),
@@ -58,8 +70,9 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
         out.push(Finding::error(
             Code::InputInvalid,
             format!(
-                "gateway_namespace \"{}\" is a Kubernetes system namespace: the Istio ingress \
-                 gateway runs in its own namespace (istio-system unless you moved it).",
+                "{} \"{}\" is a Kubernetes system namespace: the Istio ingress gateway runs in \
+                 its own namespace (istio-system unless you moved it).",
+                Field::GatewayNamespace.label(),
                 s.gateway_namespace
             ),
             Some(Field::GatewayNamespace.into()),
@@ -69,7 +82,8 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
         out.push(Finding::error(
             Code::InputInvalid,
             format!(
-                "app_port {} is not a TCP port: use 1-65535 (the procedure's httpbin listens on 8000).",
+                "{} {} is not a TCP port: use 1–65535 (the procedure's httpbin listens on 8000).",
+                Field::AppPort.label(),
                 s.app_port
             ),
             Some(Field::AppPort.into()),
@@ -78,7 +92,10 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
     if s.app.len() + 1 + s.alb_domain.len() > 253 && !s.app.is_empty() && !s.alb_domain.is_empty() {
         out.push(Finding::error(
             Code::InputInvalid,
-            "alb_domain is too long to prefix with the app name (more than 253 characters).",
+            format!(
+                "{} is too long to prefix with the app name (more than 253 characters).",
+                Field::AlbDomain.label()
+            ),
             Some(Field::AlbDomain.into()),
         ));
     }
@@ -89,7 +106,10 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
         {
             out.push(Finding::error(
                 Code::InputInvalid,
-                format!("certificates.{input}: {problem}"),
+                format!(
+                    "The settings file gives {} as a path that {problem}",
+                    input.label()
+                ),
                 Some(input.into()),
             ));
         }
@@ -124,19 +144,25 @@ fn combinations(s: &Settings) -> Vec<Finding> {
     if s.alb == Alb::Traefik && s.profile == Profile::Classic {
         out.push(Finding::error(
             Code::InputInvalid,
-            "alb traefik needs the current profile: the classic profile is the documented \
-             procedure for IBM's original ALB (an extensions/v1beta1 Ingress). Pick the current \
-             profile for Traefik, or nginx for the classic procedure.",
+            format!(
+                "{} Traefik needs the current profile: the classic profile is the documented \
+                 procedure for IBM's original ALB (an extensions/v1beta1 Ingress). Pick the \
+                 current profile for Traefik, or NGINX for the classic procedure.",
+                Field::Alb.label()
+            ),
             Some(Field::Alb.into()),
         ));
     }
     if s.profile == Profile::Classic && s.ibm_keeps_gateway_secret() {
         out.push(Finding::error(
             Code::InputInvalid,
-            "nlb_secret_namespace is the gateway namespace, which needs the current profile: the \
-             classic gateway reads its certificate from the fixed secret \
-             istio-ingressgateway-certs, so IBM's renewed secret cannot be used in place. Pick the \
-             current profile, or leave nlb_secret_namespace empty.",
+            format!(
+                "{0} is the gateway namespace, which needs the current profile: the classic \
+                 gateway reads its certificate from the fixed secret istio-ingressgateway-certs, \
+                 so IBM's renewed secret cannot be used in place. Pick the current profile, or \
+                 leave {0} empty.",
+                Field::NlbSecretNamespace.label()
+            ),
             Some(Field::NlbSecretNamespace.into()),
         ));
     }
@@ -196,10 +222,12 @@ fn dns1123_label(v: &str) -> Option<String> {
     if let Some(p) = has_forbidden(v) {
         return Some(p);
     }
-    label_problem(v)
+    label_problem(v, "only lowercase letters, digits and '-' are allowed")
 }
 
-fn label_problem(label: &str) -> Option<String> {
+/// What is wrong with one DNS label; `allowed` says which characters the whole value may hold
+/// (a namespace is one label; a secret name or host name also has dots between labels).
+fn label_problem(label: &str, allowed: &str) -> Option<String> {
     if label.is_empty() {
         return Some("has an empty label (two dots in a row, or a leading/trailing dot)".into());
     }
@@ -213,10 +241,7 @@ fn label_problem(label: &str) -> Option<String> {
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
     {
-        return Some(format!(
-            "contains '{}': only lowercase letters, digits, '-' and '.' are allowed",
-            c.escape_default()
-        ));
+        return Some(format!("contains '{}': {allowed}", c.escape_default()));
     }
     if label.starts_with('-') || label.ends_with('-') {
         return Some("must start and end with a letter or digit".into());
@@ -240,7 +265,12 @@ fn dns1123_subdomain(v: &str) -> Option<String> {
     if v.len() > 253 {
         return Some(format!("is longer than 253 characters ({})", v.len()));
     }
-    v.split('.').find_map(label_problem)
+    v.split('.').find_map(|label| {
+        label_problem(
+            label,
+            "only lowercase letters, digits, '-' and '.' are allowed",
+        )
+    })
 }
 
 /// A DNS host name for TLS and Ingress rules: a subdomain with at least two labels, no wildcard.
@@ -326,7 +356,7 @@ fn http_path(v: &str) -> Option<String> {
 pub(super) fn cert_path_problem(v: &str) -> Option<String> {
     if let Some(p) = has_forbidden(v) {
         return Some(format!(
-            "the path {p}; rename the file or paste the PEM inline"
+            "{p}. Rename the file, or paste the PEM into the settings file instead"
         ));
     }
     if let Some(c) = v
@@ -334,8 +364,8 @@ pub(super) fn cert_path_problem(v: &str) -> Option<String> {
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '.' | '_' | '+' | '@')))
     {
         return Some(format!(
-            "the path contains '{}': only letters, digits and - . _ + @ / are allowed; rename \
-             the file or paste the PEM inline",
+            "contains '{}': only letters, digits and - . _ + @ / are allowed. Rename the file, \
+             or paste the PEM into the settings file instead",
             c.escape_default()
         ));
     }

@@ -1,10 +1,12 @@
 use crate::ui::certificates_step::CertificatesStep;
+use crate::ui::check_bar::CheckBar;
 use crate::ui::check_step::CheckStep;
 use crate::ui::cluster_form::ClusterForm;
 use crate::ui::download_panel::DownloadPanel;
 use crate::ui::file_preview::FilePreview;
 use crate::ui::header_status::HeaderStatus;
-use crate::ui::state::{AppState, Form};
+use crate::ui::snackbar::Snackbar;
+use crate::ui::state::AppState;
 use leptos::prelude::*;
 
 /// The whole page, in the order of the procedure.
@@ -20,14 +22,6 @@ pub fn App() -> impl IntoView {
     })
     .forget();
 
-    let fill_demo = move |_| {
-        state
-            .form
-            .set(Form::from_settings(&crate::demo::settings()));
-        state.certs.set(crate::demo::cert_inputs());
-    };
-    let clear_all = move |_| state.clear_all();
-
     view! {
         <a class="skip-link" href="#step-cluster">"Skip to the form"</a>
         <header class="page-header">
@@ -40,10 +34,20 @@ pub fn App() -> impl IntoView {
             </p>
             <HeaderStatus />
             <div class="page-header__actions">
-                <button type="button" class="button button--primary" id="demo-data" on:click=fill_demo>
+                <button
+                    type="button"
+                    class="button button--primary"
+                    id="demo-data"
+                    on:click=move |_| state.fill_demo()
+                >
                     "Try it with demo data"
                 </button>
-                <button type="button" class="button button--danger" id="clear-all" on:click=clear_all>
+                <button
+                    type="button"
+                    class="button button--danger"
+                    id="clear-all"
+                    on:click=move |_| state.clear_all()
+                >
                     "Clear all"
                 </button>
             </div>
@@ -52,22 +56,26 @@ pub fn App() -> impl IntoView {
             <p class="banner banner--demo" role="note" id="demo-banner">
                 <strong>"Demo data. "</strong>
                 "These certificates come from a throw-away demo CA shipped with this tool, and their keys are public. "
-                "Replace every field with your cluster's values before you use the bundle."
+                "Replace every field with your cluster's values before you use the bundle; demo values are never remembered."
             </p>
         </Show>
         <main class="layout" id="main">
-            <div class="layout__form">
-                <ClusterForm />
-                <CertificatesStep />
+            <div class="layout__top">
+                <div class="layout__form">
+                    <ClusterForm />
+                    <CertificatesStep />
+                    <CheckBar />
+                </div>
+                <aside class="layout__aside" aria-label="Check" id="check-column">
+                    <CheckStep />
+                </aside>
             </div>
-            <aside class="layout__aside" aria-label="Check">
-                <CheckStep />
-            </aside>
-            <div class="layout__wide">
+            <div class="layout__wide" id="wide-column">
                 <FilePreview />
                 <DownloadPanel />
             </div>
         </main>
+        <Snackbar />
         <footer class="page-footer">
             "istio-alb-configurator " {env!("CARGO_PKG_VERSION")}
             " · the same checks run on the command line: istio-alb check settings.yaml"

@@ -40,14 +40,54 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Copy text to the clipboard; resolves to an error message when the browser refuses.
+/// Copy text to the clipboard; resolves to an error message when the browser refuses. Uses the
+/// Clipboard API where the page may (a secure context), else the older copy command.
 pub async fn copy_text(text: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
-    let promise = window.navigator().clipboard().write_text(text);
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map(|_| ())
-        .map_err(|_| "the browser refused clipboard access".to_string())
+    let navigator = window.navigator();
+    let has_api = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .map(|c| !c.is_undefined())
+        .unwrap_or(false);
+    if has_api {
+        let promise = navigator.clipboard().write_text(text);
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            return Ok(());
+        }
+    }
+    copy_with_command(text)
+}
+
+/// The copy command on a hidden text area (for browsers that refuse the Clipboard API).
+fn copy_with_command(text: &str) -> Result<(), String> {
+    let refused = || "the browser refused to copy; select the text and copy it by hand".to_owned();
+    let doc = document().ok_or_else(refused)?;
+    let area: web_sys::HtmlTextAreaElement = doc
+        .create_element("textarea")
+        .map_err(|_| refused())?
+        .unchecked_into();
+    area.set_value(text);
+    let _ = area.set_attribute("readonly", "");
+    let _ = area.set_attribute("aria-hidden", "true");
+    area.set_class_name("visually-hidden");
+    let body = doc.body().ok_or_else(refused)?;
+    let _ = body.append_child(&area);
+    area.select();
+    let copied = doc
+        .dyn_ref::<web_sys::HtmlDocument>()
+        .and_then(|d| d.exec_command("copy").ok())
+        .unwrap_or(false);
+    let _ = body.remove_child(&area);
+    if copied { Ok(()) } else { Err(refused()) }
+}
+
+/// Move keyboard focus to the element with `id`, scrolling only as far as needed.
+pub fn focus_only(id: &str) {
+    if let Some(el) = document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
 }
 
 /// Move keyboard focus to the element with `id` and scroll it into view.

@@ -1,4 +1,6 @@
 use crate::pki::cert::CertSummary;
+use crate::pki::facts::KeyKind;
+use crate::ui::rich_text::Name;
 use leptos::prelude::*;
 
 /// One certificate at a glance: subject, issuer, names, key, usages and a validity bar.
@@ -8,6 +10,9 @@ pub fn CertCard(
     summary: CertSummary,
     /// Check time, Unix seconds.
     at: i64,
+    /// When "Create a private client CA" made this input's text (it is still that text).
+    #[prop(into)]
+    made_here: Signal<Option<i64>>,
 ) -> impl IntoView {
     let s = summary;
     let role = if s.is_ca {
@@ -35,10 +40,14 @@ pub fn CertCard(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let key = match &s.key_type {
+        KeyKind::Rsa { bits } => format!("RSA, {bits} bits"),
+        other => other.to_string(),
+    };
 
-    let lifetime = (s.not_after - s.not_before).max(1) as f64;
-    let left = (s.not_after - at) as f64;
-    let fraction = (left / lifetime).clamp(0.0, 1.0);
+    // Whole percent, in integers: the share of the lifetime still ahead.
+    let lifetime = (s.not_after - s.not_before).max(1);
+    let percent = ((s.not_after - at).clamp(0, lifetime) * 100 / lifetime).clamp(0, 100);
     let (state_class, text) = if at < s.not_before {
         (
             "validity validity--error",
@@ -72,16 +81,19 @@ pub fn CertCard(
     view! {
         <article class="cert-card">
             <h3 class="cert-card__title">
-                <span class="cert-card__subject">{s.subject.clone()}</span>
-                <span class="cert-card__badge">{role}</span>
+                <span class="cert-card__subject"><Name text=s.subject.clone() /></span>
+                <span class="cert-card__badges">
+                    {move || made_here.get().map(|_| view! { <span class="made-here">"made here"</span> })}
+                    <span class="cert-card__badge">{role}</span>
+                </span>
             </h3>
             <dl class="cert-card__facts">
                 <dt>"Issuer"</dt>
-                <dd>{s.issuer.clone()}</dd>
+                <dd><Name text=s.issuer.clone() /></dd>
                 <dt>"Names"</dt>
-                <dd class="cert-card__sans">{names}</dd>
+                <dd class="cert-card__sans"><Name text=names /></dd>
                 <dt>"Key"</dt>
-                <dd>{s.key_type.to_string()}</dd>
+                <dd>{key}</dd>
                 <dt>"Signature"</dt>
                 <dd>{s.signature_algorithm.clone()}</dd>
                 <dt>"Usage"</dt>
@@ -96,9 +108,9 @@ pub fn CertCard(
                     aria-label="Validity left"
                     aria-valuemin="0"
                     aria-valuemax="100"
-                    aria-valuenow=format!("{:.0}", fraction * 100.0)
+                    aria-valuenow=percent.to_string()
                 >
-                    <div class="validity__fill" style:width=format!("{:.1}%", fraction * 100.0)></div>
+                    <div class="validity__fill" style:width=format!("{percent}%")></div>
                 </div>
                 <div class="validity__text">{text}</div>
             </div>

@@ -2,13 +2,18 @@ use crate::file_import::text_from_file;
 use crate::finding::Severity;
 use crate::inputs::CertInput as Input;
 use crate::ui::cert_card::CertCard;
+use crate::ui::guide_disclosure::GuideDisclosure;
+use crate::ui::rich_text::RichText;
 use crate::ui::state::AppState;
+use crate::ui::text_field::PAUSE_MS;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 /// A certificate or key input: paste into the text area, drop a file on it, or pick one.
-/// Certificates get a card each; errors about this input are shown right under it.
+/// A paste or a file is checked at once; typing by hand is checked after a pause or when the
+/// field loses focus. Certificates get a card each; problems about this input show under it.
 #[component]
 pub fn CertInput(
     /// The input: its name is the element id and the findings' input; its label and hint show.
@@ -17,11 +22,21 @@ pub fn CertInput(
     let state = expect_context::<AppState>();
     let name = input.name();
     let label = input.label();
-    let help = input.hint();
-    // A private key input: no certificate cards, a key placeholder.
     let key = input.is_key();
     let value = Memo::new(move |_| state.certs.with(|c| c[input].clone()));
-    let set_value = move |text: String| state.certs.update(|c| c[input] = text);
+    let set_value = move |text: String| {
+        if state.certs.with_untracked(|c| c[input] != text) {
+            state.certs.update(|c| c[input] = text);
+        }
+    };
+    let draft = RwSignal::new(None::<String>);
+    let typed = StoredValue::new(0u64);
+    let commit = move || {
+        if let Some(text) = draft.get_untracked() {
+            set_value(text);
+            draft.set(None);
+        }
+    };
     let dragover = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
@@ -33,12 +48,29 @@ pub fn CertInput(
             value.with(|text| crate::pki::cert::summarize_pem(input, text, state.now.get()).0)
         }
     });
-    let errors = Memo::new(move |_| {
+    let problems = Memo::new(move |_| {
         state.findings.with(|all| {
             all.iter()
-                .filter(|f| f.is_about(input) && f.severity == Severity::Error)
-                .map(|f| f.message.clone())
+                .filter(|f| f.is_about(input) && f.severity != Severity::Info)
+                .map(|f| (f.severity, f.message.clone()))
                 .collect::<Vec<_>>()
+        })
+    });
+    let has_error = move || problems.with(|p| p.iter().any(|(s, _)| *s == Severity::Error));
+    // What was done to the pasted text (a Kubernetes secret taken apart, base64 decoded).
+    let source = Memo::new(move |_| value.with(|t| crate::pki::pem::source(input, t).describe()));
+    let made_here = Memo::new(move |_| {
+        state.made_here.with(|m| {
+            m.as_ref()
+                .filter(|m| !m.texts[input].is_empty() && value.with(|v| *v == m.texts[input]))
+                .map(|m| m.at)
+        })
+    });
+    let wanted = Memo::new(move |_| {
+        state.wanted_files.with(|w| {
+            w.iter()
+                .find(|(i, _)| *i == input)
+                .map(|(_, path)| path.clone())
         })
     });
 
@@ -48,17 +80,20 @@ pub fn CertInput(
             let mut problems = Vec::new();
             let mut converted = false;
             for file in files {
-                let name = file.name();
+                let file_name = file.name();
                 let gloo_file = gloo::file::File::from(file);
                 match gloo::file::futures::read_as_bytes(&gloo_file).await {
-                    Ok(bytes) => match text_from_file(&name, &bytes) {
+                    Ok(bytes) => match text_from_file(&file_name, &bytes) {
                         Ok((text, der)) => {
                             converted |= der;
                             texts.push(text);
                         }
                         Err(e) => problems.push(e.to_string()),
                     },
-                    Err(_) => problems.push(format!("{name} could not be read")),
+                    Err(_) => problems.push(format!(
+                        "The file {} could not be read.",
+                        crate::text::excerpt(&file_name, 80)
+                    )),
                 }
             }
             if !texts.is_empty() {
@@ -66,6 +101,7 @@ pub fn CertInput(
                 if !joined.ends_with('\n') {
                     joined.push('\n');
                 }
+                draft.set(None);
                 set_value(joined);
             }
             let mut message = match texts.len() {
@@ -76,13 +112,18 @@ pub fn CertInput(
             if converted {
                 message.push_str(" (DER converted to PEM)");
             }
-            if !problems.is_empty() {
-                if !message.is_empty() {
-                    message.push_str(". ");
-                }
-                message.push_str(&problems.join(". "));
+            if !message.is_empty() {
+                message.push('.');
             }
             status.set(message);
+            // A file that could not be used is an error on this input (counted, blocking the
+            // download) until the input's text changes.
+            if !problems.is_empty() {
+                state.rejected.update(|r| {
+                    r.retain(|(i, _)| *i != input);
+                    r.extend(problems.into_iter().map(|p| (input, p)));
+                });
+            }
         });
     };
 
@@ -99,6 +140,11 @@ pub fn CertInput(
     } else {
         "-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----"
     };
+    let guide = Signal::derive(move || {
+        state
+            .form
+            .with(|f| crate::guide::for_input(input, &f.to_settings()))
+    });
 
     view! {
         <div
@@ -146,7 +192,8 @@ pub fn CertInput(
                     />
                 </span>
             </div>
-            <p class="cert-input__help" id=help_id>{help}</p>
+            <p class="cert-input__help" id=help_id><RichText text=input.hint() /></p>
+            <GuideDisclosure guide id=format!("{name}-guide") />
             <textarea
                 id=name
                 class="cert-input__textarea"
@@ -156,23 +203,85 @@ pub fn CertInput(
                 rows="6"
                 placeholder=placeholder
                 aria-describedby=described
-                aria-invalid=move || if errors.with(Vec::is_empty) { "false" } else { "true" }
-                prop:value=move || value.get()
-                on:input:target=move |ev| set_value(ev.target().value())
+                aria-invalid=move || if has_error() { "true" } else { "false" }
+                prop:value=move || draft.get().unwrap_or_else(|| value.get())
+                on:input=move |ev: web_sys::Event| {
+                    let text = event_target_value(&ev);
+                    // A paste, a drop or a value set by a script is complete: check it now.
+                    // Typing is judged when it pauses or the field loses focus.
+                    let whole = ev
+                        .dyn_ref::<web_sys::InputEvent>()
+                        .map(|e| {
+                            let kind = e.input_type();
+                            kind.starts_with("insertFrom") || kind == "insertReplacementText"
+                        })
+                        .unwrap_or(true);
+                    if whole {
+                        draft.set(None);
+                        set_value(text);
+                        return;
+                    }
+                    draft.set(Some(text));
+                    let mine = typed.get_value().wrapping_add(1);
+                    typed.set_value(mine);
+                    spawn_local(async move {
+                        gloo::timers::future::TimeoutFuture::new(PAUSE_MS).await;
+                        if typed.try_get_value() == Some(mine) {
+                            commit();
+                        }
+                    });
+                }
+                on:blur=move |_| commit()
             ></textarea>
-            <p class="cert-input__status" aria-live="polite">{move || status.get()}</p>
+            <p class="cert-input__status" aria-live="polite">
+                {move || status.get()}
+                {move || source.get().map(|s| view! { <span class="cert-input__source">" "{s}</span> })}
+            </p>
+            {move || {
+                wanted
+                    .get()
+                    .map(|path| {
+                        view! {
+                            <p class="cert-input__wanted">
+                                "The imported settings name the file " <code>{path}</code>
+                                " for this field: drop or paste it here."
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                made_here
+                    .get()
+                    .map(|at| {
+                        view! {
+                            <p class="cert-input__made">
+                                <span class="made-here">"Made here"</span>
+                                " by “Create a private client CA” on "
+                                {crate::rfc3339::format(at)}
+                                ". The private keys never left this tab."
+                            </p>
+                        }
+                    })
+            }}
             <div id=error_id>
                 <For
-                    each=move || errors.get()
-                    key=|m| m.clone()
-                    children=|m| view! { <p class="cert-input__error">{m}</p> }
+                    each=move || problems.get()
+                    key=|p| p.clone()
+                    children=|(severity, message)| {
+                        let class = if severity == Severity::Error {
+                            "cert-input__error"
+                        } else {
+                            "cert-input__warning"
+                        };
+                        view! { <p class=class><RichText text=message /></p> }
+                    }
                 />
             </div>
             <For
                 each=move || summaries.get().into_iter().enumerate()
                 key=|(i, s)| (*i, s.sha256_fingerprint.clone(), s.days_left)
                 children=move |(_, summary)| {
-                    view! { <CertCard summary at=state.now.get_untracked() /> }
+                    view! { <CertCard summary at=state.now.get_untracked() made_here=made_here /> }
                 }
             />
         </div>

@@ -3,7 +3,7 @@ use crate::ui::findings_panel::FindingsPanel;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
 
-/// Step 3: the two chains as pictures, then every finding.
+/// Step 3: every finding, then the two chains as pictures.
 #[component]
 pub fn CheckStep() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -12,10 +12,21 @@ pub fn CheckStep() -> impl IntoView {
     view! {
         <div class="check">
             <FindingsPanel />
-            <section class="step" aria-label="Certificate chains">
+            <section class="step" aria-labelledby="chains-title">
+                <h2 class="step__title step__title--minor" id="chains-title">"Certificate chains"</h2>
                 <div class="chains">
-                    <ChainDiagram caption="Gateway certificate → CA the ALB trusts" chain=nlb_chain />
-                    <ChainDiagram caption="ALB client certificate → CA the gateway trusts" chain=alb_chain />
+                    <ChainDiagram
+                        id="chain-nlb"
+                        caption="Gateway certificate → CA the ALB trusts"
+                        empty="Paste the gateway (NLB) certificate and the CA the ALB trusts: its chain appears here, link by link."
+                        chain=nlb_chain
+                    />
+                    <ChainDiagram
+                        id="chain-alb"
+                        caption="ALB client certificate → CA the gateway trusts"
+                        empty="Paste the ALB client certificate and its CA (or create a private client CA): its chain appears here."
+                        chain=alb_chain
+                    />
                 </div>
             </section>
         </div>

@@ -1,4 +1,4 @@
-use crate::finding::Tally;
+use crate::field::Field;
 use crate::inputs::CertInput;
 use crate::ui::browser;
 use crate::ui::state::{AppState, Form};
@@ -13,9 +13,19 @@ pub fn DownloadPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let status = RwSignal::new(String::new());
     let import_input = NodeRef::<html::Input>::new();
-    let tally = Memo::new(move |_| state.findings.with(|f| Tally::of(f)));
+    let tally = state.tally;
     let blocked = move || tally.get().errors > 0 || !state.pending.with(Vec::is_empty);
     let zip_name = move || state.bundle.with(|b| b.zip_name());
+    // The file name is built from the cluster name: only once that is a usable value.
+    let named = Memo::new(move |_| {
+        let given = state
+            .form
+            .with(|f| !f.settings.cluster_name.trim().is_empty());
+        let valid = state
+            .plan
+            .with(|p| !p.findings.iter().any(|f| f.is_about(Field::ClusterName)));
+        given && valid
+    });
 
     let download_zip = move |_| {
         if blocked() {
@@ -28,16 +38,16 @@ pub fn DownloadPanel() -> impl IntoView {
         let bytes = match state.bundle.with_untracked(|b| crate::bundle::zip(b, at)) {
             Ok(bytes) => bytes,
             Err(e) => {
-                status.set(format!("Could not build the zip: {e}"));
+                status.set(format!("Could not build the zip: {e}."));
                 return;
             }
         };
         match browser::download(&name, "application/zip", &bytes) {
             Ok(()) => status.set(format!(
-                "Downloaded {name} ({} KB)",
+                "Downloaded {name} ({} KB).",
                 bytes.len().div_ceil(1024)
             )),
-            Err(e) => status.set(format!("Could not download: {e}")),
+            Err(e) => status.set(format!("Could not download: {e}.")),
         }
     };
     let export_settings = move |_| {
@@ -47,53 +57,83 @@ pub fn DownloadPanel() -> impl IntoView {
             .with_untracked(|b| b.file("settings.yaml").map(|f| f.contents.clone()));
         let Some(yaml) = yaml else { return };
         match browser::download("settings.yaml", "application/yaml", &yaml) {
-            Ok(()) => status.set("Downloaded settings.yaml (no keys in it)".into()),
-            Err(e) => status.set(format!("Could not download: {e}")),
+            Ok(()) => status.set(
+                "Downloaded settings.yaml: no keys in it; its certificates point at certs/.".into(),
+            ),
+            Err(e) => status.set(format!("Could not download: {e}.")),
         }
     };
-    let import_settings = move |ev: leptos::ev::Event| {
+    let import_settings = move |_: leptos::ev::Event| {
         let Some(input) = import_input.get() else {
             return;
         };
         let Some(file) = input.files().and_then(|l| l.get(0)) else {
             return;
         };
-        let _ = ev;
         let file = gloo::file::File::from(file);
         input.set_value("");
         spawn_local(async move {
+            let shown = crate::text::excerpt(&file.name(), 80);
             let text = match gloo::file::futures::read_as_text(&file).await {
                 Ok(t) => t,
                 Err(_) => {
-                    status.set(format!("{} could not be read", file.name()));
+                    status.set(format!(
+                        "{shown} could not be imported: it is not a text file. Expected a \
+                         settings file (YAML or JSON, as Export settings writes it)."
+                    ));
                     return;
                 }
             };
-            match crate::settings::Settings::from_yaml(&text) {
-                Ok(settings) => {
-                    state.form.set(Form::from_settings(&settings));
-                    // Inline PEMs in the file fill the inputs; paths cannot be followed here.
-                    let (certs, _) = settings.cert_inputs(|path| {
-                        Err(format!(
-                            "{path} is a path; paste or drop that file into its field"
-                        ))
-                    });
-                    let mut filled = 0;
-                    state.certs.update(|current| {
-                        for input in CertInput::ALL {
-                            if !certs[input].is_empty() {
-                                current[input] = certs[input].clone();
-                                filled += 1;
-                            }
-                        }
-                    });
-                    status.set(format!(
-                        "Imported {} ({filled} inline certificate or key entries)",
-                        file.name()
-                    ));
+            // The error never shows the file's content: it may be a key chosen by mistake.
+            let settings = match crate::settings::Settings::from_yaml(&text) {
+                Ok(settings) => settings,
+                Err(e) => {
+                    status.set(crate::finding::sentence(format!(
+                        "{shown} could not be imported: {e}"
+                    )));
+                    return;
                 }
-                Err(e) => status.set(format!("{}: {e}", file.name())),
+            };
+            state.remember_for_undo(format!("Imported the settings of {shown}."));
+            state.form.set(Form::from_settings(&settings));
+            // Inline PEMs in the file fill the inputs; paths cannot be followed here.
+            let (certs, _) = settings.cert_inputs(|path| Err(path.to_owned()));
+            let mut filled = 0;
+            let mut wanted = Vec::new();
+            state.certs.update(|current| {
+                for input in CertInput::ALL {
+                    if !certs[input].is_empty() {
+                        current[input] = certs[input].clone();
+                        filled += 1;
+                    } else {
+                        let path = settings.certificates[input].trim();
+                        if !path.is_empty() {
+                            wanted.push((input, crate::text::excerpt(path, 80)));
+                        }
+                    }
+                }
+            });
+            let mut message = format!("Imported the settings of {shown}");
+            if filled > 0 {
+                message.push_str(&format!(
+                    ", and {filled} certificate or key {} written into it",
+                    if filled == 1 { "entry" } else { "entries" }
+                ));
             }
+            message.push('.');
+            if !wanted.is_empty() {
+                let list: Vec<String> = wanted
+                    .iter()
+                    .map(|(input, path)| format!("{path} into “{}”", input.label()))
+                    .collect();
+                message.push_str(&format!(
+                    " Its certificates are file paths, which a web page cannot open: drop or \
+                     paste {}.",
+                    list.join(", ")
+                ));
+            }
+            state.wanted_files.set(wanted);
+            status.set(message);
         });
     };
 
@@ -112,7 +152,13 @@ pub fn DownloadPanel() -> impl IntoView {
                     aria-describedby="download-blocked"
                     on:click=download_zip
                 >
-                    {move || format!("Download {}", zip_name())}
+                    {move || {
+                        if named.get() {
+                            format!("Download {}", zip_name())
+                        } else {
+                            "Download the zip".to_owned()
+                        }
+                    }}
                 </button>
                 <button type="button" class="button" id="export-settings" on:click=export_settings>
                     "Export settings"
@@ -146,11 +192,10 @@ pub fn DownloadPanel() -> impl IntoView {
                     if t.errors > 0 {
                         Some(format!(
                             "Blocked by {} — see Check. The command line can override certificate errors with --force.",
-                            if t.errors == 1 { "1 error".to_string() } else { format!("{} errors", t.errors) },
+                            crate::finding::plural(t.errors, "error"),
                         ))
                     } else if !pending.is_empty() {
-                        let labels: Vec<&str> =
-                            pending.iter().map(|k| k.label()).collect();
+                        let labels: Vec<&str> = pending.iter().map(|k| k.label()).collect();
                         Some(format!("Still empty: {}.", labels.join(", ")))
                     } else {
                         None
@@ -159,7 +204,10 @@ pub fn DownloadPanel() -> impl IntoView {
             </p>
             <p class="step__hint">
                 "Same settings, same certificates, same time: the zip is byte for byte what "
-                <code id="cli-command">"istio-alb bundle settings.yaml --out bundle.zip --at "{move || crate::rfc3339::format(state.now.get())}</code>
+                <code id="cli-command">
+                    "istio-alb bundle settings.yaml --out bundle.zip --at "
+                    {move || crate::rfc3339::format(state.now.get())}
+                </code>
                 " writes."
             </p>
             <p role="status" aria-live="polite" id="download-status">{move || status.get()}</p>

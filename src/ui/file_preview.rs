@@ -1,11 +1,20 @@
 use crate::highlight::{Language, highlight};
 use crate::ui::browser;
+use crate::ui::copy_button::CopyButton;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-/// Step 4: every generated file, listed as a tree; the chosen one shown with light
-/// highlighting, with copy and download buttons.
+/// The element id of a file's option in the list.
+fn option_id(path: &str) -> String {
+    let safe: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("file-{safe}")
+}
+
+/// Step 4: every generated file in a list (one Tab stop; arrow keys, Home and End move through
+/// it), the chosen one shown with light highlighting, to copy or download.
 #[component]
 pub fn FilePreview() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -36,16 +45,6 @@ pub fn FilePreview() -> impl IntoView {
     });
     let status = RwSignal::new(String::new());
 
-    let copy = move |_| {
-        let text = contents.get_untracked();
-        let path = current.get_untracked();
-        spawn_local(async move {
-            match browser::copy_text(&text).await {
-                Ok(()) => status.set(format!("Copied {path}")),
-                Err(e) => status.set(format!("Could not copy {path}: {e}")),
-            }
-        });
-    };
     let download_one = move |_| {
         let path = current.get_untracked();
         let name = path.rsplit('/').next().unwrap_or("file").to_owned();
@@ -54,10 +53,30 @@ pub fn FilePreview() -> impl IntoView {
             .with_untracked(|b| b.file(&path).map(|f| f.contents.clone()));
         if let Some(bytes) = bytes {
             match browser::download(&name, "application/octet-stream", &bytes) {
-                Ok(()) => status.set(format!("Downloaded {name}")),
-                Err(e) => status.set(format!("Could not download {name}: {e}")),
+                Ok(()) => status.set(format!("Downloaded {name}.")),
+                Err(e) => status.set(format!("Could not download {name}: {e}.")),
             }
         }
+    };
+    let keys = move |ev: leptos::ev::KeyboardEvent| {
+        let list = paths.get_untracked();
+        if list.is_empty() {
+            return;
+        }
+        let at = list
+            .iter()
+            .position(|p| *p == current.get_untracked())
+            .unwrap_or(0);
+        let next = match ev.key().as_str() {
+            "ArrowDown" | "ArrowRight" => (at + 1).min(list.len() - 1),
+            "ArrowUp" | "ArrowLeft" => at.saturating_sub(1),
+            "Home" => 0,
+            "End" => list.len() - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        selected.set(list[next].clone());
+        browser::focus_only(&option_id(&list[next]));
     };
 
     view! {
@@ -66,43 +85,54 @@ pub fn FilePreview() -> impl IntoView {
                 <span class="step__number" aria-hidden="true">"4"</span>
                 "Files"
             </h2>
+            <Show when=move || !state.pending.with(Vec::is_empty)>
+                <p class="step__hint" id="files-preview-note">
+                    "A preview: while inputs are still empty, the files show what is known so far, "
+                    "and README.md lists what is missing."
+                </p>
+            </Show>
             <div class="files">
-                <nav aria-label="Generated files">
-                    <ul class="files__tree" id="file-tree">
-                        <For
-                            each=move || paths.get()
-                            key=|p| p.clone()
-                            children=move |path| {
-                                let p = path.clone();
-                                let is_current = Memo::new(move |_| current.get() == p);
-                                let p2 = path.clone();
-                                let p3 = path.clone();
-                                view! {
-                                    <li>
-                                        <button
-                                            type="button"
-                                            class="files__item"
-                                            data-path=p2.clone()
-                                            aria-current=move || is_current.get().then_some("true")
-                                            on:click=move |_| selected.set(p3.clone())
-                                        >
-                                            {path}
-                                        </button>
-                                    </li>
-                                }
+                <ul
+                    class="files__list"
+                    id="file-tree"
+                    role="listbox"
+                    aria-label="Generated files"
+                    on:keydown=keys
+                >
+                    <For
+                        each=move || paths.get()
+                        key=|p| p.clone()
+                        children=move |path| {
+                            let p = path.clone();
+                            let is_current = Memo::new(move |_| current.get() == p);
+                            let chosen = path.clone();
+                            let id = option_id(&path);
+                            let data_path = path.clone();
+                            view! {
+                                <li
+                                    class="files__item"
+                                    role="option"
+                                    id=id
+                                    data-path=data_path
+                                    aria-selected=move || if is_current.get() { "true" } else { "false" }
+                                    tabindex=move || if is_current.get() { "0" } else { "-1" }
+                                    on:click=move |_| selected.set(chosen.clone())
+                                >
+                                    {path}
+                                </li>
                             }
-                        />
-                    </ul>
-                </nav>
+                        }
+                    />
+                </ul>
                 <div class="files__panel">
                     <div class="files__bar">
                         <span class="files__path" id="file-current">{move || current.get()}</span>
-                        <button type="button" class="button" id="copy-file" on:click=copy>"Copy"</button>
+                        <CopyButton text=Signal::derive(move || contents.get()) what="the file" id="copy-file" />
                         <button type="button" class="button" id="download-file" on:click=download_one>
                             "Download file"
                         </button>
                     </div>
-                    <p class="visually-hidden" aria-live="polite">{move || status.get()}</p>
+                    <p class="files__status" role="status">{move || status.get()}</p>
                     <pre class="code" tabindex="0" aria-labelledby="file-current">
                         <code id="file-contents">
                             {move || {

@@ -1,6 +1,9 @@
-use crate::finding::{Finding, Severity, Tally};
+use crate::finding::{Code, Finding, Severity};
+use crate::inputs::CertInput;
 use crate::ui::browser;
-use crate::ui::state::AppState;
+use crate::ui::private_ca::PrivateCaButton;
+use crate::ui::rich_text::RichText;
+use crate::ui::state::{AppState, verdict};
 use leptos::prelude::*;
 
 /// Step 3: every finding, most severe first, with a summary line that screen readers hear
@@ -10,7 +13,7 @@ pub fn FindingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let findings = state.findings;
     let pending = state.pending;
-    let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
+    let tally = state.tally;
     let summary_class = move || {
         let t = tally.get();
         if t.errors > 0 {
@@ -23,22 +26,13 @@ pub fn FindingsPanel() -> impl IntoView {
     };
     let summary_text = move || {
         let t = tally.get();
-        let mut text = t.to_string();
+        let mut text = verdict(t, pending.with(Vec::len), state.untouched());
         if t.infos > 0 {
             text.push_str(&format!(
-                ", {} note{}",
+                " ({} note{})",
                 t.infos,
                 if t.infos == 1 { "" } else { "s" }
             ));
-        }
-        let empty = pending.with(Vec::len);
-        if empty > 0 {
-            text.push_str(&format!(
-                " · {empty} input{} still empty",
-                if empty == 1 { "" } else { "s" }
-            ));
-        } else if t.errors == 0 {
-            text.push_str(" — ready to download");
         }
         text
     };
@@ -52,6 +46,12 @@ pub fn FindingsPanel() -> impl IntoView {
             <p id="findings-summary" class=summary_class role="status" aria-live="polite">
                 {summary_text}
             </p>
+            <Show when=move || state.untouched()>
+                <p class="findings__start" id="findings-start">
+                    "Fill in the cluster's values and paste its certificates; every value is checked once you have entered it, "
+                    "and each problem shows here and under its field. To see a finished example first, use “Try it with demo data”."
+                </p>
+            </Show>
             <Show when=move || !pending.with(Vec::is_empty)>
                 <div class="findings__todo">
                     <span class="findings__todo-label">"Still empty:"</span>
@@ -59,7 +59,7 @@ pub fn FindingsPanel() -> impl IntoView {
                         <For
                             each=move || pending.get()
                             key=|k| k.clone()
-                                children=move |subject| {
+                            children=move |subject| {
                                 let target = subject.name().to_owned();
                                 view! {
                                     <li>
@@ -89,7 +89,8 @@ pub fn FindingsPanel() -> impl IntoView {
     }
 }
 
-/// One finding as a button: severity, code, the input it concerns and the message.
+/// One finding as a button: severity, code, the input it concerns and the message; a finding
+/// that has a way out in this page offers it beside the button.
 #[component]
 fn FindingItem(finding: Finding) -> impl IntoView {
     let class = match finding.severity {
@@ -99,6 +100,15 @@ fn FindingItem(finding: Finding) -> impl IntoView {
     };
     let target = finding.input.as_ref().map(|i| i.name().to_owned());
     let label = finding.input.as_ref().map(|i| i.label().to_owned());
+    let private_ca = (finding.code == Code::EkuClientAuthMissing
+        && finding.is_about(CertInput::AlbClientCert))
+    .then(|| {
+        view! {
+            <div class="finding__actions">
+                <PrivateCaButton id="create-private-ca-from-finding" />
+            </div>
+        }
+    });
     view! {
         <li>
             <button
@@ -117,8 +127,9 @@ fn FindingItem(finding: Finding) -> impl IntoView {
                     <span class="finding__code">{finding.code.as_str()}</span>
                     {label.map(|l| view! { <span class="finding__input">{format!("— {l}")}</span> })}
                 </span>
-                <span class="finding__message">{finding.message.clone()}</span>
+                <span class="finding__message"><RichText text=finding.message.clone() /></span>
             </button>
+            {private_ca}
         </li>
     }
 }

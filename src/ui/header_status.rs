@@ -1,5 +1,4 @@
-use crate::finding::Tally;
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, verdict};
 use leptos::prelude::*;
 
 /// The verdict at the top of the page ("2 errors, 1 warning"), linking to the findings. Not a
@@ -7,11 +6,13 @@ use leptos::prelude::*;
 #[component]
 pub fn HeaderStatus() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let tally = Memo::new(move |_| state.findings.with(|f| Tally::of(f)));
+    let tally = state.tally;
     let empty = Memo::new(move |_| state.pending.with(Vec::len));
     let class = move || {
         let t = tally.get();
-        if t.errors > 0 {
+        if state.untouched() {
+            "page-header__status"
+        } else if t.errors > 0 {
             "page-header__status page-header__status--error"
         } else if t.warnings > 0 || empty.get() > 0 {
             "page-header__status page-header__status--warning"
@@ -19,19 +20,7 @@ pub fn HeaderStatus() -> impl IntoView {
             "page-header__status page-header__status--ok"
         }
     };
-    let text = move || {
-        let t = tally.get();
-        match empty.get() {
-            0 if t.errors == 0 && t.warnings == 0 => {
-                "No problems found: ready to download".to_string()
-            }
-            0 => t.to_string(),
-            n => format!(
-                "{t} · {n} input{} still empty",
-                if n == 1 { "" } else { "s" }
-            ),
-        }
-    };
+    let text = move || verdict(tally.get(), empty.get(), state.untouched());
     view! {
         <p class="page-header__status-line">
             <a class=class href="#step-check" id="header-status">{text}</a>

@@ -3,11 +3,15 @@
 //!
 //! - `report`: the certificate check, a memo of the certificates and the clock only;
 //! - `plan`: settings findings, names, pending inputs and every generated file, a memo of the
-//!   form and the report.
+//!   form, the report and the page's own findings (a port typed as text, a file that could not
+//!   be loaded).
+//!
+//! Text fields and certificate inputs hand their value to the form when the user is done with
+//! it (blur, a pause, a paste), so a value is judged once it is entered, not at its first key.
 
 use crate::bundle::Bundle;
-use crate::finding::{Finding, Subject};
-use crate::inputs::CertInputs;
+use crate::finding::{Code, Finding, Subject, Tally};
+use crate::inputs::{CertInput, CertInputs};
 use crate::pki::CheckReport;
 use crate::plan::Plan;
 use crate::settings::{Field, Settings};
@@ -20,12 +24,21 @@ const STORAGE_KEY: &str = "istio-alb.settings.v1";
 /// Shared handles, provided as context by `App`.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// Settings fields exactly as typed (certificates are not part of it).
+    /// Settings fields as entered (certificates are not part of it).
     pub form: RwSignal<Form>,
     /// The certificate and key inputs. Never persisted.
     pub certs: RwSignal<CertInputs>,
     /// Check time in Unix seconds, from the browser's clock.
     pub now: RwSignal<i64>,
+    /// Files that could not be loaded into an input (binary, empty), with the reason: an error
+    /// on that input until its text changes.
+    pub rejected: RwSignal<Vec<(CertInput, String)>>,
+    /// The private client CA made in this tab: when, and the texts it put into the inputs.
+    pub made_here: RwSignal<Option<MadeHere>>,
+    /// Files a settings file named by path, which the user still has to paste or drop.
+    pub wanted_files: RwSignal<Vec<(CertInput, String)>>,
+    /// The last action that replaced inputs (clear, demo, import, a new CA), to undo.
+    pub undo: RwSignal<Option<Undo>>,
     /// The certificate check (depends on the certificates and the time only).
     pub report: Memo<CheckReport>,
     /// Findings, pending inputs, manifests and scripts.
@@ -36,11 +49,36 @@ pub struct AppState {
     pub pending: Memo<Vec<Subject>>,
     /// Every other finding (settings and certificates), most severe first.
     pub findings: Memo<Vec<Finding>>,
+    /// Counts of `findings`.
+    pub tally: Memo<Tally>,
     /// Whether the inputs hold exactly the demo set.
     pub demo: Memo<bool>,
 }
 
-/// The settings form: the settings as typed, with the port kept as text so that nothing typed
+/// The certificates "Create a private client CA" made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MadeHere {
+    /// When, Unix seconds.
+    pub at: i64,
+    /// The texts it put into the inputs (the others empty).
+    pub texts: CertInputs,
+}
+
+/// What an action replaced, to put back.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Undo {
+    /// What was done, for the snackbar ("Cleared every input.").
+    pub done: String,
+    form: Form,
+    certs: CertInputs,
+    made_here: Option<MadeHere>,
+    rejected: Vec<(CertInput, String)>,
+    wanted_files: Vec<(CertInput, String)>,
+    /// The remembered settings as they were (Clear all forgets them too).
+    stored: Option<String>,
+}
+
+/// The settings form: the settings as entered, with the port kept as text so that nothing typed
 /// is ever lost or rewritten (certificates are not part of it: they are never remembered).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -67,19 +105,42 @@ impl Form {
         }
     }
 
-    /// The settings the core checks. A port that is not a number becomes 0, which the settings
-    /// validation reports as out of range on the port field.
+    /// The settings the core checks. The port is read as typed: blank is "not given yet", and
+    /// text that is not a number is reported as typed (`port_text_finding`).
     pub fn to_settings(&self) -> Settings {
         Settings {
-            app_port: self.app_port.trim().parse().unwrap_or(0),
+            app_port: crate::settings::port_from_text(&self.app_port),
             ..self.settings.clone()
         }
     }
 
-    /// What may be remembered: the form without anything that looks like key material.
-    pub fn remembered(&self) -> Form {
+    /// What may be remembered, given what is remembered already: the form without anything
+    /// that looks like key material, and without any value of the demo set, whose fields keep
+    /// the value remembered before (a reload never shows demo values without the demo banner,
+    /// and the demo data does not wipe what the user typed earlier).
+    pub fn remembered(&self, before: &Form) -> Form {
+        let demo = crate::demo::settings();
+        let defaults = Settings::default();
+        let mut settings = self.settings.without_key_material();
+        for field in Field::TEXT {
+            let (Some(d), Some(default)) = (demo.text(field), defaults.text(field)) else {
+                continue;
+            };
+            let earlier = before
+                .settings
+                .text(field)
+                .filter(|t| *t != d)
+                .unwrap_or(default)
+                .to_owned();
+            if let Some(text) = settings.text_mut(field)
+                && text == d
+                && d != default
+            {
+                *text = earlier;
+            }
+        }
         Form {
-            settings: self.settings.without_key_material(),
+            settings,
             app_port: if crate::text::looks_like_key_material(&self.app_port) {
                 String::new()
             } else {
@@ -88,18 +149,31 @@ impl Form {
         }
     }
 
-    /// The text of the input for a settings field (the profile has no text input).
-    pub fn field(&self, field: Field) -> &str {
+    /// The text of the input for a settings field: free text, the port as typed, and any other
+    /// field as the settings file writes it.
+    pub fn field(&self, field: Field) -> String {
         match field {
-            Field::AppPort => &self.app_port,
-            other => self.settings.text(other).unwrap_or_default(),
+            Field::AppPort => self.app_port.clone(),
+            other => match self.settings.text(other) {
+                Some(text) => text.to_owned(),
+                None => self.settings.value(other),
+            },
         }
     }
 
-    pub fn field_mut(&mut self, field: Field) -> Option<&mut String> {
-        match field {
-            Field::AppPort => Some(&mut self.app_port),
-            other => self.settings.text_mut(other),
+    /// Set a field from the text of its input. Free text and the port are taken as they are;
+    /// any other field (a choice such as the profile) is set as the settings file would set it,
+    /// and a value it does not take is ignored.
+    pub fn set_field(&mut self, field: Field, value: String) {
+        if field == Field::AppPort {
+            self.app_port = value;
+        } else if let Some(text) = self.settings.text_mut(field) {
+            *text = value;
+        } else if let Ok(mut json) = serde_json::to_value(&self.settings) {
+            json[field.name()] = serde_json::Value::String(value);
+            if let Ok(settings) = serde_json::from_value::<Settings>(json) {
+                self.settings = settings;
+            }
         }
     }
 }
@@ -115,46 +189,169 @@ impl AppState {
     pub fn new() -> Self {
         let remembered = browser::load(STORAGE_KEY)
             .and_then(|text| serde_json::from_str::<Form>(&text).ok())
+            .map(|f| f.remembered(&Form::default()))
             .unwrap_or_default();
         let form = RwSignal::new(remembered);
         let certs = RwSignal::new(CertInputs::default());
         let now = RwSignal::new(browser::now());
+        let rejected = RwSignal::new(Vec::new());
+        let made_here = RwSignal::new(None);
+        let wanted_files = RwSignal::new(Vec::new());
+        let undo = RwSignal::new(None);
         let report = Memo::new(move |_| certs.with(|c| crate::plan::check(c, now.get())));
         let settings = Memo::new(move |_| form.with(Form::to_settings));
+        // The page's own findings: what the form or a file load knows and the settings do not.
+        let extra = Memo::new(move |_| {
+            let mut out: Vec<Finding> = form
+                .with(|f| crate::settings::port_text_finding(&f.app_port))
+                .into_iter()
+                .collect();
+            rejected.with(|r: &Vec<(CertInput, String)>| {
+                out.extend(r.iter().map(|(input, why)| {
+                    Finding::error(Code::PemMalformed, why.clone(), Some((*input).into()))
+                }))
+            });
+            out
+        });
         let plan = Memo::new(move |_| {
             settings
-                .with(|s| report.with(|r| crate::plan::from_report(s, r, Vec::new(), now.get())))
+                .with(|s| report.with(|r| crate::plan::from_report(s, r, extra.get(), now.get())))
         });
         let bundle = Memo::new(move |_| plan.with(Bundle::of));
         let pending = Memo::new(move |_| plan.with(Plan::pending));
         let findings = Memo::new(move |_| plan.with(Plan::problems));
+        let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
         let demo = Memo::new(move |_| {
             form.with(|f| *f == Form::from_settings(&crate::demo::settings()))
                 && certs.with(|c| *c == crate::demo::cert_inputs())
         });
         // Only the non-secret settings form is remembered; certificates and keys never are, and
-        // neither is a field that looks like one (a key pasted into the wrong field).
+        // neither is a field that looks like one (a key pasted into the wrong field), nor a
+        // value of the demo set.
         Effect::new(move |_| {
-            let text = form.with(|f| serde_json::to_string(&f.remembered()).unwrap_or_default());
+            let before = browser::load(STORAGE_KEY)
+                .and_then(|text| serde_json::from_str::<Form>(&text).ok())
+                .unwrap_or_default();
+            let text =
+                form.with(|f| serde_json::to_string(&f.remembered(&before)).unwrap_or_default());
             browser::save(STORAGE_KEY, &text);
+        });
+        // A file that could not be loaded stays an error until the input's text changes.
+        Effect::new(move |previous: Option<CertInputs>| {
+            let current = certs.get();
+            if let Some(previous) = previous {
+                let changed: Vec<CertInput> = CertInput::ALL
+                    .into_iter()
+                    .filter(|&i| previous[i] != current[i])
+                    .collect();
+                if !changed.is_empty() {
+                    let stale = |list: &Vec<(CertInput, String)>| {
+                        list.iter().any(|(i, _)| changed.contains(i))
+                    };
+                    if rejected.with_untracked(stale) {
+                        rejected.update(|r| r.retain(|(i, _)| !changed.contains(i)));
+                    }
+                    if wanted_files.with_untracked(stale) {
+                        wanted_files.update(|w| w.retain(|(i, _)| !changed.contains(i)));
+                    }
+                }
+            }
+            current
         });
         AppState {
             form,
             certs,
             now,
+            rejected,
+            made_here,
+            wanted_files,
+            undo,
             report,
             plan,
             bundle,
             pending,
             findings,
+            tally,
             demo,
         }
     }
 
-    /// Forget everything: inputs, keys, remembered settings.
+    /// Remember the inputs as they are now, so that the action about to replace them can be
+    /// undone; `done` says what the action did.
+    pub fn remember_for_undo(&self, done: impl Into<String>) {
+        self.undo.set(Some(Undo {
+            done: done.into(),
+            form: self.form.get_untracked(),
+            certs: self.certs.get_untracked(),
+            made_here: self.made_here.get_untracked(),
+            rejected: self.rejected.get_untracked(),
+            wanted_files: self.wanted_files.get_untracked(),
+            stored: browser::load(STORAGE_KEY),
+        }));
+    }
+
+    /// Put back what the last action replaced.
+    pub fn undo(&self) {
+        if let Some(u) = self.undo.get_untracked() {
+            match &u.stored {
+                Some(text) => browser::save(STORAGE_KEY, text),
+                None => browser::remove(STORAGE_KEY),
+            }
+            self.form.set(u.form);
+            self.certs.set(u.certs);
+            self.made_here.set(u.made_here);
+            self.rejected.set(u.rejected);
+            self.wanted_files.set(u.wanted_files);
+            self.undo.set(None);
+        }
+    }
+
+    /// Forget everything: inputs, keys, remembered settings (undoable while the page is open:
+    /// the snapshot lives in memory only).
     pub fn clear_all(&self) {
+        self.remember_for_undo("Cleared every field, key and remembered setting.");
         self.certs.set(CertInputs::default());
         self.form.set(Form::default());
+        self.made_here.set(None);
+        self.rejected.set(Vec::new());
+        self.wanted_files.set(Vec::new());
         browser::remove(STORAGE_KEY);
+    }
+
+    /// Fill every input with the demo set.
+    pub fn fill_demo(&self) {
+        self.remember_for_undo("Filled in the demo set. Its values are never remembered.");
+        self.form.set(Form::from_settings(&crate::demo::settings()));
+        self.certs.set(crate::demo::cert_inputs());
+        self.made_here.set(None);
+        self.rejected.set(Vec::new());
+        self.wanted_files.set(Vec::new());
+    }
+
+    /// Whether the user has not entered anything yet (every input still to fill).
+    pub fn untouched(&self) -> bool {
+        self.form.with(|f| *f == Form::default())
+            && self
+                .certs
+                .with(|c| CertInput::ALL.iter().all(|&i| !c.given(i)))
+    }
+}
+
+/// The verdict in words, the same in the header, the Check step and the compact bar: counts
+/// first, then what is still to fill in; an untouched page says what to do.
+pub fn verdict(tally: Tally, pending: usize, untouched: bool) -> String {
+    let inputs = if pending == 1 {
+        "1 input".to_owned()
+    } else {
+        format!("{pending} inputs")
+    };
+    if untouched {
+        return format!("Nothing checked yet: {inputs} to fill in");
+    }
+    let counts = tally.to_string();
+    match (tally.errors, pending) {
+        (0, 0) => format!("{counts} — ready to download"),
+        (_, 0) => counts,
+        (_, _) => format!("{counts} · {inputs} still empty"),
     }
 }

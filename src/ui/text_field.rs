@@ -1,9 +1,17 @@
 use crate::finding::Severity;
 use crate::settings::Field;
+use crate::ui::guide_disclosure::GuideDisclosure;
+use crate::ui::rich_text::RichText;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-/// One settings field: label, input, help and the errors about it, wired to the form.
+/// How long typing must pause before a value is judged.
+pub const PAUSE_MS: u32 = 800;
+
+/// One settings field: label, input, help, "Where do I get this?" and the problems about it.
+/// What is typed is a draft until the user is done with it (the field loses focus, Enter, or
+/// a pause in typing): only then does the form take it and the checks judge it.
 #[component]
 pub fn TextField(
     /// The settings field: its name is the element id and the findings' input.
@@ -14,17 +22,42 @@ pub fn TextField(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let key = field.name();
-    let errors = Memo::new(move |_| {
+    let draft = RwSignal::new(None::<String>);
+    // Each keystroke starts a pause timer; only the latest one may hand the draft over.
+    let typed = StoredValue::new(0u64);
+    let commit = move || {
+        if let Some(value) = draft.get_untracked() {
+            if state.form.with_untracked(|f| f.field(field) != value) {
+                state.form.update(|f| f.set_field(field, value));
+            }
+            draft.set(None);
+        }
+    };
+    let problems = Memo::new(move |_| {
         state.findings.with(|all| {
             all.iter()
-                .filter(|f| f.is_about(field) && f.severity == Severity::Error)
-                .map(|f| f.message.clone())
+                .filter(|f| f.is_about(field) && f.severity != Severity::Info)
+                .map(|f| (f.severity, f.message.clone()))
                 .collect::<Vec<_>>()
         })
     });
+    let has_error = move || problems.with(|p| p.iter().any(|(s, _)| *s == Severity::Error));
     let help_id = format!("{key}-help");
     let error_id = format!("{key}-error");
     let placeholder = field.placeholder();
+    let guide = crate::guide::for_field(field, &Default::default()).map(|_| {
+        let guide = Signal::derive(move || {
+            state.form.with(|f| {
+                crate::guide::for_field(field, &f.to_settings()).unwrap_or_else(|| {
+                    crate::guide::Guide {
+                        about: String::new(),
+                        steps: Vec::new(),
+                    }
+                })
+            })
+        });
+        view! { <GuideDisclosure guide id=format!("{key}-guide") /> }
+    });
     view! {
         <div class="field">
             <label class="field__label" for=key>{field.label()}</label>
@@ -39,23 +72,32 @@ pub fn TextField(
                 placeholder=(!placeholder.is_empty()).then_some(placeholder)
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 aria-describedby=format!("{help_id} {error_id}")
-                aria-invalid=move || if errors.with(Vec::is_empty) { "false" } else { "true" }
-                prop:value=move || state.form.with(|f| f.field(field).to_owned())
+                aria-invalid=move || if has_error() { "true" } else { "false" }
+                prop:value=move || draft.get().unwrap_or_else(|| state.form.with(|f| f.field(field)))
                 on:input:target=move |ev| {
-                    let value = ev.target().value();
-                    state.form.update(|f| {
-                        if let Some(text) = f.field_mut(field) {
-                            *text = value;
+                    draft.set(Some(ev.target().value()));
+                    let mine = typed.get_value().wrapping_add(1);
+                    typed.set_value(mine);
+                    spawn_local(async move {
+                        gloo::timers::future::TimeoutFuture::new(PAUSE_MS).await;
+                        if typed.try_get_value() == Some(mine) {
+                            commit();
                         }
                     });
                 }
+                on:change=move |_| commit()
+                on:blur=move |_| commit()
             />
-            <span class="field__help" id=help_id>{field.help()}</span>
+            <span class="field__help" id=help_id><RichText text=field.help() /></span>
+            {guide}
             <div id=error_id>
                 <For
-                    each=move || errors.get()
-                    key=|m| m.clone()
-                    children=|m| view! { <p class="field__error">{m}</p> }
+                    each=move || problems.get()
+                    key=|p| p.clone()
+                    children=|(severity, message)| {
+                        let class = if severity == Severity::Error { "field__error" } else { "field__warning" };
+                        view! { <p class=class><RichText text=message /></p> }
+                    }
                 />
             </div>
         </div>

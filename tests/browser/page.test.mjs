@@ -161,8 +161,10 @@ test('keyboard only: tab reaches the demo button, Enter fills the form, focus is
 
 test('only non-secret settings are stored; clear all empties everything', async (t) => {
   const p = await h.openPage(t);
-  await fillDemo(p.page);
-  await p.page.waitForFunction(() => /^0 errors/.test(document.querySelector('#findings-summary')?.textContent.trim()));
+  await p.page.locator('#cluster_name').fill('my-cluster');
+  await p.page.keyboard.press('Tab');
+  await p.page.locator('#nlb_key').fill('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n');
+  await p.page.keyboard.press('Tab');
   const stored = await p.page.evaluate(async () => {
     const dump = (s) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => [s.key(i), s.getItem(s.key(i))]));
     const dbs = indexedDB.databases ? await indexedDB.databases() : [];
@@ -173,19 +175,19 @@ test('only non-secret settings are stored; clear all empties everything', async 
   assert.deepEqual(stored.dbs, [], 'no IndexedDB');
   assert.equal(stored.cookie, '', 'no cookies');
   const remembered = stored.local['istio-alb.settings.v1'];
-  assert.match(remembered, /demo-cluster/, 'the settings are remembered');
+  assert.match(remembered, /my-cluster/, 'the settings are remembered');
   assert.doesNotMatch(remembered, /BEGIN|PRIVATE|CERTIFICATE|MII/, 'no certificate or key material');
 
   // Survives a reload (settings only: the certificate fields come back empty).
   await p.page.reload();
   await p.page.waitForFunction(() => window.__appStarted === true);
-  assert.equal(await p.page.locator('#cluster_name').inputValue(), 'demo-cluster');
+  assert.equal(await p.page.locator('#cluster_name').inputValue(), 'my-cluster');
   assert.equal(await p.page.locator('#nlb_key').inputValue(), '');
 
   await p.page.getByRole('button', { name: 'Clear all' }).click();
   assert.equal(await p.page.locator('#cluster_name').inputValue(), '');
   const after = await p.page.evaluate(() => localStorage.getItem('istio-alb.settings.v1'));
-  assert.ok(after === null || !after.includes('demo-cluster'), 'clear all forgets the settings');
+  assert.ok(after === null || !after.includes('my-cluster'), 'clear all forgets the settings');
   await p.assertClean();
 });
 
@@ -204,6 +206,7 @@ test('settings export and import round-trip through the CLI settings file', asyn
   const p = await h.openPage(t);
   await fillDemo(p.page);
   await p.page.locator('#app_namespace').fill('shop');
+  await p.page.keyboard.press('Tab');
   const [download] = await Promise.all([
     p.page.waitForEvent('download'),
     p.page.getByRole('button', { name: 'Export settings' }).click(),
@@ -254,16 +257,17 @@ test('files arrive by the file picker and by drag and drop; a DER certificate is
       new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
     );
   });
-  await p.page.waitForFunction(() =>
-    /bundle\.p12 is a binary file/.test(document.querySelector('.cert-input:has(#gateway_ca) .cert-input__status').textContent),
-  );
+  // ... and is an error on the field until its text changes.
+  const refused = p.page.locator('.finding[data-input="gateway_ca"][data-code="pem-malformed"]');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /The file bundle\.p12 is binary/);
   assert.match(await p.page.locator('#gateway_ca').inputValue(), /BEGIN CERTIFICATE/);
   await p.assertClean();
 });
 
 test('the header states the verdict and links to the findings', async (t) => {
   const p = await h.openPage(t);
-  assert.match(await p.page.locator('#header-status').innerText(), /inputs still empty/);
+  assert.match(await p.page.locator('#header-status').innerText(), /^Nothing checked yet: \d+ inputs to fill in/);
   await fillDemo(p.page);
   await p.page.waitForFunction(() => /ready to download/.test(document.getElementById('header-status').textContent));
   await p.page.locator('#nlb_key').fill('garbage');

@@ -20,6 +20,16 @@ fn shown(label: &str) -> &str {
 pub enum PemError {
     /// No PEM block found in a non-empty input.
     NotPem { input: Subject, what: Unarmored },
+    /// A Kubernetes Secret (kubectl output) without the entry this input takes.
+    SecretWithout {
+        input: Subject,
+        /// `metadata.name`, when it may be shown.
+        name: Option<String>,
+        /// The entry wanted, e.g. `tls.crt`.
+        wanted: &'static str,
+        /// The data keys it has (names only, never values).
+        has: Vec<String>,
+    },
     /// More text than an input may hold ([`MAX_INPUT_BYTES`]); nothing of it was read.
     TooLarge { input: Subject, bytes: usize },
     /// More blocks than an input may hold ([`MAX_BLOCKS`]); the first ones were read.
@@ -101,7 +111,8 @@ impl PemError {
             PemError::TooLarge { .. } | PemError::TooManyBlocks { .. } => Code::InputTooLarge,
             PemError::KeyInsteadOfCertificate { .. }
             | PemError::CertificateInsteadOfKey { .. }
-            | PemError::UnexpectedBlock { .. } => Code::PemWrongType,
+            | PemError::UnexpectedBlock { .. }
+            | PemError::SecretWithout { .. } => Code::PemWrongType,
             PemError::EncryptedKey { .. } => Code::KeyEncrypted,
         }
     }
@@ -109,6 +120,7 @@ impl PemError {
     pub fn input(&self) -> &Subject {
         match self {
             PemError::NotPem { input, .. }
+            | PemError::SecretWithout { input, .. }
             | PemError::TooLarge { input, .. }
             | PemError::TooManyBlocks { input, .. }
             | PemError::BadBase64 { input, .. }
@@ -137,43 +149,70 @@ impl fmt::Display for PemError {
                     f,
                     "{input}: this is binary data (DER or PKCS#12), not PEM text. Convert it: \
                      `openssl x509 -inform der -in cert.der -out cert.pem` for a DER certificate, \
-                     `openssl pkcs12 -in bundle.p12 -nodes -out bundle.pem` for a .p12/.pfx bundle"
+                     `openssl pkcs12 -in bundle.p12 -nodes -out bundle.pem` for a .p12/.pfx bundle",
+                    input = input.label()
                 ),
                 Unarmored::Pkcs12Base64 => write!(
                     f,
                     "{input}: this is a base64-encoded PKCS#12 (.p12/.pfx) bundle, not PEM. \
                      Extract the PEM with `openssl pkcs12 -in bundle.p12 -nodes -out bundle.pem` \
-                     and paste the certificate and key blocks where they belong"
+                     and paste the certificate and key blocks where they belong",
+                    input = input.label()
                 ),
                 Unarmored::DerBase64 => write!(
                     f,
                     "{input}: this is base64 DER without the -----BEGIN ...----- and -----END \
-                     ...----- lines. Paste the whole PEM file, including those lines"
+                     ...----- lines. Paste the whole PEM file, including those lines",
+                    input = input.label()
                 ),
                 Unarmored::NoBlock => write!(
                     f,
                     "{input}: no PEM block found. Paste the text from -----BEGIN ...----- to \
-                     -----END ...-----"
+                     -----END ...-----, or the whole output of `kubectl get secret NAME -o yaml`",
+                    input = input.label()
                 ),
             },
+            PemError::SecretWithout {
+                input,
+                name,
+                wanted,
+                has,
+            } => write!(
+                f,
+                "{input}: this is a Kubernetes Secret{} without {wanted}; its data holds {}. \
+                 Paste the secret that holds {wanted}, or only that entry decoded with \
+                 `base64 -d`",
+                name.as_ref()
+                    .map(|n| format!(" (\"{n}\")"))
+                    .unwrap_or_default(),
+                if has.is_empty() {
+                    "no PEM entry".to_owned()
+                } else {
+                    has.join(", ")
+                },
+                input = input.label()
+            ),
             PemError::TooLarge { input, bytes } => write!(
                 f,
                 "{input}: {} KiB is more than this field reads ({} KiB); nothing of it was \
                  read. A certificate chain or a key is a few KiB: paste only the PEM blocks this \
                  field asks for",
                 bytes.div_ceil(1024),
-                MAX_INPUT_BYTES / 1024
+                MAX_INPUT_BYTES / 1024,
+                input = input.label()
             ),
             PemError::TooManyBlocks { input, blocks } => write!(
                 f,
                 "{input}: {blocks} PEM blocks, more than this field reads ({MAX_BLOCKS}); only \
                  the first {MAX_BLOCKS} were read. Paste only the certificates this field asks \
-                 for (a leaf and its intermediates, or the CA)"
+                 for (a leaf and its intermediates, or the CA)",
+                input = input.label()
             ),
             PemError::BadBase64 { input, block, line } => write!(
                 f,
                 "{input}, block {block} (line {line}): the base64 inside the block is damaged. \
-                 Copy the block again from the original file"
+                 Copy the block again from the original file",
+                input = input.label()
             ),
             PemError::MissingEnd {
                 input,
@@ -185,7 +224,8 @@ impl fmt::Display for PemError {
                 f,
                 "{input}, block {block} (line {line}): \"-----BEGIN {label}-----\" has no \
                  \"-----END {label}-----\" line. The paste was probably cut off; copy the whole block",
-                label = shown(label)
+                label = shown(label),
+                input = input.label()
             ),
             PemError::MissingEnd {
                 input,
@@ -198,7 +238,8 @@ impl fmt::Display for PemError {
                 "{input}, block {block} (line {line}): \"-----END {label}-----\" without its \
                  \"-----BEGIN {label}-----\" line (only its END line was pasted). Copy the whole \
                  block",
-                label = shown(label)
+                label = shown(label),
+                input = input.label()
             ),
             PemError::MismatchedEnd {
                 input,
@@ -211,17 +252,20 @@ impl fmt::Display for PemError {
                 "{input}, block {block} (line {line}): the block begins as {} but ends as \
                  {}. Copy the block again from the original file",
                 shown(begin),
-                shown(end)
+                shown(end),
+                input = input.label()
             ),
             PemError::KeyInsteadOfCertificate { input, block, line } => write!(
                 f,
                 "{input}, block {block} (line {line}): this is a private key, but a certificate \
-                 was expected here. Paste the key into the key field and the certificate here"
+                 was expected here. Paste the key into the key field and the certificate here",
+                input = input.label()
             ),
             PemError::CertificateInsteadOfKey { input, block, line } => write!(
                 f,
                 "{input}, block {block} (line {line}): this is a certificate, but a private key \
-                 was expected here. Paste the certificate into the certificate field and its key here"
+                 was expected here. Paste the certificate into the certificate field and its key here",
+                input = input.label()
             ),
             PemError::UnexpectedBlock {
                 input,
@@ -234,18 +278,21 @@ impl fmt::Display for PemError {
                     f,
                     "{input}, block {block} (line {line}): a PKCS#7 bundle (.p7b), but \
                      {expected} was expected here. Extract the certificates with \
-                     `openssl pkcs7 -print_certs -in bundle.p7b -out chain.pem` and paste those"
+                     `openssl pkcs7 -print_certs -in bundle.p7b -out chain.pem` and paste those",
+                    input = input.label()
                 ),
                 "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => write!(
                     f,
                     "{input}, block {block} (line {line}): a certificate signing request, not a \
-                     certificate. Send it to the CA and paste the certificate it returns"
+                     certificate. Send it to the CA and paste the certificate it returns",
+                    input = input.label()
                 ),
                 _ => write!(
                     f,
                     "{input}, block {block} (line {line}): a {} block, but {expected} was \
                      expected here. Remove it or paste the right file",
-                    shown(label)
+                    shown(label),
+                    input = input.label()
                 ),
             },
             PemError::EncryptedKey { input, block, line } => write!(
@@ -253,12 +300,14 @@ impl fmt::Display for PemError {
                 "{input}, block {block} (line {line}): the private key is encrypted with a \
                  passphrase; the ALB and Istio need it unencrypted. Decrypt it with \
                  `openssl pkey -in key.pem -out key-decrypted.pem` and paste key-decrypted.pem \
-                 (keep it secret)"
+                 (keep it secret)",
+                input = input.label()
             ),
             PemError::SeveralKeys { input, block, line } => write!(
                 f,
                 "{input}, block {block} (line {line}): a second private key. Paste exactly one \
-                 key: the one that belongs to the certificate"
+                 key: the one that belongs to the certificate",
+                input = input.label()
             ),
             PemError::BadContent {
                 input,
@@ -270,7 +319,8 @@ impl fmt::Display for PemError {
                 f,
                 "{input}, block {block} (line {line}): not a valid {what} ({}). Copy the \
                  block again from the original file",
-                crate::text::excerpt(detail, 80)
+                crate::text::excerpt(detail, 80),
+                input = input.label()
             ),
         }
     }

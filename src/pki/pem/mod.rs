@@ -5,15 +5,18 @@
 //! (1-based) they concern. They never contain base64 or key bytes: a message may end up in a
 //! screenshot or a ticket.
 //!
-//! `reader` splits text into blocks, `sniff` recognises what a text without blocks is (DER,
-//! PKCS#12, base64 of PEM), `error` says what went wrong.
+//! `unwrap` takes the PEM out of what Kubernetes wraps it in (a `kubectl get secret` output, a
+//! base64 data value, literal `\n`), `reader` splits text into blocks, `sniff` recognises what a
+//! text without blocks is (DER, PKCS#12, base64 of PEM), `error` says what went wrong.
 
 mod error;
 mod reader;
 mod sniff;
+mod unwrap;
 
 pub use error::PemError;
 pub use sniff::{Unarmored, text_from_bytes};
+pub use unwrap::{Source, source};
 
 use crate::finding::Subject;
 use base64::Engine as _;
@@ -111,17 +114,10 @@ pub fn parse_blocks(input: impl Into<Subject>, text: &str) -> (Vec<PemBlock>, Ve
     if text.trim().is_empty() {
         return (Vec::new(), Vec::new());
     }
-    // PEM copied out of a JSON or YAML string keeps its line breaks as literal "\n".
-    if text.contains("-----BEGIN") && text.contains("\\n") {
-        return reader::parse_text(input, &text.replace("\\r\\n", "\n").replace("\\n", "\n"));
+    match unwrap::unwrap(input, text) {
+        Ok((pem, _)) => reader::parse_text(input, &pem),
+        Err(e) => (Vec::new(), vec![e]),
     }
-    // A Kubernetes secret's `data` field holds the PEM base64-encoded once more.
-    if !text.contains("-----BEGIN")
-        && let Some(decoded) = sniff::base64_pem(text)
-    {
-        return reader::parse_text(input, &decoded);
-    }
-    reader::parse_text(input, text)
 }
 
 /// Certificate blocks of a certificate input. Private keys and other blocks are errors
@@ -368,7 +364,10 @@ mod tests {
             ]
         );
         let msg = errs[0].to_string();
-        assert!(msg.contains("client_ca, block 2 (line 7)"), "{msg}");
+        assert!(
+            msg.contains("CA for ALB client certificates, block 2 (line 7)"),
+            "{msg}"
+        );
     }
 
     #[test]

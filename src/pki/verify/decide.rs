@@ -40,7 +40,10 @@ pub(super) fn decide(leaf: &Cert, pool: &[Cert], roots: &[Cert], opts: &VerifyOp
             }
             Err(e) => findings.push(Finding::error(
                 Code::ChainUntrusted,
-                format!("{} cannot be used as a trusted CA ({e})", r.label()),
+                format!(
+                    "The certificate {} cannot be used as a trusted CA ({e})",
+                    r.label()
+                ),
                 Some(r.input.clone()),
             )),
         }

@@ -144,7 +144,7 @@ fn link_problem(
                 return Some((
                     Code::WeakSignature,
                     format!(
-                        "{} is signed with {}, which TLS clients no longer accept. Have it \
+                        "The certificate {} is signed with {}, which TLS clients no longer accept. Have it \
                          reissued with a SHA-256 (or stronger) signature",
                         child.label(),
                         child.summary.signature_algorithm
@@ -154,7 +154,7 @@ fn link_problem(
             return Some((
                 Code::SignatureInvalid,
                 format!(
-                    "{} is signed with {}, which is not supported. Use RSA (PKCS#1 v1.5 or \
+                    "The certificate {} is signed with {}, which is not supported. Use RSA (PKCS#1 v1.5 or \
                      PSS) with SHA-256/384/512, ECDSA P-256/P-384 or Ed25519",
                     child.label(),
                     child.summary.signature_algorithm
@@ -166,7 +166,7 @@ fn link_problem(
                 return Some((
                     Code::WeakKey,
                     format!(
-                        "{} is signed by {} whose {} key is too weak to be trusted (RSA keys \
+                        "The certificate {} is signed by {} whose {} key is too weak to be trusted (RSA keys \
                          need at least 2048 bits). Replace that CA",
                         child.label(),
                         issuer.label(),
@@ -191,7 +191,7 @@ fn link_problem(
             return Some((
                 Code::NotACa,
                 format!(
-                    "{} is not a CA certificate (no basicConstraints CA:TRUE), so it cannot \
+                    "The certificate {} is not a CA certificate (no basicConstraints CA:TRUE), so it cannot \
                      issue {}. Use the real intermediate/CA certificate",
                     issuer.label(),
                     child.label()
@@ -202,7 +202,7 @@ fn link_problem(
             return Some((
                 Code::NotACa,
                 format!(
-                    "{} has a key usage without keyCertSign, so it may not issue {}",
+                    "The certificate {} has a key usage without keyCertSign, so it may not issue {}",
                     issuer.label(),
                     child.label()
                 ),
@@ -214,7 +214,7 @@ fn link_problem(
             return Some((
                 Code::NotACa,
                 format!(
-                    "{} allows at most {n} intermediate CA(s) below it (pathLenConstraint), \
+                    "The certificate {} allows at most {n} intermediate CA(s) below it (pathLenConstraint), \
                      but the chain has {below}",
                     issuer.label()
                 ),
@@ -283,6 +283,9 @@ pub(super) struct Walk {
     pub problems: Vec<Option<Problem>>,
     /// `Some(code, message)` when the walk stopped before an anchor.
     pub end: Option<Problem>,
+    /// When the walk stopped before an anchor: the subject of the CA that would complete the
+    /// chain (the missing issuer, or the root the chain ends at), for findings on the CA input.
+    pub needs: Option<String>,
     pub anchored: bool,
 }
 
@@ -300,6 +303,7 @@ pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk 
         chain: vec![leaf.clone()],
         problems: Vec::new(),
         end: None,
+        needs: None,
         anchored: false,
     };
     if roots.iter().any(|r| r.der == leaf.der) {
@@ -325,6 +329,11 @@ pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk 
             }
             None => {
                 let self_issued = cur_p.subject == cur_p.issuer;
+                w.needs = Some(if self_issued {
+                    cur.summary.subject.clone()
+                } else {
+                    cur.summary.issuer.clone()
+                });
                 w.end = Some(if self_issued {
                     (
                         Code::ChainUntrusted,
@@ -345,9 +354,10 @@ pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk 
                     (
                         Code::ChainIncomplete,
                         format!(
-                            "the issuer of {} (\"{}\") is missing: neither the intermediates nor \
-                             the trusted CAs contain it. Paste the intermediate certificate(s) \
-                             after the leaf, or add the right CA",
+                            "the issuer of {} (\"{}\") is missing: neither the certificates \
+                             pasted with it nor the trusted CAs contain it. Paste the \
+                             intermediate certificates after the leaf, or put the CA that issued \
+                             it into the CA field",
                             cur.label(),
                             cur.summary.issuer
                         ),
@@ -380,7 +390,7 @@ pub(super) fn webpki_error_finding(e: &webpki::Error, leaf: &Cert, usage: Usage)
         E::CaUsedAsEndEntity => Finding::error(
             Code::ChainUntrusted,
             format!(
-                "{} is a CA certificate (basicConstraints CA:TRUE) used as a server/client \
+                "The certificate {} is a CA certificate (basicConstraints CA:TRUE) used as a server/client \
                  certificate. Use a certificate issued for the host, not the CA",
                 leaf.label()
             ),

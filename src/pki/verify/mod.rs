@@ -10,7 +10,7 @@ mod policy;
 pub(crate) use policy::is_dst_root_x3;
 
 use super::cert::{self, Cert, CertSummary};
-use super::chain::{ChainView, pick_leaf};
+use super::chain::{ChainView, UnusedCa, pick_leaf};
 use super::names;
 use crate::finding::{Code, Finding, Severity, Subject};
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,7 @@ pub fn verify_chain(
         findings.push(f.clone());
     }
     let mut path_valid = decision.path.is_ok();
+    let mut needs: Option<String> = None;
     let (chain, problems, anchored) = match &decision.path {
         Ok(path) => {
             let mut chain = vec![leaf.clone()];
@@ -109,7 +110,15 @@ pub fn verify_chain(
         // to explain.
         Err(e) => {
             let walked = explain::walk(leaf, pool, roots, opts.at);
-            explain_failure(&walked, e, &decision, leaf, usage, opts.at, &mut findings);
+            let failure = Failure {
+                walked: &walked,
+                error: e,
+                decision: &decision,
+                trusted,
+                leaf_alone: given_pool.is_empty(),
+            };
+            explain_failure(&failure, leaf, usage, opts.at, &mut findings);
+            needs = walked.needs.clone();
             (walked.chain, walked.problems, walked.anchored)
         }
     };
@@ -213,7 +222,8 @@ pub fn verify_chain(
     }
 
     let problems: Vec<Option<String>> = problems.into_iter().map(|p| p.map(|(_, m)| m)).collect();
-    let view = ChainView::of(&chain, &problems, anchored, path_valid, opts.at);
+    let mut view = ChainView::of(&chain, &problems, anchored, path_valid, opts.at);
+    view.unused = unused_cas(trusted, &chain, anchored, needs.as_deref(), opts.at);
     ChainResult {
         path_valid,
         findings: findings.list,
@@ -259,17 +269,33 @@ fn check_built(
     ))
 }
 
+/// Why webpki refused a chain: the explaining walk, webpki's own reason, and the CAs given as
+/// trusted (as the user gave them, before intermediates among them were moved to the pool).
+struct Failure<'a> {
+    walked: &'a explain::Walk,
+    error: &'a webpki::Error,
+    decision: &'a decide::Decision,
+    trusted: &'a [Cert],
+    /// The leaf was given without any other certificate.
+    leaf_alone: bool,
+}
+
 /// Findings that say why webpki refused the chain: each broken link, where the walk stopped,
 /// expired certificates on the way, the leaf's EKU; failing all that, webpki's own reason.
 fn explain_failure(
-    walked: &explain::Walk,
-    error: &webpki::Error,
-    decision: &decide::Decision,
+    failure: &Failure<'_>,
     leaf: &Cert,
     usage: Usage,
     at: i64,
     findings: &mut Unique,
 ) {
+    let Failure {
+        walked,
+        error,
+        decision,
+        trusted,
+        leaf_alone,
+    } = failure;
     let before = findings.list.len();
     for (i, p) in walked.problems.iter().enumerate() {
         if let Some((code, msg)) = p {
@@ -278,8 +304,12 @@ fn explain_failure(
         }
     }
     if let Some((code, msg)) = &walked.end {
-        let input = walked.chain.last().map(|c| c.input.clone());
-        findings.push(Finding::error(*code, msg.clone(), input));
+        findings.push(
+            wrong_ca_finding(walked, trusted, *leaf_alone).unwrap_or_else(|| {
+                let input = walked.chain.last().map(|c| c.input.clone());
+                Finding::error(*code, msg.clone(), input)
+            }),
+        );
     }
     let n = walked.chain.len();
     for (i, c) in walked.chain.iter().enumerate() {
@@ -300,7 +330,7 @@ fn explain_failure(
             Some(pe) => Finding::error(
                 Code::PemMalformed,
                 format!(
-                    "{} cannot be parsed as an end-entity certificate ({pe})",
+                    "The certificate {} cannot be parsed as an end-entity certificate ({pe})",
                     leaf.label()
                 ),
                 Some(leaf.input.clone()),
@@ -308,6 +338,110 @@ fn explain_failure(
             None => explain::webpki_error_finding(error, leaf, usage),
         });
     }
+}
+
+/// The walk stopped before a trusted CA, and the CA input is the likely cause: the finding goes
+/// on that input and names the CA the chain needs. That is so when the walk stopped at a CA the
+/// user gave with the leaf (an intermediate, or the root the chain ends at: the certificates are
+/// complete), and when the leaf was given alone and was not issued by a public intermediate
+/// (Let's Encrypt leaves come with theirs; a private CA usually issues the leaf directly). Its
+/// message depends only on the input and that CA, so two chains needing the same CA from the
+/// same input give one finding (one cause, one finding).
+fn wrong_ca_finding(walked: &explain::Walk, trusted: &[Cert], leaf_alone: bool) -> Option<Finding> {
+    let needs = walked.needs.as_deref()?;
+    let top = walked.chain.last()?;
+    let ca_input = &trusted.first()?.input;
+    // A CA that came from the CA input is that input's own problem (`policy::no_root_findings`).
+    if trusted.iter().any(|t| t.der == top.der) {
+        return None;
+    }
+    let complete = top.summary.is_ca || top.summary.is_self_signed;
+    let private_leaf =
+        leaf_alone && walked.chain.len() == 1 && !top.summary.issuer.contains("O=Let's Encrypt");
+    if !complete && !private_leaf {
+        return None;
+    }
+    let held: Vec<String> = trusted
+        .iter()
+        .map(|c| format!("\"{}\"", c.summary.subject))
+        .collect();
+    let code = if top.summary.is_self_signed && top.summary.is_ca {
+        Code::ChainUntrusted
+    } else {
+        Code::ChainIncomplete
+    };
+    let or_intermediate = if private_leaf {
+        format!(
+            " If \"{needs}\" is an intermediate CA, paste it after the leaf in {} instead",
+            top.input.label()
+        )
+    } else {
+        String::new()
+    };
+    Some(Finding::error(
+        code,
+        format!(
+            "{} does not hold the CA that issued the certificates: they need \"{needs}\", and \
+             this field holds {}. Paste the certificate of \"{needs}\" here, or have the \
+             certificates issued by a CA listed here.{or_intermediate}",
+            ca_input.label(),
+            if held.len() == 1 {
+                format!("only {}", held[0])
+            } else {
+                held.join(", ")
+            }
+        ),
+        Some(ca_input.clone()),
+    ))
+}
+
+/// A CA given as trusted that is not in the chain, and why it was not used: for the chain
+/// picture, which draws every pasted CA.
+fn unused_cas(
+    trusted: &[Cert],
+    chain: &[Cert],
+    anchored: bool,
+    needs: Option<&str>,
+    at: i64,
+) -> Vec<UnusedCa> {
+    let anchor = if anchored && chain.len() > 1 {
+        chain.last()
+    } else {
+        None
+    };
+    trusted
+        .iter()
+        .filter(|c| !chain.iter().any(|in_chain| in_chain.der == c.der))
+        .map(|c| {
+            let s = &c.summary;
+            let mut why = match (anchor, needs) {
+                (Some(a), _) => format!("not needed: the chain ends at \"{}\"", a.summary.subject),
+                (None, Some(needed)) if needed == s.subject => {
+                    "has the name the chain needs, but its key did not sign it".to_owned()
+                }
+                (None, Some(needed)) => {
+                    format!("did not issue this chain, which needs \"{needed}\"")
+                }
+                (None, None) => "did not issue any certificate of this chain".to_owned(),
+            };
+            if !s.is_self_signed {
+                why.push_str("; it is an intermediate, and the ALB trusts only self-signed roots");
+            }
+            if s.expired_at(at) {
+                why.push_str(&format!("; it expired on {}", s.not_after_rfc3339));
+            } else if s.not_yet_valid_at(at) {
+                why.push_str(&format!(
+                    "; it is not valid before {}",
+                    s.not_before_rfc3339
+                ));
+            }
+            UnusedCa {
+                subject: s.subject.clone(),
+                input: c.input.name().to_owned(),
+                why,
+            }
+        })
+        .collect()
 }
 
 /// One PEM input by name, for [`verify_pem`].

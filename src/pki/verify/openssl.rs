@@ -113,7 +113,7 @@ pub(super) fn findings(chain: &[Cert], usage: Usage) -> Vec<Finding> {
                 c,
                 Code::ChainUntrusted,
                 format!(
-                    "{} has a critical extension ({oid}) that OpenSSL does not handle, so the ALB \
+                    "The certificate {} has a critical extension ({oid}) that OpenSSL does not handle, so the ALB \
                      refuses it (\"unhandled critical extension\"). Reissue it without marking \
                      that extension critical",
                     c.label()
@@ -153,7 +153,7 @@ fn leaf_purpose(c: &Cert, f: &Facts, usage: Usage) -> Option<Finding> {
             c,
             Code::ChainUntrusted,
             format!(
-                "{} has a key usage that does not allow a TLS {role} key ({needs}), so OpenSSL \
+                "The certificate {} has a key usage that does not allow a TLS {role} key ({needs}), so OpenSSL \
                  (the ALB) refuses it as \"unsuitable certificate purpose\". Reissue it with \
                  keyUsage = digitalSignature",
                 c.label()
@@ -182,7 +182,7 @@ fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
             c,
             Code::NotACa,
             format!(
-                "{} issues certificates in this chain but is not a CA (no basicConstraints \
+                "The certificate {} issues certificates in this chain but is not a CA (no basicConstraints \
                  CA:TRUE), so OpenSSL refuses it (\"invalid CA certificate\"). Use the CA's real \
                  certificate",
                 c.label()
@@ -197,7 +197,7 @@ fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
             c,
             Code::NotACa,
             format!(
-                "{} has a key usage extension with no usage in it, so it may not sign \
+                "The certificate {} has a key usage extension with no usage in it, so it may not sign \
                  certificates (OpenSSL: \"unable to get local issuer certificate\")",
                 c.label()
             ),
@@ -216,7 +216,7 @@ fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
                     Usage::Client => Code::EkuClientAuthMissing,
                 },
                 format!(
-                    "{} restricts its extended key usage without {needed}: OpenSSL (the ALB) \
+                    "The certificate {} restricts its extended key usage without {needed}: OpenSSL (the ALB) \
                      checks the purpose on every CA of the chain, and anyExtendedKeyUsage does \
                      not count. Use a CA whose extended key usage includes {needed}, or none",
                     c.label()

@@ -28,7 +28,7 @@ pub(super) fn eku_finding(leaf: &Cert, usage: Usage) -> Option<Finding> {
     Some(Finding::error(
         code,
         format!(
-            "{} is used as {role} but its extended key usage ({}) lacks {needed}. Reissue it \
+            "The certificate {} is used as {role} but its extended key usage ({}) lacks {needed}. Reissue it \
              with extendedKeyUsage = {needed}",
             leaf.label(),
             listed.join(", ")
@@ -50,7 +50,7 @@ pub(super) fn leaf_key_usage_findings(
         out.push(Finding::error(
             Code::ChainUntrusted,
             format!(
-                "{} lacks the digitalSignature key usage TLS needs",
+                "The certificate {} lacks the digitalSignature key usage TLS needs",
                 leaf.label()
             ),
             Some(leaf.input.clone()),
@@ -60,7 +60,7 @@ pub(super) fn leaf_key_usage_findings(
         out.push(Finding::error(
             Code::ChainUntrusted,
             format!(
-                "{} claims the keyCertSign key usage without being a CA (RFC 5280 \
+                "The certificate {} claims the keyCertSign key usage without being a CA (RFC 5280 \
                  4.2.1.3). Reissue it as a plain server/client certificate",
                 leaf.label()
             ),
@@ -85,7 +85,7 @@ pub(super) fn issuer_key_usage_findings(chain: &[Cert]) -> Vec<Finding> {
                 Finding::error(
                     Code::NotACa,
                     format!(
-                        "{} has a key usage without keyCertSign, so it may not issue {}",
+                        "The certificate {} has a key usage without keyCertSign, so it may not issue {}",
                         issuer.label(),
                         child.label()
                     ),
@@ -114,7 +114,7 @@ pub(super) fn no_root_findings(roots: &[Cert], trusted_intermediates: &[Cert]) -
             Finding::error(
                 Code::ChainUntrusted,
                 format!(
-                    "{} is an intermediate CA (issued by \"{}\"), not a root. The ALB's OpenSSL \
+                    "The certificate {} is an intermediate CA (issued by \"{}\"), not a root. The ALB's OpenSSL \
                      trusts only self-signed roots, so a chain cannot end here: add the root CA \
                      that issued it to this input",
                     c.label(),
@@ -200,7 +200,7 @@ pub(super) fn weak_key_finding(c: &Cert) -> Option<Finding> {
         KeyKind::Rsa { bits } if bits < 2048 => Some(Finding::error(
             Code::WeakKey,
             format!(
-                "{} has an {} key; RSA keys need at least 2048 bits to be accepted. Generate a \
+                "The certificate {} has an {} key; RSA keys need at least 2048 bits to be accepted. Generate a \
                  new key (RSA 2048+ or ECDSA P-256) and reissue the certificate",
                 c.label(),
                 s.key_type
@@ -234,7 +234,7 @@ pub(super) fn leaf_key_finding(leaf: &Cert) -> Option<Finding> {
         Finding::error(
             Code::KeyUnsupported,
             format!(
-                "{} has a {kt} key, which TLS clients no longer accept. Generate an RSA 2048+ \
+                "The certificate {} has a {kt} key, which TLS clients no longer accept. Generate an RSA 2048+ \
                  or ECDSA P-256 key and reissue the certificate",
                 leaf.label()
             ),
