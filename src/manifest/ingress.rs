@@ -29,7 +29,7 @@ pub(super) fn ingress(s: &Settings, apis: &Apis, report: &CheckReport) -> Manife
             let ing = Resource {
                 api_version: "extensions/v1beta1",
                 kind: "Ingress",
-                metadata: meta.clone(),
+                metadata: meta,
                 spec: IngressSpec {
                     ingress_class_name: None,
                     tls,
@@ -47,7 +47,7 @@ pub(super) fn ingress(s: &Settings, apis: &Apis, report: &CheckReport) -> Manife
                     }],
                 },
             };
-            doc("Ingress", &meta, &ing)
+            doc(s, ing)
         }
         IngressApi::NetworkingV1Nginx => {
             let p = "nginx.ingress.kubernetes.io/";
@@ -63,9 +63,9 @@ pub(super) fn ingress(s: &Settings, apis: &Apis, report: &CheckReport) -> Manife
             let ing = Resource {
                 api_version: "networking.k8s.io/v1",
                 kind: "Ingress",
-                metadata: meta.clone(),
+                metadata: meta,
                 spec: IngressSpec {
-                    ingress_class_name: Some("public-iks-k8s-nginx".into()),
+                    ingress_class_name: apis.ingress_class().map(str::to_owned),
                     tls,
                     rules: vec![IngressRule {
                         host,
@@ -84,7 +84,7 @@ pub(super) fn ingress(s: &Settings, apis: &Apis, report: &CheckReport) -> Manife
                     }],
                 },
             };
-            doc("Ingress", &meta, &ing)
+            doc(s, ing)
         }
     };
     Manifest::new(Doc::Ingress, "manifests/07-ingress.yaml", false, vec![docs])
