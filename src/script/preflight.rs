@@ -118,47 +118,6 @@ const HELPERS: &[&str] = &[
     "  exit 1",
     "}",
     "",
-    "# secret_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.",
-    "# The manifests hold a `data:` map of one-line base64 values; quotes and folded lines are",
-    "# tolerated. Decoded by openssl, which is needed anyway (base64's flags differ per system).",
-    "secret_value() {",
-    "  local b64",
-    "  if [ ! -f \"$1\" ]; then unusable \"${1#\"$BUNDLE_DIR\"/} does not exist\"; fi",
-    "  if ! b64=\"$(awk -v key=\"$2\" '",
-    "    function unquote(s) {",
-    "      if (s ~ /^\".*\"$/ || s ~ /^\\047.*\\047$/) s = substr(s, 2, length(s) - 2)",
-    "      return s",
-    "    }",
-    "    /^data:[[:space:]]*$/ { indata = 1; next }",
-    "    /^[^[:space:]#]/ { indata = 0; taking = 0 }",
-    "    !indata { next }",
-    "    {",
-    "      match($0, /^[[:space:]]*/)",
-    "      indent = RLENGTH",
-    "      line = substr($0, indent + 1)",
-    "      colon = index(line, \":\")",
-    "    }",
-    "    taking && indent > keyindent && colon == 0 { value = value line; next }",
-    "    { taking = 0 }",
-    "    colon > 0 && !found && unquote(substr(line, 1, colon - 1)) == key {",
-    "      found = 1",
-    "      taking = 1",
-    "      keyindent = indent",
-    "      value = substr(line, colon + 1)",
-    "    }",
-    "    END {",
-    "      gsub(/[[:space:]\"\\047]/, \"\", value)",
-    "      if (!found || value == \"\") exit 1",
-    "      printf \"%s\", value",
-    "    }' \"$1\")\"; then",
-    "    unusable \"${1#\"$BUNDLE_DIR\"/} has no data key $2\"",
-    "  fi",
-    "  printf '%s' \"$b64\" | openssl base64 -d -A >\"$3\" 2>/dev/null || true",
-    "  if ! grep -q -- '-----BEGIN ' \"$3\"; then",
-    "    unusable \"${1#\"$BUNDLE_DIR\"/}: $2 is not base64 of a PEM text\"",
-    "  fi",
-    "}",
-    "",
     "# annotation NAME: one annotation of the Ingress, quotes removed; empty when absent.",
     "annotation() {",
     "  awk -v name=\"$1\" '",
@@ -226,6 +185,62 @@ const HELPERS: &[&str] = &[
     "umask 077",
 ];
 
+/// The bash function `NAME FILE KEY OUT`: one data value of a secret manifest of the bundle,
+/// base64-decoded into OUT; `FAIL` (a command taking a message) when it cannot. `preflight.sh`
+/// and `install.sh` both read the secrets they check and install this way.
+pub(super) fn secret_value_function(name: &str, fail: &str) -> String {
+    SECRET_VALUE
+        .iter()
+        .map(|l| l.replace("secret_value", name).replace("unusable", fail))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+const SECRET_VALUE: &[&str] = &[
+    "# secret_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.",
+    "# The manifests hold a `data:` map of one-line base64 values; quotes and folded lines are",
+    "# tolerated. Decoded by openssl, which is needed anyway (base64's flags differ per system).",
+    "secret_value() {",
+    "  local b64",
+    "  if [ ! -f \"$1\" ]; then unusable \"${1#\"$BUNDLE_DIR\"/} does not exist\"; fi",
+    "  if ! b64=\"$(awk -v key=\"$2\" '",
+    "    function unquote(s) {",
+    "      if (s ~ /^\".*\"$/ || s ~ /^\\047.*\\047$/) s = substr(s, 2, length(s) - 2)",
+    "      return s",
+    "    }",
+    "    /^data:[[:space:]]*$/ { indata = 1; next }",
+    "    /^[^[:space:]#]/ { indata = 0; taking = 0 }",
+    "    !indata { next }",
+    "    {",
+    "      match($0, /^[[:space:]]*/)",
+    "      indent = RLENGTH",
+    "      line = substr($0, indent + 1)",
+    "      colon = index(line, \":\")",
+    "    }",
+    "    taking && indent > keyindent && colon == 0 { value = value line; next }",
+    "    { taking = 0 }",
+    "    colon > 0 && !found && unquote(substr(line, 1, colon - 1)) == key {",
+    "      found = 1",
+    "      taking = 1",
+    "      keyindent = indent",
+    "      value = substr(line, colon + 1)",
+    "    }",
+    "    END {",
+    "      gsub(/[[:space:]\"\\047]/, \"\", value)",
+    "      if (!found || value == \"\") exit 1",
+    "      printf \"%s\", value",
+    "    }' \"$1\")\"; then",
+    "    unusable \"${1#\"$BUNDLE_DIR\"/} has no data key $2\"",
+    "  fi",
+    "  printf '%s' \"$b64\" | openssl base64 -d -A >\"$3\" 2>/dev/null || true",
+    "  if ! grep -q -- '-----BEGIN ' \"$3\"; then",
+    "    unusable \"${1#\"$BUNDLE_DIR\"/}: $2 is not base64 of a PEM text\"",
+    "  fi",
+    "}",
+    "",
+];
+
 /// How the ALB side reads its settings from the Ingress, per Ingress API.
 fn read_ingress(sh: &mut Sh, apis: &Apis) {
     match apis.ingress {
@@ -281,6 +296,8 @@ pub(super) fn body(manifests: &[Manifest], apis: &Apis) -> String {
         .unwrap_or_else(|| "manifests/07-ingress.yaml".to_owned());
     let mut sh = Sh { out: String::new() };
     sh.lines(HELPERS);
+    sh.out
+        .push_str(&secret_value_function("secret_value", "unusable"));
     sh.step("Checking for OpenSSL 1.1.1 or later");
     sh.lines(&[
         "need openssl awk sed grep",
