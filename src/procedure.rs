@@ -1,28 +1,40 @@
 //! The procedure as one ordered list of steps. `install.sh` and the bundle's README both walk
 //! this list, so a step added here (or a profile that drops one) shows up in both, in the same
 //! place. Each step knows its manifest, if any, and its words.
+//!
+//! The order is the documented procedure's, rearranged so that the path that works today (ALB →
+//! app) keeps working until the new one (ALB → gateway → app) exists: first every check, with
+//! nothing changed; then the secrets, the gateway and its routes, the Ingress; the old Ingress
+//! goes only then, and STRICT mutual TLS for the app namespace comes last.
 
 use crate::manifest::{Apis, Doc, IngressApi, names};
 
-/// One step of the installation, in the order of the documented procedure.
+/// One step of the installation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// `scripts/preflight.sh`: the two sides shake hands locally with the bundle's secrets, before
     /// anything touches the cluster.
     Preflight,
-    /// Tools present, cluster reachable, gateway namespace present.
+    /// kubectl talks to the cluster the bundle is for.
+    CheckCluster,
+    /// Tools, the gateway namespace, the CRDs and ingress class, the gateway running.
     CheckPrerequisites,
-    /// The NLB host name is registered for the gateway's IP.
+    /// The NLB host name is registered for exactly the gateway's IP.
     CheckNlb,
+    /// Every object install writes: created by this bundle, absent, or someone else's (refused,
+    /// kept or backed up, by kind).
+    CheckOwnership,
+    /// IBM's secrets present and valid; what each of our secrets would become (never older).
+    CheckSecrets,
     /// `kubectl apply` of one numbered manifest.
     Apply(Doc),
-    /// Server-side apply of every secret manifest.
+    /// The secrets in the gateway namespace, each written only when its content changes.
     Secrets,
     /// Copy IBM's ALB TLS secret next to the Ingress (current profile).
     CopyAlbSecret,
-    /// Restart the gateway pods so that they read file-mounted certificates (classic profile).
+    /// Rolling restart of the gateway when the certificates it mounts changed (classic profile).
     RestartGateway,
-    /// Delete the Ingress of the app namespace that the procedure replaces.
+    /// Back up and delete the Ingress of the app namespace that the procedure replaces.
     DeleteLegacyIngress,
 }
 
@@ -30,18 +42,19 @@ pub enum Step {
 pub fn steps(apis: &Apis) -> Vec<Step> {
     let mut out = vec![
         Step::Preflight,
+        Step::CheckCluster,
         Step::CheckPrerequisites,
         Step::CheckNlb,
+        Step::CheckOwnership,
+        Step::CheckSecrets,
         Step::Apply(Doc::Namespace),
         Step::Apply(Doc::SampleApp),
-        Step::Apply(Doc::MtlsPolicy),
-        Step::Apply(Doc::DestinationRule),
         Step::Secrets,
     ];
     if apis.copies_alb_secret() {
         out.push(Step::CopyAlbSecret);
     }
-    out.push(Step::Apply(Doc::Gateway));
+    out.extend([Step::Apply(Doc::DestinationRule), Step::Apply(Doc::Gateway)]);
     if apis.restarts_gateway() {
         out.push(Step::RestartGateway);
     }
@@ -53,11 +66,32 @@ pub fn steps(apis: &Apis) -> Vec<Step> {
             Step::Apply(Doc::AlbService),
         ]);
     }
-    out.extend([Step::DeleteLegacyIngress, Step::Apply(Doc::Ingress)]);
+    out.extend([
+        Step::Apply(Doc::Ingress),
+        Step::DeleteLegacyIngress,
+        Step::Apply(Doc::MtlsPolicy),
+    ]);
     out
 }
 
 impl Step {
+    /// Whether the step only reads (every one of them runs before the first change).
+    pub const fn is_check(self) -> bool {
+        match self {
+            Step::Preflight
+            | Step::CheckCluster
+            | Step::CheckPrerequisites
+            | Step::CheckNlb
+            | Step::CheckSecrets
+            | Step::CheckOwnership => true,
+            Step::Apply(_)
+            | Step::Secrets
+            | Step::CopyAlbSecret
+            | Step::RestartGateway
+            | Step::DeleteLegacyIngress => false,
+        }
+    }
+
     /// The line `install.sh` announces the step with; may expand the scripts' `$VARIABLES`.
     pub fn announce(self) -> String {
         match self {
@@ -65,14 +99,26 @@ impl Step {
                 "Preflight: the gateway and the ALB shake hands locally with the bundle's secrets"
                     .into()
             }
-            Step::CheckPrerequisites => "Checking prerequisites".into(),
+            Step::CheckCluster => "Checking that kubectl talks to cluster $CLUSTER_NAME".into(),
+            Step::CheckPrerequisites => {
+                "Checking prerequisites: tools, namespace, CRDs, ingress class, gateway pods".into()
+            }
             Step::CheckNlb => "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST".into(),
+            Step::CheckSecrets => {
+                "Checking IBM's secrets and what each secret of the bundle would become".into()
+            }
+            Step::CheckOwnership => {
+                "Checking every object install writes: ours, absent, or someone else's".into()
+            }
             Step::Apply(doc) => match doc {
                 Doc::Namespace => {
-                    "Creating namespace $APP_NAMESPACE, labelled istio-injection=enabled".into()
+                    "Namespace $APP_NAMESPACE, labelled istio-injection=enabled".into()
                 }
-                Doc::SampleApp => "Deploying the sample app $APP to $APP_NAMESPACE".into(),
-                Doc::MtlsPolicy => "Requiring mutual TLS for the services in $APP_NAMESPACE".into(),
+                Doc::SampleApp => "The sample app $APP in $APP_NAMESPACE".into(),
+                Doc::MtlsPolicy => {
+                    "Requiring mutual TLS for the services in $APP_NAMESPACE (last: the new path exists)"
+                        .into()
+                }
                 Doc::DestinationRule => {
                     "Making sidecars use Istio mutual TLS towards $APP_NAMESPACE".into()
                 }
@@ -89,18 +135,66 @@ impl Step {
                 Doc::VirtualService => "Routing $APP_PATH to $APP through the gateway".into(),
                 Doc::Ingress => "Configuring the ALB Ingress for https://$ALB_HOST$APP_PATH".into(),
             },
-            Step::Secrets => "Creating the secrets in $GATEWAY_NAMESPACE".into(),
+            Step::Secrets => "Writing the secrets in $GATEWAY_NAMESPACE that changed".into(),
             Step::CopyAlbSecret => {
                 "Copying the ALB TLS secret $ALB_SECRET into $GATEWAY_NAMESPACE (the Ingress namespace)"
                     .into()
             }
             Step::RestartGateway => {
-                "Deleting the ingress gateway pod so that it loads the certificates".into()
+                "Rolling restart of the gateway, if the certificates it mounts changed".into()
             }
             Step::DeleteLegacyIngress => format!(
-                "Deleting a previous Ingress {} in $APP_NAMESPACE, if any",
+                "Retiring the previous Ingress {} in $APP_NAMESPACE, if any (backed up first)",
                 names::INGRESS
             ),
+        }
+    }
+
+    /// What to check when the step fails; may expand the scripts' `$VARIABLES`.
+    pub fn check(self) -> String {
+        match self {
+            Step::Preflight => {
+                "the certificates and keys of the bundle (istio-alb check settings.yaml)".into()
+            }
+            Step::CheckCluster => {
+                "ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass --context".into()
+            }
+            Step::CheckPrerequisites => {
+                "that Istio and the ALB are installed and the gateway pods run: kubectl get pods -n $GATEWAY_NAMESPACE"
+                    .into()
+            }
+            Step::CheckNlb => {
+                "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
+                    .into()
+            }
+            Step::CheckSecrets => {
+                "IBM's secrets: kubectl get secret $NLB_SECRET $ALB_SECRET -n $IBM_DEFAULT_NAMESPACE (or --secret-namespace)"
+                    .into()
+            }
+            Step::CheckOwnership => {
+                "the objects named above: delete them, or label them as this bundle's if they may be replaced"
+                    .into()
+            }
+            Step::Apply(Doc::Secret(_)) | Step::Secrets | Step::CopyAlbSecret => {
+                "kubectl get secrets -n $GATEWAY_NAMESPACE, and your permissions there".into()
+            }
+            Step::Apply(Doc::Namespace | Doc::SampleApp | Doc::MtlsPolicy | Doc::DestinationRule) => {
+                "kubectl get all -n $APP_NAMESPACE, and your permissions there".into()
+            }
+            Step::Apply(Doc::ServersTransport | Doc::AlbService) => {
+                "kubectl get serverstransports.traefik.io,services -n $GATEWAY_NAMESPACE, and the Traefik ALB's logs in kube-system"
+                    .into()
+            }
+            Step::Apply(Doc::Gateway | Doc::VirtualService | Doc::Ingress) => {
+                "kubectl get gateways,virtualservices,ingresses -n $GATEWAY_NAMESPACE".into()
+            }
+            Step::RestartGateway => {
+                "kubectl rollout status deployment -n $GATEWAY_NAMESPACE, and the gateway pods' events"
+                    .into()
+            }
+            Step::DeleteLegacyIngress => {
+                "kubectl get ingress -n $APP_NAMESPACE, and the backups/ folder".into()
+            }
         }
     }
 }
@@ -111,29 +205,19 @@ mod tests {
     use crate::settings::Profile;
 
     #[test]
-    fn every_numbered_manifest_is_applied_once_in_file_order() {
+    fn every_numbered_manifest_is_applied_once() {
         for profile in Profile::ALL {
             let apis = Apis::of_profile(profile);
-            let applied: Vec<Doc> = steps(&apis)
+            let mut applied: Vec<Doc> = steps(&apis)
                 .into_iter()
                 .filter_map(|s| match s {
                     Step::Apply(d) => Some(d),
                     _ => None,
                 })
                 .collect();
-            assert_eq!(
-                applied,
-                [
-                    Doc::Namespace,
-                    Doc::SampleApp,
-                    Doc::MtlsPolicy,
-                    Doc::DestinationRule,
-                    Doc::Gateway,
-                    Doc::VirtualService,
-                    Doc::Ingress
-                ],
-                "{profile}"
-            );
+            assert_eq!(applied.len(), 7, "{profile}");
+            applied.dedup();
+            assert_eq!(applied.len(), 7, "{profile}");
         }
     }
 
@@ -143,12 +227,23 @@ mod tests {
         let current = steps(&Apis::of_profile(Profile::Current));
         assert!(classic.contains(&Step::RestartGateway) && !classic.contains(&Step::CopyAlbSecret));
         assert!(current.contains(&Step::CopyAlbSecret) && !current.contains(&Step::RestartGateway));
-        // Secrets exist before the gateway that reads them; the preflight comes before all.
-        for s in [classic, current] {
+    }
+
+    /// The order that never breaks the path that works today: checks before any change, the
+    /// secrets before the gateway that reads them, the Ingress before the old one goes, STRICT
+    /// mutual TLS last.
+    #[test]
+    fn checks_come_first_and_strict_mtls_last() {
+        for profile in Profile::ALL {
+            let s = steps(&Apis::of_profile(profile));
             assert_eq!(s[0], Step::Preflight);
-            let secrets = s.iter().position(|x| *x == Step::Secrets);
-            let gateway = s.iter().position(|x| *x == Step::Apply(Doc::Gateway));
-            assert!(secrets < gateway);
+            let first_change = s.iter().position(|x| !x.is_check()).unwrap();
+            assert!(s[first_change..].iter().all(|x| !x.is_check()), "{profile}");
+            let at = |step: Step| s.iter().position(|x| *x == step).unwrap();
+            assert!(at(Step::Secrets) < at(Step::Apply(Doc::Gateway)));
+            assert!(at(Step::Apply(Doc::Gateway)) < at(Step::Apply(Doc::Ingress)));
+            assert!(at(Step::Apply(Doc::Ingress)) < at(Step::DeleteLegacyIngress));
+            assert_eq!(s.last(), Some(&Step::Apply(Doc::MtlsPolicy)), "{profile}");
         }
     }
 }

@@ -6,6 +6,7 @@
 //! fixed compression, explicit Unix modes and host system. So the page's download is
 //! byte-identical to `istio-alb bundle` for the same inputs.
 
+mod operations;
 mod readme;
 mod report;
 
@@ -57,10 +58,19 @@ impl Bundle {
         // key it should be is never copied into the bundle (it may be a key in the wrong field).
         let apis = Apis::of(&plan.settings);
         for input in CertInput::ALL {
-            // The CA's key is there only when given (the user's own CA), in its own folder; the
-            // NLB key never when IBM keeps it.
+            // The CA's key is there only when given (the user's own CA), in its own folder,
+            // beside a copy of the CA certificate: `private-ca/` is then what `istio-alb ca
+            // issue` takes, and what to move off the machine after install. The NLB key never
+            // when IBM keeps it.
             if !apis.keeps(input, !plan.report.pems[input].is_empty()) {
                 continue;
+            }
+            if input == CertInput::ClientCaKey {
+                files.push(BundleFile {
+                    path: crate::script::CA_CERT.to_owned(),
+                    mode: MODE_FILE,
+                    contents: plan.report.pems[CertInput::ClientCa].clone().into_bytes(),
+                });
             }
             files.push(BundleFile {
                 path: input.bundle_path().to_owned(),

@@ -2,13 +2,14 @@
 //! file and script is for. One function per section; the procedure section walks the same
 //! step list as `install.sh`.
 
+use super::operations;
 use crate::finding::{Finding, Tally};
 use crate::manifest::{self, Apis, Doc, GatewayCerts, names};
 use crate::plan::Plan;
 use crate::procedure::{self, Step};
 use crate::rfc3339;
 use crate::script::preflight::{self, Sides};
-use crate::script::{IBM_SECRET_NAMESPACE, quote, test_request};
+use crate::script::{IBM_SECRET_NAMESPACE, quote};
 use crate::settings::{Field, Settings};
 use std::fmt::Write as _;
 
@@ -30,10 +31,13 @@ pub(super) fn render(plan: &Plan) -> String {
     check_results(&mut o, plan, &apis);
     values(&mut o, s);
     files(&mut o, &plan.manifests, &apis);
+    operations::prerequisites(&mut o, plan);
     procedure_section(&mut o, plan, &apis);
-    verify(&mut o, s);
-    renew(&mut o, &apis);
-    cleanup(&mut o);
+    operations::ownership(&mut o, plan, &apis);
+    operations::failures(&mut o);
+    operations::verify(&mut o, plan, &apis);
+    operations::renew(&mut o, plan, &apis);
+    operations::cleanup(&mut o, plan);
     o
 }
 
@@ -248,8 +252,13 @@ fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
          both sides accept each other, else it names the side that refuses and OpenSSL's reason; \
          it leaves no process or file behind.\n\
          - `scripts/install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`: the procedure, its checks, \
-         certificate renewal and removal. Each takes `--dry-run` to print the commands instead; \
-         `install.sh` runs `preflight.sh` first unless given `--skip-preflight`.\n\n",
+         certificate renewal and removal (below); `install.sh` runs `preflight.sh` first unless \
+         given `--skip-preflight`.\n\
+         - `backups/` (made by `install.sh` when it replaces an object it did not create): what \
+         `cleanup.sh` puts back.\n\
+         - `private-ca/` (only when the settings gave `client_ca_key`): the client CA's key and \
+         certificate, for `renew.sh` to issue the next ALB client certificate. Never put into \
+         the cluster; move it off this machine after install (see [Renew](#renew)).\n\n",
     );
 }
 
@@ -263,10 +272,47 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
     for step in procedure::steps(apis) {
         let line = match step {
             Step::Preflight => preflight_item(plan, apis),
-            Step::CheckPrerequisites => continue,
+            Step::CheckCluster => format!(
+                "Checks that `kubectl` talks to cluster `{}`: the context's cluster (or the context) \
+                 must be `{}` or `{}/<id>`, as `ibmcloud ks cluster config --cluster {}` names \
+                 them; `--context NAME` picks another context than the current one. Every \
+                 script starts with this check and stops when it fails.",
+                s.cluster_name,
+                s.cluster_name,
+                s.cluster_name,
+                q(&s.cluster_name)
+            ),
+            Step::CheckPrerequisites => "Checks the tools (`kubectl`, `ibmcloud`, `openssl`), the \
+                 gateway namespace, the CRDs of every Istio kind the bundle writes, the ingress \
+                 class (current profile) and that the gateway pods run."
+                .to_owned(),
+            Step::CheckOwnership => ownership_item(),
+            Step::CheckSecrets => "Reads IBM's NLB and ALB secrets (in `default`, else the \
+                 gateway namespace; `--secret-namespace`/`--alb-secret-namespace` name another) \
+                 and checks that each certificate is readable and its key matches; then decides \
+                 what each secret of the bundle becomes. A certificate already in the cluster that \
+                 expires later than the bundle's (renewed by `renew.sh`) is kept, with its key: \
+                 install never replaces a certificate with an older one."
+                .to_owned(),
             Step::CheckNlb => check_nlb_item(s, apis),
             Step::Apply(doc) => match manifest::find(&plan.manifests, doc) {
-                Some(m) => format!("`kubectl apply -f {}`", m.path),
+                Some(m) => match manifest::takeover(doc) {
+                    manifest::Takeover::ShareNamespace => format!(
+                        "`kubectl apply -f {}`; when namespace `{}` exists already (and is not \
+                         this bundle's), only its `istio-injection=enabled` label is set.",
+                        m.path, s.app_namespace
+                    ),
+                    manifest::Takeover::Keep => format!(
+                        "`kubectl apply -f {}`, unless the app exists already: then it is used as \
+                         it is.",
+                        m.path
+                    ),
+                    manifest::Takeover::Backup => format!(
+                        "`kubectl apply -f {}` (`kubectl replace` of an object it backed up).",
+                        m.path
+                    ),
+                    manifest::Takeover::Refuse => format!("`kubectl apply -f {}`", m.path),
+                },
                 None => continue,
             },
             Step::Secrets => {
@@ -277,25 +323,28 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
                     .map(|m| format!("`{}`", m.path))
                     .collect();
                 format!(
-                    "Creates the secrets in `{}` from {} (server-side apply, so the keys are not \
-                     copied into an annotation).",
+                    "Writes the secrets in `{}` from {}, each only when its content changes \
+                     (server-side apply, so the keys are not copied into an annotation).",
                     s.gateway_namespace,
                     secrets.join(", ")
                 )
             }
             Step::CopyAlbSecret => format!(
-                "Copies IBM's ALB TLS secret `{}` from `{IBM_SECRET_NAMESPACE}` into `{}`: the \
-                 ALB's Ingress controller reads TLS secrets only from the Ingress's own \
-                 namespace.",
+                "Copies IBM's ALB TLS secret `{}` from `{IBM_SECRET_NAMESPACE}` (or where it was \
+                 found) into `{}`: the NGINX controller reads TLS secrets only from the Ingress's \
+                 own namespace.",
                 s.alb_secret, s.gateway_namespace
             ),
             Step::RestartGateway => format!(
-                "`kubectl delete pod -l istio=ingressgateway -n {}`: the gateway reads \
-                 file-mounted certificates only at start.",
-                q(&s.gateway_namespace)
+                "When the certificates the gateway mounts changed (or a gateway pod serves another \
+                 serial than its secret): `kubectl rollout restart` of the deployments labelled \
+                 `istio=ingressgateway` in `{}`, then `kubectl rollout status`. The gateway reads \
+                 file-mounted certificates only at start; otherwise nothing is restarted.",
+                s.gateway_namespace
             ),
             Step::DeleteLegacyIngress => format!(
-                "Deletes a previous `{}` Ingress in `{}`, if any.",
+                "Backs up a previous `{}` Ingress in `{}` (the ALB's old path to the app) to \
+                 `backups/` and deletes it; cleanup puts it back.",
                 names::INGRESS,
                 s.app_namespace
             ),
@@ -303,10 +352,12 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
         let _ = writeln!(o, "{n}. {line}");
         n += 1;
     }
-    let _ = writeln!(
-        o,
-        "\nThe app namespace is {}; every step can be run again.\n",
-        q(&s.app_namespace)
+    o.push_str(
+        "\nEvery check comes before the first change, and the changes come in an order that keeps \
+         the ALB's current path to the app working until the new one exists: the secrets, the \
+         gateway and its route, the new Ingress; only then the old Ingress goes, and STRICT \
+         mutual TLS comes last. Running `install.sh` again is safe at any point (see [When a \
+         script fails](#when-a-script-fails)).\n\n",
     );
 }
 
@@ -400,58 +451,12 @@ fn preflight_item(plan: &Plan, apis: &Apis) -> String {
     )
 }
 
-fn verify(o: &mut String, s: &Settings) {
-    let q = |v: &str| quote(v);
-    let (test_path, _) = test_request(s);
-    let _ = writeln!(
-        o,
-        "## Verify\n\n`scripts/verify.sh` runs the procedure's tests and its troubleshooting \
-         checks: the gateway service's IP, every secret and key in `{}`, the gateway pod, the \
-         gateway certificate's SANs against `{}`, the certificates the gateway proxy loaded, the \
-         ALB pods, and these requests:\n\n```bash\ncurl {} --cacert certs/gateway-ca.pem --cert \
-         certs/alb-client.crt --key certs/alb-client.key   # mutual TLS to the gateway\ncurl {}   \
-         # through the ALB\n```\n",
-        s.gateway_namespace,
-        s.nlb_domain,
-        q(&format!("https://{}{test_path}", s.nlb_domain)),
-        q(&format!("https://{}{test_path}", manifest::alb_host(s))),
-    );
-}
-
-fn renew(o: &mut String, apis: &Apis) {
-    o.push_str("## Renew\n\n");
-    o.push_str(match apis.gateway_certs {
-        GatewayCerts::FileMounted => {
-            "IBM Cloud renews its certificates every 90 days (37 days before they expire); the \
-             copies in the gateway namespace are not renewed. Run `scripts/renew.sh` after each \
-             renewal: it extracts the NLB and ALB certificates from IBM's secrets again, as the \
-             procedure does, re-creates `istio-ingressgateway-certs` and `alb-certs`, and restarts \
-             the gateway pod.\n\n"
-        }
-        GatewayCerts::SdsIbmManaged => {
-            "IBM Cloud renews the NLB certificate in its own secret, which it keeps in the \
-             gateway namespace (`nlb_secret_namespace`); the gateway's `credentialName` names \
-             that secret and reloads it without restart, so there is nothing to copy for the \
-             gateway and the bundle holds no copy of its key. `scripts/renew.sh` only copies the \
-             renewed ALB TLS secret again. The client CA (`<secret>-cacert`) and the ALB client \
-             certificate come from your own CA: renew them yourself and generate the bundle \
-             again.\n\n"
-        }
-        GatewayCerts::Sds => {
-            "IBM Cloud renews its certificates every 90 days; the copies in the gateway namespace \
-             are not renewed. Run `scripts/renew.sh` after each renewal: it extracts the NLB \
-             certificate from IBM's secret again and re-creates the gateway credential (the gateway \
-             reloads it without restart) and the copy of the ALB TLS secret. The ALB client \
-             certificate comes from your own CA (Let's Encrypt no longer issues certificates with \
-             clientAuth): renew it yourself and generate the bundle again.\n\n"
-        }
-    });
-}
-
-fn cleanup(o: &mut String) {
-    o.push_str(
-        "## Cleanup\n\n`scripts/cleanup.sh` deletes the Ingress, the VirtualService, the Gateway, \
-         the mutual TLS policy, the destination rule, the secrets, the sample app and the app \
-         namespace (it asks first; `--yes` skips the question).\n",
-    );
+fn ownership_item() -> String {
+    "Checks every object install writes. Objects this bundle created carry the labels \
+     `app.kubernetes.io/managed-by: istio-alb` and `istio-alb/bundle: <id>` (and an annotation \
+     naming the bundle). One that exists without them is handled by kind (see [Ownership]\
+     (#ownership-what-install-creates-and-what-it-finds)): a secret is refused, configuration is backed up to `backups/` and replaced, \
+     the app and a copy of IBM's secret are used as they are, an existing namespace only gets its \
+     label. Anything refused stops install here, before any change."
+        .to_owned()
 }

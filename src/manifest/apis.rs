@@ -157,6 +157,15 @@ impl Apis {
         }
     }
 
+    /// The ingress class the Ingress names, when its API has classes.
+    pub const fn ingress_class(self) -> Option<&'static str> {
+        match self.ingress {
+            IngressApi::ExtensionsV1beta1Ibm => None,
+            IngressApi::NetworkingV1Nginx => Some("public-iks-k8s-nginx"),
+            IngressApi::NetworkingV1Traefik => Some("public-iks-traefik"),
+        }
+    }
+
     /// Whether the gateway pods must be restarted to load new certificates.
     pub const fn restarts_gateway(self) -> bool {
         match self.gateway_certs {

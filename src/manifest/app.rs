@@ -2,6 +2,7 @@
 //! injection, and Istio's `samples/httpbin` in it.
 
 use super::apis::Apis;
+use super::owner::{INJECTION_LABEL, Owner};
 use super::types::*;
 use super::yaml::{doc, map};
 use super::{Doc, Manifest};
@@ -9,17 +10,18 @@ use crate::settings::Settings;
 
 /// 01: the app namespace, marked for sidecar injection.
 pub(super) fn namespace(s: &Settings) -> Manifest {
-    let meta = ObjectMeta::new(&s.app_namespace, None).label("istio-injection", "enabled");
+    let (k, v) = INJECTION_LABEL;
+    let meta = ObjectMeta::new(&s.app_namespace, None).label(k, v);
     let namespace = Bare {
         api_version: "v1",
         kind: "Namespace",
-        metadata: meta.clone(),
+        metadata: meta,
     };
     Manifest::new(
         Doc::Namespace,
         "manifests/01-namespace.yaml",
         false,
-        vec![doc("Namespace", &meta, &namespace)],
+        vec![doc(s, namespace)],
     )
 }
 
@@ -32,13 +34,13 @@ pub(super) fn sample_app(s: &Settings, apis: &Apis) -> Manifest {
     let sa = Bare {
         api_version: "v1",
         kind: "ServiceAccount",
-        metadata: sa_meta.clone(),
+        metadata: sa_meta,
     };
     let svc_meta = ObjectMeta::new(&s.app, Some(ns)).label("app", &s.app);
     let svc = Resource {
         api_version: "v1",
         kind: "Service",
-        metadata: svc_meta.clone(),
+        metadata: svc_meta,
         spec: ServiceSpec {
             ports: vec![ServicePort {
                 name: "http".into(),
@@ -53,14 +55,22 @@ pub(super) fn sample_app(s: &Settings, apis: &Apis) -> Manifest {
     let dep = Resource {
         api_version: "apps/v1",
         kind: "Deployment",
-        metadata: dep_meta.clone(),
+        metadata: dep_meta,
         spec: DeploymentSpec {
             replicas: 1,
             selector: LabelSelector {
                 match_labels: pod_labels.clone(),
             },
             template: PodTemplate {
-                metadata: PodMeta { labels: pod_labels },
+                // The pods (and replica sets) carry the ownership labels too, so that cleanup.sh
+                // never counts them as someone else's when it decides whether the namespace is
+                // empty. The selector stays the sample's own.
+                metadata: PodMeta {
+                    labels: pod_labels
+                        .into_iter()
+                        .chain(Owner::of(s).labels())
+                        .collect(),
+                },
                 spec: PodSpec {
                     service_account_name: s.app.clone(),
                     containers: vec![Container {
@@ -77,10 +87,6 @@ pub(super) fn sample_app(s: &Settings, apis: &Apis) -> Manifest {
         Doc::SampleApp,
         "manifests/02-sample-app.yaml",
         false,
-        vec![
-            doc("ServiceAccount", &sa_meta, &sa),
-            doc("Service", &svc_meta, &svc),
-            doc("Deployment", &dep_meta, &dep),
-        ],
+        vec![doc(s, sa), doc(s, svc), doc(s, dep)],
     )
 }

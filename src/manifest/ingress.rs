@@ -29,7 +29,7 @@ pub(super) fn ingress(s: &Settings, apis: &Apis, report: &CheckReport) -> Manife
             let ing = Resource {
                 api_version: "extensions/v1beta1",
                 kind: "Ingress",
-                metadata: meta.clone(),
+                metadata: meta,
                 spec: IngressSpec {
                     ingress_class_name: None,
                     tls,
@@ -47,7 +47,7 @@ pub(super) fn ingress(s: &Settings, apis: &Apis, report: &CheckReport) -> Manife
                     }],
                 },
             };
-            doc("Ingress", &meta, &ing)
+            doc(s, ing)
         }
         IngressApi::NetworkingV1Nginx => {
             let p = "nginx.ingress.kubernetes.io/";
@@ -92,7 +92,7 @@ fn v1_ingress(
     let ing = Resource {
         api_version: "networking.k8s.io/v1",
         kind: "Ingress",
-        metadata: meta.clone(),
+        metadata: meta,
         spec: IngressSpec {
             ingress_class_name: Some(class.into()),
             tls,
@@ -113,5 +113,5 @@ fn v1_ingress(
             }],
         },
     };
-    doc("Ingress", &meta, &ing)
+    doc(s, ing)
 }

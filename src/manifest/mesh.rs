@@ -15,7 +15,7 @@ pub(super) fn mtls_policy(s: &Settings, apis: &Apis) -> Manifest {
             let policy = Resource {
                 api_version: "authentication.istio.io/v1alpha1",
                 kind: "Policy",
-                metadata: meta.clone(),
+                metadata: meta,
                 spec: PolicySpec {
                     peers: vec![PeerMethod { mtls: Empty {} }],
                 },
@@ -24,14 +24,14 @@ pub(super) fn mtls_policy(s: &Settings, apis: &Apis) -> Manifest {
                 Doc::MtlsPolicy,
                 "manifests/03-mtls-policy.yaml",
                 false,
-                vec![doc("Policy", &meta, &policy)],
+                vec![doc(s, policy)],
             )
         }
         MtlsPolicy::PeerAuthenticationV1 => {
             let pa = Resource {
                 api_version: "security.istio.io/v1",
                 kind: "PeerAuthentication",
-                metadata: meta.clone(),
+                metadata: meta,
                 spec: PeerAuthenticationSpec {
                     mtls: PeerMtls { mode: "STRICT" },
                 },
@@ -40,7 +40,7 @@ pub(super) fn mtls_policy(s: &Settings, apis: &Apis) -> Manifest {
                 Doc::MtlsPolicy,
                 "manifests/03-peer-authentication.yaml",
                 false,
-                vec![doc("PeerAuthentication", &meta, &pa)],
+                vec![doc(s, pa)],
             )
         }
     }
@@ -53,7 +53,7 @@ pub(super) fn destination_rule(s: &Settings, apis: &Apis) -> Manifest {
     let dr = Resource {
         api_version: apis.networking,
         kind: "DestinationRule",
-        metadata: meta.clone(),
+        metadata: meta,
         spec: DestinationRuleSpec {
             host: format!("*.{ns}.svc.cluster.local"),
             traffic_policy: TrafficPolicy {
@@ -67,7 +67,7 @@ pub(super) fn destination_rule(s: &Settings, apis: &Apis) -> Manifest {
         Doc::DestinationRule,
         "manifests/04-destination-rule.yaml",
         false,
-        vec![doc("DestinationRule", &meta, &dr)],
+        vec![doc(s, dr)],
     )
 }
 
@@ -117,7 +117,7 @@ pub(super) fn gateway(s: &Settings, apis: &Apis) -> Manifest {
     let gw = Resource {
         api_version: apis.networking,
         kind: "Gateway",
-        metadata: meta.clone(),
+        metadata: meta,
         spec: GatewaySpec {
             selector: map(&[names::GATEWAY_SELECTOR]),
             servers: vec![Server {
@@ -135,7 +135,7 @@ pub(super) fn gateway(s: &Settings, apis: &Apis) -> Manifest {
         Doc::Gateway,
         "manifests/05-gateway.yaml",
         false,
-        vec![doc("Gateway", &meta, &gw)],
+        vec![doc(s, gw)],
     )
 }
 
@@ -147,7 +147,7 @@ pub(super) fn virtual_service(s: &Settings, apis: &Apis) -> Manifest {
     let vs = Resource {
         api_version: apis.networking,
         kind: "VirtualService",
-        metadata: meta.clone(),
+        metadata: meta,
         spec: VirtualServiceSpec {
             hosts: gateway_hosts(s, apis),
             gateways: vec![names::GATEWAY.into()],
@@ -170,6 +170,6 @@ pub(super) fn virtual_service(s: &Settings, apis: &Apis) -> Manifest {
         Doc::VirtualService,
         "manifests/06-virtual-service.yaml",
         false,
-        vec![doc("VirtualService", &meta, &vs)],
+        vec![doc(s, vs)],
     )
 }

@@ -10,6 +10,7 @@ mod apis;
 mod app;
 mod ingress;
 mod mesh;
+pub mod owner;
 mod secrets;
 mod traefik;
 pub mod types;
@@ -17,7 +18,8 @@ mod yaml;
 
 pub use apis::{Apis, GatewayCerts, IngressApi, MtlsPolicy, NlbDnsCli};
 pub use mesh::credential_name;
-pub use secrets::{Content, SecretId, SecretSpec, secrets};
+pub use owner::{Owner, Takeover, takeover};
+pub use secrets::{Content, Role, SecretId, SecretSpec, secrets};
 pub use traefik::{TRANSPORT_API_VERSION, TRANSPORT_GROUP, transport_ref};
 pub use yaml::concat_pem;
 
@@ -81,10 +83,18 @@ pub enum Doc {
 /// One object a manifest declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectRef {
+    pub api_version: &'static str,
     pub kind: &'static str,
     /// Empty for cluster-scoped objects.
     pub namespace: String,
     pub name: String,
+}
+
+impl ObjectRef {
+    /// The resource name kubectl takes, e.g. `gateways.networking.istio.io`.
+    pub fn resource(&self) -> String {
+        owner::resource(self.kind, self.api_version)
+    }
 }
 
 /// One generated YAML file of the bundle.
@@ -168,6 +178,7 @@ mod tests {
     use crate::inputs::CertInput;
     use crate::settings::Profile;
     use base64::Engine as _;
+    use serde::Deserialize as _;
 
     fn settings(profile: Profile) -> Settings {
         Settings {
@@ -278,5 +289,104 @@ mod tests {
                 assert_eq!(y["type"].as_str(), Some(spec.type_));
             }
         }
+    }
+
+    /// Every object of every manifest carries the bundle's labels and annotation (stamped in
+    /// `yaml::doc`), and the sample app's pods carry the labels too.
+    #[test]
+    fn every_object_carries_the_ownership_labels() {
+        for profile in Profile::ALL {
+            let s = settings(profile);
+            let owner = Owner::of(&s);
+            for f in render(&s, &CheckReport::default()) {
+                for doc in serde_yaml::Deserializer::from_str(&f.yaml) {
+                    let y = serde_yaml::Value::deserialize(doc).unwrap();
+                    let meta = &y["metadata"];
+                    for (k, v) in owner.labels() {
+                        assert_eq!(
+                            meta["labels"][k.as_str()].as_str(),
+                            Some(v.as_str()),
+                            "{}",
+                            f.path
+                        );
+                    }
+                    for (k, v) in owner.annotations() {
+                        assert_eq!(
+                            meta["annotations"][k.as_str()].as_str(),
+                            Some(v.as_str()),
+                            "{}",
+                            f.path
+                        );
+                    }
+                    if y["kind"] == "Deployment" {
+                        let pod = &y["spec"]["template"]["metadata"]["labels"];
+                        assert_eq!(pod[owner::BUNDLE_LABEL].as_str(), Some(owner.id.as_str()));
+                        // The selector stays the sample's own.
+                        assert!(
+                            y["spec"]["selector"]["matchLabels"]
+                                .get(owner::BUNDLE_LABEL)
+                                .is_none()
+                        );
+                    }
+                }
+                // What install backs up and replaces (`kubectl replace`) is one object a file.
+                if takeover(f.doc) == Takeover::Backup {
+                    assert_eq!(f.objects.len(), 1, "{}", f.path);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_key_of_a_secret_has_its_role() {
+        use secrets::Role::{Ca, KeyOf, Leaf};
+        let roles = |profile| -> Vec<(String, Vec<(&str, secrets::Role)>)> {
+            secrets(&Apis::of_profile(profile), &settings(profile))
+                .iter()
+                .map(|s| (s.name.clone(), s.roles()))
+                .collect()
+        };
+        assert_eq!(
+            roles(Profile::Current),
+            [
+                (
+                    "nlb-gateway-mtls".to_owned(),
+                    vec![
+                        ("tls.crt", Leaf),
+                        ("tls.key", KeyOf("tls.crt")),
+                        ("ca.crt", Ca)
+                    ]
+                ),
+                (
+                    "alb-proxy-ssl".to_owned(),
+                    vec![
+                        ("tls.crt", Leaf),
+                        ("tls.key", KeyOf("tls.crt")),
+                        ("ca.crt", Ca)
+                    ]
+                ),
+            ]
+        );
+        assert_eq!(
+            roles(Profile::Classic),
+            [
+                (
+                    "istio-ingressgateway-certs".to_owned(),
+                    vec![("tls.crt", Leaf), ("tls.key", KeyOf("tls.crt"))]
+                ),
+                (
+                    "istio-ingressgateway-ca-certs".to_owned(),
+                    vec![("trustid-x3-root.pem", Ca)]
+                ),
+                (
+                    "alb-certs".to_owned(),
+                    vec![
+                        ("trusted.crt", Leaf),
+                        ("client.crt", Leaf),
+                        ("client.key", KeyOf("client.crt"))
+                    ]
+                ),
+            ]
+        );
     }
 }

@@ -40,6 +40,36 @@ pub enum SecretId {
     AlbGatewayCa,
 }
 
+/// How the scripts treat a data key when they write a secret again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A certificate chain, leaf first: never replaced by one that expires earlier.
+    Leaf,
+    /// The private key of the leaf in that data key: travels with it, and must match it.
+    KeyOf(&'static str),
+    /// CA certificates to trust.
+    Ca,
+}
+
+impl Content {
+    /// The inputs whose certificate a key input belongs to.
+    fn leaf_of_key(self) -> &'static [Content] {
+        use CertInput::{AlbClientCert, ClientCa, NlbCert};
+        match self {
+            Content::Input(CertInput::NlbKey) => &[Content::Input(NlbCert), Content::TrustedBundle],
+            Content::Input(CertInput::AlbClientKey) => &[Content::Input(AlbClientCert)],
+            Content::Input(CertInput::ClientCaKey) => &[Content::Input(ClientCa)],
+            Content::Input(
+                CertInput::NlbCert
+                | CertInput::AlbClientCert
+                | CertInput::ClientCa
+                | CertInput::GatewayCa,
+            )
+            | Content::TrustedBundle => &[],
+        }
+    }
+}
+
 /// One secret the bundle creates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretSpec {
@@ -57,6 +87,28 @@ impl SecretSpec {
         self.data
             .iter()
             .any(|(_, c)| matches!(c, Content::Input(i) if i.is_key()))
+    }
+
+    /// The role of each data key, in order.
+    pub fn roles(&self) -> Vec<(&'static str, Role)> {
+        self.data
+            .iter()
+            .map(|(key, content)| {
+                let role = match content {
+                    Content::TrustedBundle
+                    | Content::Input(CertInput::NlbCert | CertInput::AlbClientCert) => Role::Leaf,
+                    Content::Input(CertInput::ClientCa | CertInput::GatewayCa) => Role::Ca,
+                    Content::Input(
+                        CertInput::NlbKey | CertInput::AlbClientKey | CertInput::ClientCaKey,
+                    ) => self
+                        .data
+                        .iter()
+                        .find(|(_, c)| content.leaf_of_key().contains(c))
+                        .map_or(Role::Ca, |(leaf, _)| Role::KeyOf(leaf)),
+                };
+                (*key, role)
+            })
+            .collect()
     }
 
     /// The bundle path of its manifest.
@@ -172,7 +224,13 @@ pub(super) fn render(s: &Settings, apis: &Apis, report: &CheckReport) -> Vec<Man
                 Doc::Secret(spec.id),
                 spec.path(),
                 spec.holds_key(),
-                vec![secret(&spec.name, &s.gateway_namespace, spec.type_, &data)],
+                vec![secret(
+                    s,
+                    &spec.name,
+                    &s.gateway_namespace,
+                    spec.type_,
+                    &data,
+                )],
             )
         })
         .collect()

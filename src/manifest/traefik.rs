@@ -28,7 +28,7 @@ pub(super) fn servers_transport(s: &Settings) -> Manifest {
     let st = Resource {
         api_version: TRANSPORT_API_VERSION,
         kind: "ServersTransport",
-        metadata: meta.clone(),
+        metadata: meta,
         spec: ServersTransportSpec {
             server_name: s.nlb_domain.clone(),
             root_cas: vec![RootCa {
@@ -41,7 +41,7 @@ pub(super) fn servers_transport(s: &Settings) -> Manifest {
         Doc::ServersTransport,
         "manifests/07-servers-transport.yaml",
         false,
-        vec![doc("ServersTransport", &meta, &st)],
+        vec![doc(s, st)],
     )
 }
 
@@ -60,7 +60,7 @@ pub(super) fn alb_service(s: &Settings) -> Manifest {
     let svc = Resource {
         api_version: "v1",
         kind: "Service",
-        metadata: meta.clone(),
+        metadata: meta,
         spec: ServiceSpec {
             ports: vec![ServicePort {
                 name: "https".into(),
@@ -74,6 +74,6 @@ pub(super) fn alb_service(s: &Settings) -> Manifest {
         Doc::AlbService,
         "manifests/08-alb-service.yaml",
         false,
-        vec![doc("Service", &meta, &svc)],
+        vec![doc(s, svc)],
     )
 }

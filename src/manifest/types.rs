@@ -55,6 +55,36 @@ impl ObjectMeta {
     }
 }
 
+/// A top-level object: what the one ownership stamp (`yaml::doc`) needs to reach.
+pub trait Object {
+    fn api_version(&self) -> &'static str;
+    fn kind(&self) -> &'static str;
+    fn meta(&self) -> &ObjectMeta;
+    fn meta_mut(&mut self) -> &mut ObjectMeta;
+}
+
+macro_rules! object {
+    ($t:ty $(, $g:ident)?) => {
+        impl$(<$g>)? Object for $t {
+            fn api_version(&self) -> &'static str {
+                self.api_version
+            }
+            fn kind(&self) -> &'static str {
+                self.kind
+            }
+            fn meta(&self) -> &ObjectMeta {
+                &self.metadata
+            }
+            fn meta_mut(&mut self) -> &mut ObjectMeta {
+                &mut self.metadata
+            }
+        }
+    };
+}
+object!(Resource<S>, S);
+object!(Bare);
+object!(Secret);
+
 // ---- core/v1 -------------------------------------------------------------------------------
 
 /// `v1` Secret. `data` values are base64 (as `kubectl get -o yaml` shows them).

@@ -1,22 +1,27 @@
 //! Serialising typed resources to YAML the way kubectl and the validators read it.
 
 use super::ObjectRef;
-use super::types::{ObjectMeta, Secret};
+use super::owner::Owner;
+use super::types::{Object, ObjectMeta, Secret};
+use crate::settings::Settings;
 use base64::Engine as _;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One YAML document and the object it declares.
-pub(super) fn doc<T: Serialize>(
-    kind: &'static str,
-    meta: &ObjectMeta,
-    value: &T,
-) -> (ObjectRef, String) {
+/// One YAML document and the object it declares, stamped with the bundle's ownership labels and
+/// annotation: the one place every manifest object passes through.
+pub(super) fn doc<T: Serialize + Object>(s: &Settings, mut value: T) -> (ObjectRef, String) {
+    let owner = Owner::of(s);
+    let meta = value.meta_mut();
+    meta.labels.extend(owner.labels());
+    meta.annotations.extend(owner.annotations());
     // Plain structs of strings, integers and maps always serialise.
-    let text = quote_yaml11_booleans(&serde_yaml::to_string(value).unwrap_or_default());
+    let text = quote_yaml11_booleans(&serde_yaml::to_string(&value).unwrap_or_default());
+    let meta = value.meta();
     (
         ObjectRef {
-            kind,
+            api_version: value.api_version(),
+            kind: value.kind(),
             namespace: meta.namespace.clone().unwrap_or_default(),
             name: meta.name.clone(),
         },
@@ -88,23 +93,23 @@ pub fn concat_pem(parts: &[&str]) -> String {
 
 /// A `v1` Secret with its data base64-encoded.
 pub(super) fn secret(
+    s: &Settings,
     name: &str,
     ns: &str,
     type_: &'static str,
     data: &[(&str, String)],
 ) -> (ObjectRef, String) {
-    let meta = ObjectMeta::new(name, Some(ns));
-    let s = Secret {
+    let secret = Secret {
         api_version: "v1",
         kind: "Secret",
-        metadata: meta.clone(),
+        metadata: ObjectMeta::new(name, Some(ns)),
         type_,
         data: data
             .iter()
             .map(|(k, v)| ((*k).to_owned(), b64(v)))
             .collect(),
     };
-    doc("Secret", &meta, &s)
+    doc(s, secret)
 }
 
 #[cfg(test)]

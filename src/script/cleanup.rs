@@ -1,18 +1,155 @@
-//! `cleanup.sh`: the procedure's cleanup, every deletion tolerant of what is already gone.
+//! `cleanup.sh`: removes what `install.sh` created, found by the bundle's label, never by name;
+//! puts back what install backed up before replacing or retiring it; deletes the app namespace
+//! only when install created it and it holds nothing else. It prints the whole plan first and
+//! asks (`--yes` when stdin is not a terminal). The order is install's, reversed, so that mutual
+//! TLS is relaxed and the old Ingress back before the new path goes.
 
-use super::{Sh, bundle_path, quote, secret_names};
-use crate::manifest::{self, Apis, Doc, Manifest, MtlsPolicy, names};
+use super::{Sh, common, fragment, quote};
+use crate::manifest::{Apis, Doc, Manifest};
+use crate::procedure::{self, Step};
 use crate::settings::Settings;
 use std::fmt::Write as _;
+
+const RERUN: &str = "Running cleanup.sh again is safe: it finds what is left by its label.";
+
+/// Resources the app namespace may hold besides the bundle's, for the "nothing else" test.
+const WORKLOADS: &[&str] = &[
+    "deployments.apps",
+    "statefulsets.apps",
+    "daemonsets.apps",
+    "replicasets.apps",
+    "jobs.batch",
+    "cronjobs.batch",
+    "pods",
+    "services",
+    "configmaps",
+    "secrets",
+    "serviceaccounts",
+    "persistentvolumeclaims",
+];
+
+fn ns_word(s: &Settings, ns: &str) -> String {
+    if ns == s.app_namespace {
+        "\"$APP_NAMESPACE\"".into()
+    } else if ns == s.gateway_namespace {
+        "\"$GATEWAY_NAMESPACE\"".into()
+    } else {
+        quote(ns)
+    }
+}
+
+/// The `(resource, namespace)` pairs of one step's objects.
+fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
+    let docs: Vec<Doc> = match step {
+        Step::Apply(doc) => vec![doc],
+        Step::Secrets | Step::CopyAlbSecret => manifests
+            .iter()
+            .filter(|m| matches!(m.doc, Doc::Secret(_)))
+            .map(|m| m.doc)
+            .collect(),
+        Step::DeleteLegacyIngress => vec![Doc::Ingress],
+        Step::Preflight
+        | Step::CheckCluster
+        | Step::CheckPrerequisites
+        | Step::CheckNlb
+        | Step::CheckOwnership
+        | Step::CheckSecrets
+        | Step::RestartGateway => vec![],
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for m in manifests.iter().filter(|m| docs.contains(&m.doc)) {
+        for o in m.objects.iter().filter(|o| !o.namespace.is_empty()) {
+            let pair = (o.resource(), o.namespace.clone());
+            if !out.contains(&pair) {
+                out.push(pair);
+            }
+        }
+    }
+    out
+}
 
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     let apis = Apis::of(s);
     let mut sh = Sh { out: String::new() };
-    sh.step("Checking prerequisites");
-    sh.line("need kubectl");
+    common(&mut sh, "cleanup.sh", RERUN);
+    sh.out.push_str(&fragment(include_str!("sh/cleanup.sh")));
+
+    sh.step_checking(
+        "Checking that kubectl talks to cluster $CLUSTER_NAME",
+        "ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass --context",
+    );
+    sh.line("need kubectl awk sed");
+    sh.line("check_cluster");
+
+    sh.step_checking(
+        "Finding what this bundle created (label istio-alb/bundle=$BUNDLE_ID) and backed up",
+        "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID, and your permissions",
+    );
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for step in procedure::steps(&apis).into_iter().rev() {
+        if step == Step::Apply(Doc::Namespace) {
+            continue; // last, below
+        }
+        for (resource, ns) in step_resources(step, manifests) {
+            let pair = (resource.clone(), ns.clone());
+            let legacy = step == Step::DeleteLegacyIngress;
+            if legacy {
+                // The app namespace's old Ingress: only ever restored from its backup.
+                let _ = writeln!(
+                    sh.out,
+                    "collect_backups {} \"$APP_NAMESPACE\"",
+                    quote(&resource)
+                );
+                continue;
+            }
+            if seen.contains(&pair) {
+                continue;
+            }
+            seen.push(pair);
+            let _ = writeln!(
+                sh.out,
+                "collect {r} {n}\ncollect_backups {r} {n}",
+                r = quote(&resource),
+                n = ns_word(s, &ns)
+            );
+        }
+    }
+    // Workloads, plus the bundle's own kinds in the app namespace (Istio's CRDs exist there).
+    let mut kinds: Vec<String> = WORKLOADS.iter().map(|k| (*k).to_owned()).collect();
+    for (r, ns) in manifests
+        .iter()
+        .flat_map(|m| &m.objects)
+        .map(|o| (o.resource(), o.namespace.clone()))
+    {
+        if ns == s.app_namespace && !kinds.contains(&r) {
+            kinds.push(r);
+        }
+    }
+    let _ = writeln!(
+        sh.out,
+        "collect_namespace \"$APP_NAMESPACE\" {}\n\
+         if [ ! -s \"$PLAN\" ]; then\n  \
+         echo\n  \
+         echo \"Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME, no backup to restore.\"\n  \
+         exit 0\n\
+         fi\n\
+         echo\n\
+         echo \"cleanup.sh will, in this order, in cluster $CLUSTER_NAME:\"\n\
+         show_plan",
+        quote(&kinds.join(","))
+    );
+
+    sh.step_checking("Confirming", "");
     sh.lines(&[
-        "if [ \"$DRY_RUN\" -eq 0 ] && [ \"$ASSUME_YES\" -eq 0 ]; then",
-        "  read -r -p \"Delete the Ingress, gateway, routing, secrets, the sample app and namespace $APP_NAMESPACE? [y/N] \" answer",
+        "if [ \"$DRY_RUN\" -eq 1 ]; then",
+        "  ok 'dry run: each change is sent with --dry-run=server, nothing is deleted'",
+        "elif [ \"$ASSUME_YES\" -eq 1 ]; then",
+        "  ok 'confirmed by --yes'",
+        "elif [ ! -t 0 ]; then",
+        "  die 'stdin is not a terminal, so nothing was deleted: review the plan above and run cleanup.sh --yes'",
+        "else",
+        "  answer=''",
+        "  read -r -p 'Go ahead? [y/N] ' answer || true",
         "  case \"$answer\" in",
         "    y | Y | yes) ;;",
         "    *)",
@@ -22,59 +159,21 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "  esac",
         "fi",
     ]);
-    let del = |sh: &mut Sh, kind: &str, name: &str, ns: &str| {
-        let _ = writeln!(
-            sh.out,
-            "run kubectl delete {kind} {} -n \"${ns}\" --ignore-not-found=true",
-            quote(name)
-        );
-    };
-    sh.step("Deleting the ALB Ingress, the VirtualService and the Gateway");
-    del(&mut sh, "ingress", names::INGRESS, "GATEWAY_NAMESPACE");
-    del(
-        &mut sh,
-        "virtualservice",
-        names::VIRTUAL_SERVICE,
-        "GATEWAY_NAMESPACE",
+
+    sh.step_checking(
+        "Deleting and restoring, in reverse install order",
+        "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID, and the backups/ folder",
     );
-    del(&mut sh, "gateway", names::GATEWAY, "GATEWAY_NAMESPACE");
-    del(&mut sh, "ingress", names::INGRESS, "APP_NAMESPACE");
-    sh.step("Deleting the mutual TLS policy and the destination rule");
-    let kind = match apis.mtls {
-        MtlsPolicy::PolicyV1alpha1 => "policy",
-        MtlsPolicy::PeerAuthenticationV1 => "peerauthentication",
-    };
-    del(&mut sh, kind, names::MTLS_POLICY, "APP_NAMESPACE");
-    del(
-        &mut sh,
-        "destinationrule",
-        names::DESTINATION_RULE,
-        "APP_NAMESPACE",
-    );
-    sh.step("Deleting the secrets in $GATEWAY_NAMESPACE");
-    let list: Vec<String> = secret_names(&apis, s).iter().map(|n| quote(n)).collect();
-    let _ = writeln!(
-        sh.out,
-        "run kubectl delete secret {} -n \"$GATEWAY_NAMESPACE\" --ignore-not-found=true",
-        list.join(" ")
-    );
-    if apis.copies_alb_secret() {
-        // The copy of IBM's ALB secret; never IBM's own (same namespace means there is no copy).
-        sh.lines(&[
-            "if [ \"$GATEWAY_NAMESPACE\" != \"$IBM_SECRET_NAMESPACE\" ]; then",
-            "  run kubectl delete secret \"$ALB_SECRET\" -n \"$GATEWAY_NAMESPACE\" --ignore-not-found=true",
-            "fi",
-        ]);
-    }
-    if let Some(app) = manifest::find(manifests, Doc::SampleApp) {
-        sh.step("Shutting down the sample app");
-        let _ = writeln!(
-            sh.out,
-            "run kubectl delete -f {} --ignore-not-found=true",
-            bundle_path(&app.path)
-        );
-    }
-    sh.step("Deleting the namespace $APP_NAMESPACE");
-    sh.line("run kubectl delete namespace \"$APP_NAMESPACE\" --ignore-not-found=true");
+    sh.lines(&[
+        "run_plan",
+        "",
+        "echo",
+        "if [ \"$DRY_RUN\" -eq 1 ]; then",
+        "  echo \"Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown.\"",
+        "  if [ \"$DRY_REFUSED\" -gt 0 ]; then exit 1; fi",
+        "else",
+        "  echo 'Done: what install.sh created is gone, what it replaced is back.'",
+        "fi",
+    ]);
     sh.out
 }

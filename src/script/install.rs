@@ -1,77 +1,370 @@
-//! `install.sh`: the procedure in order, each step announced, re-runnable.
+//! `install.sh`: the procedure's steps in order ([`procedure::steps`]), each announced. Every
+//! check runs before the first change; every change first asks who owns what it writes
+//! ([`Takeover`]); a secret is written only when its content changes and never with an older
+//! certificate than the cluster holds. So a rerun is safe at any point.
 
-use super::{SECRET_HELPERS, Sh, bundle_path, copy_alb_tls_secret, restart_gateway};
-use crate::manifest::{self, Apis, Doc, Manifest, names};
+use super::secrets::{self as sec, bundle_value};
+use super::{
+    Sh, bundle_path, common, ownership_helpers, pem_helpers, quote, restart_helper, write_helpers,
+};
+use crate::manifest::{self, Apis, Doc, Manifest, ObjectRef, Takeover, names, owner, takeover};
 use crate::procedure::{self, Step};
 use crate::settings::Settings;
 use std::fmt::Write as _;
 
-fn apply(sh: &mut Sh, m: &Manifest) {
-    let _ = writeln!(sh.out, "run kubectl apply -f {}", bundle_path(&m.path));
+const RERUN: &str = "Running install.sh again is safe: every step first reads what is in the \
+                     cluster and changes only what differs.";
+
+/// Groups that Kubernetes serves itself; any other group of a manifest needs its CRD.
+const BUILT_IN_GROUPS: &[&str] = &["", "apps", "extensions", "networking.k8s.io"];
+
+fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 
-fn apply_secret(sh: &mut Sh, m: &Manifest) {
+/// `"$APP_NAMESPACE"` for the app namespace, `"$GATEWAY_NAMESPACE"` for the gateway's, else the
+/// name quoted: the scripts expand user values from their variables only.
+fn ns_word(s: &Settings, ns: &str) -> String {
+    if ns == s.app_namespace {
+        "\"$APP_NAMESPACE\"".into()
+    } else if ns == s.gateway_namespace {
+        "\"$GATEWAY_NAMESPACE\"".into()
+    } else {
+        quote(ns)
+    }
+}
+
+fn name_word(s: &Settings, name: &str) -> String {
+    if name == s.app {
+        "\"$APP\"".into()
+    } else if name == s.app_namespace {
+        "\"$APP_NAMESPACE\"".into()
+    } else {
+        quote(name)
+    }
+}
+
+/// `RESOURCE KIND NAMESPACE NAME` words of an object, as `decide_file` takes them.
+fn object_words(s: &Settings, o: &ObjectRef) -> String {
+    format!(
+        "{} {} {} {}",
+        quote(&o.resource()),
+        quote(o.kind),
+        if o.namespace.is_empty() {
+            "''".to_owned()
+        } else {
+            ns_word(s, &o.namespace)
+        },
+        name_word(s, &o.name)
+    )
+}
+
+/// Every namespace the manifests write to, with the resources written there.
+fn resources_by_namespace(manifests: &[Manifest]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for o in manifests.iter().flat_map(|m| &m.objects) {
+        if o.namespace.is_empty() {
+            continue;
+        }
+        let r = o.resource();
+        match out.iter_mut().find(|(ns, _)| *ns == o.namespace) {
+            Some((_, rs)) if !rs.contains(&r) => rs.push(r),
+            Some(_) => {}
+            None => out.push((o.namespace.clone(), vec![r])),
+        }
+    }
+    out
+}
+
+/// The Ingress resource of the bundle (its API group), for the app namespace's old Ingress too.
+fn ingress_resource(manifests: &[Manifest]) -> String {
+    manifest::find(manifests, Doc::Ingress)
+        .and_then(|m| m.objects.first())
+        .map_or_else(|| "ingresses.networking.k8s.io".into(), ObjectRef::resource)
+}
+
+fn prerequisites(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest]) {
+    sh.line("need ibmcloud openssl awk sed");
+    // The gateway namespace, the CRDs of every non-built-in kind, the ingress class: one call.
+    let mut wanted = vec![(
+        "namespace/\"$GATEWAY_NAMESPACE\"".to_owned(),
+        "namespace/$GATEWAY_NAMESPACE".to_owned(),
+        "the gateway namespace $GATEWAY_NAMESPACE (is Istio installed there?)".to_owned(),
+    )];
+    let mut crds: Vec<String> = manifests
+        .iter()
+        .flat_map(|m| &m.objects)
+        .filter(|o| !BUILT_IN_GROUPS.contains(&group(o.api_version)))
+        .map(ObjectRef::resource)
+        .collect();
+    crds.dedup();
+    for crd in crds {
+        wanted.push((
+            quote(&format!("crd/{crd}")),
+            format!("customresourcedefinition.apiextensions.k8s.io/{crd}"),
+            format!("the CRD {crd} (Istio's API for this profile: is Istio installed, and recent or old enough?)"),
+        ));
+    }
+    if let Some(class) = apis.ingress_class() {
+        wanted.push((
+            quote(&format!("ingressclass/{class}")),
+            format!("ingressclass.networking.k8s.io/{class}"),
+            format!("the ingress class {class} (the ALB: ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME)"),
+        ));
+    }
+    let args: Vec<&str> = wanted.iter().map(|(a, _, _)| a.as_str()).collect();
     let _ = writeln!(
         sh.out,
-        "run kubectl apply --server-side --force-conflicts --field-manager=istio-alb -f {}",
-        bundle_path(&m.path)
+        "found=\"$(k get {} -o name 2>\"$WORK_DIR/found.err\" || true)\"\nmissing=''",
+        args.join(" ")
+    );
+    for (_, name, what) in &wanted {
+        let _ = writeln!(
+            sh.out,
+            "if grep -qxF -- \"{name}\" <<<\"$found\"; then ok \"{name}\"; else missing=\"$missing\n  {what}\"; fi"
+        );
+    }
+    sh.line("if [ -n \"$missing\" ]; then die \"missing in the cluster:$missing\n(kubectl: $(head -n 3 \"$WORK_DIR/found.err\"))\"; fi");
+    let (k, v) = names::GATEWAY_SELECTOR;
+    let _ = writeln!(
+        sh.out,
+        "pods=\"$(k get pods -n \"$GATEWAY_NAMESPACE\" -l {} -o 'jsonpath={{range .items[*]}}{{.metadata.name}}{{\"|\"}}{{.status.phase}}{{\"|\"}}{{.status.containerStatuses[*].ready}}{{\"\\n\"}}{{end}}')\"\n\
+         running=\"$(awk -F'|' '$2 == \"Running\" && $3 !~ /false/ && $3 != \"\" {{ n++ }} END {{ print n + 0 }}' <<<\"$pods\")\"\n\
+         if [ \"$running\" -eq 0 ]; then die \"no running, ready gateway pod labelled {k}={v} in $GATEWAY_NAMESPACE\"; fi\n\
+         ok \"$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE\"",
+        quote(&format!("{k}={v}"))
+    );
+    let _ = s;
+}
+
+fn check_nlb(sh: &mut Sh, apis: &Apis) {
+    let list = format!("{} --cluster \"$CLUSTER_NAME\"", apis.nlb_dns.list());
+    let create = format!(
+        "{} --cluster $CLUSTER_NAME --ip $INGRESS_HOST",
+        apis.nlb_dns.create()
+    );
+    // Whole fields only: the host name is the first field of its line, and the IP one of the
+    // comma-separated addresses of a field (192.0.2.100 is not 192.0.2.10).
+    let _ = writeln!(
+        sh.out,
+        "if ! nlb_list=\"$({list} 2>&1)\"; then die \"{} failed: $nlb_list\"; fi\n\
+         read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<\"$(awk -v host=\"$NLB_INGRESS_DOMAIN\" -v ip=\"$INGRESS_HOST\" -v secret=\"$NLB_SECRET\" '\n  \
+         $1 == host {{\n    seen = 1\n    for (i = 2; i <= NF; i++) {{\n      n = split($i, a, \",\")\n      for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1\n      if ($i ~ /^[0-9a-f.:,]+$/ && $i ~ /[.:]/) ips = ips $i \",\"\n      if ($i == secret) {{ sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }}\n    }}\n  }}\n  END {{ print seen + 0, hit + 0, sec + 0, (ns == \"\" ? \"-\" : ns), (ips == \"\" ? \"-\" : ips) }}' <<<\"$nlb_list\")\"\n\
+         if [ \"$nlb_seen\" -eq 0 ]; then\n  \
+         die \"$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: {create}, then put the new host name and secret into the settings and generate the bundle again.\"\n\
+         fi\n\
+         if [ \"$nlb_ip\" -eq 0 ]; then\n  \
+         die \"$NLB_INGRESS_DOMAIN is registered for ${{nlb_ips%,}}, not for $INGRESS_HOST (the settings' ingress_ip). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE.\"\n\
+         fi\n\
+         ok \"$NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST\"\n\
+         if [ \"$NLB_LISTED_NS\" = - ]; then NLB_LISTED_NS=''; fi\n\
+         if [ \"$nlb_secret\" -eq 0 ]; then warn \"the listing does not name the secret $NLB_SECRET for $NLB_INGRESS_DOMAIN: check the settings' nlb_secret\"; fi",
+        apis.nlb_dns.list()
+    );
+}
+
+fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
+    for (ns, resources) in resources_by_namespace(manifests) {
+        let mut resources = resources;
+        let legacy = ingress_resource(manifests);
+        if ns == s.app_namespace && !resources.contains(&legacy) {
+            resources.push(legacy);
+        }
+        let _ = writeln!(
+            sh.out,
+            "inventory {} {}",
+            ns_word(s, &ns),
+            quote(&resources.join(","))
+        );
+    }
+    // Cluster-scoped objects (the app namespace) into the `_cluster` inventory.
+    let _ = writeln!(
+        sh.out,
+        "k get namespace \"$APP_NAMESPACE\" --ignore-not-found -o 'jsonpath={{.kind}}{{\"|\"}}{{.metadata.name}}{{\"|\"}}{{.metadata.labels.{}}}{{\"|\"}}{{.metadata.labels.{}}}{{\"\\n\"}}' >\"$WORK_DIR/inventory/_cluster\"\n\
+         APP_NS_INJECTION=\"$(awk -F'|' '{{ print $4 }}' \"$WORK_DIR/inventory/_cluster\")\"\n\
+         if [ ! -s \"$WORK_DIR/inventory/_cluster\" ]; then NEW_NAMESPACE=$APP_NAMESPACE; fi",
+        owner::BUNDLE_LABEL,
+        owner::INJECTION_LABEL.0
+    );
+    for m in manifests {
+        let words: Vec<String> = m.objects.iter().map(|o| object_words(s, o)).collect();
+        let _ = writeln!(
+            sh.out,
+            "decide_file {} {} \\\n  {}",
+            quote(&m.path),
+            takeover(m.doc).word(),
+            words.join(" \\\n  ")
+        );
+    }
+    // The scripts' own objects: the copy of IBM's ALB secret (someone else's copy is kept), and
+    // the app namespace's old Ingress (someone else's: backed up, retired after the new one).
+    if Apis::of(s).copies_alb_secret() {
+        sh.line(
+            "decide_file alb-tls-copy keep secrets Secret \"$GATEWAY_NAMESPACE\" \"$ALB_SECRET\"",
+        );
+    }
+    let _ = writeln!(
+        sh.out,
+        "LEGACY_INGRESS=\"$(owner \"$APP_NAMESPACE\" Ingress {ing})\"\n\
+         case \"$LEGACY_INGRESS\" in\n  \
+         foreign) note \"Ingress $APP_NAMESPACE/{ing} (the ALB's old path to the app) will be backed up and deleted once the new Ingress exists; cleanup.sh puts it back\" ;;\n  \
+         absent) ok \"no old Ingress {ing} in $APP_NAMESPACE\" ;;\n  \
+         *) note \"Ingress $APP_NAMESPACE/{ing} is labelled by istio-alb ($LEGACY_INGRESS): left alone\" ;;\n\
+         esac\n\
+         refuse_if_any",
+        ing = names::INGRESS
+    );
+    for m in manifests {
+        if takeover(m.doc) == Takeover::Backup {
+            let _ = writeln!(sh.out, "backup_decided {}", quote(&m.path));
+        }
+    }
+    let _ = writeln!(
+        sh.out,
+        "if [ \"$LEGACY_INGRESS\" = foreign ]; then backup {} \"$APP_NAMESPACE\" {}; fi",
+        quote(&ingress_resource(manifests)),
+        names::INGRESS
+    );
+}
+
+fn check_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
+    sec::read_ibm_secrets(sh, "\"$NLB_LISTED_NS\" ");
+    sec::decode_bundle_secrets(sh, apis, s);
+    let sides = crate::script::preflight::Sides::of(apis, s);
+    let _ = writeln!(
+        sh.out,
+        "first_cert \"$WORK_DIR/bundle/{}/{}\" \"$WORK_DIR/bundle-nlb.crt\"\n\
+         if later \"$WORK_DIR/ibm-nlb/tls.crt\" \"$WORK_DIR/bundle-nlb.crt\"; then\n  \
+         warn \"IBM renewed the NLB certificate since this bundle was made (IBM's is valid until $(enddate \"$WORK_DIR/ibm-nlb/tls.crt\"), the bundle's until $(enddate \"$WORK_DIR/bundle-nlb.crt\")): run renew.sh after install\"\n\
+         fi",
+        sides.gateway_chain.secret, sides.gateway_chain.key
+    );
+    sec::plan_secrets(sh, apis, s, |spec, key, _| bundle_value(spec, key));
+    if apis.copies_alb_secret() {
+        sh.line("if [ \"$(<\"$WORK_DIR/decision/alb-tls-copy\")\" = keep ]; then");
+        sh.line(
+            "  note \"the copy $GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: used as it is\"",
+        );
+        sh.line("  if read_secret \"$GATEWAY_NAMESPACE\" \"$ALB_SECRET\" \"$WORK_DIR/alb-copy\" tls.crt && ! same_file \"$WORK_DIR/alb-copy/tls.crt\" \"$WORK_DIR/ibm-alb/tls.crt\"; then");
+        sh.line("    warn \"$GATEWAY_NAMESPACE/$ALB_SECRET differs from IBM's $ALB_SECRET_NAMESPACE/$ALB_SECRET: whoever keeps it must update it\"");
+        sh.line("  fi");
+        sh.line("else");
+        let mut inner = Sh { out: String::new() };
+        sec::plan_alb_copy(&mut inner);
+        for l in inner.out.lines() {
+            let _ = writeln!(sh.out, "  {l}");
+        }
+        sh.line("fi");
+    }
+}
+
+fn apply_namespace(sh: &mut Sh, m: &Manifest) {
+    let (k, v) = owner::INJECTION_LABEL;
+    let _ = writeln!(
+        sh.out,
+        "if [ \"$(<\"$WORK_DIR/decision/{file}\")\" = share ]; then\n  \
+         if [ \"$APP_NS_INJECTION\" = {v} ]; then\n    \
+         ok \"namespace $APP_NAMESPACE exists (not istio-alb's) and is labelled {k}={v}\"\n  \
+         else\n    \
+         label_backup=\"$BUNDLE_DIR/backups/namespaces__${{APP_NAMESPACE}}_{k}.label\"\n    \
+         if [ \"$DRY_RUN\" -eq 0 ] && [ ! -f \"$label_backup\" ]; then\n      \
+         mkdir -p \"$BUNDLE_DIR/backups\"\n      \
+         if [ -n \"$APP_NS_INJECTION\" ]; then echo \"{k}=$APP_NS_INJECTION\" >\"$label_backup\"; else echo '{k}-' >\"$label_backup\"; fi\n    \
+         fi\n    \
+         change label namespace \"$APP_NAMESPACE\" {k}={v} --overwrite\n    \
+         note \"pods already running in $APP_NAMESPACE get their sidecar when they restart\"\n  \
+         fi\n\
+         else\n  \
+         apply_file {path} ''\n\
+         fi",
+        file = m.path.rsplit('/').next().unwrap_or(&m.path),
+        path = quote(&m.path),
     );
 }
 
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     let apis = Apis::of(s);
     let mut sh = Sh { out: String::new() };
-    if apis.copies_alb_secret() {
-        sh.lines(SECRET_HELPERS);
+    common(&mut sh, "install.sh", RERUN);
+    pem_helpers(&mut sh);
+    ownership_helpers(&mut sh);
+    write_helpers(&mut sh);
+    if apis.restarts_gateway() {
+        restart_helper(&mut sh, &apis, s);
     }
+    if apis.restarts_gateway() {
+        sh.line("GATEWAY_CHANGED=0");
+    }
+    sh.line("NLB_LISTED_NS=''");
     for step in procedure::steps(&apis) {
-        sh.step(&step.announce());
+        sh.step_checking(&step.announce(), &step.check());
         match step {
             Step::Preflight => {
                 let preflight = bundle_path("scripts/preflight.sh");
                 let _ = writeln!(
                     sh.out,
-                    "if [ \"$SKIP_PREFLIGHT\" -eq 1 ]; then\n  echo '  skipped (--skip-preflight)'\nelif [ \"$DRY_RUN\" -eq 1 ]; then\n  run bash {preflight}\nelif ! bash {preflight}; then\n  echo 'error: the preflight failed (see above), so nothing was changed in the cluster. Fix the certificates and generate the bundle again, or pass --skip-preflight.' >&2\n  exit 1\nfi"
+                    "if [ \"$SKIP_PREFLIGHT\" -eq 1 ]; then\n  echo '  skipped (--skip-preflight)'\nelif ! bash {preflight}; then\n  die 'the preflight failed (see above), so nothing was changed in the cluster. Fix the certificates and generate the bundle again, or pass --skip-preflight.'\nfi"
                 );
             }
-            Step::CheckPrerequisites => {
-                sh.line("need kubectl ibmcloud");
-                sh.line("run kubectl get namespace \"$GATEWAY_NAMESPACE\"");
+            Step::CheckCluster => {
+                sh.line("need kubectl");
+                sh.line("check_cluster");
             }
-            Step::CheckNlb => {
-                let list_cmd = format!("{} --cluster \"$CLUSTER_NAME\"", apis.nlb_dns.list());
-                let create_hint = format!(
-                    "{} --cluster $CLUSTER_NAME --ip $INGRESS_HOST",
-                    apis.nlb_dns.create()
-                );
-                let _ = writeln!(
-                    sh.out,
-                    "if [ \"$DRY_RUN\" -eq 1 ]; then\n  run {list_cmd}\nelse\n  nlb_list=\"$({list_cmd})\"\n  if ! grep -F -- \"$NLB_INGRESS_DOMAIN\" <<<\"$nlb_list\" | grep -qF -- \"$INGRESS_HOST\"; then\n    echo \"error: $NLB_INGRESS_DOMAIN is not registered for $INGRESS_HOST in cluster $CLUSTER_NAME.\" >&2\n    echo \"Create it with: {create_hint}, then put the new host name and secret into the settings and regenerate the bundle.\" >&2\n    exit 1\n  fi\nfi"
-                );
+            Step::CheckPrerequisites => prerequisites(&mut sh, s, &apis, manifests),
+            Step::CheckNlb => check_nlb(&mut sh, &apis),
+            Step::CheckOwnership => check_ownership(&mut sh, s, manifests),
+            Step::CheckSecrets => check_secrets(&mut sh, &apis, s),
+            Step::Apply(Doc::Namespace) => {
+                if let Some(m) = manifest::find(manifests, Doc::Namespace) {
+                    apply_namespace(&mut sh, m);
+                }
             }
             Step::Apply(doc) => {
                 if let Some(m) = manifest::find(manifests, doc) {
-                    apply(&mut sh, m);
+                    let ns = m
+                        .objects
+                        .first()
+                        .map_or(String::new(), |o| o.namespace.clone());
+                    let _ = writeln!(
+                        sh.out,
+                        "apply_file {} {}",
+                        quote(&m.path),
+                        if ns.is_empty() {
+                            "''".into()
+                        } else {
+                            ns_word(s, &ns)
+                        }
+                    );
                 }
             }
-            Step::Secrets => {
-                for m in manifests.iter().filter(|m| matches!(m.doc, Doc::Secret(_))) {
-                    apply_secret(&mut sh, m);
-                }
-            }
-            Step::CopyAlbSecret => copy_alb_tls_secret(&mut sh),
-            Step::RestartGateway => restart_gateway(&mut sh),
+            Step::Secrets => sec::apply_secrets(&mut sh, &apis, s),
+            Step::CopyAlbSecret => sh.lines(&[
+                "if [ \"$(<\"$WORK_DIR/decision/alb-tls-copy\")\" = keep ]; then",
+                "  ok \"$GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: left as it is\"",
+                "else",
+                "  apply_secret \"$ALB_SECRET\"",
+                "fi",
+            ]),
+            Step::RestartGateway => sh.line("restart_if_needed"),
             Step::DeleteLegacyIngress => {
                 let _ = writeln!(
                     sh.out,
-                    "run kubectl delete ingress {} -n \"$APP_NAMESPACE\" --ignore-not-found=true",
+                    "if [ \"$LEGACY_INGRESS\" = foreign ]; then\n  change delete {} {} -n \"$APP_NAMESPACE\" --ignore-not-found=true\nelse\n  ok 'nothing to retire'\nfi",
+                    quote(&ingress_resource(manifests)),
                     names::INGRESS
                 );
             }
         }
     }
-    sh.line("");
-    sh.line("echo");
-    sh.line("echo \"Done. Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"");
+    sh.lines(&[
+        "",
+        "echo",
+        "if [ \"$DRY_RUN\" -eq 1 ]; then",
+        "  echo \"Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown.\"",
+        "  if [ \"$DRY_REFUSED\" -gt 0 ]; then exit 1; fi",
+        "else",
+        "  echo \"Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"",
+        "fi",
+    ]);
     sh.out
 }

@@ -1,6 +1,11 @@
 //! The bash scripts of the procedure: `preflight.sh`, `install.sh`, `verify.sh`, `renew.sh`,
 //! `cleanup.sh`.
 //!
+//! The Rust side writes each script's steps with the bundle's names (from the procedure, the
+//! manifests and the secret declarations); the helper functions the cluster scripts share are
+//! bash text in `sh/*.sh`, included as they are, with the ownership vocabulary filled in. They
+//! stay bash 3.2 and BSD compatible (`tests/scripts_portable.rs` greps for what is not).
+//!
 //! Every user value is assigned once, at the top, to a variable, quoted by `shlex` (POSIX
 //! single-quote rules, which bash shares); the rest of each script only ever expands those
 //! variables inside double quotes. The values were also validated (`setup::validate`) to a grammar
@@ -10,6 +15,9 @@ mod cleanup;
 mod install;
 pub mod preflight;
 mod renew;
+mod secrets;
+
+pub use renew::{CA_CERT, CA_KEY};
 mod verify;
 
 use crate::manifest::{self, Apis, Manifest, names};
@@ -30,17 +38,18 @@ pub struct Script {
 pub const VARS_BEGIN: &str = "# --- settings (generated; each value set once, quoted) ---";
 pub const VARS_END: &str = "# --- end of settings ---";
 
-/// Namespace where IBM Cloud keeps its certificates' secrets (the procedure's `default`); the
-/// NLB's secret may be elsewhere (`NLB_SECRET_NAMESPACE`, from `nlb_secret_namespace`).
+/// Namespace where IBM Cloud keeps its certificates' secrets unless told otherwise (the
+/// procedure's `default`). The scripts look there first, then in the gateway namespace (where
+/// `nlb-dns create --secret-namespace` puts the NLB's); `--secret-namespace` names it.
 pub const IBM_SECRET_NAMESPACE: &str = "default";
 
 /// The shell variables every script may use, in order, with their values.
 pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {
     let (test_path, expect) = test_request(s);
+    let owner = manifest::Owner::of(s);
     vec![
         ("CLUSTER_NAME", s.cluster_name.clone()),
         ("INGRESS_HOST", s.ingress_ip.clone()),
-        ("LB_HOST", s.lb_host.clone()),
         ("NLB_INGRESS_DOMAIN", s.nlb_domain.clone()),
         ("NLB_SECRET", s.nlb_secret.clone()),
         ("ALB_INGRESS_DOMAIN", s.alb_domain.clone()),
@@ -51,10 +60,11 @@ pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {
         ("APP_PORT", s.app_port.to_string()),
         ("APP_PATH", s.path.clone()),
         ("GATEWAY_NAMESPACE", s.gateway_namespace.clone()),
-        ("IBM_SECRET_NAMESPACE", IBM_SECRET_NAMESPACE.to_owned()),
-        ("NLB_SECRET_NAMESPACE", s.ibm_secret_namespace().to_owned()),
+        ("IBM_DEFAULT_NAMESPACE", IBM_SECRET_NAMESPACE.to_owned()),
         ("TEST_PATH", test_path),
         ("EXPECT_STATUS", expect),
+        ("BUNDLE_ID", owner.id),
+        ("BUNDLE_DESCRIPTION", owner.description),
     ]
 }
 
@@ -107,10 +117,16 @@ impl Sh {
         }
     }
 
-    /// `step "..."` announcing the next step.
+    /// `step "..."` announcing the next step (preflight.sh).
     pub fn step(&mut self, what: &str) {
         self.out.push('\n');
         let _ = writeln!(self.out, "step {}", dq(what));
+    }
+
+    /// `step "..." "..."`: the next step of a cluster script, and what to check when it fails.
+    pub fn step_checking(&mut self, what: &str, check: &str) {
+        self.out.push('\n');
+        let _ = writeln!(self.out, "step {} {}", dq(what), dq(check));
     }
 }
 
@@ -125,19 +141,54 @@ pub(crate) fn bundle_path(rel: &str) -> String {
     format!("\"$BUNDLE_DIR\"/{}", quote(rel))
 }
 
+/// A command-line flag of a script: `--name` sets `VAR=1`, `--name VALUE` sets `VAR=VALUE`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Flag {
+    pub var: &'static str,
+    pub flag: &'static str,
+    /// Takes a value (`--context NAME` or `--context=NAME`).
+    pub value: bool,
+    /// The value must be a Kubernetes namespace name.
+    pub namespace: bool,
+}
+
+const fn switch(var: &'static str, flag: &'static str) -> Flag {
+    Flag {
+        var,
+        flag,
+        value: false,
+        namespace: false,
+    }
+}
+
+pub(crate) const DRY_RUN: Flag = switch("DRY_RUN", "--dry-run");
+pub(crate) const CONTEXT: Flag = Flag {
+    var: "CONTEXT",
+    flag: "--context",
+    value: true,
+    namespace: false,
+};
+/// Where IBM keeps the NLB's secret when it is not `default` (`nlb-dns create --secret-namespace`).
+pub(crate) const SECRET_NAMESPACE: Flag = Flag {
+    var: "NLB_SECRET_NS",
+    flag: "--secret-namespace",
+    value: true,
+    namespace: true,
+};
+pub(crate) const ALB_SECRET_NAMESPACE: Flag = Flag {
+    var: "ALB_SECRET_NS",
+    flag: "--alb-secret-namespace",
+    value: true,
+    namespace: true,
+};
+
 /// The header, argument parsing and helper functions common to every script.
-fn prelude(
-    title: &str,
-    usage: &str,
-    s: &Settings,
-    body: &str,
-    extra_flags: &[(&str, &str)],
-) -> String {
+fn prelude(title: &str, usage: &str, s: &Settings, body: &str, flags: &[Flag]) -> String {
     let mut sh = Sh { out: String::new() };
     sh.line("#!/usr/bin/env bash");
     let _ = writeln!(
         sh.out,
-        "# {title}\n# Generated by istio-alb for the {} profile. Usage: {usage}\n# --dry-run prints every command instead of running it.",
+        "# {title}\n# Generated by istio-alb for the {} profile. Usage: {usage}",
         s.profile
     );
     sh.line("set -euo pipefail");
@@ -151,174 +202,193 @@ fn prelude(
     }
     sh.line(VARS_END);
     sh.line("");
-    sh.lines(&[
-        "BUNDLE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\" && pwd)\"",
-        "DRY_RUN=0",
-    ]);
-    for (var, _) in extra_flags {
-        let _ = writeln!(sh.out, "{var}=0");
+    if uses_variable(body, "BUNDLE_DIR") {
+        sh.line("BUNDLE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\" && pwd)\"");
     }
-    sh.line("for arg in \"$@\"; do");
-    sh.line("  case \"$arg\" in");
-    sh.line("    --dry-run) DRY_RUN=1 ;;");
-    for (var, flag) in extra_flags {
-        let _ = writeln!(sh.out, "    {flag}) {var}=1 ;;");
+    let steps = body.lines().filter(|l| l.starts_with("step \"")).count();
+    if uses_variable(body, "STEP_TOTAL") {
+        let _ = writeln!(sh.out, "STEP_TOTAL={steps}");
+    }
+    for f in flags {
+        let _ = writeln!(sh.out, "{}={}", f.var, if f.value { "''" } else { "0" });
+    }
+    let help = quote(&format!("Usage: {usage}"));
+    sh.line("while [ \"$#\" -gt 0 ]; do");
+    sh.line("  case \"$1\" in");
+    for f in flags {
+        if f.value {
+            let _ = writeln!(
+                sh.out,
+                "    {flag})\n      if [ \"$#\" -lt 2 ]; then\n        echo '{flag} needs a value (see --help)' >&2\n        exit 2\n      fi\n      {var}=$2\n      shift\n      ;;\n    {flag}=*) {var}=${{1#*=}} ;;",
+                flag = f.flag,
+                var = f.var
+            );
+        } else {
+            let _ = writeln!(sh.out, "    {}) {}=1 ;;", f.flag, f.var);
+        }
     }
     let _ = writeln!(
         sh.out,
-        "    -h | --help)\n      echo {}\n      exit 0\n      ;;",
-        quote(&format!("Usage: {usage}"))
+        "    -h | --help)\n      echo {help}\n      exit 0\n      ;;\n    *)\n      echo {} >&2\n      exit 2\n      ;;\n  esac\n  shift\ndone",
+        dq("unknown argument: $1 (see --help)")
     );
-    sh.line("    *)");
-    let _ = writeln!(
-        sh.out,
-        "      echo {} >&2",
-        dq("unknown argument: $arg (see --help)")
-    );
-    sh.lines(&["      exit 2", "      ;;", "  esac", "done", ""]);
-    sh.lines(&["step() { printf '\\n==> %s\\n' \"$*\"; }", ""]);
-    // Only when the script runs commands through it (shellcheck reports unused functions).
-    if body.lines().any(|l| l.trim_start().starts_with("run ")) {
+    for f in flags.iter().filter(|f| f.namespace) {
+        let _ = writeln!(
+            sh.out,
+            "case \"${var}\" in\n  *[!a-z0-9-]*)\n    echo \"{flag}: '${var}' is not a namespace name\" >&2\n    exit 2\n    ;;\nesac",
+            var = f.var,
+            flag = f.flag
+        );
+    }
+    if body.contains("\nstep() {") {
+        // The cluster scripts' shared helpers define their own `step`.
+    } else {
+        sh.lines(&["", "step() { printf '\\n==> %s\\n' \"$*\"; }"]);
         sh.lines(&[
-            "# run CMD ARGS...: run it, or print it (shell-quoted) under --dry-run.",
-            "run() {",
-            "  if [ \"$DRY_RUN\" -eq 1 ]; then",
-            "    printf '+'",
-            "    printf ' %q' \"$@\"",
-            "    printf '\\n'",
-            "  else",
-            "    \"$@\"",
-            "  fi",
-            "}",
             "",
+            "# need TOOL...: fail early when a prerequisite is missing.",
+            "need() {",
+            "  local tool missing=0",
+            "  for tool in \"$@\"; do",
+            "    if ! command -v \"$tool\" >/dev/null 2>&1; then",
+            "      echo \"error: '$tool' is required but not on PATH\" >&2",
+            "      missing=1",
+            "    fi",
+            "  done",
+            "  if [ \"$missing\" -ne 0 ]; then exit 1; fi",
+            "}",
         ]);
     }
-    sh.lines(&[
-        "# need TOOL...: fail early when a prerequisite is missing.",
-        "need() {",
-        "  local tool missing=0",
-        "  for tool in \"$@\"; do",
-        "    if ! command -v \"$tool\" >/dev/null 2>&1; then",
-        "      echo \"error: '$tool' is required but not on PATH\" >&2",
-        "      missing=1",
-        "    fi",
-        "  done",
-        "  if [ \"$missing\" -ne 0 ]; then",
-        "    if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "      echo '(dry run: continuing without them)' >&2",
-        "    else",
-        "      exit 1",
-        "    fi",
-        "  fi",
-        "}",
-    ]);
     sh.out.push_str(body);
     sh.out
 }
 
-/// Shared helpers for scripts that (re)create secrets from IBM's.
-pub(crate) const SECRET_HELPERS: &[&str] = &[
-    "",
-    "# extract SECRET KEY FILE [NAMESPACE]: one key of an IBM-provided secret (in IBM's namespace",
-    "# unless given), decoded, as the procedure does.",
-    "extract() {",
-    "  local jsonpath=\"{.data.${2//./\\\\.}}\" ns=\"${4:-$IBM_SECRET_NAMESPACE}\"",
-    "  if [ \"$DRY_RUN\" -eq 1 ]; then",
-    "    printf '+ kubectl get secret %q --namespace=%q -o %q | base64 --decode > %q\\n' \\",
-    "      \"$1\" \"$ns\" \"jsonpath=$jsonpath\" \"$3\"",
-    "    return 0",
-    "  fi",
-    "  kubectl get secret \"$1\" --namespace=\"$ns\" -o \"jsonpath=$jsonpath\" | base64 --decode >\"$3\"",
-    "  if [ ! -s \"$3\" ]; then",
-    "    echo \"error: secret $1 in namespace $ns has no $2\" >&2",
-    "    exit 1",
-    "  fi",
-    "}",
-    "",
-    "# put_secret NAME NAMESPACE TYPE KEY=FILE...: create or replace, re-runnable. Server-side apply",
-    "# keeps the key material out of the last-applied-configuration annotation.",
-    "put_secret() {",
-    "  local name=$1 namespace=$2 type=$3",
-    "  shift 3",
-    "  local args=() kv",
-    "  for kv in \"$@\"; do args+=(\"--from-file=$kv\"); done",
-    "  if [ \"$DRY_RUN\" -eq 1 ]; then",
-    "    printf '+ kubectl create secret generic %q --namespace=%q --type=%q' \"$name\" \"$namespace\" \"$type\"",
-    "    printf ' %q' \"${args[@]}\"",
-    "    printf ' --dry-run=client -o yaml | kubectl apply --server-side --force-conflicts --field-manager=istio-alb -f -\\n'",
-    "    return 0",
-    "  fi",
-    "  kubectl create secret generic \"$name\" --namespace=\"$namespace\" --type=\"$type\" \"${args[@]}\" --dry-run=client -o yaml |",
-    "    kubectl apply --server-side --force-conflicts --field-manager=istio-alb -f -",
-    "}",
-    "",
-    "WORK_DIR=\"$(mktemp -d)\"",
-    "trap 'rm -rf \"$WORK_DIR\"' EXIT",
-    "umask 077",
-];
-
-/// Copies IBM's ALB TLS secret into the gateway namespace (current profile: the community NGINX
-/// controller only reads TLS secrets from the Ingress's own namespace).
-/// (The caller announces the step: [`Step::CopyAlbSecret`].)
-pub(crate) fn copy_alb_tls_secret(sh: &mut Sh) {
-    sh.lines(&[
-        "if [ \"$GATEWAY_NAMESPACE\" != \"$IBM_SECRET_NAMESPACE\" ]; then",
-        "  extract \"$ALB_SECRET\" tls.crt \"$WORK_DIR/alb-tls.crt\"",
-        "  extract \"$ALB_SECRET\" tls.key \"$WORK_DIR/alb-tls.key\"",
-        "  put_secret \"$ALB_SECRET\" \"$GATEWAY_NAMESPACE\" kubernetes.io/tls \\",
-        "    \"tls.crt=$WORK_DIR/alb-tls.crt\" \"tls.key=$WORK_DIR/alb-tls.key\"",
-        "fi",
-    ]);
+/// A bash fragment of `sh/`, with the ownership vocabulary filled in.
+fn fragment(text: &str) -> String {
+    use crate::manifest::owner::{BUNDLE_LABEL, INJECTION_LABEL, MANAGED_BY, MANAGED_BY_LABEL};
+    text.replace("{{MANAGED_BY_LABEL}}", MANAGED_BY_LABEL)
+        .replace("{{INJECTION_LABEL}}", INJECTION_LABEL.0)
+        .replace("{{MANAGED_BY}}", MANAGED_BY)
+        .replace("{{BUNDLE_LABEL}}", BUNDLE_LABEL)
 }
 
-/// `kubectl delete pod -l istio=ingressgateway` (classic: file-mounted certs load at start only).
-/// (The caller announces the step: [`Step::RestartGateway`].)
-pub(crate) fn restart_gateway(sh: &mut Sh) {
-    let (k, v) = names::GATEWAY_SELECTOR;
+/// The helpers every cluster script shares: steps, failure reports, the temporary folder,
+/// `k` (kubectl on the chosen context), `change` (a change, or its server-side dry run), the
+/// cluster check. `script` is the script's file name; `rerun` what a failure report says about
+/// running it again (empty: no report, as in `verify.sh`, which reports every check itself).
+pub(crate) fn common(sh: &mut Sh, script: &str, rerun: &str) {
     let _ = writeln!(
         sh.out,
-        "run kubectl delete pod -l {} -n \"$GATEWAY_NAMESPACE\"",
-        quote(&format!("{k}={v}"))
+        "\nSCRIPT_NAME={}\nRERUN_NOTE={}",
+        quote(script),
+        quote(rerun)
+    );
+    sh.out.push_str(&fragment(include_str!("sh/common.sh")));
+}
+
+/// Certificates, secrets read and written (`read_secret`, `plan_secret`, `apply_secret`).
+pub(crate) fn pem_helpers(sh: &mut Sh) {
+    sh.out.push_str(&fragment(include_str!("sh/pem.sh")));
+}
+
+/// Writing secrets: `plan_secret`, `apply_secret` (`install.sh`, `renew.sh`).
+pub(crate) fn write_helpers(sh: &mut Sh) {
+    sh.out.push_str(&fragment(include_str!("sh/write.sh")));
+}
+
+/// Ownership: inventory, decisions, backups (`install.sh`).
+pub(crate) fn ownership_helpers(sh: &mut Sh) {
+    sh.out.push_str(&fragment(include_str!("sh/ownership.sh")));
+}
+
+/// `issue_client`: the next ALB client certificate from the private CA, with openssl.
+pub(crate) fn issue_helper(sh: &mut Sh) {
+    sh.out.push_str(&fragment(include_str!("sh/issue.sh")));
+}
+
+/// `restart_gateway`: a rolling restart of the gateway deployments, waited for; and
+/// `restart_if_needed`, which restarts when the certificates the gateway mounts changed in this
+/// run, or when a gateway pod serves another certificate than its secret holds (an earlier run
+/// stopped between writing the secret and restarting).
+pub(crate) fn restart_helper(sh: &mut Sh, apis: &Apis, s: &Settings) {
+    let (k, v) = names::GATEWAY_SELECTOR;
+    let sides = preflight::Sides::of(apis, s);
+    let _ = writeln!(
+        sh.out,
+        "\n# restart_gateway: rolling restart of the gateway deployments, and wait for it (the classic\n# gateway reads file-mounted certificates at start only).\nrestart_gateway() {{\n  local deploys d\n  deploys=\"$(k get deployments.apps -n \"$GATEWAY_NAMESPACE\" -l {sel} -o name)\"\n  if [ -z \"$deploys\" ]; then die \"no deployment labelled {k}={v} in $GATEWAY_NAMESPACE\"; fi\n  while read -r d; do\n    change rollout restart \"$d\" -n \"$GATEWAY_NAMESPACE\"\n    if [ \"$DRY_RUN\" -eq 0 ]; then k rollout status \"$d\" -n \"$GATEWAY_NAMESPACE\" --timeout=300s | sed 's/^/  /'; fi\n  done <<<\"$deploys\"\n}}\n\n\
+         # restart_if_needed: see above.\n\
+         restart_if_needed() {{\n  \
+         local pods pod want got stale=''\n  \
+         if [ \"$GATEWAY_CHANGED\" -eq 1 ]; then\n    \
+         restart_gateway\n    \
+         return 0\n  \
+         fi\n  \
+         want=\"$(serial \"$WORK_DIR/new/{secret}/{key}\")\"\n  \
+         pods=\"$(k get pods -n \"$GATEWAY_NAMESPACE\" -l {sel} -o 'jsonpath={{range .items[*]}}{{.metadata.name}}{{\"\\n\"}}{{end}}')\"\n  \
+         for pod in $pods; do\n    \
+         got=\"$(loaded_file_serial \"$pod\" {path})\"\n    \
+         if [ \"$got\" != \"$want\" ]; then stale=\"$stale $pod (serial ${{got:-none}})\"; fi\n  \
+         done\n  \
+         if [ -n \"$stale\" ]; then\n    \
+         note \"gateway pod(s) serve another certificate than the secret (serial $want):$stale\"\n    \
+         restart_gateway\n  \
+         else\n    \
+         ok 'the gateway serves the certificate of its secret: no restart'\n  \
+         fi\n\
+         }}",
+        sel = quote(&format!("{k}={v}")),
+        secret = sides.gateway_chain.secret,
+        key = sides.gateway_chain.key,
+        path = quote(&format!(
+            "/etc/istio/ingressgateway-certs/{}",
+            sides.gateway_chain.key
+        )),
     );
 }
 
 /// The scripts for `s.profile`, given the manifests they apply.
 pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
+    let apis = Apis::of(s);
+    let cluster = [DRY_RUN, CONTEXT, SECRET_NAMESPACE, ALB_SECRET_NAMESPACE];
     let scripts = [
         (
             "scripts/preflight.sh",
             "Preflight: a local mutual TLS handshake with the bundle's own secrets (openssl only, no cluster).",
             "scripts/preflight.sh [--dry-run]",
-            preflight::body(s, manifests, &Apis::of(s)),
-            vec![],
+            preflight::body(s, manifests, &apis),
+            vec![DRY_RUN],
         ),
         (
             "scripts/install.sh",
-            "Install: the whole procedure in order (re-runnable).",
-            "scripts/install.sh [--dry-run] [--skip-preflight]",
+            "Install: every check first, then the procedure in an order that keeps the current path working (re-runnable).",
+            "scripts/install.sh [--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS] [--skip-preflight]",
             install::body(s, manifests),
-            vec![("SKIP_PREFLIGHT", "--skip-preflight")],
+            [
+                &cluster[..],
+                &[switch("SKIP_PREFLIGHT", "--skip-preflight")],
+            ]
+            .concat(),
         ),
         (
             "scripts/verify.sh",
-            "Verify: the procedure's tests and troubleshooting checks.",
-            "scripts/verify.sh [--dry-run]",
-            verify::body(s),
-            vec![],
+            "Verify: the secrets in the cluster, what the gateway loaded, and mutual TLS end to end (reads only).",
+            "scripts/verify.sh [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS]",
+            verify::body(s, manifests),
+            cluster[1..].to_vec(),
         ),
         (
             "scripts/renew.sh",
-            "Renew: re-create the secrets after IBM Cloud renewed its certificates.",
-            "scripts/renew.sh [--dry-run]",
+            "Renew: IBM's renewed certificates into the copies, and the next ALB client certificate (re-runnable; a no-op when nothing changed).",
+            "scripts/renew.sh [--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS] [--force-client]",
             renew::body(s),
-            vec![],
+            [&cluster[..], &[switch("FORCE_CLIENT", "--force-client")]].concat(),
         ),
         (
             "scripts/cleanup.sh",
-            "Cleanup: remove everything install.sh created.",
-            "scripts/cleanup.sh [--dry-run] [--yes]",
+            "Cleanup: remove what install.sh created (by its label), put back what it replaced.",
+            "scripts/cleanup.sh [--dry-run] [--context CONTEXT] [--yes]",
             cleanup::body(s, manifests),
-            vec![("ASSUME_YES", "--yes")],
+            vec![DRY_RUN, CONTEXT, switch("ASSUME_YES", "--yes")],
         ),
     ];
     scripts
@@ -327,14 +397,6 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
             path: path.to_owned(),
             text: prelude(title, usage, s, &body, &flags),
         })
-        .collect()
-}
-
-/// The names of the secrets the bundle creates, in apply order.
-pub(crate) fn secret_names(apis: &Apis, s: &Settings) -> Vec<String> {
-    manifest::secrets(apis, s)
-        .into_iter()
-        .map(|s| s.name)
         .collect()
 }
 

@@ -1,100 +1,197 @@
-//! `renew.sh`: IBM Cloud renews its certificates every 90 days; copies made into the gateway
-//! namespace are not renewed. This extracts the renewed ones again, as the procedure does, and
-//! re-creates the secrets (re-runnable).
+//! `renew.sh`: IBM Cloud renews its certificates before they expire; the copies in the gateway
+//! namespace are not renewed with them. This reads IBM's current ones, checks them (readable,
+//! key matches, chains to the CA the ALB trusts, covers the NLB host name), issues the next ALB
+//! client certificate when the private CA's key is in the bundle and the current one is in the
+//! last third of its life, and writes each secret only when it changed and never with an older
+//! certificate. Nothing changed means nothing written and no restart.
 
-use super::{SECRET_HELPERS, Sh, bundle_path, copy_alb_tls_secret, restart_gateway};
-use crate::manifest::{Apis, GatewayCerts, names};
-use crate::procedure::Step;
+use super::secrets::{self as sec, bundle_value};
+use super::{Sh, common, issue_helper, pem_helpers, quote, restart_helper, write_helpers};
+use crate::inputs::CertInput;
+use crate::manifest::{Apis, Content};
+use crate::script::preflight::Sides;
 use crate::settings::Settings;
 use std::fmt::Write as _;
 
-pub(super) fn body(s: &Settings) -> String {
-    let mut sh = Sh { out: String::new() };
-    sh.lines(SECRET_HELPERS);
-    sh.lines(&[
-        "",
-        "# trusted CHAIN CA WHAT: refuse a renewed chain that does not lead to the CA this setup",
-        "# trusts (e.g. the gateway uses your own certificate, or the issuer moved to another root).",
-        "trusted() {",
-        "  if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "    printf '+ openssl verify -CAfile %q -untrusted %q %q\\n' \"$2\" \"$1\" \"$1\"",
-        "    return 0",
-        "  fi",
-        "  if ! openssl verify -CAfile \"$2\" -untrusted \"$1\" \"$1\" >/dev/null 2>&1; then",
-        "    echo \"error: the renewed $3 does not verify against $2; nothing was changed.\" >&2",
-        "    echo 'Check the certificates with istio-alb check, update the settings and generate the bundle again.' >&2",
-        "    exit 1",
-        "  fi",
-        "}",
-    ]);
-    sh.step("Checking prerequisites");
-    sh.line("need kubectl base64 openssl");
+const RERUN: &str = "Running renew.sh again is safe: it reads what is in the cluster first and \
+                     changes only what differs.";
 
-    sh.step(
-        "Extracting the renewed NLB certificate and key from $NLB_SECRET ($NLB_SECRET_NAMESPACE)",
-    );
-    sh.line("extract \"$NLB_SECRET\" tls.crt \"$WORK_DIR/tls.crt\" \"$NLB_SECRET_NAMESPACE\"");
-    sh.line("extract \"$NLB_SECRET\" tls.key \"$WORK_DIR/tls.key\" \"$NLB_SECRET_NAMESPACE\"");
+/// Where renew.sh looks for the private client CA's key (the bundle's `client_ca_key`).
+pub const CA_KEY: &str = "private-ca/client-ca.key";
+/// The CA certificate beside it, when the folder was made by `istio-alb ca init`.
+pub const CA_CERT: &str = "private-ca/client-ca.pem";
+
+pub(super) fn body(s: &Settings) -> String {
+    let apis = Apis::of(s);
+    let sides = Sides::of(&apis, s);
+    let mut sh = Sh { out: String::new() };
+    common(&mut sh, "renew.sh", RERUN);
+    pem_helpers(&mut sh);
+    issue_helper(&mut sh);
+    write_helpers(&mut sh);
+    if apis.restarts_gateway() {
+        restart_helper(&mut sh, &apis, s);
+    }
+    if apis.restarts_gateway() {
+        sh.line("GATEWAY_CHANGED=0");
+    }
     let _ = writeln!(
         sh.out,
-        "trusted \"$WORK_DIR/tls.crt\" {} 'NLB certificate'",
-        bundle_path("certs/gateway-ca.pem")
+        "CA_KEY=\"$BUNDLE_DIR/{CA_KEY}\"\nCA_CERT=\"$BUNDLE_DIR/{CA_CERT}\""
     );
-    let apis = Apis::of(s);
-    match apis.gateway_certs {
-        GatewayCerts::FileMounted => {
-            sh.step("Extracting the renewed ALB certificate and key from $ALB_SECRET ($IBM_SECRET_NAMESPACE)");
-            sh.line("extract \"$ALB_SECRET\" tls.crt \"$WORK_DIR/client.crt\"");
-            sh.line("extract \"$ALB_SECRET\" tls.key \"$WORK_DIR/client.key\"");
-            let _ = writeln!(
-                sh.out,
-                "trusted \"$WORK_DIR/client.crt\" {} 'ALB client certificate'",
-                bundle_path("certs/client-ca.pem")
-            );
-            sh.step("Appending the CA the ALB trusts to the NLB certificate (trusted.crt)");
-            let _ = writeln!(
-                sh.out,
-                "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo '+ cat tls.crt gateway-ca.pem > trusted.crt'\nelse\n  cat \"$WORK_DIR/tls.crt\" {} >\"$WORK_DIR/trusted.crt\"\nfi",
-                bundle_path("certs/gateway-ca.pem")
-            );
-            sh.step("Re-creating the secrets in $GATEWAY_NAMESPACE");
-            let _ = writeln!(
-                sh.out,
-                "put_secret {} \"$GATEWAY_NAMESPACE\" kubernetes.io/tls \"tls.crt=$WORK_DIR/trusted.crt\" \"tls.key=$WORK_DIR/tls.key\"",
-                names::CLASSIC_GATEWAY_CERTS
-            );
-            let _ = writeln!(
-                sh.out,
-                "put_secret {} \"$GATEWAY_NAMESPACE\" Opaque \"trusted.crt=$WORK_DIR/trusted.crt\" \"client.crt=$WORK_DIR/client.crt\" \"client.key=$WORK_DIR/client.key\"",
-                names::CLASSIC_ALB_CERTS
-            );
-            sh.step(&Step::RestartGateway.announce());
-            restart_gateway(&mut sh);
-        }
-        GatewayCerts::SdsIbmManaged => {
-            sh.line("echo \"  IBM renews the gateway's secret $NLB_SECRET in $GATEWAY_NAMESPACE itself: nothing to copy for the gateway.\"");
-            sh.step(&Step::CopyAlbSecret.announce());
-            copy_alb_tls_secret(&mut sh);
-        }
-        GatewayCerts::Sds => {
-            sh.step("Re-creating the gateway credential in $GATEWAY_NAMESPACE (the gateway reloads it, no restart)");
-            let _ = writeln!(
-                sh.out,
-                "put_secret {} \"$GATEWAY_NAMESPACE\" kubernetes.io/tls \"tls.crt=$WORK_DIR/tls.crt\" \"tls.key=$WORK_DIR/tls.key\" \"ca.crt=\"{}",
-                names::CURRENT_GATEWAY_CREDENTIAL,
-                bundle_path("certs/client-ca.pem")
-            );
-            sh.step(&Step::CopyAlbSecret.announce());
-            copy_alb_tls_secret(&mut sh);
-            sh.line("");
-            let _ = writeln!(
-                sh.out,
-                "echo 'Note: the ALB client certificate in {} comes from your own CA (Let'\"'\"'s Encrypt certificates no longer carry clientAuth); renew it yourself before it expires.'",
-                names::CURRENT_ALB_PROXY_SSL
-            );
-        }
+
+    sh.step_checking(
+        "Checking that kubectl talks to cluster $CLUSTER_NAME",
+        "ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass --context",
+    );
+    sh.line("need kubectl openssl awk sed");
+    sh.line("check_cluster");
+
+    sh.step_checking(
+        "Reading IBM's current certificates and checking them",
+        "IBM's secrets: kubectl get secret $NLB_SECRET $ALB_SECRET -n $IBM_DEFAULT_NAMESPACE (or --secret-namespace)",
+    );
+    sec::read_ibm_secrets(&mut sh, "");
+    sec::decode_bundle_secrets(&mut sh, &apis, s);
+    // The CA the ALB trusts, alone: classic's trusted.crt holds the gateway chain too.
+    let alb_ca = format!(
+        "$BUNDLE_DIR/{}",
+        crate::inputs::CertInput::GatewayCa.bundle_path()
+    );
+    let client_ca = format!(
+        "$WORK_DIR/bundle/{}/{}",
+        sides.client_ca.secret, sides.client_ca.key
+    );
+    let _ = writeln!(
+        sh.out,
+        "first_cert \"$WORK_DIR/ibm-nlb/tls.crt\" \"$WORK_DIR/ibm-nlb-leaf.crt\"\n\
+         if ! openssl verify -CAfile \"{alb_ca}\" -untrusted \"$WORK_DIR/ibm-nlb/tls.crt\" -purpose sslserver \"$WORK_DIR/ibm-nlb-leaf.crt\" >/dev/null 2>&1; then\n  \
+         die \"IBM's NLB certificate does not verify against the CA the ALB trusts ({alb}): nothing was changed. Check it with istio-alb check, update the settings and generate the bundle again.\"\n\
+         fi\n\
+         if ! covers \"$WORK_DIR/ibm-nlb-leaf.crt\" \"$NLB_INGRESS_DOMAIN\"; then\n  \
+         die \"IBM's NLB certificate does not cover $NLB_INGRESS_DOMAIN: nothing was changed\"\n\
+         fi\n\
+         ok \"IBM's NLB certificate chains to the CA the ALB trusts and covers $NLB_INGRESS_DOMAIN\"",
+        alb = format_args!("{}/{}", sides.alb_ca.secret, sides.alb_ca.key),
+    );
+    // classic: trusted.crt = the NLB chain followed by the CA the ALB trusts (the procedure's
+    // `cat tls.crt trustid-x3-root.pem > trusted.crt`); unused by current.
+    let _ = writeln!(
+        sh.out,
+        "cat \"$WORK_DIR/ibm-nlb/tls.crt\" \"{alb_ca}\" >\"$WORK_DIR/trusted.crt\""
+    );
+
+    let (client_secret, cert_key, key_key) = sec::alb_client(&apis, s);
+    sh.step_checking(
+        "The ALB client certificate: renewed from the private CA when due",
+        "the private CA: private-ca/client-ca.key must belong to certs/client-ca.pem",
+    );
+    let _ = writeln!(
+        sh.out,
+        "CLIENT_DIR=\"$WORK_DIR/client\"\n\
+         if ! read_secret \"$GATEWAY_NAMESPACE\" {secret} \"$WORK_DIR/cur-client\" {cert} {key} || [ ! -s \"$WORK_DIR/cur-client/{cert}\" ]; then\n  \
+         die 'the ALB client certificate secret {secret_name} is not in the cluster: run install.sh first'\n\
+         fi\n\
+         read -r client_days client_state <<<\"$(lifetime \"$WORK_DIR/cur-client/{cert}\")\"\n\
+         if [ ! -f \"$CA_CERT\" ]; then CA_CERT=\"{client_ca}\"; fi\n\
+         if [ -f \"$CA_KEY\" ] && {{ [ \"$FORCE_CLIENT\" -eq 1 ] || [ \"$client_state\" != ok ]; }}; then\n  \
+         issue_client \"$CA_CERT\" \"$CA_KEY\" \"$CLIENT_DIR\"\n  \
+         why=\"the current one has $client_days day(s) left\"\n  \
+         if [ \"$FORCE_CLIENT\" -eq 1 ]; then why=\"$why; --force-client\"; fi\n  \
+         ok \"issued the next ALB client certificate (serial $(serial \"$CLIENT_DIR/tls.crt\"), until $(enddate \"$CLIENT_DIR/tls.crt\")): $why\"\n\
+         elif [ \"$FORCE_CLIENT\" -eq 1 ]; then\n  \
+         die \"--force-client needs the private CA's key at {ca_key} (it is not there: you may have moved it offline, as the README suggests)\"\n",
+        secret = quote(&client_secret),
+        secret_name = client_secret,
+        cert = quote(cert_key),
+        key = quote(key_key),
+        ca_key = CA_KEY,
+    );
+    if apis.restarts_gateway() {
+        // classic: the documented procedure uses IBM's ALB certificate as the client certificate;
+        // that still holds when the client CA issued it for client authentication.
+        let _ = writeln!(
+            sh.out,
+            "elif first_cert \"$WORK_DIR/ibm-alb/tls.crt\" \"$WORK_DIR/ibm-alb-leaf.crt\" && openssl verify -CAfile \"{client_ca}\" -untrusted \"$WORK_DIR/ibm-alb/tls.crt\" -purpose sslclient \"$WORK_DIR/ibm-alb-leaf.crt\" >/dev/null 2>&1; then\n  \
+             mkdir -p \"$CLIENT_DIR\"\n  \
+             cp \"$WORK_DIR/ibm-alb/tls.crt\" \"$CLIENT_DIR/tls.crt\"\n  \
+             cp \"$WORK_DIR/ibm-alb/tls.key\" \"$CLIENT_DIR/tls.key\"\n  \
+             ok \"IBM's ALB certificate is the client certificate (the client CA issued it for client authentication), as documented\""
+        );
     }
-    sh.line("");
-    sh.line("echo \"Done. Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"");
+    let _ = writeln!(
+        sh.out,
+        "else\n  \
+         mkdir -p \"$CLIENT_DIR\"\n  \
+         cp \"$WORK_DIR/cur-client/{cert_key}\" \"$CLIENT_DIR/tls.crt\"\n  \
+         cp \"$WORK_DIR/cur-client/{key_key}\" \"$CLIENT_DIR/tls.key\"\n  \
+         if [ \"$client_state\" = ok ]; then\n    \
+         ok \"the ALB client certificate has $client_days day(s) left, more than a third of its lifetime: kept\"\n  \
+         elif [ -f \"$CA_KEY\" ]; then\n    \
+         :\n  \
+         else\n    \
+         warn \"the ALB client certificate has $client_days day(s) left ($client_state) and the private CA's key is not at {ca_key}: issue the next one with 'istio-alb ca issue DIR' (DIR holding client-ca.pem and client-ca.key), put it into the settings and run install.sh, or put the key back and run renew.sh\"\n  \
+         fi\n\
+         fi",
+        ca_key = CA_KEY,
+    );
+
+    sh.step_checking(
+        "Planning each secret in $GATEWAY_NAMESPACE (never an older certificate)",
+        "kubectl get secrets -n $GATEWAY_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID",
+    );
+    sec::plan_secrets(&mut sh, &apis, s, |spec, key, content| match content {
+        Content::Input(CertInput::NlbCert) => "\"$WORK_DIR/ibm-nlb/tls.crt\"".into(),
+        Content::Input(CertInput::NlbKey) => "\"$WORK_DIR/ibm-nlb/tls.key\"".into(),
+        Content::TrustedBundle => "\"$WORK_DIR/trusted.crt\"".into(),
+        Content::Input(CertInput::AlbClientCert) => "\"$CLIENT_DIR/tls.crt\"".into(),
+        Content::Input(CertInput::AlbClientKey) => "\"$CLIENT_DIR/tls.key\"".into(),
+        Content::Input(CertInput::ClientCa | CertInput::GatewayCa | CertInput::ClientCaKey) => {
+            bundle_value(spec, key)
+        }
+    });
+    if apis.copies_alb_secret() {
+        sh.line("COPY_ALB=1");
+        sh.line("if read_secret \"$GATEWAY_NAMESPACE\" \"$ALB_SECRET\" \"$WORK_DIR/alb-copy\" tls.crt && [ \"$SECRET_OWNER\" != \"$BUNDLE_ID\" ]; then");
+        sh.line("  COPY_ALB=0");
+        sh.line("  note \"$GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's copy: left as it is\"");
+        sh.line("elif [ \"$ALB_SECRET_NAMESPACE\" = \"$GATEWAY_NAMESPACE\" ]; then");
+        sh.line("  COPY_ALB=0");
+        sh.line("else");
+        let mut inner = Sh { out: String::new() };
+        sec::plan_alb_copy(&mut inner);
+        for l in inner.out.lines() {
+            let _ = writeln!(sh.out, "  {l}");
+        }
+        sh.line("fi");
+    }
+
+    sh.step_checking(
+        "Writing the secrets that changed",
+        "kubectl get secrets -n $GATEWAY_NAMESPACE, and your permissions there",
+    );
+    sec::apply_secrets(&mut sh, &apis, s);
+    if apis.copies_alb_secret() {
+        sh.line("if [ \"$COPY_ALB\" -eq 1 ]; then apply_secret \"$ALB_SECRET\"; fi");
+    }
+    if apis.restarts_gateway() {
+        sh.step_checking(
+            "Rolling restart of the gateway, if the certificates it mounts changed",
+            "kubectl rollout status deployment -n $GATEWAY_NAMESPACE, and the gateway pods' events",
+        );
+        sh.line("restart_if_needed");
+    }
+    sh.lines(&[
+        "",
+        "echo",
+        "if [ \"$DRY_RUN\" -eq 1 ]; then",
+        "  echo \"Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown.\"",
+        "  if [ \"$DRY_REFUSED\" -gt 0 ]; then exit 1; fi",
+        "elif [ \"$CHANGED\" -eq 0 ]; then",
+        "  echo 'Nothing to renew: every secret already holds the newest certificates.'",
+        "else",
+        "  echo \"Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"",
+        "fi",
+    ]);
     sh.out
 }

@@ -1,239 +1,272 @@
-//! `verify.sh`: the procedure's curl tests and every troubleshooting check it lists, adapted to
-//! the profile. Keeps going after a failed check and exits 1 when any failed.
+//! `verify.sh`: reads only, and checks what decides whether the ALB reaches the app: the objects
+//! of the bundle in place; every secret readable, keys matching, usages right, days left against
+//! the renewal window, and each copy equal to IBM's source; each side trusting the other's
+//! certificate; the gateway's Envoy holding the secret with the serial the cluster has; and mutual
+//! TLS end to end, where a refusal without a client certificate counts only after the request
+//! with one succeeded, and only as a TLS refusal. Every check says ok, WARN or FAIL, and the next
+//! step; it keeps going, and exits 1 when any failed.
 
-use super::{Sh, bundle_path, quote};
-use crate::manifest::{self, Apis, GatewayCerts, names};
+use super::secrets::read_ibm_secrets_soft;
+use super::{Sh, common, pem_helpers, quote};
+use crate::inputs::CertInput;
+use crate::manifest::{
+    self, Apis, Content, GatewayCerts, Manifest, Role, Takeover, names, takeover,
+};
+use crate::script::preflight::Sides;
 use crate::settings::Settings;
 use std::fmt::Write as _;
 
-pub(super) fn body(s: &Settings) -> String {
-    let apis = Apis::of(s);
-    let mut sh = Sh { out: String::new() };
-    sh.lines(&[
-        "",
-        "failures=0",
-        "ok() { printf '  ok: %s\\n' \"$*\"; }",
-        "note() { printf '  note: %s\\n' \"$*\"; }",
-        "",
-        "# secret_pem SECRET KEY [NAMESPACE]: the decoded value, empty when missing.",
-        "secret_pem() {",
-        "  kubectl get secret \"$1\" -n \"${3:-$GATEWAY_NAMESPACE}\" -o \"jsonpath={.data.${2//./\\\\.}}\" 2>/dev/null | base64 --decode 2>/dev/null || true",
-        "}",
-        "bad() {",
-        "  printf '  FAILED: %s\\n' \"$*\" >&2",
-        "  failures=$((failures + 1))",
-        "}",
-        "",
-        "# has_key SECRET KEY: the secret exists in the gateway namespace and holds a non-empty KEY.",
-        "has_key() {",
-        "  local value",
-        "  if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "    run kubectl get secret \"$1\" -n \"$GATEWAY_NAMESPACE\" -o \"jsonpath={.data.${2//./\\\\.}}\"",
-        "    return 0",
-        "  fi",
-        "  value=\"$(kubectl get secret \"$1\" -n \"$GATEWAY_NAMESPACE\" -o \"jsonpath={.data.${2//./\\\\.}}\" 2>/dev/null || true)\"",
-        "  if [ -n \"$value\" ]; then ok \"secret $1 has $2\"; else bad \"secret $1 in $GATEWAY_NAMESPACE lacks $2 (or does not exist)\"; fi",
-        "}",
-        "",
-        "# status URL CURL-ARGS...: the HTTP status code curl gets, or 000.",
-        "status() {",
-        "  local url=$1",
-        "  shift",
-        "  curl -sS -o /dev/null -w '%{http_code}' --max-time 20 \"$@\" \"$url\" 2>/dev/null || true",
-        "}",
-        "",
-        "# expect_status WHAT CODE: CODE is the expected one (or any non-5xx answer when none is set).",
-        "expect_status() {",
-        "  if [ -n \"$EXPECT_STATUS\" ] && [ \"$2\" = \"$EXPECT_STATUS\" ]; then",
-        "    ok \"$1 answered $2\"",
-        "  elif [ -z \"$EXPECT_STATUS\" ] && [ \"$2\" != 000 ] && [ \"${2:0:1}\" != 5 ]; then",
-        "    ok \"$1 answered $2\"",
-        "  else",
-        "    bad \"$1 answered ${2:-nothing}, expected ${EXPECT_STATUS:-a non-5xx status}\"",
-        "  fi",
-        "}",
-    ]);
-    sh.step("Checking prerequisites");
-    sh.line("need kubectl curl openssl base64");
+fn file(secret: &str, key: &str) -> String {
+    format!("\"$WORK_DIR/s/{secret}/{key}\"")
+}
 
-    sh.step("Checking the ingress gateway service and its external IP");
-    sh.lines(&[
-        "run kubectl get svc istio-ingressgateway -n \"$GATEWAY_NAMESPACE\"",
-        "if [ \"$DRY_RUN\" -eq 0 ]; then",
-        "  lb_ip=\"$(kubectl get svc istio-ingressgateway -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.status.loadBalancer.ingress[0].ip}' || true)\"",
-        "  if [ \"$lb_ip\" = \"$INGRESS_HOST\" ]; then ok \"load balancer IP is $INGRESS_HOST\"; else bad \"load balancer IP is '${lb_ip}', settings say $INGRESS_HOST\"; fi",
-        "fi",
-    ]);
+/// A namespace of the manifests as text for a double-quoted word, and a file-name-safe key.
+fn ns_var(s: &Settings, ns: &str) -> (&'static str, &'static str) {
+    if ns == s.app_namespace {
+        ("$APP_NAMESPACE", "app")
+    } else {
+        ("$GATEWAY_NAMESPACE", "gateway")
+    }
+}
 
-    sh.step("Checking the secrets in $GATEWAY_NAMESPACE and their keys");
-    // The data keys each secret must hold (field notes: "didn't have expected keys").
-    for spec in manifest::secrets(&apis, s) {
-        for (key, _) in &spec.data {
-            let _ = writeln!(sh.out, "has_key {} {}", quote(&spec.name), quote(key));
+fn objects(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
+    let mut by_ns: Vec<(String, Vec<String>)> = Vec::new();
+    for o in manifests.iter().flat_map(|m| &m.objects) {
+        if o.namespace.is_empty() {
+            continue;
+        }
+        let r = o.resource();
+        match by_ns.iter_mut().find(|(ns, _)| *ns == o.namespace) {
+            Some((_, rs)) if !rs.contains(&r) => rs.push(r),
+            Some(_) => {}
+            None => by_ns.push((o.namespace.clone(), vec![r])),
         }
     }
-    if apis.copies_alb_secret() {
-        sh.line("has_key \"$ALB_SECRET\" tls.crt");
-        sh.line("has_key \"$ALB_SECRET\" tls.key");
+    sh.line("mkdir -p \"$WORK_DIR/inventory\"");
+    for (ns, resources) in by_ns {
+        let (var, key) = ns_var(s, &ns);
+        let _ = writeln!(
+            sh.out,
+            "k get {} -n \"{var}\" -o 'jsonpath={{range .items[*]}}{{.kind}}{{\"|\"}}{{.metadata.name}}{{\"|\"}}{{.metadata.labels.{}}}{{\"\\n\"}}{{end}}' >\"$WORK_DIR/inventory/{key}\"",
+            quote(&resources.join(",")),
+            manifest::owner::BUNDLE_LABEL,
+        );
     }
+    for m in manifests {
+        if matches!(m.doc, manifest::Doc::Secret(_) | manifest::Doc::Namespace) {
+            continue; // the secrets are checked key by key below; the namespace holds the rest
+        }
+        let keep = takeover(m.doc) == Takeover::Keep;
+        for o in &m.objects {
+            let (ns, key) = ns_var(s, &o.namespace);
+            // Fixed names are ours; the app's name is a user value, expanded from its variable.
+            let name = if o.name == s.app {
+                "$APP".to_owned()
+            } else {
+                o.name.clone()
+            };
+            let what = format!("{} {ns}/{name}", o.kind);
+            let _ = writeln!(
+                sh.out,
+                "who=\"$(awk -F'|' -v kind={kind} -v name=\"{name}\" -v me=\"$BUNDLE_ID\" '$1 == kind && $2 == name {{ print ($3 == me ? \"ours\" : ($3 == \"\" ? \"foreign\" : \"other\")); f = 1 }} END {{ if (!f) print \"absent\" }}' \"$WORK_DIR/inventory/{key}\")\"\n\\
+                 case \"$who\" in\n  \\
+                 ours) pass \"{what} is in place\" ;;\n  \\
+                 absent) bad \"{what} is missing\" 'run install.sh' ;;\n  \\
+                 foreign) {foreign} ;;\n  \\
+                 *) bad \"{what} belongs to another istio-alb bundle\" \"run install.sh after that bundle's cleanup.sh\" ;;\n\\
+                 esac",
+                kind = o.kind,
+                foreign = if keep {
+                    format!("pass \"{what} exists (not istio-alb's: used as it is)\"")
+                } else {
+                    format!(
+                        "bad \"{what} exists but is not this bundle's: it was replaced after install\" 'run install.sh (it backs it up first)'"
+                    )
+                },
+            );
+        }
+    }
+}
 
-    sh.step("Finding the ingress gateway pod");
+fn secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
+    for spec in manifest::secrets(apis, s) {
+        let _ = write!(sh.out, "check_secret {}", quote(&spec.name));
+        for ((key, role), (_, content)) in spec.roles().into_iter().zip(&spec.data) {
+            let role = match (role, content) {
+                (Role::Leaf, Content::Input(CertInput::AlbClientCert)) => "leaf:client".to_owned(),
+                (Role::Leaf, _) => "leaf:server".to_owned(),
+                (Role::KeyOf(leaf), _) => format!("key:{leaf}"),
+                (Role::Ca, _) => "ca".to_owned(),
+            };
+            let _ = write!(sh.out, " {role} {}", quote(key));
+        }
+        sh.out.push('\n');
+    }
+}
+
+pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
+    let apis = Apis::of(s);
+    let sides = Sides::of(&apis, s);
+    let mut sh = Sh { out: String::new() };
+    common(&mut sh, "verify.sh", "");
+    pem_helpers(&mut sh);
+    sh.out
+        .push_str(&super::fragment(include_str!("sh/verify.sh")));
+
+    sh.step_checking("Checking that kubectl talks to cluster $CLUSTER_NAME", "");
+    sh.line("need kubectl curl openssl awk sed");
+    sh.line("check_cluster");
+
+    sh.step_checking("The objects of the bundle", "");
+    objects(&mut sh, s, manifests);
+
+    sh.step_checking("The gateway service and pods", "");
     let (k, v) = names::GATEWAY_SELECTOR;
     let _ = writeln!(
         sh.out,
-        "run kubectl get pods -n \"$GATEWAY_NAMESPACE\" -l {}",
-        quote(&format!("{k}={v}"))
+        "lb_ips=\"$(k get svc {svc} -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={{.status.loadBalancer.ingress[*].ip}}' 2>/dev/null || true)\"\n\
+         if grep -qxF -- \"$INGRESS_HOST\" <<<\"$(tr ' ' '\\n' <<<\"$lb_ips\")\"; then pass \"service {svc} has the load balancer IP $INGRESS_HOST\"; else bad \"service {svc} has load balancer IP(s) '${{lb_ips}}', the settings say $INGRESS_HOST\" 'fix ingress_ip in the settings (and the NLB host name registration), or the service'; fi\n\
+         GW_PODS=\"$(k get pods -n \"$GATEWAY_NAMESPACE\" -l {sel} -o 'jsonpath={{range .items[*]}}{{.metadata.name}}{{\"|\"}}{{.status.phase}}{{\"\\n\"}}{{end}}' 2>/dev/null | awk -F'|' '$2 == \"Running\" {{ print $1 }}')\"\n\
+         if [ -n \"$GW_PODS\" ]; then pass \"gateway pod(s) running: $(tr '\\n' ' ' <<<\"$GW_PODS\")\"; else bad \"no running pod labelled {k}={v} in $GATEWAY_NAMESPACE\" \"kubectl get pods -n $GATEWAY_NAMESPACE; kubectl describe deployment {svc} -n $GATEWAY_NAMESPACE\"; fi",
+        svc = names::GATEWAY_SERVICE,
+        sel = quote(&format!("{k}={v}")),
     );
+
+    sh.step_checking(
+        "The secrets in $GATEWAY_NAMESPACE: readable, keys matching, usages, days left",
+        "",
+    );
+    secrets(&mut sh, &apis, s);
+    if apis.copies_alb_secret() {
+        sh.line("if read_secret \"$GATEWAY_NAMESPACE\" \"$ALB_SECRET\" \"$WORK_DIR/s/alb-copy\" tls.crt tls.key; then");
+        sh.line("  if [ -s \"$WORK_DIR/s/alb-copy/tls.key\" ] && same_key \"$WORK_DIR/s/alb-copy/tls.crt\" \"$WORK_DIR/s/alb-copy/tls.key\"; then pass \"the ALB's TLS secret $ALB_SECRET is in $GATEWAY_NAMESPACE, key matching\"; else bad \"the ALB's TLS secret $GATEWAY_NAMESPACE/$ALB_SECRET has no matching key\" 'run renew.sh'; fi");
+        sh.line("  check_dates \"$ALB_SECRET/tls.crt\" \"$WORK_DIR/s/alb-copy/tls.crt\"");
+        sh.line("else");
+        sh.line("  bad \"the ALB's TLS secret $ALB_SECRET is not in $GATEWAY_NAMESPACE (the Ingress names it)\" 'run install.sh'");
+        sh.line("fi");
+    }
+
+    sh.step_checking(
+        "Each side trusts the other, and the copies hold IBM's current certificates",
+        "",
+    );
+    let gw = file(&sides.gateway_chain.secret, sides.gateway_chain.key);
     let _ = writeln!(
         sh.out,
-        "gw_pod=''\nif [ \"$DRY_RUN\" -eq 0 ]; then\n  gw_pod=\"$(kubectl get pods -n \"$GATEWAY_NAMESPACE\" -l {} -o 'jsonpath={{.items[0].metadata.name}}' 2>/dev/null || true)\"\nfi",
-        quote(&format!("{k}={v}"))
+        "first_cert {gw} \"$WORK_DIR/gw-leaf.pem\" 2>/dev/null || true\n\
+         if [ -s \"$WORK_DIR/gw-leaf.pem\" ] && covers \"$WORK_DIR/gw-leaf.pem\" \"$NLB_INGRESS_DOMAIN\"; then pass \"the gateway certificate covers $NLB_INGRESS_DOMAIN\"; else bad \"the gateway certificate does not cover $NLB_INGRESS_DOMAIN (subjectAltName)\" 'give the certificate of the NLB host name as nlb_cert'; fi\n\
+         if openssl verify -CAfile {alb_ca} -untrusted {gw} -purpose sslserver \"$WORK_DIR/gw-leaf.pem\" >/dev/null 2>&1; then pass \"the ALB trusts the gateway certificate ({alb_ca_name})\"; else bad \"the CA the ALB trusts ({alb_ca_name}) does not verify the gateway certificate\" 'run renew.sh; if IBM moved to another root, generate the bundle again with its CA'; fi\n\
+         first_cert {alb} \"$WORK_DIR/alb-leaf.pem\" 2>/dev/null || true\n\
+         if openssl verify -CAfile {client_ca} -untrusted {alb} -purpose sslclient \"$WORK_DIR/alb-leaf.pem\" >/dev/null 2>&1; then pass \"the gateway trusts the ALB client certificate for client authentication ({client_ca_name})\"; else bad \"the gateway's client CA ({client_ca_name}) does not verify the ALB client certificate for client authentication\" 'issue the client certificate from the client CA, with clientAuth (renew.sh does, with private-ca/client-ca.key)'; fi",
+        alb_ca = file(&sides.alb_ca.secret, sides.alb_ca.key),
+        alb_ca_name = format_args!("{}/{}", sides.alb_ca.secret, sides.alb_ca.key),
+        alb = file(&sides.alb_cert.secret, sides.alb_cert.key),
+        client_ca = file(&sides.client_ca.secret, sides.client_ca.key),
+        client_ca_name = format_args!("{}/{}", sides.client_ca.secret, sides.client_ca.key),
     );
-    sh.line("if [ -n \"$gw_pod\" ]; then ok \"gateway pod $gw_pod\"; elif [ \"$DRY_RUN\" -eq 0 ]; then bad \"no pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE\"; fi");
+    read_ibm_secrets_soft(&mut sh);
+    let _ = writeln!(
+        sh.out,
+        "check_copy \"the gateway certificate in {}/{}\" \"$WORK_DIR/gw-leaf.pem\" \"$WORK_DIR/ibm-nlb/tls.crt\"",
+        sides.gateway_chain.secret, sides.gateway_chain.key
+    );
+    if apis.copies_alb_secret() {
+        sh.line(
+            "check_copy \"the ALB TLS secret $GATEWAY_NAMESPACE/$ALB_SECRET\" \"$WORK_DIR/s/alb-copy/tls.crt\" \"$WORK_DIR/ibm-alb/tls.crt\"",
+        );
+    }
 
-    sh.step("Checking that the gateway certificate covers $NLB_INGRESS_DOMAIN (subjectAltName)");
-    let (cert_source, shown) = match apis.gateway_certs {
-        GatewayCerts::FileMounted => {
-            sh.lines(&[
-                "if [ -n \"$gw_pod\" ] || [ \"$DRY_RUN\" -eq 1 ]; then",
-                "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"${gw_pod:-<gateway pod>}\" -- ls -al /etc/istio/ingressgateway-certs",
-                "  run kubectl exec -n \"$GATEWAY_NAMESPACE\" \"${gw_pod:-<gateway pod>}\" -- ls -al /etc/istio/ingressgateway-ca-certs",
-                "fi",
-            ]);
-            (
-                "kubectl exec -i -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- cat /etc/istio/ingressgateway-certs/tls.crt",
-                "kubectl exec -i -n $GATEWAY_NAMESPACE <gateway pod> -- cat /etc/istio/ingressgateway-certs/tls.crt",
-            )
+    sh.step_checking("The certificate the gateway's Envoy holds", "");
+    sh.line("for pod in $GW_PODS; do");
+    match apis.gateway_certs {
+        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
+            let name = manifest::credential_name(s, &apis);
+            let _ = writeln!(
+                sh.out,
+                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
+                 if ! loaded_secret \"$pod\" {name}; then\n    \
+                 bad \"$pod: Envoy holds no secret kubernetes://{name} (config_dump, dynamic_active_secrets)\" \"check that the Gateway names credentialName {name} and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 elif [ \"$(serial \"$WORK_DIR/loaded.pem\")\" = \"$want\" ]; then\n    \
+                 pass \"$pod: Envoy serves kubernetes://{name}, serial $want, as in the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy serves kubernetes://{name} with serial $(serial \"$WORK_DIR/loaded.pem\"), the secret holds $want\" \"the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  \
+                 fi\n  \
+                 if loaded_secret \"$pod\" {name}-cacert && same_cert \"$WORK_DIR/loaded.pem\" {ca}; then\n    \
+                 pass \"$pod: Envoy holds kubernetes://{name}-cacert, the client CA of the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy does not hold the secret's client CA as kubernetes://{name}-cacert\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 fi",
+                ca = file(&sides.client_ca.secret, sides.client_ca.key),
+            );
         }
-        GatewayCerts::SdsIbmManaged => (
-            "kubectl get secret \"$NLB_SECRET\" -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.data.tls\\.crt}' | base64 --decode",
-            "kubectl get secret $NLB_SECRET -n $GATEWAY_NAMESPACE -o jsonpath={.data.tls\\\\.crt} | base64 --decode",
-        ),
-        GatewayCerts::Sds => (
-            "kubectl get secret nlb-gateway-mtls -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={.data.tls\\.crt}' | base64 --decode",
-            "kubectl get secret nlb-gateway-mtls -n $GATEWAY_NAMESPACE -o jsonpath={.data.tls\\\\.crt} | base64 --decode",
-        ),
-    };
-    let _ = writeln!(
-        sh.out,
-        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  sans=\"$({cert_source} | openssl x509 -noout -text 2>/dev/null | grep -A1 'Subject Alternative Name' || true)\"\n  if grep -qF -- \"DNS:$NLB_INGRESS_DOMAIN\" <<<\"$sans\" || grep -qF -- \"DNS:*.${{NLB_INGRESS_DOMAIN#*.}}\" <<<\"$sans\"; then\n    ok \"$NLB_INGRESS_DOMAIN is in the certificate's SANs\"\n  else\n    bad \"the gateway certificate does not cover $NLB_INGRESS_DOMAIN (SANs: ${{sans:-none found}})\"\n  fi\nfi",
-        super::dq(&format!(
-            "+ {shown} | openssl x509 -noout -text | grep DNS:"
-        ))
-    );
+        GatewayCerts::FileMounted => {
+            let _ = writeln!(
+                sh.out,
+                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
+                 got=\"$(loaded_file_serial \"$pod\" /etc/istio/ingressgateway-certs/tls.crt)\"\n  \
+                 if [ -z \"$got\" ]; then\n    \
+                 bad \"$pod: Envoy lists no certificate from /etc/istio/ingressgateway-certs/tls.crt (/certs)\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod; check the Gateway's serverCertificate path\"\n  \
+                 elif [ \"$got\" = \"$want\" ]; then\n    \
+                 pass \"$pod: Envoy serves /etc/istio/ingressgateway-certs/tls.crt, serial $want, as in the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy serves serial $got, the secret holds $want\" \"the gateway reads mounted certificates at start only: kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway (renew.sh does this when they change)\"\n  \
+                 fi"
+            );
+        }
+    }
+    sh.line("done");
 
-    let (gw_secret, ca_secret, ca_key) = match apis.gateway_certs {
-        GatewayCerts::FileMounted => (
-            names::CLASSIC_GATEWAY_CERTS.to_owned(),
-            names::CLASSIC_GATEWAY_CA_CERTS.to_owned(),
-            names::CLASSIC_CA_FILE,
-        ),
-        GatewayCerts::Sds => (
-            names::CURRENT_GATEWAY_CREDENTIAL.to_owned(),
-            names::CURRENT_GATEWAY_CREDENTIAL.to_owned(),
-            "ca.crt",
-        ),
-        GatewayCerts::SdsIbmManaged => (
-            s.nlb_secret.clone(),
-            names::ibm_ca_cert(&s.nlb_secret),
-            "ca.crt",
-        ),
-    };
-    sh.step("Checking that the gateway certificate is valid and IBM's current one (renewals)");
-    let _ = writeln!(
-        sh.out,
-        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  gw_crt=\"$(secret_pem {gw} tls.crt)\"\n  ibm_crt=\"$(secret_pem \"$NLB_SECRET\" tls.crt \"$NLB_SECRET_NAMESPACE\")\"\n  if [ -z \"$gw_crt\" ]; then\n    bad \"no certificate in secret {gw_name}\"\n  elif openssl x509 -noout -checkend 0 <<<\"$gw_crt\" >/dev/null 2>&1; then\n    ok \"gateway certificate valid until $(openssl x509 -noout -enddate <<<\"$gw_crt\" | cut -d= -f2)\"\n  else\n    bad \"the gateway certificate in {gw_name} has expired: run renew.sh after IBM renewed it\"\n  fi\n  if [ -n \"$gw_crt\" ] && [ -n \"$ibm_crt\" ]; then\n    if [ \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$gw_crt\")\" = \"$(openssl x509 -noout -fingerprint -sha256 <<<\"$ibm_crt\")\" ]; then\n      ok \"same certificate as IBM's secret $NLB_SECRET\"\n    else\n      note \"differs from IBM's secret $NLB_SECRET: if IBM renewed it, run renew.sh (expected when you use your own certificate)\"\n    fi\n  fi\nfi",
-        super::dq(
-            "+ kubectl get secret <gateway secret> and $NLB_SECRET -o jsonpath={.data.tls\\\\.crt} | openssl x509 -checkend 0 -fingerprint"
-        ),
-        gw = quote(&gw_secret),
-        gw_name = gw_secret,
-    );
-    sh.step("Checking that the gateway trusts the CA of the ALB client certificate");
-    let _ = writeln!(
-        sh.out,
-        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelse\n  cluster_ca=\"$(secret_pem {} {} | openssl x509 -noout -subject 2>/dev/null || true)\"\n  bundle_ca=\"$(openssl x509 -noout -subject -in {} 2>/dev/null || true)\"\n  if [ -n \"$cluster_ca\" ] && [ \"$cluster_ca\" = \"$bundle_ca\" ]; then\n    ok \"client CA $cluster_ca\"\n  else\n    bad \"the CA in secret {}/{} (${{cluster_ca:-none}}) is not the bundle's client CA (${{bundle_ca:-none}})\"\n  fi\nfi",
-        super::dq(&format!(
-            "+ kubectl get secret {ca_secret} -n $GATEWAY_NAMESPACE -o jsonpath={{.data.{}}} | openssl x509 -noout -subject",
-            ca_key.replace('.', "\\\\.")
-        )),
-        quote(&ca_secret),
-        quote(ca_key),
-        bundle_path("certs/client-ca.pem"),
-        ca_secret,
-        ca_key,
-    );
-
-    sh.step("Checking that the gateway proxy loaded the certificates");
-    let (certs_cmd, marker) = match apis.gateway_certs {
-        GatewayCerts::FileMounted => (
-            "curl -s 127.0.0.1:15000/certs",
-            "/etc/istio/ingressgateway-certs/tls.crt".to_owned(),
-        ),
-        GatewayCerts::Sds => (
-            "pilot-agent request GET certs",
-            names::CURRENT_GATEWAY_CREDENTIAL.to_owned(),
-        ),
-        GatewayCerts::SdsIbmManaged => ("pilot-agent request GET certs", s.nlb_secret.clone()),
-    };
-    let _ = writeln!(
-        sh.out,
-        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  echo {}\nelif [ -n \"$gw_pod\" ]; then\n  if kubectl exec -n \"$GATEWAY_NAMESPACE\" \"$gw_pod\" -- {certs_cmd} 2>/dev/null | grep -qF -- {}; then\n    ok \"the gateway proxy serves {marker}\"\n  else\n    bad \"the gateway proxy does not list {marker}; see: kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  fi\nfi",
-        super::dq(&format!(
-            "+ kubectl exec -n $GATEWAY_NAMESPACE <gateway pod> -- {certs_cmd} | grep {marker}"
-        )),
-        quote(&marker)
-    );
-
-    sh.step("Checking the ALB pods in kube-system");
+    sh.step_checking("The ALB pods in kube-system", "");
     sh.lines(&[
-        "if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "  echo '+ kubectl get pods -n kube-system | grep alb'",
-        "elif kubectl get pods -n kube-system 2>/dev/null | grep alb; then",
-        "  ok 'ALB pods found'",
-        "else",
-        "  bad 'no ALB pod in kube-system'",
-        "fi",
+        "albs=\"$(k get pods -n kube-system -o 'jsonpath={range .items[*]}{.metadata.name}{\"|\"}{.status.phase}{\"\\n\"}{end}' 2>/dev/null | awk -F'|' '$1 ~ /alb/ && $2 == \"Running\" { print $1 }')\"",
+        "if [ -n \"$albs\" ]; then pass \"ALB pod(s) running: $(tr '\\n' ' ' <<<\"$albs\")\"; else bad 'no running ALB pod in kube-system' \"ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME\"; fi",
     ]);
 
-    sh.step("Calling the gateway directly with the ALB client certificate (mutual TLS)");
-    let ca = bundle_path("certs/gateway-ca.pem");
-    let cert = bundle_path("certs/alb-client.crt");
-    let key = bundle_path("certs/alb-client.key");
+    sh.step_checking(
+        "Mutual TLS to the gateway, with the ALB's own client certificate",
+        "",
+    );
+    let alb_ca = file(&sides.alb_ca.secret, sides.alb_ca.key);
+    let cert = file(&sides.alb_cert.secret, sides.alb_cert.key);
+    let key = file(&sides.alb_key.secret, sides.alb_key.key);
     let _ = writeln!(
         sh.out,
-        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  run curl \"https://$NLB_INGRESS_DOMAIN$TEST_PATH\" --cacert {ca} --cert {cert} --key {key}\nelse\n  expect_status \"https://$NLB_INGRESS_DOMAIN$TEST_PATH (with client certificate)\" \\\n    \"$(status \"https://$NLB_INGRESS_DOMAIN$TEST_PATH\" --cacert {ca} --cert {cert} --key {key})\"\nfi"
+        "URL=\"https://$NLB_INGRESS_DOMAIN$TEST_PATH\"\n\
+         request \"$URL\" --cacert {alb_ca} --cert {cert} --key {key}\n\
+         POSITIVE=0\n\
+         if [ \"$RC\" -eq 0 ] && answered_as_expected \"$CODE\"; then\n  \
+         POSITIVE=1\n  \
+         pass \"$URL with the ALB's client certificate answered $CODE\"\n\
+         elif [ \"$RC\" -eq 0 ]; then\n  \
+         bad \"$URL with the ALB's client certificate answered $CODE, expected ${{EXPECT_STATUS:-a non-5xx status}}\" \"kubectl get virtualservice -n $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
+         else\n  \
+         bad \"$URL with the ALB's client certificate failed (curl $RC: $ERR)\" \"check DNS and the gateway service; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
+         fi\n\
+         request \"$URL\" --cacert {alb_ca}\n\
+         if [ \"$POSITIVE\" -eq 0 ]; then\n  \
+         soft 'the refusal without a client certificate proves nothing while the request with one fails: not counted' 'fix the request above first'\n\
+         elif [ \"$RC\" -eq 0 ]; then\n  \
+         bad \"$URL answered $CODE without a client certificate: mutual TLS is not enforced\" \"kubectl get gateway -n $GATEWAY_NAMESPACE -o yaml (tls.mode must be MUTUAL)\"\n\
+         elif [ \"$RC\" -eq 35 ] || {{ [ \"$RC\" -eq 56 ] && grep -qiE 'alert|ssl|tls' <<<\"$ERR\"; }}; then\n  \
+         pass \"refused without a client certificate, in the TLS handshake (curl $RC: $ERR)\"\n\
+         else\n  \
+         bad \"without a client certificate the request failed with curl $RC ($ERR), not a TLS refusal: inconclusive\" 'run verify.sh again; check the network path to the gateway'\n\
+         fi"
     );
 
-    sh.step("Checking that the gateway refuses a client without certificate");
-    let _ = writeln!(
-        sh.out,
-        "if [ \"$DRY_RUN\" -eq 1 ]; then\n  run curl \"https://$NLB_INGRESS_DOMAIN$TEST_PATH\" --cacert {ca}\nelse\n  code=\"$(status \"https://$NLB_INGRESS_DOMAIN$TEST_PATH\" --cacert {ca})\"\n  if [ \"$code\" = 000 ]; then ok 'refused without a client certificate'; else bad \"answered $code without a client certificate: mutual TLS is not enforced\"; fi\nfi"
-    );
-
-    sh.step("Calling the app through the ALB: https://$ALB_HOST$TEST_PATH");
+    sh.step_checking("Through the ALB: https://$ALB_HOST$TEST_PATH", "");
     sh.lines(&[
-        "if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "  run curl \"https://$ALB_HOST$TEST_PATH\"",
+        "request \"https://$ALB_HOST$TEST_PATH\"",
+        "if [ \"$RC\" -eq 0 ] && answered_as_expected \"$CODE\"; then",
+        "  pass \"https://$ALB_HOST$TEST_PATH answered $CODE\"",
         "else",
-        "  expect_status \"https://$ALB_HOST$TEST_PATH\" \"$(status \"https://$ALB_HOST$TEST_PATH\")\"",
+        "  bad \"https://$ALB_HOST$TEST_PATH answered $CODE (curl $RC${ERR:+: $ERR})\" \"kubectl logs -n kube-system <alb pod> (its NGINX log); kubectl describe ingress alb-ingress -n $GATEWAY_NAMESPACE\"",
         "fi",
-    ]);
-
-    sh.line("");
-    sh.lines(&[
-        "if [ \"$failures\" -gt 0 ]; then",
-        "  echo",
-        "  echo \"$failures check(s) failed. Next: kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway;\" >&2",
-        "  echo \"kubectl logs <alb pod> -n kube-system (the ALB's NGINX log); after IBM renewed its certificates run renew.sh.\" >&2",
-        "  exit 1",
-        "fi",
+        "",
         "echo",
-        "if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "  echo 'Dry run: nothing was checked.'",
-        "else",
-        "  echo 'All checks passed.'",
-        "fi",
+        "echo \"$CHECKS check(s): $FAILS failed, $WARNINGS warning(s).\"",
+        "if [ \"$FAILS\" -gt 0 ]; then exit 1; fi",
+        "echo 'All checks passed.'",
     ]);
     sh.out
 }

@@ -15,6 +15,7 @@ use crate::manifest::{
     self, Apis, Content, Doc, GatewayCerts, IngressApi, Manifest, SecretId, SecretSpec, names,
 };
 use crate::settings::Settings;
+pub(crate) use helpers::secret_value_function;
 use helpers::{CLUSTER_HELPERS, HELPERS, TRAEFIK_HELPERS};
 use std::fmt::Write as _;
 
@@ -226,6 +227,8 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String 
         .unwrap_or_else(|| "manifests/07-ingress.yaml".to_owned());
     let mut sh = Sh { out: String::new() };
     sh.lines(HELPERS);
+    sh.out
+        .push_str(&helpers::secret_value_function("secret_value", "unusable"));
     if apis.ingress == IngressApi::NetworkingV1Traefik {
         sh.lines(TRAEFIK_HELPERS);
     }

@@ -1,0 +1,225 @@
+//! `cleanup.sh` deletes only what install created (by label), puts back what install replaced
+//! (from `backups/`), deletes the app namespace only when install created it and it holds
+//! nothing else, prints its plan before it asks, and wants `--yes` when stdin is no terminal.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod fakecluster;
+mod support;
+
+use fakecluster::Fake;
+use istio_alb::settings::Profile;
+use serde_json::{Value, json};
+
+/// What a cluster held before anyone ran the bundle: the app in its own namespace with other
+/// workloads, a PERMISSIVE namespace policy, a destination rule, a gateway of the same name
+/// serving other hosts, the old Ingress straight to the app, and a copy of IBM's ALB secret that
+/// other Ingresses in the gateway namespace use.
+fn foreign(f: &Fake) {
+    let ns = |name: &str| json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": name, "labels": { "team": "shop" } } });
+    f.add(ns("httptools"));
+    for (api, kind, name) in [
+        ("apps/v1", "Deployment", "orders-api"),
+        ("apps/v1", "Deployment", "httpbin"),
+        ("v1", "Service", "httpbin"),
+        ("v1", "ServiceAccount", "httpbin"),
+    ] {
+        f.add(json!({ "apiVersion": api, "kind": kind, "metadata": { "name": name, "namespace": "httptools" }, "spec": { "owner": "the shop team" } }));
+    }
+    f.add(json!({ "apiVersion": "v1", "kind": "Pod", "metadata": { "name": "orders-api-1", "namespace": "httptools", "labels": { "app": "orders-api" } }, "status": { "phase": "Running" } }));
+    f.add(json!({ "apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+                  "metadata": { "name": "default", "namespace": "httptools" }, "spec": { "mtls": { "mode": "PERMISSIVE" } } }));
+    f.add(json!({ "apiVersion": "networking.istio.io/v1", "kind": "DestinationRule",
+                  "metadata": { "name": "default", "namespace": "httptools", "annotations": { "note": "keep me" } },
+                  "spec": { "host": "*.httptools.svc.cluster.local", "trafficPolicy": { "tls": { "mode": "DISABLE" } } } }));
+    f.add(json!({ "apiVersion": "networking.istio.io/v1", "kind": "Gateway",
+                  "metadata": { "name": "default-ingress-gateway", "namespace": "istio-system" },
+                  "spec": { "selector": { "istio": "ingressgateway" }, "servers": [{ "port": { "number": 80, "name": "http", "protocol": "HTTP" }, "hosts": ["shop.example.com"] }] } }));
+    f.add(json!({ "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                  "metadata": { "name": "alb-ingress", "namespace": "httptools" },
+                  "spec": { "rules": [{ "host": "httpbin.demo-cluster-0000.us-south.containers.example.com",
+                            "http": { "paths": [{ "path": "/status", "backend": { "service": { "name": "httpbin", "port": { "number": 8000 } } } }] } }] } }));
+    f.add(fakecluster::secret(
+        "istio-system",
+        "demo-cluster-0000",
+        &[
+            ("tls.crt", istio_alb::demo::NLB_CERT),
+            ("tls.key", istio_alb::demo::NLB_KEY),
+        ],
+    ));
+}
+
+fn kinds(objects: &[Value]) -> Vec<String> {
+    objects
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {}/{}",
+                o["kind"], o["metadata"]["namespace"], o["metadata"]["name"]
+            )
+        })
+        .collect()
+}
+
+/// The field report: cleanup deleted the app namespace whole (with `orders-api`), a PERMISSIVE
+/// PeerAuthentication install had overwritten, a DestinationRule and a Gateway it found, the
+/// old Ingress it never created, and IBM-named secrets other Ingresses use.
+#[test]
+fn cleanup_after_install_leaves_the_cluster_as_it_was() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let f = Fake::new(Profile::Current);
+    foreign(&f);
+    let before = f.objects();
+    let r = f.run("install.sh", &["--skip-preflight"]);
+    assert!(r.ok(), "{}", r.text());
+    for said in [
+        "PeerAuthentication httptools/default exists and was not created by istio-alb: it will be backed up and replaced",
+        "Deployment httptools/httpbin exists and was not created by istio-alb: used as it is",
+        "Secret istio-system/demo-cluster-0000 exists and was not created by istio-alb: used as it is",
+        "Ingress httptools/alb-ingress (the ALB's old path to the app) will be backed up",
+        "Namespace httptools exists and was not created by istio-alb: kept",
+    ] {
+        assert!(r.stdout.contains(said), "{said}\n{}", r.text());
+    }
+    assert_eq!(
+        f.backups(),
+        [
+            "destinationrules.networking.istio.io_httptools_default.yaml",
+            "gateways.networking.istio.io_istio-system_default-ingress-gateway.yaml",
+            "ingresses.networking.k8s.io_httptools_alb-ingress.yaml",
+            "namespaces__httptools_istio-injection.label",
+            "peerauthentications.security.istio.io_httptools_default.yaml",
+        ]
+    );
+    let pa = f
+        .object("PeerAuthentication", "httptools", "default")
+        .unwrap();
+    assert_eq!(pa["spec"]["mtls"]["mode"], "STRICT");
+    assert!(f.object("Ingress", "httptools", "alb-ingress").is_none());
+    assert_eq!(
+        f.object("Deployment", "httptools", "httpbin").unwrap()["spec"]["owner"],
+        "the shop team"
+    );
+    // It works through the app that was there (verify reads only).
+    let r = f.run("verify.sh", &[]);
+    assert!(r.ok(), "{}", r.text());
+
+    // Without a terminal and without --yes: the plan, then nothing.
+    let r = f.run("cleanup.sh", &[]);
+    assert_eq!(r.code(), Some(1), "{}", r.text());
+    assert!(
+        r.stderr
+            .contains("stdin is not a terminal, so nothing was deleted"),
+        "{}",
+        r.text()
+    );
+    let plan = r.stdout.clone();
+    let r = f.run_with_input("cleanup.sh", &[], "y\n");
+    assert_eq!(r.code(), Some(1), "a pipe is no terminal: {}", r.text());
+
+    f.clear_log();
+    let r = f.run("cleanup.sh", &["--yes"]);
+    assert!(r.ok(), "{}", r.text());
+    // It printed exactly what it then did, in that order.
+    let lines: Vec<&str> = plan
+        .lines()
+        .filter(|l| {
+            l.starts_with("  delete ") || l.starts_with("  restore ") || l.starts_with("  relabel ")
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "  delete   peerauthentication.security.istio.io/default in httptools",
+            "  restore  backups/peerauthentications.security.istio.io_httptools_default.yaml (the object install replaced or retired)",
+            "  restore  backups/ingresses.networking.k8s.io_httptools_alb-ingress.yaml (the object install replaced or retired)",
+            "  delete   ingress.networking.k8s.io/alb-ingress in istio-system",
+            "  delete   virtualservice.networking.istio.io/default-ingress in istio-system",
+            "  delete   gateway.networking.istio.io/default-ingress-gateway in istio-system",
+            "  restore  backups/gateways.networking.istio.io_istio-system_default-ingress-gateway.yaml (the object install replaced or retired)",
+            "  delete   destinationrule.networking.istio.io/default in httptools",
+            "  restore  backups/destinationrules.networking.istio.io_httptools_default.yaml (the object install replaced or retired)",
+            "  delete   secret/nlb-gateway-mtls in istio-system",
+            "  delete   secret/alb-proxy-ssl in istio-system",
+            "  relabel  namespace httptools: istio-injection-, as before install",
+        ],
+        "{plan}"
+    );
+    assert_eq!(f.changes().len(), lines.len(), "{:?}", f.changes());
+    assert_eq!(kinds(&f.objects()), kinds(&before));
+    assert_eq!(
+        f.objects(),
+        before,
+        "the cluster differs from before install"
+    );
+    assert!(f.backups().is_empty(), "{:?}", f.backups());
+    // Nothing of the bundle is left; a second cleanup has nothing to do.
+    let r = f.run("cleanup.sh", &["--yes"]);
+    assert!(
+        r.ok() && r.stdout.contains("Nothing to clean up"),
+        "{}",
+        r.text()
+    );
+}
+
+/// The namespace install created goes only when nothing else lives in it.
+#[test]
+fn the_namespace_install_created_is_deleted_only_when_it_holds_nothing_else() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    for profile in Profile::ALL {
+        let f = Fake::new(profile);
+        let r = f.run("install.sh", &["--skip-preflight"]);
+        assert!(r.ok(), "{}", r.text());
+        let later = f.fork();
+        // As installed: everything in it is the bundle's (the sample app's pods carry its
+        // labels), and what Kubernetes and Istio put in every namespace does not count.
+        f.add(json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "istio-ca-root-cert", "namespace": "httptools" } }));
+        let r = f.run("cleanup.sh", &["--yes"]);
+        assert!(r.ok(), "{profile}: {}", r.text());
+        assert!(
+            r.stdout.contains("  delete   namespace/httptools"),
+            "{}",
+            r.text()
+        );
+        assert!(f.object("Namespace", "", "httptools").is_none());
+        // Someone deployed into it since: it stays, and cleanup says why.
+        later.add(json!({ "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": "orders-api", "namespace": "httptools" } }));
+        let r = later.run("cleanup.sh", &["--yes"]);
+        assert!(r.ok(), "{profile}: {}", r.text());
+        assert!(
+            r.stdout.contains("keep     namespace httptools: install created it, but it also holds deployment.apps/orders-api"),
+            "{}",
+            r.text()
+        );
+        assert!(later.object("Namespace", "", "httptools").is_some());
+        assert!(
+            later
+                .object("Deployment", "httptools", "orders-api")
+                .is_some()
+        );
+        assert!(later.object("Deployment", "httptools", "httpbin").is_none());
+    }
+}
+
+#[test]
+fn a_dry_run_cleanup_asks_nothing_and_deletes_nothing() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let f = Fake::new(Profile::Current);
+    let r = f.run("install.sh", &["--skip-preflight"]);
+    assert!(r.ok(), "{}", r.text());
+    let before = f.objects();
+    let r = f.run("cleanup.sh", &["--dry-run"]);
+    assert!(r.ok(), "{}", r.text());
+    assert!(
+        r.stdout
+            .contains("server: namespace/httptools deleted (server dry run)"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(f.objects(), before);
+}
