@@ -7,7 +7,9 @@ use super::secrets::{self as sec, bundle_value};
 use super::{
     Sh, bundle_path, common, ownership_helpers, pem_helpers, quote, restart_helper, write_helpers,
 };
-use crate::manifest::{self, Apis, Doc, Manifest, ObjectRef, Takeover, names, owner, takeover};
+use crate::manifest::{
+    self, Apis, Doc, IngressApi, Manifest, ObjectRef, Takeover, names, owner, takeover,
+};
 use crate::procedure::{self, Step};
 use crate::settings::Settings;
 use std::fmt::Write as _;
@@ -134,32 +136,55 @@ fn prerequisites(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest])
          ok \"$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE\"",
         quote(&format!("{k}={v}"))
     );
+    if apis.ingress == IngressApi::NetworkingV1Traefik {
+        // Traefik v3's CRD serves v1alpha1, IBM's examples write v1: ask the cluster.
+        let _ = writeln!(
+            sh.out,
+            "TRAEFIK_API=\"$(k api-resources --api-group={group} --no-headers 2>/dev/null | awk '$NF == \"ServersTransport\" {{ print $(NF - 2); exit }}')\"\n\
+             if [ -z \"$TRAEFIK_API\" ]; then die \"the cluster serves no ServersTransport in {group}: is the ALB Traefik? (ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME)\"; fi\n\
+             ok \"the cluster serves ServersTransport as $TRAEFIK_API\"",
+            group = manifest::TRANSPORT_GROUP,
+        );
+    }
     let _ = s;
 }
 
 fn check_nlb(sh: &mut Sh, apis: &Apis) {
     let list = format!("{} --cluster \"$CLUSTER_NAME\"", apis.nlb_dns.list());
+    let (option, var) = apis.nlb_dns.target();
+    let setting = match var {
+        "LB_HOST" => crate::settings::Field::LbHost,
+        _ => crate::settings::Field::IngressIp,
+    };
+    // IBM creates the secret in the gateway namespace when asked to (IBM-renewed mode).
+    let keep = if apis.gateway_certs == crate::manifest::GatewayCerts::SdsIbmManaged {
+        " --secret-namespace $GATEWAY_NAMESPACE"
+    } else {
+        ""
+    };
     let create = format!(
-        "{} --cluster $CLUSTER_NAME --ip $INGRESS_HOST",
+        "{} --cluster $CLUSTER_NAME {option} ${var}{keep}",
         apis.nlb_dns.create()
     );
-    // Whole fields only: the host name is the first field of its line, and the IP one of the
-    // comma-separated addresses of a field (192.0.2.100 is not 192.0.2.10).
+    // Whole fields only: the host name is the first field of its line, and the load balancer
+    // (an IP on classic, a host name on VPC) one of the comma-separated values of a field
+    // (192.0.2.100 is not 192.0.2.10).
     let _ = writeln!(
         sh.out,
         "if ! nlb_list=\"$({list} 2>&1)\"; then die \"{} failed: $nlb_list\"; fi\n\
-         read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<\"$(awk -v host=\"$NLB_INGRESS_DOMAIN\" -v ip=\"$INGRESS_HOST\" -v secret=\"$NLB_SECRET\" '\n  \
-         $1 == host {{\n    seen = 1\n    for (i = 2; i <= NF; i++) {{\n      n = split($i, a, \",\")\n      for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1\n      if ($i ~ /^[0-9a-f.:,]+$/ && $i ~ /[.:]/) ips = ips $i \",\"\n      if ($i == secret) {{ sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }}\n    }}\n  }}\n  END {{ print seen + 0, hit + 0, sec + 0, (ns == \"\" ? \"-\" : ns), (ips == \"\" ? \"-\" : ips) }}' <<<\"$nlb_list\")\"\n\
+         read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<\"$(awk -v host=\"$NLB_INGRESS_DOMAIN\" -v ip=\"${var}\" -v secret=\"$NLB_SECRET\" '\n  \
+         $1 == host {{\n    seen = 1\n    for (i = 2; i <= NF; i++) {{\n      n = split($i, a, \",\")\n      for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1\n      if ($i != secret && $i ~ /[.:]/) ips = ips $i \",\"\n      if ($i == secret) {{ sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }}\n    }}\n  }}\n  END {{ print seen + 0, hit + 0, sec + 0, (ns == \"\" ? \"-\" : ns), (ips == \"\" ? \"-\" : ips) }}' <<<\"$nlb_list\")\"\n\
          if [ \"$nlb_seen\" -eq 0 ]; then\n  \
          die \"$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: {create}, then put the new host name and secret into the settings and generate the bundle again.\"\n\
          fi\n\
          if [ \"$nlb_ip\" -eq 0 ]; then\n  \
-         die \"$NLB_INGRESS_DOMAIN is registered for ${{nlb_ips%,}}, not for $INGRESS_HOST (the settings' ingress_ip). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE.\"\n\
+         die \"$NLB_INGRESS_DOMAIN is registered for ${{nlb_ips%,}}, not for ${var} (the settings' {setting}). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE.\"\n\
          fi\n\
-         ok \"$NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST\"\n\
+         ok \"$NLB_INGRESS_DOMAIN is registered for ${var}\"\n\
          if [ \"$NLB_LISTED_NS\" = - ]; then NLB_LISTED_NS=''; fi\n\
          if [ \"$nlb_secret\" -eq 0 ]; then warn \"the listing does not name the secret $NLB_SECRET for $NLB_INGRESS_DOMAIN: check the settings' nlb_secret\"; fi",
-        apis.nlb_dns.list()
+        apis.nlb_dns.list(),
+        setting = setting.label(),
     );
 }
 
@@ -282,6 +307,24 @@ fn apply_namespace(sh: &mut Sh, m: &Manifest) {
     );
 }
 
+/// The ServersTransport, applied with the apiVersion the cluster serves (`TRAEFIK_API`, read by
+/// the prerequisites): a rewritten copy when it is not the file's.
+fn served_transport(sh: &mut Sh, m: &Manifest) {
+    let file = m.path.rsplit('/').next().unwrap_or(&m.path);
+    let _ = writeln!(
+        sh.out,
+        "transport_file=''\n\
+         if [ \"$TRAEFIK_API\" != {written} ]; then\n  \
+         transport_file=\"$WORK_DIR/{file}\"\n  \
+         sed \"s#^apiVersion: {written}\\$#apiVersion: $TRAEFIK_API#\" \"$BUNDLE_DIR/\"{path} >\"$transport_file\"\n  \
+         note \"applying {file} as $TRAEFIK_API, the version this cluster serves\"\n\
+         fi\n\
+         apply_file {path} \"$GATEWAY_NAMESPACE\" \"$transport_file\"",
+        written = manifest::TRANSPORT_API_VERSION,
+        path = quote(&m.path),
+    );
+}
+
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     let apis = Apis::of(s);
     let mut sh = Sh { out: String::new() };
@@ -317,6 +360,11 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
             Step::Apply(Doc::Namespace) => {
                 if let Some(m) = manifest::find(manifests, Doc::Namespace) {
                     apply_namespace(&mut sh, m);
+                }
+            }
+            Step::Apply(Doc::ServersTransport) => {
+                if let Some(m) = manifest::find(manifests, Doc::ServersTransport) {
+                    served_transport(&mut sh, m);
                 }
             }
             Step::Apply(doc) => {

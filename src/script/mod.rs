@@ -50,6 +50,7 @@ pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {
     vec![
         ("CLUSTER_NAME", s.cluster_name.clone()),
         ("INGRESS_HOST", s.ingress_ip.clone()),
+        ("LB_HOST", s.lb_host.clone()),
         ("NLB_INGRESS_DOMAIN", s.nlb_domain.clone()),
         ("NLB_SECRET", s.nlb_secret.clone()),
         ("ALB_INGRESS_DOMAIN", s.alb_domain.clone()),
@@ -210,7 +211,16 @@ fn prelude(title: &str, usage: &str, s: &Settings, body: &str, flags: &[Flag]) -
         let _ = writeln!(sh.out, "STEP_TOTAL={steps}");
     }
     for f in flags {
-        let _ = writeln!(sh.out, "{}={}", f.var, if f.value { "''" } else { "0" });
+        // The settings' nlb_secret_namespace is where IBM keeps the NLB's secret: the default of
+        // --secret-namespace.
+        let default = if f.var == SECRET_NAMESPACE.var && !s.nlb_secret_namespace.is_empty() {
+            quote(&s.nlb_secret_namespace)
+        } else if f.value {
+            "''".to_owned()
+        } else {
+            "0".to_owned()
+        };
+        let _ = writeln!(sh.out, "{}={default}", f.var);
     }
     let help = quote(&format!("Usage: {usage}"));
     sh.line("while [ \"$#\" -gt 0 ]; do");

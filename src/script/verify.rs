@@ -104,6 +104,36 @@ fn secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
     }
 }
 
+/// Whether Traefik has picked up the ServersTransport: our Service names it (the provider's
+/// `<namespace>-<name>@kubernetescrd`), and no Traefik pod logged an error about it since it was
+/// applied. The request through the ALB at the end proves it was used: the gateway admits only
+/// mutual TLS, and only the transport holds the client certificate Traefik can present.
+fn traefik_pickup(sh: &mut Sh, s: &Settings) {
+    sh.step_checking("Traefik has picked up the ServersTransport", "");
+    let _ = writeln!(
+        sh.out,
+        "ref=\"$(k get svc {svc} -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={{.metadata.annotations.traefik\\.ingress\\.kubernetes\\.io/service\\.serverstransport}}' 2>/dev/null || true)\"\n\
+         if [ \"$ref\" = {want} ]; then pass \"service {svc} sends Traefik through the transport $ref\"; else bad \"service {svc} names the transport '${{ref}}', not {want}\" 'run install.sh'; fi\n\
+         traefik_pods=\"$(k get pods -n kube-system -o 'jsonpath={{range .items[*]}}{{.metadata.name}}{{\"\\n\"}}{{end}}' 2>/dev/null | grep -i traefik || true)\"\n\
+         if [ -z \"$traefik_pods\" ]; then\n  \
+         bad 'no Traefik pod in kube-system' \"ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME (the ALB must be Traefik)\"\n\
+         else\n  \
+         errors=''\n  \
+         for pod in $traefik_pods; do\n    \
+         errors=\"$errors$(k logs -n kube-system \"$pod\" --since=24h 2>/dev/null | grep -i 'error' | grep -F -- {name} | tail -n 2 || true)\"\n  \
+         done\n  \
+         if [ -n \"$errors\" ]; then\n    \
+         bad \"Traefik logged errors about the transport {name}: $errors\" \"kubectl get serverstransports.traefik.io {name} -n $GATEWAY_NAMESPACE -o yaml; its secrets must be in $GATEWAY_NAMESPACE\"\n  \
+         else\n    \
+         pass \"Traefik logged no error about the transport {name} in the last 24 hours\"\n  \
+         fi\n\
+         fi",
+        svc = names::TRAEFIK_SERVICE,
+        name = names::TRAEFIK_TRANSPORT,
+        want = quote(&manifest::transport_ref(s)),
+    );
+}
+
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
@@ -122,10 +152,19 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
 
     sh.step_checking("The gateway service and pods", "");
     let (k, v) = names::GATEWAY_SELECTOR;
+    // Classic load balancers have an IP, VPC ones a host name.
+    let (field, var, what) = match s.infrastructure {
+        crate::settings::Infrastructure::Classic => ("ip", "INGRESS_HOST", "IP"),
+        crate::settings::Infrastructure::Vpc => ("hostname", "LB_HOST", "host name"),
+    };
+    let setting = match s.infrastructure {
+        crate::settings::Infrastructure::Classic => crate::settings::Field::IngressIp.label(),
+        crate::settings::Infrastructure::Vpc => crate::settings::Field::LbHost.label(),
+    };
     let _ = writeln!(
         sh.out,
-        "lb_ips=\"$(k get svc {svc} -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={{.status.loadBalancer.ingress[*].ip}}' 2>/dev/null || true)\"\n\
-         if grep -qxF -- \"$INGRESS_HOST\" <<<\"$(tr ' ' '\\n' <<<\"$lb_ips\")\"; then pass \"service {svc} has the load balancer IP $INGRESS_HOST\"; else bad \"service {svc} has load balancer IP(s) '${{lb_ips}}', the settings say $INGRESS_HOST\" 'fix ingress_ip in the settings (and the NLB host name registration), or the service'; fi\n\
+        "lb_ips=\"$(k get svc {svc} -n \"$GATEWAY_NAMESPACE\" -o 'jsonpath={{.status.loadBalancer.ingress[*].{field}}}' 2>/dev/null || true)\"\n\
+         if grep -qxF -- \"${var}\" <<<\"$(tr ' ' '\\n' <<<\"$lb_ips\")\"; then pass \"service {svc} has the load balancer {what} ${var}\"; else bad \"service {svc} has load balancer {what}(s) '${{lb_ips}}', the settings say ${var}\" 'fix the {setting} in the settings (and the NLB host name registration), or the service'; fi\n\
          GW_PODS=\"$(k get pods -n \"$GATEWAY_NAMESPACE\" -l {sel} -o 'jsonpath={{range .items[*]}}{{.metadata.name}}{{\"|\"}}{{.status.phase}}{{\"\\n\"}}{{end}}' 2>/dev/null | awk -F'|' '$2 == \"Running\" {{ print $1 }}')\"\n\
          if [ -n \"$GW_PODS\" ]; then pass \"gateway pod(s) running: $(tr '\\n' ' ' <<<\"$GW_PODS\")\"; else bad \"no running pod labelled {k}={v} in $GATEWAY_NAMESPACE\" \"kubectl get pods -n $GATEWAY_NAMESPACE; kubectl describe deployment {svc} -n $GATEWAY_NAMESPACE\"; fi",
         svc = names::GATEWAY_SERVICE,
@@ -136,6 +175,11 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "The secrets in $GATEWAY_NAMESPACE: readable, keys matching, usages, days left",
         "",
     );
+    if apis.gateway_certs == GatewayCerts::SdsIbmManaged {
+        // IBM's own secret, which the Gateway names: IBM renews it in place.
+        sh.line("IBM_KEPT=\"$NLB_SECRET\"");
+        sh.line("check_secret \"$NLB_SECRET\" leaf:server tls.crt key:tls.crt tls.key");
+    }
     secrets(&mut sh, &apis, s);
     if apis.copies_alb_secret() {
         sh.line("if read_secret \"$GATEWAY_NAMESPACE\" \"$ALB_SECRET\" \"$WORK_DIR/s/alb-copy\" tls.crt tls.key; then");
@@ -222,6 +266,10 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "if [ -n \"$albs\" ]; then pass \"ALB pod(s) running: $(tr '\\n' ' ' <<<\"$albs\")\"; else bad 'no running ALB pod in kube-system' \"ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME\"; fi",
     ]);
 
+    if apis.ingress == manifest::IngressApi::NetworkingV1Traefik {
+        traefik_pickup(&mut sh, s);
+    }
+
     sh.step_checking(
         "Mutual TLS to the gateway, with the ALB's own client certificate",
         "",
@@ -255,13 +303,26 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     );
 
     sh.step_checking("Through the ALB: https://$ALB_HOST$TEST_PATH", "");
+    let (proof, hint) = match apis.ingress {
+        manifest::IngressApi::NetworkingV1Traefik => (
+            " (the gateway admits only mutual TLS: Traefik presented the transport's client certificate)",
+            "kubectl logs -n kube-system <traefik pod>; kubectl describe serverstransports.traefik.io alb-to-gateway -n $GATEWAY_NAMESPACE",
+        ),
+        manifest::IngressApi::ExtensionsV1beta1Ibm | manifest::IngressApi::NetworkingV1Nginx => (
+            "",
+            "kubectl logs -n kube-system <alb pod> (its NGINX log); kubectl describe ingress alb-ingress -n $GATEWAY_NAMESPACE",
+        ),
+    };
+    let _ = writeln!(
+        sh.out,
+        "request \"https://$ALB_HOST$TEST_PATH\"\n\
+         if [ \"$RC\" -eq 0 ] && answered_as_expected \"$CODE\"; then\n  \
+         pass \"https://$ALB_HOST$TEST_PATH answered $CODE{proof}\"\n\
+         else\n  \
+         bad \"https://$ALB_HOST$TEST_PATH answered $CODE (curl $RC${{ERR:+: $ERR}})\" \"{hint}\"\n\
+         fi"
+    );
     sh.lines(&[
-        "request \"https://$ALB_HOST$TEST_PATH\"",
-        "if [ \"$RC\" -eq 0 ] && answered_as_expected \"$CODE\"; then",
-        "  pass \"https://$ALB_HOST$TEST_PATH answered $CODE\"",
-        "else",
-        "  bad \"https://$ALB_HOST$TEST_PATH answered $CODE (curl $RC${ERR:+: $ERR})\" \"kubectl logs -n kube-system <alb pod> (its NGINX log); kubectl describe ingress alb-ingress -n $GATEWAY_NAMESPACE\"",
-        "fi",
         "",
         "echo",
         "echo \"$CHECKS check(s): $FAILS failed, $WARNINGS warning(s).\"",

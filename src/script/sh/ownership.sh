@@ -114,10 +114,10 @@ backup_decided() {
   done <"$WORK_DIR/decision/${1##*/}.foreign"
 }
 
-# apply_file FILE NAMESPACE: applies one manifest as decided (kubectl replace for someone else's
-# object, so that none of its old fields linger).
+# apply_file FILE NAMESPACE [AS]: applies one manifest as decided (kubectl replace for someone
+# else's object, so that none of its old fields linger); AS is a rewritten copy to send instead.
 apply_file() {
-  local path="$BUNDLE_DIR/$1"
+  local path="${3:-$BUNDLE_DIR/$1}"
   case "$(<"$WORK_DIR/decision/${1##*/}")" in
     keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
     replace) change_in "$2" replace --save-config -f "$path" ;;

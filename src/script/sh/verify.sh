@@ -34,7 +34,8 @@ check_dates() {
 
 # check_secret NAME [ROLE KEY]...: the secret exists, is this bundle's, and each key parses; a
 # leaf (leaf:server or leaf:client) is valid for its purpose and not due for renewal, a key
-# belongs to its leaf, a ca holds CA certificates. Decoded into $WORK_DIR/s/NAME.
+# belongs to its leaf, a ca holds CA certificates. Decoded into $WORK_DIR/s/NAME. IBM_KEPT names
+# IBM's own secret, which is not this bundle's and need not be.
 check_secret() {
   local name=$1 dir="$WORK_DIR/s/$1" role key i=0 parts keys
   shift
@@ -50,6 +51,8 @@ check_secret() {
   fi
   if [ "$SECRET_OWNER" = "$BUNDLE_ID" ]; then
     pass "secret $name exists, created by this bundle"
+  elif [ "$name" = "${IBM_KEPT:-}" ]; then
+    pass "secret $name exists: IBM's own, which IBM renews in place"
   else
     soft "secret $name exists but carries no label of this bundle (${SECRET_OWNER:-none})" "install.sh refuses such secrets: was it replaced by hand?"
   fi

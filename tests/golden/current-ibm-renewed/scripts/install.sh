@@ -23,7 +23,7 @@ BUNDLE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STEP_TOTAL=16
 DRY_RUN=0
 CONTEXT=''
-NLB_SECRET_NS=''
+NLB_SECRET_NS=istio-system
 ALB_SECRET_NS=''
 SKIP_PREFLIGHT=0
 while [ "$#" -gt 0 ]; do
@@ -492,10 +492,10 @@ backup_decided() {
   done <"$WORK_DIR/decision/${1##*/}.foreign"
 }
 
-# apply_file FILE NAMESPACE: applies one manifest as decided (kubectl replace for someone else's
-# object, so that none of its old fields linger).
+# apply_file FILE NAMESPACE [AS]: applies one manifest as decided (kubectl replace for someone
+# else's object, so that none of its old fields linger); AS is a rewritten copy to send instead.
 apply_file() {
-  local path="$BUNDLE_DIR/$1"
+  local path="${3:-$BUNDLE_DIR/$1}"
   case "$(<"$WORK_DIR/decision/${1##*/}")" in
     keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
     replace) change_in "$2" replace --save-config -f "$path" ;;
@@ -653,16 +653,16 @@ read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<"$(awk -v host="$NLB
     for (i = 2; i <= NF; i++) {
       n = split($i, a, ",")
       for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1
-      if ($i ~ /^[0-9a-f.:,]+$/ && $i ~ /[.:]/) ips = ips $i ","
+      if ($i != secret && $i ~ /[.:]/) ips = ips $i ","
       if ($i == secret) { sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }
     }
   }
   END { print seen + 0, hit + 0, sec + 0, (ns == "" ? "-" : ns), (ips == "" ? "-" : ips) }' <<<"$nlb_list")"
 if [ "$nlb_seen" -eq 0 ]; then
-  die "$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: ibmcloud ks nlb-dns create classic --cluster $CLUSTER_NAME --ip $INGRESS_HOST, then put the new host name and secret into the settings and generate the bundle again."
+  die "$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: ibmcloud ks nlb-dns create classic --cluster $CLUSTER_NAME --ip $INGRESS_HOST --secret-namespace $GATEWAY_NAMESPACE, then put the new host name and secret into the settings and generate the bundle again."
 fi
 if [ "$nlb_ip" -eq 0 ]; then
-  die "$NLB_INGRESS_DOMAIN is registered for ${nlb_ips%,}, not for $INGRESS_HOST (the settings' ingress_ip). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
+  die "$NLB_INGRESS_DOMAIN is registered for ${nlb_ips%,}, not for $INGRESS_HOST (the settings' Ingress gateway IP). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
 fi
 ok "$NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST"
 if [ "$NLB_LISTED_NS" = - ]; then NLB_LISTED_NS=''; fi

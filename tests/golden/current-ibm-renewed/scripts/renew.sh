@@ -18,7 +18,7 @@ BUNDLE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STEP_TOTAL=5
 DRY_RUN=0
 CONTEXT=''
-NLB_SECRET_NS=''
+NLB_SECRET_NS=istio-system
 ALB_SECRET_NS=''
 FORCE_CLIENT=0
 while [ "$#" -gt 0 ]; do

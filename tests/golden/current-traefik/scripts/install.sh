@@ -492,10 +492,10 @@ backup_decided() {
   done <"$WORK_DIR/decision/${1##*/}.foreign"
 }
 
-# apply_file FILE NAMESPACE: applies one manifest as decided (kubectl replace for someone else's
-# object, so that none of its old fields linger).
+# apply_file FILE NAMESPACE [AS]: applies one manifest as decided (kubectl replace for someone
+# else's object, so that none of its old fields linger); AS is a rewritten copy to send instead.
 apply_file() {
-  local path="$BUNDLE_DIR/$1"
+  local path="${3:-$BUNDLE_DIR/$1}"
   case "$(<"$WORK_DIR/decision/${1##*/}")" in
     keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
     replace) change_in "$2" replace --save-config -f "$path" ;;
@@ -646,6 +646,9 @@ pods="$(k get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpat
 running="$(awk -F'|' '$2 == "Running" && $3 !~ /false/ && $3 != "" { n++ } END { print n + 0 }' <<<"$pods")"
 if [ "$running" -eq 0 ]; then die "no running, ready gateway pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE"; fi
 ok "$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE"
+TRAEFIK_API="$(k api-resources --api-group=traefik.io --no-headers 2>/dev/null | awk '$NF == "ServersTransport" { print $(NF - 2); exit }')"
+if [ -z "$TRAEFIK_API" ]; then die "the cluster serves no ServersTransport in traefik.io: is the ALB Traefik? (ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME)"; fi
+ok "the cluster serves ServersTransport as $TRAEFIK_API"
 
 step "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST" "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
 if ! nlb_list="$(ibmcloud ks nlb-dns ls --cluster "$CLUSTER_NAME" 2>&1)"; then die "ibmcloud ks nlb-dns ls failed: $nlb_list"; fi
@@ -655,7 +658,7 @@ read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<"$(awk -v host="$NLB
     for (i = 2; i <= NF; i++) {
       n = split($i, a, ",")
       for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1
-      if ($i ~ /^[0-9a-f.:,]+$/ && $i ~ /[.:]/) ips = ips $i ","
+      if ($i != secret && $i ~ /[.:]/) ips = ips $i ","
       if ($i == secret) { sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }
     }
   }
@@ -664,7 +667,7 @@ if [ "$nlb_seen" -eq 0 ]; then
   die "$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: ibmcloud ks nlb-dns create classic --cluster $CLUSTER_NAME --ip $INGRESS_HOST, then put the new host name and secret into the settings and generate the bundle again."
 fi
 if [ "$nlb_ip" -eq 0 ]; then
-  die "$NLB_INGRESS_DOMAIN is registered for ${nlb_ips%,}, not for $INGRESS_HOST (the settings' ingress_ip). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
+  die "$NLB_INGRESS_DOMAIN is registered for ${nlb_ips%,}, not for $INGRESS_HOST (the settings' Ingress gateway IP). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
 fi
 ok "$NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST"
 if [ "$NLB_LISTED_NS" = - ]; then NLB_LISTED_NS=''; fi
@@ -850,7 +853,13 @@ step "Routing $APP_PATH to $APP through the gateway" "kubectl get gateways,virtu
 apply_file manifests/06-virtual-service.yaml "$GATEWAY_NAMESPACE"
 
 step "Giving Traefik the client certificate and the gateway's CA (ServersTransport alb-to-gateway)" "kubectl get serverstransports.traefik.io,services -n $GATEWAY_NAMESPACE, and the Traefik ALB's logs in kube-system"
-apply_file manifests/07-servers-transport.yaml "$GATEWAY_NAMESPACE"
+transport_file=''
+if [ "$TRAEFIK_API" != traefik.io/v1alpha1 ]; then
+  transport_file="$WORK_DIR/07-servers-transport.yaml"
+  sed "s#^apiVersion: traefik.io/v1alpha1\$#apiVersion: $TRAEFIK_API#" "$BUNDLE_DIR/"manifests/07-servers-transport.yaml >"$transport_file"
+  note "applying 07-servers-transport.yaml as $TRAEFIK_API, the version this cluster serves"
+fi
+apply_file manifests/07-servers-transport.yaml "$GATEWAY_NAMESPACE" "$transport_file"
 
 step "Creating the Service istio-ingressgateway-alb that sends Traefik to the gateway over mutual TLS" "kubectl get serverstransports.traefik.io,services -n $GATEWAY_NAMESPACE, and the Traefik ALB's logs in kube-system"
 apply_file manifests/08-alb-service.yaml "$GATEWAY_NAMESPACE"

@@ -19,7 +19,7 @@ EXPECT_STATUS=418
 BUNDLE_ID=42a3b41bd592
 # --- end of settings ---
 
-STEP_TOTAL=9
+STEP_TOTAL=10
 CONTEXT=''
 NLB_SECRET_NS=''
 ALB_SECRET_NS=''
@@ -407,7 +407,8 @@ check_dates() {
 
 # check_secret NAME [ROLE KEY]...: the secret exists, is this bundle's, and each key parses; a
 # leaf (leaf:server or leaf:client) is valid for its purpose and not due for renewal, a key
-# belongs to its leaf, a ca holds CA certificates. Decoded into $WORK_DIR/s/NAME.
+# belongs to its leaf, a ca holds CA certificates. Decoded into $WORK_DIR/s/NAME. IBM_KEPT names
+# IBM's own secret, which is not this bundle's and need not be.
 check_secret() {
   local name=$1 dir="$WORK_DIR/s/$1" role key i=0 parts keys
   shift
@@ -423,6 +424,8 @@ check_secret() {
   fi
   if [ "$SECRET_OWNER" = "$BUNDLE_ID" ]; then
     pass "secret $name exists, created by this bundle"
+  elif [ "$name" = "${IBM_KEPT:-}" ]; then
+    pass "secret $name exists: IBM's own, which IBM renews in place"
   else
     soft "secret $name exists but carries no label of this bundle (${SECRET_OWNER:-none})" "install.sh refuses such secrets: was it replaced by hand?"
   fi
@@ -657,7 +660,7 @@ who="$(awk -F'|' -v kind=Ingress -v name="alb-ingress" -v me="$BUNDLE_ID" '$1 ==
 
 step "The gateway service and pods" ""
 lb_ips="$(k get svc istio-ingressgateway -n "$GATEWAY_NAMESPACE" -o 'jsonpath={.status.loadBalancer.ingress[*].ip}' 2>/dev/null || true)"
-if grep -qxF -- "$INGRESS_HOST" <<<"$(tr ' ' '\n' <<<"$lb_ips")"; then pass "service istio-ingressgateway has the load balancer IP $INGRESS_HOST"; else bad "service istio-ingressgateway has load balancer IP(s) '${lb_ips}', the settings say $INGRESS_HOST" 'fix ingress_ip in the settings (and the NLB host name registration), or the service'; fi
+if grep -qxF -- "$INGRESS_HOST" <<<"$(tr ' ' '\n' <<<"$lb_ips")"; then pass "service istio-ingressgateway has the load balancer IP $INGRESS_HOST"; else bad "service istio-ingressgateway has load balancer IP(s) '${lb_ips}', the settings say $INGRESS_HOST" 'fix the Ingress gateway IP in the settings (and the NLB host name registration), or the service'; fi
 GW_PODS="$(k get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"\n"}{end}' 2>/dev/null | awk -F'|' '$2 == "Running" { print $1 }')"
 if [ -n "$GW_PODS" ]; then pass "gateway pod(s) running: $(tr '\n' ' ' <<<"$GW_PODS")"; else bad "no running pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE" "kubectl get pods -n $GATEWAY_NAMESPACE; kubectl describe deployment istio-ingressgateway -n $GATEWAY_NAMESPACE"; fi
 
@@ -714,6 +717,24 @@ step "The ALB pods in kube-system" ""
 albs="$(k get pods -n kube-system -o 'jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"\n"}{end}' 2>/dev/null | awk -F'|' '$1 ~ /alb/ && $2 == "Running" { print $1 }')"
 if [ -n "$albs" ]; then pass "ALB pod(s) running: $(tr '\n' ' ' <<<"$albs")"; else bad 'no running ALB pod in kube-system' "ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME"; fi
 
+step "Traefik has picked up the ServersTransport" ""
+ref="$(k get svc istio-ingressgateway-alb -n "$GATEWAY_NAMESPACE" -o 'jsonpath={.metadata.annotations.traefik\.ingress\.kubernetes\.io/service\.serverstransport}' 2>/dev/null || true)"
+if [ "$ref" = istio-system-alb-to-gateway@kubernetescrd ]; then pass "service istio-ingressgateway-alb sends Traefik through the transport $ref"; else bad "service istio-ingressgateway-alb names the transport '${ref}', not istio-system-alb-to-gateway@kubernetescrd" 'run install.sh'; fi
+traefik_pods="$(k get pods -n kube-system -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}' 2>/dev/null | grep -i traefik || true)"
+if [ -z "$traefik_pods" ]; then
+  bad 'no Traefik pod in kube-system' "ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME (the ALB must be Traefik)"
+else
+  errors=''
+  for pod in $traefik_pods; do
+    errors="$errors$(k logs -n kube-system "$pod" --since=24h 2>/dev/null | grep -i 'error' | grep -F -- alb-to-gateway | tail -n 2 || true)"
+  done
+  if [ -n "$errors" ]; then
+    bad "Traefik logged errors about the transport alb-to-gateway: $errors" "kubectl get serverstransports.traefik.io alb-to-gateway -n $GATEWAY_NAMESPACE -o yaml; its secrets must be in $GATEWAY_NAMESPACE"
+  else
+    pass "Traefik logged no error about the transport alb-to-gateway in the last 24 hours"
+  fi
+fi
+
 step "Mutual TLS to the gateway, with the ALB's own client certificate" ""
 URL="https://$NLB_INGRESS_DOMAIN$TEST_PATH"
 request "$URL" --cacert "$WORK_DIR/s/alb-gateway-ca/ca.crt" --cert "$WORK_DIR/s/alb-client-tls/tls.crt" --key "$WORK_DIR/s/alb-client-tls/tls.key"
@@ -740,9 +761,9 @@ fi
 step "Through the ALB: https://$ALB_HOST$TEST_PATH" ""
 request "https://$ALB_HOST$TEST_PATH"
 if [ "$RC" -eq 0 ] && answered_as_expected "$CODE"; then
-  pass "https://$ALB_HOST$TEST_PATH answered $CODE"
+  pass "https://$ALB_HOST$TEST_PATH answered $CODE (the gateway admits only mutual TLS: Traefik presented the transport's client certificate)"
 else
-  bad "https://$ALB_HOST$TEST_PATH answered $CODE (curl $RC${ERR:+: $ERR})" "kubectl logs -n kube-system <alb pod> (its NGINX log); kubectl describe ingress alb-ingress -n $GATEWAY_NAMESPACE"
+  bad "https://$ALB_HOST$TEST_PATH answered $CODE (curl $RC${ERR:+: $ERR})" "kubectl logs -n kube-system <traefik pod>; kubectl describe serverstransports.traefik.io alb-to-gateway -n $GATEWAY_NAMESPACE"
 fi
 
 echo

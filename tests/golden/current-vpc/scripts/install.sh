@@ -6,6 +6,7 @@ set -euo pipefail
 # --- settings (generated; each value set once, quoted) ---
 CLUSTER_NAME=demo-cluster
 INGRESS_HOST=''
+LB_HOST=1a2b3c4d-us-south.lb.example.com
 NLB_INGRESS_DOMAIN=demo-cluster-0001.us-south.containers.example.com
 NLB_SECRET=demo-cluster-0001
 ALB_SECRET=demo-cluster-0000
@@ -492,10 +493,10 @@ backup_decided() {
   done <"$WORK_DIR/decision/${1##*/}.foreign"
 }
 
-# apply_file FILE NAMESPACE: applies one manifest as decided (kubectl replace for someone else's
-# object, so that none of its old fields linger).
+# apply_file FILE NAMESPACE [AS]: applies one manifest as decided (kubectl replace for someone
+# else's object, so that none of its old fields linger); AS is a rewritten copy to send instead.
 apply_file() {
-  local path="$BUNDLE_DIR/$1"
+  local path="${3:-$BUNDLE_DIR/$1}"
   case "$(<"$WORK_DIR/decision/${1##*/}")" in
     keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
     replace) change_in "$2" replace --save-config -f "$path" ;;
@@ -647,24 +648,24 @@ ok "$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE"
 
 step "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST" "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
 if ! nlb_list="$(ibmcloud ks nlb-dns ls --cluster "$CLUSTER_NAME" 2>&1)"; then die "ibmcloud ks nlb-dns ls failed: $nlb_list"; fi
-read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<"$(awk -v host="$NLB_INGRESS_DOMAIN" -v ip="$INGRESS_HOST" -v secret="$NLB_SECRET" '
+read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<"$(awk -v host="$NLB_INGRESS_DOMAIN" -v ip="$LB_HOST" -v secret="$NLB_SECRET" '
   $1 == host {
     seen = 1
     for (i = 2; i <= NF; i++) {
       n = split($i, a, ",")
       for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1
-      if ($i ~ /^[0-9a-f.:,]+$/ && $i ~ /[.:]/) ips = ips $i ","
+      if ($i != secret && $i ~ /[.:]/) ips = ips $i ","
       if ($i == secret) { sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }
     }
   }
   END { print seen + 0, hit + 0, sec + 0, (ns == "" ? "-" : ns), (ips == "" ? "-" : ips) }' <<<"$nlb_list")"
 if [ "$nlb_seen" -eq 0 ]; then
-  die "$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: ibmcloud ks nlb-dns create vpc-gen2 --cluster $CLUSTER_NAME --ip $INGRESS_HOST, then put the new host name and secret into the settings and generate the bundle again."
+  die "$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: ibmcloud ks nlb-dns create vpc-gen2 --cluster $CLUSTER_NAME --lb-host $LB_HOST, then put the new host name and secret into the settings and generate the bundle again."
 fi
 if [ "$nlb_ip" -eq 0 ]; then
-  die "$NLB_INGRESS_DOMAIN is registered for ${nlb_ips%,}, not for $INGRESS_HOST (the settings' ingress_ip). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
+  die "$NLB_INGRESS_DOMAIN is registered for ${nlb_ips%,}, not for $LB_HOST (the settings' Load balancer host name). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
 fi
-ok "$NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST"
+ok "$NLB_INGRESS_DOMAIN is registered for $LB_HOST"
 if [ "$NLB_LISTED_NS" = - ]; then NLB_LISTED_NS=''; fi
 if [ "$nlb_secret" -eq 0 ]; then warn "the listing does not name the secret $NLB_SECRET for $NLB_INGRESS_DOMAIN: check the settings' nlb_secret"; fi
 

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # --- settings (generated; each value set once, quoted) ---
 CLUSTER_NAME=demo-cluster
-INGRESS_HOST=''
+LB_HOST=1a2b3c4d-us-south.lb.example.com
 NLB_INGRESS_DOMAIN=demo-cluster-0001.us-south.containers.example.com
 NLB_SECRET=demo-cluster-0001
 ALB_SECRET=demo-cluster-0000
@@ -407,7 +407,8 @@ check_dates() {
 
 # check_secret NAME [ROLE KEY]...: the secret exists, is this bundle's, and each key parses; a
 # leaf (leaf:server or leaf:client) is valid for its purpose and not due for renewal, a key
-# belongs to its leaf, a ca holds CA certificates. Decoded into $WORK_DIR/s/NAME.
+# belongs to its leaf, a ca holds CA certificates. Decoded into $WORK_DIR/s/NAME. IBM_KEPT names
+# IBM's own secret, which is not this bundle's and need not be.
 check_secret() {
   local name=$1 dir="$WORK_DIR/s/$1" role key i=0 parts keys
   shift
@@ -423,6 +424,8 @@ check_secret() {
   fi
   if [ "$SECRET_OWNER" = "$BUNDLE_ID" ]; then
     pass "secret $name exists, created by this bundle"
+  elif [ "$name" = "${IBM_KEPT:-}" ]; then
+    pass "secret $name exists: IBM's own, which IBM renews in place"
   else
     soft "secret $name exists but carries no label of this bundle (${SECRET_OWNER:-none})" "install.sh refuses such secrets: was it replaced by hand?"
   fi
@@ -630,8 +633,8 @@ who="$(awk -F'|' -v kind=Ingress -v name="alb-ingress" -v me="$BUNDLE_ID" '$1 ==
                  esac
 
 step "The gateway service and pods" ""
-lb_ips="$(k get svc istio-ingressgateway -n "$GATEWAY_NAMESPACE" -o 'jsonpath={.status.loadBalancer.ingress[*].ip}' 2>/dev/null || true)"
-if grep -qxF -- "$INGRESS_HOST" <<<"$(tr ' ' '\n' <<<"$lb_ips")"; then pass "service istio-ingressgateway has the load balancer IP $INGRESS_HOST"; else bad "service istio-ingressgateway has load balancer IP(s) '${lb_ips}', the settings say $INGRESS_HOST" 'fix ingress_ip in the settings (and the NLB host name registration), or the service'; fi
+lb_ips="$(k get svc istio-ingressgateway -n "$GATEWAY_NAMESPACE" -o 'jsonpath={.status.loadBalancer.ingress[*].hostname}' 2>/dev/null || true)"
+if grep -qxF -- "$LB_HOST" <<<"$(tr ' ' '\n' <<<"$lb_ips")"; then pass "service istio-ingressgateway has the load balancer host name $LB_HOST"; else bad "service istio-ingressgateway has load balancer host name(s) '${lb_ips}', the settings say $LB_HOST" 'fix the Load balancer host name in the settings (and the NLB host name registration), or the service'; fi
 GW_PODS="$(k get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"\n"}{end}' 2>/dev/null | awk -F'|' '$2 == "Running" { print $1 }')"
 if [ -n "$GW_PODS" ]; then pass "gateway pod(s) running: $(tr '\n' ' ' <<<"$GW_PODS")"; else bad "no running pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE" "kubectl get pods -n $GATEWAY_NAMESPACE; kubectl describe deployment istio-ingressgateway -n $GATEWAY_NAMESPACE"; fi
 
