@@ -3,6 +3,8 @@
 # and the total the browser transfers for the page (index.html + .js + .css).
 # The .wasm is listed for reference only: the page never requests it, because the wasm travels
 # inside boot-*.js (gzip + base64; see tools/trunk-inline-wasm.mjs).
+# Then the offline copy istio-alb-offline.html (everything inline): its size and SHA-256, the
+# hash the served page shows next to its link.
 set -euo pipefail
 
 dir=${1:-dist}
@@ -28,3 +30,15 @@ while IFS= read -r -d '' f; do
 	printf '%-44s %12s %12s%s\n' "$name" "$(kib "$raw")" "$(kib "$g")" "$note"
 done < <(find "$dir" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name index.html \) -print0 | sort -z)
 printf '%-44s %12s %12s\n' 'total transferred (html + js + css)' "$(kib "$total_raw")" "$(kib "$total_gz")"
+
+offline="$dir/istio-alb-offline.html"
+if [[ -f "$offline" ]]; then
+	raw=$(wc -c <"$offline")
+	g=$(gz "$offline")
+	printf '%-44s %12s %12s\n' 'istio-alb-offline.html (offline copy)' "$(kib "$raw")" "$(kib "$g")"
+	printf 'bytes: served page %s B gzip; offline copy %s B raw, %s B gzip\n' "$total_gz" "$raw" "$g"
+	printf 'istio-alb-offline.html sha256 %s\n' "$(sha256sum "$offline" | cut -d' ' -f1)"
+else
+	echo "size.sh: $offline is missing (the release build's post_build hook makes it)" >&2
+	exit 1
+fi

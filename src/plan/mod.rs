@@ -49,6 +49,18 @@ pub fn from_report(
     extra_findings: Vec<Finding>,
     at: i64,
 ) -> Plan {
+    with_files(checked(settings, report, extra_findings, at))
+}
+
+/// The plan without its files: every finding, which inputs are still empty, no manifest and no
+/// script yet ([`with_files`] adds them). The page shows findings from this at once and makes the
+/// files a moment later, so that an edit is answered before the files are written again.
+pub fn checked(
+    settings: &Settings,
+    report: &CheckReport,
+    extra_findings: Vec<Finding>,
+    at: i64,
+) -> Plan {
     let mut findings = validate(settings);
     for f in extra_findings {
         findings.retain(|v| !(v.code == f.code && v.input.is_some() && v.input == f.input));
@@ -83,17 +95,22 @@ pub fn from_report(
         f.code != Code::InputMissing || f.input.as_ref().is_none_or(|i| !errors_about.contains(i))
     });
 
-    let manifests = manifest::render(settings, report);
-    let scripts = script::render(settings, &manifests);
     Plan {
         settings: settings.clone(),
         at,
         root: format!("{}-istio-alb", settings.cluster_name),
         findings,
         report: report.clone(),
-        manifests,
-        scripts,
+        manifests: Vec::new(),
+        scripts: Vec::new(),
     }
+}
+
+/// A [`checked`] plan with its manifests and scripts.
+pub fn with_files(mut plan: Plan) -> Plan {
+    plan.manifests = manifest::render(&plan.settings, &plan.report);
+    plan.scripts = script::render(&plan.settings, &plan.manifests);
+    plan
 }
 
 /// The check asks for every empty input the classic procedure needs; an input these settings do

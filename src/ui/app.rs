@@ -5,6 +5,7 @@ use crate::ui::cluster_form::ClusterForm;
 use crate::ui::download_panel::DownloadPanel;
 use crate::ui::file_preview::FilePreview;
 use crate::ui::header_status::HeaderStatus;
+use crate::ui::offline_link::OfflineLink;
 use crate::ui::snackbar::Snackbar;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
         <footer class="page-footer">
             "istio-alb-configurator " {env!("CARGO_PKG_VERSION")}
             " · the same checks run on the command line: istio-alb check settings.yaml"
+            <OfflineLink />
         </footer>
     }
 }

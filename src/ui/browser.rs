@@ -122,3 +122,15 @@ pub fn remove(key: &str) {
         let _ = s.remove_item(key);
     }
 }
+
+/// The `content` of `<meta name="NAME">` in the page's head, if there is one. The build writes
+/// facts about the page there (the offline copy's SHA-256), so the page learns them without a
+/// request.
+pub fn meta(name: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()
+        .flatten()?
+        .get_attribute("content")
+}

@@ -22,12 +22,13 @@ pub fn DownloadPanel() -> impl IntoView {
             .form
             .with(|f| !f.settings.cluster_name.trim().is_empty());
         let valid = state
-            .plan
+            .checked
             .with(|p| !p.findings.iter().any(|f| f.is_about(Field::ClusterName)));
         given && valid
     });
 
     let download_zip = move |_| {
+        state.settle();
         if blocked() {
             status.set("Fill in every input and fix the errors listed under Check first.".into());
             browser::focus("findings-summary");
@@ -52,6 +53,7 @@ pub fn DownloadPanel() -> impl IntoView {
     };
     let export_settings = move |_| {
         // The bundle's own settings file: certificate entries point into its certs/ folder.
+        state.settle();
         let yaml = state
             .bundle
             .with_untracked(|b| b.file("settings.yaml").map(|f| f.contents.clone()));

@@ -16,6 +16,7 @@ mod file_preview;
 mod findings_panel;
 mod guide_disclosure;
 mod header_status;
+mod offline_link;
 mod panic_banner;
 mod private_ca;
 mod rich_text;

@@ -2,9 +2,12 @@
 //! two stages so that typing in a settings field never re-verifies a chain:
 //!
 //! - `report`: the certificate check, a memo of the certificates and the clock only;
-//! - `plan`: settings findings, names, pending inputs and every generated file, a memo of the
-//!   form, the report and the page's own findings (a port typed as text, a file that could not
-//!   be loaded).
+//! - `checked`: settings findings, names and pending inputs, a memo of the form, the report and
+//!   the page's own findings (a port typed as text, a file that could not be loaded);
+//! - `plan` and `bundle`: every generated file, made from `settled`, a copy of `checked` taken
+//!   in the task after it changed. An edit's findings reach the page first; the manifests and
+//!   scripts (the slow part of a settings edit) follow a moment later. Whatever hands the files
+//!   out (download, export) calls [`AppState::settle`] first, so it never sees an older copy.
 //!
 //! Text fields and certificate inputs hand their value to the form when the user is done with
 //! it (blur, a pause, a paste), so a value is judged once it is entered, not at its first key.
@@ -41,7 +44,11 @@ pub struct AppState {
     pub undo: RwSignal<Option<Undo>>,
     /// The certificate check (depends on the certificates and the time only).
     pub report: Memo<CheckReport>,
-    /// Findings, pending inputs, manifests and scripts.
+    /// Findings and pending inputs, without the files (`Plan::manifests` and `scripts` empty).
+    pub checked: Memo<Plan>,
+    /// `checked` as the files were last made from (see the module's doc).
+    settled: RwSignal<Plan>,
+    /// `settled` with its manifests and scripts.
     pub plan: Memo<Plan>,
     /// Every file of the bundle, for the previews and the zip.
     pub bundle: Memo<Bundle>,
@@ -213,13 +220,19 @@ impl AppState {
             });
             out
         });
-        let plan = Memo::new(move |_| {
-            settings
-                .with(|s| report.with(|r| crate::plan::from_report(s, r, extra.get(), now.get())))
+        let checked = Memo::new(move |_| {
+            settings.with(|s| report.with(|r| crate::plan::checked(s, r, extra.get(), now.get())))
         });
+        let settled = RwSignal::new(checked.get_untracked());
+        // A new check is handed to the files in the next task, after the findings are on the page.
+        Effect::new(move |_| {
+            checked.track();
+            gloo::timers::callback::Timeout::new(0, move || settle(checked, settled)).forget();
+        });
+        let plan = Memo::new(move |_| settled.with(|c| crate::plan::with_files(c.clone())));
         let bundle = Memo::new(move |_| plan.with(Bundle::of));
-        let pending = Memo::new(move |_| plan.with(Plan::pending));
-        let findings = Memo::new(move |_| plan.with(Plan::problems));
+        let pending = Memo::new(move |_| checked.with(Plan::pending));
+        let findings = Memo::new(move |_| checked.with(Plan::problems));
         let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
         let demo = Memo::new(move |_| {
             form.with(|f| *f == Form::from_settings(&crate::demo::settings()))
@@ -267,6 +280,8 @@ impl AppState {
             wanted_files,
             undo,
             report,
+            checked,
+            settled,
             plan,
             bundle,
             pending,
@@ -274,6 +289,11 @@ impl AppState {
             tally,
             demo,
         }
+    }
+
+    /// Make the files from the latest check now, if they are not yet (before handing them out).
+    pub fn settle(&self) {
+        settle(self.checked, self.settled);
     }
 
     /// Remember the inputs as they are now, so that the action about to replace them can be
@@ -334,6 +354,16 @@ impl AppState {
             && self
                 .certs
                 .with(|c| CertInput::ALL.iter().all(|&i| !c.given(i)))
+    }
+}
+
+/// Copy the latest check to `settled` when it differs (the files are then made again).
+fn settle(checked: Memo<Plan>, settled: RwSignal<Plan>) {
+    let Some(latest) = checked.try_get_untracked() else {
+        return;
+    };
+    if settled.try_with_untracked(|s| *s != latest) == Some(true) {
+        settled.set(latest);
     }
 }
 

@@ -34,7 +34,7 @@ test('Traefik with the classic profile is refused on the ALB choice; Traefik + V
   await p.page.locator('#alb-traefik').check();
   await p.page.locator('#profile-classic').check();
   await errorsOf(p.page, 'alb').first().waitFor({ state: 'visible' });
-  assert.match(await errorsOf(p.page, 'alb').first().innerText(), /Traefik needs the current profile/);
+  assert.match(await errorsOf(p.page, 'alb').first().innerText(), /traefik needs the current profile/i);
   assert.equal(await p.page.locator('#download-zip').getAttribute('aria-disabled'), 'true');
   await p.page.locator('#profile-current').check();
   await p.page.waitForFunction(() => !document.querySelector('#alb-error .field__error'));
