@@ -256,14 +256,17 @@ fn check_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
     sec::read_ibm_secrets(sh, "\"$NLB_LISTED_NS\" ");
     sec::decode_bundle_secrets(sh, apis, s);
     let sides = crate::script::preflight::Sides::of(apis, s);
-    let _ = writeln!(
-        sh.out,
-        "first_cert \"$WORK_DIR/bundle/{}/{}\" \"$WORK_DIR/bundle-nlb.crt\"\n\
+    // In IBM-renewed mode the bundle holds no copy of the gateway certificate to compare.
+    if !s.ibm_keeps_gateway_secret() {
+        let _ = writeln!(
+            sh.out,
+            "first_cert \"$WORK_DIR/bundle/{}/{}\" \"$WORK_DIR/bundle-nlb.crt\"\n\
          if later \"$WORK_DIR/ibm-nlb/tls.crt\" \"$WORK_DIR/bundle-nlb.crt\"; then\n  \
          warn \"IBM renewed the NLB certificate since this bundle was made (IBM's is valid until $(enddate \"$WORK_DIR/ibm-nlb/tls.crt\"), the bundle's until $(enddate \"$WORK_DIR/bundle-nlb.crt\")): run renew.sh after install\"\n\
          fi",
-        sides.gateway_chain.secret, sides.gateway_chain.key
-    );
+            sides.gateway_chain.secret, sides.gateway_chain.key
+        );
+    }
     sec::plan_secrets(sh, apis, s, |spec, key, _| bundle_value(spec, key));
     if apis.copies_alb_secret() {
         sh.line("if [ \"$(<\"$WORK_DIR/decision/alb-tls-copy\")\" = keep ]; then");
@@ -340,7 +343,13 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     }
     sh.line("NLB_LISTED_NS=''");
     for step in procedure::steps(&apis) {
-        sh.step_checking(&step.announce(), &step.check());
+        let (mut title, mut check) = (step.announce(), step.check());
+        if step == Step::CheckNlb && apis.nlb_dns.target().1 == "LB_HOST" {
+            // On VPC the host name is registered for the load balancer's host name.
+            title = title.replace("$INGRESS_HOST", "$LB_HOST");
+            check = check.replace("ingress_ip", "lb_host");
+        }
+        sh.step_checking(&title, &check);
         match step {
             Step::Preflight => {
                 let preflight = bundle_path("scripts/preflight.sh");

@@ -771,10 +771,6 @@ mkdir -p "$WORK_DIR/bundle/alb-proxy-ssl"
 manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.crt "$WORK_DIR/bundle/alb-proxy-ssl/tls.crt"
 manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.key "$WORK_DIR/bundle/alb-proxy-ssl/tls.key"
 manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml ca.crt "$WORK_DIR/bundle/alb-proxy-ssl/ca.crt"
-first_cert "$WORK_DIR/bundle/demo-cluster-0001/tls.crt" "$WORK_DIR/bundle-nlb.crt"
-if later "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/bundle-nlb.crt"; then
-  warn "IBM renewed the NLB certificate since this bundle was made (IBM's is valid until $(enddate "$WORK_DIR/ibm-nlb/tls.crt"), the bundle's until $(enddate "$WORK_DIR/bundle-nlb.crt")): run renew.sh after install"
-fi
 plan_secret demo-cluster-0001-cacert Opaque \
   ca ca.crt "$WORK_DIR/bundle/demo-cluster-0001-cacert/ca.crt"
 plan_secret alb-proxy-ssl kubernetes.io/tls \

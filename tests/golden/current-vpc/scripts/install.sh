@@ -5,7 +5,6 @@ set -euo pipefail
 
 # --- settings (generated; each value set once, quoted) ---
 CLUSTER_NAME=demo-cluster
-INGRESS_HOST=''
 LB_HOST=1a2b3c4d-us-south.lb.example.com
 NLB_INGRESS_DOMAIN=demo-cluster-0001.us-south.containers.example.com
 NLB_SECRET=demo-cluster-0001
@@ -646,7 +645,7 @@ running="$(awk -F'|' '$2 == "Running" && $3 !~ /false/ && $3 != "" { n++ } END {
 if [ "$running" -eq 0 ]; then die "no running, ready gateway pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE"; fi
 ok "$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE"
 
-step "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST" "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
+step "Checking that $NLB_INGRESS_DOMAIN is registered for $LB_HOST" "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' lb_host and nlb_domain"
 if ! nlb_list="$(ibmcloud ks nlb-dns ls --cluster "$CLUSTER_NAME" 2>&1)"; then die "ibmcloud ks nlb-dns ls failed: $nlb_list"; fi
 read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<"$(awk -v host="$NLB_INGRESS_DOMAIN" -v ip="$LB_HOST" -v secret="$NLB_SECRET" '
   $1 == host {
