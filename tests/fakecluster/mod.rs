@@ -9,7 +9,7 @@ pub mod pki;
 use istio_alb::bundle::Bundle;
 use istio_alb::demo;
 use istio_alb::inputs::CertInputs;
-use istio_alb::settings::{Profile, Settings};
+use istio_alb::settings::{Alb, Infrastructure, Profile, Settings};
 use serde_json::{Value, json};
 use std::fs;
 use std::io::Write as _;
@@ -21,6 +21,8 @@ use std::sync::{Mutex, OnceLock};
 /// 2025-11-26T10:00:00Z, the time the bundles are checked at (the demo set is valid then).
 pub const AT: i64 = 1_764_151_200;
 pub const CONTEXT: &str = "demo-cluster/c0ffee00";
+/// The Traefik ALB's pod in `kube-system` (clusters whose ALB is Traefik).
+pub const TRAEFIK_POD: &str = "public-crdemo-alb1-traefik-6c8b";
 
 pub fn b64(text: &str) -> String {
     use base64::Engine as _;
@@ -154,12 +156,36 @@ impl Fake {
         f
     }
 
+    /// `settings` (any combination) with certificates of `pki`: IBM's NLB secret holds `nlb`,
+    /// as does the bundle.
+    pub fn with_pki_settings(
+        settings: Settings,
+        pki: &pki::Pki,
+        nlb: &pki::Pair,
+        ca_key: bool,
+    ) -> Fake {
+        let f = Fake::with(settings, &pki.inputs(nlb, ca_key));
+        f.set_ibm_nlb(nlb);
+        f
+    }
+
+    /// The namespace IBM keeps the NLB secret in: `default`, or the gateway namespace in
+    /// IBM-renewed mode.
+    pub fn ibm_nlb_namespace(&self) -> String {
+        if self.settings.ibm_keeps_gateway_secret() {
+            self.settings.gateway_namespace.clone()
+        } else {
+            "default".to_owned()
+        }
+    }
+
     /// IBM renews (or replaces) the NLB's certificate in its secret.
     pub fn set_ibm_nlb(&self, nlb: &pki::Pair) {
         let s = self.settings.clone();
-        self.remove("Secret", "default", &s.nlb_secret);
+        let ns = self.ibm_nlb_namespace();
+        self.remove("Secret", &ns, &s.nlb_secret);
         self.add(secret(
-            "default",
+            &ns,
             &s.nlb_secret,
             &[("tls.crt", &nlb.cert), ("tls.key", &nlb.key)],
         ));
@@ -231,12 +257,26 @@ impl Fake {
                 crd,
             ));
         }
+        let traefik = s.alb == Alb::Traefik;
+        let vpc = s.infrastructure == Infrastructure::Vpc;
+        if traefik {
+            objects.push(obj(
+                "apiextensions.k8s.io/v1",
+                "CustomResourceDefinition",
+                "",
+                "serverstransports.traefik.io",
+            ));
+        }
         if s.profile == Profile::Current {
             objects.push(obj(
                 "networking.k8s.io/v1",
                 "IngressClass",
                 "",
-                "public-iks-k8s-nginx",
+                if traefik {
+                    "public-iks-traefik"
+                } else {
+                    "public-iks-k8s-nginx"
+                },
             ));
         }
         let mut dep = obj("apps/v1", "Deployment", gw, "istio-ingressgateway");
@@ -247,13 +287,27 @@ impl Fake {
         pod["status"] = json!({ "phase": "Running", "containerStatuses": [{ "name": "istio-proxy", "ready": true }] });
         objects.push(pod);
         let mut svc = obj("v1", "Service", gw, "istio-ingressgateway");
-        svc["status"] = json!({ "loadBalancer": { "ingress": [{ "ip": s.ingress_ip }] } });
+        svc["status"] = if vpc {
+            json!({ "loadBalancer": { "ingress": [{ "hostname": s.lb_host }] } })
+        } else {
+            json!({ "loadBalancer": { "ingress": [{ "ip": s.ingress_ip }] } })
+        };
         objects.push(svc);
-        let mut alb = obj("v1", "Pod", "kube-system", "public-crdemo-alb1-7f9c");
+        let alb_pod = if traefik {
+            TRAEFIK_POD
+        } else {
+            "public-crdemo-alb1-7f9c"
+        };
+        let mut alb = obj("v1", "Pod", "kube-system", alb_pod);
         alb["status"] = json!({ "phase": "Running" });
         objects.push(alb);
+        let nlb_ns = if s.ibm_keeps_gateway_secret() {
+            gw
+        } else {
+            "default"
+        };
         objects.push(secret(
-            "default",
+            nlb_ns,
             &s.nlb_secret,
             &[("tls.crt", demo::NLB_CERT), ("tls.key", demo::NLB_KEY)],
         ));
@@ -265,7 +319,14 @@ impl Fake {
         let cluster = json!({
             "server": "https://c100.us-south.containers.cloud.ibm.com:30000",
             "ibm_name": s.cluster_name,
-            "nlb": [{ "host": s.nlb_domain, "ips": [s.ingress_ip], "secret": s.nlb_secret, "secret_namespace": "default" }],
+            "infrastructure": s.infrastructure.as_str(),
+            "nlb": [if vpc {
+                json!({ "host": s.nlb_domain, "lb_host": s.lb_host, "secret": s.nlb_secret, "secret_namespace": nlb_ns })
+            } else {
+                json!({ "host": s.nlb_domain, "ips": [s.ingress_ip], "secret": s.nlb_secret, "secret_namespace": nlb_ns })
+            }],
+            "traefik_versions": ["v1alpha1"],
+            "logs": {},
             "objects": objects,
             "gateway": { "reachable": true },
             "loaded": {},

@@ -66,6 +66,7 @@ RESOURCES = {
     "destinationrules": ("DestinationRule", "networking.istio.io", True),
     "peerauthentications": ("PeerAuthentication", "security.istio.io", True),
     "policies": ("Policy", "authentication.istio.io", True),
+    "serverstransports": ("ServersTransport", "traefik.io", True),
 }
 SHORT = {"ns": "namespaces", "po": "pods", "svc": "services", "sa": "serviceaccounts",
          "cm": "configmaps", "deploy": "deployments", "ing": "ingresses", "crd": "customresourcedefinitions",
@@ -364,6 +365,13 @@ def place(cluster, obj, opts):
     if group_of(obj) != group and not (kind == "Ingress"):
         raise Fail('error: resource mapping not found for kind "%s" in version "%s"' % (obj["kind"], obj["apiVersion"]))
     require_crd(cluster, plural, group)
+    if group == "traefik.io":
+        version = obj.get("apiVersion", "").rsplit("/", 1)[-1]
+        if version not in traefik_versions(cluster):
+            raise Fail('error: resource mapping not found for name: "%s" namespace: "%s" from "%s": no matches '
+                       'for kind "%s" in version "%s"\nensure CRDs are installed first'
+                       % (obj.get("metadata", {}).get("name", ""), obj.get("metadata", {}).get("namespace", ""),
+                          opts.get("file", ""), obj["kind"], obj["apiVersion"]))
     meta = obj.setdefault("metadata", {})
     if namespaced:
         meta["namespace"] = meta.get("namespace") or opts.get("namespace") or "default"
@@ -553,12 +561,19 @@ def gateway_secrets(cluster, ns):
             name = (server.get("tls") or {}).get("credentialName")
             if not name:
                 continue
-            if stale:
-                data = (cluster.get("loaded") or {}).get(name)
-            else:
-                s = find(cluster, "Secret", "", ns, name)
-                data = s.get("data") if s else None
+            def data_of(n):
+                if stale:
+                    return (cluster.get("loaded") or {}).get(n)
+                s = find(cluster, "Secret", "", ns, n)
+                return s.get("data") if s else None
+            data = data_of(name)
             if data and data.get("tls.crt"):
+                data = dict(data)
+                if not data.get("ca.crt"):
+                    # Istio's rule: the client CA from ca.crt, else from the secret <name>-cacert
+                    ca = (data_of(name + "-cacert") or {}).get("ca.crt")
+                    if ca:
+                        data["ca.crt"] = ca
                 out.append((name, data))
     return out
 
@@ -597,6 +612,34 @@ def k_exec(state, cluster, opts):
         raise Fail("fake kubectl exec: unsupported command: " + cmd, 126)
 
 
+def traefik_versions(cluster):
+    """The versions of traefik.io the cluster serves, preferred first."""
+    return cluster.get("traefik_versions") or ["v1alpha1"]
+
+
+TRAEFIK_KINDS = [("ingressroutes", "IngressRoute"), ("middlewares", "Middleware"),
+                 ("serverstransports", "ServersTransport"), ("tlsoptions", "TLSOption")]
+
+
+def k_api_resources(state, cluster, opts):
+    group = opts.get("api_group")
+    if group != "traefik.io":
+        raise Fail("fake kubectl api-resources: unsupported api group %r" % group)
+    if not find(cluster, "CustomResourceDefinition", "apiextensions.k8s.io", "", "serverstransports.traefik.io"):
+        return
+    if opts.get("no_headers") != "true":
+        print("NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND")
+    for plural, kind in TRAEFIK_KINDS:
+        print("%s   traefik.io/%s   true   %s" % (plural, traefik_versions(cluster)[0], kind))
+
+
+def k_logs(state, cluster, opts):
+    pod, ns = opts["positional"][0], opts.get("namespace", "default")
+    if not find(cluster, "Pod", "", ns, pod):
+        raise Fail('Error from server (NotFound): pods "%s" not found' % pod)
+    sys.stdout.write((cluster.get("logs") or {}).get("%s/%s" % (ns, pod), ""))
+
+
 def k_config(state, opts):
     pos = opts["positional"]
     if pos[:1] == ["current-context"]:
@@ -630,7 +673,8 @@ def kubectl(state, argv):
     handler = {"get": k_get, "apply": lambda s, c, o: k_write(s, c, o, "apply"),
                "replace": lambda s, c, o: k_write(s, c, o, "replace"),
                "create": lambda s, c, o: k_write(s, c, o, "create"),
-               "delete": k_delete, "label": k_label, "rollout": k_rollout, "exec": k_exec}.get(verb)
+               "delete": k_delete, "label": k_label, "rollout": k_rollout, "exec": k_exec,
+               "api-resources": k_api_resources, "logs": k_logs}.get(verb)
     if not handler:
         raise Fail("fake kubectl: unsupported command %r" % verb)
     handler(state, cluster, opts)
@@ -649,6 +693,13 @@ def ibmcloud(state, argv):
     c = clusters[0]
     if argv[:3] == ["ks", "nlb-dns", "ls"]:
         print("OK")
+        if c.get("infrastructure") == "vpc":
+            # VPC: the load balancer's host name in Target(s), no health monitor column
+            print("Hostname   Target(s)   SSL Cert Status   SSL Cert Secret Name   Secret Namespace   Status")
+            for e in c.get("nlb", []):
+                print("%s   %s   created   %s   %s   OK" % (e["host"], e["lb_host"], e["secret"],
+                                                       e.get("secret_namespace", "default")))
+            return
         print("Hostname   IP(s)   Health Monitor   SSL Cert Status   SSL Cert Secret Name   Secret Namespace   Status")
         for e in c.get("nlb", []):
             print("%s   %s   None   created   %s   %s   OK" % (e["host"], ",".join(e["ips"]), e["secret"],
@@ -774,6 +825,8 @@ def alb_request(cluster, ing, p, host, path):
     svc = backend.get("service", {}).get("name") or backend.get("serviceName")
     ns = ing["metadata"]["namespace"]
     ann = ing["metadata"].get("annotations") or {}
+    if (ing.get("spec") or {}).get("ingressClassName") == "public-iks-traefik":
+        return traefik_request(cluster, ing, backend, host, path)
     if svc != "istio-ingressgateway":
         # the old path, ALB straight to the app: broken by STRICT mutual TLS
         for pa in objects_in(cluster, "PeerAuthentication", "security.istio.io", ns):
@@ -799,6 +852,74 @@ def alb_request(cluster, ing, p, host, path):
     if not gw:
         return 502
     if client_verdict(cluster, gw, server, base64.b64decode(secret["data"][key])):
+        return 502
+    return route(cluster, gw, host, path)
+
+
+def traefik_request(cluster, ing, backend, host, path):
+    """Traefik's way: the backend Service (https, port 443) names a ServersTransport
+    `<ns>-<name>@kubernetescrd`, whose certificatesSecrets give the client certificate presented
+    to the gateway and whose rootCAs verify the gateway's certificate."""
+    ns = ing["metadata"]["namespace"]
+    if not find(cluster, "IngressClass", "networking.k8s.io", "", "public-iks-traefik"):
+        raise Fail("curl: (6) Could not resolve host: %s" % host, 6)
+    svc_name = (backend.get("service") or {}).get("name")
+    port = ((backend.get("service") or {}).get("port") or {}).get("number")
+    svc = find(cluster, "Service", "", ns, svc_name)
+    if not svc:
+        return 404  # Traefik skips an Ingress whose service does not exist
+    spec = svc.get("spec") or {}
+    if not any(p.get("port") == port for p in spec.get("ports", [])):
+        return 404
+    selector = spec.get("selector") or {}
+    gateway_pods = [o for o in objects_in(cluster, "Pod", "", ns)
+                    if selector and all((o["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
+    if not gateway_pods:
+        return 503
+    sann = svc["metadata"].get("annotations") or {}
+    if sann.get("traefik.ingress.kubernetes.io/service.serversscheme") != "https":
+        return 400  # plain HTTP to the gateway's TLS port
+    ref = sann.get("traefik.ingress.kubernetes.io/service.serverstransport", "")
+    transport = None
+    if ref.endswith("@kubernetescrd"):
+        for st in objects_in(cluster, "ServersTransport", "traefik.io", None):
+            if "%s-%s" % (st["metadata"]["namespace"], st["metadata"]["name"]) == ref[:-len("@kubernetescrd")]:
+                transport = st
+    if not transport:
+        return 500  # Traefik: unknown servers transport
+    tspec = transport.get("spec") or {}
+    tns = transport["metadata"]["namespace"]
+    gw, server = tls_ca_and_mode(cluster)
+    if not gw:
+        return 502
+    # Traefik verifies the gateway's certificate with rootCAs (unless insecureSkipVerify)
+    if not tspec.get("insecureSkipVerify"):
+        served = dict(gateway_secrets(cluster, gw["metadata"]["namespace"])).get(
+            (server.get("tls") or {}).get("credentialName"))
+        roots = []
+        for r in tspec.get("rootCAs") or []:
+            s = find(cluster, "Secret", "", tns, r.get("secret", "")) if r.get("secret") else None
+            if s and (s.get("data") or {}).get("ca.crt"):
+                roots.append(base64.b64decode(s["data"]["ca.crt"]))
+        if not served or not roots:
+            return 500
+        chain = base64.b64decode(served["tls.crt"])
+        with tempfile.NamedTemporaryFile(suffix=".pem") as caf, tempfile.NamedTemporaryFile(suffix=".pem") as chf:
+            caf.write(b"\n".join(roots))
+            caf.flush()
+            chf.write(chain)
+            chf.flush()
+            rc, _ = openssl("verify", "-CAfile", caf.name, "-untrusted", chf.name, "-purpose", "sslserver",
+                            stdin=chain)
+        if rc != 0:
+            return 500
+    client = None
+    for name in tspec.get("certificatesSecrets") or []:
+        s = find(cluster, "Secret", "", tns, name)
+        if not s or not (s.get("data") or {}).get("tls.crt") or not (s.get("data") or {}).get("tls.key"):
+            return 500  # Traefik cannot load the transport's certificate
+        client = client or base64.b64decode(s["data"]["tls.crt"])
+    if client_verdict(cluster, gw, server, client):
         return 502
     return route(cluster, gw, host, path)
 
