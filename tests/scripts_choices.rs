@@ -432,3 +432,51 @@ fn traefik_errors_about_the_transport_fail_verify() {
         r.text()
     );
 }
+
+/// Traefik over the ALB's old path (an Ingress straight to the app): install retires it after
+/// the new Ingress and before STRICT mutual TLS; cleanup deletes the transport and our Service
+/// and puts the old Ingress back.
+#[test]
+fn traefik_retires_the_old_ingress_and_cleanup_puts_it_back() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = demo::settings_with(Profile::Current, Alb::Traefik, Infrastructure::Vpc, true);
+    let f = Fake::with(s.clone(), &demo::cert_inputs());
+    f.add(json!({ "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                  "metadata": { "name": "alb-ingress", "namespace": "httptools" },
+                  "spec": { "ingressClassName": "public-iks-traefik",
+                            "rules": [{ "host": format!("httpbin.{}", demo::ALB_DOMAIN),
+                            "http": { "paths": [{ "path": "/status", "backend": { "service": { "name": "httpbin", "port": { "number": 8000 } } } }] } }] } }));
+    f.add(json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": "httptools" } }));
+    let before = f.objects();
+    install(&f, "old path");
+    let mut want = changes_of(&s);
+    want.retain(|c| !c.ends_with("01-namespace.yaml"));
+    let at = want.len() - 1;
+    want.insert(
+        at,
+        "delete ingresses.networking.k8s.io alb-ingress -n httptools --ignore-not-found=true",
+    );
+    let got = f.changes();
+    // The namespace existed (not the bundle's): labelled for injection, not applied.
+    assert_eq!(
+        got[0], "label namespace httptools istio-injection=enabled --overwrite",
+        "{got:?}"
+    );
+    assert_eq!(got[1..], want[..], "{got:?}");
+    assert!(f.object("Ingress", "httptools", "alb-ingress").is_none());
+    let r = f.run("cleanup.sh", &["--yes"]);
+    assert!(r.ok(), "{}", r.text());
+    for said in [
+        "  delete   serverstransport.traefik.io/alb-to-gateway in istio-system",
+        "  delete   service/istio-ingressgateway-alb in istio-system",
+        "  restore  backups/ingresses.networking.k8s.io_httptools_alb-ingress.yaml",
+    ] {
+        assert!(r.stdout.contains(said), "{said}\n{}", r.text());
+    }
+    let no_pods = |v: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        v.into_iter().filter(|o| o["kind"] != "Pod").collect()
+    };
+    assert_eq!(no_pods(f.objects()), no_pods(before));
+}
