@@ -68,12 +68,12 @@ fn objects(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
             let what = format!("{} {ns}/{name}", o.kind);
             let _ = writeln!(
                 sh.out,
-                "who=\"$(awk -F'|' -v kind={kind} -v name=\"{name}\" -v me=\"$BUNDLE_ID\" '$1 == kind && $2 == name {{ print ($3 == me ? \"ours\" : ($3 == \"\" ? \"foreign\" : \"other\")); f = 1 }} END {{ if (!f) print \"absent\" }}' \"$WORK_DIR/inventory/{key}\")\"\n\\
-                 case \"$who\" in\n  \\
-                 ours) pass \"{what} is in place\" ;;\n  \\
-                 absent) bad \"{what} is missing\" 'run install.sh' ;;\n  \\
-                 foreign) {foreign} ;;\n  \\
-                 *) bad \"{what} belongs to another istio-alb bundle\" \"run install.sh after that bundle's cleanup.sh\" ;;\n\\
+                "who=\"$(awk -F'|' -v kind={kind} -v name=\"{name}\" -v me=\"$BUNDLE_ID\" '$1 == kind && $2 == name {{ print ($3 == me ? \"ours\" : ($3 == \"\" ? \"foreign\" : \"other\")); f = 1 }} END {{ if (!f) print \"absent\" }}' \"$WORK_DIR/inventory/{key}\")\"\n\
+                 case \"$who\" in\n  \
+                 ours) pass \"{what} is in place\" ;;\n  \
+                 absent) bad \"{what} is missing\" 'run install.sh' ;;\n  \
+                 foreign) {foreign} ;;\n  \
+                 *) bad \"{what} belongs to another istio-alb bundle\" \"run install.sh after that bundle's cleanup.sh\" ;;\n\
                  esac",
                 kind = o.kind,
                 foreign = if keep {

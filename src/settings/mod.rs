@@ -104,7 +104,7 @@ impl std::error::Error for SettingsError {}
 /// a plain settings key (lowercase letters and `_`, as in "unknown field `clustr_name`"); the
 /// rest is dropped, and a file that holds key material is named as such.
 fn syntax_message(parser: &str, text: &str) -> String {
-    if crate::text::looks_like_key_material(text) && !text.contains("cluster_name") {
+    if crate::text::looks_like_key_material(text) && !text.contains(Field::ClusterName.name()) {
         return "this is a certificate or key file, not a settings file (paste it into its \
                 field instead)"
             .to_owned();

@@ -528,109 +528,61 @@ mkdir -p "$WORK_DIR/inventory"
 k get 'serviceaccounts,services,deployments.apps,peerauthentications.security.istio.io,destinationrules.networking.istio.io' -n "$APP_NAMESPACE" -o 'jsonpath={range .items[*]}{.kind}{"|"}{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"\n"}{end}' >"$WORK_DIR/inventory/app"
 k get 'secrets,gateways.networking.istio.io,virtualservices.networking.istio.io,ingresses.networking.k8s.io' -n "$GATEWAY_NAMESPACE" -o 'jsonpath={range .items[*]}{.kind}{"|"}{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"\n"}{end}' >"$WORK_DIR/inventory/gateway"
 who="$(awk -F'|' -v kind=ServiceAccount -v name="$APP" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/app")"
-\
-                 case "$who" in
-  \
-                 ours) pass "ServiceAccount $APP_NAMESPACE/$APP is in place" ;;
-  \
-                 absent) bad "ServiceAccount $APP_NAMESPACE/$APP is missing" 'run install.sh' ;;
-  \
-                 foreign) pass "ServiceAccount $APP_NAMESPACE/$APP exists (not istio-alb's: used as it is)" ;;
-  \
-                 *) bad "ServiceAccount $APP_NAMESPACE/$APP belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "ServiceAccount $APP_NAMESPACE/$APP is in place" ;;
+  absent) bad "ServiceAccount $APP_NAMESPACE/$APP is missing" 'run install.sh' ;;
+  foreign) pass "ServiceAccount $APP_NAMESPACE/$APP exists (not istio-alb's: used as it is)" ;;
+  *) bad "ServiceAccount $APP_NAMESPACE/$APP belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 who="$(awk -F'|' -v kind=Service -v name="$APP" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/app")"
-\
-                 case "$who" in
-  \
-                 ours) pass "Service $APP_NAMESPACE/$APP is in place" ;;
-  \
-                 absent) bad "Service $APP_NAMESPACE/$APP is missing" 'run install.sh' ;;
-  \
-                 foreign) pass "Service $APP_NAMESPACE/$APP exists (not istio-alb's: used as it is)" ;;
-  \
-                 *) bad "Service $APP_NAMESPACE/$APP belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "Service $APP_NAMESPACE/$APP is in place" ;;
+  absent) bad "Service $APP_NAMESPACE/$APP is missing" 'run install.sh' ;;
+  foreign) pass "Service $APP_NAMESPACE/$APP exists (not istio-alb's: used as it is)" ;;
+  *) bad "Service $APP_NAMESPACE/$APP belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 who="$(awk -F'|' -v kind=Deployment -v name="$APP" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/app")"
-\
-                 case "$who" in
-  \
-                 ours) pass "Deployment $APP_NAMESPACE/$APP is in place" ;;
-  \
-                 absent) bad "Deployment $APP_NAMESPACE/$APP is missing" 'run install.sh' ;;
-  \
-                 foreign) pass "Deployment $APP_NAMESPACE/$APP exists (not istio-alb's: used as it is)" ;;
-  \
-                 *) bad "Deployment $APP_NAMESPACE/$APP belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "Deployment $APP_NAMESPACE/$APP is in place" ;;
+  absent) bad "Deployment $APP_NAMESPACE/$APP is missing" 'run install.sh' ;;
+  foreign) pass "Deployment $APP_NAMESPACE/$APP exists (not istio-alb's: used as it is)" ;;
+  *) bad "Deployment $APP_NAMESPACE/$APP belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 who="$(awk -F'|' -v kind=PeerAuthentication -v name="default" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/app")"
-\
-                 case "$who" in
-  \
-                 ours) pass "PeerAuthentication $APP_NAMESPACE/default is in place" ;;
-  \
-                 absent) bad "PeerAuthentication $APP_NAMESPACE/default is missing" 'run install.sh' ;;
-  \
-                 foreign) bad "PeerAuthentication $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
-  \
-                 *) bad "PeerAuthentication $APP_NAMESPACE/default belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "PeerAuthentication $APP_NAMESPACE/default is in place" ;;
+  absent) bad "PeerAuthentication $APP_NAMESPACE/default is missing" 'run install.sh' ;;
+  foreign) bad "PeerAuthentication $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+  *) bad "PeerAuthentication $APP_NAMESPACE/default belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 who="$(awk -F'|' -v kind=DestinationRule -v name="default" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/app")"
-\
-                 case "$who" in
-  \
-                 ours) pass "DestinationRule $APP_NAMESPACE/default is in place" ;;
-  \
-                 absent) bad "DestinationRule $APP_NAMESPACE/default is missing" 'run install.sh' ;;
-  \
-                 foreign) bad "DestinationRule $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
-  \
-                 *) bad "DestinationRule $APP_NAMESPACE/default belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "DestinationRule $APP_NAMESPACE/default is in place" ;;
+  absent) bad "DestinationRule $APP_NAMESPACE/default is missing" 'run install.sh' ;;
+  foreign) bad "DestinationRule $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+  *) bad "DestinationRule $APP_NAMESPACE/default belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 who="$(awk -F'|' -v kind=Gateway -v name="default-ingress-gateway" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/gateway")"
-\
-                 case "$who" in
-  \
-                 ours) pass "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway is in place" ;;
-  \
-                 absent) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway is missing" 'run install.sh' ;;
-  \
-                 foreign) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
-  \
-                 *) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway is in place" ;;
+  absent) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway is missing" 'run install.sh' ;;
+  foreign) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+  *) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 who="$(awk -F'|' -v kind=VirtualService -v name="default-ingress" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/gateway")"
-\
-                 case "$who" in
-  \
-                 ours) pass "VirtualService $GATEWAY_NAMESPACE/default-ingress is in place" ;;
-  \
-                 absent) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress is missing" 'run install.sh' ;;
-  \
-                 foreign) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
-  \
-                 *) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "VirtualService $GATEWAY_NAMESPACE/default-ingress is in place" ;;
+  absent) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress is missing" 'run install.sh' ;;
+  foreign) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+  *) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 who="$(awk -F'|' -v kind=Ingress -v name="alb-ingress" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/gateway")"
-\
-                 case "$who" in
-  \
-                 ours) pass "Ingress $GATEWAY_NAMESPACE/alb-ingress is in place" ;;
-  \
-                 absent) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress is missing" 'run install.sh' ;;
-  \
-                 foreign) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
-  \
-                 *) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
-\
-                 esac
+case "$who" in
+  ours) pass "Ingress $GATEWAY_NAMESPACE/alb-ingress is in place" ;;
+  absent) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress is missing" 'run install.sh' ;;
+  foreign) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+  *) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
+esac
 
 step "The gateway service and pods" ""
 lb_ips="$(k get svc istio-ingressgateway -n "$GATEWAY_NAMESPACE" -o 'jsonpath={.status.loadBalancer.ingress[*].ip}' 2>/dev/null || true)"
