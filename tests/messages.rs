@@ -33,14 +33,6 @@ fn settings() -> Settings {
     }
 }
 
-/// A complete, correct set: root → intermediate → gateway and ALB client leaves.
-struct World {
-    root: Issued,
-    int: Issued,
-    nlb: Issued,
-    alb: Issued,
-}
-
 fn world() -> World {
     let root = self_signed(&Spec::ca("Message Root CA"), Alg::P256);
     let int = issue(&Spec::ca("Message Intermediate CA"), Alg::P256, &root);
@@ -62,19 +54,6 @@ fn world() -> World {
     }
 }
 
-fn good(w: &World) -> CertInputs {
-    inputs(&[
-        (CertInput::NlbCert, format!("{}{}", w.nlb.pem, w.int.pem)),
-        (CertInput::NlbKey, w.nlb.key_pem()),
-        (
-            CertInput::AlbClientCert,
-            format!("{}{}", w.alb.pem, w.int.pem),
-        ),
-        (CertInput::AlbClientKey, w.alb.key_pem()),
-        (CertInput::ClientCa, w.root.pem.clone()),
-    ])
-}
-
 /// The findings of a whole plan (settings + certificates) at `at`.
 fn planned(s: &Settings, certs: &CertInputs, at: i64) -> Vec<Finding> {
     plan::plan(s, certs, at).findings
@@ -89,10 +68,10 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
     let w = world();
     let s = settings();
     let at = at();
-    let with = |pairs: &[(CertInput, String)]| with_inputs(good(&w), pairs);
+    let with = |pairs: &[(CertInput, String)]| with_inputs(w.good_inputs(), pairs);
     let mut out: Vec<(&'static str, Vec<Finding>)> = Vec::new();
 
-    out.push(("correct set", planned(&s, &good(&w), at)));
+    out.push(("correct set", planned(&s, &w.good_inputs(), at)));
     out.push((
         "empty page (check)",
         check(&CertInputs::default(), at).findings,
@@ -113,7 +92,7 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
         cluster_name: "-----BEGIN PRIVATE KEY-----".into(),
         ..settings()
     };
-    out.push(("bad settings", planned(&bad_settings, &good(&w), at)));
+    out.push(("bad settings", planned(&bad_settings, &w.good_inputs(), at)));
     let mut with_paths = settings();
     with_paths.certificates[CertInput::NlbCert] = "certs/nlb crt;x".into();
     with_paths.certificates[CertInput::NlbKey] = "certs/missing.key".into();
@@ -279,9 +258,15 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
             at,
         ),
     ));
-    out.push(("expired", planned(&s, &good(&w), ts(2027, 6, 1))));
-    out.push(("not yet valid", planned(&s, &good(&w), ts(2024, 6, 1))));
-    out.push(("expiring soon", planned(&s, &good(&w), ts(2026, 10, 1))));
+    out.push(("expired", planned(&s, &w.good_inputs(), ts(2027, 6, 1))));
+    out.push((
+        "not yet valid",
+        planned(&s, &w.good_inputs(), ts(2024, 6, 1)),
+    ));
+    out.push((
+        "expiring soon",
+        planned(&s, &w.good_inputs(), ts(2026, 10, 1)),
+    ));
     let old_root = ca_with_validity("Old Root", None, ts(2015, 1, 1), ts(2020, 1, 1), Alg::P256);
     let future_root = ca_with_validity(
         "Future Root",
@@ -314,7 +299,7 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
                 nlb_domain: "other.example.com".into(),
                 ..settings()
             },
-            &good(&w),
+            &w.good_inputs(),
             at,
         ),
     ));
@@ -354,14 +339,17 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
         alb: Alb::Traefik,
         ..settings()
     };
-    out.push(("traefik", planned(&traefik, &good(&w), at)));
+    out.push(("traefik", planned(&traefik, &w.good_inputs(), at)));
     let refused = Settings {
         profile: Profile::Classic,
         alb: Alb::Traefik,
         nlb_secret_namespace: s.gateway_namespace.clone(),
         ..settings()
     };
-    out.push(("classic with traefik", planned(&refused, &good(&w), at)));
+    out.push((
+        "classic with traefik",
+        planned(&refused, &w.good_inputs(), at),
+    ));
     let ibm_renewed = Settings {
         profile: Profile::Current,
         nlb_secret_namespace: s.gateway_namespace.clone(),

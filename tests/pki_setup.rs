@@ -14,13 +14,6 @@ use istio_alb::pki::check::{CheckReport, check, host_findings};
 use pki_fixtures::*;
 use rcgen::ExtendedKeyUsagePurpose as Eku;
 
-struct World {
-    root: Issued,
-    int: Issued,
-    nlb: Issued,
-    alb: Issued,
-}
-
 fn world() -> World {
     let root = self_signed(&Spec::ca("Setup Root CA"), Alg::Rsa2048);
     let int = issue(&Spec::ca("Setup Intermediate CA"), Alg::P256, &root);
@@ -41,19 +34,6 @@ fn world() -> World {
         nlb,
         alb,
     }
-}
-
-fn good_inputs(w: &World) -> CertInputs {
-    inputs(&[
-        (CertInput::NlbCert, format!("{}{}", w.nlb.pem, w.int.pem)),
-        (CertInput::NlbKey, w.nlb.key_pem()),
-        (
-            CertInput::AlbClientCert,
-            format!("{}{}", w.alb.pem, w.int.pem),
-        ),
-        (CertInput::AlbClientKey, w.alb.key_pem()),
-        (CertInput::ClientCa, w.root.pem.clone()),
-    ])
 }
 
 /// The check and the host names, as the plan runs them.
@@ -78,7 +58,7 @@ fn codes(f: &[Finding]) -> Vec<(&str, Option<&str>)> {
 fn a_correct_setup_has_no_findings_and_normalised_outputs() {
     let w = world();
     // Pasted the messy way: intermediate first, CRLF, indentation, text around.
-    let mut inputs = good_inputs(&w);
+    let mut inputs = w.good_inputs();
     inputs[CertInput::NlbCert] = format!(
         "chain:\r\n{}\r\n  {}",
         w.int.pem.replace('\n', "\r\n"),
@@ -184,7 +164,7 @@ fn chains_go_to_the_right_ca() {
         &other_int,
     );
     // Gateway cert from another CA, named as gateway_ca: fine; against client_ca only: not.
-    let mut inputs = good_inputs(&w);
+    let mut inputs = w.good_inputs();
     inputs[CertInput::NlbCert] = format!("{}{}", nlb_other.pem, other_int.pem);
     inputs[CertInput::NlbKey] = nlb_other.key_pem();
     inputs[CertInput::GatewayCa] = other.pem.clone();
@@ -351,7 +331,7 @@ fn a_lets_encrypt_client_certificate_without_client_auth_is_explained() {
         Alg::P256,
         &le,
     );
-    let mut inputs = good_inputs(&w);
+    let mut inputs = w.good_inputs();
     inputs[CertInput::AlbClientCert] = ibm_alb.pem.clone();
     inputs[CertInput::AlbClientKey] = ibm_alb.key_pem();
     inputs[CertInput::ClientCa] = le.pem.clone();
@@ -405,7 +385,7 @@ fn a_ca_input_without_a_certificate_is_an_error_not_a_skipped_check() {
     let params_only =
         "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
     for ca in [CertInput::ClientCa, CertInput::GatewayCa] {
-        let mut inputs = good_inputs(&w);
+        let mut inputs = w.good_inputs();
         inputs[ca] = params_only.to_owned();
         let r = check(&inputs, at());
         let about: Vec<_> = r.findings.iter().filter(|f| f.is_about(ca)).collect();
@@ -418,7 +398,7 @@ fn a_ca_input_without_a_certificate_is_an_error_not_a_skipped_check() {
         );
     }
     // The same for a key input holding no key.
-    let mut inputs = good_inputs(&w);
+    let mut inputs = w.good_inputs();
     inputs[CertInput::NlbKey] = params_only.to_owned();
     let r = check(&inputs, at());
     assert!(
@@ -440,7 +420,7 @@ fn an_expired_dst_root_is_named_even_when_the_chain_does_not_reach_it() {
         ts(2021, 9, 30),
         Alg::P256,
     );
-    let mut inputs = good_inputs(&w);
+    let mut inputs = w.good_inputs();
     inputs[CertInput::GatewayCa] = dst.pem.clone();
     let r = check(&inputs, at());
     let named: Vec<_> = r
@@ -457,7 +437,7 @@ fn an_expired_dst_root_is_named_even_when_the_chain_does_not_reach_it() {
     );
     // An expired, unrelated root beside a good one is a warning only.
     let old = ca_with_validity("Old Root", None, ts(2000, 1, 1), ts(2020, 1, 1), Alg::P256);
-    let mut inputs = good_inputs(&w);
+    let mut inputs = w.good_inputs();
     inputs[CertInput::ClientCa] = format!("{}{}", w.root.pem, old.pem);
     let r = check(&inputs, at());
     let old_findings: Vec<_> = r

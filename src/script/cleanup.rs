@@ -4,7 +4,7 @@
 //! asks (`--yes` when stdin is not a terminal). The order is install's, reversed, so that mutual
 //! TLS is relaxed and the old Ingress back before the new path goes.
 
-use super::{Sh, common, fragment, quote};
+use super::{Sh, common, fragment, ns_word, quote};
 use crate::manifest::{Apis, Doc, Manifest};
 use crate::procedure::{self, Step};
 use crate::settings::Settings;
@@ -27,16 +27,6 @@ const WORKLOADS: &[&str] = &[
     "serviceaccounts",
     "persistentvolumeclaims",
 ];
-
-fn ns_word(s: &Settings, ns: &str) -> String {
-    if ns == s.app_namespace {
-        "\"$APP_NAMESPACE\"".into()
-    } else if ns == s.gateway_namespace {
-        "\"$GATEWAY_NAMESPACE\"".into()
-    } else {
-        quote(ns)
-    }
-}
 
 /// The `(resource, namespace)` pairs of one step's objects.
 fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {

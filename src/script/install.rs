@@ -5,7 +5,8 @@
 
 use super::secrets::{self as sec, bundle_value};
 use super::{
-    Sh, bundle_path, common, ownership_helpers, pem_helpers, quote, restart_helper, write_helpers,
+    Sh, bundle_path, common, ns_word, ownership_helpers, pem_helpers, quote, restart_helper,
+    write_helpers,
 };
 use crate::manifest::{
     self, Apis, Doc, IngressApi, Manifest, ObjectRef, Takeover, names, owner, takeover,
@@ -22,18 +23,6 @@ const BUILT_IN_GROUPS: &[&str] = &["", "apps", "extensions", "networking.k8s.io"
 
 fn group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
-}
-
-/// `"$APP_NAMESPACE"` for the app namespace, `"$GATEWAY_NAMESPACE"` for the gateway's, else the
-/// name quoted: the scripts expand user values from their variables only.
-fn ns_word(s: &Settings, ns: &str) -> String {
-    if ns == s.app_namespace {
-        "\"$APP_NAMESPACE\"".into()
-    } else if ns == s.gateway_namespace {
-        "\"$GATEWAY_NAMESPACE\"".into()
-    } else {
-        quote(ns)
-    }
 }
 
 fn name_word(s: &Settings, name: &str) -> String {
@@ -277,11 +266,7 @@ fn check_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
         sh.line("    warn \"$GATEWAY_NAMESPACE/$ALB_SECRET differs from IBM's $ALB_SECRET_NAMESPACE/$ALB_SECRET: whoever keeps it must update it\"");
         sh.line("  fi");
         sh.line("else");
-        let mut inner = Sh { out: String::new() };
-        sec::plan_alb_copy(&mut inner);
-        for l in inner.out.lines() {
-            let _ = writeln!(sh.out, "  {l}");
-        }
+        sec::plan_alb_copy(sh);
         sh.line("fi");
     }
 }

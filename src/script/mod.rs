@@ -273,6 +273,18 @@ fn prelude(title: &str, usage: &str, s: &Settings, body: &str, flags: &[Flag]) -
     sh.out
 }
 
+/// `"$APP_NAMESPACE"` for the app namespace, `"$GATEWAY_NAMESPACE"` for the gateway's, else the
+/// name quoted: the scripts expand user values from their variables only.
+pub(crate) fn ns_word(s: &Settings, ns: &str) -> String {
+    if ns == s.app_namespace {
+        "\"$APP_NAMESPACE\"".into()
+    } else if ns == s.gateway_namespace {
+        "\"$GATEWAY_NAMESPACE\"".into()
+    } else {
+        quote(ns)
+    }
+}
+
 /// A bash fragment of `sh/`, with the ownership vocabulary filled in.
 fn fragment(text: &str) -> String {
     use crate::manifest::owner::{BUNDLE_LABEL, INJECTION_LABEL, MANAGED_BY, MANAGED_BY_LABEL};

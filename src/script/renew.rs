@@ -158,11 +158,7 @@ pub(super) fn body(s: &Settings) -> String {
         sh.line("elif [ \"$ALB_SECRET_NAMESPACE\" = \"$GATEWAY_NAMESPACE\" ]; then");
         sh.line("  COPY_ALB=0");
         sh.line("else");
-        let mut inner = Sh { out: String::new() };
-        sec::plan_alb_copy(&mut inner);
-        for l in inner.out.lines() {
-            let _ = writeln!(sh.out, "  {l}");
-        }
+        sec::plan_alb_copy(&mut sh);
         sh.line("fi");
     }
 

@@ -65,10 +65,11 @@ pub(super) fn plan_secrets(
     }
 }
 
-/// The plan of the copy of IBM's ALB TLS secret (current profile), from `$WORK_DIR/ibm-alb`.
+/// The plan of the copy of IBM's ALB TLS secret (current profile), from `$WORK_DIR/ibm-alb`,
+/// indented for the `else` branch both callers put it in.
 pub(super) fn plan_alb_copy(sh: &mut Sh) {
     sh.line(
-        "plan_secret \"$ALB_SECRET\" kubernetes.io/tls \\\n  leaf tls.crt \"$WORK_DIR/ibm-alb/tls.crt\" \\\n  key:tls.crt tls.key \"$WORK_DIR/ibm-alb/tls.key\"",
+        "  plan_secret \"$ALB_SECRET\" kubernetes.io/tls \\\n    leaf tls.crt \"$WORK_DIR/ibm-alb/tls.crt\" \\\n    key:tls.crt tls.key \"$WORK_DIR/ibm-alb/tls.key\"",
     );
 }
 

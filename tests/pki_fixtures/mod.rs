@@ -260,3 +260,32 @@ pub fn with_inputs(
     }
     base
 }
+
+/// A complete set: root → intermediate → gateway (NLB) and ALB client leaves.
+pub struct World {
+    pub root: Issued,
+    pub int: Issued,
+    pub nlb: Issued,
+    pub alb: Issued,
+}
+
+impl World {
+    /// Every required input: each leaf with the intermediate after it, its key, and the root as
+    /// the client CA.
+    pub fn good_inputs(&self) -> istio_alb::inputs::CertInputs {
+        use istio_alb::inputs::CertInput;
+        inputs(&[
+            (
+                CertInput::NlbCert,
+                format!("{}{}", self.nlb.pem, self.int.pem),
+            ),
+            (CertInput::NlbKey, self.nlb.key_pem()),
+            (
+                CertInput::AlbClientCert,
+                format!("{}{}", self.alb.pem, self.int.pem),
+            ),
+            (CertInput::AlbClientKey, self.alb.key_pem()),
+            (CertInput::ClientCa, self.root.pem.clone()),
+        ])
+    }
+}
