@@ -191,7 +191,10 @@ pub(super) fn verify(o: &mut String, plan: &Plan, apis: &Apis) {
          must be refused in the TLS handshake (curl 35, or 56 with a TLS alert), not by a \
          connection error;\n\
          - `{alb_url}` through the ALB.\n",
-        ip = s.ingress_ip,
+        ip = match s.infrastructure {
+            crate::settings::Infrastructure::Classic => &s.ingress_ip,
+            crate::settings::Infrastructure::Vpc => &s.lb_host,
+        },
         gw = s.gateway_namespace,
         nlb = s.nlb_domain,
         url = format_args!("https://{}{test_path}", s.nlb_domain),
@@ -213,9 +216,22 @@ pub(super) fn renew(o: &mut String, plan: &Plan, apis: &Apis) {
              makes a rolling restart (`kubectl rollout restart` and `rollout status`), never \
              otherwise."
         }
-        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
-            " The gateway reloads its credential by itself (SDS): no restart."
-        }
+        GatewayCerts::Sds => " The gateway reloads its credential by itself (SDS): no restart.",
+        GatewayCerts::SdsIbmManaged => "",
+    };
+    let ibm_keeps = if apis.gateway_certs == GatewayCerts::SdsIbmManaged {
+        format!(
+            "\n\nThe gateway's certificate is not among them: IBM keeps the NLB certificate in its \
+             own secret `{secret}` in `{gw}` (nlb_secret_namespace) and renews it there, and the \
+             Gateway's `credentialName` names that secret, so the gateway reloads each renewal \
+             by itself (SDS, no restart). `renew.sh` has nothing to copy for the gateway, and the \
+             bundle holds no copy of the NLB key; it only checks IBM's renewed certificate and \
+             keeps `{secret}-cacert` (the client CA) and the ALB's secrets current.",
+            secret = s.nlb_secret,
+            gw = s.gateway_namespace,
+        )
+    } else {
+        String::new()
     };
     let _ = writeln!(
         o,
@@ -230,7 +246,7 @@ pub(super) fn renew(o: &mut String, plan: &Plan, apis: &Apis) {
          It reads IBM's current certificates and checks them first: readable, key matching, \
          chaining to the CA the ALB trusts (`certs/gateway-ca.pem`), covering `{nlb}`. It \
          writes a secret only when its content changes, never with a certificate that expires \
-         earlier than the one the cluster holds.{restart}\n",
+         earlier than the one the cluster holds.{restart}{ibm_keeps}\n",
         gw = s.gateway_namespace,
         list = gateway_secrets.join(", "),
         nlb = s.nlb_domain,
