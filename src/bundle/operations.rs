@@ -237,9 +237,10 @@ pub(super) fn renew(o: &mut String, plan: &Plan, apis: &Apis) {
         o,
         "## Renew\n\n\
          IBM renews the certificates it issues for the NLB host name and the Ingress subdomain \
-         before they expire, in its own secrets; the copies in `{gw}` ({list}) are not renewed \
-         with them. Lifetimes are shrinking: Let's Encrypt issues for 90 days today, 64 days \
-         from 2027-02-10 and 45 days from 2028-02-16, and advises renewing at about two thirds \
+         before they expire, in its own secrets; the bundle's own secrets in `{gw}` ({list}) are \
+         written by install and not renewed with them. Lifetimes are shrinking: Let's Encrypt \
+         issues for 90 days today, 64 days from 2027-02-10 and 45 days from 2028-02-16, and \
+         advises renewing at about two thirds \
          of a certificate's lifetime; `verify.sh` warns when a certificate enters its last \
          third. Run `scripts/renew.sh` after each renewal, or on a schedule (it is a no-op when \
          nothing changed).\n\n\
