@@ -141,9 +141,10 @@ fn prerequisites(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest])
 fn check_nlb(sh: &mut Sh, apis: &Apis) {
     let list = format!("{} --cluster \"$CLUSTER_NAME\"", apis.nlb_dns.list());
     let (option, var) = apis.nlb_dns.target();
-    let setting = match var {
-        "LB_HOST" => crate::settings::Field::LbHost,
-        _ => crate::settings::Field::IngressIp,
+    // The setting that holds the load balancer, named in the refusal.
+    let setting = match apis.infrastructure {
+        crate::settings::Infrastructure::Classic => crate::settings::Field::IngressIp,
+        crate::settings::Infrastructure::Vpc => crate::settings::Field::LbHost,
     };
     // IBM creates the secret in the gateway namespace when asked to (IBM-renewed mode).
     let keep = if apis.gateway_certs == crate::manifest::GatewayCerts::SdsIbmManaged {

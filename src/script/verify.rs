@@ -153,13 +153,19 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
     sh.step_checking("The gateway service and pods", "");
     let (k, v) = names::GATEWAY_SELECTOR;
     // Classic load balancers have an IP, VPC ones a host name.
-    let (field, var, what) = match s.infrastructure {
-        crate::settings::Infrastructure::Classic => ("ip", "INGRESS_HOST", "IP"),
-        crate::settings::Infrastructure::Vpc => ("hostname", "LB_HOST", "host name"),
-    };
-    let setting = match s.infrastructure {
-        crate::settings::Infrastructure::Classic => crate::settings::Field::IngressIp.label(),
-        crate::settings::Infrastructure::Vpc => crate::settings::Field::LbHost.label(),
+    let (field, var, what, setting) = match s.infrastructure {
+        crate::settings::Infrastructure::Classic => (
+            "ip",
+            "INGRESS_HOST",
+            "IP",
+            crate::settings::Field::IngressIp.label(),
+        ),
+        crate::settings::Infrastructure::Vpc => (
+            "hostname",
+            "LB_HOST",
+            "host name",
+            crate::settings::Field::LbHost.label(),
+        ),
     };
     let _ = writeln!(
         sh.out,
