@@ -49,14 +49,13 @@ fn port() -> u16 {
     static SERVER: OnceLock<(u16, Mutex<(Child, ChildStdin)>)> = OnceLock::new();
     SERVER
         .get_or_init(|| {
-            let mut child = Command::new("python3")
-                .arg("-S")
+            let mut child = Command::new(venv_python())
                 .arg(fake_dir().join("fake.py"))
                 .arg("serve")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
-                .expect("python3 runs the fake cluster");
+                .expect("the project's venv python runs the fake cluster (./dev setup makes it)");
             let stdin = child.stdin.take().unwrap();
             let mut line = String::new();
             std::io::BufRead::read_line(
@@ -70,14 +69,23 @@ fn port() -> u16 {
         .0
 }
 
-/// Whether the tests can run here: python3 for the fake, openssl for the scripts.
+/// The Python of the project's venv (`./dev setup`: `.tools/venv`, or `$ISTIO_ALB_VENV`), which
+/// has PyYAML for the fake's YAML.
+pub fn venv_python() -> PathBuf {
+    std::env::var_os("ISTIO_ALB_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv"))
+        .join("bin/python3")
+}
+
+/// Whether the tests can run here: the venv's python for the fake, openssl for the scripts.
 pub fn tools_present() -> bool {
-    let ok = crate::support::has_program("python3", "--version")
+    let ok = venv_python().is_file()
         && crate::support::has_program("openssl", "version");
     if !ok {
         crate::support::missing(
             crate::support::Need::Tool,
-            "python3 or openssl is not installed",
+            "the project's venv (./dev setup) or openssl is missing",
         );
     }
     ok

@@ -27,8 +27,7 @@ import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import yamlish  # noqa: E402
+import yaml  # PyYAML, from the project's venv (.tools/venv, tools/requirements.txt)
 
 STATE = os.environ.get("FAKE_STATE", "")
 STDIN = {"text": ""}
@@ -299,7 +298,7 @@ def show(obj_or_list, output, names, requested):
     if output == "json":
         return json.dumps(obj_or_list, indent=4) + "\n"
     if output == "yaml":
-        return yamlish.dump(obj_or_list)
+        return yaml.safe_dump(obj_or_list, sort_keys=False, width=float("inf"))
     if output.startswith("jsonpath="):
         return jp_render(jp_tokens(output[len("jsonpath="):]), obj_or_list)
     raise Fail("error: unable to match a printer suitable for the output format %r" % output)
@@ -357,7 +356,7 @@ def read_manifests(opts):
     if not f:
         raise Fail("error: must specify one of -f and -k")
     text = STDIN["text"] if f == "-" else open(f).read()
-    return [d for d in yamlish.load_all(text) if d]
+    return [d for d in yaml.safe_load_all(text) if d]
 
 
 def place(cluster, obj, opts):

@@ -1,0 +1,395 @@
+//! A bundle and a real Kubernetes API server for its scripts (`tools/kube/cluster.sh`: etcd,
+//! kube-apiserver, kube-controller-manager, kube-scheduler and kubectl of Kubernetes v1.36.3,
+//! kwok for the pods, the CRDs as Istio, Traefik and Gateway API publish them), shaped like a
+//! new IKS cluster with the Istio add-on. Only IBM's API, `kubectl exec`/`logs` into pods and
+//! `curl` to public host names are stand-ins (`tests/tools/kube/`).
+//!
+//! One cluster at a time per test binary (2 cores), each in a fresh folder on free ports, and
+//! stopped (by PID) when the test ends, even when it fails.
+#![allow(dead_code)]
+
+use crate::fakecluster::{self, Run, pki, write_bundle};
+use istio_alb::bundle::Bundle;
+use istio_alb::inputs::CertInputs;
+use istio_alb::settings::Settings;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+/// The kubeconfig context the scripts see, named as `ibmcloud ks cluster config` names it.
+pub const CONTEXT: &str = "demo-cluster/c0ffee00";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cluster_sh() -> PathBuf {
+    root().join("tools/kube/cluster.sh")
+}
+
+/// The folder of the built binaries (built once per machine; `./dev setup` builds them).
+pub fn bin_dir() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(cluster_sh())
+            .arg("build")
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("bash runs tools/kube/cluster.sh");
+        assert!(
+            out.status.success(),
+            "tools/kube/cluster.sh build failed (Go 1.26 and the Go module proxy are needed)"
+        );
+        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    })
+}
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A running cluster with a bundle written beside it.
+pub struct Kube {
+    _guard: MutexGuard<'static, ()>,
+    pub tmp: tempfile::TempDir,
+    /// The cluster's folder (servers' data, logs, PIDs, IBM's registrations).
+    pub dir: PathBuf,
+    /// The kubeconfig the scripts use (context [`CONTEXT`], and `other-cluster/d00d`).
+    pub kubeconfig: PathBuf,
+    /// The bundle folder.
+    pub root: PathBuf,
+    /// The scripts' TMPDIR (must be empty after every run: it may hold keys).
+    pub work: PathBuf,
+    pub settings: Settings,
+}
+
+impl Drop for Kube {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(cluster_sh())
+            .arg("down")
+            .arg(&self.dir)
+            .status();
+    }
+}
+
+impl Kube {
+    /// `settings` with certificates of `pki` on a new cluster; IBM's NLB secret holds `nlb`.
+    pub fn new(settings: Settings, pki: &pki::Pki, nlb: &pki::Pair) -> Kube {
+        Kube::with_inputs(settings, &pki.inputs(nlb, false), nlb)
+    }
+
+    /// `settings` with `certs` on a new cluster; IBM's NLB secret holds `ibm_nlb`.
+    pub fn with_inputs(settings: Settings, certs: &CertInputs, ibm_nlb: &pki::Pair) -> Kube {
+        bin_dir();
+        let guard = one_at_a_time();
+        let tmp = tempfile::tempdir().unwrap();
+        let plan = istio_alb::plan::plan(&settings, certs, pki::now());
+        let root = write_bundle(&Bundle::of(&plan), tmp.path());
+        let work = tmp.path().join("work");
+        fs::create_dir_all(&work).unwrap();
+        let dir = tmp.path().join("cluster");
+        let (crt, key) = (tmp.path().join("ibm-nlb.crt"), tmp.path().join("ibm-nlb.key"));
+        fs::write(&crt, &ibm_nlb.cert).unwrap();
+        fs::write(&key, &ibm_nlb.key).unwrap();
+        let out = Command::new("bash")
+            .arg(cluster_sh())
+            .args(["up"])
+            .arg(&dir)
+            .arg("--bundle")
+            .arg(&root)
+            .arg("--nlb-cert")
+            .arg(&crt)
+            .arg("--nlb-key")
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cluster.sh up failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let kubeconfig = tmp.path().join("kubeconfig");
+        let admin = fs::read_to_string(dir.join("kubeconfig")).unwrap();
+        fs::write(&kubeconfig, scripts_kubeconfig(&admin)).unwrap();
+        Kube {
+            _guard: guard,
+            tmp,
+            dir,
+            kubeconfig,
+            root,
+            work,
+            settings,
+        }
+    }
+
+    /// The real kubectl, as an administrator would run it.
+    pub fn kubectl(&self, args: &[&str]) -> Run {
+        let out = Command::new(bin_dir().join("kubectl"))
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        collect(out)
+    }
+
+    /// `kubectl ARGS` that must succeed; its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let r = self.kubectl(args);
+        assert!(r.ok(), "kubectl {args:?} failed:\n{}", r.text());
+        r.stdout
+    }
+
+    /// kubectl apply --server-side of `yaml` (objects for a test's setup).
+    pub fn apply(&self, yaml: &str, manager: &str) {
+        let file = self.tmp.path().join("apply.yaml");
+        fs::write(&file, yaml).unwrap();
+        let m = format!("--field-manager={manager}");
+        self.ok(&["apply", "--server-side", &m, "-f", file.to_str().unwrap()]);
+    }
+
+    /// One object as JSON, or None when it does not exist.
+    pub fn get(&self, resource: &str, ns: &str, name: &str) -> Option<Value> {
+        let mut args = vec!["get", resource, name, "-o", "json"];
+        if !ns.is_empty() {
+            args.extend(["-n", ns]);
+        }
+        let r = self.kubectl(&args);
+        if !r.ok() {
+            assert!(r.stderr.contains("NotFound"), "{}", r.text());
+            return None;
+        }
+        Some(serde_json::from_str(&r.stdout).unwrap())
+    }
+
+    /// A data value of a secret, decoded.
+    pub fn secret_value(&self, ns: &str, name: &str, key: &str) -> Option<String> {
+        self.get("secret", ns, name)
+            .and_then(|s| s["data"][key].as_str().map(fakecluster::unb64))
+    }
+
+    /// Every object of every kind that can be listed, without what the server sets by itself
+    /// (resourceVersion, uid, managedFields, generation, timestamps) and without Events and
+    /// Leases (the servers' heartbeats): what two moments of the cluster must agree on.
+    pub fn dump(&self) -> Vec<Value> {
+        let kinds = self.ok(&["api-resources", "--verbs=list", "-o", "name"]);
+        let kinds: Vec<&str> = kinds
+            .lines()
+            .filter(|k| !k.starts_with("events") && !k.starts_with("leases."))
+            .collect();
+        let all = self.ok(&["get", &kinds.join(","), "-A", "-o", "json"]);
+        let all: Value = serde_json::from_str(&all).unwrap();
+        let mut out: Vec<Value> = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                normalise(&mut o);
+                o
+            })
+            .collect();
+        out.sort_by_key(|o| o.to_string());
+        out
+    }
+
+    fn command(&self, script: &str, args: &[&str]) -> Command {
+        let stand_ins = root().join("tests/tools/kube/bin");
+        let mut cmd = Command::new("bash");
+        cmd.arg(self.root.join("scripts").join(script))
+            .args(args)
+            .env(
+                "PATH",
+                format!("{}:{}", stand_ins.display(), std::env::var("PATH").unwrap()),
+            )
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("KUBE_TEST_DIR", &self.dir)
+            .env("REAL_KUBECTL", bin_dir().join("kubectl"))
+            .env("STANDIN_PYTHON", fakecluster::venv_python())
+            .env("HOME", self.tmp.path())
+            .env("TMPDIR", &self.work)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Run a script of the bundle with the stand-ins on PATH.
+    pub fn run(&self, script: &str, args: &[&str]) -> Run {
+        collect(self.command(script, args).output().unwrap())
+    }
+
+    /// Start a script without waiting (for signal tests).
+    pub fn spawn(&self, script: &str, args: &[&str]) -> std::process::Child {
+        self.command(script, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// The calls the scripts made so far, as `TOOL ARGS...`.
+    pub fn calls(&self) -> Vec<String> {
+        fs::read_to_string(self.dir.join("calls.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.split_once(' ').map_or(l, |(_, rest)| rest).to_owned())
+            .collect()
+    }
+
+    /// Forget the calls so far (numbering starts again at 1).
+    pub fn clear_calls(&self) {
+        let _ = fs::remove_file(self.dir.join("calls.log"));
+        let _ = fs::remove_file(self.dir.join("calls"));
+    }
+
+    /// Make call `n` (counted from the last [`Kube::clear_calls`]) fail; None: no failure.
+    pub fn fail_at(&self, n: Option<usize>) {
+        let f = self.dir.join("fail_at");
+        match n {
+            Some(n) => fs::write(f, n.to_string()).unwrap(),
+            None => {
+                let _ = fs::remove_file(f);
+            }
+        }
+    }
+
+    /// Make call `n` hang (until the script is killed); None: no hang.
+    pub fn hang_at(&self, n: Option<usize>) {
+        let f = self.dir.join("hang_at");
+        match n {
+            Some(n) => fs::write(f, n.to_string()).unwrap(),
+            None => {
+                let _ = fs::remove_file(f);
+            }
+        }
+    }
+
+    /// Override the imitated parts (tests/tools/kube/standin.py), e.g. an unreachable gateway.
+    pub fn imitate(&self, json: Value) {
+        fs::write(self.dir.join("standin.json"), json.to_string()).unwrap();
+    }
+
+    /// IBM renews (or replaces) the NLB certificate in its secret, as IBM's controller would.
+    pub fn set_ibm_nlb(&self, nlb: &pki::Pair) {
+        let s = &self.settings;
+        let ns = if s.ibm_keeps_gateway_secret() {
+            s.gateway_namespace.as_str()
+        } else {
+            "default"
+        };
+        let yaml = format!(
+            "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata:\n  name: {}\n  namespace: {ns}\ndata:\n  tls.crt: {}\n  tls.key: {}\n",
+            s.nlb_secret,
+            fakecluster::b64(&nlb.cert),
+            fakecluster::b64(&nlb.key)
+        );
+        self.apply(&yaml, "ibm-cloud");
+    }
+
+    /// Files left in the scripts' TMPDIR.
+    pub fn leftovers(&self) -> Vec<String> {
+        fs::read_dir(&self.work)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// The last lines of a server's log (for assertion messages).
+    pub fn log_tail(&self, server: &str) -> String {
+        let text = fs::read_to_string(self.dir.join("logs").join(format!("{server}.log")))
+            .unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+}
+
+/// The administrator's kubeconfig with the context and cluster named as IBM names them, and a
+/// second context for another cluster (the scripts must refuse it).
+fn scripts_kubeconfig(admin: &str) -> String {
+    let named = admin.replace("istio-alb-test", CONTEXT);
+    let server = named
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))
+        .unwrap()
+        .to_owned();
+    let ca = named
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("certificate-authority-data: "))
+        .unwrap()
+        .to_owned();
+    let token = named
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))
+        .unwrap()
+        .to_owned();
+    format!(
+        "apiVersion: v1
+kind: Config
+clusters:
+- name: {CONTEXT}
+  cluster:
+    server: {server}
+    certificate-authority-data: {ca}
+- name: other-cluster/d00d
+  cluster:
+    server: {server}
+    certificate-authority-data: {ca}
+users:
+- name: admin
+  user:
+    token: {token}
+contexts:
+- name: {CONTEXT}
+  context:
+    cluster: {CONTEXT}
+    user: admin
+- name: other-cluster/d00d
+  context:
+    cluster: other-cluster/d00d
+    user: admin
+current-context: {CONTEXT}
+"
+    )
+}
+
+/// Remove what the server sets by itself, recursively for timestamps.
+fn normalise(o: &mut Value) {
+    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in [
+            "resourceVersion",
+            "uid",
+            "managedFields",
+            "generation",
+            "creationTimestamp",
+        ] {
+            m.remove(k);
+        }
+    }
+    strip_times(o);
+}
+
+fn strip_times(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|k, _| !(k.ends_with("Time") || k.ends_with("Timestamp")));
+            m.values_mut().for_each(strip_times);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_times),
+        _ => {}
+    }
+}
+
+fn collect(output: std::process::Output) -> Run {
+    Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        output,
+    }
+}

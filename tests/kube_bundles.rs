@@ -1,0 +1,354 @@
+//! Every current-profile bundle's scripts against a real Kubernetes API server (issue 20):
+//! preflight, install, verify, renew, install again and cleanup for each valid combination of
+//! ALB, infrastructure and secret mode, with the CRDs as Istio, Traefik and Gateway API publish
+//! them. After cleanup the server holds exactly what it held before install; an object the
+//! bundle did not create comes through unchanged; a failure at a call, or a signal, leaves a
+//! cluster that a rerun completes. (The classic profile's Kubernetes <= 1.21 APIs are no longer
+//! served by a current API server: its scripts stay on the fake of tests/scripts_*.rs.)
+#![cfg(not(target_arch = "wasm32"))]
+
+mod fakecluster;
+mod kube;
+mod support;
+
+use fakecluster::pki::Pki;
+use istio_alb::demo;
+use istio_alb::settings::{Alb, Infrastructure, Profile, Settings, validate};
+use kube::Kube;
+use serde_json::Value;
+
+fn combination(name: &str) -> Settings {
+    demo::every_combination()
+        .into_iter()
+        .filter(|s| validate(s).is_empty() && s.profile == Profile::Current)
+        .find(|s| demo::combination_name(s) == name)
+        .unwrap_or_else(|| panic!("no valid combination {name}"))
+}
+
+fn serial(pem: &str) -> String {
+    let mut child = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-serial"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(pem.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .trim_start_matches("serial=")
+        .trim_start_matches('0')
+        .to_lowercase()
+}
+
+/// The secret the gateway serves.
+fn gateway_secret(s: &Settings) -> &str {
+    if s.ibm_keeps_gateway_secret() {
+        &s.nlb_secret
+    } else {
+        "nlb-gateway-mtls"
+    }
+}
+
+fn ibm_nlb_namespace(s: &Settings) -> &str {
+    if s.ibm_keeps_gateway_secret() {
+        &s.gateway_namespace
+    } else {
+        "default"
+    }
+}
+
+fn script_ok(k: &Kube, script: &str, args: &[&str], what: &str) -> fakecluster::Run {
+    let r = k.run(script, args);
+    assert!(r.ok(), "{what}: {script} {args:?} failed:\n{}", r.text());
+    assert!(
+        k.leftovers().is_empty(),
+        "{what}: {script} left {:?}",
+        k.leftovers()
+    );
+    r
+}
+
+/// verify.sh passes: every check ok, no WARN, no FAIL.
+fn verify_passes(k: &Kube, what: &str) -> fakecluster::Run {
+    let r = script_ok(k, "verify.sh", &[], what);
+    assert!(
+        r.stdout.contains("All checks passed."),
+        "{what}: {}",
+        r.text()
+    );
+    for l in r.stdout.lines().map(str::trim_start) {
+        assert!(
+            !l.starts_with("FAIL") && !l.starts_with("WARN"),
+            "{what}: {l}\n{}",
+            r.text()
+        );
+    }
+    r
+}
+
+/// A team's own objects, there before the bundle: a ConfigMap and an Istio Gateway of its own in
+/// the gateway namespace, written by another field manager.
+const OTHERS: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: team-notes
+  namespace: istio-system
+data:
+  owner: platform team
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: team-gateway
+  namespace: istio-system
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: [team.example.com]
+";
+
+fn without(dump: &[Value], kind: &str, ns: &str, name: &str) -> Vec<Value> {
+    dump.iter()
+        .filter(|o| {
+            !(o["kind"] == kind
+                && o["metadata"]["name"] == name
+                && o["metadata"]["namespace"].as_str().unwrap_or("") == ns)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Preflight, install, verify, IBM renews, renew, install again, verify, cleanup.
+fn whole_life(name: &str) {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = combination(name);
+    let what = name;
+    let pki = Pki::new(10);
+    let old = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s.clone(), &pki, &old);
+    k.apply(OTHERS, "platform-team");
+    let team_gateway = k.get("gateways.networking.istio.io", "istio-system", "team-gateway");
+    let before = k.dump();
+
+    let r = script_ok(&k, "preflight.sh", &[], what);
+    assert!(r.stdout.contains("200"), "{what}: {}", r.text());
+    let ibm_before = k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret);
+    script_ok(&k, "install.sh", &[], what);
+    assert_eq!(
+        k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret),
+        ibm_before,
+        "{what}: install wrote IBM's secret"
+    );
+    let gw = k
+        .get(
+            "gateways.networking.istio.io",
+            "istio-system",
+            "default-ingress-gateway",
+        )
+        .expect("the bundle's Gateway");
+    assert_eq!(
+        gw["spec"]["servers"][0]["tls"]["credentialName"],
+        gateway_secret(&s),
+        "{what}"
+    );
+    assert!(
+        k.get("deployment", &s.app_namespace, &s.app).is_some(),
+        "{what}: no app Deployment"
+    );
+    if s.alb == Alb::Traefik {
+        let st = k
+            .get("serverstransports.traefik.io", "istio-system", "alb-to-gateway")
+            .expect("the ServersTransport");
+        assert_eq!(st["apiVersion"], "traefik.io/v1alpha1", "{what}");
+    }
+
+    let r = verify_passes(&k, what);
+    let loaded = format!("Envoy serves kubernetes://{}, serial 28", gateway_secret(&s));
+    for said in [
+        loaded.as_str(),
+        "refused without a client certificate, in the TLS handshake (curl 56",
+        "the gateway trusts the ALB client certificate for client authentication",
+    ] {
+        assert!(r.stdout.contains(said), "{what}: {said}\n{}", r.text());
+    }
+    if s.infrastructure == Infrastructure::Vpc {
+        let said = format!(
+            "service istio-ingressgateway has the load balancer host name {}",
+            demo::LB_HOST
+        );
+        assert!(r.stdout.contains(&said), "{what}: {said}\n{}", r.text());
+    }
+
+    // IBM renews the NLB certificate; renew.sh brings the gateway up to date.
+    let renewed = pki.nlb(0x29, -1, 89);
+    k.set_ibm_nlb(&renewed);
+    script_ok(&k, "renew.sh", &[], what);
+    let served = || {
+        serial(
+            &k.secret_value("istio-system", gateway_secret(&s), "tls.crt")
+                .unwrap(),
+        )
+    };
+    assert_eq!(served(), "29", "{what}: renew");
+    // install again: no rollback of the renewal, and nothing else changes.
+    let installed = k.dump();
+    script_ok(&k, "install.sh", &[], what);
+    assert_eq!(served(), "29", "{what}: install after renew rolled back");
+    assert_eq!(k.dump(), installed, "{what}: a second install changed the cluster");
+    let r = verify_passes(&k, what);
+    let said = format!("Envoy serves kubernetes://{}, serial 29", gateway_secret(&s));
+    assert!(r.stdout.contains(&said), "{what}: {said}\n{}", r.text());
+
+    // cleanup: back to the cluster before install, IBM's renewed secret untouched.
+    let ibm = k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret);
+    script_ok(&k, "cleanup.sh", &["--yes"], what);
+    assert_eq!(
+        k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret),
+        ibm,
+        "{what}: cleanup touched IBM's secret"
+    );
+    assert_eq!(
+        k.get("gateways.networking.istio.io", "istio-system", "team-gateway"),
+        team_gateway,
+        "{what}: the team's Gateway changed"
+    );
+    let ibm_ns = ibm_nlb_namespace(&s).to_owned();
+    let after = without(&k.dump(), "Secret", &ibm_ns, &s.nlb_secret);
+    let before = without(&before, "Secret", &ibm_ns, &s.nlb_secret);
+    let diff: Vec<String> = before
+        .iter()
+        .filter(|o| !after.contains(o))
+        .map(|o| format!("- {o}"))
+        .chain(
+            after
+                .iter()
+                .filter(|o| !before.contains(o))
+                .map(|o| format!("+ {o}")),
+        )
+        .collect();
+    assert!(
+        diff.is_empty(),
+        "{what}: after cleanup the server holds other objects than before install:\n{}",
+        diff.join("\n")
+    );
+}
+
+macro_rules! whole_life_tests {
+    ($($name:ident: $combination:expr,)*) => {$(
+        #[test]
+        fn $name() {
+            whole_life($combination);
+        }
+    )*};
+}
+
+whole_life_tests! {
+    current: "current",
+    current_ibm_renewed: "current-ibm-renewed",
+    current_vpc: "current-vpc",
+    current_vpc_ibm_renewed: "current-vpc-ibm-renewed",
+    current_traefik: "current-traefik",
+    current_traefik_ibm_renewed: "current-traefik-ibm-renewed",
+    current_traefik_vpc: "current-traefik-vpc",
+    current_traefik_vpc_ibm_renewed: "current-traefik-vpc-ibm-renewed",
+}
+
+/// A failure at a call of install (spread over the whole run), then a rerun without it: the
+/// rerun completes and the cluster ends as after a clean install; verify passes.
+#[test]
+fn a_failed_call_then_a_rerun() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = combination("current");
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s, &pki, &nlb);
+    k.clear_calls();
+    script_ok(&k, "install.sh", &["--skip-preflight"], "clean install");
+    let calls = k.calls().len();
+    let clean = k.dump();
+    script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    // Every call would take minutes on a real server; a spread that hits every phase.
+    let points: Vec<usize> = (1..=7).map(|i| 1 + (calls - 1) * i / 8).collect();
+    for n in points {
+        let what = format!("failure at call {n} of {calls}");
+        k.clear_calls();
+        k.fail_at(Some(n));
+        let r = k.run("install.sh", &["--skip-preflight"]);
+        k.fail_at(None);
+        assert!(k.leftovers().is_empty(), "{what}: {:?}", k.leftovers());
+        if r.ok() {
+            // A call whose failure install tolerates (a probe): then it must not be a change.
+            let call = &k.calls()[n - 1];
+            assert!(
+                !call.contains(" apply ") && !call.contains(" delete "),
+                "{what}: install succeeded although this change failed: {call}"
+            );
+        } else {
+            assert!(
+                r.stderr.contains("rerun") || r.stdout.contains("rerun"),
+                "{what}: the failure does not say a rerun is safe:\n{}",
+                r.text()
+            );
+        }
+        script_ok(&k, "install.sh", &["--skip-preflight"], &what);
+        assert_eq!(k.dump(), clean, "{what}: the rerun ended elsewhere");
+        verify_passes(&k, &what);
+        script_ok(&k, "cleanup.sh", &["--yes"], &what);
+    }
+}
+
+/// SIGTERM while install waits on the cluster: the script stops, leaves no key material in
+/// its temporary folder, and a rerun completes.
+#[test]
+fn a_signal_leaves_no_key_and_a_rerun_completes() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = combination("current-traefik-vpc");
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s, &pki, &nlb);
+    k.clear_calls();
+    script_ok(&k, "install.sh", &["--skip-preflight"], "clean install");
+    let calls = k.calls().len();
+    script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    k.clear_calls();
+    k.hang_at(Some(calls * 2 / 3));
+    let child = k.spawn("install.sh", &["--skip-preflight"]);
+    let started = std::time::Instant::now();
+    while k.calls().len() < calls * 2 / 3 && started.elapsed().as_secs() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // The script is in the hanging call: signal the whole process group's leader (bash).
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "install survived SIGTERM");
+    k.hang_at(None);
+    assert!(
+        k.leftovers().is_empty(),
+        "key material left behind: {:?}",
+        k.leftovers()
+    );
+    script_ok(&k, "install.sh", &["--skip-preflight"], "rerun after SIGTERM");
+    verify_passes(&k, "after the rerun");
+}

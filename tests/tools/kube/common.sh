@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# Shared by bin/kubectl, bin/ibmcloud and bin/curl: every call is numbered and logged in
+# $KUBE_TEST_DIR/calls.log ("N TOOL ARGS..."); when $KUBE_TEST_DIR/fail_at holds N, call N fails
+# without reaching anything (exit 1; curl: exit 7, as for a refused connection); when hang_at
+# holds N, call N sleeps until killed (at most 60 s).
+: "${KUBE_TEST_DIR:?}" "${REAL_KUBECTL:?}" "${STANDIN_PYTHON:?}"
+STANDIN="$(dirname "${BASH_SOURCE[0]}")/standin.py"
+
+count_call() {
+  local tool=$1 n
+  shift
+  exec 9>>"$KUBE_TEST_DIR/calls.lock"
+  flock 9
+  n=$(($(cat "$KUBE_TEST_DIR/calls" 2>/dev/null || echo 0) + 1))
+  printf '%s\n' "$n" >"$KUBE_TEST_DIR/calls"
+  printf '%s %s %s\n' "$n" "$tool" "$*" >>"$KUBE_TEST_DIR/calls.log"
+  flock -u 9
+  exec 9>&-
+  if [ "$(cat "$KUBE_TEST_DIR/fail_at" 2>/dev/null)" = "$n" ]; then
+    printf 'error: injected failure at call %s (%s)\n' "$n" "$tool" >&2
+    if [ "$tool" = curl ]; then
+      printf '000'
+      exit 7
+    fi
+    exit 1
+  fi
+  if [ "$(cat "$KUBE_TEST_DIR/hang_at" 2>/dev/null)" = "$n" ]; then
+    sleep 60
+  fi
+}
