@@ -262,3 +262,73 @@ fn settings_export_never_carries_key_material() {
     assert!(!yaml.contains("PRIVATE KEY"), "{yaml}");
     assert!(!yaml.contains("MIIEvQIB"), "{yaml}");
 }
+
+/// `check` run with at most 1 GiB of address space and a 120 s deadline, so that a regression
+/// (reading `/dev/zero` whole, waiting on a FIFO) fails here instead of taking the machine's
+/// memory or hanging the test run. `timeout` answers 124 when the deadline passed.
+fn bounded_check(settings: &str) -> Output {
+    Command::new("bash")
+        .args(["-c", "ulimit -v 1048576 && exec timeout 120 \"$@\"", "bash"])
+        .arg(env!("CARGO_BIN_EXE_istio-alb"))
+        .args(["check", settings, "--at", AT_TEXT, "--format", "json"])
+        .output()
+        .expect("bash runs")
+}
+
+/// A certificate path in settings.yaml that names a device, a FIFO, a directory or a file over
+/// the 1 MiB limit is refused without being read whole (or waited on), with the reason and the
+/// limit; the same for the settings file itself.
+#[test]
+fn named_files_are_read_only_when_regular_and_within_the_limit() {
+    use istio_alb::pki::pem::MAX_INPUT_BYTES;
+    use istio_alb::settings::Settings;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    assert!(cli(&["example", dir.to_str().expect("utf-8")]).status.success());
+    let fifo = dir.join("key.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+    // One byte over the limit, as PEM text would be.
+    let mut big = demo::NLB_KEY.to_owned();
+    big.push_str(&"#".repeat(MAX_INPUT_BYTES + 1 - big.len()));
+    fs::write(dir.join("big.key"), &big).expect("write");
+    fs::create_dir(dir.join("folder.key")).expect("mkdir");
+    let settings_path = dir.join(demo::files::SETTINGS);
+    let original = fs::read_to_string(&settings_path).expect("settings");
+    // (entry, code, words of the message)
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("/dev/zero", "input-invalid", &["character device", "not a regular file"]),
+        ("key.fifo", "input-invalid", &["FIFO", "not a regular file"]),
+        ("folder.key", "input-invalid", &["directory"]),
+        ("big.key", "input-too-large", &["1024 KiB", "1048576 bytes"]),
+    ];
+    for (entry, code, words) in cases {
+        let mut s = Settings::from_yaml(&original).expect("the example parses");
+        s.certificates[CertInput::NlbKey] = (*entry).into();
+        fs::write(&settings_path, s.to_yaml()).expect("write settings");
+        let out = bounded_check(settings_path.to_str().expect("utf-8"));
+        assert_eq!(out.status.code(), Some(1), "{entry}: {}", all_output(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let about_key: Vec<&serde_json::Value> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["input"] == "nlb_key")
+            .collect();
+        assert_eq!(about_key.len(), 1, "{entry}: {json:#}");
+        assert_eq!(about_key[0]["code"], *code, "{entry}: {json:#}");
+        let message = about_key[0]["message"].as_str().expect("message");
+        for w in *words {
+            assert!(message.contains(w), "{entry}: {message:?} lacks {w:?}");
+        }
+    }
+    // The settings file itself.
+    for (path, words) in [
+        ("/dev/zero", "character device"),
+        (fifo.to_str().expect("utf-8"), "FIFO"),
+    ] {
+        let out = bounded_check(path);
+        assert_eq!(out.status.code(), Some(2), "{path}: {}", all_output(&out));
+        assert!(all_output(&out).contains(words), "{path}: {}", all_output(&out));
+    }
+}

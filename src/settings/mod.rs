@@ -49,8 +49,11 @@ pub struct Settings {
     pub alb: Alb,
     /// Classic or VPC infrastructure (how the NLB host name is registered).
     pub infrastructure: Infrastructure,
-    /// Where each certificate input comes from: a path relative to the settings file, or an
-    /// inline PEM (any value containing `-----BEGIN`). Empty means "not given".
+    /// Where each certificate input comes from: a path to a regular file (relative to the
+    /// settings file; an absolute path is taken as it is), or an inline PEM (any value containing
+    /// `-----BEGIN`). Empty means "not given". A file is read only up to
+    /// [`MAX_INPUT_BYTES`](crate::pki::pem::MAX_INPUT_BYTES) plus one byte; a directory, FIFO or
+    /// device is refused unread ([`FileError`]).
     pub certificates: CertInputs,
 }
 
@@ -98,6 +101,51 @@ impl fmt::Display for SettingsError {
 }
 
 impl std::error::Error for SettingsError {}
+
+/// Why a file named by the settings (a certificate entry, or the settings file itself) was not
+/// read. The CLI reads files; the page has none and gives the reason as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// A directory, FIFO, socket or device: refused before reading, since a device may never
+    /// end (`/dev/zero`) and a FIFO may never be written to.
+    NotRegular { kind: &'static str },
+    /// More than `limit` bytes: only `limit + 1` were read.
+    TooLarge { limit: usize },
+    /// Bytes that are not UTF-8 text (a DER file, for instance).
+    NotText,
+    /// The operating system's reason (no such file, permission denied, ...).
+    Unreadable { why: String },
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::NotRegular { kind } => write!(
+                f,
+                "it is a {kind}, not a regular file (only regular files are read: a device or a \
+                 FIFO may never end)"
+            ),
+            FileError::TooLarge { limit } => write!(
+                f,
+                "it is larger than {} KiB ({limit} bytes), the most istio-alb reads for one input",
+                limit / 1024
+            ),
+            FileError::NotText => f.write_str(
+                "it is not text (a DER file? convert it with `openssl x509 -inform der -in FILE`)",
+            ),
+            FileError::Unreadable { why } => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// A resolver that explains its refusals in words (tests, the page) gives [`FileError::Unreadable`].
+impl From<String> for FileError {
+    fn from(why: String) -> Self {
+        FileError::Unreadable { why }
+    }
+}
 
 /// What the parser found wrong, without any of the file's content: the parser quotes the
 /// values it could not use, and a wrong file may be a key. Quoted text is kept only when it is
@@ -273,9 +321,9 @@ impl Settings {
     /// The certificate inputs, each entry resolved: inline PEMs are taken as they are, paths are
     /// handed to `resolve` (the CLI reads the file relative to the settings file; the page has no
     /// files and refuses). Problems become `input-invalid` findings naming the input.
-    pub fn cert_inputs(
+    pub fn cert_inputs<E: Into<FileError>>(
         &self,
-        resolve: impl Fn(&str) -> Result<String, String>,
+        resolve: impl Fn(&str) -> Result<String, E>,
     ) -> (CertInputs, Vec<Finding>) {
         let mut findings = Vec::new();
         let out = CertInputs::from_fn(|input| {
@@ -295,7 +343,7 @@ impl Settings {
                 ));
                 String::new()
             } else {
-                match resolve(value) {
+                match resolve(value).map_err(Into::into) {
                     Ok(text) => text,
                     Err(why) => {
                         // The path passed `cert_path_problem` (portable characters only), so it
@@ -309,12 +357,25 @@ impl Settings {
                                 value.len()
                             )
                         };
+                        let (code, advice) = match why {
+                            FileError::TooLarge { .. } => (
+                                Code::InputTooLarge,
+                                "Give a file with only what this input needs (a chain or a key \
+                                 is a few KiB).",
+                            ),
+                            FileError::NotRegular { .. }
+                            | FileError::NotText
+                            | FileError::Unreadable { .. } => (
+                                Code::InputInvalid,
+                                "Give the path of a PEM file (relative to the settings file, or \
+                                 absolute), or paste the PEM into the settings file instead.",
+                            ),
+                        };
                         findings.push(Finding::error(
-                            Code::InputInvalid,
+                            code,
                             format!(
                                 "The settings file gives {} as {shown}, which cannot be read: \
-                                 {why}. Give a path relative to the settings file, or paste the \
-                                 PEM into the settings file instead.",
+                                 {why}. {advice}",
                                 input.label()
                             ),
                             Some(input.into()),
@@ -387,7 +448,7 @@ mod tests {
         s.certificates[CertInput::AlbClientKey] = "x; rm -rf /".into();
         let (inputs, findings) = s.cert_inputs(|p| match p {
             "keys/nlb.key" => Ok("KEY".into()),
-            _ => Err("no such file".into()),
+            _ => Err(FileError::from("no such file".to_owned())),
         });
         assert!(inputs[CertInput::NlbCert].starts_with("-----BEGIN CERTIFICATE"));
         assert_eq!(inputs[CertInput::NlbKey], "KEY");
