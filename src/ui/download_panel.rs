@@ -76,6 +76,17 @@ pub fn DownloadPanel() -> impl IntoView {
         input.set_value("");
         spawn_local(async move {
             let shown = crate::text::excerpt(&file.name(), 80);
+            // The size is known before reading: a huge file is refused unread, as the CLI does.
+            let limit = crate::pki::pem::MAX_INPUT_BYTES;
+            if file.size() > limit as u64 {
+                status.set(format!(
+                    "{shown} could not be imported: it is larger than {} KiB, the most a \
+                     settings file may hold. Expected a settings file (YAML or JSON, as Export \
+                     settings writes it).",
+                    limit / 1024
+                ));
+                return;
+            }
             let text = match gloo::file::futures::read_as_text(&file).await {
                 Ok(t) => t,
                 Err(_) => {
