@@ -332,3 +332,79 @@ fn named_files_are_read_only_when_regular_and_within_the_limit() {
         assert!(all_output(&out).contains(words), "{path}: {}", all_output(&out));
     }
 }
+
+/// A line of key text (the start of an RSA PKCS#8 key, 64 characters with no `=`), which
+/// passes for a path or a name by its characters alone, and the part of it no demo file holds.
+fn key_line() -> (String, &'static str) {
+    let line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+    (line.to_owned(), &line[44..])
+}
+
+/// Key text in a settings value is described, never quoted: for every text field and three
+/// shapes of value (a bare base64 line, one behind a prefix that draws its own finding, a PEM
+/// header), in every finding message and every file of the bundle the page previews (README.md,
+/// report.json, manifests, scripts).
+#[test]
+fn key_text_in_a_settings_field_is_described_never_shown() {
+    use istio_alb::settings::Field;
+    let (line, probe) = key_line();
+    let certs = demo::cert_inputs();
+    let at = istio_alb::rfc3339::parse(AT_TEXT).expect("a time");
+    for field in Field::TEXT {
+        for value in [
+            line.clone(),
+            format!("kube-{line}"),
+            format!("-----BEGIN PRIVATE KEY-----\n{line}"),
+        ] {
+            let mut s = demo::settings();
+            *s.text_mut(field).expect("a text field") = value.clone();
+            let p = plan::plan(&s, &certs, at);
+            assert!(
+                p.findings.iter().any(|f| f.is_about(field)),
+                "{field} = {value:?}: no finding about it"
+            );
+            for f in &p.findings {
+                assert!(!f.message.contains(probe), "{field}: {}", f.message);
+            }
+            for file in Bundle::of(&p).files {
+                let text = String::from_utf8_lossy(&file.contents);
+                assert!(!text.contains(probe), "{field} = {value:?} is in {}", file.path);
+            }
+        }
+    }
+}
+
+/// The same for a certificate entry of settings.yaml that holds key text instead of a path:
+/// `check` (text and JSON) and the bundle written with `--force` (README.md, report.json)
+/// describe it.
+#[test]
+fn key_text_as_a_certificate_path_is_described_never_shown() {
+    use istio_alb::settings::Settings;
+    let (line, probe) = key_line();
+    for input in [CertInput::NlbKey, CertInput::AlbClientCert, CertInput::ClientCa] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        assert!(cli(&["example", dir.to_str().expect("utf-8")]).status.success());
+        let path = dir.join(demo::files::SETTINGS);
+        let mut s = Settings::from_yaml(&fs::read_to_string(&path).expect("settings"))
+            .expect("the example parses");
+        s.certificates[input] = line.clone();
+        fs::write(&path, s.to_yaml()).expect("write settings");
+        let settings = path.to_str().expect("utf-8");
+        for format in ["text", "json"] {
+            let out = cli(&["check", settings, "--at", AT_TEXT, "--format", format]);
+            assert_eq!(out.status.code(), Some(1), "{input} {format}");
+            let all = all_output(&out);
+            assert!(!all.contains(probe), "{input} check {format}: {all}");
+            assert!(all.contains("looks like a certificate or key"), "{input}: {all}");
+        }
+        let zip = dir.join("b.zip");
+        let zip_path = zip.to_str().expect("utf-8");
+        let out = cli(&["bundle", settings, "--out", zip_path, "--at", AT_TEXT, "--force"]);
+        assert!(!all_output(&out).contains(probe), "{input} bundle output");
+        assert!(zip.exists(), "{input}: {}", all_output(&out));
+        for (name, text, _) in unzip_text(&zip) {
+            assert!(!text.contains(probe), "{input}: the key text is in {name}");
+        }
+    }
+}

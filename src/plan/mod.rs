@@ -62,6 +62,9 @@ pub fn checked(
     at: i64,
 ) -> Plan {
     let mut findings = validate(settings);
+    // From here on a value that looks like key material is shown by its description only: in
+    // messages, the README, report.json and the page's preview of the files (issue 22).
+    let settings = &settings.with_key_material_described();
     for f in extra_findings {
         findings.retain(|v| !(v.code == f.code && v.input.is_some() && v.input == f.input));
         findings.push(f);

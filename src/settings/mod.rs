@@ -330,6 +330,22 @@ impl Settings {
         out
     }
 
+    /// The settings with every text field that looks like a key or certificate replaced by a
+    /// description of it ([`crate::text::described`]): what a plan shows back, in its messages,
+    /// the bundle's README and report, and the page's preview of the files. Such a field always
+    /// has an error finding, so no bundle is made of these values.
+    pub fn with_key_material_described(&self) -> Settings {
+        let mut out = self.clone();
+        for field in Field::TEXT {
+            if let Some(text) = out.text_mut(field)
+                && crate::text::looks_like_key_material(text)
+            {
+                *text = crate::text::described(text);
+            }
+        }
+        out
+    }
+
     /// Parse a settings file (YAML; JSON is YAML too). Missing keys take the defaults.
     pub fn from_yaml(text: &str) -> Result<Settings, SettingsError> {
         if text.trim().is_empty() {
@@ -404,8 +420,8 @@ impl Settings {
                         // The path passed `cert_path_problem` (portable characters only), so it
                         // can be shown; a long value may still be key material without its
                         // -----BEGIN line, and is described instead.
-                        let shown = if value.len() <= 120 {
-                            format!("\"{value}\"")
+                        let shown = if value.chars().count() <= 120 {
+                            crate::text::quoted(value, 120)
                         } else {
                             format!(
                                 "a value of {} characters (a PEM without its -----BEGIN line?)",
