@@ -5,11 +5,15 @@
 //! (`httptools`, `httpbin`, port 8000, `/status`, `istio-system`).
 
 mod choices;
+mod file_error;
+mod limits;
 mod port;
 mod validate;
 
 pub use crate::field::Field;
 pub use choices::{Alb, Choice, Infrastructure, Profile, options};
+pub use file_error::FileError;
+pub use limits::{MAX_BLOCK_NESTING, MAX_FLOW_COLLECTIONS};
 pub use port::{port_from_text, port_text_finding};
 pub use validate::{required, validate};
 
@@ -102,51 +106,6 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
-/// Why a file named by the settings (a certificate entry, or the settings file itself) was not
-/// read. The CLI reads files; the page has none and gives the reason as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileError {
-    /// A directory, FIFO, socket or device: refused before reading, since a device may never
-    /// end (`/dev/zero`) and a FIFO may never be written to.
-    NotRegular { kind: &'static str },
-    /// More than `limit` bytes: only `limit + 1` were read.
-    TooLarge { limit: usize },
-    /// Bytes that are not UTF-8 text (a DER file, for instance).
-    NotText,
-    /// The operating system's reason (no such file, permission denied, ...).
-    Unreadable { why: String },
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FileError::NotRegular { kind } => write!(
-                f,
-                "it is a {kind}, not a regular file (only regular files are read: a device or a \
-                 FIFO may never end)"
-            ),
-            FileError::TooLarge { limit } => write!(
-                f,
-                "it is larger than {} KiB ({limit} bytes), the most istio-alb reads for one input",
-                limit / 1024
-            ),
-            FileError::NotText => f.write_str(
-                "it is not text (a DER file? convert it with `openssl x509 -inform der -in FILE`)",
-            ),
-            FileError::Unreadable { why } => f.write_str(why),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
-
-/// A resolver that explains its refusals in words (tests, the page) gives [`FileError::Unreadable`].
-impl From<String> for FileError {
-    fn from(why: String) -> Self {
-        FileError::Unreadable { why }
-    }
-}
-
 /// What the parser found wrong, without any of the file's content: the parser quotes the
 /// values it could not use, and a wrong file may be a key. Quoted text is kept only when it is
 /// a plain settings key (lowercase letters and `_`, as in "unknown field `clustr_name`"); the
@@ -182,42 +141,6 @@ fn syntax_message(parser: &str, text: &str) -> String {
     }
     out.push_str(rest);
     crate::text::excerpt(&out, 240)
-}
-
-/// The most flow collections (`[`, `{`) a settings file may hold. YAML's scanner (libyaml, under
-/// serde_yaml) does work in proportion to the flow nesting depth for every token, so deeply
-/// nested brackets take time quadratic in the input's size, before serde's recursion limit is
-/// reached (issue 22). A settings file has no lists, and as JSON two objects.
-pub const MAX_FLOW_COLLECTIONS: usize = 32;
-
-/// How many flow collections `text` opens at most: every `[` and `{`, wherever it stands. A
-/// bracket in a comment or a quoted value is counted too, so this is an upper bound of the
-/// nesting depth that quoting cannot hide anything from; no value of a valid settings file
-/// holds a bracket.
-fn flow_collections(text: &str) -> usize {
-    text.bytes().filter(|b| matches!(b, b'[' | b'{')).count()
-}
-
-/// The most a line of a settings file may be indented and nested: its leading spaces plus its
-/// block indicators (`- `, `? `, `: `). A block collection nests inside another only further
-/// right, or on the same line behind an indicator, so this bounds the depth of block nesting
-/// too. A settings file uses 2 to 6.
-pub const MAX_BLOCK_NESTING: usize = 64;
-
-/// For each line (numbered from 1), its leading spaces plus its block indicators: a character
-/// `-`, `?` or `:` followed by a space, a tab or the end of the line.
-fn block_nesting(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    text.split('\n').enumerate().map(|(i, line)| {
-        let line = line.as_bytes();
-        let indent = line.iter().take_while(|b| **b == b' ').count();
-        let indicators = (0..line.len())
-            .filter(|&j| {
-                matches!(line[j], b'-' | b'?' | b':')
-                    && line.get(j + 1).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r'))
-            })
-            .count();
-        (i + 1, indent + indicators)
-    })
 }
 
 /// `true` when a certificate entry is an inline PEM rather than a path.
@@ -351,32 +274,10 @@ impl Settings {
         if text.trim().is_empty() {
             return Ok(Settings::default());
         }
-        if text.len() > crate::pki::pem::MAX_INPUT_BYTES {
-            return Err(SettingsError::Syntax {
-                message: format!(
-                    "{} KiB is far more than a settings file holds; this is not a settings file",
-                    text.len() / 1024
-                ),
-            });
-        }
-        let flow = flow_collections(text);
-        if flow > MAX_FLOW_COLLECTIONS {
-            return Err(SettingsError::Syntax {
-                message: format!(
-                    "it holds {flow} flow collections ('[' or '{{'), more than the \
-                     {MAX_FLOW_COLLECTIONS} a settings file may hold (one as JSON holds two); \
-                     this is not a settings file"
-                ),
-            });
-        }
-        if let Some((line, depth)) = block_nesting(text).find(|(_, d)| *d > MAX_BLOCK_NESTING) {
-            return Err(SettingsError::Syntax {
-                message: format!(
-                    "line {line} is indented or nested {depth} levels deep (its indentation plus \
-                     its '- ', '? ' and ': ' indicators), more than the {MAX_BLOCK_NESTING} a \
-                     settings file may use; this is not a settings file"
-                ),
-            });
+        // Size and nesting first: the YAML scanner's time grows faster than the input with
+        // nesting depth.
+        if let Some(message) = limits::before_parsing(text) {
+            return Err(SettingsError::Syntax { message });
         }
         serde_yaml::from_str(text).map_err(|e| SettingsError::Syntax {
             message: syntax_message(&e.to_string(), text),
@@ -495,47 +396,6 @@ mod tests {
             let e = Settings::from_yaml(&text).unwrap_err().to_string();
             assert!(!e.contains(&key[..16]), "{e}");
         }
-    }
-
-    /// Nesting is bounded before the YAML parser sees the text: deep flow or block nesting is
-    /// refused with the limit it broke, whatever hides it (quotes, comments), and what a
-    /// settings file really holds passes.
-    #[test]
-    fn deep_nesting_is_refused_before_parsing() {
-        let n = 2000;
-        let cases: &[(String, Option<&str>)] = &[
-            (format!("{}{}", "[".repeat(n), "]".repeat(n)), Some("flow collections")),
-            (format!("cluster_name: {}", "{a: ".repeat(n)), Some("flow collections")),
-            (format!("# {}\n", "[".repeat(40)), Some("flow collections")),
-            (format!("app: \"{}\"\n", "]".repeat(n) + &"[".repeat(40)), Some("flow collections")),
-            (format!("{}x\n", "- ".repeat(n)), Some("line 1 is indented or nested")),
-            (format!("a:\n{}b: c\n", " ".repeat(100)), Some("line 2 is indented or nested")),
-            (
-                (0..100).map(|i| format!("{}k:\n", " ".repeat(i))).collect(),
-                Some("line 65 is indented or nested 65 levels"),
-            ),
-            (Settings::default().to_yaml(), None),
-            (crate::demo::settings().to_yaml(), None),
-            (
-                r#"{"cluster_name": "c", "certificates": {"nlb_cert": "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"}}"#.to_owned(),
-                None,
-            ),
-        ];
-        for (text, refused) in cases {
-            let got = Settings::from_yaml(text);
-            match refused {
-                Some(why) => {
-                    let e = got.expect_err("refused").to_string();
-                    assert!(e.contains(why), "{:?}…: {e}", &text[..text.len().min(40)]);
-                }
-                None => assert!(got.is_ok(), "{text}: {got:?}"),
-            }
-        }
-        let inline = Settings {
-            certificates: crate::demo::cert_inputs(),
-            ..crate::demo::settings()
-        };
-        assert!(Settings::from_yaml(&inline.to_yaml()).is_ok());
     }
 
     #[test]
