@@ -143,7 +143,9 @@ mod native {
                 format!("{}{}", "[".repeat(n / 2), "]".repeat(n / 2))
             }),
             ("flow mappings {a: {a: …", |n| "{a: ".repeat(n / 4)),
-            ("block sequences - - - …", |n| format!("{}x\n", "- ".repeat(n / 2))),
+            ("block sequences - - - …", |n| {
+                format!("{}x\n", "- ".repeat(n / 2))
+            }),
             ("comment lines", |n| "# a comment line\n".repeat(n / 17)),
         ];
         println!("settings parse time against input size (median of 7 runs):");

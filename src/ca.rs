@@ -153,7 +153,10 @@ impl fmt::Display for CaError {
                      until {ca_until}; the gateway would refuse it from then on. "
                 )?;
                 if *max_days >= 1 {
-                    write!(f, "Ask for at most {max_days} days (--days {max_days}), or ")?;
+                    write!(
+                        f,
+                        "Ask for at most {max_days} days (--days {max_days}), or "
+                    )?;
                 } else {
                     f.write_str("The CA has less than a day left: ")?;
                 }

@@ -184,8 +184,14 @@ mod tests {
     fn values_are_quoted_unless_they_look_like_keys() {
         const CASES: &[(&str, &str)] = &[
             ("certs/nlb.key", "\"certs/nlb.key\""),
-            (KEY_LINE, "a value of 64 characters that looks like a certificate or key (not shown)"),
-            ("kube-PRIVATE KEY", "a value of 16 characters that looks like a certificate or key (not shown)"),
+            (
+                KEY_LINE,
+                "a value of 64 characters that looks like a certificate or key (not shown)",
+            ),
+            (
+                "kube-PRIVATE KEY",
+                "a value of 16 characters that looks like a certificate or key (not shown)",
+            ),
             ("a\u{1b}b", "\"a\\u{1b}b\""),
         ];
         for (value, want) in CASES {

@@ -300,14 +300,29 @@ fn issue_refuses_what_the_ca_cannot_vouch_for() {
         (AT + 3651 * DAY, 30, Some(&["expired", "ca init"])),
         (AT - DAY, 30, Some(&["valid only from", "ca init"])),
         (AT + DAY, 0, Some(&["0 days", "--days"])),
-        (AT + 3600 * DAY, 365, Some(&["outlive", "--days 50", "ca init"])),
-        (AT + 3650 * DAY - 3600, 1, Some(&["less than a day", "ca init"])),
+        (
+            AT + 3600 * DAY,
+            365,
+            Some(&["outlive", "--days 50", "ca init"]),
+        ),
+        (
+            AT + 3650 * DAY - 3600,
+            1,
+            Some(&["less than a day", "ca init"]),
+        ),
         // The largest validity the CA still covers, and an ordinary one.
         (AT + 3600 * DAY, 50, None),
         (AT + DAY, ca::CLIENT_DAYS, None),
     ];
     for &(at, days, want) in cases {
-        let got = ca::issue(&made.ca_pem, &made.ca_key_pem, "c", days, at, &mut seeded(22));
+        let got = ca::issue(
+            &made.ca_pem,
+            &made.ca_key_pem,
+            "c",
+            days,
+            at,
+            &mut seeded(22),
+        );
         match (want, got) {
             (None, Ok(_)) => {}
             (Some(words), Err(e)) => {
@@ -349,8 +364,14 @@ fn the_cli_refuses_to_issue_and_leaves_the_files() {
     for (args, says) in [
         (&["--at", "2040-01-01T00:00:00Z"][..], "ca init"),
         (&["--at", "2025-06-01T00:00:00Z"][..], "valid only from"),
-        (&["--days", "0", "--at", "2026-02-01T00:00:00Z"][..], "--days"),
-        (&["--days", "4000", "--at", "2026-02-01T00:00:00Z"][..], "--days 3619"),
+        (
+            &["--days", "0", "--at", "2026-02-01T00:00:00Z"][..],
+            "--days",
+        ),
+        (
+            &["--days", "4000", "--at", "2026-02-01T00:00:00Z"][..],
+            "--days 3619",
+        ),
     ] {
         let mut all = vec!["ca", "issue", d];
         all.extend_from_slice(args);

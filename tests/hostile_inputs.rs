@@ -284,9 +284,16 @@ fn named_files_are_read_only_when_regular_and_within_the_limit() {
     use istio_alb::settings::Settings;
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    assert!(cli(&["example", dir.to_str().expect("utf-8")]).status.success());
+    assert!(
+        cli(&["example", dir.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
     let fifo = dir.join("key.fifo");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
     assert!(made.success(), "mkfifo failed");
     // One byte over the limit, as PEM text would be.
     let mut big = demo::NLB_KEY.to_owned();
@@ -297,7 +304,11 @@ fn named_files_are_read_only_when_regular_and_within_the_limit() {
     let original = fs::read_to_string(&settings_path).expect("settings");
     // (entry, code, words of the message)
     let cases: &[(&str, &str, &[&str])] = &[
-        ("/dev/zero", "input-invalid", &["character device", "not a regular file"]),
+        (
+            "/dev/zero",
+            "input-invalid",
+            &["character device", "not a regular file"],
+        ),
         ("key.fifo", "input-invalid", &["FIFO", "not a regular file"]),
         ("folder.key", "input-invalid", &["directory"]),
         ("big.key", "input-too-large", &["1024 KiB", "1048576 bytes"]),
@@ -329,7 +340,11 @@ fn named_files_are_read_only_when_regular_and_within_the_limit() {
     ] {
         let out = bounded_check(path);
         assert_eq!(out.status.code(), Some(2), "{path}: {}", all_output(&out));
-        assert!(all_output(&out).contains(words), "{path}: {}", all_output(&out));
+        assert!(
+            all_output(&out).contains(words),
+            "{path}: {}",
+            all_output(&out)
+        );
     }
 }
 
@@ -368,7 +383,11 @@ fn key_text_in_a_settings_field_is_described_never_shown() {
             }
             for file in Bundle::of(&p).files {
                 let text = String::from_utf8_lossy(&file.contents);
-                assert!(!text.contains(probe), "{field} = {value:?} is in {}", file.path);
+                assert!(
+                    !text.contains(probe),
+                    "{field} = {value:?} is in {}",
+                    file.path
+                );
             }
         }
     }
@@ -381,10 +400,18 @@ fn key_text_in_a_settings_field_is_described_never_shown() {
 fn key_text_as_a_certificate_path_is_described_never_shown() {
     use istio_alb::settings::Settings;
     let (line, probe) = key_line();
-    for input in [CertInput::NlbKey, CertInput::AlbClientCert, CertInput::ClientCa] {
+    for input in [
+        CertInput::NlbKey,
+        CertInput::AlbClientCert,
+        CertInput::ClientCa,
+    ] {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path();
-        assert!(cli(&["example", dir.to_str().expect("utf-8")]).status.success());
+        assert!(
+            cli(&["example", dir.to_str().expect("utf-8")])
+                .status
+                .success()
+        );
         let path = dir.join(demo::files::SETTINGS);
         let mut s = Settings::from_yaml(&fs::read_to_string(&path).expect("settings"))
             .expect("the example parses");
@@ -396,11 +423,16 @@ fn key_text_as_a_certificate_path_is_described_never_shown() {
             assert_eq!(out.status.code(), Some(1), "{input} {format}");
             let all = all_output(&out);
             assert!(!all.contains(probe), "{input} check {format}: {all}");
-            assert!(all.contains("looks like a certificate or key"), "{input}: {all}");
+            assert!(
+                all.contains("looks like a certificate or key"),
+                "{input}: {all}"
+            );
         }
         let zip = dir.join("b.zip");
         let zip_path = zip.to_str().expect("utf-8");
-        let out = cli(&["bundle", settings, "--out", zip_path, "--at", AT_TEXT, "--force"]);
+        let out = cli(&[
+            "bundle", settings, "--out", zip_path, "--at", AT_TEXT, "--force",
+        ]);
         assert!(!all_output(&out).contains(probe), "{input} bundle output");
         assert!(zip.exists(), "{input}: {}", all_output(&out));
         for (name, text, _) in unzip_text(&zip) {

@@ -17,8 +17,8 @@ pub(super) fn load_plan(path: &Path, at: i64) -> Result<Plan, String> {
     let settings = Settings::from_yaml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
     // `join` keeps an absolute entry as it is; a relative one is read beside the settings file.
-    let (certs, resolve_findings) = settings
-        .cert_inputs(|entry| super::files::read_text(&base.join(entry), MAX_INPUT_BYTES));
+    let (certs, resolve_findings) =
+        settings.cert_inputs(|entry| super::files::read_text(&base.join(entry), MAX_INPUT_BYTES));
     let report = plan::check(&certs, at);
     Ok(plan::from_report(&settings, &report, resolve_findings, at))
 }
