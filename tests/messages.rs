@@ -93,6 +93,14 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
         ..settings()
     };
     out.push(("bad settings", planned(&bad_settings, &w.good_inputs(), at)));
+    let colliding = Settings {
+        alb_secret: "alb-proxy-ssl".into(),
+        ..settings()
+    };
+    out.push((
+        "secret names that collide",
+        planned(&colliding, &w.good_inputs(), at),
+    ));
     let mut with_paths = settings();
     with_paths.certificates[CertInput::NlbCert] = "certs/nlb crt;x".into();
     with_paths.certificates[CertInput::NlbKey] = "certs/missing.key".into();

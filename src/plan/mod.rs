@@ -16,6 +16,7 @@ use crate::settings::{Field, Settings, validate};
 pub use crate::pki::check::check;
 
 mod alb;
+mod secret_names;
 
 /// Everything one check of the settings and certificates produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +86,12 @@ pub fn checked(
         .map(|(field, value)| (Subject::from(field), value))
         .collect();
     findings.extend(alb::findings(&apis, report, &hosts));
+    let refused: Vec<Subject> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .filter_map(|f| f.input.clone())
+        .collect();
+    findings.extend(secret_names::findings(&apis, settings, &refused));
     let missing = missing_inputs(&apis, report, &findings);
     findings.extend(missing);
     // The check notes an empty input as `input-missing` (info); the bundle cannot be made

@@ -85,6 +85,10 @@ impl Default for Settings {
     }
 }
 
+/// Where IBM Cloud keeps its certificates' secrets unless told otherwise (the procedure's
+/// `default`): the NLB host name's without `--secret-namespace`, and the Ingress subdomain's.
+pub const IBM_DEFAULT_NAMESPACE: &str = "default";
+
 /// Why a settings file could not be read as settings at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SettingsError {
@@ -160,7 +164,7 @@ impl Settings {
     /// `default` when it is empty (the procedure's namespace).
     pub fn ibm_secret_namespace(&self) -> &str {
         if self.nlb_secret_namespace.is_empty() {
-            "default"
+            IBM_DEFAULT_NAMESPACE
         } else {
             &self.nlb_secret_namespace
         }
