@@ -16,7 +16,7 @@ use istio_alb::inputs::{CertInput, CertInputs};
 use istio_alb::pki::check::check;
 use istio_alb::pki::pem::MAX_INPUT_BYTES;
 use istio_alb::plan;
-use istio_alb::settings::{Alb, Profile, Settings, port_text_finding};
+use istio_alb::settings::{Alb, FileError, Profile, Settings, port_text_finding};
 use pki_fixtures::*;
 use rcgen::ExtendedKeyUsagePurpose as Eku;
 
@@ -109,6 +109,24 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
     out.push((
         "settings file paths",
         plan::from_report(&with_paths, &check(&resolved, at), resolve_findings, at).findings,
+    ));
+    let mut unreadable = settings();
+    unreadable.certificates[CertInput::NlbCert] = "/dev/zero".into();
+    unreadable.certificates[CertInput::NlbKey] = "big.key".into();
+    let (resolved, resolve_findings) = unreadable.cert_inputs(|p| {
+        Err(if p == "big.key" {
+            FileError::TooLarge {
+                limit: MAX_INPUT_BYTES,
+            }
+        } else {
+            FileError::NotRegular {
+                kind: "character device",
+            }
+        })
+    });
+    out.push((
+        "settings file paths to a device and a large file",
+        plan::from_report(&unreadable, &check(&resolved, at), resolve_findings, at).findings,
     ));
     out.push((
         "port typed as text",
