@@ -1,6 +1,7 @@
 //! Full certificate check (`pki::check` plus the host names) on a realistic input set: RSA-4096 root, RSA-2048 intermediate, an
 //! RSA-2048 gateway leaf and a P-256 ALB client leaf with their keys; and an all-ECDSA variant.
-//! Fixtures are generated with rcgen at start. Prints milliseconds; not a test.
+//! Fixtures are generated with rcgen at start. Then the check and the settings parse against
+//! input size. Prints milliseconds; not a test.
 
 // The bench runs natively only (rcgen's ring does not build for wasm32); on wasm32 it is an empty
 // program so that `cargo clippy --all-targets --target wasm32-unknown-unknown` checks the crate.
@@ -17,6 +18,7 @@ mod native {
     use istio_alb::finding::Subject;
     use istio_alb::inputs::{CertInput, CertInputs};
     use istio_alb::pki::check::{CheckReport, check, host_findings};
+    use istio_alb::settings::Settings;
     use rcgen::ExtendedKeyUsagePurpose as Eku;
     use std::hint::black_box;
     use std::time::Instant;
@@ -129,8 +131,49 @@ mod native {
         }
     }
 
+    /// Reading a settings file (the first step of `istio-alb check` and of the page's settings
+    /// import) against its size, for deeply nested input of 10 KB to 1 MB: flow sequences and
+    /// flow mappings nested as deep as the size allows, block sequences nested on one line, and
+    /// a plain file of comment lines for comparison. Nesting is bounded before YAML parsing
+    /// (issue 22): linear growth shows as a flat last column.
+    fn settings_sizes() {
+        type Shape = (&'static str, fn(usize) -> String);
+        let shapes: [Shape; 4] = [
+            ("flow sequences [[[…]]]", |n| {
+                format!("{}{}", "[".repeat(n / 2), "]".repeat(n / 2))
+            }),
+            ("flow mappings {a: {a: …", |n| "{a: ".repeat(n / 4)),
+            ("block sequences - - - …", |n| {
+                format!("{}x\n", "- ".repeat(n / 2))
+            }),
+            ("comment lines", |n| "# a comment line\n".repeat(n / 17)),
+        ];
+        println!("settings parse time against input size (median of 7 runs):");
+        println!("{:<28} {:>9} {:>10} {:>10}", "shape", "size", "ms", "us/KB");
+        for (name, make) in shapes {
+            for size in [10_000, 40_000, 100_000, 500_000, 1_000_000] {
+                let text = make(size);
+                let mut times: Vec<f64> = (0..7)
+                    .map(|_| {
+                        let t = Instant::now();
+                        let _ = black_box(Settings::from_yaml(black_box(&text)));
+                        t.elapsed().as_secs_f64() * 1000.0
+                    })
+                    .collect();
+                times.sort_by(f64::total_cmp);
+                let ms = times[3];
+                println!(
+                    "{name:<28} {:>7} KB {ms:>10.3} {:>10.2}",
+                    size / 1000,
+                    ms * 1000.0 / (size as f64 / 1000.0)
+                );
+            }
+        }
+    }
+
     pub fn run_sizes() {
         sizes();
+        settings_sizes();
     }
 
     criterion_group! {

@@ -89,6 +89,22 @@ impl fmt::Debug for Issued {
 pub enum CaError {
     /// The CA certificate or key given to [`issue`] cannot be used.
     UnusableCa { why: String },
+    /// The CA is not valid at the time of issue: expired (`ca_until` is past) or not yet valid
+    /// (`ca_from` is ahead). A certificate it signed would not verify.
+    CaNotValid {
+        ca_from: String,
+        ca_until: String,
+        expired: bool,
+    },
+    /// A validity of zero days: the certificate would expire as it is made.
+    NoDays,
+    /// The certificate would stay valid after its CA expires: every verifier refuses it from
+    /// that moment on (RFC 5280 §6.1.3 checks each certificate of the path at the same time).
+    OutlivesCa {
+        days: u32,
+        ca_until: String,
+        max_days: i64,
+    },
     /// Building or encoding failed (a bug, or a time out of range).
     Build { why: String },
 }
@@ -101,6 +117,51 @@ impl fmt::Display for CaError {
                 "the CA cannot issue a client certificate: {why}. Use the client-ca.pem and \
                  client-ca.key written by `istio-alb ca init`"
             ),
+            CaError::CaNotValid {
+                ca_until,
+                expired: true,
+                ..
+            } => write!(
+                f,
+                "the CA in client-ca.pem expired on {ca_until}: it cannot vouch for a new client \
+                 certificate. Make a new CA with `istio-alb ca init <new folder>` and give the \
+                 gateway its client-ca.pem"
+            ),
+            CaError::CaNotValid {
+                ca_from,
+                expired: false,
+                ..
+            } => write!(
+                f,
+                "the CA in client-ca.pem is valid only from {ca_from}: a certificate issued now \
+                 would not verify. Check the clock (or --at), or make a new CA with `istio-alb \
+                 ca init <new folder>`"
+            ),
+            CaError::NoDays => write!(
+                f,
+                "a client certificate valid for 0 days would expire as it is made: ask for 1 day \
+                 or more (--days; {CLIENT_DAYS} by default)"
+            ),
+            CaError::OutlivesCa {
+                days,
+                ca_until,
+                max_days,
+            } => {
+                write!(
+                    f,
+                    "a client certificate valid for {days} days would outlive its CA, valid \
+                     until {ca_until}; the gateway would refuse it from then on. "
+                )?;
+                if *max_days >= 1 {
+                    write!(
+                        f,
+                        "Ask for at most {max_days} days (--days {max_days}), or "
+                    )?;
+                } else {
+                    f.write_str("The CA has less than a day left: ")?;
+                }
+                f.write_str("make a new CA with `istio-alb ca init <new folder>`")
+            }
             CaError::Build { why } => write!(f, "the certificate could not be made: {why}"),
         }
     }
@@ -315,7 +376,34 @@ pub fn init(cluster: &str, at: i64, random: &mut impl Random) -> Result<ClientCa
     })
 }
 
+/// Whether the CA can vouch for a certificate valid `days` from `at`: the CA is valid at `at`,
+/// `days` is at least one, and the certificate expires no later than the CA.
+fn check_validity(ca: &x509_cert::Certificate, days: u32, at: i64) -> Result<(), CaError> {
+    let validity = ca.tbs_certificate().validity();
+    let seconds = |t: Time| i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
+    let (from, until) = (seconds(validity.not_before), seconds(validity.not_after));
+    if at < from || at > until {
+        return Err(CaError::CaNotValid {
+            ca_from: crate::rfc3339::format(from),
+            ca_until: crate::rfc3339::format(until),
+            expired: at > until,
+        });
+    }
+    if days == 0 {
+        return Err(CaError::NoDays);
+    }
+    if at.saturating_add(i64::from(days) * DAY) > until {
+        return Err(CaError::OutlivesCa {
+            days,
+            ca_until: crate::rfc3339::format(until),
+            max_days: (until - at) / DAY,
+        });
+    }
+    Ok(())
+}
+
 /// Issue a fresh client certificate (and key) for `cluster` from the CA, valid `days` from `at`.
+/// Refused, before anything is signed, when the CA cannot vouch for it ([`check_validity`]).
 pub fn issue(
     ca_pem: &str,
     ca_key_pem: &str,
@@ -342,6 +430,7 @@ pub fn issue(
     if ca_spki != ca.tbs_certificate().subject_public_key_info().clone() {
         return Err(unusable("client-ca.key does not belong to client-ca.pem"));
     }
+    check_validity(&ca, days, at)?;
     let issuer_key_id = ca
         .tbs_certificate()
         .get_extension::<SubjectKeyIdentifier>()

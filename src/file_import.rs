@@ -33,9 +33,10 @@ impl fmt::Display for ImportError {
     }
 }
 
-/// A file name as a message may show it: control characters escaped, at most 80 characters.
+/// A file name as a message may show it: control characters escaped, at most 80 characters, and
+/// described instead when it looks like key material.
 fn shown(name: &str) -> String {
-    crate::text::excerpt(name, 80)
+    crate::text::shown(name, 80)
 }
 
 /// The text to put into an input for a file called `name` with contents `bytes`.

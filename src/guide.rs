@@ -45,11 +45,13 @@ pub struct Guide {
 }
 
 /// A value for a command: the settings' value when it is a plain name (letters, digits, `.`,
-/// `-`, `_`, `:`), else the placeholder. Plain names need no shell quoting.
+/// `-`, `_`, `:`) that does not look like key material, else the placeholder. Plain names need
+/// no shell quoting.
 fn value_or(value: &str, placeholder: &str) -> String {
     let v = value.trim();
     if !v.is_empty()
         && v.len() <= 253
+        && !crate::text::looks_like_key_material(v)
         && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
     {

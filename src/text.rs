@@ -92,6 +92,34 @@ pub fn excerpt(s: &str, max: usize) -> String {
     }
 }
 
+/// A user's value for a message: quoted as a short excerpt ([`excerpt`]), or, when it fails
+/// the key-material test ([`looks_like_key_material`]), described by its length instead, so
+/// that a key typed where a name or path belongs is never shown back.
+pub fn quoted(s: &str, max: usize) -> String {
+    if looks_like_key_material(s) {
+        described(s)
+    } else {
+        format!("\"{}\"", excerpt(s, max))
+    }
+}
+
+/// [`quoted`] without the quotes: the excerpt, or the description.
+pub fn shown(s: &str, max: usize) -> String {
+    if looks_like_key_material(s) {
+        described(s)
+    } else {
+        excerpt(s, max)
+    }
+}
+
+/// What is shown instead of a value that looks like a certificate or key.
+pub fn described(s: &str) -> String {
+    format!(
+        "a value of {} characters that looks like a certificate or key (not shown)",
+        s.chars().count()
+    )
+}
+
 /// Text for a Markdown table cell (GitHub-flavoured): one line, no pipe that ends the cell, and
 /// no character that starts a link, emphasis, code span or HTML.
 pub fn markdown_cell(s: &str) -> String {
@@ -150,6 +178,25 @@ mod tests {
         let long = excerpt(&"x.".repeat(100), 20);
         assert_eq!(long.chars().count(), 20);
         assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn values_are_quoted_unless_they_look_like_keys() {
+        const CASES: &[(&str, &str)] = &[
+            ("certs/nlb.key", "\"certs/nlb.key\""),
+            (
+                KEY_LINE,
+                "a value of 64 characters that looks like a certificate or key (not shown)",
+            ),
+            (
+                "kube-PRIVATE KEY",
+                "a value of 16 characters that looks like a certificate or key (not shown)",
+            ),
+            ("a\u{1b}b", "\"a\\u{1b}b\""),
+        ];
+        for (value, want) in CASES {
+            assert_eq!(quoted(value, 40), *want, "{value:?}");
+        }
     }
 
     #[test]

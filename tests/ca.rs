@@ -288,3 +288,97 @@ fn ca_init_then_check_gives_no_finding() {
         "{json:#}"
     );
 }
+
+/// A CA that cannot vouch for the certificate asked for is refused before anything is signed,
+/// with what to do: an expired or not-yet-valid CA (a new CA), zero days, or a validity that
+/// outlives the CA (fewer days). (at, days, what the message says)
+#[test]
+fn issue_refuses_what_the_ca_cannot_vouch_for() {
+    const DAY: i64 = 86_400;
+    let made = ca::init("c", AT, &mut seeded(21)).expect("a CA");
+    let cases: &[(i64, u32, Option<&[&str]>)] = &[
+        (AT + 3651 * DAY, 30, Some(&["expired", "ca init"])),
+        (AT - DAY, 30, Some(&["valid only from", "ca init"])),
+        (AT + DAY, 0, Some(&["0 days", "--days"])),
+        (
+            AT + 3600 * DAY,
+            365,
+            Some(&["outlive", "--days 50", "ca init"]),
+        ),
+        (
+            AT + 3650 * DAY - 3600,
+            1,
+            Some(&["less than a day", "ca init"]),
+        ),
+        // The largest validity the CA still covers, and an ordinary one.
+        (AT + 3600 * DAY, 50, None),
+        (AT + DAY, ca::CLIENT_DAYS, None),
+    ];
+    for &(at, days, want) in cases {
+        let got = ca::issue(
+            &made.ca_pem,
+            &made.ca_key_pem,
+            "c",
+            days,
+            at,
+            &mut seeded(22),
+        );
+        match (want, got) {
+            (None, Ok(_)) => {}
+            (Some(words), Err(e)) => {
+                let e = e.to_string();
+                for w in words {
+                    assert!(e.contains(w), "at {at}, {days} days: {e:?} lacks {w:?}");
+                }
+            }
+            (None, Err(e)) => panic!("at {at}, {days} days refused: {e}"),
+            (Some(_), Ok(_)) => panic!("at {at}, {days} days was issued"),
+        }
+    }
+}
+
+/// The CLI's `ca issue` with an expired CA, `--days 0` or a validity past the CA's: exit 2, a
+/// message saying what to do, and every file as it was (nothing moved aside).
+#[test]
+fn the_cli_refuses_to_issue_and_leaves_the_files() {
+    let bin = env!("CARGO_BIN_EXE_istio-alb");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("ca");
+    let d = dir.to_str().expect("utf-8");
+    let run = |args: &[&str]| Command::new(bin).args(args).output().expect("runs");
+    let init = run(&["ca", "init", d, "--at", "2026-01-01T00:00:00Z"]);
+    assert!(init.status.success(), "{init:?}");
+    let snapshot = || {
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| {
+                let e = e.expect("entry");
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, fs::read(e.path()).expect("read"))
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    for (args, says) in [
+        (&["--at", "2040-01-01T00:00:00Z"][..], "ca init"),
+        (&["--at", "2025-06-01T00:00:00Z"][..], "valid only from"),
+        (
+            &["--days", "0", "--at", "2026-02-01T00:00:00Z"][..],
+            "--days",
+        ),
+        (
+            &["--days", "4000", "--at", "2026-02-01T00:00:00Z"][..],
+            "--days 3619",
+        ),
+    ] {
+        let mut all = vec!["ca", "issue", d];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert_eq!(snapshot(), before, "{args:?} changed the CA folder");
+    }
+}

@@ -262,3 +262,181 @@ fn settings_export_never_carries_key_material() {
     assert!(!yaml.contains("PRIVATE KEY"), "{yaml}");
     assert!(!yaml.contains("MIIEvQIB"), "{yaml}");
 }
+
+/// `check` run with at most 1 GiB of address space and a 120 s deadline, so that a regression
+/// (reading `/dev/zero` whole, waiting on a FIFO) fails here instead of taking the machine's
+/// memory or hanging the test run. `timeout` answers 124 when the deadline passed.
+fn bounded_check(settings: &str) -> Output {
+    Command::new("bash")
+        .args(["-c", "ulimit -v 1048576 && exec timeout 120 \"$@\"", "bash"])
+        .arg(env!("CARGO_BIN_EXE_istio-alb"))
+        .args(["check", settings, "--at", AT_TEXT, "--format", "json"])
+        .output()
+        .expect("bash runs")
+}
+
+/// A certificate path in settings.yaml that names a device, a FIFO, a directory or a file over
+/// the 1 MiB limit is refused without being read whole (or waited on), with the reason and the
+/// limit; the same for the settings file itself.
+#[test]
+fn named_files_are_read_only_when_regular_and_within_the_limit() {
+    use istio_alb::pki::pem::MAX_INPUT_BYTES;
+    use istio_alb::settings::Settings;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    assert!(
+        cli(&["example", dir.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    let fifo = dir.join("key.fifo");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo failed");
+    // One byte over the limit, as PEM text would be.
+    let mut big = demo::NLB_KEY.to_owned();
+    big.push_str(&"#".repeat(MAX_INPUT_BYTES + 1 - big.len()));
+    fs::write(dir.join("big.key"), &big).expect("write");
+    fs::create_dir(dir.join("folder.key")).expect("mkdir");
+    let settings_path = dir.join(demo::files::SETTINGS);
+    let original = fs::read_to_string(&settings_path).expect("settings");
+    // (entry, code, words of the message)
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "/dev/zero",
+            "input-invalid",
+            &["character device", "not a regular file"],
+        ),
+        ("key.fifo", "input-invalid", &["FIFO", "not a regular file"]),
+        ("folder.key", "input-invalid", &["directory"]),
+        ("big.key", "input-too-large", &["1024 KiB", "1048576 bytes"]),
+    ];
+    for (entry, code, words) in cases {
+        let mut s = Settings::from_yaml(&original).expect("the example parses");
+        s.certificates[CertInput::NlbKey] = (*entry).into();
+        fs::write(&settings_path, s.to_yaml()).expect("write settings");
+        let out = bounded_check(settings_path.to_str().expect("utf-8"));
+        assert_eq!(out.status.code(), Some(1), "{entry}: {}", all_output(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let about_key: Vec<&serde_json::Value> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["input"] == "nlb_key")
+            .collect();
+        assert_eq!(about_key.len(), 1, "{entry}: {json:#}");
+        assert_eq!(about_key[0]["code"], *code, "{entry}: {json:#}");
+        let message = about_key[0]["message"].as_str().expect("message");
+        for w in *words {
+            assert!(message.contains(w), "{entry}: {message:?} lacks {w:?}");
+        }
+    }
+    // The settings file itself.
+    for (path, words) in [
+        ("/dev/zero", "character device"),
+        (fifo.to_str().expect("utf-8"), "FIFO"),
+    ] {
+        let out = bounded_check(path);
+        assert_eq!(out.status.code(), Some(2), "{path}: {}", all_output(&out));
+        assert!(
+            all_output(&out).contains(words),
+            "{path}: {}",
+            all_output(&out)
+        );
+    }
+}
+
+/// A line of key text (the start of an RSA PKCS#8 key, 64 characters with no `=`), which
+/// passes for a path or a name by its characters alone, and the part of it no demo file holds.
+fn key_line() -> (String, &'static str) {
+    let line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+    (line.to_owned(), &line[44..])
+}
+
+/// Key text in a settings value is described, never quoted: for every text field and three
+/// shapes of value (a bare base64 line, one behind a prefix that draws its own finding, a PEM
+/// header), in every finding message and every file of the bundle the page previews (README.md,
+/// report.json, manifests, scripts).
+#[test]
+fn key_text_in_a_settings_field_is_described_never_shown() {
+    use istio_alb::settings::Field;
+    let (line, probe) = key_line();
+    let certs = demo::cert_inputs();
+    let at = istio_alb::rfc3339::parse(AT_TEXT).expect("a time");
+    for field in Field::TEXT {
+        for value in [
+            line.clone(),
+            format!("kube-{line}"),
+            format!("-----BEGIN PRIVATE KEY-----\n{line}"),
+        ] {
+            let mut s = demo::settings();
+            *s.text_mut(field).expect("a text field") = value.clone();
+            let p = plan::plan(&s, &certs, at);
+            assert!(
+                p.findings.iter().any(|f| f.is_about(field)),
+                "{field} = {value:?}: no finding about it"
+            );
+            for f in &p.findings {
+                assert!(!f.message.contains(probe), "{field}: {}", f.message);
+            }
+            for file in Bundle::of(&p).files {
+                let text = String::from_utf8_lossy(&file.contents);
+                assert!(
+                    !text.contains(probe),
+                    "{field} = {value:?} is in {}",
+                    file.path
+                );
+            }
+        }
+    }
+}
+
+/// The same for a certificate entry of settings.yaml that holds key text instead of a path:
+/// `check` (text and JSON) and the bundle written with `--force` (README.md, report.json)
+/// describe it.
+#[test]
+fn key_text_as_a_certificate_path_is_described_never_shown() {
+    use istio_alb::settings::Settings;
+    let (line, probe) = key_line();
+    for input in [
+        CertInput::NlbKey,
+        CertInput::AlbClientCert,
+        CertInput::ClientCa,
+    ] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        assert!(
+            cli(&["example", dir.to_str().expect("utf-8")])
+                .status
+                .success()
+        );
+        let path = dir.join(demo::files::SETTINGS);
+        let mut s = Settings::from_yaml(&fs::read_to_string(&path).expect("settings"))
+            .expect("the example parses");
+        s.certificates[input] = line.clone();
+        fs::write(&path, s.to_yaml()).expect("write settings");
+        let settings = path.to_str().expect("utf-8");
+        for format in ["text", "json"] {
+            let out = cli(&["check", settings, "--at", AT_TEXT, "--format", format]);
+            assert_eq!(out.status.code(), Some(1), "{input} {format}");
+            let all = all_output(&out);
+            assert!(!all.contains(probe), "{input} check {format}: {all}");
+            assert!(
+                all.contains("looks like a certificate or key"),
+                "{input}: {all}"
+            );
+        }
+        let zip = dir.join("b.zip");
+        let zip_path = zip.to_str().expect("utf-8");
+        let out = cli(&[
+            "bundle", settings, "--out", zip_path, "--at", AT_TEXT, "--force",
+        ]);
+        assert!(!all_output(&out).contains(probe), "{input} bundle output");
+        assert!(zip.exists(), "{input}: {}", all_output(&out));
+        for (name, text, _) in unzip_text(&zip) {
+            assert!(!text.contains(probe), "{input}: the key text is in {name}");
+        }
+    }
+}

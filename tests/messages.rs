@@ -16,7 +16,7 @@ use istio_alb::inputs::{CertInput, CertInputs};
 use istio_alb::pki::check::check;
 use istio_alb::pki::pem::MAX_INPUT_BYTES;
 use istio_alb::plan;
-use istio_alb::settings::{Alb, Profile, Settings, port_text_finding};
+use istio_alb::settings::{Alb, FileError, Profile, Settings, port_text_finding};
 use pki_fixtures::*;
 use rcgen::ExtendedKeyUsagePurpose as Eku;
 
@@ -93,6 +93,14 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
         ..settings()
     };
     out.push(("bad settings", planned(&bad_settings, &w.good_inputs(), at)));
+    let colliding = Settings {
+        alb_secret: "alb-proxy-ssl".into(),
+        ..settings()
+    };
+    out.push((
+        "secret names that collide",
+        planned(&colliding, &w.good_inputs(), at),
+    ));
     let mut with_paths = settings();
     with_paths.certificates[CertInput::NlbCert] = "certs/nlb crt;x".into();
     with_paths.certificates[CertInput::NlbKey] = "certs/missing.key".into();
@@ -101,6 +109,24 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
     out.push((
         "settings file paths",
         plan::from_report(&with_paths, &check(&resolved, at), resolve_findings, at).findings,
+    ));
+    let mut unreadable = settings();
+    unreadable.certificates[CertInput::NlbCert] = "/dev/zero".into();
+    unreadable.certificates[CertInput::NlbKey] = "big.key".into();
+    let (resolved, resolve_findings) = unreadable.cert_inputs(|p| {
+        Err(if p == "big.key" {
+            FileError::TooLarge {
+                limit: MAX_INPUT_BYTES,
+            }
+        } else {
+            FileError::NotRegular {
+                kind: "character device",
+            }
+        })
+    });
+    out.push((
+        "settings file paths to a device and a large file",
+        plan::from_report(&unreadable, &check(&resolved, at), resolve_findings, at).findings,
     ));
     out.push((
         "port typed as text",

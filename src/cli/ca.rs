@@ -96,7 +96,7 @@ pub fn issue(dir: &Path, cluster: &str, days: u32, at: Option<&str>) -> ExitCode
         Err(e) => return super::unusable(e),
     };
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
+        super::files::read_text(&dir.join(name), crate::pki::pem::MAX_INPUT_BYTES)
             .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))
     };
     let (ca_pem, ca_key) = match (read(files::CA), read(files::CA_KEY)) {

@@ -3,6 +3,7 @@
 
 use super::Format;
 use crate::finding::{Finding, Tally};
+use crate::pki::pem::MAX_INPUT_BYTES;
 use crate::plan::{self, Plan};
 use crate::settings::Settings;
 use serde::Serialize;
@@ -11,12 +12,13 @@ use std::process::ExitCode;
 
 /// Read the settings file and the certificate files it names, check, and generate the plan.
 pub(super) fn load_plan(path: &Path, at: i64) -> Result<Plan, String> {
-    let text = std::fs::read_to_string(path)
+    let text = super::files::read_text(path, MAX_INPUT_BYTES)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let settings = Settings::from_yaml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let (certs, resolve_findings) = settings
-        .cert_inputs(|rel| std::fs::read_to_string(base.join(rel)).map_err(|e| e.to_string()));
+    // `join` keeps an absolute entry as it is; a relative one is read beside the settings file.
+    let (certs, resolve_findings) =
+        settings.cert_inputs(|entry| super::files::read_text(&base.join(entry), MAX_INPUT_BYTES));
     let report = plan::check(&certs, at);
     Ok(plan::from_report(&settings, &report, resolve_findings, at))
 }

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 /// Read a PEM file as text; binary content (DER, PKCS#12) becomes a typed PEM error.
 pub(super) fn read_pem_file(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = super::files::read_bytes(path, pem::MAX_INPUT_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     pem::text_from_bytes(path.display().to_string(), &bytes).map_err(|e| e.to_string())
 }
 

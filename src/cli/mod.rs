@@ -10,6 +10,7 @@ mod bundle;
 mod ca;
 mod check;
 mod example;
+mod files;
 mod inspect;
 mod verify;
 

@@ -19,7 +19,9 @@ mod yaml;
 pub use apis::{Apis, GatewayCerts, IngressApi, MtlsPolicy, NlbDnsCli};
 pub use mesh::credential_name;
 pub use owner::{Owner, Takeover, takeover};
-pub use secrets::{Content, Role, SecretId, SecretSpec, secrets};
+pub use secrets::{
+    Content, Placement, Role, SecretId, SecretOwner, SecretSpec, placements, secrets,
+};
 pub use traefik::{TRANSPORT_API_VERSION, TRANSPORT_GROUP, transport_ref};
 pub use yaml::concat_pem;
 

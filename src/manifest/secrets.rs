@@ -7,7 +7,7 @@ use super::yaml::{concat_pem, secret};
 use super::{Doc, Manifest};
 use crate::inputs::CertInput;
 use crate::pki::CheckReport;
-use crate::settings::Settings;
+use crate::settings::{Field, Settings};
 
 /// What a secret data key holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +202,108 @@ pub fn secrets(apis: &Apis, s: &Settings) -> Vec<SecretSpec> {
                 vec![("ca.crt", Content::Input(GatewayCa))],
             ));
         }
+    }
+    out
+}
+
+impl SecretId {
+    /// What the secret is for, in a sentence ("the bundle's {what}").
+    pub const fn what(self) -> &'static str {
+        match self {
+            SecretId::ClassicGatewayCerts => "gateway certificate and key",
+            SecretId::ClassicGatewayCaCerts => "gateway client CA",
+            SecretId::ClassicAlbCerts => "ALB ssl-services secret",
+            SecretId::GatewayCredential => "gateway credential",
+            SecretId::IbmSecretCaCert => "client CA beside IBM's NLB secret",
+            SecretId::AlbProxySsl => "ALB proxy-ssl secret",
+            SecretId::AlbClientTls => "Traefik client certificate",
+            SecretId::AlbGatewayCa => "Traefik gateway CA",
+        }
+    }
+
+    /// The setting the secret's name is made from, if any (`<nlb_secret>-cacert`).
+    pub const fn named_by(self) -> Option<Field> {
+        match self {
+            SecretId::IbmSecretCaCert => Some(Field::NlbSecret),
+            SecretId::ClassicGatewayCerts
+            | SecretId::ClassicGatewayCaCerts
+            | SecretId::ClassicAlbCerts
+            | SecretId::GatewayCredential
+            | SecretId::AlbProxySsl
+            | SecretId::AlbClientTls
+            | SecretId::AlbGatewayCa => None,
+        }
+    }
+}
+
+/// Whose a secret in the cluster is, to tell two secrets of one name apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretOwner {
+    /// One of the bundle's own secrets.
+    Bundle(SecretId),
+    /// IBM's secret that a setting names (`nlb_secret`, `alb_secret`), or install's copy of it
+    /// under the same name: the same secret, wherever it is.
+    Ibm(Field),
+}
+
+impl SecretOwner {
+    /// The setting that names the secret, if a setting does.
+    pub const fn field(self) -> Option<Field> {
+        match self {
+            SecretOwner::Bundle(id) => id.named_by(),
+            SecretOwner::Ibm(field) => Some(field),
+        }
+    }
+}
+
+/// A secret the scripts write or read, and the namespace it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub namespace: String,
+    pub name: String,
+    pub owner: SecretOwner,
+}
+
+/// Every secret the scripts write or read, with its namespace: the bundle's own (all in the
+/// gateway namespace), IBM's NLB secret where IBM keeps it, IBM's ALB secret in `default` and,
+/// when install copies it next to the Ingress, in the gateway namespace. Two placements with one
+/// namespace and name but different owners are one secret written over the other.
+///
+/// The sharing the README documents is not a collision: in IBM-renewed mode the Gateway's
+/// `credentialName` is IBM's NLB secret itself, and the bundle then has no gateway credential
+/// of its own (only `<nlb_secret>-cacert`).
+pub fn placements(apis: &Apis, s: &Settings) -> Vec<Placement> {
+    let at = |namespace: &str, name: &str, owner| Placement {
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+        owner,
+    };
+    let mut out: Vec<Placement> = secrets(apis, s)
+        .into_iter()
+        .map(|spec| {
+            at(
+                &s.gateway_namespace,
+                &spec.name,
+                SecretOwner::Bundle(spec.id),
+            )
+        })
+        .collect();
+    out.push(at(
+        s.ibm_secret_namespace(),
+        &s.nlb_secret,
+        SecretOwner::Ibm(Field::NlbSecret),
+    ));
+    out.push(at(
+        crate::settings::IBM_DEFAULT_NAMESPACE,
+        &s.alb_secret,
+        SecretOwner::Ibm(Field::AlbSecret),
+    ));
+    if apis.copies_alb_secret() {
+        out.push(at(
+            &s.gateway_namespace,
+            &s.alb_secret,
+            SecretOwner::Ibm(Field::AlbSecret),
+        ));
     }
     out
 }

@@ -16,6 +16,7 @@ use crate::settings::{Field, Settings, validate};
 pub use crate::pki::check::check;
 
 mod alb;
+mod secret_names;
 
 /// Everything one check of the settings and certificates produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,9 @@ pub fn checked(
     at: i64,
 ) -> Plan {
     let mut findings = validate(settings);
+    // From here on a value that looks like key material is shown by its description only: in
+    // messages, the README, report.json and the page's preview of the files (issue 22).
+    let settings = &settings.with_key_material_described();
     for f in extra_findings {
         findings.retain(|v| !(v.code == f.code && v.input.is_some() && v.input == f.input));
         findings.push(f);
@@ -82,6 +86,12 @@ pub fn checked(
         .map(|(field, value)| (Subject::from(field), value))
         .collect();
     findings.extend(alb::findings(&apis, report, &hosts));
+    let refused: Vec<Subject> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .filter_map(|f| f.input.clone())
+        .collect();
+    findings.extend(secret_names::findings(&apis, settings, &refused));
     let missing = missing_inputs(&apis, report, &findings);
     findings.extend(missing);
     // The check notes an empty input as `input-missing` (info); the bundle cannot be made

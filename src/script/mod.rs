@@ -41,7 +41,7 @@ pub const VARS_END: &str = "# --- end of settings ---";
 /// Namespace where IBM Cloud keeps its certificates' secrets unless told otherwise (the
 /// procedure's `default`). The scripts look there first, then in the gateway namespace (where
 /// `nlb-dns create --secret-namespace` puts the NLB's); `--secret-namespace` names it.
-pub const IBM_SECRET_NAMESPACE: &str = "default";
+pub const IBM_SECRET_NAMESPACE: &str = crate::settings::IBM_DEFAULT_NAMESPACE;
 
 /// The shell variables every script may use, in order, with their values.
 pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {

@@ -5,11 +5,15 @@
 //! (`httptools`, `httpbin`, port 8000, `/status`, `istio-system`).
 
 mod choices;
+mod file_error;
+mod limits;
 mod port;
 mod validate;
 
 pub use crate::field::Field;
 pub use choices::{Alb, Choice, Infrastructure, Profile, options};
+pub use file_error::FileError;
+pub use limits::{MAX_BLOCK_NESTING, MAX_FLOW_COLLECTIONS};
 pub use port::{port_from_text, port_text_finding};
 pub use validate::{required, validate};
 
@@ -49,8 +53,11 @@ pub struct Settings {
     pub alb: Alb,
     /// Classic or VPC infrastructure (how the NLB host name is registered).
     pub infrastructure: Infrastructure,
-    /// Where each certificate input comes from: a path relative to the settings file, or an
-    /// inline PEM (any value containing `-----BEGIN`). Empty means "not given".
+    /// Where each certificate input comes from: a path to a regular file (relative to the
+    /// settings file; an absolute path is taken as it is), or an inline PEM (any value containing
+    /// `-----BEGIN`). Empty means "not given". A file is read only up to
+    /// [`MAX_INPUT_BYTES`](crate::pki::pem::MAX_INPUT_BYTES) plus one byte; a directory, FIFO or
+    /// device is refused unread ([`FileError`]).
     pub certificates: CertInputs,
 }
 
@@ -77,6 +84,10 @@ impl Default for Settings {
         }
     }
 }
+
+/// Where IBM Cloud keeps its certificates' secrets unless told otherwise (the procedure's
+/// `default`): the NLB host name's without `--secret-namespace`, and the Ingress subdomain's.
+pub const IBM_DEFAULT_NAMESPACE: &str = "default";
 
 /// Why a settings file could not be read as settings at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +164,7 @@ impl Settings {
     /// `default` when it is empty (the procedure's namespace).
     pub fn ibm_secret_namespace(&self) -> &str {
         if self.nlb_secret_namespace.is_empty() {
-            "default"
+            IBM_DEFAULT_NAMESPACE
         } else {
             &self.nlb_secret_namespace
         }
@@ -246,18 +257,31 @@ impl Settings {
         out
     }
 
+    /// The settings with every text field that looks like a key or certificate replaced by a
+    /// description of it ([`crate::text::described`]): what a plan shows back, in its messages,
+    /// the bundle's README and report, and the page's preview of the files. Such a field always
+    /// has an error finding, so no bundle is made of these values.
+    pub fn with_key_material_described(&self) -> Settings {
+        let mut out = self.clone();
+        for field in Field::TEXT {
+            if let Some(text) = out.text_mut(field)
+                && crate::text::looks_like_key_material(text)
+            {
+                *text = crate::text::described(text);
+            }
+        }
+        out
+    }
+
     /// Parse a settings file (YAML; JSON is YAML too). Missing keys take the defaults.
     pub fn from_yaml(text: &str) -> Result<Settings, SettingsError> {
         if text.trim().is_empty() {
             return Ok(Settings::default());
         }
-        if text.len() > crate::pki::pem::MAX_INPUT_BYTES {
-            return Err(SettingsError::Syntax {
-                message: format!(
-                    "{} KiB is far more than a settings file holds; this is not a settings file",
-                    text.len() / 1024
-                ),
-            });
+        // Size and nesting first: the YAML scanner's time grows faster than the input with
+        // nesting depth.
+        if let Some(message) = limits::before_parsing(text) {
+            return Err(SettingsError::Syntax { message });
         }
         serde_yaml::from_str(text).map_err(|e| SettingsError::Syntax {
             message: syntax_message(&e.to_string(), text),
@@ -273,9 +297,9 @@ impl Settings {
     /// The certificate inputs, each entry resolved: inline PEMs are taken as they are, paths are
     /// handed to `resolve` (the CLI reads the file relative to the settings file; the page has no
     /// files and refuses). Problems become `input-invalid` findings naming the input.
-    pub fn cert_inputs(
+    pub fn cert_inputs<E: Into<FileError>>(
         &self,
-        resolve: impl Fn(&str) -> Result<String, String>,
+        resolve: impl Fn(&str) -> Result<String, E>,
     ) -> (CertInputs, Vec<Finding>) {
         let mut findings = Vec::new();
         let out = CertInputs::from_fn(|input| {
@@ -295,26 +319,39 @@ impl Settings {
                 ));
                 String::new()
             } else {
-                match resolve(value) {
+                match resolve(value).map_err(Into::into) {
                     Ok(text) => text,
                     Err(why) => {
                         // The path passed `cert_path_problem` (portable characters only), so it
                         // can be shown; a long value may still be key material without its
                         // -----BEGIN line, and is described instead.
-                        let shown = if value.len() <= 120 {
-                            format!("\"{value}\"")
+                        let shown = if value.chars().count() <= 120 {
+                            crate::text::quoted(value, 120)
                         } else {
                             format!(
                                 "a value of {} characters (a PEM without its -----BEGIN line?)",
                                 value.len()
                             )
                         };
+                        let (code, advice) = match why {
+                            FileError::TooLarge { .. } => (
+                                Code::InputTooLarge,
+                                "Give a file with only what this input needs (a chain or a key \
+                                 is a few KiB).",
+                            ),
+                            FileError::NotRegular { .. }
+                            | FileError::NotText
+                            | FileError::Unreadable { .. } => (
+                                Code::InputInvalid,
+                                "Give the path of a PEM file (relative to the settings file, or \
+                                 absolute), or paste the PEM into the settings file instead.",
+                            ),
+                        };
                         findings.push(Finding::error(
-                            Code::InputInvalid,
+                            code,
                             format!(
                                 "The settings file gives {} as {shown}, which cannot be read: \
-                                 {why}. Give a path relative to the settings file, or paste the \
-                                 PEM into the settings file instead.",
+                                 {why}. {advice}",
                                 input.label()
                             ),
                             Some(input.into()),
@@ -387,7 +424,7 @@ mod tests {
         s.certificates[CertInput::AlbClientKey] = "x; rm -rf /".into();
         let (inputs, findings) = s.cert_inputs(|p| match p {
             "keys/nlb.key" => Ok("KEY".into()),
-            _ => Err("no such file".into()),
+            _ => Err(FileError::from("no such file".to_owned())),
         });
         assert!(inputs[CertInput::NlbCert].starts_with("-----BEGIN CERTIFICATE"));
         assert_eq!(inputs[CertInput::NlbKey], "KEY");

@@ -57,11 +57,11 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
         out.push(Finding::error(
             Code::InputInvalid,
             format!(
-                "{} \"{}\" is {why}. The bundle makes mutual TLS STRICT in the app namespace \
-                 and cleanup.sh removes what it installed there: use the namespace of your app \
-                 (the procedure's is httptools).",
+                "{} {} is {why}. The bundle makes mutual TLS STRICT in the app namespace and \
+                 cleanup.sh removes what it installed there: use the namespace of your app (the \
+                 procedure's is httptools).",
                 Field::AppNamespace.label(),
-                s.app_namespace
+                crate::text::quoted(&s.app_namespace, 64)
             ),
             Some(Field::AppNamespace.into()),
         ));
@@ -70,10 +70,10 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
         out.push(Finding::error(
             Code::InputInvalid,
             format!(
-                "{} \"{}\" is a Kubernetes system namespace: the Istio ingress gateway runs in \
-                 its own namespace (istio-system unless you moved it).",
+                "{} {} is a Kubernetes system namespace: the Istio ingress gateway runs in its \
+                 own namespace (istio-system unless you moved it).",
                 Field::GatewayNamespace.label(),
-                s.gateway_namespace
+                crate::text::quoted(&s.gateway_namespace, 64)
             ),
             Some(Field::GatewayNamespace.into()),
         ));

@@ -92,7 +92,7 @@ pub fn CertInput(
                     },
                     Err(_) => problems.push(format!(
                         "The file {} could not be read.",
-                        crate::text::excerpt(&file_name, 80)
+                        crate::text::shown(&file_name, 80)
                     )),
                 }
             }

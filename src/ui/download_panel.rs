@@ -75,7 +75,18 @@ pub fn DownloadPanel() -> impl IntoView {
         let file = gloo::file::File::from(file);
         input.set_value("");
         spawn_local(async move {
-            let shown = crate::text::excerpt(&file.name(), 80);
+            let shown = crate::text::shown(&file.name(), 80);
+            // The size is known before reading: a huge file is refused unread, as the CLI does.
+            let limit = crate::pki::pem::MAX_INPUT_BYTES;
+            if file.size() > limit as u64 {
+                status.set(format!(
+                    "{shown} could not be imported: it is larger than {} KiB, the most a \
+                     settings file may hold. Expected a settings file (YAML or JSON, as Export \
+                     settings writes it).",
+                    limit / 1024
+                ));
+                return;
+            }
             let text = match gloo::file::futures::read_as_text(&file).await {
                 Ok(t) => t,
                 Err(_) => {
@@ -110,7 +121,7 @@ pub fn DownloadPanel() -> impl IntoView {
                     } else {
                         let path = settings.certificates[input].trim();
                         if !path.is_empty() {
-                            wanted.push((input, crate::text::excerpt(path, 80)));
+                            wanted.push((input, crate::text::shown(path, 80)));
                         }
                     }
                 }
