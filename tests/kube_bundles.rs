@@ -138,11 +138,15 @@ fn whole_life(name: &str) {
     let old = pki.nlb(0x28, -30, 60);
     let k = Kube::new(s.clone(), &pki, &old);
     k.apply(OTHERS, "platform-team");
-    let team_gateway = k.get("gateways.networking.istio.io", "istio-system", "team-gateway");
+    let team_gateway = k.get(
+        "gateways.networking.istio.io",
+        "istio-system",
+        "team-gateway",
+    );
     let before = k.dump();
 
     let r = script_ok(&k, "preflight.sh", &[], what);
-    assert!(r.stdout.contains("200"), "{what}: {}", r.text());
+    assert!(r.stdout.contains("preflight: OK"), "{what}: {}", r.text());
     let ibm_before = k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret);
     script_ok(&k, "install.sh", &[], what);
     assert_eq!(
@@ -168,13 +172,20 @@ fn whole_life(name: &str) {
     );
     if s.alb == Alb::Traefik {
         let st = k
-            .get("serverstransports.traefik.io", "istio-system", "alb-to-gateway")
+            .get(
+                "serverstransports.traefik.io",
+                "istio-system",
+                "alb-to-gateway",
+            )
             .expect("the ServersTransport");
         assert_eq!(st["apiVersion"], "traefik.io/v1alpha1", "{what}");
     }
 
     let r = verify_passes(&k, what);
-    let loaded = format!("Envoy serves kubernetes://{}, serial 28", gateway_secret(&s));
+    let loaded = format!(
+        "Envoy serves kubernetes://{}, serial 28",
+        gateway_secret(&s)
+    );
     for said in [
         loaded.as_str(),
         "refused without a client certificate, in the TLS handshake (curl 56",
@@ -205,9 +216,16 @@ fn whole_life(name: &str) {
     let installed = k.dump();
     script_ok(&k, "install.sh", &[], what);
     assert_eq!(served(), "29", "{what}: install after renew rolled back");
-    assert_eq!(k.dump(), installed, "{what}: a second install changed the cluster");
+    assert_eq!(
+        k.dump(),
+        installed,
+        "{what}: a second install changed the cluster"
+    );
     let r = verify_passes(&k, what);
-    let said = format!("Envoy serves kubernetes://{}, serial 29", gateway_secret(&s));
+    let said = format!(
+        "Envoy serves kubernetes://{}, serial 29",
+        gateway_secret(&s)
+    );
     assert!(r.stdout.contains(&said), "{what}: {said}\n{}", r.text());
 
     // cleanup: back to the cluster before install, IBM's renewed secret untouched.
@@ -219,7 +237,11 @@ fn whole_life(name: &str) {
         "{what}: cleanup touched IBM's secret"
     );
     assert_eq!(
-        k.get("gateways.networking.istio.io", "istio-system", "team-gateway"),
+        k.get(
+            "gateways.networking.istio.io",
+            "istio-system",
+            "team-gateway"
+        ),
         team_gateway,
         "{what}: the team's Gateway changed"
     );
@@ -349,6 +371,75 @@ fn a_signal_leaves_no_key_and_a_rerun_completes() {
         "key material left behind: {:?}",
         k.leftovers()
     );
-    script_ok(&k, "install.sh", &["--skip-preflight"], "rerun after SIGTERM");
+    script_ok(
+        &k,
+        "install.sh",
+        &["--skip-preflight"],
+        "rerun after SIGTERM",
+    );
     verify_passes(&k, "after the rerun");
+}
+
+/// Cleanup never deletes a namespace that holds anything the bundle does not own, whatever its
+/// kind (issue 22, class 5): a NetworkPolicy, a Role and an Istio AuthorizationPolicy, kinds no
+/// fixed list named, keep the app namespace, and the plan says which objects keep it.
+#[test]
+fn cleanup_keeps_a_namespace_that_holds_others_objects_of_any_kind() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = combination("current");
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s.clone(), &pki, &nlb);
+    script_ok(&k, "install.sh", &["--skip-preflight"], "install");
+    let ns = &s.app_namespace;
+    k.apply(
+        &format!(
+            "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: team-policy, namespace: {ns}}}
+spec:
+  podSelector: {{}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: team-role, namespace: {ns}}}
+rules: []
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {{name: team-authz, namespace: {ns}}}
+spec: {{}}
+"
+        ),
+        "platform-team",
+    );
+    let r = script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    for said in [
+        "NetworkPolicy/team-policy",
+        "Role/team-role",
+        "AuthorizationPolicy/team-authz",
+    ] {
+        assert!(
+            r.stdout.contains(said),
+            "the plan does not say {said} keeps the namespace:\n{}",
+            r.text()
+        );
+    }
+    assert!(
+        k.get("namespace", "", ns).is_some(),
+        "the namespace is gone"
+    );
+    for (kind, name) in [
+        ("networkpolicy", "team-policy"),
+        ("role", "team-role"),
+        ("authorizationpolicies.security.istio.io", "team-authz"),
+    ] {
+        assert!(k.get(kind, ns, name).is_some(), "{kind}/{name} was deleted");
+    }
+    assert!(
+        k.get("deployment", ns, &s.app).is_none(),
+        "the bundle's own app was not deleted"
+    );
 }

@@ -190,7 +190,7 @@ fn the_namespace_install_created_is_deleted_only_when_it_holds_nothing_else() {
         let r = later.run("cleanup.sh", &["--yes"]);
         assert!(r.ok(), "{profile}: {}", r.text());
         assert!(
-            r.stdout.contains("keep     namespace httptools: install created it, but it also holds deployment.apps/orders-api"),
+            r.stdout.contains("keep     namespace httptools: install created it, but it also holds Deployment/orders-api"),
             "{}",
             r.text()
         );

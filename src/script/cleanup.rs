@@ -12,22 +12,6 @@ use std::fmt::Write as _;
 
 const RERUN: &str = "Running cleanup.sh again is safe: it finds what is left by its label.";
 
-/// Resources the app namespace may hold besides the bundle's, for the "nothing else" test.
-const WORKLOADS: &[&str] = &[
-    "deployments.apps",
-    "statefulsets.apps",
-    "daemonsets.apps",
-    "replicasets.apps",
-    "jobs.batch",
-    "cronjobs.batch",
-    "pods",
-    "services",
-    "configmaps",
-    "secrets",
-    "serviceaccounts",
-    "persistentvolumeclaims",
-];
-
 /// The `(resource, namespace)` pairs of one step's objects.
 fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
     let docs: Vec<Doc> = match step {
@@ -104,20 +88,9 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
             );
         }
     }
-    // Workloads, plus the bundle's own kinds in the app namespace (Istio's CRDs exist there).
-    let mut kinds: Vec<String> = WORKLOADS.iter().map(|k| (*k).to_owned()).collect();
-    for (r, ns) in manifests
-        .iter()
-        .flat_map(|m| &m.objects)
-        .map(|o| (o.resource(), o.namespace.clone()))
-    {
-        if ns == s.app_namespace && !kinds.contains(&r) {
-            kinds.push(r);
-        }
-    }
     let _ = writeln!(
         sh.out,
-        "collect_namespace \"$APP_NAMESPACE\" {}\n\
+        "collect_namespace \"$APP_NAMESPACE\"\n\
          if [ ! -s \"$PLAN\" ]; then\n  \
          echo\n  \
          echo \"Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME, no backup to restore.\"\n  \
@@ -125,8 +98,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
          fi\n\
          echo\n\
          echo \"cleanup.sh will, in this order, in cluster $CLUSTER_NAME:\"\n\
-         show_plan",
-        quote(&kinds.join(","))
+         show_plan"
     );
 
     sh.step_checking("Confirming", "");

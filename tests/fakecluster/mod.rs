@@ -80,8 +80,7 @@ pub fn venv_python() -> PathBuf {
 
 /// Whether the tests can run here: the venv's python for the fake, openssl for the scripts.
 pub fn tools_present() -> bool {
-    let ok = venv_python().is_file()
-        && crate::support::has_program("openssl", "version");
+    let ok = venv_python().is_file() && crate::support::has_program("openssl", "version");
     if !ok {
         crate::support::missing(
             crate::support::Need::Tool,

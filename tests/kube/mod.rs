@@ -93,11 +93,15 @@ impl Kube {
         let work = tmp.path().join("work");
         fs::create_dir_all(&work).unwrap();
         let dir = tmp.path().join("cluster");
-        let (crt, key) = (tmp.path().join("ibm-nlb.crt"), tmp.path().join("ibm-nlb.key"));
+        let (crt, key) = (
+            tmp.path().join("ibm-nlb.crt"),
+            tmp.path().join("ibm-nlb.key"),
+        );
         fs::write(&crt, &ibm_nlb.cert).unwrap();
         fs::write(&key, &ibm_nlb.key).unwrap();
         let out = Command::new("bash")
             .arg(cluster_sh())
+            .env("KUBE_OWNER_PID", std::process::id().to_string())
             .args(["up"])
             .arg(&dir)
             .arg("--bundle")

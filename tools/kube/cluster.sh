@@ -189,6 +189,14 @@ cmd_up() {
 	BIN="$(cmd_build)"
 	mkdir -p "$DIR/logs" "$DIR/pids" "$DIR/etcd"
 	DIR="$(cd "$DIR" && pwd)"
+	# A test that is killed cannot run `down`: with KUBE_OWNER_PID set, a watchdog does it once
+	# that process is gone.
+	if [[ -n "${KUBE_OWNER_PID:-}" ]]; then
+		# shellcheck disable=SC2016 # expanded by the inner bash
+		setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec "$2" down "$3"' \
+			watchdog "$KUBE_OWNER_PID" "$HERE/cluster.sh" "$DIR" >/dev/null 2>&1 </dev/null &
+		printf '%s\n' "$!" >"$DIR/watchdog.pid"
+	fi
 	write_pki
 	etcd_port=$(free_port)
 	peer_port=$(free_port)
@@ -215,18 +223,19 @@ cmd_up() {
 	start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig "$DIR/kubeconfig" \
 		--authentication-kubeconfig "$DIR/kubeconfig" --authorization-kubeconfig "$DIR/kubeconfig" \
 		--bind-address 127.0.0.1 --secure-port "$kcm_port" --leader-elect=false \
-		--controllers namespace-controller,deployment-controller,replicaset-controller,garbage-collector-controller,serviceaccount-controller,endpoints-controller,endpointslice-controller,node-lifecycle-controller
+		--controllers namespace-controller,deployment-controller,replicaset-controller,garbage-collector-controller,serviceaccount-controller,endpoints-controller,endpointslice-controller
 	start kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$DIR/kubeconfig" \
 		--authentication-kubeconfig "$DIR/kubeconfig" --authorization-kubeconfig "$DIR/kubeconfig" \
 		--bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false
-	# kwok's "fast" stages, as its project publishes them: nodes ready with a heartbeat, pods
-	# Running and Ready at once, deleted pods gone.
+	# kwok's "fast" stages, as its project publishes them: nodes ready, pods Running and Ready at
+	# once, deleted pods gone. No heartbeat and no node-lifecycle controller: a late heartbeat on
+	# a busy machine would mark the pods NotReady in the middle of a test.
 	local stages
 	stages="$(module_dir sigs.k8s.io/kwok)/kustomize/stage"
 	start kwok "$BIN/kwok" --kubeconfig "$DIR/kubeconfig" --manage-all-nodes=false \
 		--manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
 		--server-address "127.0.0.1:$kwok_port" --node-ip 127.0.0.1 \
-		-c "$stages/node/fast/node-initialize.yaml" -c "$stages/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
+		-c "$stages/node/fast/node-initialize.yaml" \
 		-c "$stages/pod/fast/pod-ready.yaml" -c "$stages/pod/fast/pod-complete.yaml" \
 		-c "$stages/pod/fast/pod-delete.yaml"
 
@@ -243,6 +252,9 @@ cmd_up() {
 	wait_for kube-controller-manager 300 k get serviceaccount default -n default
 	wait_for kwok 100 grep -q 'Starting' "$DIR/logs/kwok.log"
 	k apply --server-side --field-manager=cluster-setup -f "$HERE/iks-base.yaml" >"$DIR/logs/base.log"
+	# The API server taints a new node not-ready; the node-lifecycle controller, which does not
+	# run here, would lift it once the node reports Ready.
+	k taint node kube-node-1 node.kubernetes.io/not-ready:NoSchedule- >>"$DIR/logs/base.log"
 	k wait --for condition=Available --timeout 60s deployment --all -A >>"$DIR/logs/base.log" ||
 		fail_start kwok
 	if [[ -n "$bundle" ]]; then cmd_seed "$DIR" "$bundle" "${nlb[@]}"; fi
@@ -289,10 +301,13 @@ stop_all() {
 }
 
 cmd_down() {
-	local dir=${1:?down needs a folder}
+	local dir=${1:?down needs a folder} watchdog
 	[[ -d "$dir" ]] || return 0
 	stop_all "$dir"
+	watchdog="$(cat "$dir/watchdog.pid" 2>/dev/null || true)"
 	rm -rf "$dir"
+	# Last, and not when we are the watchdog ourselves.
+	if [[ -n "$watchdog" && "$watchdog" != "$$" ]]; then kill -TERM "$watchdog" 2>/dev/null || true; fi
 }
 
 case ${1:-} in

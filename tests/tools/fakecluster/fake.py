@@ -622,6 +622,16 @@ TRAEFIK_KINDS = [("ingressroutes", "IngressRoute"), ("middlewares", "Middleware"
 
 def k_api_resources(state, cluster, opts):
     group = opts.get("api_group")
+    if group is None and opts.get("verbs") == "list" and opts.get("output") == "name":
+        # every kind the fake knows, as `plural.group` (core kinds bare), served when built in or
+        # when its CRD is installed
+        for plural, (kind, grp, namespaced) in sorted(RESOURCES.items()):
+            if opts.get("namespaced") == "true" and not namespaced:
+                continue
+            if grp in BUILT_IN or find(cluster, "CustomResourceDefinition", "apiextensions.k8s.io", "",
+                                       "%s.%s" % (plural, grp)):
+                print("%s.%s" % (plural, grp) if grp else plural)
+        return
     if group != "traefik.io":
         raise Fail("fake kubectl api-resources: unsupported api group %r" % group)
     if not find(cluster, "CustomResourceDefinition", "apiextensions.k8s.io", "", "serverstransports.traefik.io"):

@@ -199,20 +199,30 @@ collect_backups() {
   done
 }
 
-# collect_namespace NAMESPACE RESOURCES: plans deleting the namespace when install created it and
-# it holds nothing but this bundle's objects; else plans restoring its label from the backup.
+# collect_namespace NAMESPACE: plans deleting the namespace when install created it and it
+# holds nothing but this bundle's objects, else plans restoring its label from the backup. Every
+# namespaced kind the API server lists is asked (a NetworkPolicy, Role or custom resource that
+# someone added counts, whatever its kind), but Events, what Kubernetes and Istio put in every
+# namespace, and objects that have an owner (they go with it, and the owner is asked itself).
 collect_namespace() {
-  local ns=$1 labels others label_backup
+  local ns=$1 labels others kinds label_backup
   labels="$(k get namespace "$ns" --ignore-not-found -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
   label_backup="$BUNDLE_DIR/backups/namespaces__${ns}_istio-injection.label"
   if [ -z "$labels" ]; then return 0; fi
   if [ "$labels" = "$ns|$BUNDLE_ID" ]; then
-    # Anything without this bundle's label, but what Kubernetes and Istio put in every namespace.
-    if ! others="$(k get "$2" -n "$ns" -l 'istio-alb/bundle!='"$BUNDLE_ID" -o name 2>"$WORK_DIR/get.err")"; then
+    if ! kinds="$(k api-resources --verbs=list --namespaced -o name 2>"$WORK_DIR/get.err")"; then
       cat "$WORK_DIR/get.err" >&2
       return 1
     fi
-    others="$(grep -vxE 'configmap/(kube-root-ca\.crt|istio-ca-root-cert)|serviceaccount/default|secret/default-token-[a-z0-9]+' <<<"$others" || true)"
+    kinds="$(grep -vxE 'events|events\.events\.k8s\.io' <<<"$kinds" | tr '\n' ',')"
+    if ! others="$(k get "${kinds%,}" -n "$ns" -l 'istio-alb/bundle!='"$BUNDLE_ID" \
+      -o 'jsonpath={range .items[*]}{.kind}/{.metadata.name}{"|"}{.metadata.ownerReferences[*].kind}{"\n"}{end}' \
+      2>"$WORK_DIR/get.err")"; then
+      cat "$WORK_DIR/get.err" >&2
+      return 1
+    fi
+    others="$(awk -F'|' '$1 != "" && $2 == "" { print $1 }' <<<"$others" |
+      grep -vxE 'ConfigMap/(kube-root-ca\.crt|istio-ca-root-cert)|ServiceAccount/default|Secret/default-token-[a-z0-9]+' || true)"
     if [ -z "$others" ]; then
       printf 'delete||namespace/%s\n' "$ns" >>"$PLAN"
     else
@@ -291,7 +301,7 @@ collect services "$APP_NAMESPACE"
 collect_backups services "$APP_NAMESPACE"
 collect deployments.apps "$APP_NAMESPACE"
 collect_backups deployments.apps "$APP_NAMESPACE"
-collect_namespace "$APP_NAMESPACE" 'deployments.apps,statefulsets.apps,daemonsets.apps,replicasets.apps,jobs.batch,cronjobs.batch,pods,services,configmaps,secrets,serviceaccounts,persistentvolumeclaims,peerauthentications.security.istio.io,destinationrules.networking.istio.io'
+collect_namespace "$APP_NAMESPACE"
 if [ ! -s "$PLAN" ]; then
   echo
   echo "Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME, no backup to restore."
