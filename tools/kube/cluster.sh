@@ -277,6 +277,21 @@ cmd_seed() {
 		"$DIR/iks.json" >"$DIR/lb-status.json"
 	k patch service istio-ingressgateway -n istio-system --subresource status --type merge \
 		--patch-file "$DIR/lb-status.json" >>"$DIR/logs/base.log"
+	write_env "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cluster"])' "$DIR/iks.json")"
+}
+
+# DIR/env.sh, to source before running a bundle's scripts by hand: a kubeconfig whose context is
+# named as `ibmcloud ks cluster config` names it (the scripts check it), the real kubectl, and
+# the tests' stand-ins for what cannot run here (ibmcloud, curl to public names, exec/logs).
+write_env() {
+	local cluster=$1
+	sed "s#istio-alb-test#$cluster/c0ffee00#g" "$DIR/kubeconfig" >"$DIR/kubeconfig-$cluster"
+	chmod 600 "$DIR/kubeconfig-$cluster"
+	cat >"$DIR/env.sh" <<EOF
+export KUBECONFIG='$DIR/kubeconfig-$cluster' KUBE_TEST_DIR='$DIR'
+export REAL_KUBECTL='$BIN/kubectl' STANDIN_PYTHON='$(python)'
+export PATH='$ROOT/tests/tools/kube/bin':"\$PATH"
+EOF
 }
 
 # stop_all DIR: TERM every process of DIR/pids, KILL what is still there after 10 s.
