@@ -47,6 +47,8 @@ mod pki_fixtures;
 mod roles;
 #[path = "openssl_diff/run.rs"]
 mod run;
+#[path = "openssl_diff/subject.rs"]
+mod subject;
 mod support;
 
 use istio_alb::pki::verify::Usage;

@@ -2,6 +2,7 @@
 //! names explains *why* a chain failed, link by link ([`explain`]); the ALB's own rules on top of
 //! RFC 5280 add their verdicts ([`policy`]). The result carries findings and a chain picture.
 
+mod constraints;
 mod decide;
 mod explain;
 mod openssl;
