@@ -32,14 +32,20 @@
 // Native only: rcgen (ring) makes the corpus and the test runs openssl.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "openssl_diff/boring.rs"]
+mod boring;
 #[path = "openssl_diff/certs.rs"]
 mod certs;
 #[path = "openssl_diff/corpus.rs"]
 mod corpus;
+#[path = "openssl_diff/go_cases.rs"]
+mod go_cases;
 #[path = "openssl_diff/limbo.rs"]
 mod limbo;
 #[path = "openssl_diff/names.rs"]
 mod names;
+#[path = "openssl_diff/others.rs"]
+mod others;
 #[path = "openssl_diff/paths.rs"]
 mod paths;
 mod pki_fixtures;
@@ -425,6 +431,51 @@ fn openssl_and_our_verifier_agree() {
     }
     for d in verbose.iter().chain(&unlisted).chain(&defects) {
         println!("\n{d}");
+    }
+    // Go on every case, BoringSSL on the client cases.
+    for other in others::Other::ALL {
+        let listed: std::collections::HashSet<String> = differences.keys().cloned().collect();
+        let r = others::compare(
+            other,
+            &cases,
+            &outcomes,
+            only.is_empty() && limbo_ran,
+            &listed,
+        );
+        if r.rows.is_empty() {
+            continue;
+        }
+        println!(
+            "\n{} differential: our verdict with {}'s rules beside OpenSSL's",
+            other.label(),
+            other.label()
+        );
+        println!(
+            "{:<18} {:>5} {:>6} {:>9} {:>7}",
+            "source", "ran", "agree", "stricter", "DEFECT"
+        );
+        let mut total = others::Counts::default();
+        for (src, c) in &r.rows {
+            println!(
+                "{src:<18} {:>5} {:>6} {:>9} {:>7}",
+                c.ran, c.agree, c.stricter, c.defects
+            );
+            total.ran += c.ran;
+            total.agree += c.agree;
+            total.stricter += c.stricter;
+            total.defects += c.defects;
+        }
+        println!(
+            "{:<18} {:>5} {:>6} {:>9} {:>7}",
+            "total", total.ran, total.agree, total.stricter, total.defects
+        );
+        for (class, n) in &r.by_class {
+            println!("  listed stricter, class {class}: {n}");
+        }
+        for d in &r.details {
+            println!("\n{d}");
+        }
+        problems.extend(r.problems);
     }
     problems.extend(
         defects

@@ -34,6 +34,8 @@ pub fn corpus(now: i64) -> Vec<Case> {
     fam_ext(&mut g);
     subject::fam_ns(&mut g);
     subject::fam_subject_nc(&mut g);
+    super::go_cases::fam_go(&mut g, now);
+    super::go_cases::fam_private_ca(&mut g);
     g.cases
 }
 

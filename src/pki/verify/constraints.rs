@@ -208,12 +208,12 @@ fn nc_email(email: &str, base: &str) -> Result<bool, Violation> {
 /// U+10FFFF fail, as in `UTF8_putc`), the one-byte types (PrintableString, T61String, IA5String
 /// ...) as Latin-1, byte by byte. `None` where OpenSSL's conversion fails (which
 /// fails the verification).
-fn to_utf8(v: &Value) -> Option<String> {
+pub(super) fn utf8_of(tag: u32, bytes: &[u8]) -> Option<String> {
     let chars = |width: usize| -> Option<String> {
-        if v.bytes.len() % width != 0 {
+        if !bytes.len().is_multiple_of(width) {
             return None;
         }
-        v.bytes
+        bytes
             .chunks(width)
             .map(|c| {
                 let n = c.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
@@ -221,12 +221,12 @@ fn to_utf8(v: &Value) -> Option<String> {
             })
             .collect()
     };
-    match v.tag {
-        TAG_UTF8 => String::from_utf8(v.bytes.clone()).ok(),
+    match tag {
+        TAG_UTF8 => String::from_utf8(bytes.to_vec()).ok(),
         TAG_BMP => chars(2),
         TAG_UNIVERSAL => chars(4),
         // NumericString .. GeneralString (18..=27): one byte per character.
-        TAG_NUMERIC..=TAG_GENERAL => Some(v.bytes.iter().map(|b| char::from(*b)).collect()),
+        TAG_NUMERIC..=TAG_GENERAL => Some(bytes.iter().map(|b| char::from(*b)).collect()),
         // OpenSSL's `tag2nbyte` has no conversion for any other type.
         _ => None,
     }
@@ -237,7 +237,7 @@ fn to_utf8(v: &Value) -> Option<String> {
 /// digits and `_`, with `-` and `.` inside only, at least one `.`, no `.` next to another `.` or
 /// a `-` (wider than RFC 1123: `_` and labels starting with a digit count).
 fn cn2dnsid(cn: &Value) -> Result<Option<String>, Violation> {
-    let Some(text) = to_utf8(cn) else {
+    let Some(text) = utf8_of(cn.tag, &cn.bytes) else {
         return Err(Violation::UnsupportedSyntax);
     };
     let text = text.trim_end_matches('\0');

@@ -1,0 +1,3 @@
+module istio-alb/tools
+
+go 1.26.0
