@@ -128,3 +128,56 @@ fn a_client_chain_boringssl_refuses_is_refused_for_both_albs() {
         );
     }
 }
+
+/// `istio-alb verify --verifier go` gives the Traefik bundle's verdict on a gateway chain, and
+/// the default (OpenSSL's rules) the NGINX bundle's.
+#[test]
+fn the_command_line_verifies_with_the_verifier_asked_for() {
+    let root_key = KeyPair::generate().expect("key");
+    let mut root = params("Root Without basicConstraints");
+    root.is_ca = IsCa::NoCa;
+    root.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+    let root_pem = root.clone().self_signed(&root_key).expect("root").pem();
+    let leaf_key = KeyPair::generate().expect("key");
+    let mut leaf = params("gw.example.com");
+    leaf.subject_alt_names = vec![rcgen::SanType::DnsName(
+        "gw.example.com".try_into().expect("IA5"),
+    )];
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_pem = leaf
+        .signed_by(&leaf_key, &Issuer::from_params(&root, &root_key))
+        .expect("leaf")
+        .pem();
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("leaf.pem"), leaf_pem).expect("write");
+    std::fs::write(dir.path().join("ca.pem"), root_pem).expect("write");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_istio-alb"))
+            .current_dir(dir.path())
+            .args([
+                "verify",
+                "--leaf",
+                "leaf.pem",
+                "--roots",
+                "ca.pem",
+                "--name",
+                "gw.example.com",
+                "--at",
+                "2026-01-01T00:00:00Z",
+            ])
+            .args(extra)
+            .output()
+            .expect("istio-alb runs")
+    };
+    let openssl = run(&[]);
+    assert_eq!(openssl.status.code(), Some(0), "{openssl:?}");
+    let go = run(&["--verifier", "go"]);
+    assert_eq!(go.status.code(), Some(1), "{go:?}");
+    assert!(
+        String::from_utf8_lossy(&go.stdout).contains("Go's crypto/x509 (Traefik)"),
+        "{}",
+        String::from_utf8_lossy(&go.stdout)
+    );
+}
