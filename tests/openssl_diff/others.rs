@@ -48,7 +48,10 @@ impl Other {
 pub struct Counts {
     pub ran: usize,
     pub agree: usize,
+    /// Stricter, listed.
     pub stricter: usize,
+    /// Stricter, not listed (a failure).
+    pub unlisted: usize,
     pub defects: usize,
 }
 
@@ -184,6 +187,7 @@ pub fn compare(
                 }
             }
             (true, false, None) => {
+                row.unlisted += 1;
                 r.problems.push(format!(
                     "{}: we refuse what {} accepts, and {} does not list it (OpenSSL {}{})",
                     case.id,
