@@ -56,14 +56,20 @@ const NS_SSL_SERVER: u8 = 0x40;
 const NS_SSL_CA: u8 = 0x04;
 const NS_ANY_CA: u8 = 0x04 | 0x02 | 0x01;
 
-/// The first octet of a DER BIT STRING (tag, one-byte length, unused-bits count, octets), 0 when
-/// it has none; `None` when it is not a bit string.
-fn bit_string_first_octet(value: &[u8]) -> Option<u8> {
+/// The first octet of a DER BIT STRING (tag, one-byte length, unused-bits count, octets), as
+/// OpenSSL's `c2i_ASN1_BIT_STRING` leaves it: the unused bits of the last octet cleared; 0 when
+/// there is no octet. A value that is no bit string (or claims more than 7 unused bits) makes
+/// OpenSSL mark the certificate invalid; it counts here as a type naming no purpose (the leaf is
+/// refused for either role), never as an absent extension.
+fn bit_string_first_octet(value: &[u8]) -> u8 {
     match value {
-        [0x03, len, _unused, rest @ ..] if usize::from(*len) == rest.len() + 1 => {
-            Some(rest.first().copied().unwrap_or(0))
-        }
-        _ => None,
+        [0x03, len, unused @ 0..=7, rest @ ..] if usize::from(*len) == rest.len() + 1 => match rest
+        {
+            [] => 0,
+            [only] => only & (0xff << unused),
+            [first, ..] => *first,
+        },
+        _ => 0,
     }
 }
 
@@ -82,7 +88,7 @@ fn facts(der: &[u8]) -> Option<Facts> {
             f.unhandled_critical = Some(ext.oid.to_id_string());
         }
         if ext.oid == oid!(2.16.840.1.113730.1.1) {
-            f.ns_cert_type = bit_string_first_octet(ext.value);
+            f.ns_cert_type = Some(bit_string_first_octet(ext.value));
         }
         match ext.parsed_extension() {
             ParsedExtension::BasicConstraints(bc) => f.ca = Some(bc.ca),
@@ -413,4 +419,27 @@ pub(super) fn built_chain(
         }
     }
     Err(chain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bit_string_first_octet;
+
+    #[test]
+    fn netscape_certificate_type_octet_as_openssl_keeps_it() {
+        const CASES: &[(&[u8], u8)] = &[
+            (&[0x03, 0x02, 0x06, 0x40], 0x40),       // SSL Server
+            (&[0x03, 0x02, 0x07, 0x80], 0x80),       // SSL Client
+            (&[0x03, 0x02, 0x00, 0xc0], 0xc0),       // unused bits need not be minimal
+            (&[0x03, 0x02, 0x07, 0xc0], 0x80),       // unused bits are cleared
+            (&[0x03, 0x03, 0x00, 0x04, 0xff], 0x04), // only the first octet counts
+            (&[0x03, 0x01, 0x00], 0),                // no bit at all
+            (&[0x03, 0x02, 0x08, 0x40], 0),          // more than 7 unused bits: invalid
+            (&[0x04, 0x02, 0x00, 0x40], 0),          // not a bit string
+            (&[0x03, 0x05, 0x00, 0x40], 0),          // length past the end
+        ];
+        for (der, want) in CASES {
+            assert_eq!(bit_string_first_octet(der), *want, "{der:02x?}");
+        }
+    }
 }
