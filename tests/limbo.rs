@@ -12,7 +12,7 @@ mod support;
 use istio_alb::pki::cert::parse_certs;
 use istio_alb::pki::facts::{Curve, KeyKind};
 use istio_alb::pki::key::{key_pair_findings, read_private_key};
-use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, verify_pem};
+use istio_alb::pki::verify::{PemInput, Usage, Verifier, VerifyOptions, verify_pem};
 use istio_alb::rfc3339::parse as parse_rfc3339;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -104,6 +104,7 @@ fn run_case(c: &Value) -> Outcome {
         at,
         max_intermediates: c["max_chain_depth"].as_u64().map(|d| d as usize),
         require_digital_signature: !kus.is_empty(),
+        verifier: Verifier::OpenSsl,
     };
     let leaf = c["peer_certificate"].as_str().unwrap_or_default();
     let inter = joined(&c["untrusted_intermediates"]);

@@ -15,6 +15,11 @@
 //! (`error_page 495 496` → `return 444`), so that the ALB sees what it sees in front of Envoy:
 //! no answer, hence 502.
 //!
+//! Every Traefik bundle, good or bad, goes through a Go stand-in for Traefik's client side
+//! (`tools/go-verify/traefikclient`, Go's crypto/tls as Traefik configures it from the bundle's
+//! ServersTransport; `nginx_e2e/traefik.rs`) against the same gateway stand-in: 200 for a good
+//! one, Go's own error where real Traefik would fail.
+//!
 //! Each NGINX runs in the foreground as one process (`daemon off; master_process off`), as a child
 //! of the test, with every path in a temporary folder and `127.0.0.1` on free ports; a guard kills
 //! it on every exit path, and every wait is bounded.
@@ -22,6 +27,8 @@
 
 mod pki_fixtures;
 mod support;
+#[path = "nginx_e2e/traefik.rs"]
+mod traefik;
 
 use base64::Engine as _;
 use istio_alb::bundle::Bundle;
@@ -873,4 +880,187 @@ fn a_key_that_does_not_match_its_certificate_stops_nginx() {
             line_with(refused, "key values mismatch")
         );
     }
+}
+
+/// A gateway chain whose root has keyCertSign but no basicConstraints: OpenSSL (an NGINX ALB)
+/// takes the root as a CA, Go (Traefik) does not let it sign.
+fn root_without_basic_constraints() -> (String, String, String) {
+    use rcgen::{CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyUsagePurpose};
+    let p = |cn: &str| {
+        let mut p = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, cn);
+        p.distinguished_name = dn;
+        p.not_before = rcgen::date_time_ymd(2024, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2045, 1, 1);
+        p
+    };
+    let root_key = pki_fixtures::key(Alg::P256);
+    let mut root = p("E2E root without basicConstraints");
+    root.is_ca = IsCa::NoCa;
+    root.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let root_pem = root.clone().self_signed(&root_key).expect("root").pem();
+    let leaf_key = pki_fixtures::key(Alg::P256);
+    let mut leaf = p(demo::NLB_DOMAIN);
+    leaf.subject_alt_names = vec![rcgen::SanType::DnsName(
+        demo::NLB_DOMAIN.try_into().expect("IA5"),
+    )];
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.extended_key_usages = vec![Eku::ServerAuth];
+    let leaf_pem = leaf
+        .signed_by(&leaf_key, &Issuer::from_params(&root, &root_key))
+        .expect("leaf")
+        .pem();
+    (leaf_pem, leaf_key.serialize_pem(), root_pem)
+}
+
+#[test]
+fn traefik_bundles_go_through_the_go_stand_in() {
+    let Some(nginx) = tools() else { return };
+    let Some(stand_in) = support::go_tool("go-verify/traefikclient") else {
+        return;
+    };
+    let started = Instant::now();
+    let traefik = |s: &mut Settings| s.alb = istio_alb::settings::Alb::Traefik;
+    let p = pki();
+
+    // Good: the demo set (classic and VPC infrastructure) and the two-intermediate set answer
+    // 200. (IBM-renewed mode bundles no gateway secret for the stand-in to serve.)
+    let demo_plan = |infrastructure| {
+        plan::plan(
+            &demo::settings_with(
+                Profile::Current,
+                istio_alb::settings::Alb::Traefik,
+                infrastructure,
+                false,
+            ),
+            &demo::cert_inputs(),
+            DEMO_AT,
+        )
+    };
+    for (name, plan) in [
+        (
+            "demo",
+            demo_plan(istio_alb::settings::Infrastructure::Classic),
+        ),
+        (
+            "demo VPC",
+            demo_plan(istio_alb::settings::Infrastructure::Vpc),
+        ),
+        (
+            "two intermediates",
+            make_plan(Profile::Current, &p.inputs(), traefik),
+        ),
+    ] {
+        let what = format!("Traefik {name}");
+        assert_clean(&plan, &what);
+        let o = traefik::through_traefik(&nginx, &stand_in, &Bundle::of(&plan));
+        assert_eq!(o.result, Ok(200), "{what}: {o:#?}");
+        println!("{what}: 200 through Go's crypto/tls");
+    }
+
+    // Bad: each caught by the check, then refused where Traefik or the gateway refuses it.
+    let server_only = issue(
+        &spec(Spec::leaf("E2E ALB client", &[])).eku(vec![Eku::ServerAuth]),
+        Alg::P256,
+        &p.client_ca,
+    );
+    let stranger = self_signed(&spec(Spec::ca("E2E some other CA")), Alg::P256);
+    let other = issue(
+        &spec(Spec::leaf("E2E other", &["other.example.com"])),
+        Alg::P256,
+        &p.client_ca,
+    );
+    let (go_leaf, go_key, go_root) = root_without_basic_constraints();
+    type Edit = Box<dyn Fn(&mut CertInputs, &mut Settings)>;
+    // (case, the check's code, the edit, Go's error, the gateway's log when it refused)
+    let cases: Vec<(&str, Code, Edit, &str, Option<&str>)> = vec![
+        (
+            "client certificate without clientAuth",
+            Code::EkuClientAuthMissing,
+            Box::new(move |c, _| {
+                c[CertInput::AlbClientCert] = server_only.pem.clone();
+                c[CertInput::AlbClientKey] = server_only.key_pem();
+            }),
+            // The gateway drops the connection after refusing the certificate.
+            "EOF",
+            Some("(26:unsuitable certificate purpose)"),
+        ),
+        (
+            "client CA that did not sign the ALB client certificate",
+            Code::ChainIncomplete,
+            Box::new(move |c, _| c[CertInput::ClientCa] = stranger.pem.clone()),
+            "EOF",
+            // Go's client sends a certificate only when its issuer is among the CAs the server
+            // names (crypto/tls), so the gateway gets none, where NGINX's ALB sends it anyway.
+            Some("client sent no required SSL certificate"),
+        ),
+        (
+            "serverName the gateway certificate does not cover",
+            Code::NameMismatch,
+            Box::new(|_, s| s.nlb_domain = "other-0001.us-south.containers.example.com".into()),
+            "x509: certificate is valid for",
+            None,
+        ),
+        (
+            "gateway key of another certificate",
+            Code::KeyMismatch,
+            Box::new({
+                let k = other.key_pem();
+                move |c, _| c[CertInput::NlbKey] = k.clone()
+            }),
+            "connection refused",
+            None,
+        ),
+        (
+            "ALB key of another certificate",
+            Code::KeyMismatch,
+            Box::new({
+                let k = other.key_pem();
+                move |c, _| c[CertInput::AlbClientKey] = k.clone()
+            }),
+            // Traefik leaves the pair out and connects without a client certificate.
+            "EOF",
+            Some("client sent no required SSL certificate"),
+        ),
+        (
+            "gateway root without basicConstraints (OpenSSL accepts it, Go does not)",
+            Code::NotACa,
+            Box::new(move |c, _| {
+                c[CertInput::NlbCert] = go_leaf.clone();
+                c[CertInput::NlbKey] = go_key.clone();
+                c[CertInput::GatewayCa] = go_root.clone();
+            }),
+            "parent certificate cannot sign this kind of certificate",
+            None,
+        ),
+    ];
+    for (what, code, edit, go_says, gateway_says) in cases {
+        let (mut settings, mut certs) = (demo::settings_for(Profile::Current), p.inputs());
+        traefik(&mut settings);
+        edit(&mut certs, &mut settings);
+        let plan = plan::plan(&settings, &certs, pki_fixtures::at());
+        let what = format!("Traefik: {what}");
+        assert_caught(&plan, code, &what);
+        let o = traefik::through_traefik(&nginx, &stand_in, &Bundle::of(&plan));
+        let err = o
+            .result
+            .as_ref()
+            .err()
+            .unwrap_or_else(|| panic!("{what}: {o:#?}"));
+        assert!(err.contains(go_says), "{what}: Go said {err}\n{o:#?}");
+        if let Some(needle) = gateway_says {
+            assert!(o.gateway_log.contains(needle), "{what}: {}", o.gateway_log);
+            println!("  gateway: {}", line_with(&o.gateway_log, needle));
+        }
+        println!("{what}: the check reports {}; Go: {err}", code.as_str());
+        if let Some(e) = &o.gateway_start_error {
+            println!("  gateway stand-in: {}", e.lines().next().unwrap_or(""));
+        }
+        if o.log.contains("left out") {
+            println!("  {}", line_with(&o.log, "left out"));
+        }
+    }
+    println!("Traefik bundles: {:?}", started.elapsed());
 }

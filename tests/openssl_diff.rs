@@ -1,13 +1,20 @@
-//! Differential test against OpenSSL, the verifier behind the ALB's NGINX. Every x509-limbo case
-//! and a generated corpus of chains go through `openssl verify` (as NGINX's `proxy_ssl_verify`
-//! calls OpenSSL: no `-partial_chain`, no `-x509_strict`, only the trusted file, no system store)
-//! and through `verify_pem` with the same time, name, usage and depth limit. Their accept/refuse
-//! verdicts are compared.
+//! Differential test against the verifiers the bundle's chains meet: OpenSSL, behind the ALB's
+//! NGINX and the bundle's `preflight.sh`, on every case; Go's crypto/x509, behind a Traefik ALB,
+//! on every case (`tools/go-verify/x509verify`, one process for all); BoringSSL, behind the
+//! gateway (Envoy), on every client case (the `boring` crate, `openssl_diff/boring.rs`). Every
+//! x509-limbo case and a generated corpus of chains go through `openssl verify` (as NGINX's
+//! `proxy_ssl_verify` calls OpenSSL: no `-partial_chain`, no `-x509_strict`, only the trusted
+//! file, no system store) and through `verify_pem` with the same time, name, usage and depth
+//! limit; Go and BoringSSL are compared with `verify_pem` under their rules
+//! (`Verifier::Go`, `Verifier::BoringSsl`: OpenSSL's and theirs), without a depth limit (neither
+//! Traefik nor Istio sets one). One table shows a column group per verifier
+//! (`openssl_diff/others.rs` for the two beside OpenSSL).
 //!
-//! Product rule: we never call valid what OpenSSL refuses. A case where we accept and OpenSSL
+//! Product rule: we never call valid what the verifier refuses. A case where we accept and it
 //! refuses fails the test and may not be listed. We may be stricter when the reason is written
-//! down in `tests/openssl-differences.json`; an unlisted stricter verdict fails too, and so does
-//! a listed one that no longer happens.
+//! down: in `tests/openssl-differences.json` per case, in `tests/go-differences.json` and
+//! `tests/boringssl-differences.json` by class; an unlisted stricter verdict fails too, and so
+//! does a listed one that no longer happens.
 //!
 //! Mapping of the options:
 //! - time: `-attime <unix>` = `VerifyOptions::at` (limbo's `validation_time`, else the start of
@@ -32,14 +39,20 @@
 // Native only: rcgen (ring) makes the corpus and the test runs openssl.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "openssl_diff/boring.rs"]
+mod boring;
 #[path = "openssl_diff/certs.rs"]
 mod certs;
 #[path = "openssl_diff/corpus.rs"]
 mod corpus;
+#[path = "openssl_diff/go_cases.rs"]
+mod go_cases;
 #[path = "openssl_diff/limbo.rs"]
 mod limbo;
 #[path = "openssl_diff/names.rs"]
 mod names;
+#[path = "openssl_diff/others.rs"]
+mod others;
 #[path = "openssl_diff/paths.rs"]
 mod paths;
 mod pki_fixtures;
@@ -47,6 +60,8 @@ mod pki_fixtures;
 mod roles;
 #[path = "openssl_diff/run.rs"]
 mod run;
+#[path = "openssl_diff/subject.rs"]
+mod subject;
 mod support;
 
 use istio_alb::pki::verify::Usage;
@@ -370,24 +385,86 @@ fn openssl_and_our_verifier_agree() {
         }
     }
 
+    // Go on every case, BoringSSL on the client cases.
+    let listed: std::collections::HashSet<String> = differences.keys().cloned().collect();
+    let reports: Vec<(others::Other, others::Report)> = others::Other::ALL
+        .into_iter()
+        .map(|other| {
+            let r = others::compare(
+                other,
+                &cases,
+                &outcomes,
+                only.is_empty() && limbo_ran,
+                &listed,
+            );
+            (other, r)
+        })
+        .collect();
+
     println!(
-        "OpenSSL differential test ({version}), {} cases",
+        "Verifier differential ({version}; Go as above; BoringSSL of the boring crate 5.4), {} \
+         cases: per verifier, \
+         cases where we agree, where we are stricter (listed), stricter and not listed, and \
+         where we accept what it refuses (DEFECT)",
         cases.len()
     );
+    let header = |name: &str| {
+        format!(
+            "{name:<9} {:>5} {:>9} {:>8} {:>6}",
+            "agree", "stricter", "unlisted", "DEFECT"
+        )
+    };
     println!(
-        "{:<18} {:>5} {:>6} {:>9} {:>9} {:>7} {:>5}",
-        "source", "ran", "agree", "stricter", "unlisted", "DEFECT", "skip"
+        "{:<20} {:>4} {:>5} | {} | {} | {:>4} {}",
+        "source",
+        "ran",
+        "skip",
+        header("OpenSSL"),
+        header("Go"),
+        "ran",
+        header("BoringSSL")
     );
-    println!(
-        "{:<18} {:>5} {:>6} {:>9} {:>9} {:>7} {:>5}",
-        "", "", "", "(listed)", "stricter", "", ""
-    );
+    let other_row = |other: others::Other, src: Option<&str>| -> others::Counts {
+        let r = &reports.iter().find(|(o, _)| *o == other).expect("report").1;
+        match src {
+            Some(s) => r.rows.get(s).copied().unwrap_or_default(),
+            None => r.rows.values().fold(others::Counts::default(), |mut t, c| {
+                t.ran += c.ran;
+                t.agree += c.agree;
+                t.stricter += c.stricter;
+                t.unlisted += c.unlisted;
+                t.defects += c.defects;
+                t
+            }),
+        }
+    };
+    let cols = |name: &str, agree: usize, stricter: usize, unlisted: usize, defects: usize| {
+        format!("{name:<9} {agree:>5} {stricter:>9} {unlisted:>8} {defects:>6}")
+    };
     let mut total = Row::default();
-    for (src, r) in &table {
-        println!(
-            "{src:<18} {:>5} {:>6} {:>9} {:>9} {:>7} {:>5}",
-            r.ran, r.agree, r.stricter_listed, r.stricter_unlisted, r.defects, r.skipped
+    let print_row = |src: &str, r: &Row, key: Option<&str>| {
+        let (g, b) = (
+            other_row(others::Other::Go, key),
+            other_row(others::Other::BoringSsl, key),
         );
+        println!(
+            "{src:<20} {:>4} {:>5} | {} | {} | {:>4} {}",
+            r.ran,
+            r.skipped,
+            cols(
+                "",
+                r.agree,
+                r.stricter_listed,
+                r.stricter_unlisted,
+                r.defects
+            ),
+            cols("", g.agree, g.stricter, g.unlisted, g.defects),
+            b.ran,
+            cols("", b.agree, b.stricter, b.unlisted, b.defects),
+        );
+    };
+    for (src, r) in &table {
+        print_row(src, r, Some(src));
         total.ran += r.ran;
         total.agree += r.agree;
         total.stricter_listed += r.stricter_listed;
@@ -395,16 +472,7 @@ fn openssl_and_our_verifier_agree() {
         total.defects += r.defects;
         total.skipped += r.skipped;
     }
-    println!(
-        "{:<18} {:>5} {:>6} {:>9} {:>9} {:>7} {:>5}",
-        "total",
-        total.ran,
-        total.agree,
-        total.stricter_listed,
-        total.stricter_unlisted,
-        total.defects,
-        total.skipped
-    );
+    print_row("total", &total, None);
     for (why, n) in &skipped {
         println!("skipped {n}: {why}");
     }
@@ -423,6 +491,15 @@ fn openssl_and_our_verifier_agree() {
     }
     for d in verbose.iter().chain(&unlisted).chain(&defects) {
         println!("\n{d}");
+    }
+    for (other, r) in &reports {
+        for (class, n) in &r.by_class {
+            println!("{} listed stricter, class {class}: {n}", other.label());
+        }
+        for d in &r.details {
+            println!("\n{d}");
+        }
+        problems.extend(r.problems.iter().cloned());
     }
     problems.extend(
         defects

@@ -423,9 +423,12 @@ fn preflight_item(plan: &Plan, apis: &Apis) -> String {
         manifest::IngressApi::NetworkingV1Traefik => {
             "; name, client certificate and CA are the `ServersTransport`'s `serverName`, \
              `certificatesSecrets` and `rootCAs`, and the Service must name that transport. \
-             Traefik verifies with Go's crypto/tls rather than OpenSSL; the certificate checks \
-             above already refuse what Go refuses and OpenSSL accepts (SHA-1 signatures, names \
-             only in the Common Name)"
+             Traefik verifies with Go's crypto/tls rather than OpenSSL, and this check uses \
+             `openssl`, which the operator has: the certificate checks that made this bundle \
+             applied Go's crypto/x509 rules to the gateway chain too, and refused beforehand \
+             what `openssl` would pass but Go would not (SHA-1 signatures, names only in the \
+             Common Name, a CA without basicConstraints CA:TRUE, a negative serial number, a \
+             critical extension Go does not handle)"
                 .to_owned()
         }
     };

@@ -38,6 +38,17 @@ pub enum Usage {
     Client,
 }
 
+/// Whose rules `verify` applies besides OpenSSL's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifierArg {
+    /// OpenSSL's only (an NGINX ALB verifying the gateway).
+    Openssl,
+    /// Go's crypto/x509 too (a Traefik ALB verifying the gateway).
+    Go,
+    /// BoringSSL's too (the gateway, Envoy, verifying the ALB's client certificate).
+    Boringssl,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print a summary of every certificate in a PEM file.
@@ -62,6 +73,10 @@ pub enum Command {
         name: Option<String>,
         #[arg(long, value_enum)]
         usage: Option<Usage>,
+        /// Whose rules apply besides OpenSSL's; default: boringssl with --usage client (the
+        /// gateway verifies client certificates), else openssl.
+        #[arg(long, value_enum)]
+        verifier: Option<VerifierArg>,
         /// Validation time (RFC 3339); default: now.
         #[arg(long)]
         at: Option<String>,
@@ -131,6 +146,7 @@ pub fn main() -> ExitCode {
             roots,
             name,
             usage,
+            verifier,
             at,
             format,
         } => verify::run(&verify::Args {
@@ -139,6 +155,7 @@ pub fn main() -> ExitCode {
             roots,
             name,
             usage,
+            verifier,
             at,
             format,
         }),

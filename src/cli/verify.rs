@@ -2,8 +2,8 @@
 
 use super::at_or_now;
 use super::inspect::read_pem_file;
-use super::{Format, Usage};
-use crate::pki::verify::{self, PemInput, VerifyOptions};
+use super::{Format, Usage, VerifierArg};
+use crate::pki::verify::{self, PemInput, Verifier, VerifyOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +13,7 @@ pub struct Args {
     pub roots: PathBuf,
     pub name: Option<String>,
     pub usage: Option<Usage>,
+    pub verifier: Option<VerifierArg>,
     pub at: Option<String>,
     pub format: Format,
 }
@@ -35,13 +36,20 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(x) => x,
         Err(e) => return super::unusable(e),
     };
+    let usage = match args.usage {
+        Some(Usage::Client) => verify::Usage::Client,
+        Some(Usage::Server) | None => verify::Usage::Server,
+    };
+    let verifier = match (args.verifier, usage) {
+        (Some(VerifierArg::Openssl), _) | (None, verify::Usage::Server) => Verifier::OpenSsl,
+        (Some(VerifierArg::Go), _) => Verifier::Go,
+        (Some(VerifierArg::Boringssl), _) | (None, verify::Usage::Client) => Verifier::BoringSsl,
+    };
     let opts = VerifyOptions {
         name: args.name.clone(),
-        usage: Some(match args.usage {
-            Some(Usage::Client) => verify::Usage::Client,
-            Some(Usage::Server) | None => verify::Usage::Server,
-        }),
+        usage: Some(usage),
         at,
+        verifier,
         ..VerifyOptions::default()
     };
     let report = verify::verify_pem(

@@ -7,7 +7,7 @@ use super::chain::{ChainView, LinkRole, pick_leaf};
 use super::key::{self, PrivateKey};
 use super::names;
 use super::pem;
-use super::verify::{self, Usage, VerifyOptions};
+use super::verify::{self, Usage, Verifier, VerifyOptions};
 use crate::finding::{Code, Finding, Severity, Subject};
 use crate::inputs::{CertInput, CertInputs, InputKind};
 use std::collections::HashSet;
@@ -33,6 +33,10 @@ pub struct CheckReport {
     pub nlb_leaf: Option<Cert>,
     /// The inputs that held anything but white space.
     pub given: Vec<CertInput>,
+    /// What Go's crypto/x509 refuses in a gateway chain OpenSSL's rules accepted: the plan adds
+    /// these where the ALB is Traefik (issue 24), so the certificates are verified once for
+    /// both ALBs.
+    pub nlb_go_findings: Vec<Finding>,
 }
 
 /// Check every certificate input together at `at` (Unix seconds). Never panics.
@@ -168,6 +172,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         alb_chain: alb.view,
         pems,
         nlb_leaf: nlb.leaf,
+        nlb_go_findings: nlb.go_findings,
         given: CertInput::ALL
             .into_iter()
             .filter(|&i| inputs.given(i))
@@ -329,6 +334,8 @@ struct RoleResult {
     chain_pem: String,
     depth: u32,
     leaf: Option<Cert>,
+    /// [`verify::go_findings`] of a server chain (empty for a client chain).
+    go_findings: Vec<Finding>,
 }
 
 /// One certificate role (gateway server certificate or ALB client certificate): chain to the
@@ -348,6 +355,7 @@ fn check_role(
             chain_pem: String::new(),
             depth: 1,
             leaf: None,
+            go_findings: Vec::new(),
         };
     };
     let pool: Vec<Cert> = certs
@@ -360,6 +368,7 @@ fn check_role(
         findings.extend(key::key_pair_findings(k, leaf));
     }
 
+    let mut go_findings = Vec::new();
     let (chain, view) = if cas.is_empty() {
         // Without a CA only the certificates themselves can be checked.
         for c in certs {
@@ -379,8 +388,15 @@ fn check_role(
                 at,
                 max_intermediates: None,
                 require_digital_signature: false,
+                verifier: match usage {
+                    Usage::Server => Verifier::OpenSsl,
+                    Usage::Client => Verifier::BoringSsl,
+                },
             },
         );
+        if usage == Usage::Server {
+            go_findings = verify::go_findings(&r, &pool);
+        }
         findings.extend(r.findings);
         (r.chain, r.view)
     };
@@ -413,5 +429,6 @@ fn check_role(
         chain_pem,
         depth,
         leaf: Some(leaf.clone()),
+        go_findings,
     }
 }

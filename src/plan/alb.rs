@@ -30,6 +30,11 @@ pub(super) fn findings(
     if report.nlb_leaf.is_some() {
         out.extend(depth_finding(apis, report));
     }
+    // Traefik verifies the gateway chain with Go's crypto/x509: what Go refuses beyond OpenSSL.
+    match apis.ingress {
+        IngressApi::NetworkingV1Traefik => out.extend(report.nlb_go_findings.iter().cloned()),
+        IngressApi::ExtensionsV1beta1Ibm | IngressApi::NetworkingV1Nginx => {}
+    }
     out
 }
 

@@ -4,7 +4,7 @@
 use super::{Case, HOST};
 use crate::pki_fixtures::{Alg, fixture, key, ts};
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
+    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, DnValue,
     ExtendedKeyUsagePurpose as Eku, IsCa, Issuer, KeyPair, KeyUsagePurpose as Ku, NameConstraints,
     SanType, SerialNumber,
 };
@@ -35,6 +35,10 @@ pub struct Spec {
     pub nc: Option<NameConstraints>,
     pub aki: bool,
     pub ext: Vec<CustomExtension>,
+    /// The CN in another string type than UTF8String (`cn` is then only a label).
+    pub cn_value: Option<DnValue>,
+    /// More subject attributes after the CN (emailAddress, ...).
+    pub subject_extra: Vec<(DnType, DnValue)>,
 }
 
 pub fn dns(s: &str) -> SanType {
@@ -59,6 +63,8 @@ impl Spec {
             nc: None,
             aki: true,
             ext: vec![],
+            cn_value: None,
+            subject_extra: vec![],
         }
     }
     /// A leaf for [`HOST`] valid 2025..2027, digitalSignature, serverAuth + clientAuth.
@@ -74,6 +80,8 @@ impl Spec {
             nc: None,
             aki: true,
             ext: vec![],
+            cn_value: None,
+            subject_extra: vec![],
         }
     }
     pub fn cn(mut self, cn: &str) -> Spec {
@@ -113,10 +121,24 @@ impl Spec {
         self.ext.push(ext);
         self
     }
+    pub fn cn_value(mut self, v: DnValue) -> Spec {
+        self.cn_value = Some(v);
+        self
+    }
+    pub fn subject_attr(mut self, t: DnType, v: DnValue) -> Spec {
+        self.subject_extra.push((t, v));
+        self
+    }
     pub fn params(&self, serial: u64) -> CertificateParams {
         let mut p = CertificateParams::default();
         let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, self.cn.clone());
+        match &self.cn_value {
+            Some(v) => dn.push(DnType::CommonName, v.clone()),
+            None => dn.push(DnType::CommonName, self.cn.clone()),
+        }
+        for (t, v) in &self.subject_extra {
+            dn.push(t.clone(), v.clone());
+        }
         p.distinguished_name = dn;
         p.serial_number = Some(SerialNumber::from(serial));
         p.subject_alt_names = self.sans.clone();

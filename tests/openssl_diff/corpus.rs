@@ -5,7 +5,7 @@
 //! `names.rs` names and name constraints; `paths.rs` how the chain is sent and anchored.
 
 use super::certs::{Bc, FAMILIES, Family, Gen, K, Node, Pos, Spec};
-use super::{Case, DAY, HOST, PeerName, YEAR, at, names, paths, roles, usage_label};
+use super::{Case, DAY, HOST, PeerName, YEAR, at, names, paths, roles, subject, usage_label};
 use crate::pki_fixtures::{Alg, fixture, rsa1024_public, ts};
 use istio_alb::pki::verify::Usage;
 use rcgen::{CustomExtension, Issuer};
@@ -32,6 +32,10 @@ pub fn corpus(now: i64) -> Vec<Case> {
     roles::fam_leaf_ca(&mut g);
     fam_weak(&mut g, now);
     fam_ext(&mut g);
+    subject::fam_ns(&mut g);
+    subject::fam_subject_nc(&mut g);
+    super::go_cases::fam_go(&mut g, now);
+    super::go_cases::fam_private_ca(&mut g);
     g.cases
 }
 

@@ -3,7 +3,7 @@
 
 use super::{Case, PeerName};
 use istio_alb::finding::Severity;
-use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, verify_pem};
+use istio_alb::pki::verify::{PemInput, Usage, Verifier, VerifyOptions, verify_pem};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;
@@ -19,6 +19,19 @@ pub struct Outcome {
     pub command: String,
     pub ours: bool,
     /// Our findings, `severity code: message`.
+    pub findings: Vec<String>,
+    /// Go's crypto/x509 and our verdict with Go's rules (no depth: Traefik sets none); `None`
+    /// when Go did not run.
+    pub go: Option<Verdict>,
+    /// BoringSSL (client cases only) and our verdict with BoringSSL's rules.
+    pub boring: Option<Verdict>,
+}
+
+/// Another verifier's verdict on a case, and ours with that verifier's rules.
+pub struct Verdict {
+    pub theirs: bool,
+    pub said: String,
+    pub ours: bool,
     pub findings: Vec<String>,
 }
 
@@ -123,15 +136,21 @@ pub fn run_openssl(case: &Case, dir: &Path) -> (bool, Vec<String>, String) {
     (ok, said, command)
 }
 
-pub fn run_ours(case: &Case) -> (bool, Vec<String>) {
+pub fn run_ours(case: &Case, verifier: Verifier) -> (bool, Vec<String>) {
     let untrusted = pem_file(&case.untrusted);
     let trusted = pem_file(&case.trusted);
     let opts = VerifyOptions {
         name: case.name.as_ref().map(|n| n.text().to_owned()),
         usage: Some(case.usage),
         at: case.at,
-        max_intermediates: case.depth,
+        // Only OpenSSL (NGINX's proxy_ssl_verify_depth) has a depth: neither Traefik nor
+        // Envoy (as Istio configures it) sets one.
+        max_intermediates: match verifier {
+            Verifier::OpenSsl => case.depth,
+            Verifier::Go | Verifier::BoringSsl => None,
+        },
         require_digital_signature: false,
+        verifier,
     };
     let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         verify_pem(
@@ -183,7 +202,17 @@ pub fn run_all(cases: &[Case], root: &Path) -> Vec<Outcome> {
                     let t0 = Instant::now();
                     let (openssl, openssl_said, command) = run_openssl(case, &dir);
                     let t1 = Instant::now();
-                    let (ours, findings) = run_ours(case);
+                    let (ours, findings) = run_ours(case, Verifier::OpenSsl);
+                    let boring = (case.usage == Usage::Client).then(|| {
+                        let (theirs, said) = super::boring::verify(case);
+                        let (ours, findings) = run_ours(case, Verifier::BoringSsl);
+                        Verdict {
+                            theirs,
+                            said,
+                            ours,
+                            findings,
+                        }
+                    });
                     {
                         let mut spent = spent.lock().expect("spent");
                         spent.0 += t1 - t0;
@@ -195,6 +224,8 @@ pub fn run_all(cases: &[Case], root: &Path) -> Vec<Outcome> {
                         command,
                         ours,
                         findings,
+                        go: None,
+                        boring,
                     };
                     results.lock().expect("results")[i] = Some(o);
                 }
@@ -207,12 +238,88 @@ pub fn run_all(cases: &[Case], root: &Path) -> Vec<Outcome> {
         in_openssl.as_secs_f64(),
         in_ours.as_secs_f64()
     );
-    results
+    let mut outcomes: Vec<Outcome> = results
         .into_inner()
         .expect("results")
         .into_iter()
         .map(|o| o.expect("every case ran"))
-        .collect()
+        .collect();
+    if let Some(go) = go_verdicts(cases, root) {
+        for ((o, case), (theirs, said)) in outcomes.iter_mut().zip(cases).zip(go) {
+            let (ours, findings) = run_ours(case, Verifier::Go);
+            o.go = Some(Verdict {
+                theirs,
+                said,
+                ours,
+                findings,
+            });
+        }
+    }
+    outcomes
+}
+
+/// Go's verdict on every case, from one run of `tools/go-verify/x509verify` over all of them;
+/// `None` when Go is not installed (after a notice, or a failure where tools are required).
+fn go_verdicts(cases: &[Case], root: &Path) -> Option<Vec<(bool, String)>> {
+    let tool = crate::support::go_tool("go-verify/x509verify")?;
+    let input: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "leaf": c.leaf,
+                "intermediates": pem_file(&c.untrusted),
+                "roots": pem_file(&c.trusted),
+                "name": c.name.as_ref().map_or("", |n| n.text()),
+                "usage": match c.usage { Usage::Server => "server", Usage::Client => "client" },
+                "at": c.at,
+            })
+        })
+        .collect();
+    let file = root.join("go-cases.json");
+    std::fs::write(&file, serde_json::to_vec(&input).expect("JSON")).expect("go-cases.json");
+    let t0 = Instant::now();
+    let out = crate::support::run_bounded(Command::new(&tool).arg(&file), Duration::from_secs(300));
+    assert!(
+        out.status.success(),
+        "x509verify failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verdicts: Vec<(bool, String)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .zip(cases)
+        .map(|(line, c)| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a verdict line");
+            assert_eq!(
+                v["id"].as_str(),
+                Some(c.id.as_str()),
+                "verdicts out of order"
+            );
+            (
+                v["ok"].as_bool().expect("ok"),
+                v["error"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts.len(),
+        cases.len(),
+        "x509verify answered fewer cases"
+    );
+    println!(
+        "Go's crypto/x509 ({}) verified {} cases in {:.1} s",
+        String::from_utf8_lossy(
+            &Command::new("go")
+                .arg("version")
+                .output()
+                .map(|o| o.stdout)
+                .unwrap_or_default()
+        )
+        .trim(),
+        cases.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    Some(verdicts)
 }
 
 pub fn folder_name(id: &str) -> String {

@@ -69,11 +69,13 @@ pub fn write_bundle(
     root
 }
 
-/// Runs `cmd` (stdin closed) for at most `limit`, killing it and failing when it overruns.
+/// Runs `cmd` (stdin closed) for at most `limit`, killing it and failing when it overruns. Its
+/// output is read while it runs, so a command that writes more than a pipe holds cannot stall.
 pub fn run_bounded(
     cmd: &mut std::process::Command,
     limit: std::time::Duration,
 ) -> std::process::Output {
+    use std::io::Read;
     use std::process::Stdio;
     use std::time::Instant;
     let mut child = cmd
@@ -82,17 +84,117 @@ pub fn run_bounded(
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let deadline = Instant::now() + limit;
-    while child.try_wait().expect("try_wait").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
         if Instant::now() > deadline {
             let _ = child.kill();
-            let out = child.wait_with_output().expect("wait");
+            let _ = child.wait();
+            let err = stderr.join().unwrap_or_default();
             panic!(
                 "{cmd:?} did not finish within {limit:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&err)
             );
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
     }
-    child.wait_with_output().expect("output")
+}
+
+/// A Go program of the project's Go module (`tools/`), built once into the target folder and
+/// rebuilt only when a `.go` file or `go.mod` of its folder changed; `None` (after
+/// [`missing`]) when `go` is not installed. The build cache is
+/// `${XDG_CACHE_HOME:-$HOME/.cache}/istio-alb/go/build`, outside the clone, so a rerun or a new
+/// clone compiles nothing it compiled before. `package` is the folder under `tools/`, e.g.
+/// `go-verify/x509verify`.
+pub fn go_tool(package: &str) -> Option<std::path::PathBuf> {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    use std::time::SystemTime;
+    if !has_program("go", "version") {
+        missing(
+            Need::Tool,
+            "go is not installed (the Go 1.26 toolchain builds the Go verifiers)",
+        );
+        return None;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let module = manifest.join("tools");
+    let source = module.join(package);
+    let name = package.rsplit('/').next().unwrap_or(package);
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("go-tools");
+    std::fs::create_dir_all(&out_dir).expect("create the Go tools folder");
+    let binary = out_dir.join(name);
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let newest_source = std::fs::read_dir(&source)
+        .unwrap_or_else(|e| panic!("{}: {e}", source.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "go"))
+        .chain([module.join("go.mod")])
+        .filter_map(|p| modified(&p))
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    if modified(&binary).is_some_and(|built| built >= newest_source) {
+        return Some(binary);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .expect("HOME or XDG_CACHE_HOME is set")
+        .join("istio-alb/go");
+    // Built under a name of its own, then renamed: tests running at once never see half a file.
+    let partial = out_dir.join(format!("{name}.{}.partial", std::process::id()));
+    let out = run_bounded(
+        Command::new("go")
+            .args(["build", "-trimpath", "-o"])
+            .arg(&partial)
+            .arg(format!("./{package}"))
+            .current_dir(&module)
+            .env("GOCACHE", cache.join("build"))
+            // The module graph of tools/go.mod (the Kubernetes test servers' modules), which
+            // `./dev setup` fetched there; nothing downloads at test time: the local toolchain,
+            // no module proxy (the Go verifiers use the standard library only).
+            .env("GOMODCACHE", cache.join("mod"))
+            .env("GOFLAGS", "-mod=readonly")
+            .env("GOTOOLCHAIN", "local")
+            .env("GOPROXY", "off")
+            .env("GOWORK", "off")
+            .env("CGO_ENABLED", "0"),
+        std::time::Duration::from_secs(600),
+    );
+    assert!(
+        out.status.success(),
+        "go build ./{package} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::rename(&partial, &binary).expect("move the Go tool into place");
+    Some(binary)
 }

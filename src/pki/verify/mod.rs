@@ -2,8 +2,11 @@
 //! names explains *why* a chain failed, link by link ([`explain`]); the ALB's own rules on top of
 //! RFC 5280 add their verdicts ([`policy`]). The result carries findings and a chain picture.
 
+mod boringssl;
+mod constraints;
 mod decide;
 mod explain;
+mod go;
 mod openssl;
 mod policy;
 
@@ -26,6 +29,34 @@ pub enum Usage {
     Client,
 }
 
+/// The verifier a chain meets in production, whose refusals `check` must not call valid.
+/// OpenSSL's rules apply to every chain (the NGINX ALB verifies with it, and every bundle's
+/// `preflight.sh` checks both chains with `openssl verify`); the other two add their own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verifier {
+    /// OpenSSL only: the gateway chain as an NGINX ALB verifies it.
+    #[default]
+    OpenSsl,
+    /// Go's crypto/x509 as well: the gateway chain as a Traefik ALB verifies it
+    /// (`x509.Certificate.Verify` through crypto/tls).
+    Go,
+    /// BoringSSL as well: the ALB's client chain as the Istio gateway (Envoy) verifies it
+    /// (`X509_verify_cert` with the `ssl_client` purpose).
+    BoringSsl,
+}
+
+impl Verifier {
+    /// The verifier in words, for findings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verifier::OpenSsl => "OpenSSL",
+            Verifier::Go => "Go's crypto/x509 (Traefik)",
+            Verifier::BoringSsl => "BoringSSL (Envoy, the gateway)",
+        }
+    }
+}
+
 /// What to verify besides the certificates.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
@@ -39,6 +70,8 @@ pub struct VerifyOptions {
     pub max_intermediates: Option<usize>,
     /// Require the digitalSignature key usage bit on the leaf when it has a key usage extension.
     pub require_digital_signature: bool,
+    /// Whose rules apply besides OpenSSL's.
+    pub verifier: Verifier,
 }
 
 /// The outcome of one chain verification.
@@ -180,6 +213,15 @@ pub fn verify_chain(
             path_valid = false;
             findings.push(f);
         }
+        let theirs = match opts.verifier {
+            Verifier::OpenSsl => Vec::new(),
+            Verifier::Go => go::findings(&chain, given_pool),
+            Verifier::BoringSsl => boringssl::findings(&chain),
+        };
+        for f in theirs {
+            path_valid = false;
+            findings.push(f);
+        }
     }
 
     // An expired trust anchor and a weak or obsolete leaf key fail the chain (the ALB's OpenSSL
@@ -230,6 +272,17 @@ pub fn verify_chain(
         chain,
         view,
     }
+}
+
+/// What Go's crypto/x509 (a Traefik ALB) refuses in a gateway chain that OpenSSL's rules
+/// accepted: `result` of [`verify_chain`] with [`Verifier::OpenSsl`], `sent` the certificates
+/// given with the leaf. Empty when the chain was refused anyway. For `check`, which verifies the
+/// gateway chain once and lets the plan add these where the ALB is Traefik.
+pub fn go_findings(result: &ChainResult, sent: &[Cert]) -> Vec<Finding> {
+    if !result.path_valid {
+        return Vec::new();
+    }
+    go::findings(&result.chain, sent)
 }
 
 /// The chain OpenSSL built, when it is not the one webpki found, must pass on its own: OpenSSL

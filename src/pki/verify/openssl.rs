@@ -44,10 +44,33 @@ struct Facts {
     eku: Option<(bool, bool)>,
     /// The first critical extension OpenSSL does not handle, dotted.
     unhandled_critical: Option<String>,
-    /// Permitted and excluded dNSName subtrees of its name constraints.
-    dns_constraints: Option<(Vec<String>, Vec<String>)>,
-    /// Subject common names.
-    common_names: Vec<String>,
+    /// The Netscape certificate type (nsCertType), when present: the first octet of its bit
+    /// string, as OpenSSL keeps it in `ex_nscert` (0x80 SSL client, 0x40 SSL server, 0x04 SSL
+    /// CA, 0x02 S/MIME CA, 0x01 object-signing CA).
+    ns_cert_type: Option<u8>,
+}
+
+/// nsCertType bits as OpenSSL names them (`include/openssl/x509v3.h`).
+const NS_SSL_CLIENT: u8 = 0x80;
+const NS_SSL_SERVER: u8 = 0x40;
+const NS_SSL_CA: u8 = 0x04;
+const NS_ANY_CA: u8 = 0x04 | 0x02 | 0x01;
+
+/// The first octet of a DER BIT STRING (tag, one-byte length, unused-bits count, octets), as
+/// OpenSSL's `c2i_ASN1_BIT_STRING` leaves it: the unused bits of the last octet cleared; 0 when
+/// there is no octet. A value that is no bit string (or claims more than 7 unused bits) makes
+/// OpenSSL mark the certificate invalid; it counts here as a type naming no purpose (the leaf is
+/// refused for either role), never as an absent extension.
+fn bit_string_first_octet(value: &[u8]) -> u8 {
+    match value {
+        [0x03, len, unused @ 0..=7, rest @ ..] if usize::from(*len) == rest.len() + 1 => match rest
+        {
+            [] => 0,
+            [only] => only & (0xff << unused),
+            [first, ..] => *first,
+        },
+        _ => 0,
+    }
 }
 
 fn facts(der: &[u8]) -> Option<Facts> {
@@ -58,35 +81,20 @@ fn facts(der: &[u8]) -> Option<Facts> {
         key_usage: None,
         eku: None,
         unhandled_critical: None,
-        dns_constraints: None,
-        common_names: c
-            .subject()
-            .iter_common_name()
-            .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
-            .collect(),
+        ns_cert_type: None,
     };
     for ext in c.extensions() {
         if ext.critical && f.unhandled_critical.is_none() && !openssl_handles(&ext.oid) {
             f.unhandled_critical = Some(ext.oid.to_id_string());
+        }
+        if ext.oid == oid!(2.16.840.1.113730.1.1) {
+            f.ns_cert_type = Some(bit_string_first_octet(ext.value));
         }
         match ext.parsed_extension() {
             ParsedExtension::BasicConstraints(bc) => f.ca = Some(bc.ca),
             ParsedExtension::KeyUsage(ku) => f.key_usage = Some(*ku),
             ParsedExtension::ExtendedKeyUsage(eku) => {
                 f.eku = Some((eku.server_auth, eku.client_auth));
-            }
-            ParsedExtension::NameConstraints(nc) => {
-                let dns = |subtrees: &Option<Vec<GeneralSubtree<'_>>>| -> Vec<String> {
-                    subtrees
-                        .iter()
-                        .flatten()
-                        .filter_map(|s| match s.base {
-                            GeneralName::DNSName(d) => Some(d.to_owned()),
-                            _ => None,
-                        })
-                        .collect()
-                };
-                f.dns_constraints = Some((dns(&nc.permitted_subtrees), dns(&nc.excluded_subtrees)));
             }
             _ => {}
         }
@@ -126,57 +134,107 @@ pub(super) fn findings(chain: &[Cert], usage: Usage) -> Vec<Finding> {
             out.extend(ca_rules(c, f, usage, i + 1 == chain.len()));
         }
     }
-    if let Some(Some(leaf)) = parsed.first() {
-        out.extend(cn_constraints(&chain[0], leaf, &parsed[1..]));
+    if !leaf_is_anchor {
+        out.extend(super::constraints::findings(chain));
     }
     out
 }
 
-/// The leaf's key usage must allow the role (`check_purpose_ssl_server/client`): a server key
-/// signs or encrypts (digitalSignature, keyEncipherment or keyAgreement), a client key signs
-/// (digitalSignature or keyAgreement). "unsuitable certificate purpose", error 26.
-fn leaf_purpose(c: &Cert, f: &Facts, usage: Usage) -> Option<Finding> {
-    let ku = f.key_usage?;
-    let ok = match usage {
-        Usage::Server => ku.digital_signature() || ku.key_encipherment() || ku.key_agreement(),
-        Usage::Client => ku.digital_signature() || ku.key_agreement(),
-    };
-    let (role, needs) = match usage {
-        Usage::Server => (
-            "server",
-            "digitalSignature, keyEncipherment or keyAgreement",
-        ),
-        Usage::Client => ("client", "digitalSignature or keyAgreement"),
-    };
-    (!ok).then(|| {
-        refuse(
-            c,
-            Code::ChainUntrusted,
-            format!(
-                "The certificate {} has a key usage that does not allow a TLS {role} key ({needs}), so OpenSSL \
-                 (the ALB) refuses it as \"unsuitable certificate purpose\". Reissue it with \
-                 keyUsage = digitalSignature",
-                c.label()
+/// OpenSSL's purpose check on the leaf (`crypto/x509/v3_purp.c`, `check_purpose_ssl_server`
+/// and `check_purpose_ssl_client` with `require_ca` 0): an extension that is present must allow
+/// the role. The extended key usage is webpki's (and [`super::policy::eku_finding`]'s); here the
+/// key usage (`ku_reject`: a server key signs, encrypts or agrees: digitalSignature,
+/// keyEncipherment or keyAgreement; a client key signs or agrees) and the Netscape certificate
+/// type (`ns_reject`: "SSL Server" for a server, "SSL Client" for a client). Either refusal is
+/// "unsuitable certificate purpose", error 26.
+fn leaf_purpose(c: &Cert, f: &Facts, usage: Usage) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(ku) = f.key_usage {
+        let ok = match usage {
+            Usage::Server => ku.digital_signature() || ku.key_encipherment() || ku.key_agreement(),
+            Usage::Client => ku.digital_signature() || ku.key_agreement(),
+        };
+        let (role, needs) = match usage {
+            Usage::Server => (
+                "server",
+                "digitalSignature, keyEncipherment or keyAgreement",
             ),
-        )
-    })
+            Usage::Client => ("client", "digitalSignature or keyAgreement"),
+        };
+        if !ok {
+            out.push(refuse(
+                c,
+                Code::ChainUntrusted,
+                format!(
+                    "The certificate {} has a key usage that does not allow a TLS {role} key \
+                     ({needs}), so OpenSSL (the ALB) refuses it as \"unsuitable certificate \
+                     purpose\". Reissue it with keyUsage = digitalSignature",
+                    c.label()
+                ),
+            ));
+        }
+    }
+    if let Some(ns) = f.ns_cert_type {
+        let (bit, code, kind) = match usage {
+            Usage::Server => (NS_SSL_SERVER, Code::EkuServerAuthMissing, "SSL Server"),
+            Usage::Client => (NS_SSL_CLIENT, Code::EkuClientAuthMissing, "SSL Client"),
+        };
+        if ns & bit == 0 {
+            out.push(refuse(
+                c,
+                code,
+                format!(
+                    "The certificate {} has a Netscape certificate type (nsCertType) without \
+                     \"{kind}\", so OpenSSL refuses it as \"unsuitable certificate purpose\" \
+                     (it checks that old extension whenever it is present). Reissue it without \
+                     nsCertType (extendedKeyUsage says the purpose)",
+                    c.label()
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// What every CA above the leaf, the root included, must be for OpenSSL: a CA
 /// (`X509_check_ca` as `check_chain_extensions` takes it without X509_STRICT: basicConstraints
 /// CA:TRUE; for the root also no basicConstraints at all with a version 1 certificate or a key
-/// usage allowing keyCertSign), allowed to sign certificates when it has a key usage (even one
+/// usage allowing keyCertSign or an nsCertType naming a CA type, which then must name "SSL CA"),
+/// allowed to sign certificates when it has a key usage (even one
 /// with no bit set), and allowed the role when it has an extended key usage (OpenSSL applies
 /// `-purpose` to CAs too, and anyExtendedKeyUsage does not satisfy it).
 fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
     let mut out = Vec::new();
+    // `check_ca`: without basicConstraints, a root is a CA as a version 1 certificate (3), with
+    // a key usage allowing keyCertSign (4), or with an nsCertType naming any CA type (5); an
+    // intermediate must have CA:TRUE (`check_chain_extensions` asks 1 of it).
+    let ns_ca_only = f.ca.is_none()
+        && f.version != X509Version::V1
+        && f.key_usage.is_none()
+        && f.ns_cert_type.is_some_and(|ns| ns & NS_ANY_CA != 0);
     let is_ca = match f.ca {
         Some(ca) => ca,
         None => {
             is_root
-                && (f.version == X509Version::V1 || f.key_usage.is_some_and(|k| k.key_cert_sign()))
+                && (f.version == X509Version::V1
+                    || f.key_usage.is_some_and(|k| k.key_cert_sign())
+                    || ns_ca_only)
         }
     };
+    // `check_ssl_ca`: a CA only by its nsCertType must name the SSL CA type for either role.
+    if is_ca && ns_ca_only && f.ns_cert_type.is_some_and(|ns| ns & NS_SSL_CA == 0) {
+        out.push(refuse(
+            c,
+            Code::NotACa,
+            format!(
+                "The certificate {} is a CA only by its Netscape certificate type (no \
+                 basicConstraints), and that type lacks \"SSL CA\", so OpenSSL refuses it as \
+                 \"unsuitable certificate purpose\". Use a CA certificate with basicConstraints \
+                 CA:TRUE",
+                c.label()
+            ),
+        ));
+    }
     if !is_ca {
         out.push(refuse(
             c,
@@ -225,72 +283,6 @@ fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// A leaf without a DNS subjectAltName is held by its CAs' DNS name constraints through its
-/// common name, when that looks like a host name (`NAME_CONSTRAINTS_check_CN`). webpki does not
-/// look at the common name.
-fn cn_constraints(leaf: &Cert, leaf_facts: &Facts, cas: &[Option<Facts>]) -> Vec<Finding> {
-    if !leaf.summary.dns_sans.is_empty() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for cn in leaf_facts
-        .common_names
-        .iter()
-        .filter(|cn| looks_like_host(cn))
-    {
-        for (permitted, excluded) in cas
-            .iter()
-            .flatten()
-            .filter_map(|f| f.dns_constraints.as_ref())
-        {
-            let allowed = (permitted.is_empty() || permitted.iter().any(|b| nc_dns(cn, b)))
-                && !excluded.iter().any(|b| nc_dns(cn, b));
-            if !allowed {
-                out.push(refuse(
-                    leaf,
-                    Code::ChainUntrusted,
-                    format!(
-                        "a CA in the chain of {} has name constraints that do not allow its \
-                         common name \"{}\" (OpenSSL applies them to the common name when there \
-                         is no DNS subjectAltName): reissue it with a permitted name as a DNS \
-                         subjectAltName",
-                        leaf.label(),
-                        crate::text::excerpt(cn, 64)
-                    ),
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// OpenSSL's test for a common name that stands for a host (`cn2dnsid`): letters, digits, `-`
-/// and `.`, at least one dot, no label starting or ending with `-`, no empty label.
-fn looks_like_host(cn: &str) -> bool {
-    cn.contains('.')
-        && cn.split('.').all(|l| {
-            !l.is_empty()
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
-
-/// OpenSSL's `nc_dns`: an empty base matches all; otherwise the name equals the base, or ends
-/// with it after a dot (a base starting with `.` matches subdomains only). ASCII case-insensitive.
-fn nc_dns(name: &str, base: &str) -> bool {
-    if base.is_empty() {
-        return true;
-    }
-    let (name, base) = (name.to_ascii_lowercase(), base.to_ascii_lowercase());
-    if name.len() > base.len() {
-        let (head, tail) = name.split_at(name.len() - base.len());
-        tail == base && (base.starts_with('.') || head.ends_with('.'))
-    } else {
-        name == base
-    }
 }
 
 /// OpenSSL's `check_issued` without the signature: the issuer's subject is the child's issuer
@@ -431,34 +423,23 @@ pub(super) fn built_chain(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::bit_string_first_octet;
 
     #[test]
-    fn dns_constraints_as_openssl_matches_them() {
-        const CASES: &[(&str, &str, bool)] = &[
-            ("a.example.com", "example.com", true),
-            ("example.com", "example.com", true),
-            ("aexample.com", "example.com", false),
-            ("a.example.com", ".example.com", true),
-            ("example.com", ".example.com", false),
-            ("A.EXAMPLE.com", "example.COM", true),
-            ("x.org", "", true),
+    fn netscape_certificate_type_octet_as_openssl_keeps_it() {
+        const CASES: &[(&[u8], u8)] = &[
+            (&[0x03, 0x02, 0x06, 0x40], 0x40),       // SSL Server
+            (&[0x03, 0x02, 0x07, 0x80], 0x80),       // SSL Client
+            (&[0x03, 0x02, 0x00, 0xc0], 0xc0),       // unused bits need not be minimal
+            (&[0x03, 0x02, 0x07, 0xc0], 0x80),       // unused bits are cleared
+            (&[0x03, 0x03, 0x00, 0x04, 0xff], 0x04), // only the first octet counts
+            (&[0x03, 0x01, 0x00], 0),                // no bit at all
+            (&[0x03, 0x02, 0x08, 0x40], 0),          // more than 7 unused bits: invalid
+            (&[0x04, 0x02, 0x00, 0x40], 0),          // not a bit string
+            (&[0x03, 0x05, 0x00, 0x40], 0),          // length past the end
         ];
-        for (name, base, want) in CASES {
-            assert_eq!(nc_dns(name, base), *want, "{name} / {base}");
-        }
-    }
-
-    #[test]
-    fn host_like_common_names() {
-        for (cn, want) in [
-            ("gw.example.org", true),
-            ("gateway", false),
-            ("DEMO ONLY gateway", false),
-            ("-a.example.org", false),
-            ("a..b", false),
-        ] {
-            assert_eq!(looks_like_host(cn), want, "{cn}");
+        for (der, want) in CASES {
+            assert_eq!(bit_string_first_octet(der), *want, "{der:02x?}");
         }
     }
 }
