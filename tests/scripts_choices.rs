@@ -332,15 +332,10 @@ macro_rules! whole_life_tests {
     )*};
 }
 
+// The current profile's combinations go through their whole life against the real API server
+// (tests/kube_bundles.rs); the fake keeps the classic profile, which no current server serves.
 whole_life_tests! {
     classic_vpc: "classic-vpc",
-    current_vpc: "current-vpc",
-    current_ibm_renewed: "current-ibm-renewed",
-    current_vpc_ibm_renewed: "current-vpc-ibm-renewed",
-    current_traefik: "current-traefik",
-    current_traefik_ibm_renewed: "current-traefik-ibm-renewed",
-    current_traefik_vpc: "current-traefik-vpc",
-    current_traefik_vpc_ibm_renewed: "current-traefik-vpc-ibm-renewed",
 }
 
 /// A cluster that serves ServersTransport as traefik.io/v1 only: install applies the rewritten

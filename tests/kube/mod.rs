@@ -4,8 +4,10 @@
 //! new IKS cluster with the Istio add-on. Only IBM's API, `kubectl exec`/`logs` into pods and
 //! `curl` to public host names are stand-ins (`tests/tools/kube/`).
 //!
-//! One cluster at a time per test binary (2 cores), each in a fresh folder on free ports, and
-//! stopped (by PID) when the test ends, even when it fails.
+//! One cluster per test binary (2 cores; starting one takes about 20 s), in a fresh folder on
+//! free ports, used by one test at a time: each test starts from a reset (every object of a
+//! bundle or a test fixture deleted, IBM's part seeded again for its settings). The cluster's
+//! watchdog stops it (by PID) when the test binary ends, however it ends.
 #![allow(dead_code)]
 
 use crate::fakecluster::{self, Run, pki, write_bundle};
@@ -52,7 +54,42 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A running cluster with a bundle written beside it.
+/// The label of the objects a test makes itself (IBM's secrets, a team's objects): what the
+/// reset between tests deletes, besides the bundles' objects.
+pub const FIXTURE_LABEL: &str = "istio-alb-test/fixture";
+
+/// The servers of this test binary.
+struct Cluster {
+    dir: PathBuf,
+    admin: PathBuf,
+}
+
+fn cluster() -> &'static Cluster {
+    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        // Not a TempDir: statics are never dropped; the watchdog removes it with `down`.
+        let dir = std::env::temp_dir().join(format!("istio-alb-kube-{}", std::process::id()));
+        let out = Command::new("bash")
+            .arg(cluster_sh())
+            .env("KUBE_OWNER_PID", std::process::id().to_string())
+            .arg("up")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cluster.sh up failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Cluster {
+            admin: dir.join("kubeconfig"),
+            dir,
+        }
+    })
+}
+
+/// The cluster with a bundle written beside it, for one test.
 pub struct Kube {
     _guard: MutexGuard<'static, ()>,
     pub tmp: tempfile::TempDir,
@@ -65,16 +102,6 @@ pub struct Kube {
     /// The scripts' TMPDIR (must be empty after every run: it may hold keys).
     pub work: PathBuf,
     pub settings: Settings,
-}
-
-impl Drop for Kube {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(cluster_sh())
-            .arg("down")
-            .arg(&self.dir)
-            .status();
-    }
 }
 
 impl Kube {
@@ -92,34 +119,32 @@ impl Kube {
         let root = write_bundle(&Bundle::of(&plan), tmp.path());
         let work = tmp.path().join("work");
         fs::create_dir_all(&work).unwrap();
-        let dir = tmp.path().join("cluster");
+        let c = cluster();
+        let dir = c.dir.clone();
         let (crt, key) = (
             tmp.path().join("ibm-nlb.crt"),
             tmp.path().join("ibm-nlb.key"),
         );
         fs::write(&crt, &ibm_nlb.cert).unwrap();
         fs::write(&key, &ibm_nlb.key).unwrap();
+        reset(&dir, &c.admin);
         let out = Command::new("bash")
             .arg(cluster_sh())
-            .env("KUBE_OWNER_PID", std::process::id().to_string())
-            .args(["up"])
+            .arg("seed")
             .arg(&dir)
-            .arg("--bundle")
             .arg(&root)
-            .arg("--nlb-cert")
             .arg(&crt)
-            .arg("--nlb-key")
             .arg(&key)
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "cluster.sh up failed:\n{}{}",
+            "cluster.sh seed failed:\n{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
         let kubeconfig = tmp.path().join("kubeconfig");
-        let admin = fs::read_to_string(dir.join("kubeconfig")).unwrap();
+        let admin = fs::read_to_string(&c.admin).unwrap();
         fs::write(&kubeconfig, scripts_kubeconfig(&admin)).unwrap();
         Kube {
             _guard: guard,
@@ -288,7 +313,7 @@ impl Kube {
             "default"
         };
         let yaml = format!(
-            "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata:\n  name: {}\n  namespace: {ns}\ndata:\n  tls.crt: {}\n  tls.key: {}\n",
+            "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata:\n  name: {}\n  namespace: {ns}\n  labels: {{{FIXTURE_LABEL}: \"true\"}}\ndata:\n  tls.crt: {}\n  tls.key: {}\n",
             s.nlb_secret,
             fakecluster::b64(&nlb.cert),
             fakecluster::b64(&nlb.key)
@@ -305,12 +330,76 @@ impl Kube {
             .collect()
     }
 
+    /// Objects for a test's setup, labelled as fixtures (the reset deletes them).
+    pub fn fixture(&self, yaml: &str, manager: &str) {
+        let labelled: Vec<String> = yaml
+            .split("\n---\n")
+            .map(|doc| {
+                doc.replacen(
+                    "metadata:\n",
+                    &format!("metadata:\n  labels: {{{FIXTURE_LABEL}: \"true\"}}\n"),
+                    1,
+                )
+            })
+            .collect();
+        self.apply(&labelled.join("\n---\n"), manager);
+    }
+
     /// The last lines of a server's log (for assertion messages).
     pub fn log_tail(&self, server: &str) -> String {
         let text = fs::read_to_string(self.dir.join("logs").join(format!("{server}.log")))
             .unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+}
+
+/// Back to the cluster as `up` left it: the test files of the stand-ins gone, every object of a
+/// bundle (`app.kubernetes.io/managed-by=istio-alb`) or of a test (`FIXTURE_LABEL`) deleted,
+/// namespaces included, waiting until they are gone.
+fn reset(dir: &Path, admin: &Path) {
+    for f in ["calls", "calls.log", "fail_at", "hang_at", "standin.json"] {
+        let _ = fs::remove_file(dir.join(f));
+    }
+    let kubectl = |args: &[&str]| {
+        let out = Command::new(bin_dir().join("kubectl"))
+            .arg("--kubeconfig")
+            .arg(admin)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "reset: kubectl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let kinds = kubectl(&["api-resources", "--verbs=list,delete", "-o", "name"]);
+    let kinds: Vec<&str> = kinds
+        .lines()
+        .filter(|k| !k.starts_with("events") && *k != "namespaces")
+        .collect();
+    let fixture = FIXTURE_LABEL.to_owned();
+    for selector in ["app.kubernetes.io/managed-by=istio-alb", fixture.as_str()] {
+        let kinds = kinds.join(",");
+        kubectl(&[
+            "delete",
+            &kinds,
+            "-A",
+            "-l",
+            selector,
+            "--ignore-not-found",
+            "--wait",
+        ]);
+        kubectl(&[
+            "delete",
+            "namespaces",
+            "-l",
+            selector,
+            "--ignore-not-found",
+            "--wait",
+        ]);
     }
 }
 
