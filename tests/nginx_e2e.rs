@@ -118,6 +118,12 @@ struct GatewayFiles {
 /// The files as Istio finds them: `credentialName` (SDS: keys `tls.crt`, `tls.key`, `ca.crt`), or
 /// the file paths the classic ingress gateway mounts from its two secrets by name.
 fn gateway_files(bundle: &Bundle, dir: &Path) -> GatewayFiles {
+    gateway_files_with(bundle, dir, None)
+}
+
+/// As [`gateway_files`]; `ibm` is IBM's NLB secret (certificate, key) when the Gateway names it
+/// in place (IBM-renewed mode: the bundle holds no copy, the client CA is in `<secret>-cacert`).
+fn gateway_files_with(bundle: &Bundle, dir: &Path, ibm: Option<(&str, &str)>) -> GatewayFiles {
     let gw = yaml(bundle, "manifests/05-gateway.yaml");
     let server = &gw["spec"]["servers"][0];
     let tls = &server["tls"];
@@ -128,6 +134,18 @@ fn gateway_files(bundle: &Bundle, dir: &Path) -> GatewayFiles {
         .iter()
         .map(|h| h.as_str().unwrap().to_owned())
         .collect();
+    if let (Some(secret), Some((cert, key))) = (tls["credentialName"].as_str(), ibm) {
+        let (crt_file, key_file) = (dir.join("gw.crt"), dir.join("gw.key"));
+        fs::write(&crt_file, cert).unwrap();
+        fs::write(&key_file, key).unwrap();
+        let cacert = format!("{secret}-cacert");
+        return GatewayFiles {
+            cert: crt_file,
+            key: key_file,
+            client_ca: secret_file(bundle, &cacert, "ca.crt", dir, "gw-client-ca.pem"),
+            hosts,
+        };
+    }
     if let Some(secret) = tls["credentialName"].as_str() {
         return GatewayFiles {
             cert: secret_file(bundle, secret, "tls.crt", dir, "gw.crt"),
@@ -925,37 +943,38 @@ fn traefik_bundles_go_through_the_go_stand_in() {
     let traefik = |s: &mut Settings| s.alb = istio_alb::settings::Alb::Traefik;
     let p = pki();
 
-    // Good: the demo set (classic and VPC infrastructure) and the two-intermediate set answer
-    // 200. (IBM-renewed mode bundles no gateway secret for the stand-in to serve.)
-    let demo_plan = |infrastructure| {
+    // Good: the demo set (classic and VPC infrastructure, copied and IBM-renewed gateway
+    // secret) and the two-intermediate set answer 200. In IBM-renewed mode the gateway serves
+    // IBM's own secret, which the bundle holds no copy of: the stand-in is given the demo NLB
+    // pair, as IBM's secret holds it.
+    let demo_plan = |infrastructure, ibm_renewed| {
         plan::plan(
             &demo::settings_with(
                 Profile::Current,
                 istio_alb::settings::Alb::Traefik,
                 infrastructure,
-                false,
+                ibm_renewed,
             ),
             &demo::cert_inputs(),
             DEMO_AT,
         )
     };
-    for (name, plan) in [
-        (
-            "demo",
-            demo_plan(istio_alb::settings::Infrastructure::Classic),
-        ),
-        (
-            "demo VPC",
-            demo_plan(istio_alb::settings::Infrastructure::Vpc),
-        ),
+    use istio_alb::settings::Infrastructure::{Classic, Vpc};
+    let ibm = Some((demo::NLB_CERT, demo::NLB_KEY));
+    for (name, plan, ibm) in [
+        ("demo", demo_plan(Classic, false), None),
+        ("demo VPC", demo_plan(Vpc, false), None),
+        ("demo IBM-renewed", demo_plan(Classic, true), ibm),
+        ("demo VPC IBM-renewed", demo_plan(Vpc, true), ibm),
         (
             "two intermediates",
             make_plan(Profile::Current, &p.inputs(), traefik),
+            None,
         ),
     ] {
         let what = format!("Traefik {name}");
         assert_clean(&plan, &what);
-        let o = traefik::through_traefik(&nginx, &stand_in, &Bundle::of(&plan));
+        let o = traefik::through_traefik_with(&nginx, &stand_in, &Bundle::of(&plan), ibm);
         assert_eq!(o.result, Ok(200), "{what}: {o:#?}");
         println!("{what}: 200 through Go's crypto/tls");
     }

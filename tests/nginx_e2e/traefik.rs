@@ -8,7 +8,7 @@
 //! (Traefik passes the client's Host on; NGINX, unlike Envoy, answers 421 to a Host other than
 //! the SNI of a connection whose client certificate it verified, see `alb_conf`).
 
-use super::{GatewayFiles, gateway_conf, gateway_files, start_on_free_port, yaml};
+use super::{GatewayFiles, gateway_conf, gateway_files_with, start_on_free_port, yaml};
 use istio_alb::bundle::Bundle;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -64,6 +64,17 @@ fn secrets(bundle: &Bundle, transport: &serde_yaml::Value, dir: &Path) {
 /// The gateway stand-in from the bundle's files, one request through the Traefik stand-in, the
 /// gateway stopped again.
 pub fn through_traefik(nginx: &Path, stand_in: &Path, bundle: &Bundle) -> TraefikOutcome {
+    through_traefik_with(nginx, stand_in, bundle, None)
+}
+
+/// As [`through_traefik`], the gateway serving IBM's own NLB secret `ibm` (cert, key) when the
+/// bundle is in IBM-renewed mode.
+pub fn through_traefik_with(
+    nginx: &Path,
+    stand_in: &Path,
+    bundle: &Bundle,
+    ibm: Option<(&str, &str)>,
+) -> TraefikOutcome {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
@@ -84,7 +95,7 @@ pub fn through_traefik(nginx: &Path, stand_in: &Path, bundle: &Bundle) -> Traefi
         .as_str()
         .expect("the Ingress's path")
         .to_owned();
-    let gw: GatewayFiles = gateway_files(bundle, dir);
+    let gw: GatewayFiles = gateway_files_with(bundle, dir, ibm);
     let (gateway, port) = start_on_free_port(nginx, dir, "gateway", |port| {
         gateway_conf(dir, port, &gw, &path)
     });

@@ -4,6 +4,8 @@
 # without reaching anything (exit 1; curl: exit 7, as for a refused connection); when hang_at
 # holds N, call N sleeps until killed (at most 60 s).
 : "${KUBE_TEST_DIR:?}" "${REAL_KUBECTL:?}" "${STANDIN_PYTHON:?}"
+# The stand-in the bin/ shims hand their call to (they source this file).
+export STANDIN
 STANDIN="$(dirname "${BASH_SOURCE[0]}")/standin.py"
 
 count_call() {
