@@ -577,7 +577,7 @@ pub fn verify_pem(
     }
     let r = verify_chain(&leaf_certs[li], &pool, &root_certs, opts);
     findings.extend(r.findings);
-    let findings = crate::finding::cap_repeats(findings, crate::pki::check::MAX_FINDINGS_OF_A_KIND);
+    let findings = crate::finding::cap_repeats(findings, crate::finding::MAX_FINDINGS_OF_A_KIND);
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     VerifyReport {
         valid: r.path_valid && !has_error,
