@@ -308,7 +308,7 @@ pub fn host_findings(report: &CheckReport, hosts: &[(Subject, &str)]) -> Vec<Fin
 fn explain_lets_encrypt_client_auth(alb_certs: &[Cert], findings: &mut [Finding]) {
     let from_lets_encrypt = pick_leaf(alb_certs)
         .and_then(|i| alb_certs.get(i))
-        .is_some_and(|leaf| leaf.summary.issuer.contains("O=Let's Encrypt"));
+        .is_some_and(Cert::from_lets_encrypt);
     if !from_lets_encrypt {
         return;
     }

@@ -409,8 +409,7 @@ fn wrong_ca_finding(walked: &explain::Walk, trusted: &[Cert], leaf_alone: bool) 
         return None;
     }
     let complete = top.summary.is_ca || top.summary.is_self_signed;
-    let private_leaf =
-        leaf_alone && walked.chain.len() == 1 && !top.summary.issuer.contains("O=Let's Encrypt");
+    let private_leaf = leaf_alone && walked.chain.len() == 1 && !top.from_lets_encrypt();
     if !complete && !private_leaf {
         return None;
     }
