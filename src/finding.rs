@@ -381,6 +381,8 @@ impl fmt::Display for Finding {
     }
 }
 
+/// Findings of one kind (code and input) listed before the rest is counted ([`cap_repeats`]).
+pub const MAX_FINDINGS_OF_A_KIND: usize = 10;
 /// At most `max` findings of each kind (same code, same input): the rest become one finding
 /// that counts them ("… and 9,990 more like this"), so a hostile paste cannot flood the page
 /// or the terminal. Order is kept; the count comes where the first dropped one was.

@@ -84,6 +84,47 @@ fn use_paths(text: &str) -> Vec<String> {
     out
 }
 
+/// Every `crate::` or `super::` path written in code outside a `use` item (`crate::a::b::f(…)`, a
+/// type in a signature): a module reached this way is imported as surely as by `use`. Comments
+/// (doc links included) are not code, so they are left out.
+fn inline_paths(text: &str) -> Vec<String> {
+    let code: String = text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let text = code.as_str();
+    let is_path_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+    let mut out = Vec::new();
+    for root in ["crate::", "super::"] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(root).map(|i| i + from) {
+            from = i + root.len();
+            // `$crate::` in a macro, or the middle of a longer path (`super::super::`).
+            let before = text[..i].chars().next_back();
+            if before.is_some_and(|c| is_path_char(c) || c == '$') {
+                continue;
+            }
+            let len = text[i..]
+                .find(|c: char| !is_path_char(c))
+                .unwrap_or(text.len() - i);
+            let path = text[i..i + len].trim_end_matches(':');
+            // A path that opens braces is a `use` item's, which `use_paths` reads.
+            if !text[i + len..].starts_with('{') {
+                out.push(path.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The paths a module imports: its `use` items and its inline paths.
+fn imported_paths(text: &str) -> Vec<String> {
+    let mut paths = use_paths(text);
+    paths.extend(inline_paths(text));
+    paths
+}
+
 #[test]
 fn no_source_file_is_over_600_lines() {
     let long: Vec<String> = sources()
@@ -101,7 +142,7 @@ fn cycles(files: &BTreeMap<Vec<String>, String>) -> Vec<String> {
     // Edges between modules that are not ancestor and descendant of each other.
     let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
     for (module, text) in files {
-        for path in use_paths(text) {
+        for path in imported_paths(text) {
             let mut parts: Vec<String> = module.clone();
             let segments: Vec<&str> = path.split("::").map(str::trim).collect();
             let rest: &[&str] = match segments.first() {
@@ -208,6 +249,39 @@ fn the_cycle_finder_sees_a_cycle() {
     acyclic.insert(
         vec!["m".into(), "c".into()],
         "use super::super::m;\n".into(),
+    );
+    assert!(cycles(&acyclic).is_empty(), "{:?}", cycles(&acyclic));
+}
+
+/// The cycle issue 25 found: `pki::check` imported `pki::verify` with `use`, and `pki::verify`
+/// reached back with an inline `crate::pki::check::MAX_FINDINGS_OF_A_KIND`.
+#[test]
+fn the_cycle_finder_sees_inline_paths() {
+    let text = "fn f() { let n = crate::pki::check::MAX; super::super::x::y(n); $crate::z::w }\n\
+                /// See [`crate::b::Thing`].\n";
+    assert_eq!(
+        inline_paths(text),
+        ["crate::pki::check::MAX", "super::super::x::y"]
+    );
+    let module = |path: &[&str], text: &str| {
+        let path: Vec<String> = path.iter().map(|s| (*s).to_owned()).collect();
+        (path, text.to_owned())
+    };
+    let files: BTreeMap<Vec<String>, String> = [
+        module(&["pki"], "mod check;\nmod verify;\n"),
+        module(&["pki", "check"], "use super::verify::{self, Usage};\n"),
+        module(
+            &["pki", "verify"],
+            "fn cap() -> usize { crate::pki::check::MAX_FINDINGS_OF_A_KIND }\n",
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(cycles(&files).len(), 2, "{:?}", cycles(&files));
+    let mut acyclic = files.clone();
+    acyclic.insert(
+        vec!["pki".into(), "verify".into()],
+        "fn cap() -> usize { crate::finding::MAX_FINDINGS_OF_A_KIND }\n".into(),
     );
     assert!(cycles(&acyclic).is_empty(), "{:?}", cycles(&acyclic));
 }

@@ -226,3 +226,66 @@ fn inspect_cli_prints_text_and_json() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("binary data"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Decisions about a name read its decoded attributes, not the displayed DN (issue 25): an
+/// organizational unit spelled "O=Let's Encrypt" is not Let's Encrypt, and a common name
+/// spelled "CN=DST Root CA X3" inside another attribute is not that root.
+#[test]
+fn names_are_decided_on_attributes_not_display_text() {
+    use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
+    /// Subject (= issuer) attributes, from Let's Encrypt, common names.
+    type Case<'a> = (&'a [(DnType, &'a str)], bool, &'a [&'a str]);
+    let cases: &[Case] = &[
+        (
+            &[
+                (DnType::OrganizationName, "Let's Encrypt"),
+                (DnType::CommonName, "R3"),
+            ],
+            true,
+            &["R3"],
+        ),
+        (
+            &[
+                (DnType::OrganizationalUnitName, "O=Let's Encrypt"),
+                (DnType::CommonName, "x"),
+            ],
+            false,
+            &["x"],
+        ),
+        (
+            &[(DnType::CommonName, "DST Root CA X3")],
+            false,
+            &["DST Root CA X3"],
+        ),
+        (
+            &[
+                (DnType::OrganizationalUnitName, "CN=DST Root CA X3"),
+                (DnType::CommonName, "y"),
+            ],
+            false,
+            &["y"],
+        ),
+    ];
+    for (attrs, lets_encrypt, cns) in cases {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        let mut dn = DistinguishedName::new();
+        for (t, v) in attrs.iter() {
+            dn.push(t.clone(), *v);
+        }
+        p.distinguished_name = dn;
+        let pem = p
+            .self_signed(&KeyPair::generate().expect("key"))
+            .expect("cert")
+            .pem();
+        let (certs, errs) = istio_alb::pki::cert::parse_certs("nlb_cert", &pem, at());
+        assert!(errs.is_empty(), "{attrs:?}: {errs:?}");
+        let c = &certs[0];
+        assert_eq!(
+            c.from_lets_encrypt(),
+            *lets_encrypt,
+            "{}",
+            c.summary.subject
+        );
+        assert_eq!(c.subject_common_names, *cns, "{}", c.summary.subject);
+    }
+}

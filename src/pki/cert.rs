@@ -99,9 +99,20 @@ pub struct Cert {
     pub line: usize,
     pub der: Vec<u8>,
     pub summary: CertSummary,
+    /// The subject's common names (CN) and the issuer's organizations (O), decoded: what
+    /// decisions about a name read, never the displayed `summary.subject` and `summary.issuer`.
+    pub subject_common_names: Vec<String>,
+    pub issuer_organizations: Vec<String>,
 }
 
 impl Cert {
+    /// Issued by Let's Encrypt: an issuer organization (O) of exactly "Let's Encrypt".
+    pub fn from_lets_encrypt(&self) -> bool {
+        self.issuer_organizations
+            .iter()
+            .any(|o| o == "Let's Encrypt")
+    }
+
     /// Short human name: `"CN=example.com" (Gateway (NLB) certificate, block 2)`: the
     /// subject, then the input by its label and the block, so a person finds it.
     pub fn label(&self) -> String {
@@ -198,9 +209,23 @@ fn ip_string(bytes: &[u8]) -> String {
     }
 }
 
+/// The values of one attribute of a name that decode as strings.
+fn attribute_values<'a>(
+    values: impl Iterator<Item = &'a AttributeTypeAndValue<'a>>,
+) -> Vec<String> {
+    values
+        .filter_map(|v| v.as_str().ok())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Summarise one DER certificate at `at`. `Err` carries a short reason (no certificate bytes).
 pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, String> {
     let (_, c) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
+    Ok(summarize(&c, der, block, at))
+}
+
+fn summarize(c: &X509Certificate<'_>, der: &[u8], block: usize, at: i64) -> CertSummary {
     let mut dns_sans = Vec::new();
     let mut ip_sans = Vec::new();
     if let Ok(Some(san)) = c.subject_alternative_name() {
@@ -261,7 +286,7 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
     let not_after = c.validity().not_after.timestamp();
     let key_type = key_kind(c.public_key());
     let (signature_algorithm, _) = facts::signature_algorithm(&c.signature_algorithm.algorithm);
-    Ok(CertSummary {
+    CertSummary {
         block,
         // Names are the certificate's own text: shown everywhere, never able to drive a
         // terminal or reorder what is on screen.
@@ -286,7 +311,7 @@ pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, S
         authority_key_id,
         sha256_fingerprint: colon_hex(&Sha256::digest(der)),
         is_self_signed: self_issued && ids_agree,
-    })
+    }
 }
 
 /// Decode every certificate of a certificate input. Blocks that are not certificates or do not
@@ -296,13 +321,24 @@ pub fn parse_certs(input: impl Into<Subject>, text: &str, at: i64) -> (Vec<Cert>
     let (blocks, mut errors) = pem::read_certificates(&input, text);
     let mut certs = Vec::new();
     for b in blocks {
-        match summarize_der(&b.der, b.index, at) {
-            Ok(summary) => certs.push(Cert {
+        let parsed = X509Certificate::from_der(&b.der).map_err(|e| e.to_string());
+        match parsed.map(|(_, c)| {
+            let summary = summarize(&c, &b.der, b.index, at);
+            let cns = attribute_values(c.subject().iter_common_name());
+            (
+                summary,
+                cns,
+                attribute_values(c.issuer().iter_organization()),
+            )
+        }) {
+            Ok((summary, subject_common_names, issuer_organizations)) => certs.push(Cert {
                 input: input.clone(),
                 block: b.index,
                 line: b.line,
                 der: b.der,
                 summary,
+                subject_common_names,
+                issuer_organizations,
             }),
             Err(detail) => errors.push(PemError::BadContent {
                 input: input.clone(),

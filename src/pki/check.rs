@@ -12,8 +12,8 @@ use crate::finding::{Code, Finding, Severity, Subject};
 use crate::inputs::{CertInput, CertInputs, InputKind};
 use std::collections::HashSet;
 
-/// Findings of one kind (code and input) listed before the rest is counted.
-pub const MAX_FINDINGS_OF_A_KIND: usize = 10;
+/// Kept here too, where the CLI and the tests have always found it.
+pub use crate::finding::MAX_FINDINGS_OF_A_KIND;
 
 /// Everything the plan, the page and the CLI need from one check of the certificates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -308,7 +308,7 @@ pub fn host_findings(report: &CheckReport, hosts: &[(Subject, &str)]) -> Vec<Fin
 fn explain_lets_encrypt_client_auth(alb_certs: &[Cert], findings: &mut [Finding]) {
     let from_lets_encrypt = pick_leaf(alb_certs)
         .and_then(|i| alb_certs.get(i))
-        .is_some_and(|leaf| leaf.summary.issuer.contains("O=Let's Encrypt"));
+        .is_some_and(Cert::from_lets_encrypt);
     if !from_lets_encrypt {
         return;
     }

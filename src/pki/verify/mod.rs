@@ -9,12 +9,16 @@ mod explain;
 mod go;
 mod openssl;
 mod policy;
+mod rules;
 
 pub(crate) use policy::is_dst_root_x3;
+use rules::{
+    Effect, accepted_chain_rules, anchor_rules, built_chain_rule, name_rule, per_certificate_rules,
+    refusing,
+};
 
 use super::cert::{self, Cert, CertSummary};
 use super::chain::{ChainView, UnusedCa, pick_leaf};
-use super::names;
 use crate::finding::{Code, Finding, Severity, Subject};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -130,7 +134,6 @@ pub fn verify_chain(
     for f in &decision.findings {
         findings.push(f.clone());
     }
-    let mut path_valid = decision.path.is_ok();
     let mut needs: Option<String> = None;
     let (chain, problems, anchored) = match &decision.path {
         Ok(path) => {
@@ -156,111 +159,31 @@ pub fn verify_chain(
         }
     };
 
-    if let Some(typed) = opts.name.as_deref() {
-        let miss = match names::parse_host(typed) {
-            Ok(host) => names::check_host(leaf, &host).err(),
-            Err(e) => Some(format!("{e}. Type the host name the clients use")),
-        };
-        if let Some(why) = miss {
-            path_valid = false;
-            findings.push(Finding::error(
-                Code::NameMismatch,
-                why,
-                Some(leaf.input.clone()),
-            ));
-        }
-    }
-    for f in policy::leaf_key_usage_findings(leaf, opts.require_digital_signature) {
-        path_valid = false;
-        findings.push(f);
-    }
-    // webpki searches every path; OpenSSL takes the first issuer it finds and does not go back
-    // when that chain then fails. So the chain OpenSSL builds must pass on its own.
-    if decision.path.is_ok() {
-        match openssl::built_chain(leaf, given_pool, trusted, opts.at) {
-            Ok(built) => {
-                if let Some(f) = check_built(leaf, &built, &chain, opts) {
-                    path_valid = false;
-                    findings.push(f);
-                }
-            }
-            Err(stuck) => {
-                path_valid = false;
-                let top = stuck.last().unwrap_or(leaf);
-                findings.push(Finding::error(
-                    Code::ChainIncomplete,
-                    format!(
-                        "the ALB's OpenSSL builds the chain of {} from the first certificate it \
-                         finds under each issuer name, and gets stuck at {}, whose issuer is \
-                         neither trusted nor given (it does not go back to try the other \
-                         certificates of that name). Remove the certificates that did not \
-                         issue this chain",
-                        leaf.label(),
-                        top.label()
-                    ),
-                    Some(leaf.input.clone()),
-                ));
-            }
-        }
-    }
-    // A refused chain was explained link by link (keyCertSign included) by the walk; an
-    // accepted one still meets OpenSSL's rules that webpki does not apply.
-    if decision.path.is_ok() {
-        for f in policy::issuer_key_usage_findings(&chain)
-            .into_iter()
-            .chain(openssl::findings(&chain, usage))
-        {
-            path_valid = false;
-            findings.push(f);
-        }
-        let theirs = match opts.verifier {
-            Verifier::OpenSsl => Vec::new(),
-            Verifier::Go => go::findings(&chain, given_pool),
-            Verifier::BoringSsl => boringssl::findings(&chain),
-        };
-        for f in theirs {
-            path_valid = false;
-            findings.push(f);
-        }
-    }
-
-    // An expired trust anchor and a weak or obsolete leaf key fail the chain (the ALB's OpenSSL
-    // rejects both although RFC 5280 path validation does not look at them).
+    let accepted = decision.path.is_ok();
     let anchor = (anchored && chain.len() > 1)
         .then(|| chain.last())
         .flatten();
-    if let Some(a) = anchor {
-        for f in policy::anchor_findings(a, opts.at) {
-            path_valid = false;
-            findings.push(f);
-        }
-        if let Some(f) = policy::anchor_path_len_finding(&chain) {
-            path_valid = false;
-            findings.push(f);
-        }
-    }
-    if let Some(f) = policy::leaf_key_finding(leaf) {
-        path_valid = false;
+    let ruled: Vec<(Finding, Effect)> = [
+        refusing(name_rule(leaf, opts)),
+        refusing(policy::leaf_key_usage_findings(
+            leaf,
+            opts.require_digital_signature,
+        )),
+        refusing(built_chain_rule(
+            leaf, given_pool, trusted, &chain, opts, accepted,
+        )),
+        refusing(accepted_chain_rules(
+            &chain, given_pool, usage, opts, accepted,
+        )),
+        refusing(anchor.map_or_else(Vec::new, |a| anchor_rules(a, &chain, opts.at))),
+        refusing(policy::leaf_key_finding(leaf)),
+        per_certificate_rules(&chain, anchor.is_some(), opts.at),
+    ]
+    .concat();
+    // The path is valid when webpki found one and no rule refused it.
+    let path_valid = accepted && ruled.iter().all(|(_, e)| *e == Effect::Advises);
+    for (f, _) in ruled {
         findings.push(f);
-    }
-    for (i, c) in chain.iter().enumerate() {
-        let is_anchor = anchor.is_some() && i + 1 == chain.len();
-        if !is_anchor {
-            // On a refused chain the explanation judged validity already; on an accepted one
-            // webpki's window (notAfter included) is a second wider than OpenSSL's.
-            for f in cert::validity_findings(c, opts.at) {
-                if f.severity == Severity::Error {
-                    path_valid = false;
-                }
-                findings.push(f);
-            }
-        }
-        if let Some(f) = policy::weak_key_finding(c) {
-            if i == 0 {
-                path_valid = false;
-            }
-            findings.push(f);
-        }
     }
 
     let problems: Vec<Option<String>> = problems.into_iter().map(|p| p.map(|(_, m)| m)).collect();
@@ -283,43 +206,6 @@ pub fn go_findings(result: &ChainResult, sent: &[Cert]) -> Vec<Finding> {
         return Vec::new();
     }
     go::findings(&result.chain, sent)
-}
-
-/// The chain OpenSSL built, when it is not the one webpki found, must pass on its own: OpenSSL
-/// does not try another when it fails.
-fn check_built(
-    leaf: &Cert,
-    built: &[Cert],
-    found: &[Cert],
-    opts: &VerifyOptions,
-) -> Option<Finding> {
-    if built
-        .iter()
-        .map(|c| &c.der)
-        .eq(found.iter().map(|c| &c.der))
-    {
-        return None;
-    }
-    let (anchor, middle) = built.get(1..)?.split_last()?;
-    let e = decide::decide(leaf, middle, std::slice::from_ref(anchor), opts)
-        .path
-        .err()?;
-    let via: Vec<String> = middle.iter().map(Cert::label).collect();
-    Some(Finding::error(
-        Code::ChainUntrusted,
-        format!(
-            "the ALB's OpenSSL builds the chain of {} through {}, the first certificates it \
-             finds under the issuer names, and that chain fails ({e}); OpenSSL does not try \
-             another. Remove the certificates that did not issue this chain",
-            leaf.label(),
-            if via.is_empty() {
-                anchor.label()
-            } else {
-                via.join(", ")
-            }
-        ),
-        Some(leaf.input.clone()),
-    ))
 }
 
 /// Why webpki refused a chain: the explaining walk, webpki's own reason, and the CAs given as
@@ -409,8 +295,7 @@ fn wrong_ca_finding(walked: &explain::Walk, trusted: &[Cert], leaf_alone: bool) 
         return None;
     }
     let complete = top.summary.is_ca || top.summary.is_self_signed;
-    let private_leaf =
-        leaf_alone && walked.chain.len() == 1 && !top.summary.issuer.contains("O=Let's Encrypt");
+    let private_leaf = leaf_alone && walked.chain.len() == 1 && !top.from_lets_encrypt();
     if !complete && !private_leaf {
         return None;
     }
@@ -577,7 +462,7 @@ pub fn verify_pem(
     }
     let r = verify_chain(&leaf_certs[li], &pool, &root_certs, opts);
     findings.extend(r.findings);
-    let findings = crate::finding::cap_repeats(findings, crate::pki::check::MAX_FINDINGS_OF_A_KIND);
+    let findings = crate::finding::cap_repeats(findings, crate::finding::MAX_FINDINGS_OF_A_KIND);
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     VerifyReport {
         valid: r.path_valid && !has_error,

@@ -98,7 +98,9 @@ pub(super) fn issuer_key_usage_findings(chain: &[Cert]) -> Vec<Finding> {
 
 /// DST Root CA X3 expired on 2021-09-30; Let's Encrypt chains moved to ISRG Root X1.
 pub(crate) fn is_dst_root_x3(c: &Cert) -> bool {
-    c.summary.subject.contains("CN=DST Root CA X3")
+    c.subject_common_names
+        .iter()
+        .any(|cn| cn == "DST Root CA X3")
 }
 
 /// The trusted CAs hold no root (self-signed) certificate, only intermediates: OpenSSL without
