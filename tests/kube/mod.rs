@@ -452,7 +452,7 @@ current-context: {CONTEXT}
     )
 }
 
-/// Remove what the server sets by itself, recursively for timestamps.
+/// Remove what the server sets by itself, recursively for timestamps and uids.
 fn normalise(o: &mut Value) {
     if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
         for k in [
@@ -471,7 +471,8 @@ fn normalise(o: &mut Value) {
 fn strip_times(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            m.retain(|k, _| !(k.ends_with("Time") || k.ends_with("Timestamp")));
+            // ...and every uid (an owner reference names its owner's): the server's to set.
+            m.retain(|k, _| !(k.ends_with("Time") || k.ends_with("Timestamp") || k == "uid"));
             m.values_mut().for_each(strip_times);
         }
         Value::Array(a) => a.iter_mut().for_each(strip_times),
