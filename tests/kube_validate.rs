@@ -163,7 +163,10 @@ data:
         fs::write(&f, yaml).unwrap();
         let r = dry_run(&k, &f);
         if r.ok() || !r.stderr.contains(said) {
-            wrong.push(format!("{what}: expected a refusal saying {said:?}:\n{}", r.text()));
+            wrong.push(format!(
+                "{what}: expected a refusal saying {said:?}:\n{}",
+                r.text()
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
