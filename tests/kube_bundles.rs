@@ -313,6 +313,20 @@ fn difference(before: &[Value], after: &[Value]) -> String {
         .join("\n")
 }
 
+/// The combination `name` on the cluster, installed once and cleaned up again: the cluster, how
+/// many calls a clean install makes, and the cluster as that install left it.
+fn installed_and_cleaned(name: &str) -> (Kube, usize, Vec<Value>) {
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(combination(name), &pki, &nlb);
+    k.clear_calls();
+    script_ok(&k, "install.sh", &["--skip-preflight"], "clean install");
+    let calls = k.calls().len();
+    let installed = k.dump();
+    script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    (k, calls, installed)
+}
+
 /// A failure at a call of install (spread over the whole run), then a rerun without it: the
 /// rerun completes and the cluster ends as after a clean install; verify passes.
 #[test]
@@ -320,15 +334,7 @@ fn a_failed_call_then_a_rerun() {
     if !fakecluster::tools_present() {
         return;
     }
-    let s = combination("current");
-    let pki = Pki::new(10);
-    let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(s, &pki, &nlb);
-    k.clear_calls();
-    script_ok(&k, "install.sh", &["--skip-preflight"], "clean install");
-    let calls = k.calls().len();
-    let clean = k.dump();
-    script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    let (k, calls, clean) = installed_and_cleaned("current");
     // Every call would take minutes on a real server; a spread that hits every phase.
     let points: Vec<usize> = (1..=7).map(|i| 1 + (calls - 1) * i / 8).collect();
     for n in points {
@@ -370,14 +376,7 @@ fn a_signal_leaves_no_key_and_a_rerun_completes() {
     if !fakecluster::tools_present() {
         return;
     }
-    let s = combination("current-traefik-vpc");
-    let pki = Pki::new(10);
-    let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(s, &pki, &nlb);
-    k.clear_calls();
-    script_ok(&k, "install.sh", &["--skip-preflight"], "clean install");
-    let calls = k.calls().len();
-    script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    let (k, calls, _) = installed_and_cleaned("current-traefik-vpc");
     k.clear_calls();
     k.hang_at(Some(calls * 2 / 3));
     let child = k.spawn("install.sh", &["--skip-preflight"]);
