@@ -9,7 +9,7 @@
 
 mod pki_fixtures;
 
-use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, VerifyReport, verify_pem};
+use istio_alb::pki::verify::{Usage, VerifyOptions, VerifyReport};
 use pki_fixtures::*;
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -17,31 +17,7 @@ use rcgen::{
 };
 
 fn verify(leaf: &str, roots: &str, opts: VerifyOptions) -> VerifyReport {
-    verify_pem(
-        PemInput {
-            name: "leaf.pem",
-            text: leaf,
-        },
-        None,
-        PemInput {
-            name: "roots.pem",
-            text: roots,
-        },
-        &opts,
-    )
-}
-
-fn opts() -> VerifyOptions {
-    VerifyOptions {
-        name: Some("gw.example.com".into()),
-        usage: Some(Usage::Server),
-        at: at(),
-        ..VerifyOptions::default()
-    }
-}
-
-fn codes(r: &VerifyReport) -> Vec<&str> {
-    r.findings.iter().map(|f| f.code.as_str()).collect()
+    verify_leaf(leaf, None, roots, &opts)
 }
 
 fn params(cn: &str) -> CertificateParams {

@@ -8,7 +8,7 @@
 mod pki_fixtures;
 mod support;
 
-use istio_alb::pki::verify::{PemInput, Usage, VerifyOptions, VerifyReport, verify_pem};
+use istio_alb::pki::verify::{VerifyOptions, VerifyReport};
 use pki_fixtures::*;
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -17,34 +17,7 @@ use rcgen::{
 use std::process::Command;
 
 fn verify(leaf: &str, inter: &str, roots: &str, opts: VerifyOptions) -> VerifyReport {
-    verify_pem(
-        PemInput {
-            name: "leaf.pem",
-            text: leaf,
-        },
-        Some(PemInput {
-            name: "inter.pem",
-            text: inter,
-        }),
-        PemInput {
-            name: "roots.pem",
-            text: roots,
-        },
-        &opts,
-    )
-}
-
-fn opts() -> VerifyOptions {
-    VerifyOptions {
-        name: Some("gw.example.com".into()),
-        usage: Some(Usage::Server),
-        at: at(),
-        ..VerifyOptions::default()
-    }
-}
-
-fn codes(r: &VerifyReport) -> Vec<&str> {
-    r.findings.iter().map(|f| f.code.as_str()).collect()
+    verify_leaf(leaf, Some(inter), roots, &opts)
 }
 
 /// Parameters for a certificate named `cn`, valid 2024..2040.

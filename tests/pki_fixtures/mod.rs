@@ -289,3 +289,43 @@ impl World {
         ])
     }
 }
+
+/// Verifies `leaf` (with the untrusted intermediates `inter`, when given) against `roots`.
+pub fn verify_leaf(
+    leaf: &str,
+    inter: Option<&str>,
+    roots: &str,
+    opts: &istio_alb::pki::verify::VerifyOptions,
+) -> istio_alb::pki::verify::VerifyReport {
+    use istio_alb::pki::verify::{PemInput, verify_pem};
+    verify_pem(
+        PemInput {
+            name: "leaf.pem",
+            text: leaf,
+        },
+        inter.map(|text| PemInput {
+            name: "inter.pem",
+            text,
+        }),
+        PemInput {
+            name: "roots.pem",
+            text: roots,
+        },
+        opts,
+    )
+}
+
+/// A server chain for `gw.example.com`, judged at [`at`].
+pub fn opts() -> istio_alb::pki::verify::VerifyOptions {
+    istio_alb::pki::verify::VerifyOptions {
+        name: Some("gw.example.com".into()),
+        usage: Some(istio_alb::pki::verify::Usage::Server),
+        at: at(),
+        ..istio_alb::pki::verify::VerifyOptions::default()
+    }
+}
+
+/// The codes of a report's findings, in order.
+pub fn codes(r: &istio_alb::pki::verify::VerifyReport) -> Vec<&str> {
+    r.findings.iter().map(|f| f.code.as_str()).collect()
+}
