@@ -286,6 +286,11 @@ fn names_are_decided_on_attributes_not_display_text() {
             "{}",
             c.summary.subject
         );
-        assert_eq!(c.subject_common_names, *cns, "{}", c.summary.subject);
+        assert_eq!(
+            c.parsed.subject_common_names(),
+            *cns,
+            "{}",
+            c.summary.subject
+        );
     }
 }

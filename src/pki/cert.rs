@@ -4,13 +4,14 @@
 
 use super::facts::{self, Eku, KeyKind, KeyUsage};
 use super::pem::{self, PemError};
+use super::x509::{Ext, GeneralName, ParsedCert};
 use crate::finding::{Code, Finding, Subject};
 use crate::rfc3339;
 use crate::text::escape_controls;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
-use x509_parser::prelude::*;
+use std::sync::Arc;
 
 const DAY: i64 = 86_400;
 
@@ -91,7 +92,9 @@ impl CertSummary {
     }
 }
 
-/// A decoded certificate from a PEM input, with its summary.
+/// A certificate from a PEM input: decoded once ([`ParsedCert`]), with its summary. Every
+/// check reads `parsed` (decisions about names read its decoded attributes and DER, never the
+/// displayed `summary.subject` and `summary.issuer`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cert {
     pub input: Subject,
@@ -99,18 +102,22 @@ pub struct Cert {
     pub line: usize,
     pub der: Vec<u8>,
     pub summary: CertSummary,
-    /// The subject's common names (CN) and the issuer's organizations (O), decoded: what
-    /// decisions about a name read, never the displayed `summary.subject` and `summary.issuer`.
-    pub subject_common_names: Vec<String>,
-    pub issuer_organizations: Vec<String>,
+    /// Shared: chains clone certificates freely.
+    pub parsed: Arc<ParsedCert>,
 }
 
 impl Cert {
     /// Issued by Let's Encrypt: an issuer organization (O) of exactly "Let's Encrypt".
     pub fn from_lets_encrypt(&self) -> bool {
-        self.issuer_organizations
+        self.parsed
+            .issuer_organizations()
             .iter()
             .any(|o| o == "Let's Encrypt")
+    }
+
+    /// Subject and issuer are the same name (compared as DER).
+    pub fn self_issued(&self) -> bool {
+        self.parsed.self_issued()
     }
 
     /// Short human name: `"CN=example.com" (Gateway (NLB) certificate, block 2)`: the
@@ -144,50 +151,6 @@ fn colon_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// The named-curve parameter of an EC public key (OID content bytes), if any.
-pub(crate) fn ec_curve(spki: &SubjectPublicKeyInfo<'_>) -> Option<Vec<u8>> {
-    spki.algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.as_bytes().to_vec())
-}
-
-/// The kind and size of a certificate's public key.
-pub(crate) fn key_kind(spki: &SubjectPublicKeyInfo<'_>) -> KeyKind {
-    // x509-parser's `key_size` counts bytes (a leading zero makes a DSA key "2056 bits", and
-    // an RSA modulus without one loses its top byte), so the sizes are counted here: the RSA
-    // modulus, and the DSA prime p of the parameters (the size OpenSSL reports).
-    let bits = match spki.parsed() {
-        Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => bit_len(rsa.modulus),
-        Ok(x509_parser::public_key::PublicKey::DSA(_)) => spki
-            .algorithm
-            .parameters
-            .as_ref()
-            .and_then(|p| dsa_prime_bits(p.as_bytes()))
-            .unwrap_or(0),
-        Ok(_) | Err(_) => 0,
-    };
-    KeyKind::from_spki_oid(&spki.algorithm.algorithm, bits, ec_curve(spki).as_deref())
-}
-
-/// Bits of a big-endian unsigned integer (leading zero bytes and bits not counted).
-pub(crate) fn bit_len(be: &[u8]) -> u32 {
-    let start = be.iter().position(|&b| b != 0).unwrap_or(be.len());
-    match be.get(start) {
-        Some(&b) => u32::try_from((be.len() - start) * 8).unwrap_or(u32::MAX) - b.leading_zeros(),
-        None => 0,
-    }
-}
-
-/// The size of p in DSA parameters (`Dss-Parms ::= SEQUENCE { p, q, g }`, RFC 3279), given
-/// the contents of that SEQUENCE.
-fn dsa_prime_bits(params: &[u8]) -> Option<u32> {
-    use x509_parser::der_parser::der::parse_der_integer;
-    let (_, p) = parse_der_integer(params).ok()?;
-    Some(bit_len(p.as_slice().ok()?))
-}
-
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {
     &b[b.iter().position(|&x| x != 0).unwrap_or(b.len())..]
 }
@@ -209,90 +172,69 @@ fn ip_string(bytes: &[u8]) -> String {
     }
 }
 
-/// The values of one attribute of a name that decode as strings.
-fn attribute_values<'a>(
-    values: impl Iterator<Item = &'a AttributeTypeAndValue<'a>>,
-) -> Vec<String> {
-    values
-        .filter_map(|v| v.as_str().ok())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Summarise one DER certificate at `at`. `Err` carries a short reason (no certificate bytes).
 pub fn summarize_der(der: &[u8], block: usize, at: i64) -> Result<CertSummary, String> {
-    let (_, c) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
-    Ok(summarize(&c, der, block, at))
+    Ok(summarize(&ParsedCert::from_der(der)?, der, block, at))
 }
 
-fn summarize(c: &X509Certificate<'_>, der: &[u8], block: usize, at: i64) -> CertSummary {
+fn summarize(c: &ParsedCert, der: &[u8], block: usize, at: i64) -> CertSummary {
     let mut dns_sans = Vec::new();
     let mut ip_sans = Vec::new();
-    if let Ok(Some(san)) = c.subject_alternative_name() {
-        for n in &san.value.general_names {
-            match n {
-                GeneralName::DNSName(d) => dns_sans.push(escape_controls(d)),
-                GeneralName::IPAddress(ip) => ip_sans.push(ip_string(ip)),
-                _ => {}
-            }
+    for n in c.subject_alt_names().unwrap_or_default() {
+        match n {
+            GeneralName::Dns(d) => dns_sans.push(escape_controls(d)),
+            GeneralName::Ip(ip) => ip_sans.push(ip_string(ip)),
+            _ => {}
         }
     }
-    let key_usage = match c.key_usage() {
-        Ok(Some(ku)) => KeyUsage::of(ku.value),
-        _ => Vec::new(),
-    };
-    let extended_key_usage = match c.extended_key_usage() {
-        Ok(Some(eku)) => Eku::of(eku.value),
-        _ => Vec::new(),
-    };
-    let (is_ca, path_len) = match c.basic_constraints() {
-        Ok(Some(bc)) => (bc.value.ca, bc.value.path_len_constraint),
-        _ => (false, None),
-    };
+    let key_usage = c
+        .key_usage()
+        .map(|ku| KeyUsage::of(&ku))
+        .unwrap_or_default();
+    let extended_key_usage = c
+        .extended_key_usage()
+        .map(<[Eku]>::to_vec)
+        .unwrap_or_default();
+    let (is_ca, path_len) = c.basic_constraints().unwrap_or((false, None));
     let mut subject_key_id = None;
     let mut authority_key_id = None;
     // OpenSSL's `X509_check_akid` against the certificate itself: an authority key identifier
     // naming another serial number or issuer makes it not self-signed (so not a trust anchor).
     let mut akid_names_another = false;
-    for ext in c.extensions() {
-        match ext.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(k) => subject_key_id = Some(hex(k.0)),
-            ParsedExtension::AuthorityKeyIdentifier(a) => {
-                authority_key_id = a.key_identifier.as_ref().map(|k| hex(k.0));
-                let serial_differs = a
-                    .authority_cert_serial
-                    .is_some_and(|s| strip_leading_zeros(s) != strip_leading_zeros(c.raw_serial()));
-                let issuer_differs = a
-                    .authority_cert_issuer
-                    .iter()
-                    .flatten()
-                    .find_map(|n| match n {
-                        GeneralName::DirectoryName(dn) => Some(dn.as_raw() != c.issuer().as_raw()),
-                        _ => None,
-                    })
-                    .unwrap_or(false);
+    for ext in &c.extensions {
+        match &ext.parsed {
+            Ext::SubjectKeyId(k) => subject_key_id = Some(hex(k)),
+            Ext::AuthorityKeyId {
+                key_id,
+                serial,
+                issuer,
+            } => {
+                authority_key_id = key_id.as_deref().map(hex);
+                let serial_differs = serial
+                    .as_deref()
+                    .is_some_and(|s| strip_leading_zeros(s) != strip_leading_zeros(&c.serial));
+                let issuer_differs = issuer.as_ref().is_some_and(|dn| *dn != c.issuer.raw);
                 akid_names_another = serial_differs || issuer_differs;
             }
             _ => {}
         }
     }
-    let self_issued = c.subject().as_raw() == c.issuer().as_raw();
+    let self_issued = c.self_issued();
     let ids_agree = !akid_names_another
         && match (&subject_key_id, &authority_key_id) {
             (Some(s), Some(a)) => s == a,
             _ => true,
         };
-    let not_before = c.validity().not_before.timestamp();
-    let not_after = c.validity().not_after.timestamp();
-    let key_type = key_kind(c.public_key());
-    let (signature_algorithm, _) = facts::signature_algorithm(&c.signature_algorithm.algorithm);
+    let (not_before, not_after) = (c.not_before, c.not_after);
+    let key_type = c.key.kind.clone();
+    let (signature_algorithm, _) = facts::signature_algorithm(&c.signature_algorithm);
     CertSummary {
         block,
         // Names are the certificate's own text: shown everywhere, never able to drive a
         // terminal or reorder what is on screen.
-        subject: escape_controls(&c.subject().to_string()),
-        issuer: escape_controls(&c.issuer().to_string()),
-        serial: hex(c.raw_serial()),
+        subject: escape_controls(&c.subject.display),
+        issuer: escape_controls(&c.issuer.display),
+        serial: hex(&c.serial),
         dns_sans,
         ip_sans,
         not_before,
@@ -321,24 +263,14 @@ pub fn parse_certs(input: impl Into<Subject>, text: &str, at: i64) -> (Vec<Cert>
     let (blocks, mut errors) = pem::read_certificates(&input, text);
     let mut certs = Vec::new();
     for b in blocks {
-        let parsed = X509Certificate::from_der(&b.der).map_err(|e| e.to_string());
-        match parsed.map(|(_, c)| {
-            let summary = summarize(&c, &b.der, b.index, at);
-            let cns = attribute_values(c.subject().iter_common_name());
-            (
-                summary,
-                cns,
-                attribute_values(c.issuer().iter_organization()),
-            )
-        }) {
-            Ok((summary, subject_common_names, issuer_organizations)) => certs.push(Cert {
+        match ParsedCert::from_der(&b.der) {
+            Ok(parsed) => certs.push(Cert {
                 input: input.clone(),
                 block: b.index,
                 line: b.line,
+                summary: summarize(&parsed, &b.der, b.index, at),
                 der: b.der,
-                summary,
-                subject_common_names,
-                issuer_organizations,
+                parsed: Arc::new(parsed),
             }),
             Err(detail) => errors.push(PemError::BadContent {
                 input: input.clone(),

@@ -12,7 +12,6 @@ use std::fmt;
 use x509_parser::oid_registry::{
     OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519, Oid,
 };
-use x509_parser::prelude::*;
 
 /// The public half of a key, comparable across encodings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +29,7 @@ pub enum PublicKey {
 impl PublicKey {
     pub fn describe(&self) -> String {
         match self {
-            PublicKey::Rsa { n, .. } => format!("RSA {}", super::cert::bit_len(n)),
+            PublicKey::Rsa { n, .. } => format!("RSA {}", super::x509::bit_len(n)),
             PublicKey::P256(_) => "ECDSA P-256".to_owned(),
             PublicKey::P384(_) => "ECDSA P-384".to_owned(),
             PublicKey::Ed25519(_) => "Ed25519".to_owned(),
@@ -233,7 +232,7 @@ fn check_rsa_size(
 ) -> Result<(), Option<KeyError>> {
     use rsa::pkcs1::der::Decode;
     let key = rsa::pkcs1::RsaPrivateKeyRef::from_der(pkcs1).map_err(|_| None)?;
-    let bits = super::cert::bit_len(key.modulus.as_bytes());
+    let bits = super::x509::bit_len(key.modulus.as_bytes());
     if (RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
         Ok(())
     } else {
@@ -376,25 +375,21 @@ pub fn read_private_key(
     (key, errors)
 }
 
-/// The public key in a certificate, or a description of the unsupported key type.
-pub fn certificate_public_key(der: &[u8]) -> Result<PublicKey, String> {
-    let (_, c) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
-    spki_public_key(c.public_key())
-}
-
-fn spki_public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, String> {
-    let bits = spki.subject_public_key.data.as_ref();
-    let alg = &spki.algorithm.algorithm;
+/// The public key of a certificate, or a description of the unsupported key type.
+pub fn certificate_public_key(cert: &Cert) -> Result<PublicKey, String> {
+    let spki = &cert.parsed.key;
+    let bits = spki.key.as_slice();
+    let alg = &spki.algorithm;
     if *alg == OID_PKCS1_RSAENCRYPTION {
-        match spki.parsed() {
-            Ok(x509_parser::public_key::PublicKey::RSA(k)) => Ok(PublicKey::Rsa {
-                n: strip_zeros(k.modulus),
-                e: strip_zeros(k.exponent),
+        match &spki.rsa {
+            Some((n, e)) => Ok(PublicKey::Rsa {
+                n: strip_zeros(n),
+                e: strip_zeros(e),
             }),
-            _ => Err("RSA (unreadable)".to_owned()),
+            None => Err("RSA (unreadable)".to_owned()),
         }
     } else if *alg == OID_KEY_TYPE_EC_PUBLIC_KEY {
-        match super::cert::ec_curve(spki).map(|c| supported_curve(&c)) {
+        match spki.curve.as_deref().map(supported_curve) {
             Some(Ok(EcCurve::P256)) => p256::PublicKey::from_sec1_bytes(bits)
                 .map(PublicKey::P256)
                 .map_err(|_| "ECDSA P-256 (invalid point)".to_owned()),
@@ -415,7 +410,7 @@ fn spki_public_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<PublicKey, String>
 
 /// Does `key` belong to `cert`? `Err` names a certificate key type that cannot be compared.
 pub fn key_matches(key: &PrivateKey, cert: &Cert) -> Result<bool, String> {
-    certificate_public_key(&cert.der).map(|p| p == key.public)
+    certificate_public_key(cert).map(|p| p == key.public)
 }
 
 /// Findings for a key ↔ certificate pair: `key-mismatch` (error) or `key-unsupported`.
@@ -485,7 +480,7 @@ mod tests {
             (&[0, 0], 0),
         ];
         for (b, n) in cases {
-            assert_eq!(super::super::cert::bit_len(b), *n, "{b:?}");
+            assert_eq!(super::super::x509::bit_len(b), *n, "{b:?}");
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod key;
 pub mod names;
 pub mod pem;
 pub mod verify;
+pub mod x509;
 
 pub use cert::{CertSummary, summarize_pem};
 pub use chain::{ChainLink, ChainView, LinkRole, UnusedCa};

@@ -14,8 +14,8 @@
 use super::Verifier;
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
+use crate::pki::x509::Ext;
 use x509_parser::der_parser::oid;
-use x509_parser::prelude::*;
 
 /// `x509v3_looks_like_dns_name` on the UTF-8 bytes of a common name.
 fn looks_like_dns_name(name: &[u8]) -> bool {
@@ -42,14 +42,13 @@ fn looks_like_dns_name(name: &[u8]) -> bool {
 
 /// The leaf's common names as UTF-8 (`ASN1_STRING_to_UTF8`); `None` for one that does not
 /// convert (BoringSSL then fails the verification).
-fn common_names(c: &X509Certificate<'_>) -> Vec<Option<Vec<u8>>> {
-    c.subject()
-        .iter_attributes()
-        .filter(|a| *a.attr_type() == oid!(2.5.4.3))
-        .map(|a| {
-            super::constraints::utf8_of(a.attr_value().tag().0, a.attr_value().data)
-                .map(String::into_bytes)
-        })
+fn common_names(c: &Cert) -> Vec<Option<Vec<u8>>> {
+    c.parsed
+        .subject
+        .attributes
+        .iter()
+        .filter(|a| a.oid == oid!(2.5.4.3))
+        .map(|a| super::constraints::utf8_of(a.tag, &a.data).map(String::into_bytes))
         .collect()
 }
 
@@ -63,20 +62,20 @@ pub(super) fn findings(chain: &[Cert]) -> Vec<Finding> {
         return Vec::new();
     }
     let constrained = above.iter().any(|ca| {
-        X509Certificate::from_der(&ca.der).is_ok_and(|(_, c)| {
-            c.extensions()
-                .iter()
-                .any(|e| matches!(e.parsed_extension(), ParsedExtension::NameConstraints(_)))
-        })
+        ca.parsed
+            .extensions
+            .iter()
+            .any(|e| matches!(e.parsed, Ext::NameConstraints { .. }))
     });
-    let Ok((_, l)) = X509Certificate::from_der(&leaf.der) else {
-        return Vec::new();
-    };
-    let has_san = l.extensions().iter().any(|e| e.oid == oid!(2.5.29.17));
+    let has_san = leaf
+        .parsed
+        .extensions
+        .iter()
+        .any(|e| e.oid == oid!(2.5.29.17));
     if !constrained || has_san {
         return Vec::new();
     }
-    let refused = common_names(&l)
+    let refused = common_names(leaf)
         .iter()
         .any(|cn| cn.as_deref().is_none_or(looks_like_dns_name));
     if !refused {

@@ -14,8 +14,9 @@
 
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
+use crate::pki::x509::{Ext, GeneralName};
 use x509_parser::der_parser::oid;
-use x509_parser::prelude::*;
+use x509_parser::oid_registry::Oid;
 
 /// ASN.1 universal tags of the string types a name attribute may have.
 const TAG_UTF8: u32 = 12;
@@ -51,15 +52,16 @@ struct Subject {
     constraints: Option<Subtrees>,
 }
 
-fn subject_of(der: &[u8]) -> Option<Subject> {
-    let (_, c) = X509Certificate::from_der(der).ok()?;
-    let values = |wanted: &x509_parser::oid_registry::Oid<'_>| -> Vec<Value> {
-        c.subject()
-            .iter_attributes()
-            .filter(|a| a.attr_type() == wanted)
+fn subject_of(c: &Cert) -> Subject {
+    let p = &c.parsed;
+    let values = |wanted: &Oid<'_>| -> Vec<Value> {
+        p.subject
+            .attributes
+            .iter()
+            .filter(|a| a.oid == *wanted)
             .map(|a| Value {
-                tag: a.attr_value().tag().0,
-                bytes: a.attr_value().data.to_vec(),
+                tag: a.tag,
+                bytes: a.data.clone(),
             })
             .collect()
     };
@@ -67,40 +69,39 @@ fn subject_of(der: &[u8]) -> Option<Subject> {
         emails: values(&oid!(1.2.840.113549.1.9.1)),
         common_names: values(&oid!(2.5.4.3)),
         has_dns_san: false,
-        self_issued: c.subject().as_raw() == c.issuer().as_raw(),
+        self_issued: p.self_issued(),
         constraints: None,
     };
-    for ext in c.extensions() {
-        match ext.parsed_extension() {
-            ParsedExtension::SubjectAlternativeName(san) => {
-                s.has_dns_san |= san
-                    .general_names
-                    .iter()
-                    .any(|n| matches!(n, GeneralName::DNSName(_)));
+    for ext in &p.extensions {
+        match &ext.parsed {
+            Ext::SubjectAltName(names) => {
+                s.has_dns_san |= names.iter().any(|n| matches!(n, GeneralName::Dns(_)));
             }
-            ParsedExtension::NameConstraints(nc) => {
-                let pick = |subtrees: &Option<Vec<GeneralSubtree<'_>>>, email: bool| {
+            Ext::NameConstraints {
+                permitted,
+                excluded,
+            } => {
+                let pick = |subtrees: &[GeneralName], email: bool| {
                     subtrees
                         .iter()
-                        .flatten()
-                        .filter_map(|t| match (&t.base, email) {
-                            (GeneralName::DNSName(d), false) => Some((*d).to_owned()),
-                            (GeneralName::RFC822Name(e), true) => Some((*e).to_owned()),
+                        .filter_map(|t| match (t, email) {
+                            (GeneralName::Dns(d), false) => Some(d.clone()),
+                            (GeneralName::Rfc822(e), true) => Some(e.clone()),
                             _ => None,
                         })
                         .collect::<Vec<String>>()
                 };
                 s.constraints = Some(Subtrees {
-                    permitted_dns: pick(&nc.permitted_subtrees, false),
-                    excluded_dns: pick(&nc.excluded_subtrees, false),
-                    permitted_email: pick(&nc.permitted_subtrees, true),
-                    excluded_email: pick(&nc.excluded_subtrees, true),
+                    permitted_dns: pick(permitted, false),
+                    excluded_dns: pick(excluded, false),
+                    permitted_email: pick(permitted, true),
+                    excluded_email: pick(excluded, true),
                 });
             }
             _ => {}
         }
     }
-    Some(s)
+    s
 }
 
 /// Why OpenSSL refuses a name (its `X509_V_ERR_*`).
@@ -268,15 +269,14 @@ fn cn2dnsid(cn: &Value) -> Result<Option<String>, Violation> {
 /// Every subject name in `chain` (leaf first, anchor last) against the name constraints of the
 /// CAs above it.
 pub(super) fn findings(chain: &[Cert]) -> Vec<Finding> {
-    let subjects: Vec<Option<Subject>> = chain.iter().map(|c| subject_of(&c.der)).collect();
+    let subjects: Vec<Subject> = chain.iter().map(subject_of).collect();
     let mut out = Vec::new();
     for (i, (cert, s)) in chain.iter().zip(&subjects).enumerate() {
-        let Some(s) = s else { continue };
         if i != 0 && s.self_issued {
             continue;
         }
         for (j, ca) in subjects.iter().enumerate().skip(i + 1) {
-            let Some(nc) = ca.as_ref().and_then(|c| c.constraints.as_ref()) else {
+            let Some(nc) = ca.constraints.as_ref() else {
                 continue;
             };
             let ca_cert = &chain[j];

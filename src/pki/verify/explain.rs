@@ -8,139 +8,74 @@ use crate::finding::{Code, Finding};
 use crate::pki::algorithms::{self, LinkSignatureError};
 use crate::pki::cert::Cert;
 use crate::pki::facts::{self, KeyKind, SignatureStrength};
+use crate::pki::x509::Ext;
 use x509_parser::oid_registry::Oid;
-use x509_parser::prelude::*;
 
 /// A broken link or a dead end: the finding code and the message.
 pub(super) type Problem = (Code, String);
 
-/// The parts of a certificate a link check needs (owned: x509-parser's borrow ends here).
-struct Parsed {
-    tbs: Vec<u8>,
-    sig_alg: Vec<u8>,
-    sig_alg_oid: Oid<'static>,
-    signature: Vec<u8>,
-    spki_alg: Vec<u8>,
-    public_key: Vec<u8>,
-    subject: Vec<u8>,
-    issuer: Vec<u8>,
-    ski: Option<Vec<u8>>,
-    aki: Option<Vec<u8>>,
+/// The parts of a certificate a link check needs, read from its one decoding.
+struct Parsed<'a> {
+    tbs: &'a [u8],
+    sig_alg: &'a [u8],
+    sig_alg_oid: &'a Oid<'static>,
+    signature: &'a [u8],
+    spki_alg: &'a [u8],
+    public_key: &'a [u8],
+    subject: &'a [u8],
+    issuer: &'a [u8],
+    ski: Option<&'a [u8]>,
+    aki: Option<&'a [u8]>,
     key_cert_sign: Option<bool>,
 }
 
-/// The DER of an AlgorithmIdentifier's contents (OID + parameters), as webpki compares them.
-fn alg_contents(raw: &[u8]) -> Vec<u8> {
-    // raw is the whole SEQUENCE; strip tag and length.
-    match raw.get(1) {
-        Some(&l) if l < 0x80 => raw.get(2..).unwrap_or_default().to_vec(),
-        Some(&l) => raw
-            .get(2 + usize::from(l & 0x7f)..)
-            .unwrap_or_default()
-            .to_vec(),
-        None => Vec::new(),
-    }
-}
-
-fn parse(der: &[u8]) -> Option<Parsed> {
-    let (_, c) = X509Certificate::from_der(der).ok()?;
+/// `None` when the signed part cannot be found (no signature can be checked).
+fn parse(c: &Cert) -> Option<Parsed<'_>> {
+    let p = &c.parsed;
     let mut ski = None;
     let mut aki = None;
-    for ext in c.extensions() {
-        match ext.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(k.0.to_vec()),
-            ParsedExtension::AuthorityKeyIdentifier(a) => {
-                aki = a.key_identifier.as_ref().map(|k| k.0.to_vec());
-            }
+    for ext in &p.extensions {
+        match &ext.parsed {
+            Ext::SubjectKeyId(k) => ski = Some(k.as_slice()),
+            Ext::AuthorityKeyId { key_id, .. } => aki = key_id.as_deref(),
             _ => {}
         }
     }
-    let key_cert_sign = match c.key_usage() {
-        Ok(Some(ku)) => Some(ku.value.key_cert_sign()),
-        _ => None,
-    };
-    // Raw encodings of the two AlgorithmIdentifiers, found by re-reading the outer structure.
-    let (tbs, sig_alg_raw, spki_alg_raw) = raw_algs(der)?;
     Some(Parsed {
-        tbs: tbs.to_vec(),
-        sig_alg: alg_contents(sig_alg_raw),
-        sig_alg_oid: c.signature_algorithm.algorithm.to_owned(),
-        signature: c.signature_value.data.to_vec(),
-        spki_alg: alg_contents(spki_alg_raw),
-        public_key: c.public_key().subject_public_key.data.to_vec(),
-        subject: c.subject().as_raw().to_vec(),
-        issuer: c.issuer().as_raw().to_vec(),
+        tbs: p.tbs.as_deref()?,
+        sig_alg: p.signature_algorithm_der.as_deref()?,
+        sig_alg_oid: &p.signature_algorithm,
+        signature: &p.signature,
+        spki_alg: &p.key.algorithm_der,
+        public_key: &p.key.key,
+        subject: &p.subject.raw,
+        issuer: &p.issuer.raw,
         ski,
         aki,
-        key_cert_sign,
+        key_cert_sign: p.key_usage().map(|ku| ku.key_cert_sign()),
     })
-}
-
-/// A DER TLV split as (tag, contents, whole TLV, what follows).
-type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
-
-fn tlv(d: &[u8]) -> Option<Tlv<'_>> {
-    let tag = *d.first()?;
-    let l0 = *d.get(1)?;
-    let (len, hdr) = if l0 < 0x80 {
-        (usize::from(l0), 2)
-    } else {
-        let n = usize::from(l0 & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let mut len = 0usize;
-        for i in 0..n {
-            len = (len << 8) | usize::from(*d.get(2 + i)?);
-        }
-        (len, 2 + n)
-    };
-    let end = hdr.checked_add(len)?;
-    let whole = d.get(..end)?;
-    Some((tag, d.get(hdr..end)?, whole, d.get(end..)?))
-}
-
-/// The raw TBSCertificate (what is signed), signatureAlgorithm and
-/// subjectPublicKeyInfo.algorithm of a certificate.
-fn raw_algs(der: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
-    let (_, cert, _, _) = tlv(der)?;
-    let (_, tbs, tbs_whole, rest) = tlv(cert)?;
-    let (_, _, sig_alg, _) = tlv(rest)?;
-    // TBSCertificate: [0] version?, serial, signature, issuer, validity, subject, spki, ...
-    let mut fields = tbs;
-    let (tag, _, _, r) = tlv(fields)?;
-    if tag == 0xa0 {
-        fields = r;
-    }
-    for _ in 0..5 {
-        let (_, _, _, r) = tlv(fields)?;
-        fields = r;
-    }
-    let (_, spki, _, _) = tlv(fields)?;
-    let (_, _, spki_alg, _) = tlv(spki)?;
-    Some((tbs_whole, sig_alg, spki_alg))
 }
 
 /// What is wrong with one link (a certificate and the one that should have issued it).
 fn link_problem(
     child: &Cert,
-    child_p: &Parsed,
+    child_p: &Parsed<'_>,
     issuer: &Cert,
-    issuer_p: &Parsed,
+    issuer_p: &Parsed<'_>,
     issuer_is_anchor: bool,
     below: usize,
 ) -> Option<Problem> {
     let sig = algorithms::verify_with(
-        &issuer_p.spki_alg,
-        &issuer_p.public_key,
-        &child_p.sig_alg,
-        &child_p.tbs,
-        &child_p.signature,
+        issuer_p.spki_alg,
+        issuer_p.public_key,
+        child_p.sig_alg,
+        child_p.tbs,
+        child_p.signature,
     );
     match sig {
         Ok(()) => {}
         Err(LinkSignatureError::UnsupportedAlgorithm) => {
-            if facts::signature_algorithm(&child_p.sig_alg_oid).1 == SignatureStrength::Weak {
+            if facts::signature_algorithm(child_p.sig_alg_oid).1 == SignatureStrength::Weak {
                 return Some((
                     Code::WeakSignature,
                     format!(
@@ -230,18 +165,18 @@ fn link_problem(
 const SIGNATURE_BUDGET: usize = 64;
 
 /// A candidate issuer: the certificate, whether it is a trusted root, and its parsed parts.
-type Candidate = (Cert, bool, Parsed);
+type Candidate<'a> = (&'a Cert, bool, Parsed<'a>);
 
 /// The issuer of `child` among `candidates`: same name, preferring a matching key identifier,
 /// then a verifying signature, then current validity.
 fn find_issuer<'c>(
-    child_p: &Parsed,
-    candidates: &'c [Candidate],
+    child_p: &Parsed<'_>,
+    candidates: &'c [Candidate<'c>],
     at: i64,
     exclude: &[Vec<u8>],
     budget: &mut usize,
-) -> Option<&'c Candidate> {
-    let mut best: Option<(i32, &'c Candidate)> = None;
+) -> Option<&'c Candidate<'c>> {
+    let mut best: Option<(i32, &'c Candidate<'c>)> = None;
     for cand in candidates {
         let p = &cand.2;
         if p.subject != child_p.issuer || exclude.contains(&cand.0.der) {
@@ -254,11 +189,11 @@ fn find_issuer<'c>(
         if *budget > 0 && {
             *budget -= 1;
             algorithms::verify_with(
-                &p.spki_alg,
-                &p.public_key,
-                &child_p.sig_alg,
-                &child_p.tbs,
-                &child_p.signature,
+                p.spki_alg,
+                p.public_key,
+                child_p.sig_alg,
+                child_p.tbs,
+                child_p.signature,
             )
             .is_ok()
         } {
@@ -296,7 +231,7 @@ pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk 
         .iter()
         .map(|c| (c, true))
         .chain(pool.iter().map(|c| (c, false)))
-        .filter_map(|(c, root)| parse(&c.der).map(|p| (c.clone(), root, p)))
+        .filter_map(|(c, root)| parse(c).map(|p| (c, root, p)))
         .collect();
     let mut budget = SIGNATURE_BUDGET;
     let mut w = Walk {
@@ -315,13 +250,13 @@ pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk 
         let Some(cur) = w.chain.last().cloned() else {
             break;
         };
-        let Some(cur_p) = parse(&cur.der) else { break };
+        let Some(cur_p) = parse(&cur) else { break };
         match find_issuer(&cur_p, &candidates, at, &seen, &mut budget) {
             Some((issuer, is_root, issuer_p)) => {
                 let problem = link_problem(&cur, &cur_p, issuer, issuer_p, *is_root, depth);
                 w.problems.push(problem);
                 seen.push(issuer.der.clone());
-                w.chain.push(issuer.clone());
+                w.chain.push((*issuer).clone());
                 if *is_root {
                     w.anchored = true;
                     return w;

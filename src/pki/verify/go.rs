@@ -23,9 +23,10 @@
 use super::Verifier;
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
+use crate::pki::x509::{Ext, GeneralName};
 use x509_parser::der_parser::oid;
 use x509_parser::oid_registry::Oid;
-use x509_parser::prelude::*;
+use x509_parser::x509::X509Version;
 
 /// Why Go refuses a certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,30 +88,25 @@ fn go_handles(oid: &Oid<'_>) -> bool {
 }
 
 /// The name types Go reads in subjectAltName and name constraints.
-fn go_reads(n: &GeneralName<'_>) -> bool {
+fn go_reads(n: &GeneralName) -> bool {
     matches!(
         n,
-        GeneralName::DNSName(_)
-            | GeneralName::IPAddress(_)
-            | GeneralName::RFC822Name(_)
-            | GeneralName::URI(_)
+        GeneralName::Dns(_) | GeneralName::Ip(_) | GeneralName::Rfc822(_) | GeneralName::Uri(_)
     )
 }
 
-/// What Go refuses to parse in `der` (`parse`), and what `isValid` refuses in it as a
+/// What Go refuses to parse in `cert` (`parse`), and what `isValid` refuses in it as a
 /// certificate of the chain (`critical`).
-fn refusals(der: &[u8]) -> (Vec<Refusal>, Vec<Refusal>) {
+fn refusals(cert: &Cert) -> (Vec<Refusal>, Vec<Refusal>) {
     let (mut parse, mut critical) = (Vec::new(), Vec::new());
-    let Ok((_, c)) = X509Certificate::from_der(der) else {
-        return (parse, critical);
-    };
-    if c.raw_serial().first().is_some_and(|b| b & 0x80 != 0) {
+    let c = &cert.parsed;
+    if c.serial.first().is_some_and(|b| b & 0x80 != 0) {
         parse.push(Refusal::NegativeSerial);
     }
     let aia = oid!(1.3.6.1.5.5.7.1.1);
-    for ext in c.extensions() {
+    for ext in &c.extensions {
         let name = ext.oid.to_id_string();
-        if let ParsedExtension::ParseError { .. } = ext.parsed_extension()
+        if let Ext::ParseError = ext.parsed
             && (go_handles(&ext.oid)
                 || ext.oid == aia
                 || ext.oid == oid!(2.5.29.17)
@@ -125,20 +121,17 @@ fn refusals(der: &[u8]) -> (Vec<Refusal>, Vec<Refusal>) {
         if ext.critical && ext.oid == aia {
             parse.push(Refusal::CriticalNotAllowed("authorityInfoAccess"));
         }
-        let handled = match ext.parsed_extension() {
-            ParsedExtension::NameConstraints(nc) => {
-                let subtrees: Vec<&GeneralSubtree<'_>> = nc
-                    .permitted_subtrees
-                    .iter()
-                    .flatten()
-                    .chain(nc.excluded_subtrees.iter().flatten())
-                    .collect();
-                if subtrees.is_empty() {
+        let handled = match &ext.parsed {
+            Ext::NameConstraints {
+                permitted,
+                excluded,
+            } => {
+                if permitted.is_empty() && excluded.is_empty() {
                     parse.push(Refusal::EmptyNameConstraints);
                 }
-                subtrees.iter().all(|s| go_reads(&s.base))
+                permitted.iter().chain(excluded).all(go_reads)
             }
-            ParsedExtension::SubjectAlternativeName(san) => san.general_names.iter().any(go_reads),
+            Ext::SubjectAltName(names) => names.iter().any(go_reads),
             _ => go_handles(&ext.oid) || ext.oid == aia,
         };
         if ext.critical && !handled {
@@ -150,14 +143,8 @@ fn refusals(der: &[u8]) -> (Vec<Refusal>, Vec<Refusal>) {
 
 /// Whether Go lets `issuer` sign: a version 1 certificate, or basicConstraints CA:TRUE.
 fn may_sign(issuer: &Cert) -> bool {
-    let Ok((_, c)) = X509Certificate::from_der(&issuer.der) else {
-        return true;
-    };
-    c.version() == X509Version::V1
-        || c.basic_constraints()
-            .ok()
-            .flatten()
-            .is_some_and(|bc| bc.value.ca)
+    let c = &issuer.parsed;
+    c.version == X509Version::V1 || c.basic_constraints().is_some_and(|(ca, _)| ca)
 }
 
 /// Go's refusals of a chain webpki and OpenSSL's rules accepted: `chain` is leaf first, anchor
@@ -192,7 +179,7 @@ pub(super) fn findings(chain: &[Cert], sent: &[Cert]) -> Vec<Finding> {
         }
         seen.push(&c.der);
         let in_chain = chain.iter().any(|x| x.der == c.der);
-        let (parse, critical) = refusals(&c.der);
+        let (parse, critical) = refusals(c);
         for r in parse.iter().chain(critical.iter().filter(|_| in_chain)) {
             push(c, r);
         }

@@ -5,9 +5,11 @@
 use super::Usage;
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
+use crate::pki::x509::Ext;
 use x509_parser::der_parser::oid;
+use x509_parser::extensions::KeyUsage;
 use x509_parser::oid_registry::Oid;
-use x509_parser::prelude::*;
+use x509_parser::x509::X509Version;
 
 /// The extensions OpenSSL's verification understands (`X509_supported_extension`): a critical
 /// extension outside this list fails with "unhandled critical extension" (error 34), on any
@@ -73,33 +75,35 @@ fn bit_string_first_octet(value: &[u8]) -> u8 {
     }
 }
 
-fn facts(der: &[u8]) -> Option<Facts> {
-    let (_, c) = X509Certificate::from_der(der).ok()?;
+fn facts(c: &Cert) -> Facts {
+    let p = &c.parsed;
     let mut f = Facts {
-        version: c.version(),
+        version: p.version,
         ca: None,
         key_usage: None,
         eku: None,
         unhandled_critical: None,
         ns_cert_type: None,
     };
-    for ext in c.extensions() {
+    for ext in &p.extensions {
         if ext.critical && f.unhandled_critical.is_none() && !openssl_handles(&ext.oid) {
             f.unhandled_critical = Some(ext.oid.to_id_string());
         }
         if ext.oid == oid!(2.16.840.1.113730.1.1) {
-            f.ns_cert_type = Some(bit_string_first_octet(ext.value));
+            f.ns_cert_type = Some(bit_string_first_octet(&ext.value));
         }
-        match ext.parsed_extension() {
-            ParsedExtension::BasicConstraints(bc) => f.ca = Some(bc.ca),
-            ParsedExtension::KeyUsage(ku) => f.key_usage = Some(*ku),
-            ParsedExtension::ExtendedKeyUsage(eku) => {
-                f.eku = Some((eku.server_auth, eku.client_auth));
-            }
+        match &ext.parsed {
+            Ext::BasicConstraints { ca, .. } => f.ca = Some(*ca),
+            Ext::KeyUsage(ku) => f.key_usage = Some(*ku),
+            Ext::ExtendedKeyUsage {
+                server_auth,
+                client_auth,
+                ..
+            } => f.eku = Some((*server_auth, *client_auth)),
             _ => {}
         }
     }
-    Some(f)
+    f
 }
 
 fn refuse(c: &Cert, code: Code, message: String) -> Finding {
@@ -108,12 +112,11 @@ fn refuse(c: &Cert, code: Code, message: String) -> Finding {
 
 /// Every rule, on a chain webpki accepted: `chain` is leaf first, anchor last.
 pub(super) fn findings(chain: &[Cert], usage: Usage) -> Vec<Finding> {
-    let parsed: Vec<Option<Facts>> = chain.iter().map(|c| facts(&c.der)).collect();
+    let parsed: Vec<Facts> = chain.iter().map(facts).collect();
     let mut out = Vec::new();
     // A self-signed end entity trusted as itself: OpenSSL checks it as a leaf only.
     let leaf_is_anchor = chain.len() == 2 && chain[0].der == chain[1].der;
     for (i, (c, f)) in chain.iter().zip(&parsed).enumerate() {
-        let Some(f) = f else { continue };
         if let Some(oid) = &f.unhandled_critical
             && !(leaf_is_anchor && i == 1)
         {
@@ -289,69 +292,55 @@ fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
 /// name, the child's authority key identifier (key id, serial, issuer name) agrees with the
 /// issuer, and the issuer's key usage, if any, allows certificate signing.
 fn likely_issued(issuer: &Cert, child: &Cert) -> bool {
-    let (Ok((_, i)), Ok((_, c))) = (
-        X509Certificate::from_der(&issuer.der),
-        X509Certificate::from_der(&child.der),
-    ) else {
-        return false;
-    };
-    if i.subject().as_raw() != c.issuer().as_raw() {
+    let (i, c) = (&issuer.parsed, &child.parsed);
+    if i.subject.raw != c.issuer.raw {
         return false;
     }
-    if let Some(ku) = ku_of(&i)
+    // The first keyUsage and subjectKeyIdentifier, as OpenSSL's lookups find them.
+    let ku = i.extensions.iter().find_map(|e| match &e.parsed {
+        Ext::KeyUsage(ku) => Some(*ku),
+        _ => None,
+    });
+    if let Some(ku) = ku
         && !ku.key_cert_sign()
     {
         return false;
     }
-    let ski = i
-        .extensions()
-        .iter()
-        .find_map(|e| match e.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
-            _ => None,
-        });
-    for e in c.extensions() {
-        if let ParsedExtension::AuthorityKeyIdentifier(a) = e.parsed_extension() {
-            if let (Some(keyid), Some(ski)) = (&a.key_identifier, &ski)
-                && keyid.0 != ski.as_slice()
+    let ski = i.extensions.iter().find_map(|e| match &e.parsed {
+        Ext::SubjectKeyId(k) => Some(k.as_slice()),
+        _ => None,
+    });
+    for e in &c.extensions {
+        if let Ext::AuthorityKeyId {
+            key_id,
+            serial,
+            issuer: dn,
+        } = &e.parsed
+        {
+            if let (Some(keyid), Some(ski)) = (key_id, ski)
+                && keyid.as_slice() != ski
             {
                 return false;
             }
-            if let Some(serial) = a.authority_cert_serial {
+            if let Some(serial) = serial {
                 let strip = |b: &[u8]| {
                     b.iter()
                         .skip_while(|x| **x == 0)
                         .copied()
                         .collect::<Vec<_>>()
                 };
-                if strip(serial) != strip(i.raw_serial()) {
+                if strip(serial) != strip(&i.serial) {
                     return false;
                 }
             }
-            if let Some(dn) = a
-                .authority_cert_issuer
-                .iter()
-                .flatten()
-                .find_map(|n| match n {
-                    GeneralName::DirectoryName(dn) => Some(dn),
-                    _ => None,
-                })
-                && dn.as_raw() != i.issuer().as_raw()
+            if let Some(dn) = dn
+                && *dn != i.issuer.raw
             {
                 return false;
             }
         }
     }
     true
-}
-
-fn ku_of(c: &X509Certificate<'_>) -> Option<KeyUsage> {
-    c.extensions()
-        .iter()
-        .find_map(|e| match e.parsed_extension() {
-            ParsedExtension::KeyUsage(ku) => Some(*ku),
-            _ => None,
-        })
 }
 
 /// The chain OpenSSL builds (`build_chain` with `X509_V_FLAG_TRUSTED_FIRST`, the default): from

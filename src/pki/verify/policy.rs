@@ -98,7 +98,8 @@ pub(super) fn issuer_key_usage_findings(chain: &[Cert]) -> Vec<Finding> {
 
 /// DST Root CA X3 expired on 2021-09-30; Let's Encrypt chains moved to ISRG Root X1.
 pub(crate) fn is_dst_root_x3(c: &Cert) -> bool {
-    c.subject_common_names
+    c.parsed
+        .subject_common_names()
         .iter()
         .any(|cn| cn == "DST Root CA X3")
 }
@@ -135,11 +136,7 @@ pub(super) fn anchor_path_len_finding(chain: &[Cert]) -> Option<Finding> {
     let limit = anchor.summary.path_len?;
     // Intermediates between the leaf and the anchor; self-issued ones do not count (RFC 5280
     // 6.1.4 (l)), as in OpenSSL.
-    let intermediates = below
-        .iter()
-        .skip(1)
-        .filter(|c| c.summary.subject != c.summary.issuer)
-        .count();
+    let intermediates = below.iter().skip(1).filter(|c| !c.self_issued()).count();
     (intermediates > limit as usize).then(|| {
         Finding::error(
             Code::NotACa,
