@@ -116,9 +116,7 @@ impl ChainView {
 pub fn pick_leaf(certs: &[Cert]) -> Option<usize> {
     let issued_other = |i: usize| {
         certs.iter().enumerate().any(|(j, c)| {
-            j != i
-                && c.summary.issuer == certs[i].summary.subject
-                && c.summary.subject != c.summary.issuer
+            j != i && c.parsed.issuer.raw == certs[i].parsed.subject.raw && !c.self_issued()
         })
     };
     (0..certs.len())
