@@ -137,6 +137,28 @@ fn no_source_file_is_over_600_lines() {
     assert!(long.is_empty(), "split these along their seams: {long:?}");
 }
 
+/// A certificate is decoded in one place, `pki::x509` (counted there: one parse per certificate
+/// of a check, `pki::check`'s test); every check reads that decoding. `file_import` only asks
+/// whether a dropped file is a DER certificate.
+#[test]
+fn certificates_are_decoded_in_one_place() {
+    let allowed = [vec!["pki", "x509"], vec!["file_import"]];
+    for p in sources() {
+        let module = module_of(&p);
+        if allowed.iter().any(|a| *a == module) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("readable");
+        for decode in ["X509Certificate", "parse_x509_certificate"] {
+            assert!(
+                !text.contains(decode),
+                "{} decodes certificates itself ({decode}): read pki::x509::ParsedCert",
+                p.display()
+            );
+        }
+    }
+}
+
 /// Loops of imports between modules that are not ancestor and descendant of each other.
 fn cycles(files: &BTreeMap<Vec<String>, String>) -> Vec<String> {
     // Edges between modules that are not ancestor and descendant of each other.

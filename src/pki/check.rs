@@ -37,6 +37,20 @@ pub struct CheckReport {
     /// these where the ALB is Traefik (issue 24), so the certificates are verified once for
     /// both ALBs.
     pub nlb_go_findings: Vec<Finding>,
+    /// The certificates of each certificate input, decoded once for every check above and for
+    /// the page's cards (an input not given holds none: `GatewayCa` falls back to `ClientCa`
+    /// for the checks only).
+    pub certs: Vec<(CertInput, Vec<Cert>)>,
+}
+
+impl CheckReport {
+    /// The certificates read from one input, in the order pasted.
+    pub fn certs_of(&self, input: CertInput) -> &[Cert] {
+        self.certs
+            .iter()
+            .find(|(i, _)| *i == input)
+            .map_or(&[], |(_, c)| c.as_slice())
+    }
 }
 
 /// Check every certificate input together at `at` (Unix seconds). Never panics.
@@ -165,8 +179,22 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
             CertInput::GatewayCa => ca_pem(&gateway_ca),
         };
     }
+    let certs = vec![
+        (CertInput::NlbCert, nlb_certs),
+        (CertInput::AlbClientCert, alb_certs),
+        (CertInput::ClientCa, client_ca),
+        (
+            CertInput::GatewayCa,
+            if gateway_ca_given {
+                gateway_ca
+            } else {
+                Vec::new()
+            },
+        ),
+    ];
     CheckReport {
         findings,
+        certs,
         verify_depth: nlb.depth,
         nlb_chain: nlb.view,
         alb_chain: alb.view,
@@ -430,5 +458,45 @@ fn check_role(
         depth,
         leaf: Some(leaf.clone()),
         go_findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One check decodes each certificate once, whatever the checks that read it (the chain
+    /// walks, the OpenSSL, BoringSSL and Go rules, the key match, the cards).
+    #[test]
+    fn a_check_parses_each_certificate_once() {
+        let demo = crate::demo::cert_inputs();
+        let mut broken = demo.clone();
+        // Chains that fail (explained link by link) and a CA input holding a leaf.
+        broken[CertInput::ClientCa] = demo[CertInput::NlbCert].clone();
+        broken[CertInput::NlbCert] = format!(
+            "{}{}",
+            demo[CertInput::AlbClientCert],
+            demo[CertInput::NlbCert]
+        );
+        let mut no_gateway_ca = demo.clone();
+        no_gateway_ca[CertInput::GatewayCa] = String::new();
+        let cases = [
+            ("demo", demo),
+            ("broken", broken),
+            ("no gateway CA", no_gateway_ca),
+        ];
+        for (name, inputs) in cases {
+            let blocks: usize = CertInput::ALL
+                .into_iter()
+                .filter(|&i| i.kind() != InputKind::PrivateKey)
+                .map(|i| inputs[i].matches("-----BEGIN CERTIFICATE-----").count())
+                .sum();
+            let before = crate::pki::x509::parses();
+            let report = check(&inputs, 1_800_000_000);
+            let parsed = crate::pki::x509::parses() - before;
+            let read: usize = report.certs.iter().map(|(_, c)| c.len()).sum();
+            assert_eq!(read, blocks, "{name}: certificates read");
+            assert_eq!(parsed, blocks, "{name}: DER parses");
+        }
     }
 }

@@ -41,12 +41,14 @@ pub fn CertInput(
     let status = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
 
+    // The certificates as the check read them: decoded once, for the findings and the cards.
     let summaries = Memo::new(move |_| {
-        if key {
-            Vec::new()
-        } else {
-            value.with(|text| crate::pki::cert::summarize_pem(input, text, state.now.get()).0)
-        }
+        state.report.with(|r| {
+            r.certs_of(input)
+                .iter()
+                .map(|c| c.summary.clone())
+                .collect::<Vec<_>>()
+        })
     });
     let problems = Memo::new(move |_| {
         state.findings.with(|all| {
