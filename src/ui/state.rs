@@ -176,11 +176,8 @@ impl Form {
             self.app_port = value;
         } else if let Some(text) = self.settings.text_mut(field) {
             *text = value;
-        } else if let Ok(mut json) = serde_json::to_value(&self.settings) {
-            json[field.name()] = serde_json::Value::String(value);
-            if let Ok(settings) = serde_json::from_value::<Settings>(json) {
-                self.settings = settings;
-            }
+        } else {
+            self.settings.set_choice(field, &value);
         }
     }
 }
