@@ -2,10 +2,10 @@ use crate::file_import::text_from_file;
 use crate::finding::Severity;
 use crate::inputs::CertInput as Input;
 use crate::ui::cert_card::CertCard;
+use crate::ui::draft::use_draft;
 use crate::ui::guide_disclosure::GuideDisclosure;
 use crate::ui::rich_text::RichText;
 use crate::ui::state::AppState;
-use crate::ui::text_field::PAUSE_MS;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,14 +29,7 @@ pub fn CertInput(
             state.certs.update(|c| c[input] = text);
         }
     };
-    let draft = RwSignal::new(None::<String>);
-    let typed = StoredValue::new(0u64);
-    let commit = move || {
-        if let Some(text) = draft.get_untracked() {
-            set_value(text);
-            draft.set(None);
-        }
-    };
+    let draft = use_draft(set_value);
     let dragover = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
@@ -103,8 +96,7 @@ pub fn CertInput(
                 if !joined.ends_with('\n') {
                     joined.push('\n');
                 }
-                draft.set(None);
-                set_value(joined);
+                draft.replace(joined);
             }
             let mut message = match texts.len() {
                 0 => String::new(),
@@ -206,7 +198,7 @@ pub fn CertInput(
                 placeholder=placeholder
                 aria-describedby=described
                 aria-invalid=move || if has_error() { "true" } else { "false" }
-                prop:value=move || draft.get().unwrap_or_else(|| value.get())
+                prop:value=move || draft.shown(|| value.get())
                 on:input=move |ev: web_sys::Event| {
                     let text = event_target_value(&ev);
                     // A paste, a drop or a value set by a script is complete: check it now.
@@ -219,21 +211,12 @@ pub fn CertInput(
                         })
                         .unwrap_or(true);
                     if whole {
-                        draft.set(None);
-                        set_value(text);
-                        return;
+                        draft.replace(text);
+                    } else {
+                        draft.typed(text);
                     }
-                    draft.set(Some(text));
-                    let mine = typed.get_value().wrapping_add(1);
-                    typed.set_value(mine);
-                    spawn_local(async move {
-                        gloo::timers::future::TimeoutFuture::new(PAUSE_MS).await;
-                        if typed.try_get_value() == Some(mine) {
-                            commit();
-                        }
-                    });
                 }
-                on:blur=move |_| commit()
+                on:blur=move |_| draft.commit()
             ></textarea>
             <p class="cert-input__status" aria-live="polite">
                 {move || status.get()}

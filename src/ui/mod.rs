@@ -12,6 +12,7 @@ mod choice_switch;
 mod cluster_form;
 mod copy_button;
 mod download_panel;
+mod draft;
 mod file_preview;
 mod findings_panel;
 mod guide_disclosure;

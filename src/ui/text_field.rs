@@ -1,13 +1,10 @@
 use crate::finding::Severity;
 use crate::settings::Field;
+use crate::ui::draft::use_draft;
 use crate::ui::guide_disclosure::GuideDisclosure;
 use crate::ui::rich_text::RichText;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-
-/// How long typing must pause before a value is judged.
-pub const PAUSE_MS: u32 = 800;
 
 /// One settings field: label, input, help, "Where do I get this?" and the problems about it.
 /// What is typed is a draft until the user is done with it (the field loses focus, Enter, or
@@ -22,17 +19,11 @@ pub fn TextField(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let key = field.name();
-    let draft = RwSignal::new(None::<String>);
-    // Each keystroke starts a pause timer; only the latest one may hand the draft over.
-    let typed = StoredValue::new(0u64);
-    let commit = move || {
-        if let Some(value) = draft.get_untracked() {
-            if state.form.with_untracked(|f| f.field(field) != value) {
-                state.form.update(|f| f.set_field(field, value));
-            }
-            draft.set(None);
+    let draft = use_draft(move |value: String| {
+        if state.form.with_untracked(|f| f.field(field) != value) {
+            state.form.update(|f| f.set_field(field, value));
         }
-    };
+    });
     let problems = Memo::new(move |_| {
         state.findings.with(|all| {
             all.iter()
@@ -73,20 +64,10 @@ pub fn TextField(
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 aria-describedby=format!("{help_id} {error_id}")
                 aria-invalid=move || if has_error() { "true" } else { "false" }
-                prop:value=move || draft.get().unwrap_or_else(|| state.form.with(|f| f.field(field)))
-                on:input:target=move |ev| {
-                    draft.set(Some(ev.target().value()));
-                    let mine = typed.get_value().wrapping_add(1);
-                    typed.set_value(mine);
-                    spawn_local(async move {
-                        gloo::timers::future::TimeoutFuture::new(PAUSE_MS).await;
-                        if typed.try_get_value() == Some(mine) {
-                            commit();
-                        }
-                    });
-                }
-                on:change=move |_| commit()
-                on:blur=move |_| commit()
+                prop:value=move || draft.shown(|| state.form.with(|f| f.field(field)))
+                on:input:target=move |ev| draft.typed(ev.target().value())
+                on:change=move |_| draft.commit()
+                on:blur=move |_| draft.commit()
             />
             <span class="field__help" id=help_id><RichText text=field.help() /></span>
             {guide}
