@@ -14,7 +14,7 @@ use leptos::prelude::*;
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
-    provide_context(state);
+    state.provide();
 
     // The clock moves on while the page is open: re-check once a minute.
     // The App lives as long as the page, so the timer is never cancelled.

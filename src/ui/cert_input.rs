@@ -4,8 +4,8 @@ use crate::inputs::CertInput as Input;
 use crate::ui::cert_card::CertCard;
 use crate::ui::draft::use_draft;
 use crate::ui::guide_disclosure::GuideDisclosure;
+use crate::ui::handles::{CertsHandle, Checked, FormHandle, Verdict};
 use crate::ui::rich_text::RichText;
-use crate::ui::state::AppState;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,50 +19,40 @@ pub fn CertInput(
     /// The input: its name is the element id and the findings' input; its label and hint show.
     input: Input,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let certs = expect_context::<CertsHandle>();
+    let checked = expect_context::<Checked>();
+    let settings = expect_context::<FormHandle>().settings;
     let name = input.name();
     let label = input.label();
     let key = input.is_key();
-    let value = Memo::new(move |_| state.certs.with(|c| c[input].clone()));
-    let set_value = move |text: String| {
-        if state.certs.with_untracked(|c| c[input] != text) {
-            state.certs.update(|c| c[input] = text);
-        }
-    };
-    let draft = use_draft(set_value);
+    let value = Memo::new(move |_| certs.texts.with(|c| c[input].clone()));
+    let draft = use_draft(move |text: String| certs.set.run((input, text)));
     let dragover = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let file_input = NodeRef::<html::Input>::new();
 
     // The certificates as the check read them: decoded once, for the findings and the cards.
     let summaries = Memo::new(move |_| {
-        state.report.with(|r| {
+        checked.report.with(|r| {
             r.certs_of(input)
                 .iter()
                 .map(|c| c.summary.clone())
                 .collect::<Vec<_>>()
         })
     });
-    let problems = Memo::new(move |_| {
-        state.findings.with(|all| {
-            all.iter()
-                .filter(|f| f.is_about(input) && f.severity != Severity::Info)
-                .map(|f| (f.severity, f.message.clone()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let problems = expect_context::<Verdict>().about(input);
     let has_error = move || problems.with(|p| p.iter().any(|(s, _)| *s == Severity::Error));
     // What was done to the pasted text (a Kubernetes secret taken apart, base64 decoded).
     let source = Memo::new(move |_| value.with(|t| crate::pki::pem::source(input, t).describe()));
     let made_here = Memo::new(move |_| {
-        state.made_here.with(|m| {
+        certs.made_here.with(|m| {
             m.as_ref()
                 .filter(|m| !m.texts[input].is_empty() && value.with(|v| *v == m.texts[input]))
                 .map(|m| m.at)
         })
     });
     let wanted = Memo::new(move |_| {
-        state.wanted_files.with(|w| {
+        certs.wanted_files.with(|w| {
             w.iter()
                 .find(|(i, _)| *i == input)
                 .map(|(_, path)| path.clone())
@@ -112,12 +102,7 @@ pub fn CertInput(
             status.set(message);
             // A file that could not be used is an error on this input (counted, blocking the
             // download) until the input's text changes.
-            if !problems.is_empty() {
-                state.rejected.update(|r| {
-                    r.retain(|(i, _)| *i != input);
-                    r.extend(problems.into_iter().map(|p| (input, p)));
-                });
-            }
+            certs.reject.run((input, problems));
         });
     };
 
@@ -134,11 +119,7 @@ pub fn CertInput(
     } else {
         "-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----"
     };
-    let guide = Signal::derive(move || {
-        state
-            .form
-            .with(|f| crate::guide::for_input(input, &f.to_settings()))
-    });
+    let guide = Signal::derive(move || settings.with(|s| crate::guide::for_input(input, s)));
 
     view! {
         <div
@@ -266,7 +247,7 @@ pub fn CertInput(
                 each=move || summaries.get().into_iter().enumerate()
                 key=|(i, s)| (*i, s.sha256_fingerprint.clone(), s.days_left)
                 children=move |(_, summary)| {
-                    view! { <CertCard summary at=state.now.get_untracked() made_here=made_here /> }
+                    view! { <CertCard summary at=checked.now.get_untracked() made_here=made_here /> }
                 }
             />
         </div>

@@ -1,4 +1,5 @@
-use crate::ui::state::{AppState, verdict};
+use crate::ui::handles::Verdict;
+use crate::ui::state::verdict;
 use leptos::prelude::*;
 
 /// A compact verdict that stays at the bottom of the screen while the form is in view, for
@@ -6,12 +7,16 @@ use leptos::prelude::*;
 /// step announces changes).
 #[component]
 pub fn CheckBar() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let tally = state.tally;
+    let Verdict {
+        tally,
+        pending,
+        untouched,
+        ..
+    } = expect_context::<Verdict>();
     let class = move || {
         if tally.get().errors > 0 {
             "check-bar check-bar--error"
-        } else if state.pending.with(Vec::is_empty) {
+        } else if pending.with(Vec::is_empty) {
             "check-bar check-bar--ok"
         } else {
             "check-bar"
@@ -20,7 +25,7 @@ pub fn CheckBar() -> impl IntoView {
     view! {
         <div class=class id="check-bar">
             <span class="check-bar__text">
-                {move || verdict(tally.get(), state.pending.with(Vec::len), state.untouched())}
+                {move || verdict(tally.get(), pending.with(Vec::len), untouched.get())}
             </span>
             <a class="check-bar__link" href="#step-check">"See the check"</a>
         </div>

@@ -1,14 +1,14 @@
 use crate::ui::chain_diagram::ChainDiagram;
 use crate::ui::findings_panel::FindingsPanel;
-use crate::ui::state::AppState;
+use crate::ui::handles::Checked;
 use leptos::prelude::*;
 
 /// Step 3: every finding, then the two chains as pictures.
 #[component]
 pub fn CheckStep() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let nlb_chain = Memo::new(move |_| state.report.with(|r| r.nlb_chain.clone()));
-    let alb_chain = Memo::new(move |_| state.report.with(|r| r.alb_chain.clone()));
+    let report = expect_context::<Checked>().report;
+    let nlb_chain = Memo::new(move |_| report.with(|r| r.nlb_chain.clone()));
+    let alb_chain = Memo::new(move |_| report.with(|r| r.alb_chain.clone()));
     view! {
         <div class="check">
             <FindingsPanel />

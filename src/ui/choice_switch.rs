@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::settings::{Field, options};
-use crate::ui::state::AppState;
+use crate::ui::handles::{FormHandle, Verdict};
 use leptos::prelude::*;
 
 /// A choice field (API generation, ALB, infrastructure) as radio buttons, each option with the
@@ -13,13 +13,14 @@ pub fn ChoiceSwitch(
     /// The legend.
     legend: &'static str,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let form = expect_context::<FormHandle>();
     let key = field.name();
+    let about = expect_context::<Verdict>().about(field);
     let errors = Memo::new(move |_| {
-        state.findings.with(|all| {
-            all.iter()
-                .filter(|f| f.is_about(field) && f.severity == Severity::Error)
-                .map(|f| f.message.clone())
+        about.with(|p| {
+            p.iter()
+                .filter(|(severity, _)| *severity == Severity::Error)
+                .map(|(_, message)| message.clone())
                 .collect::<Vec<_>>()
         })
     });
@@ -36,12 +37,8 @@ pub fn ChoiceSwitch(
                         id=format!("{key}-{value}")
                         value=value
                         aria-describedby=error_id.clone()
-                        prop:checked=move || state.form.with(|f| f.settings.value(field) == value)
-                        on:change=move |_| {
-                            state.form.update(|f| {
-                                f.settings.set_choice(field, value);
-                            })
-                        }
+                        prop:checked=move || form.form.with(|f| f.settings.value(field) == value)
+                        on:change=move |_| form.set_choice.run((field, value))
                     />
                     <span class="choice-switch__text">
                         <span class="choice-switch__name">{choice.name}</span>

@@ -1,6 +1,6 @@
 use crate::settings::{Field, options, required};
 use crate::ui::choice_switch::ChoiceSwitch;
-use crate::ui::state::AppState;
+use crate::ui::handles::FormHandle;
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// infrastructure that uses them; a hidden field keeps its value.
 #[component]
 pub fn ClusterForm() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let form = expect_context::<FormHandle>().form;
     let fields = Field::ALL
         .into_iter()
         .filter(|f| options(*f).is_empty())
@@ -20,9 +20,7 @@ pub fn ClusterForm() -> impl IntoView {
                 ""
             };
             let hidden = move || match field {
-                Field::IngressIp | Field::LbHost => {
-                    !state.form.with(|f| required(field, &f.settings))
-                }
+                Field::IngressIp | Field::LbHost => !form.with(|f| required(field, &f.settings)),
                 _ => false,
             };
             view! {

@@ -1,7 +1,7 @@
 use crate::highlight::{Language, highlight};
 use crate::ui::browser;
 use crate::ui::copy_button::CopyButton;
-use crate::ui::state::AppState;
+use crate::ui::handles::{Files, Verdict};
 use leptos::prelude::*;
 
 /// The element id of a file's option in the list.
@@ -17,11 +17,10 @@ fn option_id(path: &str) -> String {
 /// it), the chosen one shown with light highlighting, to copy or download.
 #[component]
 pub fn FilePreview() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let bundle = expect_context::<Files>().bundle;
+    let pending = expect_context::<Verdict>().pending;
     let paths = Memo::new(move |_| {
-        state
-            .bundle
-            .with(|b| b.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
+        bundle.with(|b| b.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
     });
     let selected = RwSignal::new(String::new());
     // The shown file: the chosen one while it exists, else the first.
@@ -37,7 +36,7 @@ pub fn FilePreview() -> impl IntoView {
     });
     let contents = Memo::new(move |_| {
         let path = current.get();
-        state.bundle.with(|b| {
+        bundle.with(|b| {
             b.file(&path)
                 .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
                 .unwrap_or_default()
@@ -48,9 +47,7 @@ pub fn FilePreview() -> impl IntoView {
     let download_one = move |_| {
         let path = current.get_untracked();
         let name = path.rsplit('/').next().unwrap_or("file").to_owned();
-        let bytes = state
-            .bundle
-            .with_untracked(|b| b.file(&path).map(|f| f.contents.clone()));
+        let bytes = bundle.with_untracked(|b| b.file(&path).map(|f| f.contents.clone()));
         if let Some(bytes) = bytes {
             match browser::download(&name, "application/octet-stream", &bytes) {
                 Ok(()) => status.set(format!("Downloaded {name}.")),
@@ -85,7 +82,7 @@ pub fn FilePreview() -> impl IntoView {
                 <span class="step__number" aria-hidden="true">"4"</span>
                 "Files"
             </h2>
-            <Show when=move || !state.pending.with(Vec::is_empty)>
+            <Show when=move || !pending.with(Vec::is_empty)>
                 <p class="step__hint" id="files-preview-note">
                     "A preview: while inputs are still empty, the files show what is known so far, "
                     "and README.md lists what is missing."

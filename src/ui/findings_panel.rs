@@ -1,19 +1,22 @@
 use crate::finding::{Code, Finding, Severity};
 use crate::inputs::CertInput;
 use crate::ui::browser;
+use crate::ui::handles::Verdict;
 use crate::ui::private_ca::PrivateCaButton;
 use crate::ui::rich_text::RichText;
-use crate::ui::state::{AppState, verdict};
+use crate::ui::state::verdict;
 use leptos::prelude::*;
 
 /// Step 3: every finding, most severe first, with a summary line that screen readers hear
 /// politely. Clicking a finding moves focus to the field or certificate it concerns.
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let findings = state.findings;
-    let pending = state.pending;
-    let tally = state.tally;
+    let Verdict {
+        findings,
+        pending,
+        tally,
+        untouched,
+    } = expect_context::<Verdict>();
     let summary_class = move || {
         let t = tally.get();
         if t.errors > 0 {
@@ -26,7 +29,7 @@ pub fn FindingsPanel() -> impl IntoView {
     };
     let summary_text = move || {
         let t = tally.get();
-        let mut text = verdict(t, pending.with(Vec::len), state.untouched());
+        let mut text = verdict(t, pending.with(Vec::len), untouched.get());
         if t.infos > 0 {
             text.push_str(&format!(
                 " ({} note{})",
@@ -46,7 +49,7 @@ pub fn FindingsPanel() -> impl IntoView {
             <p id="findings-summary" class=summary_class role="status" aria-live="polite">
                 {summary_text}
             </p>
-            <Show when=move || state.untouched()>
+            <Show when=move || untouched.get()>
                 <p class="findings__start" id="findings-start">
                     "Fill in the cluster's values and paste its certificates; every value is checked once you have entered it, "
                     "and each problem shows here and under its field. To see a finished example first, use “Try it with demo data”."

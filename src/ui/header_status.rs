@@ -1,16 +1,21 @@
-use crate::ui::state::{AppState, verdict};
+use crate::ui::handles::Verdict;
+use crate::ui::state::verdict;
 use leptos::prelude::*;
 
 /// The verdict at the top of the page ("2 errors, 1 warning"), linking to the findings. Not a
 /// live region: the Check step announces changes, once.
 #[component]
 pub fn HeaderStatus() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let tally = state.tally;
-    let empty = Memo::new(move |_| state.pending.with(Vec::len));
+    let Verdict {
+        tally,
+        pending,
+        untouched,
+        ..
+    } = expect_context::<Verdict>();
+    let empty = Memo::new(move |_| pending.with(Vec::len));
     let class = move || {
         let t = tally.get();
-        if state.untouched() {
+        if untouched.get() {
             "page-header__status"
         } else if t.errors > 0 {
             "page-header__status page-header__status--error"
@@ -20,7 +25,7 @@ pub fn HeaderStatus() -> impl IntoView {
             "page-header__status page-header__status--ok"
         }
     };
-    let text = move || verdict(tally.get(), empty.get(), state.untouched());
+    let text = move || verdict(tally.get(), empty.get(), untouched.get());
     view! {
         <p class="page-header__status-line">
             <a class=class href="#step-check" id="header-status">{text}</a>

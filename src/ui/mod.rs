@@ -16,6 +16,7 @@ mod draft;
 mod file_preview;
 mod findings_panel;
 mod guide_disclosure;
+mod handles;
 mod header_status;
 mod offline_link;
 mod panic_banner;

@@ -42,6 +42,8 @@ pub struct AppState {
     pub wanted_files: RwSignal<Vec<(CertInput, String)>>,
     /// The last action that replaced inputs (clear, demo, import, a new CA), to undo.
     pub undo: RwSignal<Option<Undo>>,
+    /// `form` as the core reads it.
+    pub settings: Memo<Settings>,
     /// The certificate check (depends on the certificates and the time only).
     pub report: Memo<CheckReport>,
     /// Findings and pending inputs, without the files (`Plan::manifests` and `scripts` empty).
@@ -276,6 +278,7 @@ impl AppState {
             made_here,
             wanted_files,
             undo,
+            settings,
             report,
             checked,
             settled,

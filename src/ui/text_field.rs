@@ -2,8 +2,8 @@ use crate::finding::Severity;
 use crate::settings::Field;
 use crate::ui::draft::use_draft;
 use crate::ui::guide_disclosure::GuideDisclosure;
+use crate::ui::handles::{FormHandle, Verdict};
 use crate::ui::rich_text::RichText;
-use crate::ui::state::AppState;
 use leptos::prelude::*;
 
 /// One settings field: label, input, help, "Where do I get this?" and the problems about it.
@@ -17,33 +17,20 @@ pub fn TextField(
     #[prop(optional)]
     inputmode: &'static str,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let form = expect_context::<FormHandle>();
     let key = field.name();
-    let draft = use_draft(move |value: String| {
-        if state.form.with_untracked(|f| f.field(field) != value) {
-            state.form.update(|f| f.set_field(field, value));
-        }
-    });
-    let problems = Memo::new(move |_| {
-        state.findings.with(|all| {
-            all.iter()
-                .filter(|f| f.is_about(field) && f.severity != Severity::Info)
-                .map(|f| (f.severity, f.message.clone()))
-                .collect::<Vec<_>>()
-        })
-    });
+    let draft = use_draft(move |value: String| form.set_text.run((field, value)));
+    let problems = expect_context::<Verdict>().about(field);
     let has_error = move || problems.with(|p| p.iter().any(|(s, _)| *s == Severity::Error));
     let help_id = format!("{key}-help");
     let error_id = format!("{key}-error");
     let placeholder = field.placeholder();
     let guide = crate::guide::for_field(field, &Default::default()).map(|_| {
         let guide = Signal::derive(move || {
-            state.form.with(|f| {
-                crate::guide::for_field(field, &f.to_settings()).unwrap_or_else(|| {
-                    crate::guide::Guide {
-                        about: String::new(),
-                        steps: Vec::new(),
-                    }
+            form.settings.with(|s| {
+                crate::guide::for_field(field, s).unwrap_or_else(|| crate::guide::Guide {
+                    about: String::new(),
+                    steps: Vec::new(),
                 })
             })
         });
@@ -64,7 +51,7 @@ pub fn TextField(
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 aria-describedby=format!("{help_id} {error_id}")
                 aria-invalid=move || if has_error() { "true" } else { "false" }
-                prop:value=move || draft.shown(|| state.form.with(|f| f.field(field)))
+                prop:value=move || draft.shown(|| form.form.with(|f| f.field(field)))
                 on:input:target=move |ev| draft.typed(ev.target().value())
                 on:change=move |_| draft.commit()
                 on:blur=move |_| draft.commit()
