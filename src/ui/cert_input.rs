@@ -81,6 +81,11 @@ pub fn CertInput(
                     )),
                 }
             }
+            // A file that could not be used is an error on this input (counted, blocking the
+            // download) until the input's text changes, so before the text of the files that
+            // loaded is handed over: as when an effect watched the texts, a refused file dropped
+            // together with a usable one leaves no error.
+            certs.reject.run((input, problems));
             if !texts.is_empty() {
                 let mut joined = texts.join("\n");
                 if !joined.ends_with('\n') {
@@ -100,9 +105,6 @@ pub fn CertInput(
                 message.push('.');
             }
             status.set(message);
-            // A file that could not be used is an error on this input (counted, blocking the
-            // download) until the input's text changes.
-            certs.reject.run((input, problems));
         });
     };
 

@@ -113,7 +113,7 @@ pub fn DownloadPanel() -> impl IntoView {
             let (certs, _) = settings.cert_inputs(|path| Err(path.to_owned()));
             let mut filled = 0;
             let mut wanted = Vec::new();
-            state.certs.update(|current| {
+            state.update_certs(|current| {
                 for input in CertInput::ALL {
                     if !certs[input].is_empty() {
                         current[input] = certs[input].clone();

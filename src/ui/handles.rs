@@ -113,7 +113,7 @@ impl AppState {
             texts: certs.read_only(),
             set: Callback::new(move |(input, text): (CertInput, String)| {
                 if certs.with_untracked(|c| c[input] != text) {
-                    certs.update(|c| c[input] = text);
+                    state.update_certs(|c| c[input] = text);
                 }
             }),
             reject: Callback::new(move |(input, problems): (CertInput, Vec<String>)| {

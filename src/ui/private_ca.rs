@@ -43,7 +43,7 @@ pub fn create(state: AppState) -> Result<String, String> {
         CertInput::ClientCaKey => made.ca_key_pem.clone(),
         CertInput::NlbCert | CertInput::NlbKey | CertInput::GatewayCa => String::new(),
     });
-    state.certs.update(|c| {
+    state.update_certs(|c| {
         if !c.given(CertInput::GatewayCa) && c.given(CertInput::ClientCa) {
             c[CertInput::GatewayCa] = c[CertInput::ClientCa].clone();
             moved = true;

@@ -248,28 +248,6 @@ impl AppState {
                 form.with(|f| serde_json::to_string(&f.remembered(&before)).unwrap_or_default());
             browser::save(STORAGE_KEY, &text);
         });
-        // A file that could not be loaded stays an error until the input's text changes.
-        Effect::new(move |previous: Option<CertInputs>| {
-            let current = certs.get();
-            if let Some(previous) = previous {
-                let changed: Vec<CertInput> = CertInput::ALL
-                    .into_iter()
-                    .filter(|&i| previous[i] != current[i])
-                    .collect();
-                if !changed.is_empty() {
-                    let stale = |list: &Vec<(CertInput, String)>| {
-                        list.iter().any(|(i, _)| changed.contains(i))
-                    };
-                    if rejected.with_untracked(stale) {
-                        rejected.update(|r| r.retain(|(i, _)| !changed.contains(i)));
-                    }
-                    if wanted_files.with_untracked(stale) {
-                        wanted_files.update(|w| w.retain(|(i, _)| !changed.contains(i)));
-                    }
-                }
-            }
-            current
-        });
         AppState {
             form,
             certs,
@@ -318,11 +296,34 @@ impl AppState {
                 None => browser::remove(STORAGE_KEY),
             }
             self.form.set(u.form);
-            self.certs.set(u.certs);
             self.made_here.set(u.made_here);
             self.rejected.set(u.rejected);
             self.wanted_files.set(u.wanted_files);
+            self.update_certs(|c| *c = u.certs);
             self.undo.set(None);
+        }
+    }
+
+    /// Change the certificate inputs. A file refused for an input, or one an import asked for,
+    /// is forgotten once that input's text changes: done here, where the texts change, rather
+    /// than by an effect watching them.
+    pub fn update_certs(&self, change: impl FnOnce(&mut CertInputs)) {
+        let before = self.certs.get_untracked();
+        self.certs.update(change);
+        let changed: Vec<CertInput> = self.certs.with_untracked(|now| {
+            CertInput::ALL
+                .into_iter()
+                .filter(|&i| before[i] != now[i])
+                .collect()
+        });
+        let stale = |list: &Vec<(CertInput, String)>| list.iter().any(|(i, _)| changed.contains(i));
+        if self.rejected.with_untracked(stale) {
+            self.rejected
+                .update(|r| r.retain(|(i, _)| !changed.contains(i)));
+        }
+        if self.wanted_files.with_untracked(stale) {
+            self.wanted_files
+                .update(|w| w.retain(|(i, _)| !changed.contains(i)));
         }
     }
 
