@@ -10,7 +10,10 @@
 //!   out (download, export) calls [`AppState::settle`] first, so it never sees an older copy.
 //!
 //! Text fields and certificate inputs hand their value to the form when the user is done with
-//! it (blur, a pause, a paste), so a value is judged once it is entered, not at its first key.
+//! it (blur, a pause, a paste: `ui::draft`), so a value is judged once it is entered,
+//! not at its first key. Components take narrow handles made of this state
+//! (`ui::handles`); the one effect beside storage hands `checked` to the files in the
+//! next task (a timer: a memo cannot wait).
 
 use crate::bundle::Bundle;
 use crate::finding::{Code, Finding, Subject, Tally};
