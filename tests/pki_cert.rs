@@ -294,3 +294,46 @@ fn names_are_decided_on_attributes_not_display_text() {
         );
     }
 }
+
+/// Which certificate of an input issued another is decided on the names' DER: a leaf whose
+/// subject prints like another's issuer, in another string type, did not issue it.
+#[test]
+fn the_leaf_is_picked_on_names_as_der_not_as_displayed() {
+    use istio_alb::pki::chain::pick_leaf;
+    use rcgen::string::PrintableString;
+    use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue, Issuer, KeyPair};
+    let params = |cn: DnValue| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, cn);
+        p.distinguished_name = dn;
+        p
+    };
+    let printable = DnValue::PrintableString(PrintableString::try_from("X").expect("printable"));
+    // A leaf named "CN=X" (PrintableString), and one issued by a CA named "CN=X" (UTF8String).
+    let first = params(printable)
+        .self_signed(&KeyPair::generate().expect("key"))
+        .expect("cert")
+        .pem();
+    let ca_key = KeyPair::generate().expect("key");
+    let ca = params(DnValue::Utf8String("X".into()));
+    let second = params(DnValue::Utf8String("other".into()))
+        .signed_by(
+            &KeyPair::generate().expect("key"),
+            &Issuer::from_params(&ca, &ca_key),
+        )
+        .expect("cert")
+        .pem();
+    let (certs, errs) =
+        istio_alb::pki::cert::parse_certs("nlb_cert", &format!("{first}{second}"), at());
+    assert!(errs.is_empty(), "{errs:?}");
+    assert_eq!(
+        certs[0].summary.subject, certs[1].summary.issuer,
+        "they print alike"
+    );
+    assert_eq!(
+        pick_leaf(&certs),
+        Some(0),
+        "the first did not issue the second"
+    );
+}
