@@ -92,7 +92,7 @@ impl Bundle {
         for s in &plan.scripts {
             files.push(BundleFile {
                 path: s.path.clone(),
-                mode: MODE_SCRIPT,
+                mode: if s.executable { MODE_SCRIPT } else { MODE_FILE },
                 contents: s.text.clone().into_bytes(),
             });
         }

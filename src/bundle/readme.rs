@@ -253,7 +253,12 @@ fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
          it leaves no process or file behind.\n\
          - `scripts/install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`: the procedure, its checks, \
          certificate renewal and removal (below); `install.sh` runs `preflight.sh` first unless \
-         given `--skip-preflight`.\n\
+         given `--skip-preflight`. Each reads as its steps: a `main` at the end, after the \
+         functions only it needs.\n\
+         - `scripts/lib.sh`: the functions the scripts share (the same file in every bundle), \
+         and `scripts/settings.sh`: this bundle's values, each set once and quoted. Every \
+         script sources both; change the settings and generate the bundle again rather than \
+         editing them.\n\
          - `backups/` (made by `install.sh` when it replaces an object it did not create): what \
          `cleanup.sh` puts back.\n\
          - `private-ca/` (only when the settings gave `client_ca_key`): the client CA's key and \

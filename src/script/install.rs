@@ -4,10 +4,7 @@
 //! certificate than the cluster holds. So a rerun is safe at any point.
 
 use super::secrets::{self as sec, bundle_value};
-use super::{
-    Sh, bundle_path, common, ns_word, ownership_helpers, pem_helpers, quote, restart_helper,
-    write_helpers,
-};
+use super::{Sh, bundle_path, ns_word, quote};
 use crate::manifest::{
     self, Apis, Doc, IngressApi, Manifest, ObjectRef, Takeover, names, owner, takeover,
 };
@@ -314,16 +311,10 @@ fn served_transport(sh: &mut Sh, m: &Manifest) {
     );
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
+pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
-    let mut sh = Sh { out: String::new() };
-    common(&mut sh, "install.sh", RERUN);
-    pem_helpers(&mut sh);
-    ownership_helpers(&mut sh);
-    write_helpers(&mut sh);
-    if apis.restarts_gateway() {
-        restart_helper(&mut sh, &apis, s);
-    }
+    let mut sh = Sh::new();
+    sh.run("install.sh", RERUN);
     if apis.restarts_gateway() {
         sh.line("GATEWAY_CHANGED=0");
     }
@@ -409,5 +400,5 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "  echo \"Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"",
         "fi",
     ]);
-    sh.out
+    sh
 }

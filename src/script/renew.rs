@@ -6,7 +6,7 @@
 //! certificate. Nothing changed means nothing written and no restart.
 
 use super::secrets::{self as sec, bundle_value};
-use super::{Sh, common, issue_helper, pem_helpers, quote, restart_helper, write_helpers};
+use super::{Sh, quote};
 use crate::inputs::CertInput;
 use crate::manifest::{Apis, Content};
 use crate::script::preflight::Sides;
@@ -21,17 +21,11 @@ pub const CA_KEY: &str = "private-ca/client-ca.key";
 /// The CA certificate beside it, when the folder was made by `istio-alb ca init`.
 pub const CA_CERT: &str = "private-ca/client-ca.pem";
 
-pub(super) fn body(s: &Settings) -> String {
+pub(super) fn body(s: &Settings) -> Sh {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
-    let mut sh = Sh { out: String::new() };
-    common(&mut sh, "renew.sh", RERUN);
-    pem_helpers(&mut sh);
-    issue_helper(&mut sh);
-    write_helpers(&mut sh);
-    if apis.restarts_gateway() {
-        restart_helper(&mut sh, &apis, s);
-    }
+    let mut sh = Sh::new();
+    sh.run("renew.sh", RERUN);
     if apis.restarts_gateway() {
         sh.line("GATEWAY_CHANGED=0");
     }
@@ -189,5 +183,5 @@ pub(super) fn body(s: &Settings) -> String {
         "  echo \"Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"",
         "fi",
     ]);
-    sh.out
+    sh
 }

@@ -15,16 +15,12 @@ pub(super) fn bundle_value(spec: &SecretSpec, key: &str) -> String {
 /// Decodes every data key of the bundle's secret manifests (what the preflight checked) into
 /// `$WORK_DIR/bundle/NAME/KEY`.
 pub(super) fn decode_bundle_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
-    sh.out.push_str(&super::preflight::secret_value_function(
-        "manifest_value",
-        "die",
-    ));
     for spec in manifest::secrets(apis, s) {
         let _ = writeln!(sh.out, "mkdir -p \"$WORK_DIR/bundle/{}\"", spec.name);
         for (key, _) in &spec.data {
             let _ = writeln!(
                 sh.out,
-                "manifest_value {} {} {}",
+                "manifest_value {} {} {} || die \"$VALUE_PROBLEM\"",
                 bundle_path(&spec.path()),
                 quote(key),
                 bundle_value(&spec, key)

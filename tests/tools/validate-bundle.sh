@@ -132,7 +132,8 @@ echo "== bash -n and shellcheck"
 for s in "${scripts[@]}"; do
   bash -n "$s" || fail "bash -n $(basename "$s")"
 done
-"$VENV/bin/shellcheck" --severity=style "${scripts[@]}" || fail shellcheck
+# -x: each script sources lib.sh and settings.sh, which are checked with it.
+"$VENV/bin/shellcheck" -x --severity=style "${scripts[@]}" || fail shellcheck
 echo "shellcheck $("$VENV/bin/shellcheck" --version | sed -n 's/^version: //p'): ${#scripts[@]} script(s) checked"
 
 if [ "$failures" -gt 0 ]; then
