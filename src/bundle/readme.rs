@@ -227,6 +227,15 @@ fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
             }
         );
     }
+    let _ = writeln!(
+        o,
+        "- `{}`: the manifests above as a kustomize base (`kubectl kustomize manifests/` \
+         lists them), for a GitOps repository. It holds no key: apply `secrets/` separately \
+         and first (`kubectl apply --server-side --field-manager=istio-alb -f secrets/`), or \
+         seal them (`kubeseal --format yaml <secrets/NAME.yaml`) and commit only the sealed \
+         files. The scripts apply the same files in their own order (below).",
+        manifest::KUSTOMIZATION
+    );
     let (tools, gateway_from, alb_from) = (
         if apis.copies_nlb_secret() {
             "with `openssl` only and no cluster"
