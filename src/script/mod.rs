@@ -306,7 +306,7 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
         (
             "scripts/install.sh",
             "Install: every check first, then the procedure in an order that keeps the current path working (re-runnable).",
-            format!("scripts/install.sh {cluster} [--skip-preflight]"),
+            format!("scripts/install.sh {cluster} [--force-conflicts] [--skip-preflight]"),
             install::body(s, manifests),
         ),
         (
@@ -319,7 +319,7 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
         (
             "scripts/renew.sh",
             "Renew: IBM's renewed certificates into the copies, and the next ALB client certificate (re-runnable; a no-op when nothing changed).",
-            format!("scripts/renew.sh {cluster} [--force-client]"),
+            format!("scripts/renew.sh {cluster} [--force-conflicts] [--force-client]"),
             renew::body(s),
         ),
         (

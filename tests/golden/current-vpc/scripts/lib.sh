@@ -10,6 +10,7 @@ DRY_RUN=0
 CONTEXT=''
 ALB_SECRET_NS=''
 SKIP_PREFLIGHT=0
+FORCE_CONFLICTS=0
 FORCE_CLIENT=0
 ASSUME_YES=0
 
@@ -50,6 +51,7 @@ parse_args() {
       --secret-namespace) NLB_SECRET_NS=$value ;;
       --alb-secret-namespace) ALB_SECRET_NS=$value ;;
       --skip-preflight) SKIP_PREFLIGHT=1 ;;
+      --force-conflicts) FORCE_CONFLICTS=1 ;;
       --force-client) FORCE_CLIENT=1 ;;
       --yes) ASSUME_YES=1 ;;
     esac
@@ -180,6 +182,36 @@ change_in() {
     return 0
   fi
   change "$@"
+}
+
+# apply_in NAMESPACE FILE: kubectl apply --server-side of FILE under the field manager istio-alb:
+# the fields that manager owns are what the bundle owns. A field another manager owns stops the
+# script, kubectl naming the manager and the field, unless --force-conflicts was given. Under
+# --dry-run: the server's dry run (a refusal counts in DRY_REFUSED) and kubectl diff against the
+# live objects (secrets masked).
+apply_in() {
+  local ns=$1 file=$2 out rc=0
+  local args=(apply --server-side --field-manager=istio-alb)
+  if [ "$FORCE_CONFLICTS" -eq 1 ]; then args+=(--force-conflicts); fi
+  if [ "$DRY_RUN" -eq 1 ]; then
+    change_in "$ns" "${args[@]}" -f "$file"
+    if [ -n "$NEW_NAMESPACE" ] && [ "$ns" = "$NEW_NAMESPACE" ]; then return 0; fi
+    out="$(k diff --server-side --field-manager=istio-alb -f "$file" 2>&1)" || rc=$?
+    case "$rc" in
+      0) printf '    diff: none\n' ;;
+      1) printf '%s\n' "$out" | sed 's/^/    diff: /' ;;
+      *) printf '%s\n' "$out" | sed 's/^/    diff failed: /' ;;
+    esac
+    return 0
+  fi
+  CHANGED=1
+  if ! out="$(k "${args[@]}" -f "$file" 2>&1)"; then
+    printf '%s\n' "$out" | sed 's/^/  /' >&2
+    die "kubectl apply --server-side refused ${file##*/} (above). A conflict means another field \
+manager owns those fields (kubectl get -o yaml --show-managed-fields shows who): change them \
+back, or run again with --force-conflicts to give them to istio-alb."
+  fi
+  printf '%s\n' "$out" | sed 's/^/  /'
 }
 
 # check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
@@ -565,7 +597,7 @@ apply_secret() {
   fi
   # shellcheck disable=SC2086 # the keys are one word each
   secret_json "$1" "$type" "$WORK_DIR/new/$1" $keys >"$WORK_DIR/$1.json"
-  change apply --server-side --force-conflicts --field-manager=istio-alb -f "$WORK_DIR/$1.json"
+  apply_in "$GATEWAY_NAMESPACE" "$WORK_DIR/$1.json"
   SECRETS_WRITTEN=$((SECRETS_WRITTEN + 1))
 }
 
@@ -691,7 +723,7 @@ apply_file() {
   case "$(<"$WORK_DIR/decision/${1##*/}")" in
     keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
     replace) change_in "$2" replace --save-config -f "$path" ;;
-    *) change_in "$2" apply -f "$path" ;;
+    *) apply_in "$2" "$path" ;;
   esac
 }
 
