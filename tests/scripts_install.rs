@@ -599,3 +599,33 @@ fn the_preflight_dry_run_starts_nothing() {
         assert!(f.leftovers().is_empty(), "{profile}");
     }
 }
+
+/// Install writes each secret from the files of `certs/` (issue 21): what lands in the cluster is
+/// byte for byte what `secrets/*.yaml` holds, for a GitOps user who applies those instead.
+#[test]
+fn the_secrets_installed_are_the_secret_manifests_byte_for_byte() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    for profile in Profile::ALL {
+        let f = Fake::new(profile);
+        install(&f);
+        let mut compared = 0;
+        for entry in std::fs::read_dir(f.root.join("secrets")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            let ns = y["metadata"]["namespace"].as_str().unwrap();
+            let name = y["metadata"]["name"].as_str().unwrap();
+            for (key, value) in y["data"].as_mapping().unwrap() {
+                let key = key.as_str().unwrap();
+                assert_eq!(
+                    f.secret_value(ns, name, key).as_deref(),
+                    Some(unb64(value.as_str().unwrap()).as_str()),
+                    "{profile}: {ns}/{name} {key}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared >= 4, "{profile}: {compared} data keys compared");
+    }
+}

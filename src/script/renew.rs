@@ -46,15 +46,14 @@ pub(super) fn body(s: &Settings) -> Sh {
         "IBM's secrets: kubectl get secret $NLB_SECRET $ALB_SECRET -n $IBM_DEFAULT_NAMESPACE (or --secret-namespace)",
     );
     sec::read_ibm_secrets(&mut sh, "");
-    sec::decode_bundle_secrets(&mut sh, &apis, s);
     // The CA the ALB trusts, alone: classic's trusted.crt holds the gateway chain too.
     let alb_ca = format!(
         "$BUNDLE_DIR/{}",
         crate::inputs::CertInput::GatewayCa.bundle_path()
     );
     let client_ca = format!(
-        "$WORK_DIR/bundle/{}/{}",
-        sides.client_ca.secret, sides.client_ca.key
+        "$BUNDLE_DIR/{}",
+        crate::inputs::CertInput::ClientCa.bundle_path()
     );
     let _ = writeln!(
         sh.out,
@@ -134,14 +133,14 @@ pub(super) fn body(s: &Settings) -> Sh {
         "Planning each secret in $GATEWAY_NAMESPACE (never an older certificate)",
         "kubectl get secrets -n $GATEWAY_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID",
     );
-    sec::plan_secrets(&mut sh, &apis, s, |spec, key, content| match content {
+    sec::plan_secrets(&mut sh, &apis, s, |content| match content {
         Content::Input(CertInput::NlbCert) => "\"$WORK_DIR/ibm-nlb/tls.crt\"".into(),
         Content::Input(CertInput::NlbKey) => "\"$WORK_DIR/ibm-nlb/tls.key\"".into(),
         Content::TrustedBundle => "\"$WORK_DIR/trusted.crt\"".into(),
         Content::Input(CertInput::AlbClientCert) => "\"$CLIENT_DIR/tls.crt\"".into(),
         Content::Input(CertInput::AlbClientKey) => "\"$CLIENT_DIR/tls.key\"".into(),
         Content::Input(CertInput::ClientCa | CertInput::GatewayCa | CertInput::ClientCaKey) => {
-            bundle_value(spec, key)
+            bundle_value(content)
         }
     });
     if apis.copies_alb_secret() {

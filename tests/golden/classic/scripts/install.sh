@@ -128,28 +128,20 @@ main() {
   ALB_SECRET_NAMESPACE=$FOUND_NS
   check_pair "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET" "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb/tls.key"
   ok "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET: certificate and key match, valid until $(enddate "$WORK_DIR/ibm-alb/tls.crt")"
-  mkdir -p "$WORK_DIR/bundle/istio-ingressgateway-certs"
-  manifest_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-certs.yaml tls.crt "$WORK_DIR/bundle/istio-ingressgateway-certs/tls.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-certs.yaml tls.key "$WORK_DIR/bundle/istio-ingressgateway-certs/tls.key" || die "$VALUE_PROBLEM"
-  mkdir -p "$WORK_DIR/bundle/istio-ingressgateway-ca-certs"
-  manifest_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-ca-certs.yaml trustid-x3-root.pem "$WORK_DIR/bundle/istio-ingressgateway-ca-certs/trustid-x3-root.pem" || die "$VALUE_PROBLEM"
-  mkdir -p "$WORK_DIR/bundle/alb-certs"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-certs.yaml trusted.crt "$WORK_DIR/bundle/alb-certs/trusted.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-certs.yaml client.crt "$WORK_DIR/bundle/alb-certs/client.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-certs.yaml client.key "$WORK_DIR/bundle/alb-certs/client.key" || die "$VALUE_PROBLEM"
-  first_cert "$WORK_DIR/bundle/istio-ingressgateway-certs/tls.crt" "$WORK_DIR/bundle-nlb.crt"
+  cat "$BUNDLE_DIR"/certs/nlb.crt "$BUNDLE_DIR"/certs/gateway-ca.pem >"$WORK_DIR/trusted-bundle.crt"
+  first_cert "$BUNDLE_DIR"/certs/nlb.crt "$WORK_DIR/bundle-nlb.crt"
   if later "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/bundle-nlb.crt"; then
     warn "IBM renewed the NLB certificate since this bundle was made (IBM's is valid until $(enddate "$WORK_DIR/ibm-nlb/tls.crt"), the bundle's until $(enddate "$WORK_DIR/bundle-nlb.crt")): run renew.sh after install"
   fi
   plan_secret istio-ingressgateway-certs kubernetes.io/tls \
-    leaf tls.crt "$WORK_DIR/bundle/istio-ingressgateway-certs/tls.crt" \
-    key:tls.crt tls.key "$WORK_DIR/bundle/istio-ingressgateway-certs/tls.key"
+    leaf tls.crt "$WORK_DIR/trusted-bundle.crt" \
+    key:tls.crt tls.key "$BUNDLE_DIR"/certs/nlb.key
   plan_secret istio-ingressgateway-ca-certs Opaque \
-    ca trustid-x3-root.pem "$WORK_DIR/bundle/istio-ingressgateway-ca-certs/trustid-x3-root.pem"
+    ca trustid-x3-root.pem "$BUNDLE_DIR"/certs/client-ca.pem
   plan_secret alb-certs Opaque \
-    leaf trusted.crt "$WORK_DIR/bundle/alb-certs/trusted.crt" \
-    leaf client.crt "$WORK_DIR/bundle/alb-certs/client.crt" \
-    key:client.crt client.key "$WORK_DIR/bundle/alb-certs/client.key"
+    leaf trusted.crt "$WORK_DIR/trusted-bundle.crt" \
+    leaf client.crt "$BUNDLE_DIR"/certs/alb-client.crt \
+    key:client.crt client.key "$BUNDLE_DIR"/certs/alb-client.key
 
   step "Namespace $APP_NAMESPACE, labelled istio-injection=enabled" "kubectl get all -n $APP_NAMESPACE, and your permissions there"
   if [ "$(<"$WORK_DIR/decision/01-namespace.yaml")" = share ]; then

@@ -36,15 +36,6 @@ main() {
   ALB_SECRET_NAMESPACE=$FOUND_NS
   check_pair "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET" "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb/tls.key"
   ok "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET: certificate and key match, valid until $(enddate "$WORK_DIR/ibm-alb/tls.crt")"
-  mkdir -p "$WORK_DIR/bundle/istio-ingressgateway-certs"
-  manifest_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-certs.yaml tls.crt "$WORK_DIR/bundle/istio-ingressgateway-certs/tls.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-certs.yaml tls.key "$WORK_DIR/bundle/istio-ingressgateway-certs/tls.key" || die "$VALUE_PROBLEM"
-  mkdir -p "$WORK_DIR/bundle/istio-ingressgateway-ca-certs"
-  manifest_value "$BUNDLE_DIR"/secrets/istio-ingressgateway-ca-certs.yaml trustid-x3-root.pem "$WORK_DIR/bundle/istio-ingressgateway-ca-certs/trustid-x3-root.pem" || die "$VALUE_PROBLEM"
-  mkdir -p "$WORK_DIR/bundle/alb-certs"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-certs.yaml trusted.crt "$WORK_DIR/bundle/alb-certs/trusted.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-certs.yaml client.crt "$WORK_DIR/bundle/alb-certs/client.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-certs.yaml client.key "$WORK_DIR/bundle/alb-certs/client.key" || die "$VALUE_PROBLEM"
   first_cert "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/ibm-nlb-leaf.crt"
   if ! openssl verify -CAfile "$BUNDLE_DIR/certs/gateway-ca.pem" -untrusted "$WORK_DIR/ibm-nlb/tls.crt" -purpose sslserver "$WORK_DIR/ibm-nlb-leaf.crt" >/dev/null 2>&1; then
     die "IBM's NLB certificate does not verify against the CA the ALB trusts (alb-certs/trusted.crt): nothing was changed. Check it with istio-alb check, update the settings and generate the bundle again."
@@ -61,7 +52,7 @@ main() {
     die 'the ALB client certificate secret alb-certs is not in the cluster: run install.sh first'
   fi
   read -r client_days client_state <<<"$(lifetime "$WORK_DIR/cur-client/client.crt")"
-  if [ ! -f "$CA_CERT" ]; then CA_CERT="$WORK_DIR/bundle/istio-ingressgateway-ca-certs/trustid-x3-root.pem"; fi
+  if [ ! -f "$CA_CERT" ]; then CA_CERT="$BUNDLE_DIR/certs/client-ca.pem"; fi
   if [ -f "$CA_KEY" ] && { [ "$FORCE_CLIENT" -eq 1 ] || [ "$client_state" != ok ]; }; then
     issue_client "$CA_CERT" "$CA_KEY" "$CLIENT_DIR"
     why="the current one has $client_days day(s) left"
@@ -70,7 +61,7 @@ main() {
   elif [ "$FORCE_CLIENT" -eq 1 ]; then
     die "--force-client needs the private CA's key at private-ca/client-ca.key (it is not there: you may have moved it offline, as the README suggests)"
 
-  elif first_cert "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb-leaf.crt" && openssl verify -CAfile "$WORK_DIR/bundle/istio-ingressgateway-ca-certs/trustid-x3-root.pem" -untrusted "$WORK_DIR/ibm-alb/tls.crt" -purpose sslclient "$WORK_DIR/ibm-alb-leaf.crt" >/dev/null 2>&1; then
+  elif first_cert "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb-leaf.crt" && openssl verify -CAfile "$BUNDLE_DIR/certs/client-ca.pem" -untrusted "$WORK_DIR/ibm-alb/tls.crt" -purpose sslclient "$WORK_DIR/ibm-alb-leaf.crt" >/dev/null 2>&1; then
     mkdir -p "$CLIENT_DIR"
     cp "$WORK_DIR/ibm-alb/tls.crt" "$CLIENT_DIR/tls.crt"
     cp "$WORK_DIR/ibm-alb/tls.key" "$CLIENT_DIR/tls.key"
@@ -93,7 +84,7 @@ main() {
     leaf tls.crt "$WORK_DIR/trusted.crt" \
     key:tls.crt tls.key "$WORK_DIR/ibm-nlb/tls.key"
   plan_secret istio-ingressgateway-ca-certs Opaque \
-    ca trustid-x3-root.pem "$WORK_DIR/bundle/istio-ingressgateway-ca-certs/trustid-x3-root.pem"
+    ca trustid-x3-root.pem "$BUNDLE_DIR"/certs/client-ca.pem
   plan_secret alb-certs Opaque \
     leaf trusted.crt "$WORK_DIR/trusted.crt" \
     leaf client.crt "$CLIENT_DIR/tls.crt" \

@@ -128,18 +128,12 @@ main() {
   ALB_SECRET_NAMESPACE=$FOUND_NS
   check_pair "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET" "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb/tls.key"
   ok "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET: certificate and key match, valid until $(enddate "$WORK_DIR/ibm-alb/tls.crt")"
-  mkdir -p "$WORK_DIR/bundle/demo-cluster-0001-cacert"
-  manifest_value "$BUNDLE_DIR"/secrets/demo-cluster-0001-cacert.yaml ca.crt "$WORK_DIR/bundle/demo-cluster-0001-cacert/ca.crt" || die "$VALUE_PROBLEM"
-  mkdir -p "$WORK_DIR/bundle/alb-proxy-ssl"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.crt "$WORK_DIR/bundle/alb-proxy-ssl/tls.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.key "$WORK_DIR/bundle/alb-proxy-ssl/tls.key" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml ca.crt "$WORK_DIR/bundle/alb-proxy-ssl/ca.crt" || die "$VALUE_PROBLEM"
   plan_secret demo-cluster-0001-cacert Opaque \
-    ca ca.crt "$WORK_DIR/bundle/demo-cluster-0001-cacert/ca.crt"
+    ca ca.crt "$BUNDLE_DIR"/certs/client-ca.pem
   plan_secret alb-proxy-ssl kubernetes.io/tls \
-    leaf tls.crt "$WORK_DIR/bundle/alb-proxy-ssl/tls.crt" \
-    key:tls.crt tls.key "$WORK_DIR/bundle/alb-proxy-ssl/tls.key" \
-    ca ca.crt "$WORK_DIR/bundle/alb-proxy-ssl/ca.crt"
+    leaf tls.crt "$BUNDLE_DIR"/certs/alb-client.crt \
+    key:tls.crt tls.key "$BUNDLE_DIR"/certs/alb-client.key \
+    ca ca.crt "$BUNDLE_DIR"/certs/gateway-ca.pem
   if [ "$(<"$WORK_DIR/decision/alb-tls-copy")" = keep ]; then
     note "the copy $GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: used as it is"
     if read_secret "$GATEWAY_NAMESPACE" "$ALB_SECRET" "$WORK_DIR/alb-copy" tls.crt && ! same_file "$WORK_DIR/alb-copy/tls.crt" "$WORK_DIR/ibm-alb/tls.crt"; then

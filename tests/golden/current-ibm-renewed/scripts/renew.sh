@@ -35,12 +35,6 @@ main() {
   ALB_SECRET_NAMESPACE=$FOUND_NS
   check_pair "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET" "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb/tls.key"
   ok "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET: certificate and key match, valid until $(enddate "$WORK_DIR/ibm-alb/tls.crt")"
-  mkdir -p "$WORK_DIR/bundle/demo-cluster-0001-cacert"
-  manifest_value "$BUNDLE_DIR"/secrets/demo-cluster-0001-cacert.yaml ca.crt "$WORK_DIR/bundle/demo-cluster-0001-cacert/ca.crt" || die "$VALUE_PROBLEM"
-  mkdir -p "$WORK_DIR/bundle/alb-proxy-ssl"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.crt "$WORK_DIR/bundle/alb-proxy-ssl/tls.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.key "$WORK_DIR/bundle/alb-proxy-ssl/tls.key" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml ca.crt "$WORK_DIR/bundle/alb-proxy-ssl/ca.crt" || die "$VALUE_PROBLEM"
   first_cert "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/ibm-nlb-leaf.crt"
   if ! openssl verify -CAfile "$BUNDLE_DIR/certs/gateway-ca.pem" -untrusted "$WORK_DIR/ibm-nlb/tls.crt" -purpose sslserver "$WORK_DIR/ibm-nlb-leaf.crt" >/dev/null 2>&1; then
     die "IBM's NLB certificate does not verify against the CA the ALB trusts (alb-proxy-ssl/ca.crt): nothing was changed. Check it with istio-alb check, update the settings and generate the bundle again."
@@ -57,7 +51,7 @@ main() {
     die 'the ALB client certificate secret alb-proxy-ssl is not in the cluster: run install.sh first'
   fi
   read -r client_days client_state <<<"$(lifetime "$WORK_DIR/cur-client/tls.crt")"
-  if [ ! -f "$CA_CERT" ]; then CA_CERT="$WORK_DIR/bundle/demo-cluster-0001-cacert/ca.crt"; fi
+  if [ ! -f "$CA_CERT" ]; then CA_CERT="$BUNDLE_DIR/certs/client-ca.pem"; fi
   if [ -f "$CA_KEY" ] && { [ "$FORCE_CLIENT" -eq 1 ] || [ "$client_state" != ok ]; }; then
     issue_client "$CA_CERT" "$CA_KEY" "$CLIENT_DIR"
     why="the current one has $client_days day(s) left"
@@ -81,11 +75,11 @@ main() {
 
   step "Planning each secret in $GATEWAY_NAMESPACE (never an older certificate)" "kubectl get secrets -n $GATEWAY_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID"
   plan_secret demo-cluster-0001-cacert Opaque \
-    ca ca.crt "$WORK_DIR/bundle/demo-cluster-0001-cacert/ca.crt"
+    ca ca.crt "$BUNDLE_DIR"/certs/client-ca.pem
   plan_secret alb-proxy-ssl kubernetes.io/tls \
     leaf tls.crt "$CLIENT_DIR/tls.crt" \
     key:tls.crt tls.key "$CLIENT_DIR/tls.key" \
-    ca ca.crt "$WORK_DIR/bundle/alb-proxy-ssl/ca.crt"
+    ca ca.crt "$BUNDLE_DIR"/certs/gateway-ca.pem
   COPY_ALB=1
   if read_secret "$GATEWAY_NAMESPACE" "$ALB_SECRET" "$WORK_DIR/alb-copy" tls.crt && [ "$SECRET_OWNER" != "$BUNDLE_ID" ]; then
     COPY_ALB=0

@@ -128,26 +128,18 @@ main() {
   ALB_SECRET_NAMESPACE=$FOUND_NS
   check_pair "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET" "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb/tls.key"
   ok "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET: certificate and key match, valid until $(enddate "$WORK_DIR/ibm-alb/tls.crt")"
-  mkdir -p "$WORK_DIR/bundle/nlb-gateway-mtls"
-  manifest_value "$BUNDLE_DIR"/secrets/nlb-gateway-mtls.yaml tls.crt "$WORK_DIR/bundle/nlb-gateway-mtls/tls.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/nlb-gateway-mtls.yaml tls.key "$WORK_DIR/bundle/nlb-gateway-mtls/tls.key" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/nlb-gateway-mtls.yaml ca.crt "$WORK_DIR/bundle/nlb-gateway-mtls/ca.crt" || die "$VALUE_PROBLEM"
-  mkdir -p "$WORK_DIR/bundle/alb-proxy-ssl"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.crt "$WORK_DIR/bundle/alb-proxy-ssl/tls.crt" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml tls.key "$WORK_DIR/bundle/alb-proxy-ssl/tls.key" || die "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/alb-proxy-ssl.yaml ca.crt "$WORK_DIR/bundle/alb-proxy-ssl/ca.crt" || die "$VALUE_PROBLEM"
-  first_cert "$WORK_DIR/bundle/nlb-gateway-mtls/tls.crt" "$WORK_DIR/bundle-nlb.crt"
+  first_cert "$BUNDLE_DIR"/certs/nlb.crt "$WORK_DIR/bundle-nlb.crt"
   if later "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/bundle-nlb.crt"; then
     warn "IBM renewed the NLB certificate since this bundle was made (IBM's is valid until $(enddate "$WORK_DIR/ibm-nlb/tls.crt"), the bundle's until $(enddate "$WORK_DIR/bundle-nlb.crt")): run renew.sh after install"
   fi
   plan_secret nlb-gateway-mtls kubernetes.io/tls \
-    leaf tls.crt "$WORK_DIR/bundle/nlb-gateway-mtls/tls.crt" \
-    key:tls.crt tls.key "$WORK_DIR/bundle/nlb-gateway-mtls/tls.key" \
-    ca ca.crt "$WORK_DIR/bundle/nlb-gateway-mtls/ca.crt"
+    leaf tls.crt "$BUNDLE_DIR"/certs/nlb.crt \
+    key:tls.crt tls.key "$BUNDLE_DIR"/certs/nlb.key \
+    ca ca.crt "$BUNDLE_DIR"/certs/client-ca.pem
   plan_secret alb-proxy-ssl kubernetes.io/tls \
-    leaf tls.crt "$WORK_DIR/bundle/alb-proxy-ssl/tls.crt" \
-    key:tls.crt tls.key "$WORK_DIR/bundle/alb-proxy-ssl/tls.key" \
-    ca ca.crt "$WORK_DIR/bundle/alb-proxy-ssl/ca.crt"
+    leaf tls.crt "$BUNDLE_DIR"/certs/alb-client.crt \
+    key:tls.crt tls.key "$BUNDLE_DIR"/certs/alb-client.key \
+    ca ca.crt "$BUNDLE_DIR"/certs/gateway-ca.pem
   if [ "$(<"$WORK_DIR/decision/alb-tls-copy")" = keep ]; then
     note "the copy $GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: used as it is"
     if read_secret "$GATEWAY_NAMESPACE" "$ALB_SECRET" "$WORK_DIR/alb-copy" tls.crt && ! same_file "$WORK_DIR/alb-copy/tls.crt" "$WORK_DIR/ibm-alb/tls.crt"; then
