@@ -82,6 +82,9 @@ fn entries_are_sorted_dated_and_carry_their_modes() {
         );
         let want = if name.ends_with('/') {
             0o755
+        } else if name.ends_with("/scripts/lib.sh") || name.ends_with("/scripts/settings.sh") {
+            // Sourced by the scripts, not run.
+            MODE_FILE
         } else if name.contains("/scripts/") {
             MODE_SCRIPT
         } else if name.ends_with(".key")

@@ -16,6 +16,7 @@ use istio_alb::demo;
 use istio_alb::settings::{Alb, Infrastructure, Profile, Settings, validate};
 use kube::Kube;
 use serde_json::Value;
+use std::fs;
 
 fn combination(name: &str) -> Settings {
     demo::every_combination()
@@ -472,4 +473,91 @@ spec: {{}}
         k.get("deployment", ns, &s.app).is_none(),
         "the bundle's own app was not deleted"
     );
+}
+
+/// Ownership is the field manager's (issue 21): a field another manager took stops install,
+/// which names the manager and the field and changes nothing of it; the dry run says so first;
+/// `--force-conflicts` gives the field back to istio-alb.
+#[test]
+fn a_field_another_manager_owns_stops_install_until_force_conflicts() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = combination("current");
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s.clone(), &pki, &nlb);
+    script_ok(&k, "install.sh", &["--skip-preflight"], "install");
+    let ns = &s.app_namespace;
+    let file = k.tmp.path().join("team.yaml");
+    fs::write(
+        &file,
+        format!(
+            "apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {{name: default, namespace: {ns}}}
+spec:
+  host: '*.{ns}.svc.cluster.local'
+  trafficPolicy: {{tls: {{mode: DISABLE}}}}
+"
+        ),
+    )
+    .unwrap();
+    let taken = k.kubectl(&[
+        "apply",
+        "--server-side",
+        "--field-manager=platform-team",
+        "--force-conflicts",
+        "-f",
+        file.to_str().unwrap(),
+    ]);
+    assert!(taken.ok(), "{}", taken.text());
+    let mode = |k: &Kube| {
+        k.get("destinationrules.networking.istio.io", ns, "default")
+            .unwrap()["spec"]["trafficPolicy"]["tls"]["mode"]
+            .clone()
+    };
+
+    let dry = k.run("install.sh", &["--skip-preflight", "--dry-run"]);
+    assert!(!dry.ok(), "the dry run hid the conflict:\n{}", dry.text());
+    assert!(dry.stdout.contains("platform-team"), "{}", dry.text());
+    assert!(dry.stdout.contains("refused 1"), "{}", dry.text());
+
+    let r = k.run("install.sh", &["--skip-preflight"]);
+    assert!(
+        !r.ok(),
+        "install took another manager's field:\n{}",
+        r.text()
+    );
+    for said in [
+        "platform-team",
+        ".spec.trafficPolicy.tls.mode",
+        "--force-conflicts",
+    ] {
+        assert!(
+            r.stderr.contains(said),
+            "install does not say {said}:\n{}",
+            r.text()
+        );
+    }
+    assert_eq!(mode(&k), "DISABLE");
+
+    script_ok(
+        &k,
+        "install.sh",
+        &["--skip-preflight", "--force-conflicts"],
+        "forced",
+    );
+    assert_eq!(mode(&k), "ISTIO_MUTUAL");
+    let managers = k.ok(&[
+        "get",
+        "destinationrules.networking.istio.io",
+        "default",
+        "-n",
+        ns,
+        "--show-managed-fields",
+        "-o",
+        "jsonpath={range .metadata.managedFields[*]}{.manager}:{.operation}{\"\\n\"}{end}",
+    ]);
+    assert!(managers.contains("istio-alb:Apply"), "{managers}");
 }

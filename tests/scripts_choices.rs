@@ -47,8 +47,12 @@ fn leak(s: String) -> &'static str {
 
 /// The changes a first install makes on a fresh cluster, in order.
 fn changes_of(s: &Settings) -> Vec<&'static str> {
-    let ssa = "apply --server-side --force-conflicts --field-manager=istio-alb -f <WORK>/";
-    let m = |f: &str| leak(format!("apply -f <BUNDLE>/manifests/{f}"));
+    let ssa = "apply --server-side --field-manager=istio-alb -f <WORK>/";
+    let m = |f: &str| {
+        leak(format!(
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/{f}"
+        ))
+    };
     let secret = |name: &str| leak(format!("{ssa}{name}.json"));
     let mut out = vec![m("01-namespace.yaml"), m("02-sample-app.yaml")];
     if s.profile == Profile::Classic {
@@ -181,10 +185,9 @@ fn install_then_rerun(f: &Fake) {
     let r = install(f, &what);
     assert_eq!(f.objects(), before, "{what}");
     assert!(
-        f.changes()
-            .iter()
-            .all(|c| c.starts_with("apply -f <BUNDLE>/manifests/")
-                || c.starts_with("rollout restart")),
+        f.changes().iter().all(|c| c
+            .starts_with("apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/")
+            || c.starts_with("rollout restart")),
         "{what}: {:?}",
         f.changes()
     );
@@ -364,7 +367,7 @@ fn traefik_v1_gets_the_transport_as_v1() {
         .into_iter()
         .map(|c| {
             if c.ends_with("07-servers-transport.yaml") {
-                "apply -f <WORK>/07-servers-transport.yaml"
+                "apply --server-side --field-manager=istio-alb -f <WORK>/07-servers-transport.yaml"
             } else {
                 c
             }

@@ -14,32 +14,32 @@ use istio_alb::settings::Profile;
 use serde_json::json;
 
 fn changes_of(profile: Profile) -> Vec<&'static str> {
-    let ssa = "apply --server-side --force-conflicts --field-manager=istio-alb -f <WORK>/";
+    let ssa = "apply --server-side --field-manager=istio-alb -f <WORK>/";
     match profile {
         Profile::Current => vec![
-            "apply -f <BUNDLE>/manifests/01-namespace.yaml",
-            "apply -f <BUNDLE>/manifests/02-sample-app.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/01-namespace.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/02-sample-app.yaml",
             leak(format!("{ssa}nlb-gateway-mtls.json")),
             leak(format!("{ssa}alb-proxy-ssl.json")),
             leak(format!("{ssa}demo-cluster-0000.json")),
-            "apply -f <BUNDLE>/manifests/04-destination-rule.yaml",
-            "apply -f <BUNDLE>/manifests/05-gateway.yaml",
-            "apply -f <BUNDLE>/manifests/06-virtual-service.yaml",
-            "apply -f <BUNDLE>/manifests/07-ingress.yaml",
-            "apply -f <BUNDLE>/manifests/03-peer-authentication.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/04-destination-rule.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/05-gateway.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/06-virtual-service.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/07-ingress.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/03-peer-authentication.yaml",
         ],
         Profile::Classic => vec![
-            "apply -f <BUNDLE>/manifests/01-namespace.yaml",
-            "apply -f <BUNDLE>/manifests/02-sample-app.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/01-namespace.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/02-sample-app.yaml",
             leak(format!("{ssa}istio-ingressgateway-certs.json")),
             leak(format!("{ssa}istio-ingressgateway-ca-certs.json")),
             leak(format!("{ssa}alb-certs.json")),
-            "apply -f <BUNDLE>/manifests/04-destination-rule.yaml",
-            "apply -f <BUNDLE>/manifests/05-gateway.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/04-destination-rule.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/05-gateway.yaml",
             "rollout restart deployment.apps/istio-ingressgateway -n istio-system",
-            "apply -f <BUNDLE>/manifests/06-virtual-service.yaml",
-            "apply -f <BUNDLE>/manifests/07-ingress.yaml",
-            "apply -f <BUNDLE>/manifests/03-mtls-policy.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/06-virtual-service.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/07-ingress.yaml",
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/03-mtls-policy.yaml",
         ],
     }
 }
@@ -102,9 +102,9 @@ fn checks_first_then_changes_in_procedure_order_and_a_rerun_changes_nothing() {
         let r = install(&f);
         assert_eq!(f.objects(), before, "{profile}");
         assert!(
-            f.changes()
-                .iter()
-                .all(|c| c.starts_with("apply -f <BUNDLE>/manifests/")),
+            f.changes().iter().all(|c| c.starts_with(
+                "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/"
+            )),
             "{profile}: {:?}",
             f.changes()
         );
@@ -440,9 +440,10 @@ fn dry_run_sends_every_change_as_a_server_dry_run_and_stores_nothing() {
     assert!(f.changes().is_empty());
     let calls = f.calls();
     assert!(
-        calls
-            .iter()
-            .any(|c| c.contains("apply -f") && c.ends_with("05-gateway.yaml --dry-run=server")),
+        calls.iter().any(
+            |c| c.contains("apply --server-side --field-manager=istio-alb -f")
+                && c.ends_with("05-gateway.yaml --dry-run=server")
+        ),
         "{profile}: {calls:?}"
     );
     // The app namespace does not exist yet: its objects are shown, not sent.
@@ -468,6 +469,42 @@ fn dry_run_sends_every_change_as_a_server_dry_run_and_stores_nothing() {
         r.stdout.contains(
             "server: peerauthentication.security.istio.io/default unchanged (server dry run)"
         ),
+        "{}",
+        r.text()
+    );
+    assert!(r.stdout.contains("    diff: none"), "{}", r.text());
+    // A field someone changed in the cluster: the dry run shows kubectl diff's lines for it,
+    // and never a secret's data.
+    let mut live_key = String::new();
+    f.edit_cluster(|c| {
+        for o in c["objects"].as_array_mut().unwrap() {
+            if o["kind"] == "PeerAuthentication" {
+                o["spec"]["mtls"]["mode"] = json!("PERMISSIVE");
+            }
+            if o["kind"] == "Secret" && o["metadata"]["name"] == "nlb-gateway-mtls" {
+                live_key = o["data"]["tls.key"].as_str().unwrap().to_owned();
+                o["data"]["ca.crt"] = o["data"]["tls.crt"].clone();
+            }
+        }
+    });
+    let r = f.run("install.sh", &["--dry-run", "--skip-preflight"]);
+    assert!(r.ok(), "{}", r.text());
+    assert!(
+        r.stdout.contains("diff: -    mode: PERMISSIVE"),
+        "{}",
+        r.text()
+    );
+    assert!(r.stdout.contains("diff: +    mode: STRICT"), "{}", r.text());
+    assert!(
+        f.calls()
+            .iter()
+            .any(|c| c.starts_with("kubectl diff --server-side --field-manager=istio-alb -f")),
+        "{:?}",
+        f.calls()
+    );
+    assert!(r.stdout.contains("ca.crt: '*** (after)'"), "{}", r.text());
+    assert!(
+        !live_key.is_empty() && !r.stdout.contains(&live_key[..40]),
         "{}",
         r.text()
     );
@@ -560,5 +597,35 @@ fn the_preflight_dry_run_starts_nothing() {
         );
         assert!(f.calls().is_empty());
         assert!(f.leftovers().is_empty(), "{profile}");
+    }
+}
+
+/// Install writes each secret from the files of `certs/` (issue 21): what lands in the cluster is
+/// byte for byte what `secrets/*.yaml` holds, for a GitOps user who applies those instead.
+#[test]
+fn the_secrets_installed_are_the_secret_manifests_byte_for_byte() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    for profile in Profile::ALL {
+        let f = Fake::new(profile);
+        install(&f);
+        let mut compared = 0;
+        for entry in std::fs::read_dir(f.root.join("secrets")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            let ns = y["metadata"]["namespace"].as_str().unwrap();
+            let name = y["metadata"]["name"].as_str().unwrap();
+            for (key, value) in y["data"].as_mapping().unwrap() {
+                let key = key.as_str().unwrap();
+                assert_eq!(
+                    f.secret_value(ns, name, key).as_deref(),
+                    Some(unb64(value.as_str().unwrap()).as_str()),
+                    "{profile}: {ns}/{name} {key}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared >= 4, "{profile}: {compared} data keys compared");
     }
 }

@@ -90,7 +90,10 @@ fn generated_scripts_use_no_bash4_or_gnu_only_construct() {
             }
         }
     }
-    assert_eq!(scripts, 10);
+    assert_eq!(
+        scripts, 14,
+        "five scripts, lib.sh and settings.sh per profile"
+    );
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 

@@ -227,6 +227,11 @@ proptest! {
             let text = f.text();
             let status = Command::new("bash").args(["-n", "-c", text]).status().unwrap();
             prop_assert!(status.success(), "bash -n failed for {}", f.path);
+        }
+        // The values live in settings.sh alone, which every script sources.
+        prop_assert!(bundle.files.iter().any(|f| f.path == "scripts/settings.sh"));
+        for f in bundle.files.iter().filter(|f| f.path == "scripts/settings.sh") {
+            let text = f.text();
             let begin = text.find(VARS_BEGIN).unwrap() + VARS_BEGIN.len();
             let end = text.find(VARS_END).unwrap();
             let block = &text[begin..end];
@@ -242,7 +247,9 @@ proptest! {
                 .map(|(n, v)| (*n, v.clone()))
                 .collect();
             let names: Vec<&str> = want.iter().map(|(n, _)| *n).collect();
-            prop_assert_eq!(names.clone(), assigned.clone(), "{}", f.path);
+            // Every user value is there, in order, before the derived ones.
+            prop_assert_eq!(names.len(), expected.len(), "{}", f.path);
+            prop_assert_eq!(&names[..], &assigned[..names.len()], "{}", f.path);
             let got = read_back(block, &names);
             let want_values: Vec<String> = want.into_iter().map(|(_, v)| v).collect();
             prop_assert_eq!(got, want_values, "{}", f.path);

@@ -12,7 +12,7 @@ mod report;
 
 use crate::finding::{Finding, Severity};
 use crate::inputs::{CertInput, CertInputs};
-use crate::manifest::Apis;
+use crate::manifest::{self, Apis};
 use crate::plan::{self, Plan};
 use crate::settings::Settings;
 use std::fmt;
@@ -89,10 +89,15 @@ impl Bundle {
                 contents: m.yaml.clone().into_bytes(),
             });
         }
+        files.push(BundleFile {
+            path: manifest::KUSTOMIZATION.to_owned(),
+            mode: MODE_FILE,
+            contents: manifest::kustomization(&plan.manifests).into_bytes(),
+        });
         for s in &plan.scripts {
             files.push(BundleFile {
                 path: s.path.clone(),
-                mode: MODE_SCRIPT,
+                mode: if s.executable { MODE_SCRIPT } else { MODE_FILE },
                 contents: s.text.clone().into_bytes(),
             });
         }

@@ -130,7 +130,16 @@ pub(super) fn ownership(o: &mut String, plan: &Plan, apis: &Apis) {
          the new Ingress exists; cleanup puts it back. |\n\n\
          An object labelled by another istio-alb bundle is always refused. A secret install \
          refused is listed with the exact command to label it, should you want this bundle to \
-         own it.\n",
+         own it.\n\n\
+         Install and renew write with `kubectl apply --server-side --field-manager=istio-alb`: \
+         the fields that manager owns are what this bundle owns (`kubectl get -o yaml \
+         --show-managed-fields` shows them). When another manager has taken a field of one of \
+         these objects since (someone's `kubectl edit`, an operator), the apply stops and \
+         kubectl names that manager and the field; nothing of it is changed. Put the field \
+         back, or run again with `--force-conflicts` to give it to istio-alb. `--dry-run` \
+         shows, for every object, the API server's verdict and `kubectl diff --server-side` \
+         against what runs now (secret data masked), and exits 1 when the server would \
+         refuse a change.\n",
         s.app_namespace,
         names::INGRESS
     );

@@ -227,6 +227,15 @@ fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
             }
         );
     }
+    let _ = writeln!(
+        o,
+        "- `{}`: the manifests above as a kustomize base (`kubectl kustomize manifests/` \
+         lists them), for a GitOps repository. It holds no key: apply `secrets/` separately \
+         and first (`kubectl apply --server-side --field-manager=istio-alb -f secrets/`), or \
+         seal them (`kubeseal --format yaml <secrets/NAME.yaml`) and commit only the sealed \
+         files. The scripts apply the same files in their own order (below).",
+        manifest::KUSTOMIZATION
+    );
     let (tools, gateway_from, alb_from) = (
         if apis.copies_nlb_secret() {
             "with `openssl` only and no cluster"
@@ -253,7 +262,12 @@ fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
          it leaves no process or file behind.\n\
          - `scripts/install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`: the procedure, its checks, \
          certificate renewal and removal (below); `install.sh` runs `preflight.sh` first unless \
-         given `--skip-preflight`.\n\
+         given `--skip-preflight`. Each reads as its steps: a `main` at the end, after the \
+         functions only it needs.\n\
+         - `scripts/lib.sh`: the functions the scripts share (the same file in every bundle), \
+         and `scripts/settings.sh`: this bundle's values, each set once and quoted. Every \
+         script sources both; change the settings and generate the bundle again rather than \
+         editing them.\n\
          - `backups/` (made by `install.sh` when it replaces an object it did not create): what \
          `cleanup.sh` puts back.\n\
          - `private-ca/` (only when the settings gave `client_ca_key`): the client CA's key and \

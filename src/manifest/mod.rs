@@ -153,6 +153,30 @@ pub fn find(manifests: &[Manifest], doc: Doc) -> Option<&Manifest> {
     manifests.iter().find(|m| m.doc == doc)
 }
 
+/// Where [`kustomization`] goes in the bundle.
+pub const KUSTOMIZATION: &str = "manifests/kustomization.yaml";
+
+/// `manifests/kustomization.yaml`: the bundle's manifests as a kustomize base, in install order,
+/// for a GitOps tool or `kubectl apply -k`. The secrets (which hold keys) are not in it.
+pub fn kustomization(manifests: &[Manifest]) -> String {
+    let mut out = String::from(
+        "# The manifests of this bundle as a kustomize base: kubectl kustomize manifests/ shows\n\
+         # them, a GitOps tool can take this folder as it is. The secrets, which hold keys, are in\n\
+         # secrets/: apply them first and separately, or seal them (see the README).\n\
+         apiVersion: kustomize.config.k8s.io/v1beta1\n\
+         kind: Kustomization\n\
+         resources:\n",
+    );
+    for m in manifests {
+        if let Some(file) = m.path.strip_prefix("manifests/") {
+            out.push_str("  - ");
+            out.push_str(file);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Every manifest and secret of the procedure for `s.profile`, in apply order: the numbered
 /// files under `manifests/`, with the secrets between the destination rule and the gateway.
 pub fn render(s: &Settings, report: &CheckReport) -> Vec<Manifest> {

@@ -4,7 +4,7 @@
 //! asks (`--yes` when stdin is not a terminal). The order is install's, reversed, so that mutual
 //! TLS is relaxed and the old Ingress back before the new path goes.
 
-use super::{Sh, common, fragment, ns_word, quote};
+use super::{Sh, ns_word, quote};
 use crate::manifest::{Apis, Doc, Manifest};
 use crate::procedure::{self, Step};
 use crate::settings::Settings;
@@ -42,11 +42,15 @@ fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
     out
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
+pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
-    let mut sh = Sh { out: String::new() };
-    common(&mut sh, "cleanup.sh", RERUN);
-    sh.out.push_str(&fragment(include_str!("sh/cleanup.sh")));
+    let mut sh = Sh::new();
+    sh.run("cleanup.sh", RERUN);
+    sh.lines(&[
+        "SELECTOR=\"istio-alb/bundle=$BUNDLE_ID\"",
+        "PLAN=\"$WORK_DIR/plan\"",
+        ": >\"$PLAN\"",
+    ]);
 
     sh.step_checking(
         "Checking that kubectl talks to cluster $CLUSTER_NAME",
@@ -137,5 +141,5 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "  echo 'Done: what install.sh created is gone, what it replaced is back.'",
         "fi",
     ]);
-    sh.out
+    sh
 }

@@ -4,10 +4,7 @@
 //! certificate than the cluster holds. So a rerun is safe at any point.
 
 use super::secrets::{self as sec, bundle_value};
-use super::{
-    Sh, bundle_path, common, ns_word, ownership_helpers, pem_helpers, quote, restart_helper,
-    write_helpers,
-};
+use super::{Sh, bundle_path, ns_word, quote};
 use crate::manifest::{
     self, Apis, Doc, IngressApi, Manifest, ObjectRef, Takeover, names, owner, takeover,
 };
@@ -244,20 +241,19 @@ fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
 
 fn check_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
     sec::read_ibm_secrets(sh, "\"$NLB_LISTED_NS\" ");
-    sec::decode_bundle_secrets(sh, apis, s);
-    let sides = crate::script::preflight::Sides::of(apis, s);
+    sec::bundle_sources(sh, apis, s);
     // In IBM-renewed mode the bundle holds no copy of the gateway certificate to compare.
     if !s.ibm_keeps_gateway_secret() {
         let _ = writeln!(
             sh.out,
-            "first_cert \"$WORK_DIR/bundle/{}/{}\" \"$WORK_DIR/bundle-nlb.crt\"\n\
+            "first_cert {} \"$WORK_DIR/bundle-nlb.crt\"\n\
          if later \"$WORK_DIR/ibm-nlb/tls.crt\" \"$WORK_DIR/bundle-nlb.crt\"; then\n  \
          warn \"IBM renewed the NLB certificate since this bundle was made (IBM's is valid until $(enddate \"$WORK_DIR/ibm-nlb/tls.crt\"), the bundle's until $(enddate \"$WORK_DIR/bundle-nlb.crt\")): run renew.sh after install\"\n\
          fi",
-            sides.gateway_chain.secret, sides.gateway_chain.key
+            bundle_path(crate::inputs::CertInput::NlbCert.bundle_path())
         );
     }
-    sec::plan_secrets(sh, apis, s, |spec, key, _| bundle_value(spec, key));
+    sec::plan_secrets(sh, apis, s, bundle_value);
     if apis.copies_alb_secret() {
         sh.line("if [ \"$(<\"$WORK_DIR/decision/alb-tls-copy\")\" = keep ]; then");
         sh.line(
@@ -314,16 +310,10 @@ fn served_transport(sh: &mut Sh, m: &Manifest) {
     );
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
+pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
-    let mut sh = Sh { out: String::new() };
-    common(&mut sh, "install.sh", RERUN);
-    pem_helpers(&mut sh);
-    ownership_helpers(&mut sh);
-    write_helpers(&mut sh);
-    if apis.restarts_gateway() {
-        restart_helper(&mut sh, &apis, s);
-    }
+    let mut sh = Sh::new();
+    sh.run("install.sh", RERUN);
     if apis.restarts_gateway() {
         sh.line("GATEWAY_CHANGED=0");
     }
@@ -409,5 +399,5 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "  echo \"Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"",
         "fi",
     ]);
-    sh.out
+    sh
 }

@@ -20,18 +20,20 @@ mod secrets;
 pub use renew::{CA_CERT, CA_KEY};
 mod verify;
 
-use crate::manifest::{self, Apis, Manifest, names};
+use crate::manifest::{self, Apis, Manifest};
 #[cfg(doc)]
 use crate::procedure::Step;
 use crate::settings::Settings;
 use std::fmt::Write as _;
 
-/// One generated script (written with mode 0755).
+/// One generated script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
     /// Path inside the bundle folder, e.g. `scripts/install.sh`.
     pub path: String,
     pub text: String,
+    /// A script to run (mode 0755), not one the others source.
+    pub executable: bool,
 }
 
 /// Markers around the generated variable block (tests source exactly this block).
@@ -80,18 +82,6 @@ pub fn test_request(s: &Settings) -> (String, String) {
     }
 }
 
-/// `true` when `body` expands `$NAME` or `${NAME...}` (not merely a longer name that starts so).
-fn uses_variable(body: &str, name: &str) -> bool {
-    let braced = format!("${{{name}");
-    let plain = format!("${name}");
-    let ends_name = |rest: &str| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-    body.match_indices(&braced)
-        .any(|(i, m)| ends_name(&body[i + m.len()..]))
-        || body
-            .match_indices(&plain)
-            .any(|(i, m)| ends_name(&body[i + m.len()..]))
-}
-
 /// Quote for bash. Validated values never contain NUL; should one ever, it becomes empty (and the
 /// script's checks then fail loudly) rather than unquoted.
 pub fn quote(value: &str) -> String {
@@ -101,12 +91,26 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-/// Text builder shared by the scripts.
+/// Text builder shared by the scripts: a script's own functions, and the body of its `main`, with
+/// the steps counted as they are written.
+#[derive(Default)]
 pub(crate) struct Sh {
+    /// The body of `main` (unindented; [`render`] indents it).
     pub out: String,
+    /// Functions only this script defines, written before `main`.
+    pub funcs: String,
+    /// `step` calls written so far.
+    steps: usize,
+    /// The script's file name and what a failure report says about running it again (see
+    /// `start_run` in `sh/lib.sh`).
+    run: Option<(&'static str, &'static str)>,
 }
 
 impl Sh {
+    pub fn new() -> Sh {
+        Sh::default()
+    }
+
     pub fn line(&mut self, text: &str) {
         self.out.push_str(text);
         self.out.push('\n');
@@ -118,16 +122,31 @@ impl Sh {
         }
     }
 
+    /// A function of this script alone (written before `main`).
+    pub fn func(&mut self, text: &str) {
+        self.funcs.push_str(text);
+        if !text.ends_with('\n') {
+            self.funcs.push('\n');
+        }
+    }
+
     /// `step "..."` announcing the next step (preflight.sh).
     pub fn step(&mut self, what: &str) {
+        self.steps += 1;
         self.out.push('\n');
         let _ = writeln!(self.out, "step {}", dq(what));
     }
 
     /// `step "..." "..."`: the next step of a cluster script, and what to check when it fails.
     pub fn step_checking(&mut self, what: &str, check: &str) {
+        self.steps += 1;
         self.out.push('\n');
         let _ = writeln!(self.out, "step {} {}", dq(what), dq(check));
+    }
+
+    /// The script's name and its rerun note, for `start_run`.
+    pub fn run(&mut self, script: &'static str, rerun: &'static str) {
+        self.run = Some((script, rerun));
     }
 }
 
@@ -142,137 +161,6 @@ pub(crate) fn bundle_path(rel: &str) -> String {
     format!("\"$BUNDLE_DIR\"/{}", quote(rel))
 }
 
-/// A command-line flag of a script: `--name` sets `VAR=1`, `--name VALUE` sets `VAR=VALUE`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Flag {
-    pub var: &'static str,
-    pub flag: &'static str,
-    /// Takes a value (`--context NAME` or `--context=NAME`).
-    pub value: bool,
-    /// The value must be a Kubernetes namespace name.
-    pub namespace: bool,
-}
-
-const fn switch(var: &'static str, flag: &'static str) -> Flag {
-    Flag {
-        var,
-        flag,
-        value: false,
-        namespace: false,
-    }
-}
-
-pub(crate) const DRY_RUN: Flag = switch("DRY_RUN", "--dry-run");
-pub(crate) const CONTEXT: Flag = Flag {
-    var: "CONTEXT",
-    flag: "--context",
-    value: true,
-    namespace: false,
-};
-/// Where IBM keeps the NLB's secret when it is not `default` (`nlb-dns create --secret-namespace`).
-pub(crate) const SECRET_NAMESPACE: Flag = Flag {
-    var: "NLB_SECRET_NS",
-    flag: "--secret-namespace",
-    value: true,
-    namespace: true,
-};
-pub(crate) const ALB_SECRET_NAMESPACE: Flag = Flag {
-    var: "ALB_SECRET_NS",
-    flag: "--alb-secret-namespace",
-    value: true,
-    namespace: true,
-};
-
-/// The header, argument parsing and helper functions common to every script.
-fn prelude(title: &str, usage: &str, s: &Settings, body: &str, flags: &[Flag]) -> String {
-    let mut sh = Sh { out: String::new() };
-    sh.line("#!/usr/bin/env bash");
-    let _ = writeln!(
-        sh.out,
-        "# {title}\n# Generated by istio-alb for the {} profile. Usage: {usage}",
-        s.profile
-    );
-    sh.line("set -euo pipefail");
-    sh.line("");
-    sh.line(VARS_BEGIN);
-    for (name, value) in variables(s) {
-        // Only what this script uses, so shellcheck has no unused variable to report.
-        if uses_variable(body, name) {
-            let _ = writeln!(sh.out, "{name}={}", quote(&value));
-        }
-    }
-    sh.line(VARS_END);
-    sh.line("");
-    if uses_variable(body, "BUNDLE_DIR") {
-        sh.line("BUNDLE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\" && pwd)\"");
-    }
-    let steps = body.lines().filter(|l| l.starts_with("step \"")).count();
-    if uses_variable(body, "STEP_TOTAL") {
-        let _ = writeln!(sh.out, "STEP_TOTAL={steps}");
-    }
-    for f in flags {
-        // The settings' nlb_secret_namespace is where IBM keeps the NLB's secret: the default of
-        // --secret-namespace.
-        let default = if f.var == SECRET_NAMESPACE.var && !s.nlb_secret_namespace.is_empty() {
-            quote(&s.nlb_secret_namespace)
-        } else if f.value {
-            "''".to_owned()
-        } else {
-            "0".to_owned()
-        };
-        let _ = writeln!(sh.out, "{}={default}", f.var);
-    }
-    let help = quote(&format!("Usage: {usage}"));
-    sh.line("while [ \"$#\" -gt 0 ]; do");
-    sh.line("  case \"$1\" in");
-    for f in flags {
-        if f.value {
-            let _ = writeln!(
-                sh.out,
-                "    {flag})\n      if [ \"$#\" -lt 2 ]; then\n        echo '{flag} needs a value (see --help)' >&2\n        exit 2\n      fi\n      {var}=$2\n      shift\n      ;;\n    {flag}=*) {var}=${{1#*=}} ;;",
-                flag = f.flag,
-                var = f.var
-            );
-        } else {
-            let _ = writeln!(sh.out, "    {}) {}=1 ;;", f.flag, f.var);
-        }
-    }
-    let _ = writeln!(
-        sh.out,
-        "    -h | --help)\n      echo {help}\n      exit 0\n      ;;\n    *)\n      echo {} >&2\n      exit 2\n      ;;\n  esac\n  shift\ndone",
-        dq("unknown argument: $1 (see --help)")
-    );
-    for f in flags.iter().filter(|f| f.namespace) {
-        let _ = writeln!(
-            sh.out,
-            "case \"${var}\" in\n  *[!a-z0-9-]*)\n    echo \"{flag}: '${var}' is not a namespace name\" >&2\n    exit 2\n    ;;\nesac",
-            var = f.var,
-            flag = f.flag
-        );
-    }
-    if body.contains("\nstep() {") {
-        // The cluster scripts' shared helpers define their own `step`.
-    } else {
-        sh.lines(&["", "step() { printf '\\n==> %s\\n' \"$*\"; }"]);
-        sh.lines(&[
-            "",
-            "# need TOOL...: fail early when a prerequisite is missing.",
-            "need() {",
-            "  local tool missing=0",
-            "  for tool in \"$@\"; do",
-            "    if ! command -v \"$tool\" >/dev/null 2>&1; then",
-            "      echo \"error: '$tool' is required but not on PATH\" >&2",
-            "      missing=1",
-            "    fi",
-            "  done",
-            "  if [ \"$missing\" -ne 0 ]; then exit 1; fi",
-            "}",
-        ]);
-    }
-    sh.out.push_str(body);
-    sh.out
-}
-
 /// `"$APP_NAMESPACE"` for the app namespace, `"$GATEWAY_NAMESPACE"` for the gateway's, else the
 /// name quoted: the scripts expand user values from their variables only.
 pub(crate) fn ns_word(s: &Settings, ns: &str) -> String {
@@ -285,161 +173,185 @@ pub(crate) fn ns_word(s: &Settings, ns: &str) -> String {
     }
 }
 
-/// A bash fragment of `sh/`, with the ownership vocabulary filled in.
-fn fragment(text: &str) -> String {
-    use crate::manifest::owner::{BUNDLE_LABEL, INJECTION_LABEL, MANAGED_BY, MANAGED_BY_LABEL};
-    text.replace("{{MANAGED_BY_LABEL}}", MANAGED_BY_LABEL)
-        .replace("{{INJECTION_LABEL}}", INJECTION_LABEL.0)
-        .replace("{{MANAGED_BY}}", MANAGED_BY)
-        .replace("{{BUNDLE_LABEL}}", BUNDLE_LABEL)
+/// The library every script sources: the same text for every bundle (`sh/lib.sh`).
+pub const LIB: &str = include_str!("sh/lib.sh");
+
+/// `scripts/settings.sh`: the bundle's values, each assigned once and quoted, between
+/// [`VARS_BEGIN`] and [`VARS_END`].
+fn settings_sh(s: &Settings, apis: &Apis) -> String {
+    let sides = preflight::Sides::of(apis, s);
+    let mut out = format!(
+        "# The values of this bundle (generated by istio-alb for the {} profile), sourced by every\n\
+         # script after lib.sh. To change one, change settings.yaml and generate the bundle again.\n\
+         # shellcheck shell=bash disable=SC2034 # the scripts use them\n{VARS_BEGIN}\n",
+        s.profile
+    );
+    let facts = [
+        // Where IBM keeps the NLB's secret, when the settings say (--secret-namespace's default).
+        ("NLB_SECRET_NS", s.nlb_secret_namespace.clone()),
+        // The secret and key of the certificate the gateway serves (classic: mounted files).
+        ("GATEWAY_CERT_SECRET", sides.gateway_chain.secret.clone()),
+        ("GATEWAY_CERT_KEY", sides.gateway_chain.key.to_owned()),
+    ];
+    for (name, value) in variables(s).into_iter().chain(facts) {
+        let _ = writeln!(out, "{name}={}", quote(&value));
+    }
+    out.push_str(VARS_END);
+    out.push('\n');
+    out
 }
 
-/// The helpers every cluster script shares: steps, failure reports, the temporary folder,
-/// `k` (kubectl on the chosen context), `change` (a change, or its server-side dry run), the
-/// cluster check. `script` is the script's file name; `rerun` what a failure report says about
-/// running it again (empty: no report, as in `verify.sh`, which reports every check itself).
-pub(crate) fn common(sh: &mut Sh, script: &str, rerun: &str) {
-    let _ = writeln!(
-        sh.out,
-        "\nSCRIPT_NAME={}\nRERUN_NOTE={}",
-        quote(script),
+/// `text` indented by two spaces, except the lines that continue a quoted string (their leading
+/// blanks are part of the string).
+fn indent(text: &str) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ctx {
+        Double,
+        Single,
+        Command,
+    }
+    let mut stack: Vec<Ctx> = Vec::new();
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let in_string = matches!(stack.last(), Some(Ctx::Double | Ctx::Single));
+        if !in_string && line != "\n" {
+            out.push_str("  ");
+        }
+        out.push_str(line);
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let word_start = i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == ';';
+            match stack.last().copied() {
+                Some(Ctx::Single) => {
+                    if c == '\'' {
+                        stack.pop();
+                    }
+                }
+                Some(Ctx::Double) => match c {
+                    '\\' => i += 1,
+                    '"' => {
+                        stack.pop();
+                    }
+                    '$' if chars.get(i + 1) == Some(&'(') => {
+                        stack.push(Ctx::Command);
+                        i += 1;
+                    }
+                    _ => {}
+                },
+                top => match c {
+                    '\\' => i += 1,
+                    '#' if word_start => break,
+                    '\'' => stack.push(Ctx::Single),
+                    '"' => stack.push(Ctx::Double),
+                    '$' if chars.get(i + 1) == Some(&'(') => {
+                        stack.push(Ctx::Command);
+                        i += 1;
+                    }
+                    ')' if top == Some(Ctx::Command) => {
+                        stack.pop();
+                    }
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// One script: its header, the library and settings sourced, its own functions, then `main`
+/// (the flags, the run, the steps) and `main "$@"`.
+fn script(title: &str, usage: &str, s: &Settings, sh: Sh) -> String {
+    let (name, rerun) = sh.run.unwrap_or(("", ""));
+    let mut out = format!(
+        "#!/usr/bin/env bash\n# {title}\n# Generated by istio-alb for the {} profile. Usage: {usage}\n\
+         # shellcheck source-path=SCRIPTDIR\n\
+         set -euo pipefail\n\n\
+         BUNDLE_DIR=\"$(cd \"$(dirname \"${{BASH_SOURCE[0]}}\")/..\" && pwd)\"\n\
+         # shellcheck source=lib.sh\n. \"$BUNDLE_DIR/scripts/lib.sh\"\n\
+         # shellcheck source=settings.sh\n. \"$BUNDLE_DIR/scripts/settings.sh\"\n",
+        s.profile
+    );
+    if !sh.funcs.is_empty() {
+        out.push_str(&sh.funcs);
+    }
+    let _ = write!(
+        out,
+        "\nmain() {{\n  parse_args {} \"$@\"\n  start_run {} {} {}\n",
+        quote(usage),
+        quote(name),
+        sh.steps,
         quote(rerun)
     );
-    sh.out.push_str(&fragment(include_str!("sh/common.sh")));
+    out.push_str(&indent(&sh.out));
+    out.push_str("}\n\nmain \"$@\"\n");
+    out
 }
 
-/// Certificates, secrets read and written (`read_secret`, `plan_secret`, `apply_secret`).
-pub(crate) fn pem_helpers(sh: &mut Sh) {
-    sh.out.push_str(&fragment(include_str!("sh/pem.sh")));
-}
-
-/// Writing secrets: `plan_secret`, `apply_secret` (`install.sh`, `renew.sh`).
-pub(crate) fn write_helpers(sh: &mut Sh) {
-    sh.out.push_str(&fragment(include_str!("sh/write.sh")));
-}
-
-/// Ownership: inventory, decisions, backups (`install.sh`).
-pub(crate) fn ownership_helpers(sh: &mut Sh) {
-    sh.out.push_str(&fragment(include_str!("sh/ownership.sh")));
-}
-
-/// `issue_client`: the next ALB client certificate from the private CA, with openssl.
-pub(crate) fn issue_helper(sh: &mut Sh) {
-    sh.out.push_str(&fragment(include_str!("sh/issue.sh")));
-}
-
-/// `restart_gateway`: a rolling restart of the gateway deployments, waited for; and
-/// `restart_if_needed`, which restarts when the certificates the gateway mounts changed in this
-/// run, or when a gateway pod serves another certificate than its secret holds (an earlier run
-/// stopped between writing the secret and restarting).
-pub(crate) fn restart_helper(sh: &mut Sh, apis: &Apis, s: &Settings) {
-    let (k, v) = names::GATEWAY_SELECTOR;
-    let sides = preflight::Sides::of(apis, s);
-    let _ = writeln!(
-        sh.out,
-        "\n# restart_gateway: rolling restart of the gateway deployments, and wait for it (the classic\n# gateway reads file-mounted certificates at start only).\nrestart_gateway() {{\n  local deploys d\n  deploys=\"$(k get deployments.apps -n \"$GATEWAY_NAMESPACE\" -l {sel} -o name)\"\n  if [ -z \"$deploys\" ]; then die \"no deployment labelled {k}={v} in $GATEWAY_NAMESPACE\"; fi\n  while read -r d; do\n    change rollout restart \"$d\" -n \"$GATEWAY_NAMESPACE\"\n    if [ \"$DRY_RUN\" -eq 0 ]; then k rollout status \"$d\" -n \"$GATEWAY_NAMESPACE\" --timeout=300s | sed 's/^/  /'; fi\n  done <<<\"$deploys\"\n}}\n\n\
-         # restart_if_needed: see above.\n\
-         restart_if_needed() {{\n  \
-         local pods pod want got stale=''\n  \
-         if [ \"$GATEWAY_CHANGED\" -eq 1 ]; then\n    \
-         restart_gateway\n    \
-         return 0\n  \
-         fi\n  \
-         want=\"$(serial \"$WORK_DIR/new/{secret}/{key}\")\"\n  \
-         pods=\"$(k get pods -n \"$GATEWAY_NAMESPACE\" -l {sel} -o 'jsonpath={{range .items[*]}}{{.metadata.name}}{{\"\\n\"}}{{end}}')\"\n  \
-         for pod in $pods; do\n    \
-         got=\"$(loaded_file_serial \"$pod\" {path})\"\n    \
-         if [ \"$got\" != \"$want\" ]; then stale=\"$stale $pod (serial ${{got:-none}})\"; fi\n  \
-         done\n  \
-         if [ -n \"$stale\" ]; then\n    \
-         note \"gateway pod(s) serve another certificate than the secret (serial $want):$stale\"\n    \
-         restart_gateway\n  \
-         else\n    \
-         ok 'the gateway serves the certificate of its secret: no restart'\n  \
-         fi\n\
-         }}",
-        sel = quote(&format!("{k}={v}")),
-        secret = sides.gateway_chain.secret,
-        key = sides.gateway_chain.key,
-        path = quote(&format!(
-            "/etc/istio/ingressgateway-certs/{}",
-            sides.gateway_chain.key
-        )),
-    );
-}
-
-/// The scripts for `s.profile`, given the manifests they apply.
+/// The scripts for `s.profile`, given the manifests they apply: `lib.sh` and `settings.sh`, which
+/// the others source, then `preflight.sh`, `install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`.
 pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
     let apis = Apis::of(s);
-    let cluster = [DRY_RUN, CONTEXT, SECRET_NAMESPACE, ALB_SECRET_NAMESPACE];
+    let cluster =
+        "[--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS]";
     let scripts = [
         (
             "scripts/preflight.sh",
             "Preflight: a local mutual TLS handshake with the bundle's own secrets (openssl only, no cluster).",
-            "scripts/preflight.sh [--dry-run]",
+            "scripts/preflight.sh [--dry-run]".to_owned(),
             preflight::body(s, manifests, &apis),
-            vec![DRY_RUN],
         ),
         (
             "scripts/install.sh",
             "Install: every check first, then the procedure in an order that keeps the current path working (re-runnable).",
-            "scripts/install.sh [--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS] [--skip-preflight]",
+            format!("scripts/install.sh {cluster} [--force-conflicts] [--skip-preflight]"),
             install::body(s, manifests),
-            [
-                &cluster[..],
-                &[switch("SKIP_PREFLIGHT", "--skip-preflight")],
-            ]
-            .concat(),
         ),
         (
             "scripts/verify.sh",
             "Verify: the secrets in the cluster, what the gateway loaded, and mutual TLS end to end (reads only).",
-            "scripts/verify.sh [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS]",
+            "scripts/verify.sh [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS]"
+                .to_owned(),
             verify::body(s, manifests),
-            cluster[1..].to_vec(),
         ),
         (
             "scripts/renew.sh",
             "Renew: IBM's renewed certificates into the copies, and the next ALB client certificate (re-runnable; a no-op when nothing changed).",
-            "scripts/renew.sh [--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS] [--force-client]",
+            format!("scripts/renew.sh {cluster} [--force-conflicts] [--force-client]"),
             renew::body(s),
-            [&cluster[..], &[switch("FORCE_CLIENT", "--force-client")]].concat(),
         ),
         (
             "scripts/cleanup.sh",
             "Cleanup: remove what install.sh created (by its label), put back what it replaced.",
-            "scripts/cleanup.sh [--dry-run] [--context CONTEXT] [--yes]",
+            "scripts/cleanup.sh [--dry-run] [--context CONTEXT] [--yes]".to_owned(),
             cleanup::body(s, manifests),
-            vec![DRY_RUN, CONTEXT, switch("ASSUME_YES", "--yes")],
         ),
     ];
-    scripts
-        .into_iter()
-        .map(|(path, title, usage, body, flags)| Script {
-            path: path.to_owned(),
-            text: prelude(title, usage, s, &body, &flags),
-        })
-        .collect()
+    let mut out = vec![
+        Script {
+            path: "scripts/lib.sh".to_owned(),
+            text: LIB.to_owned(),
+            executable: false,
+        },
+        Script {
+            path: "scripts/settings.sh".to_owned(),
+            text: settings_sh(s, &apis),
+            executable: false,
+        },
+    ];
+    out.extend(scripts.into_iter().map(|(path, title, usage, sh)| Script {
+        path: path.to_owned(),
+        text: script(title, &usage, s, sh),
+        executable: true,
+    }));
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn variable_use_is_matched_by_whole_name() {
-        const CASES: &[(&str, &str, bool)] = &[
-            ("echo \"$APP\"", "APP", true),
-            ("echo \"$APP_PATH\"", "APP", false),
-            ("echo \"${APP}x\"", "APP", true),
-            ("echo \"${APP_PATH}\"", "APP", false),
-            ("echo \"${APP:-x}\"", "APP", true),
-            ("echo \"$APP_PATH$APP\"", "APP", true),
-        ];
-        for (body, name, want) in CASES {
-            assert_eq!(uses_variable(body, name), *want, "{body} / {name}");
-        }
-    }
 
     #[test]
     fn quoting_leaves_safe_values_bare() {

@@ -6,7 +6,7 @@
 //! certificate. Nothing changed means nothing written and no restart.
 
 use super::secrets::{self as sec, bundle_value};
-use super::{Sh, common, issue_helper, pem_helpers, quote, restart_helper, write_helpers};
+use super::{Sh, quote};
 use crate::inputs::CertInput;
 use crate::manifest::{Apis, Content};
 use crate::script::preflight::Sides;
@@ -21,17 +21,11 @@ pub const CA_KEY: &str = "private-ca/client-ca.key";
 /// The CA certificate beside it, when the folder was made by `istio-alb ca init`.
 pub const CA_CERT: &str = "private-ca/client-ca.pem";
 
-pub(super) fn body(s: &Settings) -> String {
+pub(super) fn body(s: &Settings) -> Sh {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
-    let mut sh = Sh { out: String::new() };
-    common(&mut sh, "renew.sh", RERUN);
-    pem_helpers(&mut sh);
-    issue_helper(&mut sh);
-    write_helpers(&mut sh);
-    if apis.restarts_gateway() {
-        restart_helper(&mut sh, &apis, s);
-    }
+    let mut sh = Sh::new();
+    sh.run("renew.sh", RERUN);
     if apis.restarts_gateway() {
         sh.line("GATEWAY_CHANGED=0");
     }
@@ -52,15 +46,14 @@ pub(super) fn body(s: &Settings) -> String {
         "IBM's secrets: kubectl get secret $NLB_SECRET $ALB_SECRET -n $IBM_DEFAULT_NAMESPACE (or --secret-namespace)",
     );
     sec::read_ibm_secrets(&mut sh, "");
-    sec::decode_bundle_secrets(&mut sh, &apis, s);
     // The CA the ALB trusts, alone: classic's trusted.crt holds the gateway chain too.
     let alb_ca = format!(
         "$BUNDLE_DIR/{}",
         crate::inputs::CertInput::GatewayCa.bundle_path()
     );
     let client_ca = format!(
-        "$WORK_DIR/bundle/{}/{}",
-        sides.client_ca.secret, sides.client_ca.key
+        "$BUNDLE_DIR/{}",
+        crate::inputs::CertInput::ClientCa.bundle_path()
     );
     let _ = writeln!(
         sh.out,
@@ -140,14 +133,14 @@ pub(super) fn body(s: &Settings) -> String {
         "Planning each secret in $GATEWAY_NAMESPACE (never an older certificate)",
         "kubectl get secrets -n $GATEWAY_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID",
     );
-    sec::plan_secrets(&mut sh, &apis, s, |spec, key, content| match content {
+    sec::plan_secrets(&mut sh, &apis, s, |content| match content {
         Content::Input(CertInput::NlbCert) => "\"$WORK_DIR/ibm-nlb/tls.crt\"".into(),
         Content::Input(CertInput::NlbKey) => "\"$WORK_DIR/ibm-nlb/tls.key\"".into(),
         Content::TrustedBundle => "\"$WORK_DIR/trusted.crt\"".into(),
         Content::Input(CertInput::AlbClientCert) => "\"$CLIENT_DIR/tls.crt\"".into(),
         Content::Input(CertInput::AlbClientKey) => "\"$CLIENT_DIR/tls.key\"".into(),
         Content::Input(CertInput::ClientCa | CertInput::GatewayCa | CertInput::ClientCaKey) => {
-            bundle_value(spec, key)
+            bundle_value(content)
         }
     });
     if apis.copies_alb_secret() {
@@ -189,5 +182,5 @@ pub(super) fn body(s: &Settings) -> String {
         "  echo \"Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: $BUNDLE_DIR/scripts/verify.sh\"",
         "fi",
     ]);
-    sh.out
+    sh
 }

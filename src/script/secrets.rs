@@ -2,34 +2,35 @@
 //! from its sources (`plan_secret`, never older than the cluster's) and written when it changed.
 
 use super::{Sh, bundle_path, quote};
-use crate::manifest::{self, Apis, Content, Role, SecretSpec};
+use crate::inputs::CertInput;
+use crate::manifest::{self, Apis, Content, Role};
 use crate::script::preflight::Sides;
 use crate::settings::Settings;
 use std::fmt::Write as _;
 
-/// Where the bundle's own value of a secret's data key is decoded to.
-pub(super) fn bundle_value(spec: &SecretSpec, key: &str) -> String {
-    format!("\"$WORK_DIR/bundle/{}/{key}\"", spec.name)
+/// The file a secret's data key is written from: the certificate or key in `certs/` it was made
+/// of (`secrets/NAME.yaml` holds the same bytes, for whoever applies the folder by hand), or the
+/// procedure's `trusted.crt`, put together by [`bundle_sources`].
+pub(super) fn bundle_value(content: Content) -> String {
+    match content {
+        Content::Input(input) => bundle_path(input.bundle_path()),
+        Content::TrustedBundle => "\"$WORK_DIR/trusted-bundle.crt\"".to_owned(),
+    }
 }
 
-/// Decodes every data key of the bundle's secret manifests (what the preflight checked) into
-/// `$WORK_DIR/bundle/NAME/KEY`.
-pub(super) fn decode_bundle_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
-    sh.out.push_str(&super::preflight::secret_value_function(
-        "manifest_value",
-        "die",
-    ));
-    for spec in manifest::secrets(apis, s) {
-        let _ = writeln!(sh.out, "mkdir -p \"$WORK_DIR/bundle/{}\"", spec.name);
-        for (key, _) in &spec.data {
-            let _ = writeln!(
-                sh.out,
-                "manifest_value {} {} {}",
-                bundle_path(&spec.path()),
-                quote(key),
-                bundle_value(&spec, key)
-            );
-        }
+/// What the secrets are made of that no file of `certs/` holds as it is: the procedure's
+/// `trusted.crt` (`cat nlb.crt gateway-ca.pem`), when a secret of the profile has one.
+pub(super) fn bundle_sources(sh: &mut Sh, apis: &Apis, s: &Settings) {
+    let trusted = manifest::secrets(apis, s)
+        .iter()
+        .any(|spec| spec.data.iter().any(|(_, c)| *c == Content::TrustedBundle));
+    if trusted {
+        let _ = writeln!(
+            sh.out,
+            "cat {} {} >\"$WORK_DIR/trusted-bundle.crt\"",
+            bundle_path(CertInput::NlbCert.bundle_path()),
+            bundle_path(CertInput::GatewayCa.bundle_path())
+        );
     }
 }
 
@@ -39,7 +40,7 @@ pub(super) fn plan_secrets(
     sh: &mut Sh,
     apis: &Apis,
     s: &Settings,
-    source: impl Fn(&SecretSpec, &str, Content) -> String,
+    source: impl Fn(Content) -> String,
 ) {
     for spec in manifest::secrets(apis, s) {
         let _ = write!(
@@ -54,12 +55,7 @@ pub(super) fn plan_secrets(
                 Role::KeyOf(leaf) => format!("key:{leaf}"),
                 Role::Ca => "ca".to_owned(),
             };
-            let _ = write!(
-                sh.out,
-                " \\\n  {role} {} {}",
-                quote(key),
-                source(&spec, key, *content)
-            );
+            let _ = write!(sh.out, " \\\n  {role} {} {}", quote(key), source(*content));
         }
         sh.out.push('\n');
     }

@@ -7,7 +7,7 @@
 //! step; it keeps going, and exits 1 when any failed.
 
 use super::secrets::read_ibm_secrets_soft;
-use super::{Sh, common, pem_helpers, quote};
+use super::{Sh, quote};
 use crate::inputs::CertInput;
 use crate::manifest::{
     self, Apis, Content, GatewayCerts, Manifest, Role, Takeover, names, takeover,
@@ -134,14 +134,11 @@ fn traefik_pickup(sh: &mut Sh, s: &Settings) {
     );
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
+pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
-    let mut sh = Sh { out: String::new() };
-    common(&mut sh, "verify.sh", "");
-    pem_helpers(&mut sh);
-    sh.out
-        .push_str(&super::fragment(include_str!("sh/verify.sh")));
+    let mut sh = Sh::new();
+    sh.run("verify.sh", "");
 
     sh.step_checking("Checking that kubectl talks to cluster $CLUSTER_NAME", "");
     sh.line("need kubectl curl openssl awk sed");
@@ -335,5 +332,5 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> String {
         "if [ \"$FAILS\" -gt 0 ]; then exit 1; fi",
         "echo 'All checks passed.'",
     ]);
-    sh.out
+    sh
 }

@@ -64,7 +64,8 @@ case "$profile" in
 esac
 
 shopt -s nullglob
-yamls=("$DIR"/manifests/*.yaml "$DIR"/secrets/*.yaml)
+# manifests/kustomization.yaml is no Kubernetes object: kubectl kustomize reads it (kube tests).
+yamls=("$DIR"/manifests/[0-9]*.yaml "$DIR"/secrets/*.yaml)
 scripts=("$DIR"/scripts/*.sh)
 if [ "${#yamls[@]}" -eq 0 ] || [ "${#scripts[@]}" -eq 0 ]; then
   echo "no manifests or scripts in $DIR" >&2
@@ -87,14 +88,14 @@ fi
 echo "== Istio schemas (@kubernetes-models/istio)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-for f in "$DIR"/manifests/*.yaml; do
+for f in "$DIR"/manifests/[0-9]*.yaml; do
   "$VENV/bin/python" -c 'import json, sys, yaml; json.dump([d for d in yaml.safe_load_all(open(sys.argv[1])) if d], open(sys.argv[2], "w"))' \
     "$f" "$tmp/$(basename "$f" .yaml).json"
 done
 node "$REPO/tests/tools/validate-istio.mjs" "$tmp"/*.json || fail "Istio schema validation"
 
 traefik_files=()
-for f in "$DIR"/manifests/*.yaml; do
+for f in "$DIR"/manifests/[0-9]*.yaml; do
   if grep -q '^apiVersion: traefik\.io/' "$f"; then traefik_files+=("$f"); fi
 done
 if [ "${#traefik_files[@]}" -gt 0 ]; then
@@ -132,7 +133,8 @@ echo "== bash -n and shellcheck"
 for s in "${scripts[@]}"; do
   bash -n "$s" || fail "bash -n $(basename "$s")"
 done
-"$VENV/bin/shellcheck" --severity=style "${scripts[@]}" || fail shellcheck
+# -x: each script sources lib.sh and settings.sh, which are checked with it.
+"$VENV/bin/shellcheck" -x --severity=style "${scripts[@]}" || fail shellcheck
 echo "shellcheck $("$VENV/bin/shellcheck" --version | sed -n 's/^version: //p'): ${#scripts[@]} script(s) checked"
 
 if [ "$failures" -gt 0 ]; then

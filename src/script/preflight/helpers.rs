@@ -37,14 +37,6 @@ pub(super) const HELPERS: &[&str] = &[
     "  if [ ! -s \"$2\" ]; then unusable \"no certificate in $4\"; fi",
     "}",
     "",
-    "# same_key CERT KEY: the private key belongs to the certificate (public keys compared).",
-    "same_key() {",
-    "  local cert_pub key_pub",
-    "  cert_pub=\"$(openssl x509 -noout -pubkey -in \"$1\" 2>/dev/null | openssl pkey -pubin -pubout 2>/dev/null || true)\"",
-    "  key_pub=\"$(openssl pkey -in \"$2\" -passin pass: -pubout 2>/dev/null || true)\"",
-    "  [ -n \"$cert_pub\" ] && [ \"$cert_pub\" = \"$key_pub\" ]",
-    "}",
-    "",
     "# count_certs FILE: how many certificates FILE holds.",
     "count_certs() { grep -c -- '-----BEGIN CERTIFICATE-----' \"$1\" || true; }",
     "",
@@ -73,14 +65,14 @@ pub(super) const HELPERS: &[&str] = &[
     "  fi",
     "}",
     "",
-    "WORK_DIR=\"$(mktemp -d \"${TMPDIR:-/tmp}/istio-alb-preflight.XXXXXX\")\"",
+];
+
+/// The first lines of `main`, after `start_run`: the handshake's two processes end with the
+/// script, whatever ends it, and the keys go with the temporary folder.
+pub(super) const RUN: &[&str] = &[
     "SERVER_PID=''",
     "CLIENT_PID=''",
-    "# Every exit path (success, failure, Ctrl-C, kill) ends both processes and removes the keys.",
     "trap 'stop \"$CLIENT_PID\"; stop \"$SERVER_PID\"; rm -rf \"$WORK_DIR\"' EXIT",
-    "trap 'exit 130' INT",
-    "trap 'exit 143' TERM",
-    "umask 077",
 ];
 
 /// Reading Traefik's transport (only in Traefik bundles).
@@ -124,62 +116,6 @@ pub(super) const CLUSTER_HELPERS: &[&str] = &[
     "  fi",
     "  printf '%s' \"$b64\" | openssl base64 -d -A >\"$3\" 2>/dev/null || true",
     "  if ! grep -q -- '-----BEGIN ' \"$3\"; then unusable \"secret $1 in $GATEWAY_NAMESPACE: $2 is not base64 of a PEM text\"; fi",
-    "}",
-    "",
-];
-
-/// The bash function `NAME FILE KEY OUT`: one data value of a secret manifest of the bundle,
-/// base64-decoded into OUT; `FAIL` (a command taking a message) when it cannot. `preflight.sh`
-/// and `install.sh` both read the secrets they check and install this way.
-pub(crate) fn secret_value_function(name: &str, fail: &str) -> String {
-    SECRET_VALUE
-        .iter()
-        .map(|l| l.replace("secret_value", name).replace("unusable", fail))
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
-}
-
-const SECRET_VALUE: &[&str] = &[
-    "# secret_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.",
-    "# The manifests hold a `data:` map of one-line base64 values; quotes and folded lines are",
-    "# tolerated. Decoded by openssl, which is needed anyway (base64's flags differ per system).",
-    "secret_value() {",
-    "  local b64",
-    "  if [ ! -f \"$1\" ]; then unusable \"${1#\"$BUNDLE_DIR\"/} does not exist\"; fi",
-    "  if ! b64=\"$(awk -v key=\"$2\" '",
-    "    function unquote(s) {",
-    "      if (s ~ /^\".*\"$/ || s ~ /^\\047.*\\047$/) s = substr(s, 2, length(s) - 2)",
-    "      return s",
-    "    }",
-    "    /^data:[[:space:]]*$/ { indata = 1; next }",
-    "    /^[^[:space:]#]/ { indata = 0; taking = 0 }",
-    "    !indata { next }",
-    "    {",
-    "      match($0, /^[[:space:]]*/)",
-    "      indent = RLENGTH",
-    "      line = substr($0, indent + 1)",
-    "      colon = index(line, \":\")",
-    "    }",
-    "    taking && indent > keyindent && colon == 0 { value = value line; next }",
-    "    { taking = 0 }",
-    "    colon > 0 && !found && unquote(substr(line, 1, colon - 1)) == key {",
-    "      found = 1",
-    "      taking = 1",
-    "      keyindent = indent",
-    "      value = substr(line, colon + 1)",
-    "    }",
-    "    END {",
-    "      gsub(/[[:space:]\"\\047]/, \"\", value)",
-    "      if (!found || value == \"\") exit 1",
-    "      printf \"%s\", value",
-    "    }' \"$1\")\"; then",
-    "    unusable \"${1#\"$BUNDLE_DIR\"/} has no data key $2\"",
-    "  fi",
-    "  printf '%s' \"$b64\" | openssl base64 -d -A >\"$3\" 2>/dev/null || true",
-    "  if ! grep -q -- '-----BEGIN ' \"$3\"; then",
-    "    unusable \"${1#\"$BUNDLE_DIR\"/}: $2 is not base64 of a PEM text\"",
-    "  fi",
     "}",
     "",
 ];

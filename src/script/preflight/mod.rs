@@ -15,7 +15,6 @@ use crate::manifest::{
     self, Apis, Content, Doc, GatewayCerts, IngressApi, Manifest, SecretId, SecretSpec, names,
 };
 use crate::settings::Settings;
-pub(crate) use helpers::secret_value_function;
 use helpers::{CLUSTER_HELPERS, HELPERS, TRAEFIK_HELPERS};
 use std::fmt::Write as _;
 
@@ -196,6 +195,10 @@ fn read_ingress(sh: &mut Sh, s: &Settings, manifests: &[Manifest], apis: &Apis) 
             );
         }
         IngressApi::ExtensionsV1beta1Ibm => {
+            sh.func(
+                "\n# option NAME: one NAME=value of IBM's ssl-services entry for the gateway ($ssl_entry).\n\
+                 option() { printf '%s\\n' \"$ssl_entry\" | tr ' ' '\\n' | sed -n \"s/^$1=//p\" | sed -n 1p; }",
+            );
             let _ = writeln!(
                 sh.out,
                 "# IBM's ssl-services: 'ssl-service=SVC ssl-secret=S [proxy-ssl-verify-depth=N] [proxy-ssl-name=H]',\n\
@@ -205,8 +208,6 @@ fn read_ingress(sh: &mut Sh, s: &Settings, manifests: &[Manifest], apis: &Apis) 
                  if [ -z \"$ssl_entry\" ]; then\n  \
                  unusable 'the Ingress has no ingress.bluemix.net/ssl-services entry for ssl-service={svc}'\n\
                  fi\n\
-                 # option NAME: one NAME=value of that entry.\n\
-                 option() {{ printf '%s\\n' \"$ssl_entry\" | tr ' ' '\\n' | sed -n \"s/^$1=//p\" | sed -n 1p; }}\n\
                  ALB_SECRET_REF=\"$(option ssl-secret)\"\n\
                  # IBM's ALB defaults: verify depth {CLASSIC_VERIFY_DEPTH}; the server name of the gateway's certificate, the\n\
                  # NLB host name in this procedure.\n\
@@ -220,21 +221,21 @@ fn read_ingress(sh: &mut Sh, s: &Settings, manifests: &[Manifest], apis: &Apis) 
     }
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String {
+pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> Sh {
     let sides = Sides::of(apis, s);
     let ingress = manifest::find(manifests, Doc::Ingress)
         .map(|m| m.path.clone())
         .unwrap_or_else(|| "manifests/07-ingress.yaml".to_owned());
-    let mut sh = Sh { out: String::new() };
-    sh.lines(HELPERS);
-    sh.out
-        .push_str(&helpers::secret_value_function("secret_value", "unusable"));
+    let mut sh = Sh::new();
+    sh.run("preflight.sh", "");
+    sh.func(&HELPERS.join("\n"));
     if apis.ingress == IngressApi::NetworkingV1Traefik {
-        sh.lines(TRAEFIK_HELPERS);
+        sh.func(&TRAEFIK_HELPERS.join("\n"));
     }
     if sides.gateway_chain.in_cluster {
-        sh.lines(CLUSTER_HELPERS);
+        sh.func(&CLUSTER_HELPERS.join("\n"));
     }
+    sh.lines(helpers::RUN);
     sh.step("Checking for OpenSSL 1.1.1 or later");
     sh.lines(&[
         "need openssl awk sed grep",
@@ -295,7 +296,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String 
         } else {
             writeln!(
                 sh.out,
-                "secret_value {} {} \"$WORK_DIR/{out}\"",
+                "manifest_value {} {} \"$WORK_DIR/{out}\" || unusable \"$VALUE_PROBLEM\"",
                 bundle_path(&src.path()),
                 quote(src.key)
             )
@@ -311,7 +312,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String 
     ] {
         let _ = writeln!(
             sh.out,
-            "secret_value \"${file}\" {} \"$WORK_DIR/{out}\"",
+            "manifest_value \"${file}\" {} \"$WORK_DIR/{out}\" || unusable \"$VALUE_PROBLEM\"",
             quote(src.key)
         );
     }
@@ -441,7 +442,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> String 
          if [ -n \"$reason\" ]; then fail gateway 'the handshake failed at the gateway.' \"$reason\"; fi\n\
          fail ALB 'the handshake failed at the ALB.' \"$(last_error \"$WORK_DIR/client.err\")\""
     );
-    sh.out
+    sh
 }
 
 #[cfg(test)]

@@ -439,6 +439,51 @@ def k_write(state, cluster, opts, verb):
         print("%s %s" % (label, what))
 
 
+class Differences(Exception):
+    """`kubectl diff` found differences: exit code 1, nothing else wrong."""
+
+
+def k_diff(state, cluster, opts):
+    """`kubectl diff [--server-side] -f FILE`: a unified diff of each object, live against what
+    applying FILE would make (labels and annotations merged as apply merges them); Secret data
+    masked as kubectl masks it. Exit 1 when anything differs."""
+    import difflib
+    differs = False
+    for obj in read_manifests(opts):
+        plural, kind, group = place(cluster, obj, opts)
+        validate_object(obj)
+        meta = obj["metadata"]
+        old = find(cluster, kind, group, meta.get("namespace", ""), meta["name"])
+        new = copy.deepcopy(obj)
+        if old:
+            for k in ("labels", "annotations"):
+                merged = dict(old["metadata"].get(k) or {})
+                merged.update(new["metadata"].get(k) or {})
+                if merged:
+                    new["metadata"][k] = merged
+
+        def shown(o, other, when):
+            if not o:
+                return []
+            o = copy.deepcopy(o)
+            for k in ("uid", "resourceVersion", "creationTimestamp"):
+                o["metadata"].pop(k, None)
+            if kind == "Secret":
+                theirs = (other or {}).get("data") or {}
+                o["data"] = {k: "***" if theirs.get(k) == v else "*** (%s)" % when
+                             for k, v in (o.get("data") or {}).items()}
+            return yaml.safe_dump(o, sort_keys=True).splitlines()
+
+        lines = list(difflib.unified_diff(shown(old, new, "before"), shown(new, old, "after"), "live", "merged",
+                                           lineterm=""))
+        if lines:
+            differs = True
+            print("diff -u %s/%s" % (singular_name(plural, group, ""), meta["name"]))
+            print("\n".join(lines))
+    if differs:
+        raise Differences()
+
+
 def spawn_pods(state, cluster, dep):
     ns = dep["metadata"]["namespace"]
     name = dep["metadata"]["name"]
@@ -683,7 +728,7 @@ def kubectl(state, argv):
                "replace": lambda s, c, o: k_write(s, c, o, "replace"),
                "create": lambda s, c, o: k_write(s, c, o, "create"),
                "delete": k_delete, "label": k_label, "rollout": k_rollout, "exec": k_exec,
-               "api-resources": k_api_resources, "logs": k_logs}.get(verb)
+               "api-resources": k_api_resources, "logs": k_logs, "diff": k_diff}.get(verb)
     if not handler:
         raise Fail("fake kubectl: unsupported command %r" % verb)
     handler(state, cluster, opts)
@@ -968,6 +1013,8 @@ def call(path, tool, argv):
         else:
             raise Fail("fake: unknown tool " + tool)
         code = 0
+    except Differences:
+        code = 1
     except Fail as e:
         sys.stderr.write(str(e) + "\n")
         if tool == "curl":

@@ -1,0 +1,1013 @@
+# Functions shared by the bundle's scripts (sourced once by each, after nothing else and before
+# settings.sh). It defines functions and empty globals only: nothing runs until a script's main.
+# The same file for every bundle; what differs between bundles is in settings.sh.
+# Bash 3.2 and BSD compatible.
+# The settings come from settings.sh, and the values functions set are for the scripts to read:
+# shellcheck shell=bash disable=SC2154,SC2034
+
+# --- command-line flags ---
+DRY_RUN=0
+CONTEXT=''
+ALB_SECRET_NS=''
+SKIP_PREFLIGHT=0
+FORCE_CONFLICTS=0
+FORCE_CLIENT=0
+ASSUME_YES=0
+
+# parse_args USAGE ARGS...: the flags USAGE lists ("[--dry-run] [--context CONTEXT] ..."), as
+# --flag, --flag VALUE or --flag=VALUE. NLB_SECRET_NS keeps the settings' value unless given.
+parse_args() {
+  local usage=$1 flag value
+  shift
+  while [ "$#" -gt 0 ]; do
+    flag=${1%%=*}
+    case "$1" in
+      -h | --help)
+        printf 'Usage: %s\n' "$usage"
+        exit 0
+        ;;
+    esac
+    case "$usage" in
+      *"[$1]"*) value=1 ;;
+      *"[$flag "*)
+        if [ "$flag" != "$1" ]; then
+          value=${1#*=}
+        elif [ "$#" -ge 2 ]; then
+          value=$2
+          shift
+        else
+          echo "$flag needs a value (see --help)" >&2
+          exit 2
+        fi
+        ;;
+      *)
+        echo "unknown argument: $1 (see --help)" >&2
+        exit 2
+        ;;
+    esac
+    case "$flag" in
+      --dry-run) DRY_RUN=1 ;;
+      --context) CONTEXT=$value ;;
+      --secret-namespace) NLB_SECRET_NS=$value ;;
+      --alb-secret-namespace) ALB_SECRET_NS=$value ;;
+      --skip-preflight) SKIP_PREFLIGHT=1 ;;
+      --force-conflicts) FORCE_CONFLICTS=1 ;;
+      --force-client) FORCE_CLIENT=1 ;;
+      --yes) ASSUME_YES=1 ;;
+    esac
+    shift
+  done
+  case "$NLB_SECRET_NS" in
+    *[!a-z0-9-]*)
+      echo "--secret-namespace: '$NLB_SECRET_NS' is not a namespace name" >&2
+      exit 2
+      ;;
+  esac
+  case "$ALB_SECRET_NS" in
+    *[!a-z0-9-]*)
+      echo "--alb-secret-namespace: '$ALB_SECRET_NS' is not a namespace name" >&2
+      exit 2
+      ;;
+  esac
+}
+
+# --- steps, messages, the run and kubectl ---
+SCRIPT_NAME=''
+STEP_TOTAL=0
+RERUN_NOTE=''
+KUBECTL=(kubectl)
+STEP_NO=0
+STEP_NAME=''
+STEP_CHECK=''
+CHANGED=0
+DRY_REFUSED=0
+WARNINGS=0
+
+# step TITLE [WHAT TO CHECK WHEN IT FAILS]: announce the next step.
+step() {
+  STEP_NO=$((STEP_NO + 1))
+  STEP_NAME=$1
+  STEP_CHECK=${2:-}
+  printf '\n==> [%s/%s] %s\n' "$STEP_NO" "$STEP_TOTAL" "$1"
+}
+ok() { printf '  ok: %s\n' "$*"; }
+note() { printf '  note: %s\n' "$*"; }
+warn() {
+  printf '  WARN: %s\n' "$*"
+  WARNINGS=$((WARNINGS + 1))
+}
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# need TOOL...: stop early when a prerequisite is missing.
+need() {
+  local tool missing=''
+  for tool in "$@"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then missing="$missing $tool"; fi
+  done
+  if [ -n "$missing" ]; then die "required but not on PATH:$missing"; fi
+}
+
+# Every exit (success, failure, Ctrl-C, kill) removes the temporary folder, which may hold keys,
+# and a failure names the step, says whether anything changed and what to check.
+WORK_DIR=''
+on_exit() {
+  local rc=$?
+  if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
+  if [ "$rc" -ne 0 ] && [ "$STEP_NO" -gt 0 ] && [ -n "$RERUN_NOTE" ]; then
+    {
+      printf '\n%s stopped at step %s/%s: %s.\n' "$SCRIPT_NAME" "$STEP_NO" "$STEP_TOTAL" "$STEP_NAME"
+      if [ "$CHANGED" -eq 0 ]; then
+        printf 'Nothing was changed in the cluster. '
+      else
+        printf 'The steps before it are done; nothing after it ran. '
+      fi
+      printf '%s\n' "$RERUN_NOTE"
+      if [ -n "$STEP_CHECK" ]; then printf 'Check: %s\n' "$STEP_CHECK"; fi
+    } >&2
+  fi
+  exit "$rc"
+}
+
+# start_run SCRIPT STEPS RERUN-NOTE: what every script does first. Every exit then removes the
+# temporary folder (it may hold keys); kubectl talks to --context CONTEXT when one was given.
+start_run() {
+  SCRIPT_NAME=$1
+  STEP_TOTAL=$2
+  RERUN_NOTE=$3
+  trap on_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  umask 077
+  WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/istio-alb.XXXXXX")"
+  KUBECTL=(kubectl)
+  if [ -n "$CONTEXT" ]; then KUBECTL+=(--context "$CONTEXT"); fi
+}
+
+# k ARGS...: kubectl on the chosen context (--context, else kubectl's current one).
+k() { "${KUBECTL[@]}" "$@"; }
+
+# change KUBECTL-ARGS...: one change to the cluster. Under --dry-run it is shown and sent with
+# --dry-run=server: the API server validates it and runs admission, and stores nothing.
+change() {
+  local out
+  if [ "$DRY_RUN" -eq 1 ]; then
+    printf '  would run: kubectl'
+    printf ' %q' "$@"
+    printf '\n'
+    if out="$(k "$@" --dry-run=server 2>&1)"; then
+      printf '%s\n' "$out" | sed 's/^/    server: /'
+    else
+      printf '%s\n' "$out" | sed 's/^/    server REFUSED: /'
+      DRY_REFUSED=$((DRY_REFUSED + 1))
+    fi
+    return 0
+  fi
+  CHANGED=1
+  k "$@" | sed 's/^/  /'
+}
+
+# change_in NAMESPACE KUBECTL-ARGS...: a change to objects in NAMESPACE. A dry run cannot send it
+# to the server when NAMESPACE is one install has yet to create (NEW_NAMESPACE): only shown then.
+NEW_NAMESPACE=''
+change_in() {
+  local ns=$1
+  shift
+  if [ "$DRY_RUN" -eq 1 ] && [ -n "$NEW_NAMESPACE" ] && [ "$ns" = "$NEW_NAMESPACE" ]; then
+    printf '  would run: kubectl'
+    printf ' %q' "$@"
+    printf '\n    (not sent to the server: namespace %s does not exist yet)\n' "$ns"
+    return 0
+  fi
+  change "$@"
+}
+
+# apply_in NAMESPACE FILE: kubectl apply --server-side of FILE under the field manager istio-alb:
+# the fields that manager owns are what the bundle owns. A field another manager owns stops the
+# script, kubectl naming the manager and the field, unless --force-conflicts was given. Under
+# --dry-run: the server's dry run (a refusal counts in DRY_REFUSED) and kubectl diff against the
+# live objects (secrets masked).
+apply_in() {
+  local ns=$1 file=$2 out rc=0
+  local args=(apply --server-side --field-manager=istio-alb)
+  if [ "$FORCE_CONFLICTS" -eq 1 ]; then args+=(--force-conflicts); fi
+  if [ "$DRY_RUN" -eq 1 ]; then
+    change_in "$ns" "${args[@]}" -f "$file"
+    if [ -n "$NEW_NAMESPACE" ] && [ "$ns" = "$NEW_NAMESPACE" ]; then return 0; fi
+    out="$(k diff --server-side --field-manager=istio-alb -f "$file" 2>&1)" || rc=$?
+    case "$rc" in
+      0) printf '    diff: none\n' ;;
+      1) printf '%s\n' "$out" | sed 's/^/    diff: /' ;;
+      *) printf '%s\n' "$out" | sed 's/^/    diff failed: /' ;;
+    esac
+    return 0
+  fi
+  CHANGED=1
+  if ! out="$(k "${args[@]}" -f "$file" 2>&1)"; then
+    printf '%s\n' "$out" | sed 's/^/  /' >&2
+    die "kubectl apply --server-side refused ${file##*/} (above). A conflict means another field \
+manager owns those fields (kubectl get -o yaml --show-managed-fields shows who): change them \
+back, or run again with --force-conflicts to give them to istio-alb."
+  fi
+  printf '%s\n' "$out" | sed 's/^/  /'
+}
+
+# check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
+# and context CLUSTER or CLUSTER/ID (ibmcloud ks cluster config --cluster CLUSTER).
+is_cluster() {
+  case "$1" in
+    "$CLUSTER_NAME" | "$CLUSTER_NAME"/*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+check_cluster() {
+  local view context cluster server
+  if ! view="$(k config view --minify -o 'jsonpath={.contexts[0].name}{"|"}{.contexts[0].context.cluster}{"|"}{.clusters[0].cluster.server}' 2>&1)" || [ -z "$view" ]; then
+    die "kubectl has no usable context${CONTEXT:+ named $CONTEXT} (${view:-none}). Select the cluster with: ibmcloud ks cluster config --cluster $CLUSTER_NAME"
+  fi
+  IFS='|' read -r context cluster server <<<"$view"
+  if is_cluster "$cluster" || is_cluster "$context"; then
+    ok "context $context, cluster $cluster ($server)"
+  else
+    die "kubectl's context $context is cluster ${cluster:-?} ($server), not $CLUSTER_NAME. Nothing was changed. Select it with: ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass --context CONTEXT (kubectl config get-contexts lists them)."
+  fi
+}
+
+# --- certificates and secrets ---
+# Base64 through openssl: base64's own flags differ between Linux and macOS.
+b64_file() { printf '%s' "$1" | openssl base64 -d -A >"$2" 2>/dev/null || true; }
+file_b64() { openssl base64 -A <"$1"; }
+
+# first_cert FILE OUT: the first certificate of FILE (the leaf of a chain).
+first_cert() {
+  awk '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print } /-----END CERTIFICATE-----/ && n == 1 { exit }' "$1" >"$2"
+}
+# facts FILE: subject, serial, dates, fingerprint and public key of FILE's first certificate, from
+# one openssl call per file (openssl is slow to start), kept in $WORK_DIR while newer than FILE.
+# Empty when FILE holds no readable certificate.
+facts() {
+  local cache="$WORK_DIR/facts/${1//\//_}"
+  if [ ! "$cache" -nt "$1" ]; then
+    if [ ! -d "$WORK_DIR/facts" ]; then mkdir "$WORK_DIR/facts"; fi
+    openssl x509 -inform PEM -noout -subject -serial -startdate -enddate -fingerprint -sha256 -pubkey -in "$1" >"$cache" 2>/dev/null || : >"$cache"
+  fi
+  printf '%s\n' "$(<"$cache")"
+}
+# same_file A B: the same text (bash only: no process for small files).
+same_file() { [ -f "$1" ] && [ -f "$2" ] && [ "$(<"$1")" = "$(<"$2")" ]; }
+is_cert() { [ -n "$(facts "$1")" ]; }
+is_key() { openssl pkey -noout -in "$1" -passin pass: >/dev/null 2>&1; }
+
+# same_key CERT KEY: the private key belongs to the (first) certificate: public keys compared
+# (normalised by openssl pkey when the two texts differ).
+same_key() {
+  local cert_pub key_pub
+  cert_pub="$(facts "$1" | sed -n '/-----BEGIN PUBLIC KEY-----/,/-----END PUBLIC KEY-----/p')"
+  key_pub="$(openssl pkey -in "$2" -passin pass: -pubout 2>/dev/null || true)"
+  if [ -n "$cert_pub" ] && [ "$cert_pub" != "$key_pub" ]; then
+    cert_pub="$(printf '%s\n' "$cert_pub" | openssl pkey -pubin -pubout 2>/dev/null || true)"
+  fi
+  [ -n "$cert_pub" ] && [ "$cert_pub" = "$key_pub" ]
+}
+
+# cert_times FILE: "NOTBEFORE NOTAFTER" of the first certificate in Unix seconds (portable: no
+# GNU or BSD date parsing; days from the civil date as in Howard Hinnant's algorithm).
+cert_times() {
+  facts "$1" | awk -F= '
+    function epoch(s,   p, t, y, m, d, era, yoe, doy, doe) {
+      split(s, p, " ")
+      m = (index("JanFebMarAprMayJunJulAugSepOctNovDec", p[1]) + 2) / 3
+      d = p[2]
+      split(p[3], t, ":")
+      y = p[4] - (m <= 2)
+      era = int(y / 400)
+      yoe = y - era * 400
+      doy = int((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1
+      doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
+      return (era * 146097 + doe - 719468) * 86400 + t[1] * 3600 + t[2] * 60 + t[3]
+    }
+    /^notBefore=/ { nb = epoch($2) }
+    /^notAfter=/ { na = epoch($2) }
+    END { if (na > 0) printf "%.0f %.0f\n", nb, na }'
+}
+enddate() { facts "$1" | sed -n 's/^notAfter=//p'; }
+# serial FILE: lower-case hex without leading zeros (as Envoy shows it).
+serial() { facts "$1" | sed -n 's/^serial=0*//p' | tr 'A-F' 'a-f'; }
+
+# same_pem A B: the same PEM blocks, whatever the line endings, indentation or text around them.
+pem_blocks() {
+  tr -d '\r' <"$1" | awk '/-----BEGIN / { on = 1 } on { gsub(/^[ \t]+|[ \t]+$/, ""); print } /-----END / { on = 0 }'
+}
+same_pem() {
+  [ -s "$1" ] && [ -s "$2" ] && [ "$(pem_blocks "$1")" = "$(pem_blocks "$2")" ]
+}
+
+# later A B: A's first certificate expires after B's.
+later() {
+  local a b
+  a="$(cert_times "$1")"
+  b="$(cert_times "$2")"
+  [ -n "$a" ] && [ -n "$b" ] && [ "${a#* }" -gt "${b#* }" ]
+}
+
+# lifetime FILE: "DAYS_LEFT STATE" of the first certificate; STATE is ok, renew (the last third
+# of its lifetime has begun, when Let's Encrypt advises renewing) or expired.
+lifetime() {
+  local times now
+  times="$(cert_times "$1")"
+  now="$(date -u +%s)"
+  if [ -z "$times" ]; then
+    echo "0 unreadable"
+    return 0
+  fi
+  awk -v nb="${times% *}" -v na="${times#* }" -v now="$now" 'BEGIN {
+    left = na - now
+    printf "%d %s\n", int(left / 86400), (left <= 0 ? "expired" : (left * 3 <= na - nb ? "renew" : "ok"))
+  }'
+}
+
+# covers FILE HOST: a DNS subjectAltName of the first certificate is HOST, or a wildcard for
+# HOST's first label (RFC 6125: only subjectAltName counts, one label deep).
+covers() {
+  openssl x509 -inform PEM -noout -text -in "$1" 2>/dev/null | awk -v host="$2" '
+    BEGIN { host = tolower(host); parent = substr(host, index(host, ".")) }
+    found_san { n = split($0, parts, ","); for (i = 1; i <= n; i++) { s = parts[i]; gsub(/^[ \t]+|[ \t]+$/, "", s); if (s ~ /^DNS:/) { name = tolower(substr(s, 5)); if (name == host || (substr(name, 1, 2) == "*." && substr(name, 2) == parent)) hit = 1 } } found_san = 0 }
+    /X509v3 Subject Alternative Name/ { found_san = 1 }
+    END { exit !hit }'
+}
+
+# for_purpose FILE server|client: the certificate may be used for TLS server/client auth.
+for_purpose() {
+  local want
+  case "$2" in
+    server) want='SSL server : Yes' ;;
+    *) want='SSL client : Yes' ;;
+  esac
+  openssl x509 -inform PEM -noout -purpose -in "$1" 2>/dev/null | grep -q "^$want"
+}
+
+# read_secret NAMESPACE NAME DIR KEY...: the data keys of a secret, decoded into DIR/KEY (a key
+# it lacks: no file), in one kubectl call. Returns 1 when the secret does not exist; sets
+# SECRET_OWNER to its istio-alb/bundle label. A failing kubectl ends the script: an API error is
+# never taken for "absent" (callers test it in an `if`, where bash's -e does not apply).
+SECRET_OWNER=''
+read_secret() {
+  local ns=$1 name=$2 dir=$3 path out key i
+  local fields
+  shift 3
+  path='{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}'
+  for key in "$@"; do path="$path{\"|\"}{.data.${key//./\\.}}"; done
+  if ! out="$(k get secret "$name" -n "$ns" --ignore-not-found -o "jsonpath=$path" 2>"$WORK_DIR/read.err")"; then
+    die "cannot read secret $ns/$name: $(head -n 3 "$WORK_DIR/read.err")"
+  fi
+  if [ -z "$out" ]; then return 1; fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  IFS='|' read -r -a fields <<<"$out"
+  SECRET_OWNER="${fields[1]:-}"
+  i=2
+  for key in "$@"; do
+    if [ -n "${fields[$i]:-}" ]; then b64_file "${fields[$i]}" "$dir/$key"; fi
+    i=$((i + 1))
+  done
+  return 0
+}
+
+# read_ibm_secret NAME DIR NAMESPACE...: IBM's TLS secret NAME (tls.crt, tls.key) from the first
+# of the namespaces that holds one this bundle did not create; sets FOUND_NS.
+FOUND_NS=''
+read_ibm_secret() {
+  local name=$1 dir=$2 ns
+  shift 2
+  for ns in "$@"; do
+    if [ -n "$ns" ] && read_secret "$ns" "$name" "$dir" tls.crt tls.key && [ "$SECRET_OWNER" != "$BUNDLE_ID" ]; then
+      FOUND_NS=$ns
+      return 0
+    fi
+  done
+  return 1
+}
+
+# check_pair WHAT CERT KEY: a readable certificate and the private key that belongs to it.
+check_pair() {
+  if same_key "$2" "$3"; then return 0; fi
+  if ! is_cert "$2"; then die "$1: no readable certificate"; fi
+  if ! is_key "$3"; then die "$1: no readable private key"; fi
+  die "$1: the private key does not belong to the certificate"
+}
+
+# loaded_file_serial POD PATH: the serial Envoy's /certs shows for the file-mounted PATH.
+loaded_file_serial() {
+  k exec -n "$GATEWAY_NAMESPACE" "$1" -c istio-proxy -- curl -s 127.0.0.1:15000/certs 2>/dev/null |
+    tr ',{}[]' '\n' | awk -v want="$2" '
+      /"path": *"/ { v = $0; sub(/.*"path": *"/, "", v); sub(/".*/, "", v); cur = v; next }
+      /"serial_number": *"/ && cur == want && !done { v = $0; sub(/.*"serial_number": *"/, "", v); sub(/".*/, "", v); sub(/^0+/, "", v); print tolower(v); done = 1 }' || true
+}
+
+# manifest_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.
+# The manifests hold a `data:` map of one-line base64 values; quotes and folded lines are
+# tolerated. Decoded by openssl, which is needed anyway (base64's flags differ per system).
+# Returns 1 with the reason in VALUE_PROBLEM when it cannot.
+VALUE_PROBLEM=''
+manifest_value() {
+  local b64
+  if [ ! -f "$1" ]; then
+    VALUE_PROBLEM="${1#"$BUNDLE_DIR"/} does not exist"
+    return 1
+  fi
+  if ! b64="$(awk -v key="$2" '
+    function unquote(s) {
+      if (s ~ /^".*"$/ || s ~ /^\047.*\047$/) s = substr(s, 2, length(s) - 2)
+      return s
+    }
+    /^data:[[:space:]]*$/ { indata = 1; next }
+    /^[^[:space:]#]/ { indata = 0; taking = 0 }
+    !indata { next }
+    {
+      match($0, /^[[:space:]]*/)
+      indent = RLENGTH
+      line = substr($0, indent + 1)
+      colon = index(line, ":")
+    }
+    taking && indent > keyindent && colon == 0 { value = value line; next }
+    { taking = 0 }
+    colon > 0 && !found && unquote(substr(line, 1, colon - 1)) == key {
+      found = 1
+      taking = 1
+      keyindent = indent
+      value = substr(line, colon + 1)
+    }
+    END {
+      gsub(/[[:space:]"\047]/, "", value)
+      if (!found || value == "") exit 1
+      printf "%s", value
+    }' "$1")"; then
+    VALUE_PROBLEM="${1#"$BUNDLE_DIR"/} has no data key $2"
+    return 1
+  fi
+  printf '%s' "$b64" | openssl base64 -d -A >"$3" 2>/dev/null || true
+  if ! grep -q -- '-----BEGIN ' "$3"; then
+    VALUE_PROBLEM="${1#"$BUNDLE_DIR"/}: $2 is not base64 of a PEM text"
+    return 1
+  fi
+}
+
+# restart_gateway: rolling restart of the gateway deployments, and wait for it (the classic
+# gateway reads file-mounted certificates at start only).
+restart_gateway() {
+  local deploys d
+  deploys="$(k get deployments.apps -n "$GATEWAY_NAMESPACE" -l istio=ingressgateway -o name)"
+  if [ -z "$deploys" ]; then
+    die "no deployment labelled istio=ingressgateway in $GATEWAY_NAMESPACE"
+  fi
+  while read -r d; do
+    change rollout restart "$d" -n "$GATEWAY_NAMESPACE"
+    if [ "$DRY_RUN" -eq 0 ]; then
+      k rollout status "$d" -n "$GATEWAY_NAMESPACE" --timeout=300s | sed 's/^/  /'
+    fi
+  done <<<"$deploys"
+}
+
+# restart_if_needed: restarts when the certificates the gateway mounts changed in this run
+# (GATEWAY_CHANGED), or when a gateway pod serves another certificate than its secret holds (an
+# earlier run stopped between writing the secret and restarting).
+restart_if_needed() {
+  local pods pod want got stale=''
+  if [ "$GATEWAY_CHANGED" -eq 1 ]; then
+    restart_gateway
+    return 0
+  fi
+  want="$(serial "$WORK_DIR/new/$GATEWAY_CERT_SECRET/$GATEWAY_CERT_KEY")"
+  pods="$(k get pods -n "$GATEWAY_NAMESPACE" -l istio=ingressgateway \
+    -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}')"
+  for pod in $pods; do
+    got="$(loaded_file_serial "$pod" "/etc/istio/ingressgateway-certs/$GATEWAY_CERT_KEY")"
+    if [ "$got" != "$want" ]; then stale="$stale $pod (serial ${got:-none})"; fi
+  done
+  if [ -n "$stale" ]; then
+    note "gateway pod(s) serve another certificate than the secret (serial $want):$stale"
+    restart_gateway
+  else
+    ok 'the gateway serves the certificate of its secret: no restart'
+  fi
+}
+
+# --- writing secrets ---
+# secret_json NAME TYPE DIR KEY...: the Secret in $GATEWAY_NAMESPACE as JSON, with this bundle's
+# labels and annotation (the scripts' one writer of secrets).
+secret_json() {
+  local name=$1 type=$2 dir=$3 key sep=''
+  shift 3
+  printf '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s","namespace":"%s",' "$name" "$GATEWAY_NAMESPACE"
+  printf '"labels":{"app.kubernetes.io/managed-by":"istio-alb","istio-alb/bundle":"%s"},' "$BUNDLE_ID"
+  printf '"annotations":{"istio-alb/bundle":"%s"}},"type":"%s","data":{' "$BUNDLE_DESCRIPTION" "$type"
+  for key in "$@"; do
+    printf '%s"%s":"%s"' "$sep" "$key" "$(file_b64 "$dir/$key")"
+    sep=','
+  done
+  printf '}}\n'
+}
+
+# plan_secret NAME TYPE [ROLE KEY SOURCE]...: decides what the secret NAME in $GATEWAY_NAMESPACE
+# becomes, reading only. ROLE is leaf (a certificate, leaf first), key:LEAF (the private key of
+# that leaf) or ca. A leaf already in the cluster that expires later than its source is kept,
+# with its key: a certificate is never replaced by an older one. The result goes to
+# $WORK_DIR/new/NAME; $WORK_DIR/plan/NAME says create, update or unchanged.
+plan_secret() {
+  local name=$1 type=$2 cur new role key src i leaf kept=' ' differs=0 action
+  local parts keys
+  shift 2
+  parts=("$@")
+  keys=()
+  cur="$WORK_DIR/cur/$name"
+  new="$WORK_DIR/new/$name"
+  rm -rf "$new"
+  mkdir -p "$new"
+  if [ ! -d "$WORK_DIR/plan" ]; then mkdir "$WORK_DIR/plan"; fi
+  i=0
+  while [ "$i" -lt "${#parts[@]}" ]; do
+    keys+=("${parts[$((i + 1))]}")
+    i=$((i + 3))
+  done
+  action=create
+  if read_secret "$GATEWAY_NAMESPACE" "$name" "$cur" "${keys[@]}"; then
+    if [ "$SECRET_OWNER" != "$BUNDLE_ID" ]; then
+      die "secret $GATEWAY_NAMESPACE/$name exists and was not created by this bundle (${SECRET_OWNER:-no istio-alb label}): not overwritten"
+    fi
+    action=update
+  fi
+  i=0
+  while [ "$i" -lt "${#parts[@]}" ]; do
+    role=${parts[$i]} key=${parts[$((i + 1))]} src=${parts[$((i + 2))]}
+    if [ ! -s "$src" ]; then die "$name/$key: nothing to put there ($src is empty)"; fi
+    case "$role" in
+      leaf)
+        if same_pem "$cur/$key" "$src"; then
+          cp "$cur/$key" "$new/$key"
+          kept="$kept$key "
+        elif [ -s "$cur/$key" ] && later "$cur/$key" "$src"; then
+          cp "$cur/$key" "$new/$key"
+          kept="$kept$key "
+          note "$name/$key: the cluster holds a later certificate (until $(enddate "$cur/$key")) than this one (until $(enddate "$src")): kept"
+        else
+          cp "$src" "$new/$key"
+        fi
+        ;;
+      key:*)
+        leaf=${role#key:}
+        case "$kept" in
+          *" $leaf "*) cp "$cur/$key" "$new/$key" 2>/dev/null || die "$name/$key: the kept certificate has no key" ;;
+          *) cp "$src" "$new/$key" ;;
+        esac
+        if same_file "$new/$leaf" "$cur/$leaf" && same_file "$new/$key" "$cur/$key"; then
+          : # the pair the cluster holds, checked when it was written
+        elif ! is_cert "$new/$leaf"; then
+          die "$name/$leaf: not a readable certificate"
+        elif ! same_key "$new/$leaf" "$new/$key"; then
+          die "$name/$key: the private key does not belong to the certificate in $leaf: refusing to write a secret the gateway or ALB cannot load"
+        fi
+        ;;
+      *)
+        if same_pem "$cur/$key" "$src"; then cp "$cur/$key" "$new/$key"; else cp "$src" "$new/$key"; fi
+        ;;
+    esac
+    if ! same_file "$new/$key" "$cur/$key"; then differs=1; fi
+    i=$((i + 3))
+  done
+  if [ "$action" = update ] && [ "$differs" -eq 0 ]; then action=unchanged; fi
+  printf '%s %s %s\n' "$action" "$type" "${keys[*]}" >"$WORK_DIR/plan/$name"
+  case "$action" in
+    unchanged) ok "$name: unchanged" ;;
+    create) ok "$name: will be created" ;;
+    *) ok "$name: will be updated" ;;
+  esac
+}
+
+# apply_secret NAME: writes the planned secret when it changed, counted in SECRETS_WRITTEN.
+# (Never call it in an `if` or with `||`: bash would ignore a failing kubectl inside.)
+SECRETS_WRITTEN=0
+apply_secret() {
+  local action type keys
+  read -r action type keys <"$WORK_DIR/plan/$1"
+  if [ "$action" = unchanged ]; then
+    ok "$1: unchanged"
+    return 0
+  fi
+  # shellcheck disable=SC2086 # the keys are one word each
+  secret_json "$1" "$type" "$WORK_DIR/new/$1" $keys >"$WORK_DIR/$1.json"
+  apply_in "$GATEWAY_NAMESPACE" "$WORK_DIR/$1.json"
+  SECRETS_WRITTEN=$((SECRETS_WRITTEN + 1))
+}
+
+# --- ownership: what this bundle created, and what it found ---
+# inventory NAMESPACE RESOURCES: kind, name and istio-alb/bundle label of every object of those
+# resources in NAMESPACE (one kubectl call), into $WORK_DIR/inventory/NAMESPACE.
+inventory() {
+  if [ ! -d "$WORK_DIR/inventory" ]; then mkdir "$WORK_DIR/inventory"; fi
+  if ! k get "$2" -n "$1" -o 'jsonpath={range .items[*]}{.kind}{"|"}{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"\n"}{end}' >"$WORK_DIR/inventory/$1" 2>"$WORK_DIR/inventory.err"; then
+    cat "$WORK_DIR/inventory.err" >&2
+    return 1
+  fi
+}
+
+# owner NAMESPACE KIND NAME: absent, ours, foreign (no istio-alb label) or other:ID (another
+# istio-alb bundle).
+owner() {
+  awk -F'|' -v kind="$2" -v name="$3" -v me="$BUNDLE_ID" '
+    $1 == kind && $2 == name { found = 1; label = $3 }
+    END {
+      if (!found) print "absent"
+      else if (label == me) print "ours"
+      else if (label == "") print "foreign"
+      else print "other:" label
+    }' "$WORK_DIR/inventory/${1:-_cluster}"
+}
+
+# backup_file RESOURCE NAMESPACE NAME: where the object's backup lives.
+backup_file() { printf '%s/backups/%s_%s_%s.yaml' "$BUNDLE_DIR" "$1" "$2" "$3"; }
+
+# backup RESOURCE NAMESPACE NAME: saves someone else's object before install replaces or deletes
+# it, without the fields the API server sets, so that cleanup.sh can put it back. An existing
+# backup is kept: it is the original.
+backup() {
+  local file
+  file="$(backup_file "$1" "$2" "$3")"
+  if [ -f "$file" ]; then
+    note "backup ${file#"$BUNDLE_DIR"/} exists already (kept: it is the original)"
+    return 0
+  fi
+  if [ "$DRY_RUN" -eq 1 ]; then
+    note "would back up $1 $2/$3 to ${file#"$BUNDLE_DIR"/}"
+    return 0
+  fi
+  mkdir -p "$BUNDLE_DIR/backups"
+  k get "$1" "$3" -n "$2" -o yaml | awk '
+    /^[^ ]/ { meta = ($0 == "metadata:"); skip = ($0 == "status:"); drop = 0 }
+    skip { next }
+    meta && /^  (resourceVersion|uid|creationTimestamp|generation|selfLink|managedFields):/ { drop = 1; next }
+    meta && drop && /^(   |  - )/ { next }
+    /^  [^ -]/ { drop = 0 }
+    { print }' >"$file.tmp"
+  mv "$file.tmp" "$file"
+  note "backed up $1 $2/$3 to ${file#"$BUNDLE_DIR"/}"
+}
+
+# decide_file FILE POLICY [RESOURCE KIND NAMESPACE NAME]...: what install does with the objects
+# of one manifest file, from their owners; the decision goes to $WORK_DIR/decision/FILE-NAME:
+# apply, replace (someone else's objects backed up first), keep (left as they are) or share.
+REFUSED=''
+decide_file() {
+  local file=$1 policy=$2 action=apply resource kind ns name who at
+  shift 2
+  if [ ! -d "$WORK_DIR/decision" ]; then mkdir "$WORK_DIR/decision"; fi
+  : >"$WORK_DIR/decision/${file##*/}.foreign"
+  while [ "$#" -ge 4 ]; do
+    resource=$1 kind=$2 ns=$3 name=$4
+    shift 4
+    at="${ns:+$ns/}$name"
+    who="$(owner "$ns" "$kind" "$name")"
+    case "$who" in
+      absent) ok "$kind $at: absent, will be created" ;;
+      ours) ok "$kind $at: created by this bundle, will be updated" ;;
+      other:*)
+        REFUSED="$REFUSED
+  $kind $at belongs to another istio-alb bundle (${who#other:}): run that bundle's cleanup.sh first"
+        ;;
+      *)
+        case "$policy" in
+          refuse)
+            REFUSED="$REFUSED
+  $kind $at exists and was not created by istio-alb: it may hold keys other gateways or Ingresses use. Delete it, or let this bundle own it: kubectl label $resource $name ${ns:+-n $ns }app.kubernetes.io/managed-by=istio-alb istio-alb/bundle=$BUNDLE_ID"
+            ;;
+          keep)
+            note "$kind $at exists and was not created by istio-alb: used as it is, never changed or deleted by these scripts"
+            action=keep
+            ;;
+          backup)
+            note "$kind $at exists and was not created by istio-alb: it will be backed up and replaced; cleanup.sh puts it back"
+            printf '%s %s %s\n' "$resource" "$ns" "$name" >>"$WORK_DIR/decision/${file##*/}.foreign"
+            if [ "$action" = apply ]; then action=replace; fi
+            ;;
+          *)
+            note "$kind $at exists and was not created by istio-alb: kept (never deleted by cleanup.sh); only the istio-injection label is set, its old value backed up"
+            action=share
+            ;;
+        esac
+        ;;
+    esac
+  done
+  printf '%s\n' "$action" >"$WORK_DIR/decision/${file##*/}"
+}
+
+# refuse_if_any: ends the ownership check when an object cannot be taken over (nothing changed).
+refuse_if_any() {
+  if [ -n "$REFUSED" ]; then
+    die "install.sh does not take over these objects:$REFUSED"
+  fi
+}
+
+# backup_decided FILE: backs up the objects of FILE that will be replaced.
+backup_decided() {
+  local resource ns name
+  while read -r resource ns name; do
+    backup "$resource" "$ns" "$name"
+  done <"$WORK_DIR/decision/${1##*/}.foreign"
+}
+
+# apply_file FILE NAMESPACE [AS]: applies one manifest as decided (kubectl replace for someone
+# else's object, so that none of its old fields linger); AS is a rewritten copy to send instead.
+apply_file() {
+  local path="${3:-$BUNDLE_DIR/$1}"
+  case "$(<"$WORK_DIR/decision/${1##*/}")" in
+    keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
+    replace) change_in "$2" replace --save-config -f "$path" ;;
+    *) apply_in "$2" "$path" ;;
+  esac
+}
+
+# issue_client CA_CERT CA_KEY OUT_DIR: a fresh ALB client certificate and key from the private
+# client CA, in OUT_DIR/tls.crt and tls.key, with the profile of `istio-alb ca issue`: ECDSA
+# P-256, CA:FALSE, keyUsage digitalSignature (critical), extendedKeyUsage clientAuth only,
+# authorityKeyIdentifier, a random 128-bit serial, 365 days.
+issue_client() {
+  local ca=$1 ca_key=$2 out=$3 name
+  name="$(printf '%s' "$CLUSTER_NAME" | tr -cd 'A-Za-z0-9._-' | cut -c1-48)"
+  rm -rf "$out"
+  mkdir -p "$out"
+  if ! same_key "$ca" "$ca_key"; then
+    die "${ca_key#"$BUNDLE_DIR"/} is not the key of the client CA ${ca#"$BUNDLE_DIR"/}: no certificate issued"
+  fi
+  printf '%s\n' 'basicConstraints = critical, CA:FALSE' 'keyUsage = critical, digitalSignature' \
+    'extendedKeyUsage = clientAuth' 'authorityKeyIdentifier = keyid' >"$out/ext.cnf"
+  if ! {
+    openssl ecparam -name prime256v1 -genkey -noout -out "$out/ec.key" &&
+      openssl pkcs8 -topk8 -nocrypt -in "$out/ec.key" -out "$out/tls.key" &&
+      openssl req -new -key "$out/tls.key" -subj "/O=istio-alb private CA/OU=$name/CN=ALB client $name" -out "$out/client.csr" &&
+      openssl x509 -req -in "$out/client.csr" -CA "$ca" -CAkey "$ca_key" -set_serial "0x$(openssl rand -hex 16)" \
+        -days 365 -sha256 -extfile "$out/ext.cnf" -out "$out/tls.crt"
+  } >"$out/openssl.log" 2>&1; then
+    die "openssl could not issue the client certificate: $(tail -n 3 "$out/openssl.log")"
+  fi
+  rm -f "$out/ec.key" "$out/client.csr"
+  if ! openssl verify -CAfile "$ca" -purpose sslclient "$out/tls.crt" >/dev/null 2>&1 || ! same_key "$out/tls.crt" "$out/tls.key"; then
+    die "the issued client certificate does not verify against the client CA for client authentication"
+  fi
+}
+
+# --- verification ---
+FAILS=0
+CHECKS=0
+# pass WHAT / bad WHAT NEXT / soft WHAT NEXT: one check's verdict, ok / FAIL / WARN, with the
+# next step to take.
+pass() {
+  CHECKS=$((CHECKS + 1))
+  ok "$1"
+}
+bad() {
+  CHECKS=$((CHECKS + 1))
+  FAILS=$((FAILS + 1))
+  printf '  FAIL: %s\n' "$1"
+  if [ -n "${2:-}" ]; then printf '        next: %s\n' "$2"; fi
+}
+soft() {
+  CHECKS=$((CHECKS + 1))
+  warn "$1"
+  if [ -n "${2:-}" ]; then printf '        next: %s\n' "$2"; fi
+}
+
+# check_dates WHAT FILE: days left against the renewal window (the last third of the lifetime).
+check_dates() {
+  local days state
+  read -r days state <<<"$(lifetime "$2")"
+  case "$state" in
+    ok) pass "$1: valid for $days more day(s), until $(enddate "$2")" ;;
+    renew) soft "$1: $days day(s) left, in the last third of its lifetime (renew at about two thirds)" "run renew.sh (IBM renews its own certificates before they expire; the copies follow only with renew.sh)" ;;
+    expired) bad "$1: expired on $(enddate "$2")" "run renew.sh; if IBM's certificate expired too, see ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME" ;;
+    *) bad "$1: not a readable certificate" "run renew.sh or install.sh" ;;
+  esac
+}
+
+# check_secret NAME [ROLE KEY]...: the secret exists, is this bundle's, and each key parses; a
+# leaf (leaf:server or leaf:client) is valid for its purpose and not due for renewal, a key
+# belongs to its leaf, a ca holds CA certificates. Decoded into $WORK_DIR/s/NAME. IBM_KEPT names
+# IBM's own secret, which is not this bundle's and need not be.
+check_secret() {
+  local name=$1 dir="$WORK_DIR/s/$1" role key i=0 parts keys
+  shift
+  parts=("$@")
+  keys=()
+  while [ "$i" -lt "${#parts[@]}" ]; do
+    keys+=("${parts[$((i + 1))]}")
+    i=$((i + 2))
+  done
+  if ! read_secret "$GATEWAY_NAMESPACE" "$name" "$dir" "${keys[@]}"; then
+    bad "secret $GATEWAY_NAMESPACE/$name does not exist" "run install.sh"
+    return 0
+  fi
+  if [ "$SECRET_OWNER" = "$BUNDLE_ID" ]; then
+    pass "secret $name exists, created by this bundle"
+  elif [ "$name" = "${IBM_KEPT:-}" ]; then
+    pass "secret $name exists: IBM's own, which IBM renews in place"
+  else
+    soft "secret $name exists but carries no label of this bundle (${SECRET_OWNER:-none})" "install.sh refuses such secrets: was it replaced by hand?"
+  fi
+  i=0
+  while [ "$i" -lt "${#parts[@]}" ]; do
+    role=${parts[$i]} key=${parts[$((i + 1))]}
+    i=$((i + 2))
+    if [ ! -s "$dir/$key" ]; then
+      bad "$name/$key is missing or empty" "run install.sh (the secret lacks a key the gateway or ALB needs)"
+      continue
+    fi
+    case "$role" in
+      leaf:*)
+        if ! is_cert "$dir/$key"; then
+          bad "$name/$key is not a certificate" "run renew.sh or install.sh"
+          continue
+        fi
+        if for_purpose "$dir/$key" "${role#leaf:}"; then
+          pass "$name/$key: $(facts "$dir/$key" | sed -n 's/^subject= *//p'), for TLS ${role#leaf:} authentication"
+        else
+          bad "$name/$key may not be used for TLS ${role#leaf:} authentication (extendedKeyUsage)" "issue a certificate with the ${role#leaf:}Auth usage"
+        fi
+        check_dates "$name/$key" "$dir/$key"
+        ;;
+      key:*)
+        if ! is_key "$dir/$key"; then
+          bad "$name/$key is not a readable private key" "run install.sh"
+        elif same_key "$dir/${role#key:}" "$dir/$key"; then
+          pass "$name/$key belongs to the certificate in ${role#key:}"
+        else
+          bad "$name/$key does not belong to the certificate in ${role#key:}" "run renew.sh (it writes matching pairs only) or install.sh"
+        fi
+        ;;
+      *)
+        if is_cert "$dir/$key" && openssl x509 -inform PEM -noout -text -in "$dir/$key" 2>/dev/null | grep -q 'CA:TRUE'; then
+          pass "$name/$key: CA $(facts "$dir/$key" | sed -n 's/^subject= *//p')"
+          check_dates "$name/$key" "$dir/$key"
+        else
+          bad "$name/$key is not a CA certificate" "run install.sh"
+        fi
+        ;;
+    esac
+  done
+}
+
+# same_cert A B: the first certificates of A and B are the same.
+same_cert() {
+  local a
+  a="$(facts "$1" | grep -i fingerprint)"
+  [ -n "$a" ] && [ "$a" = "$(facts "$2" | grep -i fingerprint)" ]
+}
+
+# check_copy WHAT COPY SOURCE: a copy made of IBM's certificate holds IBM's current one.
+check_copy() {
+  if [ ! -s "$2" ] || [ ! -s "$3" ]; then return 0; fi
+  if same_cert "$2" "$3"; then
+    pass "$1 holds IBM's current certificate"
+  elif later "$3" "$2"; then
+    soft "$1 holds an older certificate than IBM's (IBM's is valid until $(enddate "$3"))" "run renew.sh"
+  else
+    soft "$1 differs from IBM's certificate (expected only when you use a certificate of your own)" "run renew.sh to use IBM's"
+  fi
+}
+
+# loaded_secret POD NAME: the certificate the gateway's Envoy holds as SDS secret NAME, from its
+# config_dump (dynamic_active_secrets), decoded into $WORK_DIR/loaded.pem; 1 when absent.
+loaded_secret() {
+  local b64
+  b64="$(k exec -n "$GATEWAY_NAMESPACE" "$1" -c istio-proxy -- pilot-agent request GET 'config_dump?resource=dynamic_active_secrets' 2>/dev/null |
+    tr ',{}[]' '\n' | awk -v want="kubernetes://$2" '
+      /"name": *"/ { v = $0; sub(/.*"name": *"/, "", v); sub(/".*/, "", v); cur = v; next }
+      /"inline_bytes": *"/ && cur == want && !done { v = $0; sub(/.*"inline_bytes": *"/, "", v); sub(/".*/, "", v); print v; done = 1 }')" || true
+  rm -f "$WORK_DIR/loaded.pem"
+  if [ -z "$b64" ]; then return 1; fi
+  b64_file "$b64" "$WORK_DIR/loaded.pem"
+  is_cert "$WORK_DIR/loaded.pem"
+}
+
+# request URL CURL-ARGS...: sets CODE (HTTP status, 000 for none), RC (curl's exit code) and
+# ERR (curl's message).
+request() {
+  local url=$1
+  shift
+  RC=0
+  CODE="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 "$@" "$url" 2>"$WORK_DIR/curl.err")" || RC=$?
+  ERR="$(head -n 1 "$WORK_DIR/curl.err")"
+}
+
+# answered_as_expected CODE: the expected status (or any non-5xx answer when none is set).
+answered_as_expected() {
+  if [ -n "$EXPECT_STATUS" ]; then [ "$1" = "$EXPECT_STATUS" ]; else [ "$1" != 000 ] && [ "${1:0:1}" != 5 ]; fi
+}
+
+# --- cleanup: by label, in reverse install order ---
+
+# collect RESOURCE NAMESPACE: plans the deletion of every RESOURCE in NAMESPACE that carries this
+# bundle's label.
+collect() {
+  local objs obj
+  if ! objs="$(k get "$1" -n "$2" -l "$SELECTOR" -o name 2>"$WORK_DIR/get.err")"; then
+    cat "$WORK_DIR/get.err" >&2
+    return 1
+  fi
+  while read -r obj; do
+    if [ -n "$obj" ]; then printf 'delete|%s|%s\n' "$2" "$obj" >>"$PLAN"; fi
+  done <<<"$objs"
+}
+
+# collect_backups RESOURCE NAMESPACE: plans putting back what install backed up there, unless
+# someone replaced this bundle's object since (then the backup stays where it is).
+collect_backups() {
+  local file name who
+  for file in "$BUNDLE_DIR/backups/$1_$2_"*.yaml; do
+    [ -f "$file" ] || continue
+    name="${file##*_}"
+    name="${name%.yaml}"
+    who="$(k get "$1" "$name" -n "$2" --ignore-not-found -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
+    case "$who" in
+      '' | *"|$BUNDLE_ID") printf 'restore|%s|%s\n' "$2" "$file" >>"$PLAN" ;;
+      *) printf 'stale|%s|%s\n' "$2" "$file" >>"$PLAN" ;;
+    esac
+  done
+}
+
+# collect_namespace NAMESPACE: plans deleting the namespace when install created it and it
+# holds nothing but this bundle's objects, else plans restoring its label from the backup. Every
+# namespaced kind the API server lists is asked (a NetworkPolicy, Role or custom resource that
+# someone added counts, whatever its kind), but Events, what Kubernetes and Istio put in every
+# namespace, and objects that have an owner (they go with it, and the owner is asked itself).
+collect_namespace() {
+  local ns=$1 labels others kinds label_backup
+  labels="$(k get namespace "$ns" --ignore-not-found -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
+  label_backup="$BUNDLE_DIR/backups/namespaces__${ns}_istio-injection.label"
+  if [ -z "$labels" ]; then return 0; fi
+  if [ "$labels" = "$ns|$BUNDLE_ID" ]; then
+    if ! kinds="$(k api-resources --verbs=list --namespaced -o name 2>"$WORK_DIR/get.err")"; then
+      cat "$WORK_DIR/get.err" >&2
+      return 1
+    fi
+    kinds="$(grep -vxE 'events|events\.events\.k8s\.io' <<<"$kinds" | tr '\n' ',')"
+    if ! others="$(k get "${kinds%,}" -n "$ns" -l 'istio-alb/bundle!='"$BUNDLE_ID" \
+      -o 'jsonpath={range .items[*]}{.kind}/{.metadata.name}{"|"}{.metadata.ownerReferences[*].kind}{"\n"}{end}' \
+      2>"$WORK_DIR/get.err")"; then
+      cat "$WORK_DIR/get.err" >&2
+      return 1
+    fi
+    others="$(awk -F'|' '$1 != "" && $2 == "" { print $1 }' <<<"$others" |
+      grep -vxE 'ConfigMap/(kube-root-ca\.crt|istio-ca-root-cert)|ServiceAccount/default|Secret/default-token-[a-z0-9]+' || true)"
+    if [ -z "$others" ]; then
+      printf 'delete||namespace/%s\n' "$ns" >>"$PLAN"
+    else
+      printf 'keepns|%s|%s\n' "$ns" "$(tr '\n' ' ' <<<"$others")" >>"$PLAN"
+    fi
+  elif [ -f "$label_backup" ]; then
+    printf 'label|%s|%s\n' "$ns" "$label_backup" >>"$PLAN"
+  fi
+}
+
+# show_plan: exactly what cleanup.sh will do, in order.
+show_plan() {
+  local action ns what
+  while IFS='|' read -r action ns what; do
+    case "$action" in
+      delete) printf '  delete   %s%s\n' "$what" "${ns:+ in $ns}" ;;
+      restore) printf '  restore  %s (the object install replaced or retired)\n' "${what#"$BUNDLE_DIR"/}" ;;
+      stale) printf '  keep     %s: its object was changed by someone after install; not restored\n' "${what#"$BUNDLE_DIR"/}" ;;
+      label) printf '  relabel  namespace %s: %s, as before install\n' "$ns" "$(<"$what")" ;;
+      keepns) printf '  keep     namespace %s: install created it, but it also holds %s\n' "$ns" "$what" ;;
+    esac
+  done <"$PLAN"
+}
+
+# run_plan: does it, in order; a restored backup moves to backups/restored/.
+run_plan() {
+  local action ns what
+  while IFS='|' read -r action ns what <&3; do
+    case "$action" in
+      delete)
+        if [ -n "$ns" ]; then
+          change delete "$what" -n "$ns" --ignore-not-found=true
+        else
+          change delete "$what" --ignore-not-found=true
+        fi
+        ;;
+      restore)
+        change apply -f "$what"
+        if [ "$DRY_RUN" -eq 0 ]; then
+          mkdir -p "$BUNDLE_DIR/backups/restored"
+          mv "$what" "$BUNDLE_DIR/backups/restored/"
+        fi
+        ;;
+      label)
+        change label namespace "$ns" "$(<"$what")" --overwrite
+        if [ "$DRY_RUN" -eq 0 ]; then
+          mkdir -p "$BUNDLE_DIR/backups/restored"
+          mv "$what" "$BUNDLE_DIR/backups/restored/"
+        fi
+        ;;
+    esac
+  done 3<"$PLAN"
+}
