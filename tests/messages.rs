@@ -73,6 +73,17 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
 
     out.push(("correct set", planned(&s, &w.good_inputs(), at)));
     out.push((
+        "a public root beside the private client CA",
+        check(
+            &with(&[(
+                CertInput::ClientCa,
+                format!("{}{}", w.root.pem, isrg_root_x1()),
+            )]),
+            at,
+        )
+        .findings,
+    ));
+    out.push((
         "empty page (check)",
         check(&CertInputs::default(), at).findings,
     ));

@@ -7,6 +7,7 @@ use super::chain::{ChainView, LinkRole, pick_leaf};
 use super::key::{self, PrivateKey};
 use super::names;
 use super::pem;
+use super::public_ca;
 use super::verify::{self, Usage, Verifier, VerifyOptions};
 use crate::finding::{Code, Finding, Severity, Subject};
 use crate::inputs::{CertInput, CertInputs, InputKind};
@@ -91,6 +92,9 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     if let (Some(k), Some(ca)) = (&client_ca_key, client_ca.first()) {
         findings.extend(key::key_pair_findings(k, ca));
     }
+    // The gateway lets in every client certificate issued under the client CA: a public root
+    // there lets in anyone (issue 27).
+    findings.extend(public_ca::client_ca_findings(&client_ca));
     let gateway_ca_given = inputs.given(CertInput::GatewayCa);
     let gateway_ca = if gateway_ca_given {
         certs_of(CertInput::GatewayCa, &mut findings)
