@@ -47,8 +47,9 @@ pub fn is_mozilla_root(c: &Cert) -> bool {
 
 /// The certificate names a root of Mozilla's list as its issuer, name and authority key
 /// identifier both. The list carries no signatures to check; a root whose own key identifier
-/// is not the SHA-1 of its key (RFC 5280 §4.2.1.2 method 1; 9 of Mozilla's 145 in 2026) is
-/// recognised itself, but a CA it issued only with that root beside it in the input.
+/// is not the SHA-1 of its key (RFC 5280 §4.2.1.2 method 1; a few roots, 9 of the 145 of
+/// Debian's ca-certificates in 2026) is recognised itself, but a CA it issued only with that
+/// root beside it in the input.
 pub fn issued_by_mozilla_root(c: &Cert) -> bool {
     c.parsed.extensions.iter().any(|e| match &e.parsed {
         Ext::AuthorityKeyId {
