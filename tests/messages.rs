@@ -72,6 +72,34 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
     let mut out: Vec<(&'static str, Vec<Finding>)> = Vec::new();
 
     out.push(("correct set", planned(&s, &w.good_inputs(), at)));
+    let gateway_root = self_signed(&Spec::ca("Message Gateway Root"), Alg::P256);
+    let gateway_leaf = issue(
+        &Spec::leaf("gw.example.com", &["gw.example.com"]),
+        Alg::P256,
+        &gateway_root,
+    );
+    out.push((
+        "a gateway chain under another root, the ALB's CA empty",
+        check(
+            &with(&[
+                (CertInput::NlbCert, gateway_leaf.pem.clone()),
+                (CertInput::NlbKey, gateway_leaf.key_pem()),
+            ]),
+            at,
+        )
+        .findings,
+    ));
+    out.push((
+        "a public root beside the private client CA",
+        check(
+            &with(&[(
+                CertInput::ClientCa,
+                format!("{}{}", w.root.pem, isrg_root_x1()),
+            )]),
+            at,
+        )
+        .findings,
+    ));
     out.push((
         "empty page (check)",
         check(&CertInputs::default(), at).findings,

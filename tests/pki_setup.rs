@@ -179,23 +179,25 @@ fn chains_go_to_the_right_ca() {
     inputs[CertInput::GatewayCa] = String::new();
     let r = check_setup(&inputs, &["gw.example.com"], at());
     let got = codes(&r.findings);
-    // The gateway chain came complete (leaf and intermediate): the CA it is checked against
-    // (the client CA, as the ALB's CA is empty) is the one that did not issue it. The finding
-    // is on that field and names the CA the chain needs; nothing blames the certificate.
+    // The gateway chain came complete (leaf and intermediate) and is checked against the
+    // client CA, as the ALB's CA is empty. The finding is on the ALB's CA, where the root it
+    // needs belongs (in the client CA it would let clients in: issue 27), and names that root;
+    // nothing blames the certificate or the client CA.
     assert!(
-        got.contains(&("chain-incomplete", Some(CertInput::ClientCa.name()))),
+        got.contains(&("chain-incomplete", Some(CertInput::GatewayCa.name()))),
         "{got:?}"
     );
     assert!(
         !got.iter()
-            .any(|(_, input)| *input == Some(CertInput::NlbCert.name())),
+            .any(|(_, input)| *input == Some(CertInput::NlbCert.name())
+                || *input == Some(CertInput::ClientCa.name())),
         "{got:?}"
     );
     let on_ca = r
         .findings
         .iter()
-        .find(|f| f.is_about(CertInput::ClientCa))
-        .expect("a finding on the CA");
+        .find(|f| f.is_about(CertInput::GatewayCa))
+        .expect("a finding on the ALB's CA");
     assert!(
         on_ca.message.contains("CN=Other Root CA"),
         "{}",
@@ -215,6 +217,64 @@ fn chains_go_to_the_right_ca() {
             .iter()
             .any(|l| !l.ok && l.problem.is_some())
     );
+}
+
+/// A gateway chain missing its root, with "CA the ALB trusts" empty: the client CA stands in
+/// for the check, but the finding sits on the ALB's CA and names the root it needs there, never
+/// on the client CA (where that root would let in every client certificate under it).
+#[test]
+fn a_gateway_chain_missing_its_root_asks_for_it_in_the_albs_ca() {
+    let w = world();
+    let gateway_root = self_signed(&Spec::ca("Gateway Root CA"), Alg::P256);
+    let gateway_int = issue(&Spec::ca("Gateway Intermediate"), Alg::P256, &gateway_root);
+    let under_int = issue(
+        &Spec::leaf("gw.example.com", &["gw.example.com"]),
+        Alg::P256,
+        &gateway_int,
+    );
+    let under_root = issue(
+        &Spec::leaf("gw.example.com", &["gw.example.com"]),
+        Alg::P256,
+        &gateway_root,
+    );
+    let cases = [
+        (
+            "leaf and intermediate",
+            format!("{}{}", under_int.pem, gateway_int.pem),
+            under_int.key_pem(),
+            "chain-incomplete",
+        ),
+        (
+            "leaf alone, issued by the root",
+            under_root.pem.clone(),
+            under_root.key_pem(),
+            "chain-incomplete",
+        ),
+    ];
+    for (name, chain, key, code) in cases {
+        let mut inputs = w.good_inputs();
+        inputs[CertInput::NlbCert] = chain;
+        inputs[CertInput::NlbKey] = key;
+        assert!(!inputs.given(CertInput::GatewayCa), "{name}");
+        let r = check(&inputs, at());
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code.as_str() == code)
+            .unwrap_or_else(|| panic!("{name}: no {code}: {:#?}", r.findings));
+        assert!(f.is_about(CertInput::GatewayCa), "{name}: {f}");
+        assert!(f.message.contains("CN=Gateway Root CA"), "{name}: {f}");
+        assert!(
+            f.message.contains(CertInput::GatewayCa.label()),
+            "{name}: {f}"
+        );
+        let on_client_ca: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.is_about(CertInput::ClientCa))
+            .collect();
+        assert!(on_client_ca.is_empty(), "{name}: {on_client_ca:#?}");
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@ use super::chain::{ChainView, LinkRole, pick_leaf};
 use super::key::{self, PrivateKey};
 use super::names;
 use super::pem;
+use super::public_ca;
 use super::verify::{self, Usage, Verifier, VerifyOptions};
 use crate::finding::{Code, Finding, Severity, Subject};
 use crate::inputs::{CertInput, CertInputs, InputKind};
@@ -91,6 +92,9 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     if let (Some(k), Some(ca)) = (&client_ca_key, client_ca.first()) {
         findings.extend(key::key_pair_findings(k, ca));
     }
+    // The gateway lets in every client certificate issued under the client CA: a public root
+    // there lets in anyone (issue 27).
+    findings.extend(public_ca::client_ca_findings(&client_ca));
     let gateway_ca_given = inputs.given(CertInput::GatewayCa);
     let gateway_ca = if gateway_ca_given {
         certs_of(CertInput::GatewayCa, &mut findings)
@@ -114,10 +118,13 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         }
     }
 
+    // Each chain's findings about a missing CA go on the input its verifier's trust comes
+    // from: the gateway chain's on "CA the ALB trusts" even while that input is empty and the
+    // client CA stands in (a root pasted into the client CA would let clients in; issue 27).
     let nlb = check_role(
         &nlb_certs,
         nlb_key.as_ref(),
-        &gateway_ca,
+        (&gateway_ca, CertInput::GatewayCa),
         Usage::Server,
         at,
         &mut findings,
@@ -125,7 +132,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     let alb = check_role(
         &alb_certs,
         alb_key.as_ref(),
-        &client_ca,
+        (&client_ca, CertInput::ClientCa),
         Usage::Client,
         at,
         &mut findings,
@@ -367,11 +374,12 @@ struct RoleResult {
 }
 
 /// One certificate role (gateway server certificate or ALB client certificate): chain to the
-/// CA and key match. Findings are appended.
+/// CAs of `trust`, the input the verifier's trust comes from, and key match. Findings are
+/// appended.
 fn check_role(
     certs: &[Cert],
     key: Option<&PrivateKey>,
-    cas: &[Cert],
+    (cas, trust): (&[Cert], CertInput),
     usage: Usage,
     at: i64,
     findings: &mut Vec<Finding>,
@@ -406,7 +414,7 @@ fn check_role(
         chain.extend(pool.iter().cloned());
         (chain, ChainView::default())
     } else {
-        let r = verify::verify_chain(
+        let r = verify::verify_chain_trusting(
             leaf,
             &pool,
             cas,
@@ -421,6 +429,7 @@ fn check_role(
                     Usage::Client => Verifier::BoringSsl,
                 },
             },
+            Some(&trust.into()),
         );
         if usage == Usage::Server {
             go_findings = verify::go_findings(&r, &pool);

@@ -12,6 +12,15 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// ISRG Root X1 (the root of Let's Encrypt), a root of Mozilla's list, as Debian's
+/// ca-certificates installs it: read from there, not copied into the project.
+pub fn isrg_root_x1() -> String {
+    const PATH: &str = "/etc/ssl/certs/ISRG_Root_X1.pem";
+    std::fs::read_to_string(PATH).unwrap_or_else(|e| {
+        panic!("{PATH}: {e}. Install Debian's ca-certificates (Mozilla's root list)")
+    })
+}
+
 /// Unix seconds of a UTC date at midnight.
 pub fn ts(y: i32, m: u8, d: u8) -> i64 {
     rcgen::date_time_ymd(y, m, d).unix_timestamp()

@@ -20,6 +20,7 @@ use rules::{
 use super::cert::{self, Cert, CertSummary};
 use super::chain::{ChainView, UnusedCa, pick_leaf};
 use crate::finding::{Code, Finding, Severity, Subject};
+use crate::inputs::CertInput;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -114,6 +115,22 @@ pub fn verify_chain(
     roots: &[Cert],
     opts: &VerifyOptions,
 ) -> ChainResult {
+    let trust = roots.first().map(|r| r.input.clone());
+    verify_chain_trusting(leaf, pool, roots, opts, trust.as_ref())
+}
+
+/// [`verify_chain`], where the verifier's trust comes from the input `trust` whatever input the
+/// `roots` were pasted into: a chain that needs another CA says so on `trust`, naming that CA.
+/// `check` verifies the gateway chain against the client CA while "CA the ALB trusts" is
+/// empty, and the root the gateway chain needs belongs there, never among the CAs the gateway
+/// trusts for client certificates (issue 27).
+pub fn verify_chain_trusting(
+    leaf: &Cert,
+    pool: &[Cert],
+    roots: &[Cert],
+    opts: &VerifyOptions,
+    trust: Option<&Subject>,
+) -> ChainResult {
     let usage = opts.usage.unwrap_or(Usage::Server);
     let mut findings = Unique::default();
     let (given_pool, trusted) = (pool, roots);
@@ -151,6 +168,7 @@ pub fn verify_chain(
                 error: e,
                 decision: &decision,
                 trusted,
+                trust,
                 leaf_alone: given_pool.is_empty(),
             };
             explain_failure(&failure, leaf, usage, opts.at, &mut findings);
@@ -215,6 +233,8 @@ struct Failure<'a> {
     error: &'a webpki::Error,
     decision: &'a decide::Decision,
     trusted: &'a [Cert],
+    /// The input the verifier's trust comes from ([`verify_chain_trusting`]).
+    trust: Option<&'a Subject>,
     /// The leaf was given without any other certificate.
     leaf_alone: bool,
 }
@@ -233,6 +253,7 @@ fn explain_failure(
         error,
         decision,
         trusted,
+        trust,
         leaf_alone,
     } = failure;
     let before = findings.list.len();
@@ -244,8 +265,13 @@ fn explain_failure(
     }
     if let Some((code, msg)) = &walked.end {
         findings.push(
-            wrong_ca_finding(walked, trusted, *leaf_alone).unwrap_or_else(|| {
-                let input = walked.chain.last().map(|c| c.input.clone());
+            wrong_ca_finding(walked, trusted, *trust, *leaf_alone).unwrap_or_else(|| {
+                // A chain that stops at a CA of the trusted ones misses that CA's issuer where
+                // the trust comes from.
+                let input = walked.chain.last().map(|c| match trust {
+                    Some(t) if trusted.iter().any(|r| r.der == c.der) => (*t).clone(),
+                    Some(_) | None => c.input.clone(),
+                });
                 Finding::error(*code, msg.clone(), input)
             }),
         );
@@ -286,10 +312,16 @@ fn explain_failure(
 /// (Let's Encrypt leaves come with theirs; a private CA usually issues the leaf directly). Its
 /// message depends only on the input and that CA, so two chains needing the same CA from the
 /// same input give one finding (one cause, one finding).
-fn wrong_ca_finding(walked: &explain::Walk, trusted: &[Cert], leaf_alone: bool) -> Option<Finding> {
+fn wrong_ca_finding(
+    walked: &explain::Walk,
+    trusted: &[Cert],
+    trust: Option<&Subject>,
+    leaf_alone: bool,
+) -> Option<Finding> {
     let needs = walked.needs.as_deref()?;
     let top = walked.chain.last()?;
-    let ca_input = &trusted.first()?.input;
+    let held_in = &trusted.first()?.input;
+    let ca_input = trust.unwrap_or(held_in);
     // A CA that came from the CA input is that input's own problem (`policy::no_root_findings`).
     if trusted.iter().any(|t| t.der == top.der) {
         return None;
@@ -316,21 +348,34 @@ fn wrong_ca_finding(walked: &explain::Walk, trusted: &[Cert], leaf_alone: bool) 
     } else {
         String::new()
     };
-    Some(Finding::error(
-        code,
+    let held = if held.len() == 1 {
+        format!("only {}", held[0])
+    } else {
+        held.join(", ")
+    };
+    let message = if ca_input == held_in {
         format!(
             "{} does not hold the CA that issued the certificates: they need \"{needs}\", and \
-             this field holds {}. Paste the certificate of \"{needs}\" here, or have the \
+             this field holds {held}. Paste the certificate of \"{needs}\" here, or have the \
              certificates issued by a CA listed here.{or_intermediate}",
             ca_input.label(),
-            if held.len() == 1 {
-                format!("only {}", held[0])
-            } else {
-                held.join(", ")
-            }
-        ),
-        Some(ca_input.clone()),
-    ))
+        )
+    } else {
+        // The trusted CAs stood in for an empty input: the fix is that input, not theirs.
+        let why_not = if *held_in == Subject::Cert(CertInput::ClientCa) {
+            ": the gateway would accept every client certificate issued under a CA there"
+        } else {
+            ""
+        };
+        format!(
+            "{trust} is empty, so the check used {held_in}, which holds {held}: the \
+             certificates need \"{needs}\". Paste the certificate of \"{needs}\" into {trust}, \
+             not into {held_in}{why_not}.{or_intermediate}",
+            trust = ca_input.label(),
+            held_in = held_in.label(),
+        )
+    };
+    Some(Finding::error(code, message, Some(ca_input.clone())))
 }
 
 /// A CA given as trusted that is not in the chain, and why it was not used: for the chain
