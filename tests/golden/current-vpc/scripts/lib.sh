@@ -118,7 +118,8 @@ on_exit() {
   if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
   if [ "$rc" -ne 0 ] && [ "$STEP_NO" -gt 0 ] && [ -n "$RERUN_NOTE" ]; then
     {
-      printf '\n%s stopped at step %s/%s: %s.\n' "$SCRIPT_NAME" "$STEP_NO" "$STEP_TOTAL" "$STEP_NAME"
+      printf '\n%s stopped at step %s/%s: %s.\n' "$SCRIPT_NAME" "$STEP_NO" "$STEP_TOTAL" \
+        "$STEP_NAME"
       if [ "$CHANGED" -eq 0 ]; then
         printf 'Nothing was changed in the cluster. '
       else
@@ -224,14 +225,19 @@ is_cluster() {
 }
 check_cluster() {
   local view context cluster server
-  if ! view="$(k config view --minify -o 'jsonpath={.contexts[0].name}{"|"}{.contexts[0].context.cluster}{"|"}{.clusters[0].cluster.server}' 2>&1)" || [ -z "$view" ]; then
-    die "kubectl has no usable context${CONTEXT:+ named $CONTEXT} (${view:-none}). Select the cluster with: ibmcloud ks cluster config --cluster $CLUSTER_NAME"
+  local jp='jsonpath={.contexts[0].name}{"|"}{.contexts[0].context.cluster}{"|"}'
+  jp+='{.clusters[0].cluster.server}'
+  if ! view="$(k config view --minify -o "$jp" 2>&1)" || [ -z "$view" ]; then
+    die "kubectl has no usable context${CONTEXT:+ named $CONTEXT} (${view:-none}). Select the \
+cluster with: ibmcloud ks cluster config --cluster $CLUSTER_NAME"
   fi
   IFS='|' read -r context cluster server <<<"$view"
   if is_cluster "$cluster" || is_cluster "$context"; then
     ok "context $context, cluster $cluster ($server)"
   else
-    die "kubectl's context $context is cluster ${cluster:-?} ($server), not $CLUSTER_NAME. Nothing was changed. Select it with: ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass --context CONTEXT (kubectl config get-contexts lists them)."
+    die "kubectl's context $context is cluster ${cluster:-?} ($server), not $CLUSTER_NAME. \
+Nothing was changed. Select it with: ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass \
+--context CONTEXT (kubectl config get-contexts lists them)."
   fi
 }
 
@@ -242,7 +248,8 @@ file_b64() { openssl base64 -A <"$1"; }
 
 # first_cert FILE OUT: the first certificate of FILE (the leaf of a chain).
 first_cert() {
-  awk '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print } /-----END CERTIFICATE-----/ && n == 1 { exit }' "$1" >"$2"
+  awk '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print }
+    /-----END CERTIFICATE-----/ && n == 1 { exit }' "$1" >"$2"
 }
 # facts FILE: subject, serial, dates, fingerprint and public key of FILE's first certificate, from
 # one openssl call per file (openssl is slow to start), kept in $WORK_DIR while newer than FILE.
@@ -251,7 +258,8 @@ facts() {
   local cache="$WORK_DIR/facts/${1//\//_}"
   if [ ! "$cache" -nt "$1" ]; then
     if [ ! -d "$WORK_DIR/facts" ]; then mkdir "$WORK_DIR/facts"; fi
-    openssl x509 -inform PEM -noout -subject -serial -startdate -enddate -fingerprint -sha256 -pubkey -in "$1" >"$cache" 2>/dev/null || : >"$cache"
+    openssl x509 -inform PEM -noout -subject -serial -startdate -enddate -fingerprint -sha256 \
+      -pubkey -in "$1" >"$cache" 2>/dev/null || : >"$cache"
   fi
   printf '%s\n' "$(<"$cache")"
 }
@@ -298,7 +306,8 @@ serial() { facts "$1" | sed -n 's/^serial=0*//p' | tr 'A-F' 'a-f'; }
 
 # same_pem A B: the same PEM blocks, whatever the line endings, indentation or text around them.
 pem_blocks() {
-  tr -d '\r' <"$1" | awk '/-----BEGIN / { on = 1 } on { gsub(/^[ \t]+|[ \t]+$/, ""); print } /-----END / { on = 0 }'
+  tr -d '\r' <"$1" | awk '/-----BEGIN / { on = 1 }
+    on { gsub(/^[ \t]+|[ \t]+$/, ""); print } /-----END / { on = 0 }'
 }
 same_pem() {
   [ -s "$1" ] && [ -s "$2" ] && [ "$(pem_blocks "$1")" = "$(pem_blocks "$2")" ]
@@ -324,7 +333,8 @@ lifetime() {
   fi
   awk -v nb="${times% *}" -v na="${times#* }" -v now="$now" 'BEGIN {
     left = na - now
-    printf "%d %s\n", int(left / 86400), (left <= 0 ? "expired" : (left * 3 <= na - nb ? "renew" : "ok"))
+    printf "%d %s\n", int(left / 86400),
+      (left <= 0 ? "expired" : (left * 3 <= na - nb ? "renew" : "ok"))
   }'
 }
 
@@ -333,7 +343,18 @@ lifetime() {
 covers() {
   openssl x509 -inform PEM -noout -text -in "$1" 2>/dev/null | awk -v host="$2" '
     BEGIN { host = tolower(host); parent = substr(host, index(host, ".")) }
-    found_san { n = split($0, parts, ","); for (i = 1; i <= n; i++) { s = parts[i]; gsub(/^[ \t]+|[ \t]+$/, "", s); if (s ~ /^DNS:/) { name = tolower(substr(s, 5)); if (name == host || (substr(name, 1, 2) == "*." && substr(name, 2) == parent)) hit = 1 } } found_san = 0 }
+    found_san {
+      n = split($0, parts, ",")
+      for (i = 1; i <= n; i++) {
+        s = parts[i]
+        gsub(/^[ \t]+|[ \t]+$/, "", s)
+        if (s ~ /^DNS:/) {
+          name = tolower(substr(s, 5))
+          if (name == host || (substr(name, 1, 2) == "*." && substr(name, 2) == parent)) hit = 1
+        }
+      }
+      found_san = 0
+    }
     /X509v3 Subject Alternative Name/ { found_san = 1 }
     END { exit !hit }'
 }
@@ -359,7 +380,8 @@ read_secret() {
   shift 3
   path='{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}'
   for key in "$@"; do path="$path{\"|\"}{.data.${key//./\\.}}"; done
-  if ! out="$(k get secret "$name" -n "$ns" --ignore-not-found -o "jsonpath=$path" 2>"$WORK_DIR/read.err")"; then
+  if ! out="$(k get secret "$name" -n "$ns" --ignore-not-found -o "jsonpath=$path" \
+    2>"$WORK_DIR/read.err")"; then
     die "cannot read secret $ns/$name: $(head -n 3 "$WORK_DIR/read.err")"
   fi
   if [ -z "$out" ]; then return 1; fi
@@ -382,7 +404,8 @@ read_ibm_secret() {
   local name=$1 dir=$2 ns
   shift 2
   for ns in "$@"; do
-    if [ -n "$ns" ] && read_secret "$ns" "$name" "$dir" tls.crt tls.key && [ "$SECRET_OWNER" != "$BUNDLE_ID" ]; then
+    if [ -n "$ns" ] && read_secret "$ns" "$name" "$dir" tls.crt tls.key &&
+      [ "$SECRET_OWNER" != "$BUNDLE_ID" ]; then
       FOUND_NS=$ns
       return 0
     fi
@@ -403,7 +426,10 @@ loaded_file_serial() {
   k exec -n "$GATEWAY_NAMESPACE" "$1" -c istio-proxy -- curl -s 127.0.0.1:15000/certs 2>/dev/null |
     tr ',{}[]' '\n' | awk -v want="$2" '
       /"path": *"/ { v = $0; sub(/.*"path": *"/, "", v); sub(/".*/, "", v); cur = v; next }
-      /"serial_number": *"/ && cur == want && !done { v = $0; sub(/.*"serial_number": *"/, "", v); sub(/".*/, "", v); sub(/^0+/, "", v); print tolower(v); done = 1 }' || true
+      /"serial_number": *"/ && cur == want && !done {
+        v = $0; sub(/.*"serial_number": *"/, "", v); sub(/".*/, "", v); sub(/^0+/, "", v)
+        print tolower(v); done = 1
+      }' || true
 }
 
 # manifest_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.
@@ -500,9 +526,12 @@ restart_if_needed() {
 secret_json() {
   local name=$1 type=$2 dir=$3 key sep=''
   shift 3
-  printf '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s","namespace":"%s",' "$name" "$GATEWAY_NAMESPACE"
-  printf '"labels":{"app.kubernetes.io/managed-by":"istio-alb","istio-alb/bundle":"%s"},' "$BUNDLE_ID"
-  printf '"annotations":{"istio-alb/bundle":"%s"}},"type":"%s","data":{' "$BUNDLE_DESCRIPTION" "$type"
+  printf '{"apiVersion":"v1","kind":"Secret",'
+  printf '"metadata":{"name":"%s","namespace":"%s",' "$name" "$GATEWAY_NAMESPACE"
+  printf '"labels":{"app.kubernetes.io/managed-by":"istio-alb",'
+  printf '"istio-alb/bundle":"%s"},' "$BUNDLE_ID"
+  printf '"annotations":{"istio-alb/bundle":"%s"}},' "$BUNDLE_DESCRIPTION"
+  printf '"type":"%s","data":{' "$type"
   for key in "$@"; do
     printf '%s"%s":"%s"' "$sep" "$key" "$(file_b64 "$dir/$key")"
     sep=','
@@ -534,7 +563,8 @@ plan_secret() {
   action=create
   if read_secret "$GATEWAY_NAMESPACE" "$name" "$cur" "${keys[@]}"; then
     if [ "$SECRET_OWNER" != "$BUNDLE_ID" ]; then
-      die "secret $GATEWAY_NAMESPACE/$name exists and was not created by this bundle (${SECRET_OWNER:-no istio-alb label}): not overwritten"
+    die "secret $GATEWAY_NAMESPACE/$name exists and was not created by this bundle \
+(${SECRET_OWNER:-no istio-alb label}): not overwritten"
     fi
     action=update
   fi
@@ -550,7 +580,8 @@ plan_secret() {
         elif [ -s "$cur/$key" ] && later "$cur/$key" "$src"; then
           cp "$cur/$key" "$new/$key"
           kept="$kept$key "
-          note "$name/$key: the cluster holds a later certificate (until $(enddate "$cur/$key")) than this one (until $(enddate "$src")): kept"
+          note "$name/$key: the cluster holds a later certificate (until $(enddate "$cur/$key")) \
+than this one (until $(enddate "$src")): kept"
         else
           cp "$src" "$new/$key"
         fi
@@ -558,7 +589,10 @@ plan_secret() {
       key:*)
         leaf=${role#key:}
         case "$kept" in
-          *" $leaf "*) cp "$cur/$key" "$new/$key" 2>/dev/null || die "$name/$key: the kept certificate has no key" ;;
+          *" $leaf "*)
+            cp "$cur/$key" "$new/$key" 2>/dev/null ||
+              die "$name/$key: the kept certificate has no key"
+            ;;
           *) cp "$src" "$new/$key" ;;
         esac
         if same_file "$new/$leaf" "$cur/$leaf" && same_file "$new/$key" "$cur/$key"; then
@@ -566,11 +600,16 @@ plan_secret() {
         elif ! is_cert "$new/$leaf"; then
           die "$name/$leaf: not a readable certificate"
         elif ! same_key "$new/$leaf" "$new/$key"; then
-          die "$name/$key: the private key does not belong to the certificate in $leaf: refusing to write a secret the gateway or ALB cannot load"
+          die "$name/$key: the private key does not belong to the certificate in $leaf: refusing \
+to write a secret the gateway or ALB cannot load"
         fi
         ;;
       *)
-        if same_pem "$cur/$key" "$src"; then cp "$cur/$key" "$new/$key"; else cp "$src" "$new/$key"; fi
+        if same_pem "$cur/$key" "$src"; then
+          cp "$cur/$key" "$new/$key"
+        else
+          cp "$src" "$new/$key"
+        fi
         ;;
     esac
     if ! same_file "$new/$key" "$cur/$key"; then differs=1; fi
@@ -606,7 +645,9 @@ apply_secret() {
 # resources in NAMESPACE (one kubectl call), into $WORK_DIR/inventory/NAMESPACE.
 inventory() {
   if [ ! -d "$WORK_DIR/inventory" ]; then mkdir "$WORK_DIR/inventory"; fi
-  if ! k get "$2" -n "$1" -o 'jsonpath={range .items[*]}{.kind}{"|"}{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"\n"}{end}' >"$WORK_DIR/inventory/$1" 2>"$WORK_DIR/inventory.err"; then
+  local jp='jsonpath={range .items[*]}{.kind}{"|"}{.metadata.name}{"|"}'
+  jp+='{.metadata.labels.istio-alb/bundle}{"\n"}{end}'
+  if ! k get "$2" -n "$1" -o "$jp" >"$WORK_DIR/inventory/$1" 2>"$WORK_DIR/inventory.err"; then
     cat "$WORK_DIR/inventory.err" >&2
     return 1
   fi
@@ -646,7 +687,8 @@ backup() {
   k get "$1" "$3" -n "$2" -o yaml | awk '
     /^[^ ]/ { meta = ($0 == "metadata:"); skip = ($0 == "status:"); drop = 0 }
     skip { next }
-    meta && /^  (resourceVersion|uid|creationTimestamp|generation|selfLink|managedFields):/ { drop = 1; next }
+    meta && /^  (resourceVersion|uid|creationTimestamp|generation):/ { drop = 1; next }
+    meta && /^  (selfLink|managedFields):/ { drop = 1; next }
     meta && drop && /^(   |  - )/ { next }
     /^  [^ -]/ { drop = 0 }
     { print }' >"$file.tmp"
@@ -679,19 +721,24 @@ decide_file() {
         case "$policy" in
           refuse)
             REFUSED="$REFUSED
-  $kind $at exists and was not created by istio-alb: it may hold keys other gateways or Ingresses use. Delete it, or let this bundle own it: kubectl label $resource $name ${ns:+-n $ns }app.kubernetes.io/managed-by=istio-alb istio-alb/bundle=$BUNDLE_ID"
+  $kind $at exists and was not created by istio-alb: it may hold keys other gateways or \
+Ingresses use. Delete it, or let this bundle own it: kubectl label $resource $name \
+${ns:+-n $ns }app.kubernetes.io/managed-by=istio-alb istio-alb/bundle=$BUNDLE_ID"
             ;;
           keep)
-            note "$kind $at exists and was not created by istio-alb: used as it is, never changed or deleted by these scripts"
+            note "$kind $at exists and was not created by istio-alb: used as it is, never \
+changed or deleted by these scripts"
             action=keep
             ;;
           backup)
-            note "$kind $at exists and was not created by istio-alb: it will be backed up and replaced; cleanup.sh puts it back"
+            note "$kind $at exists and was not created by istio-alb: it will be backed up and \
+replaced; cleanup.sh puts it back"
             printf '%s %s %s\n' "$resource" "$ns" "$name" >>"$WORK_DIR/decision/${file##*/}.foreign"
             if [ "$action" = apply ]; then action=replace; fi
             ;;
           *)
-            note "$kind $at exists and was not created by istio-alb: kept (never deleted by cleanup.sh); only the istio-injection label is set, its old value backed up"
+            note "$kind $at exists and was not created by istio-alb: kept (never deleted by \
+cleanup.sh); only the istio-injection label is set, its old value backed up"
             action=share
             ;;
         esac
@@ -737,22 +784,27 @@ issue_client() {
   rm -rf "$out"
   mkdir -p "$out"
   if ! same_key "$ca" "$ca_key"; then
-    die "${ca_key#"$BUNDLE_DIR"/} is not the key of the client CA ${ca#"$BUNDLE_DIR"/}: no certificate issued"
+    die "${ca_key#"$BUNDLE_DIR"/} is not the key of the client CA ${ca#"$BUNDLE_DIR"/}: \
+no certificate issued"
   fi
   printf '%s\n' 'basicConstraints = critical, CA:FALSE' 'keyUsage = critical, digitalSignature' \
     'extendedKeyUsage = clientAuth' 'authorityKeyIdentifier = keyid' >"$out/ext.cnf"
   if ! {
     openssl ecparam -name prime256v1 -genkey -noout -out "$out/ec.key" &&
       openssl pkcs8 -topk8 -nocrypt -in "$out/ec.key" -out "$out/tls.key" &&
-      openssl req -new -key "$out/tls.key" -subj "/O=istio-alb private CA/OU=$name/CN=ALB client $name" -out "$out/client.csr" &&
-      openssl x509 -req -in "$out/client.csr" -CA "$ca" -CAkey "$ca_key" -set_serial "0x$(openssl rand -hex 16)" \
+      openssl req -new -key "$out/tls.key" \
+        -subj "/O=istio-alb private CA/OU=$name/CN=ALB client $name" -out "$out/client.csr" &&
+      openssl x509 -req -in "$out/client.csr" -CA "$ca" -CAkey "$ca_key" \
+        -set_serial "0x$(openssl rand -hex 16)" \
         -days 365 -sha256 -extfile "$out/ext.cnf" -out "$out/tls.crt"
   } >"$out/openssl.log" 2>&1; then
     die "openssl could not issue the client certificate: $(tail -n 3 "$out/openssl.log")"
   fi
   rm -f "$out/ec.key" "$out/client.csr"
-  if ! openssl verify -CAfile "$ca" -purpose sslclient "$out/tls.crt" >/dev/null 2>&1 || ! same_key "$out/tls.crt" "$out/tls.key"; then
-    die "the issued client certificate does not verify against the client CA for client authentication"
+  if ! openssl verify -CAfile "$ca" -purpose sslclient "$out/tls.crt" >/dev/null 2>&1 ||
+    ! same_key "$out/tls.crt" "$out/tls.key"; then
+    die "the issued client certificate does not verify against the client CA for client \
+authentication"
   fi
 }
 
@@ -783,8 +835,16 @@ check_dates() {
   read -r days state <<<"$(lifetime "$2")"
   case "$state" in
     ok) pass "$1: valid for $days more day(s), until $(enddate "$2")" ;;
-    renew) soft "$1: $days day(s) left, in the last third of its lifetime (renew at about two thirds)" "run renew.sh (IBM renews its own certificates before they expire; the copies follow only with renew.sh)" ;;
-    expired) bad "$1: expired on $(enddate "$2")" "run renew.sh; if IBM's certificate expired too, see ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME" ;;
+    renew)
+      soft "$1: $days day(s) left, in the last third of its lifetime (renew at about two thirds)" \
+        "run renew.sh (IBM renews its own certificates before they expire; the copies follow \
+only with renew.sh)"
+      ;;
+    expired)
+      bad "$1: expired on $(enddate "$2")" \
+        "run renew.sh; if IBM's certificate expired too, see ibmcloud ks nlb-dns ls \
+--cluster $CLUSTER_NAME"
+      ;;
     *) bad "$1: not a readable certificate" "run renew.sh or install.sh" ;;
   esac
 }
@@ -811,14 +871,16 @@ check_secret() {
   elif [ "$name" = "${IBM_KEPT:-}" ]; then
     pass "secret $name exists: IBM's own, which IBM renews in place"
   else
-    soft "secret $name exists but carries no label of this bundle (${SECRET_OWNER:-none})" "install.sh refuses such secrets: was it replaced by hand?"
+    soft "secret $name exists but carries no label of this bundle (${SECRET_OWNER:-none})" \
+      "install.sh refuses such secrets: was it replaced by hand?"
   fi
   i=0
   while [ "$i" -lt "${#parts[@]}" ]; do
     role=${parts[$i]} key=${parts[$((i + 1))]}
     i=$((i + 2))
     if [ ! -s "$dir/$key" ]; then
-      bad "$name/$key is missing or empty" "run install.sh (the secret lacks a key the gateway or ALB needs)"
+      bad "$name/$key is missing or empty" \
+        "run install.sh (the secret lacks a key the gateway or ALB needs)"
       continue
     fi
     case "$role" in
@@ -828,9 +890,11 @@ check_secret() {
           continue
         fi
         if for_purpose "$dir/$key" "${role#leaf:}"; then
-          pass "$name/$key: $(facts "$dir/$key" | sed -n 's/^subject= *//p'), for TLS ${role#leaf:} authentication"
+          pass "$name/$key: $(facts "$dir/$key" | sed -n 's/^subject= *//p'), for TLS \
+${role#leaf:} authentication"
         else
-          bad "$name/$key may not be used for TLS ${role#leaf:} authentication (extendedKeyUsage)" "issue a certificate with the ${role#leaf:}Auth usage"
+          bad "$name/$key may not be used for TLS ${role#leaf:} authentication (extendedKeyUsage)" \
+            "issue a certificate with the ${role#leaf:}Auth usage"
         fi
         check_dates "$name/$key" "$dir/$key"
         ;;
@@ -840,11 +904,14 @@ check_secret() {
         elif same_key "$dir/${role#key:}" "$dir/$key"; then
           pass "$name/$key belongs to the certificate in ${role#key:}"
         else
-          bad "$name/$key does not belong to the certificate in ${role#key:}" "run renew.sh (it writes matching pairs only) or install.sh"
+          bad "$name/$key does not belong to the certificate in ${role#key:}" \
+            "run renew.sh (it writes matching pairs only) or install.sh"
         fi
         ;;
       *)
-        if is_cert "$dir/$key" && openssl x509 -inform PEM -noout -text -in "$dir/$key" 2>/dev/null | grep -q 'CA:TRUE'; then
+        if is_cert "$dir/$key" &&
+          openssl x509 -inform PEM -noout -text -in "$dir/$key" 2>/dev/null |
+          grep -q 'CA:TRUE'; then
           pass "$name/$key: CA $(facts "$dir/$key" | sed -n 's/^subject= *//p')"
           check_dates "$name/$key" "$dir/$key"
         else
@@ -868,9 +935,12 @@ check_copy() {
   if same_cert "$2" "$3"; then
     pass "$1 holds IBM's current certificate"
   elif later "$3" "$2"; then
-    soft "$1 holds an older certificate than IBM's (IBM's is valid until $(enddate "$3"))" "run renew.sh"
+    soft "$1 holds an older certificate than IBM's (IBM's is valid until $(enddate "$3"))" \
+      "run renew.sh"
   else
-    soft "$1 differs from IBM's certificate (expected only when you use a certificate of your own)" "run renew.sh to use IBM's"
+    soft "$1 differs from IBM's certificate (expected only when you use a certificate of \
+your own)" \
+      "run renew.sh to use IBM's"
   fi
 }
 
@@ -878,10 +948,13 @@ check_copy() {
 # config_dump (dynamic_active_secrets), decoded into $WORK_DIR/loaded.pem; 1 when absent.
 loaded_secret() {
   local b64
-  b64="$(k exec -n "$GATEWAY_NAMESPACE" "$1" -c istio-proxy -- pilot-agent request GET 'config_dump?resource=dynamic_active_secrets' 2>/dev/null |
+  b64="$(k exec -n "$GATEWAY_NAMESPACE" "$1" -c istio-proxy -- \
+    pilot-agent request GET 'config_dump?resource=dynamic_active_secrets' 2>/dev/null |
     tr ',{}[]' '\n' | awk -v want="kubernetes://$2" '
       /"name": *"/ { v = $0; sub(/.*"name": *"/, "", v); sub(/".*/, "", v); cur = v; next }
-      /"inline_bytes": *"/ && cur == want && !done { v = $0; sub(/.*"inline_bytes": *"/, "", v); sub(/".*/, "", v); print v; done = 1 }')" || true
+      /"inline_bytes": *"/ && cur == want && !done {
+        v = $0; sub(/.*"inline_bytes": *"/, "", v); sub(/".*/, "", v); print v; done = 1
+      }')" || true
   rm -f "$WORK_DIR/loaded.pem"
   if [ -z "$b64" ]; then return 1; fi
   b64_file "$b64" "$WORK_DIR/loaded.pem"
@@ -894,13 +967,18 @@ request() {
   local url=$1
   shift
   RC=0
-  CODE="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 "$@" "$url" 2>"$WORK_DIR/curl.err")" || RC=$?
+  CODE="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 "$@" "$url" \
+    2>"$WORK_DIR/curl.err")" || RC=$?
   ERR="$(head -n 1 "$WORK_DIR/curl.err")"
 }
 
 # answered_as_expected CODE: the expected status (or any non-5xx answer when none is set).
 answered_as_expected() {
-  if [ -n "$EXPECT_STATUS" ]; then [ "$1" = "$EXPECT_STATUS" ]; else [ "$1" != 000 ] && [ "${1:0:1}" != 5 ]; fi
+  if [ -n "$EXPECT_STATUS" ]; then
+    [ "$1" = "$EXPECT_STATUS" ]
+  else
+    [ "$1" != 000 ] && [ "${1:0:1}" != 5 ]
+  fi
 }
 
 # --- cleanup: by label, in reverse install order ---
@@ -926,7 +1004,8 @@ collect_backups() {
     [ -f "$file" ] || continue
     name="${file##*_}"
     name="${name%.yaml}"
-    who="$(k get "$1" "$name" -n "$2" --ignore-not-found -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
+    who="$(k get "$1" "$name" -n "$2" --ignore-not-found \
+      -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
     case "$who" in
       '' | *"|$BUNDLE_ID") printf 'restore|%s|%s\n' "$2" "$file" >>"$PLAN" ;;
       *) printf 'stale|%s|%s\n' "$2" "$file" >>"$PLAN" ;;
@@ -940,8 +1019,9 @@ collect_backups() {
 # someone added counts, whatever its kind), but Events, what Kubernetes and Istio put in every
 # namespace, and objects that have an owner (they go with it, and the owner is asked itself).
 collect_namespace() {
-  local ns=$1 labels others kinds label_backup
-  labels="$(k get namespace "$ns" --ignore-not-found -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
+  local ns=$1 labels others kinds label_backup jp
+  labels="$(k get namespace "$ns" --ignore-not-found \
+    -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
   label_backup="$BUNDLE_DIR/backups/namespaces__${ns}_istio-injection.label"
   if [ -z "$labels" ]; then return 0; fi
   if [ "$labels" = "$ns|$BUNDLE_ID" ]; then
@@ -950,14 +1030,17 @@ collect_namespace() {
       return 1
     fi
     kinds="$(grep -vxE 'events|events\.events\.k8s\.io' <<<"$kinds" | tr '\n' ',')"
+    jp='jsonpath={range .items[*]}{.kind}/{.metadata.name}{"|"}'
+    jp+='{.metadata.ownerReferences[*].kind}{"\n"}{end}'
     if ! others="$(k get "${kinds%,}" -n "$ns" -l 'istio-alb/bundle!='"$BUNDLE_ID" \
-      -o 'jsonpath={range .items[*]}{.kind}/{.metadata.name}{"|"}{.metadata.ownerReferences[*].kind}{"\n"}{end}' \
+      -o "$jp" \
       2>"$WORK_DIR/get.err")"; then
       cat "$WORK_DIR/get.err" >&2
       return 1
     fi
     others="$(awk -F'|' '$1 != "" && $2 == "" { print $1 }' <<<"$others" |
-      grep -vxE 'ConfigMap/(kube-root-ca\.crt|istio-ca-root-cert)|ServiceAccount/default|Secret/default-token-[a-z0-9]+' || true)"
+      grep -vxE -e 'ConfigMap/(kube-root-ca\.crt|istio-ca-root-cert)' \
+        -e 'ServiceAccount/default|Secret/default-token-[a-z0-9]+' || true)"
     if [ -z "$others" ]; then
       printf 'delete||namespace/%s\n' "$ns" >>"$PLAN"
     else
@@ -974,10 +1057,17 @@ show_plan() {
   while IFS='|' read -r action ns what; do
     case "$action" in
       delete) printf '  delete   %s%s\n' "$what" "${ns:+ in $ns}" ;;
-      restore) printf '  restore  %s (the object install replaced or retired)\n' "${what#"$BUNDLE_DIR"/}" ;;
-      stale) printf '  keep     %s: its object was changed by someone after install; not restored\n' "${what#"$BUNDLE_DIR"/}" ;;
+      restore)
+        printf '  restore  %s (the object install replaced or retired)\n' "${what#"$BUNDLE_DIR"/}"
+        ;;
+      stale)
+        printf '  keep     %s: its object was changed by someone after install; not restored\n' \
+          "${what#"$BUNDLE_DIR"/}"
+        ;;
       label) printf '  relabel  namespace %s: %s, as before install\n' "$ns" "$(<"$what")" ;;
-      keepns) printf '  keep     namespace %s: install created it, but it also holds %s\n' "$ns" "$what" ;;
+      keepns)
+        printf '  keep     namespace %s: install created it, but it also holds %s\n' "$ns" "$what"
+        ;;
     esac
   done <"$PLAN"
 }
