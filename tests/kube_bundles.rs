@@ -316,6 +316,16 @@ fn difference(before: &[Value], after: &[Value]) -> String {
 
 /// The combination `name` on the cluster, installed once and cleaned up again: the cluster, how
 /// many calls a clean install makes, and the cluster as that install left it.
+/// The cluster after `install.sh` of combination `name`, and its settings.
+fn installed(name: &str) -> (Kube, Settings) {
+    let s = combination(name);
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s.clone(), &pki, &nlb);
+    script_ok(&k, "install.sh", &["--skip-preflight"], "install");
+    (k, s)
+}
+
 fn installed_and_cleaned(name: &str) -> (Kube, usize, Vec<Value>) {
     let pki = Pki::new(10);
     let nlb = pki.nlb(0x28, -30, 60);
@@ -419,11 +429,7 @@ fn cleanup_keeps_a_namespace_that_holds_others_objects_of_any_kind() {
     if !fakecluster::tools_present() {
         return;
     }
-    let s = combination("current");
-    let pki = Pki::new(10);
-    let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(s.clone(), &pki, &nlb);
-    script_ok(&k, "install.sh", &["--skip-preflight"], "install");
+    let (k, s) = installed("current");
     let ns = &s.app_namespace;
     k.apply(
         &format!(
@@ -483,11 +489,7 @@ fn a_field_another_manager_owns_stops_install_until_force_conflicts() {
     if !fakecluster::tools_present() {
         return;
     }
-    let s = combination("current");
-    let pki = Pki::new(10);
-    let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(s.clone(), &pki, &nlb);
-    script_ok(&k, "install.sh", &["--skip-preflight"], "install");
+    let (k, s) = installed("current");
     let ns = &s.app_namespace;
     let file = k.tmp.path().join("team.yaml");
     fs::write(
