@@ -46,11 +46,11 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
     let mut sh = Sh::new();
     sh.run("cleanup.sh", RERUN);
-    sh.lines(&[
-        "SELECTOR=\"istio-alb/bundle=$BUNDLE_ID\"",
-        "PLAN=\"$WORK_DIR/plan\"",
-        ": >\"$PLAN\"",
-    ]);
+    let _ = writeln!(
+        sh.out,
+        "SELECTOR=\"{}=$BUNDLE_ID\"\nPLAN=\"$WORK_DIR/plan\"\n: >\"$PLAN\"",
+        crate::manifest::owner::BUNDLE_LABEL
+    );
 
     sh.step_checking(
         "Checking that kubectl talks to cluster $CLUSTER_NAME",

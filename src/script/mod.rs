@@ -353,6 +353,21 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
 mod tests {
     use super::*;
 
+    /// lib.sh writes the ownership vocabulary out (it is a fixed file): it must say what the
+    /// manifests say.
+    #[test]
+    fn the_library_uses_the_manifests_ownership_labels() {
+        use crate::manifest::owner::{BUNDLE_LABEL, INJECTION_LABEL, MANAGED_BY, MANAGED_BY_LABEL};
+        for want in [
+            format!("labels.{BUNDLE_LABEL}}}"),
+            format!("\"{MANAGED_BY_LABEL}\":\"{MANAGED_BY}\""),
+            format!("\"{BUNDLE_LABEL}\":\""),
+            format!("_{}.label", INJECTION_LABEL.0),
+        ] {
+            assert!(LIB.contains(&want), "lib.sh lacks {want}");
+        }
+    }
+
     #[test]
     fn quoting_leaves_safe_values_bare() {
         const CASES: &[(&str, &str)] = &[
