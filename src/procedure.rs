@@ -5,9 +5,10 @@
 //! The order is the documented procedure's, rearranged so that the path that works today (ALB →
 //! app) keeps working until the new one (ALB → gateway → app) exists: first every check, with
 //! nothing changed; then the secrets, the gateway and its routes, the Ingress; the old Ingress
-//! goes only then, and STRICT mutual TLS for the app namespace comes last.
+//! goes only then (when `--delete-old-ingress` allows it), and STRICT mutual TLS for the app
+//! namespace comes last.
 
-use crate::manifest::{Apis, Doc, IngressApi, names};
+use crate::manifest::{Apis, Doc, IngressApi, NlbDnsCli, names};
 
 /// One step of the installation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,10 +20,11 @@ pub enum Step {
     CheckCluster,
     /// Tools, the gateway namespace, the CRDs and ingress class, the gateway running.
     CheckPrerequisites,
-    /// The NLB host name is registered for exactly the gateway's IP.
-    CheckNlb,
+    /// The NLB host name is registered for exactly the gateway's IP (its load balancer's host
+    /// name on VPC), as this CLI lists it.
+    CheckNlb(NlbDnsCli),
     /// Every object install writes: created by this bundle, absent, or someone else's (refused,
-    /// kept or backed up, by kind).
+    /// kept or shared, by kind), and the API server's dry run of each under `istio-alb`.
     CheckOwnership,
     /// IBM's secrets present and valid; what each of our secrets would become (never older).
     CheckSecrets,
@@ -34,7 +36,8 @@ pub enum Step {
     CopyAlbSecret,
     /// Rolling restart of the gateway when the certificates it mounts changed (classic profile).
     RestartGateway,
-    /// Back up and delete the Ingress of the app namespace that the procedure replaces.
+    /// Delete the Ingress of the app namespace that the procedure replaces. It is not the
+    /// bundle's: install stops in its checks unless `--delete-old-ingress` says to delete it.
     DeleteLegacyIngress,
 }
 
@@ -44,7 +47,7 @@ pub fn steps(apis: &Apis) -> Vec<Step> {
         Step::Preflight,
         Step::CheckCluster,
         Step::CheckPrerequisites,
-        Step::CheckNlb,
+        Step::CheckNlb(apis.nlb_dns),
         Step::CheckOwnership,
         Step::CheckSecrets,
         Step::Apply(Doc::Namespace),
@@ -81,7 +84,7 @@ impl Step {
             Step::Preflight
             | Step::CheckCluster
             | Step::CheckPrerequisites
-            | Step::CheckNlb
+            | Step::CheckNlb(_)
             | Step::CheckSecrets
             | Step::CheckOwnership => true,
             Step::Apply(_)
@@ -103,12 +106,15 @@ impl Step {
             Step::CheckPrerequisites => {
                 "Checking prerequisites: tools, namespace, CRDs, ingress class, gateway pods".into()
             }
-            Step::CheckNlb => "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST".into(),
+            Step::CheckNlb(cli) => format!(
+                "Checking that $NLB_INGRESS_DOMAIN is registered for ${}",
+                cli.target().1
+            ),
             Step::CheckSecrets => {
                 "Checking IBM's secrets and what each secret of the bundle would become".into()
             }
             Step::CheckOwnership => {
-                "Checking every object install writes: ours, absent, or someone else's".into()
+                "Checking every object install writes: ours, absent, someone else's, conflicts".into()
             }
             Step::Apply(doc) => match doc {
                 Doc::Namespace => {
@@ -144,7 +150,7 @@ impl Step {
                 "Rolling restart of the gateway, if the certificates it mounts changed".into()
             }
             Step::DeleteLegacyIngress => format!(
-                "Retiring the previous Ingress {} in $APP_NAMESPACE, if any (backed up first)",
+                "Deleting the previous Ingress {} in $APP_NAMESPACE, if any (--delete-old-ingress)",
                 names::INGRESS
             ),
         }
@@ -163,16 +169,19 @@ impl Step {
                 "that Istio and the ALB are installed and the gateway pods run: kubectl get pods -n $GATEWAY_NAMESPACE"
                     .into()
             }
-            Step::CheckNlb => {
-                "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
-                    .into()
-            }
+            Step::CheckNlb(cli) => format!(
+                "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' {} and nlb_domain",
+                match cli {
+                    NlbDnsCli::Vpc => "lb_host",
+                    NlbDnsCli::Legacy | NlbDnsCli::Classic => "ingress_ip",
+                }
+            ),
             Step::CheckSecrets => {
                 "IBM's secrets: kubectl get secret $NLB_SECRET $ALB_SECRET -n $IBM_DEFAULT_NAMESPACE (or --secret-namespace)"
                     .into()
             }
             Step::CheckOwnership => {
-                "the objects named above: delete them, or label them as this bundle's if they may be replaced"
+                "the objects and fields named above: kubectl get -o yaml --show-managed-fields shows who set them"
                     .into()
             }
             Step::Apply(Doc::Secret(_)) | Step::Secrets | Step::CopyAlbSecret => {
@@ -193,7 +202,7 @@ impl Step {
                     .into()
             }
             Step::DeleteLegacyIngress => {
-                "kubectl get ingress -n $APP_NAMESPACE, and the backups/ folder".into()
+                "kubectl get ingress -n $APP_NAMESPACE".into()
             }
         }
     }

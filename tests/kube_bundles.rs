@@ -520,10 +520,11 @@ spec:
             .clone()
     };
 
+    // Install asks the server before any change: the dry run stops there too.
     let dry = k.run("install.sh", &["--skip-preflight", "--dry-run"]);
     assert!(!dry.ok(), "the dry run hid the conflict:\n{}", dry.text());
-    assert!(dry.stdout.contains("platform-team"), "{}", dry.text());
-    assert!(dry.stdout.contains("refused 1"), "{}", dry.text());
+    assert!(dry.stderr.contains("platform-team"), "{}", dry.text());
+    assert!(dry.stderr.contains("Nothing was changed"), "{}", dry.text());
 
     let r = k.run("install.sh", &["--skip-preflight"]);
     assert!(
@@ -535,6 +536,7 @@ spec:
         "platform-team",
         ".spec.trafficPolicy.tls.mode",
         "--force-conflicts",
+        "Nothing was changed in the cluster",
     ] {
         assert!(
             r.stderr.contains(said),
@@ -562,4 +564,156 @@ spec:
         "jsonpath={range .metadata.managedFields[*]}{.manager}:{.operation}{\"\\n\"}{end}",
     ]);
     assert!(managers.contains("istio-alb:Apply"), "{managers}");
+}
+
+/// Nothing is backed up or replaced (issue 21). Before install another field manager made the
+/// app namespace, a DestinationRule of the bundle's name with the values the bundle wants, a
+/// PERMISSIVE PeerAuthentication of the bundle's name, the app, and the ALB's old Ingress.
+/// Install first stops on the PeerAuthentication's conflict, naming the manager and the field,
+/// and changes nothing. Once the team deletes that object, install refuses the old Ingress until
+/// `--delete-old-ingress`; then it shares the namespace (its label only) and the
+/// DestinationRule, and uses the app as it is; cleanup gives back what it shared: the server
+/// then holds exactly what it held before install, but the old Ingress.
+#[test]
+fn objects_made_by_others_are_shared_then_given_back() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = combination("current");
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s.clone(), &pki, &nlb);
+    let ns = &s.app_namespace;
+    let app = &s.app;
+    k.apply(
+        &format!(
+            "apiVersion: v1
+kind: Namespace
+metadata: {{name: {ns}, labels: {{team: platform}}}}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {{name: default, namespace: {ns}, labels: {{team: platform}}}}
+spec:
+  host: '*.{ns}.svc.cluster.local'
+  trafficPolicy: {{tls: {{mode: ISTIO_MUTUAL}}}}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {{name: default, namespace: {ns}}}
+spec: {{mtls: {{mode: PERMISSIVE}}}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: {app}, namespace: {ns}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {app}, namespace: {ns}, labels: {{app: {app}}}}}
+spec:
+  selector: {{app: {app}}}
+  ports: [{{name: http, port: 8000, targetPort: 8080}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {app}, namespace: {ns}}}
+spec:
+  selector: {{matchLabels: {{app: {app}}}}}
+  template:
+    metadata: {{labels: {{app: {app}}}}}
+    spec:
+      serviceAccountName: {app}
+      containers: [{{name: {app}, image: docker.io/kong/httpbin:0.1.0, ports: [{{containerPort: 8080}}]}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: alb-ingress, namespace: {ns}}}
+spec:
+  rules:
+  - host: {app}.example.com
+    http:
+      paths:
+      - {{path: /status, pathType: Prefix, backend: {{service: {{name: {app}, port: {{number: 8000}}}}}}}}
+"
+        ),
+        "platform-team",
+    );
+    let before = k.dump();
+    let r = k.run("install.sh", &["--skip-preflight", "--delete-old-ingress"]);
+    assert!(
+        !r.ok(),
+        "install took the team's PERMISSIVE mode:\n{}",
+        r.text()
+    );
+    for said in [
+        "platform-team",
+        ".spec.mtls.mode",
+        "--force-conflicts",
+        "Nothing was changed in the cluster",
+    ] {
+        assert!(
+            r.stderr.contains(said),
+            "install does not say {said}:\n{}",
+            r.text()
+        );
+    }
+    let diff = difference(&settled(&before), &settled(&k.dump()));
+    assert!(
+        diff.is_empty(),
+        "a refused install changed the cluster:\n{diff}"
+    );
+
+    k.ok(&[
+        "delete",
+        "peerauthentications.security.istio.io",
+        "default",
+        "-n",
+        ns,
+    ]);
+    let r = k.run("install.sh", &["--skip-preflight"]);
+    assert!(
+        !r.ok() && r.stderr.contains("run again with --delete-old-ingress"),
+        "install took the old Ingress without being told:\n{}",
+        r.text()
+    );
+    let before = without(&k.dump(), "Ingress", ns, "alb-ingress");
+    let r = script_ok(
+        &k,
+        "install.sh",
+        &["--skip-preflight", "--delete-old-ingress"],
+        "install",
+    );
+    for said in [
+        format!("DestinationRule {ns}/default exists and was not created by istio-alb: shared"),
+        format!("Namespace {ns} exists and was not created by istio-alb: only its"),
+        format!("Deployment {ns}/{app} exists and was not created by istio-alb: used as it is"),
+        "alb-ingress (the ALB's old path to the app) will be deleted".to_owned(),
+    ] {
+        assert!(r.stdout.contains(&said), "{said}\n{}", r.text());
+    }
+    let namespace = k.get("namespace", "", ns).unwrap();
+    assert_eq!(
+        namespace["metadata"]["labels"]["istio-injection"],
+        "enabled"
+    );
+    assert!(
+        namespace["metadata"]["labels"]
+            .get(istio_alb::manifest::owner::BUNDLE_LABEL)
+            .is_none(),
+        "the shared namespace carries the bundle's label: {namespace}"
+    );
+    verify_passes(&k, "shared");
+
+    let r = script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    assert!(
+        r.stdout
+            .contains("give back  destinationrule.networking.istio.io/default"),
+        "{}",
+        r.text()
+    );
+    let diff = difference(&settled(&before), &settled(&k.dump()));
+    assert!(
+        diff.is_empty(),
+        "after cleanup the server holds other objects than before install:\n{diff}"
+    );
 }

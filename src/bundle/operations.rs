@@ -95,10 +95,12 @@ pub(super) fn ownership(o: &mut String, plan: &Plan, apis: &Apis) {
                  scripts, and other gateways or Ingresses may serve from it."
                     .to_owned()
             }
-            Takeover::Backup => {
-                "**backed up, then replaced**: saved to `backups/` in this folder (without the \
-                 fields the API server sets), replaced with `kubectl replace`; `cleanup.sh` puts \
-                 it back. Configuration without keys that the procedure redefines."
+            Takeover::Share => {
+                "**shared**: install applies the file under the field manager `istio-alb`. A \
+                 field another manager set to another value is a conflict: install stops before \
+                 any change and names the manager and the field (`--force-conflicts` hands the \
+                 field to istio-alb). `cleanup.sh` gives back what istio-alb set and keeps the \
+                 object. Configuration without keys that the procedure redefines."
                     .to_owned()
             }
             Takeover::Keep => {
@@ -106,10 +108,10 @@ pub(super) fn ownership(o: &mut String, plan: &Plan, apis: &Apis) {
                  changes nor labels it, and cleanup never deletes it."
                     .to_owned()
             }
-            Takeover::ShareNamespace => format!(
-                "**kept, only labelled**: install sets `{}={}` (the previous value saved to \
-                 `backups/`, put back by cleanup) and never deletes the namespace. Pods already \
-                 running get their sidecar when they restart.",
+            Takeover::Label => format!(
+                "**kept, only labelled**: install applies `{}={}` under the field manager \
+                 `istio-alb`, cleanup gives that label back, and the namespace is never deleted. \
+                 Pods already running get their sidecar when they restart.",
                 INJECTION_LABEL.0, INJECTION_LABEL.1
             ),
         };
@@ -126,8 +128,10 @@ pub(super) fn ownership(o: &mut String, plan: &Plan, apis: &Apis) {
     }
     let _ = writeln!(
         o,
-        "| Ingress `{}/{}` (the ALB's old path to the app) | **backed up, then deleted** once \
-         the new Ingress exists; cleanup puts it back. |\n\n\
+        "| Ingress `{}/{}` (the ALB's old path to the app) | **refused**, unless you pass \
+         `--delete-old-ingress`: then install deletes it right after the new Ingress exists, \
+         as the procedure does. Cleanup cannot put it back (nothing is backed up): keep a copy \
+         with `kubectl get ingress -o yaml` if you may want it again. |\n\n\
          An object labelled by another istio-alb bundle is always refused. A secret install \
          refused is listed with the exact command to label it, should you want this bundle to \
          own it.\n\n\
@@ -153,7 +157,7 @@ pub(super) fn failures(o: &mut String) {
          it stops in one of install's checks), that running it again is safe, and what to \
          check. Running again is safe because every step reads the cluster first and changes \
          only what differs: manifests are applied, a secret is written only when its content \
-         changes, an existing backup is never overwritten. The temporary folder (which holds \
+         changes. The temporary folder (which holds \
          decoded keys while a script runs) is removed on every exit, Ctrl-C and `kill` \
          included.\n\n",
     );
@@ -308,14 +312,16 @@ pub(super) fn cleanup(o: &mut String, plan: &Plan) {
         o,
         "## Cleanup\n\n\
          `scripts/cleanup.sh` removes what `install.sh` created, found by this bundle's label \
-         (`{BUNDLE_LABEL}={id}`), never by name; it puts back, from `backups/`, what install \
-         replaced or retired (unless someone changed that object since: then the backup stays), \
-         and restores the app namespace's `{inj}` label. It deletes namespace `{app}` only when \
+         (`{BUNDLE_LABEL}={id}`), never by name. An object that another field manager also set \
+         (it existed before install, or someone changed it since) is not deleted: cleanup \
+         applies it under `istio-alb` with no field but its name, so the API server removes \
+         what only istio-alb set and keeps the rest; the app namespace's `{inj}` label is given \
+         back the same way. It deletes namespace `{app}` only when \
          install created it and it holds nothing but this bundle's objects (what Kubernetes and \
          Istio put in every namespace aside); otherwise it keeps it and says what else is there. \
          IBM's secrets, your app and anything else without the label are never touched.\n\n\
-         It works in install's order reversed (mutual TLS relaxed and the old Ingress back \
-         before the new path goes), prints the whole plan first, then asks; `--yes` answers, \
+         It works in install's order reversed (mutual TLS relaxed before the new path goes), \
+         prints the whole plan first, then asks; `--yes` answers, \
          and is required when stdin is not a terminal. `--dry-run` prints the plan and sends \
          each change with `--dry-run=server`.\n",
         id = Owner::of(s).id,

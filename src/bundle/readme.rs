@@ -4,11 +4,11 @@
 
 use super::operations;
 use crate::finding::{Finding, Tally};
+use crate::manifest::sides::{self, Sides};
 use crate::manifest::{self, Apis, Doc, GatewayCerts, names};
 use crate::plan::Plan;
 use crate::procedure::{self, Step};
 use crate::rfc3339;
-use crate::script::preflight::{self, Sides};
 use crate::script::{IBM_SECRET_NAMESPACE, quote};
 use crate::settings::{Field, Settings};
 use std::fmt::Write as _;
@@ -268,8 +268,7 @@ fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
          and `scripts/settings.sh`: this bundle's values, each set once and quoted. Every \
          script sources both; change the settings and generate the bundle again rather than \
          editing them.\n\
-         - `backups/` (made by `install.sh` when it replaces an object it did not create): what \
-         `cleanup.sh` puts back.\n\
+\
          - `private-ca/` (only when the settings gave `client_ca_key`): the client CA's key and \
          certificate, for `renew.sh` to issue the next ALB client certificate. Never put into \
          the cluster; move it off this machine after install (see [Renew](#renew)).\n\n",
@@ -308,12 +307,12 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
                  expires later than the bundle's (renewed by `renew.sh`) is kept, with its key: \
                  install never replaces a certificate with an older one."
                 .to_owned(),
-            Step::CheckNlb => check_nlb_item(s, apis),
+            Step::CheckNlb(_) => check_nlb_item(s, apis),
             Step::Apply(doc) => match manifest::find(&plan.manifests, doc) {
                 Some(m) => match manifest::takeover(doc) {
-                    manifest::Takeover::ShareNamespace => format!(
+                    manifest::Takeover::Label => format!(
                         "`kubectl apply -f {}`; when namespace `{}` exists already (and is not \
-                         this bundle's), only its `istio-injection=enabled` label is set.",
+                         this bundle's), only its `istio-injection=enabled` label is applied.",
                         m.path, s.app_namespace
                     ),
                     manifest::Takeover::Keep => format!(
@@ -321,8 +320,9 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
                          it is.",
                         m.path
                     ),
-                    manifest::Takeover::Backup => format!(
-                        "`kubectl apply -f {}` (`kubectl replace` of an object it backed up).",
+                    manifest::Takeover::Share => format!(
+                        "`kubectl apply -f {}` (shared with the manager of an object that \
+                         exists already).",
                         m.path
                     ),
                     manifest::Takeover::Refuse => format!("`kubectl apply -f {}`", m.path),
@@ -357,8 +357,9 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
                 s.gateway_namespace
             ),
             Step::DeleteLegacyIngress => format!(
-                "Backs up a previous `{}` Ingress in `{}` (the ALB's old path to the app) to \
-                 `backups/` and deletes it; cleanup puts it back.",
+                "Deletes a previous `{}` Ingress in `{}` (the ALB's old path to the app), \
+                 which install's checks refuse unless `--delete-old-ingress` was given; cleanup \
+                 cannot put it back.",
                 names::INGRESS,
                 s.app_namespace
             ),
@@ -407,7 +408,7 @@ fn check_nlb_item(s: &Settings, apis: &Apis) -> String {
 /// What the preflight checks, with the files and values of this bundle.
 fn preflight_item(plan: &Plan, apis: &Apis) -> String {
     let sides = Sides::of(apis, &plan.settings);
-    let at = |src: &preflight::Source| {
+    let at = |src: &sides::Source| {
         if src.in_cluster {
             format!(
                 "`{}/{}` (IBM's secret, read from the cluster)",
@@ -417,7 +418,7 @@ fn preflight_item(plan: &Plan, apis: &Apis) -> String {
             format!("`{}/{}`", src.secret, src.key)
         }
     };
-    let depth = preflight::alb_verify_depth(apis, &plan.report);
+    let depth = sides::alb_verify_depth(apis, &plan.report);
     let name = &plan.settings.nlb_domain;
     let depth_text = match depth {
         Some(d) => format!("with verify depth {d}"),
@@ -428,7 +429,7 @@ fn preflight_item(plan: &Plan, apis: &Apis) -> String {
             "; the documented `ssl-services` annotation sets neither `proxy-ssl-verify-depth` nor \
              `proxy-ssl-name`, so IBM's ALB verifies with depth {}, its default, and the name \
              is the NLB host name the gateway certificate is for",
-            preflight::CLASSIC_VERIFY_DEPTH
+            sides::CLASSIC_VERIFY_DEPTH
         ),
         manifest::IngressApi::NetworkingV1Nginx => {
             "; name and depth are the Ingress's `proxy-ssl-name` and `proxy-ssl-verify-depth`"
@@ -472,8 +473,10 @@ fn ownership_item() -> String {
     "Checks every object install writes. Objects this bundle created carry the labels \
      `app.kubernetes.io/managed-by: istio-alb` and `istio-alb/bundle: <id>` (and an annotation \
      naming the bundle). One that exists without them is handled by kind (see [Ownership]\
-     (#ownership-what-install-creates-and-what-it-finds)): a secret is refused, configuration is backed up to `backups/` and replaced, \
-     the app and a copy of IBM's secret are used as they are, an existing namespace only gets its \
-     label. Anything refused stops install here, before any change."
+     (#ownership-what-install-creates-and-what-it-finds)): a secret is refused, configuration \
+     is shared, the app and a copy of IBM's secret are used as they are, an existing namespace \
+     only gets its label. Then the API server applies every manifest as a dry run under the \
+     field manager `istio-alb`. Anything refused, and any conflict with another field manager, \
+     stops install here, before any change."
         .to_owned()
 }

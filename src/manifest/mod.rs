@@ -12,6 +12,7 @@ mod ingress;
 mod mesh;
 pub mod owner;
 mod secrets;
+pub mod sides;
 mod traefik;
 pub mod types;
 mod yaml;
@@ -355,8 +356,8 @@ mod tests {
                         );
                     }
                 }
-                // What install backs up and replaces (`kubectl replace`) is one object a file.
-                if takeover(f.doc) == Takeover::Backup {
+                // What install may share with another manager is one object a file.
+                if takeover(f.doc) == Takeover::Share {
                     assert_eq!(f.objects.len(), 1, "{}", f.path);
                 }
             }

@@ -72,28 +72,31 @@ impl Owner {
 }
 
 /// What `install.sh` does when an object it is about to write exists without this bundle's
-/// label. An object labelled by *another* istio-alb bundle is always refused.
+/// label. An object labelled by *another* istio-alb bundle is always refused. Nothing is backed
+/// up or replaced: ownership is server-side apply's, by the field manager `istio-alb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Takeover {
-    /// Saved to `backups/` in the bundle folder, then replaced; `cleanup.sh` puts it back.
-    /// For configuration without key material that the procedure redefines (the documented
-    /// procedure itself "redefines your previous Gateway").
-    Backup,
+    /// Shared: install applies the file under the field manager `istio-alb`. A field another
+    /// manager set to another value is a conflict that stops install before any change (unless
+    /// `--force-conflicts`); `cleanup.sh` gives back the fields it set and keeps the object. For
+    /// configuration without key material that the procedure redefines.
+    Share,
     /// Install stops before changing anything. For secrets: they hold someone's key material
     /// (never copied to disk by us) and other gateways or Ingresses may serve from them.
     Refuse,
     /// Left exactly as it is and used: the app the route points to, or a copy of IBM's secret
     /// someone else keeps. Never changed or deleted by the scripts.
     Keep,
-    /// An existing namespace: not labelled as ours (so never deleted); only the label the
-    /// procedure needs is set, its previous value saved to `backups/` and restored by cleanup.
-    ShareNamespace,
+    /// An existing namespace: only the label the procedure needs is applied (under `istio-alb`,
+    /// so that the namespace never carries the bundle's labels and is never deleted);
+    /// `cleanup.sh` gives that label back.
+    Label,
 }
 
 /// The takeover rule for the objects of one manifest file.
 pub const fn takeover(doc: Doc) -> Takeover {
     match doc {
-        Doc::Namespace => Takeover::ShareNamespace,
+        Doc::Namespace => Takeover::Label,
         Doc::SampleApp => Takeover::Keep,
         Doc::Secret(_) => Takeover::Refuse,
         Doc::MtlsPolicy
@@ -102,7 +105,7 @@ pub const fn takeover(doc: Doc) -> Takeover {
         | Doc::VirtualService
         | Doc::ServersTransport
         | Doc::AlbService
-        | Doc::Ingress => Takeover::Backup,
+        | Doc::Ingress => Takeover::Share,
     }
 }
 
@@ -110,10 +113,10 @@ impl Takeover {
     /// The word the scripts use for it.
     pub const fn word(self) -> &'static str {
         match self {
-            Takeover::Backup => "backup",
+            Takeover::Share => "share",
             Takeover::Refuse => "refuse",
             Takeover::Keep => "keep",
-            Takeover::ShareNamespace => "share",
+            Takeover::Label => "label",
         }
     }
 }

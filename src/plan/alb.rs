@@ -3,9 +3,9 @@
 //! documented annotation) and how deep it verifies the chain.
 
 use crate::finding::{Code, Finding, Subject};
+use crate::manifest::sides::CLASSIC_VERIFY_DEPTH;
 use crate::manifest::{Apis, IngressApi, verify_depth};
 use crate::pki::check::{CheckReport, host_findings};
-use crate::script::preflight::CLASSIC_VERIFY_DEPTH;
 
 /// Name coverage of `hosts` (each typed into a settings field) and verify depth for the ALB of
 /// these settings.

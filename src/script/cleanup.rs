@@ -25,7 +25,7 @@ fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
         Step::Preflight
         | Step::CheckCluster
         | Step::CheckPrerequisites
-        | Step::CheckNlb
+        | Step::CheckNlb(_)
         | Step::CheckOwnership
         | Step::CheckSecrets
         | Step::RestartGateway => vec![],
@@ -60,7 +60,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     sh.line("check_cluster");
 
     sh.step_checking(
-        "Finding what this bundle created (label istio-alb/bundle=$BUNDLE_ID) and backed up",
+        "Finding what this bundle created or shares (label istio-alb/bundle=$BUNDLE_ID)",
         "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID, and your permissions",
     );
     let mut seen: Vec<(String, String)> = Vec::new();
@@ -70,15 +70,8 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
         }
         for (resource, ns) in step_resources(step, manifests) {
             let pair = (resource.clone(), ns.clone());
-            let legacy = step == Step::DeleteLegacyIngress;
-            if legacy {
-                // The app namespace's old Ingress: only ever restored from its backup.
-                let _ = writeln!(
-                    sh.out,
-                    "collect_backups {} \"$APP_NAMESPACE\"",
-                    quote(&resource)
-                );
-                continue;
+            if step == Step::DeleteLegacyIngress {
+                continue; // the app namespace's old Ingress is never install's
             }
             if seen.contains(&pair) {
                 continue;
@@ -86,7 +79,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
             seen.push(pair);
             let _ = writeln!(
                 sh.out,
-                "collect {r} {n}\ncollect_backups {r} {n}",
+                "collect {r} {n}",
                 r = quote(&resource),
                 n = ns_word(s, &ns)
             );
@@ -97,7 +90,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
         "collect_namespace \"$APP_NAMESPACE\"\n\
          if [ ! -s \"$PLAN\" ]; then\n  \
          echo\n  \
-         echo \"Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME, no backup to restore.\"\n  \
+         echo \"Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME.\"\n  \
          exit 0\n\
          fi\n\
          echo\n\
@@ -127,8 +120,8 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     ]);
 
     sh.step_checking(
-        "Deleting and restoring, in reverse install order",
-        "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID, and the backups/ folder",
+        "Deleting and giving back, in reverse install order",
+        "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID",
     );
     sh.lines(&[
         "run_plan",
@@ -138,7 +131,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
         "  echo \"Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown.\"",
         "  if [ \"$DRY_REFUSED\" -gt 0 ]; then exit 1; fi",
         "else",
-        "  echo 'Done: what install.sh created is gone, what it replaced is back.'",
+        "  echo 'Done: what install.sh created is gone, what it shared is given back.'",
         "fi",
     ]);
     sh

@@ -1,13 +1,11 @@
 //! `install.sh`: the procedure's steps in order ([`procedure::steps`]), each announced. Every
 //! check runs before the first change; every change first asks who owns what it writes
-//! ([`Takeover`]); a secret is written only when its content changes and never with an older
+//! ([`manifest::Takeover`]); a secret is written only when its content changes and never with an older
 //! certificate than the cluster holds. So a rerun is safe at any point.
 
 use super::secrets::{self as sec, bundle_value};
 use super::{Sh, bundle_path, ns_word, quote};
-use crate::manifest::{
-    self, Apis, Doc, IngressApi, Manifest, ObjectRef, Takeover, names, owner, takeover,
-};
+use crate::manifest::{self, Apis, Doc, IngressApi, Manifest, ObjectRef, names, owner, takeover};
 use crate::procedure::{self, Step};
 use crate::settings::Settings;
 use std::fmt::Write as _;
@@ -175,6 +173,14 @@ fn check_nlb(sh: &mut Sh, apis: &Apis) {
     );
 }
 
+/// The namespace word of a manifest's objects (`''` when cluster-scoped).
+fn manifest_ns(s: &Settings, m: &Manifest) -> String {
+    match m.objects.first() {
+        Some(o) if !o.namespace.is_empty() => ns_word(s, &o.namespace),
+        _ => "''".into(),
+    }
+}
+
 fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
     for (ns, resources) in resources_by_namespace(manifests) {
         let mut resources = resources;
@@ -192,11 +198,9 @@ fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
     // Cluster-scoped objects (the app namespace) into the `_cluster` inventory.
     let _ = writeln!(
         sh.out,
-        "k get namespace \"$APP_NAMESPACE\" --ignore-not-found -o 'jsonpath={{.kind}}{{\"|\"}}{{.metadata.name}}{{\"|\"}}{{.metadata.labels.{}}}{{\"|\"}}{{.metadata.labels.{}}}{{\"\\n\"}}' >\"$WORK_DIR/inventory/_cluster\"\n\
-         APP_NS_INJECTION=\"$(awk -F'|' '{{ print $4 }}' \"$WORK_DIR/inventory/_cluster\")\"\n\
+        "k get namespace \"$APP_NAMESPACE\" --ignore-not-found -o 'jsonpath={{.kind}}{{\"|\"}}{{.metadata.name}}{{\"|\"}}{{.metadata.labels.{}}}{{\"\\n\"}}' >\"$WORK_DIR/inventory/_cluster\"\n\
          if [ ! -s \"$WORK_DIR/inventory/_cluster\" ]; then NEW_NAMESPACE=$APP_NAMESPACE; fi",
         owner::BUNDLE_LABEL,
-        owner::INJECTION_LABEL.0
     );
     for m in manifests {
         let words: Vec<String> = m.objects.iter().map(|o| object_words(s, o)).collect();
@@ -209,7 +213,7 @@ fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
         );
     }
     // The scripts' own objects: the copy of IBM's ALB secret (someone else's copy is kept), and
-    // the app namespace's old Ingress (someone else's: backed up, retired after the new one).
+    // the app namespace's old Ingress (someone else's: never deleted by install).
     if Apis::of(s).copies_alb_secret() {
         sh.line(
             "decide_file alb-tls-copy keep secrets Secret \"$GATEWAY_NAMESPACE\" \"$ALB_SECRET\"",
@@ -219,24 +223,36 @@ fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
         sh.out,
         "LEGACY_INGRESS=\"$(owner \"$APP_NAMESPACE\" Ingress {ing})\"\n\
          case \"$LEGACY_INGRESS\" in\n  \
-         foreign) note \"Ingress $APP_NAMESPACE/{ing} (the ALB's old path to the app) will be backed up and deleted once the new Ingress exists; cleanup.sh puts it back\" ;;\n  \
+         foreign)\n    \
+         if [ \"$DELETE_OLD_INGRESS\" -eq 1 ]; then\n      \
+         note \"Ingress $APP_NAMESPACE/{ing} (the ALB's old path to the app) will be deleted once the new Ingress exists (--delete-old-ingress)\"\n    \
+         else\n      \
+         REFUSED=\"$REFUSED\n  Ingress $APP_NAMESPACE/{ing} is the ALB's old path to the app, which the procedure replaces: with both, the ALB may keep using it and get 502 once mutual TLS is STRICT. Delete it yourself (kubectl get ingress {ing} -n $APP_NAMESPACE -o yaml keeps a copy), or run again with --delete-old-ingress: install then deletes it right after the new Ingress exists. Cleanup cannot put it back.\"\n    \
+         fi\n    \
+         ;;\n  \
          absent) ok \"no old Ingress {ing} in $APP_NAMESPACE\" ;;\n  \
          *) note \"Ingress $APP_NAMESPACE/{ing} is labelled by istio-alb ($LEGACY_INGRESS): left alone\" ;;\n\
          esac\n\
          refuse_if_any",
         ing = names::INGRESS
     );
-    for m in manifests {
-        if takeover(m.doc) == Takeover::Backup {
-            let _ = writeln!(sh.out, "backup_decided {}", quote(&m.path));
-        }
+    // The API server's own verdict on every manifest, conflicts included, before any change.
+    if let Some(m) = manifest::find(manifests, Doc::ServersTransport) {
+        served_transport(sh, m);
     }
-    let _ = writeln!(
-        sh.out,
-        "if [ \"$LEGACY_INGRESS\" = foreign ]; then backup {} \"$APP_NAMESPACE\" {}; fi",
-        quote(&ingress_resource(manifests)),
-        names::INGRESS
-    );
+    sh.out.push_str("check_conflicts");
+    for m in manifests {
+        if matches!(m.doc, Doc::Secret(_)) {
+            continue; // written from certs/ by the secrets step, checked key by key
+        }
+        let path = if m.doc == Doc::ServersTransport {
+            "\"$transport_file\"".to_owned()
+        } else {
+            bundle_path(&m.path)
+        };
+        let _ = write!(sh.out, " \\\n  {} {path}", manifest_ns(s, m));
+    }
+    sh.out.push('\n');
 }
 
 fn check_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
@@ -268,45 +284,21 @@ fn check_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
     }
 }
 
-fn apply_namespace(sh: &mut Sh, m: &Manifest) {
-    let (k, v) = owner::INJECTION_LABEL;
-    let _ = writeln!(
-        sh.out,
-        "if [ \"$(<\"$WORK_DIR/decision/{file}\")\" = share ]; then\n  \
-         if [ \"$APP_NS_INJECTION\" = {v} ]; then\n    \
-         ok \"namespace $APP_NAMESPACE exists (not istio-alb's) and is labelled {k}={v}\"\n  \
-         else\n    \
-         label_backup=\"$BUNDLE_DIR/backups/namespaces__${{APP_NAMESPACE}}_{k}.label\"\n    \
-         if [ \"$DRY_RUN\" -eq 0 ] && [ ! -f \"$label_backup\" ]; then\n      \
-         mkdir -p \"$BUNDLE_DIR/backups\"\n      \
-         if [ -n \"$APP_NS_INJECTION\" ]; then echo \"{k}=$APP_NS_INJECTION\" >\"$label_backup\"; else echo '{k}-' >\"$label_backup\"; fi\n    \
-         fi\n    \
-         change label namespace \"$APP_NAMESPACE\" {k}={v} --overwrite\n    \
-         note \"pods already running in $APP_NAMESPACE get their sidecar when they restart\"\n  \
-         fi\n\
-         else\n  \
-         apply_file {path} ''\n\
-         fi",
-        file = m.path.rsplit('/').next().unwrap_or(&m.path),
-        path = quote(&m.path),
-    );
-}
-
 /// The ServersTransport, applied with the apiVersion the cluster serves (`TRAEFIK_API`, read by
-/// the prerequisites): a rewritten copy when it is not the file's.
+/// the prerequisites): `$transport_file` is the file, or a rewritten copy when the cluster
+/// serves another version.
 fn served_transport(sh: &mut Sh, m: &Manifest) {
     let file = m.path.rsplit('/').next().unwrap_or(&m.path);
     let _ = writeln!(
         sh.out,
-        "transport_file=''\n\
+        "transport_file={path}\n\
          if [ \"$TRAEFIK_API\" != {written} ]; then\n  \
          transport_file=\"$WORK_DIR/{file}\"\n  \
-         sed \"s#^apiVersion: {written}\\$#apiVersion: $TRAEFIK_API#\" \"$BUNDLE_DIR/\"{path} >\"$transport_file\"\n  \
+         sed \"s#^apiVersion: {written}\\$#apiVersion: $TRAEFIK_API#\" {path} >\"$transport_file\"\n  \
          note \"applying {file} as $TRAEFIK_API, the version this cluster serves\"\n\
-         fi\n\
-         apply_file {path} \"$GATEWAY_NAMESPACE\" \"$transport_file\"",
+         fi",
         written = manifest::TRANSPORT_API_VERSION,
-        path = quote(&m.path),
+        path = bundle_path(&m.path),
     );
 }
 
@@ -319,13 +311,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     }
     sh.line("NLB_LISTED_NS=''");
     for step in procedure::steps(&apis) {
-        let (mut title, mut check) = (step.announce(), step.check());
-        if step == Step::CheckNlb && apis.nlb_dns.target().1 == "LB_HOST" {
-            // On VPC the host name is registered for the load balancer's host name.
-            title = title.replace("$INGRESS_HOST", "$LB_HOST");
-            check = check.replace("ingress_ip", "lb_host");
-        }
-        sh.step_checking(&title, &check);
+        sh.step_checking(&step.announce(), &step.check());
         match step {
             Step::Preflight => {
                 let preflight = bundle_path("scripts/preflight.sh");
@@ -339,35 +325,21 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
                 sh.line("check_cluster");
             }
             Step::CheckPrerequisites => prerequisites(&mut sh, s, &apis, manifests),
-            Step::CheckNlb => check_nlb(&mut sh, &apis),
+            Step::CheckNlb(_) => check_nlb(&mut sh, &apis),
             Step::CheckOwnership => check_ownership(&mut sh, s, manifests),
             Step::CheckSecrets => check_secrets(&mut sh, &apis, s),
-            Step::Apply(Doc::Namespace) => {
-                if let Some(m) = manifest::find(manifests, Doc::Namespace) {
-                    apply_namespace(&mut sh, m);
-                }
-            }
-            Step::Apply(Doc::ServersTransport) => {
-                if let Some(m) = manifest::find(manifests, Doc::ServersTransport) {
-                    served_transport(&mut sh, m);
-                }
-            }
             Step::Apply(doc) => {
                 if let Some(m) = manifest::find(manifests, doc) {
-                    let ns = m
-                        .objects
-                        .first()
-                        .map_or(String::new(), |o| o.namespace.clone());
-                    let _ = writeln!(
+                    let _ = write!(
                         sh.out,
                         "apply_file {} {}",
                         quote(&m.path),
-                        if ns.is_empty() {
-                            "''".into()
-                        } else {
-                            ns_word(s, &ns)
-                        }
+                        manifest_ns(s, m)
                     );
+                    if doc == Doc::ServersTransport {
+                        sh.out.push_str(" \"$transport_file\"");
+                    }
+                    sh.out.push('\n');
                 }
             }
             Step::Secrets => sec::apply_secrets(&mut sh, &apis, s),
@@ -382,7 +354,9 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
             Step::DeleteLegacyIngress => {
                 let _ = writeln!(
                     sh.out,
-                    "if [ \"$LEGACY_INGRESS\" = foreign ]; then\n  change delete {} {} -n \"$APP_NAMESPACE\" --ignore-not-found=true\nelse\n  ok 'nothing to retire'\nfi",
+                    "if [ \"$LEGACY_INGRESS\" = foreign ]; then\n  \
+                     change delete {} {} -n \"$APP_NAMESPACE\" --ignore-not-found=true\n\
+                     else\n  ok 'no old Ingress to delete'\nfi",
                     quote(&ingress_resource(manifests)),
                     names::INGRESS
                 );

@@ -8,8 +8,8 @@
 use super::secrets::{self as sec, bundle_value};
 use super::{Sh, quote};
 use crate::inputs::CertInput;
+use crate::manifest::sides::Sides;
 use crate::manifest::{Apis, Content};
-use crate::script::preflight::Sides;
 use crate::settings::Settings;
 use std::fmt::Write as _;
 

@@ -3,8 +3,8 @@
 
 use super::{Sh, bundle_path, quote};
 use crate::inputs::CertInput;
+use crate::manifest::sides::Sides;
 use crate::manifest::{self, Apis, Content, Role};
-use crate::script::preflight::Sides;
 use crate::settings::Settings;
 use std::fmt::Write as _;
 

@@ -9,10 +9,10 @@
 use super::secrets::read_ibm_secrets_soft;
 use super::{Sh, quote};
 use crate::inputs::CertInput;
+use crate::manifest::sides::Sides;
 use crate::manifest::{
     self, Apis, Content, GatewayCerts, Manifest, Role, Takeover, names, takeover,
 };
-use crate::script::preflight::Sides;
 use crate::settings::Settings;
 use std::fmt::Write as _;
 
@@ -80,7 +80,7 @@ fn objects(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
                     format!("pass \"{what} exists (not istio-alb's: used as it is)\"")
                 } else {
                     format!(
-                        "bad \"{what} exists but is not this bundle's: it was replaced after install\" 'run install.sh (it backs it up first)'"
+                        "bad \"{what} exists but is not this bundle's: it was replaced after install\" 'run install.sh'"
                     )
                 },
             );

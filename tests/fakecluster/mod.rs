@@ -216,7 +216,7 @@ impl Fake {
         fake
     }
 
-    /// Another cluster and bundle folder in the same state as this one (backups included).
+    /// Another cluster and bundle folder in the same state as this one.
     pub fn fork(&self) -> Fake {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join(self.root.file_name().unwrap());
@@ -542,19 +542,6 @@ impl Fake {
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect()
-    }
-
-    pub fn backups(&self) -> Vec<String> {
-        let mut out: Vec<String> = fs::read_dir(self.root.join("backups"))
-            .map(|d| {
-                d.flatten()
-                    .filter(|e| e.path().is_file())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.sort();
-        out
     }
 }
 

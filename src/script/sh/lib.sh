@@ -13,6 +13,7 @@ SKIP_PREFLIGHT=0
 FORCE_CONFLICTS=0
 FORCE_CLIENT=0
 ASSUME_YES=0
+DELETE_OLD_INGRESS=0
 
 # parse_args USAGE ARGS...: the flags USAGE lists ("[--dry-run] [--context CONTEXT] ..."), as
 # --flag, --flag VALUE or --flag=VALUE. NLB_SECRET_NS keeps the settings' value unless given.
@@ -54,6 +55,7 @@ parse_args() {
       --force-conflicts) FORCE_CONFLICTS=1 ;;
       --force-client) FORCE_CLIENT=1 ;;
       --yes) ASSUME_YES=1 ;;
+      --delete-old-ingress) DELETE_OLD_INGRESS=1 ;;
     esac
     shift
   done
@@ -666,45 +668,16 @@ owner() {
     }' "$WORK_DIR/inventory/${1:-_cluster}"
 }
 
-# backup_file RESOURCE NAMESPACE NAME: where the object's backup lives.
-backup_file() { printf '%s/backups/%s_%s_%s.yaml' "$BUNDLE_DIR" "$1" "$2" "$3"; }
-
-# backup RESOURCE NAMESPACE NAME: saves someone else's object before install replaces or deletes
-# it, without the fields the API server sets, so that cleanup.sh can put it back. An existing
-# backup is kept: it is the original.
-backup() {
-  local file
-  file="$(backup_file "$1" "$2" "$3")"
-  if [ -f "$file" ]; then
-    note "backup ${file#"$BUNDLE_DIR"/} exists already (kept: it is the original)"
-    return 0
-  fi
-  if [ "$DRY_RUN" -eq 1 ]; then
-    note "would back up $1 $2/$3 to ${file#"$BUNDLE_DIR"/}"
-    return 0
-  fi
-  mkdir -p "$BUNDLE_DIR/backups"
-  k get "$1" "$3" -n "$2" -o yaml | awk '
-    /^[^ ]/ { meta = ($0 == "metadata:"); skip = ($0 == "status:"); drop = 0 }
-    skip { next }
-    meta && /^  (resourceVersion|uid|creationTimestamp|generation):/ { drop = 1; next }
-    meta && /^  (selfLink|managedFields):/ { drop = 1; next }
-    meta && drop && /^(   |  - )/ { next }
-    /^  [^ -]/ { drop = 0 }
-    { print }' >"$file.tmp"
-  mv "$file.tmp" "$file"
-  note "backed up $1 $2/$3 to ${file#"$BUNDLE_DIR"/}"
-}
-
 # decide_file FILE POLICY [RESOURCE KIND NAMESPACE NAME]...: what install does with the objects
 # of one manifest file, from their owners; the decision goes to $WORK_DIR/decision/FILE-NAME:
-# apply, replace (someone else's objects backed up first), keep (left as they are) or share.
+# apply (created, updated or shared), keep (left as they are) or label (a namespace that is not
+# ours: only its istio-injection label is applied). Nothing is backed up or replaced: an object
+# someone else made is shared, under server-side apply's rules (see check_conflicts).
 REFUSED=''
 decide_file() {
   local file=$1 policy=$2 action=apply resource kind ns name who at
   shift 2
   if [ ! -d "$WORK_DIR/decision" ]; then mkdir "$WORK_DIR/decision"; fi
-  : >"$WORK_DIR/decision/${file##*/}.foreign"
   while [ "$#" -ge 4 ]; do
     resource=$1 kind=$2 ns=$3 name=$4
     shift 4
@@ -730,16 +703,15 @@ ${ns:+-n $ns }app.kubernetes.io/managed-by=istio-alb istio-alb/bundle=$BUNDLE_ID
 changed or deleted by these scripts"
             action=keep
             ;;
-          backup)
-            note "$kind $at exists and was not created by istio-alb: it will be backed up and \
-replaced; cleanup.sh puts it back"
-            printf '%s %s %s\n' "$resource" "$ns" "$name" >>"$WORK_DIR/decision/${file##*/}.foreign"
-            if [ "$action" = apply ]; then action=replace; fi
+          share)
+            note "$kind $at exists and was not created by istio-alb: shared. install sets the \
+fields of ${file##*/} under the field manager istio-alb; cleanup.sh gives them back and keeps \
+the object"
             ;;
           *)
-            note "$kind $at exists and was not created by istio-alb: kept (never deleted by \
-cleanup.sh); only the istio-injection label is set, its old value backed up"
-            action=share
+            note "$kind $at exists and was not created by istio-alb: only its \
+istio-injection label is applied (field manager istio-alb); cleanup.sh gives it back"
+            action=label
             ;;
         esac
         ;;
@@ -755,21 +727,52 @@ refuse_if_any() {
   fi
 }
 
-# backup_decided FILE: backs up the objects of FILE that will be replaced.
-backup_decided() {
-  local resource ns name
-  while read -r resource ns name; do
-    backup "$resource" "$ns" "$name"
-  done <"$WORK_DIR/decision/${1##*/}.foreign"
+# check_conflicts [NAMESPACE FILE]...: before anything changes, asks the API server to apply each
+# file under the field manager istio-alb as a dry run. A field another manager set to another
+# value is a conflict, which kubectl names (manager and field); any conflict or refusal stops
+# install here. Files kept as they are, and those in a namespace install has yet to create
+# (nothing there can conflict), are not asked.
+check_conflicts() {
+  local ns file out problems=''
+  local args=(apply --server-side --field-manager=istio-alb --dry-run=server)
+  if [ "$FORCE_CONFLICTS" -eq 1 ]; then args+=(--force-conflicts); fi
+  while [ "$#" -ge 2 ]; do
+    ns=$1 file=$2
+    shift 2
+    case "$(<"$WORK_DIR/decision/${file##*/}")" in keep | label) continue ;; esac
+    if [ -n "$NEW_NAMESPACE" ] && [ "$ns" = "$NEW_NAMESPACE" ]; then continue; fi
+    if out="$(k "${args[@]}" -f "$file" 2>&1)"; then
+      ok "${file##*/}: the API server would accept it"
+    else
+      problems="$problems
+  ${file##*/}: $out"
+    fi
+  done
+  if [ -n "$problems" ]; then
+    die "the API server would refuse these changes, so nothing was changed:$problems
+A conflict means another field manager set that field to another value (kubectl get -o yaml \
+--show-managed-fields shows who): change it back, or run again with --force-conflicts to give \
+it to istio-alb (cleanup.sh then removes it)."
+  fi
 }
 
-# apply_file FILE NAMESPACE [AS]: applies one manifest as decided (kubectl replace for someone
-# else's object, so that none of its old fields linger); AS is a rewritten copy to send instead.
+# label_json NAME KEY=VALUE: a Namespace that holds only that label, to apply under istio-alb.
+label_json() {
+  printf '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s",' "$1"
+  printf '"labels":{"%s":"%s"}}}\n' "${2%%=*}" "${2#*=}"
+}
+
+# apply_file FILE NAMESPACE [AS]: applies one manifest as decided; AS is a rewritten copy to send
+# instead.
 apply_file() {
   local path="${3:-$BUNDLE_DIR/$1}"
   case "$(<"$WORK_DIR/decision/${1##*/}")" in
     keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
-    replace) change_in "$2" replace --save-config -f "$path" ;;
+    label)
+      label_json "$APP_NAMESPACE" istio-injection=enabled >"$WORK_DIR/namespace.json"
+      apply_in '' "$WORK_DIR/namespace.json"
+      note "pods already running in $APP_NAMESPACE get their sidecar when they restart"
+      ;;
     *) apply_in "$2" "$path" ;;
   esac
 }
@@ -983,121 +986,116 @@ answered_as_expected() {
 
 # --- cleanup: by label, in reverse install order ---
 
-# collect RESOURCE NAMESPACE: plans the deletion of every RESOURCE in NAMESPACE that carries this
-# bundle's label.
+# others_of OBJECT NAMESPACE: the field managers other than istio-alb that set fields of OBJECT
+# (kind/name), one a line. A status writer, and kube-controller-manager's bookkeeping on a
+# Deployment (its revision annotation), do not count.
+others_of() {
+  local jp='jsonpath={range .metadata.managedFields[*]}{.manager}{"|"}{.subresource}{"\n"}{end}'
+  k get "$1" ${2:+-n "$2"} --show-managed-fields -o "$jp" |
+    awk -F'|' '$1 != "istio-alb" && $1 != "kube-controller-manager" && $2 == "" { print $1 }' |
+    sort -u | tr '\n' ' '
+}
+
+# collect RESOURCE NAMESPACE: plans what happens to every RESOURCE in NAMESPACE that carries this
+# bundle's label: deleted when istio-alb alone made it; given back (its istio-alb fields
+# released) when it existed before install or another manager has changed it since.
 collect() {
-  local objs obj
+  local objs obj others
   if ! objs="$(k get "$1" -n "$2" -l "$SELECTOR" -o name 2>"$WORK_DIR/get.err")"; then
     cat "$WORK_DIR/get.err" >&2
     return 1
   fi
   while read -r obj; do
-    if [ -n "$obj" ]; then printf 'delete|%s|%s\n' "$2" "$obj" >>"$PLAN"; fi
+    if [ -z "$obj" ]; then continue; fi
+    others="$(others_of "$obj" "$2")"
+    if [ -n "$others" ]; then
+      printf 'release|%s|%s|%s\n' "$2" "$obj" "$others" >>"$PLAN"
+    else
+      printf 'delete|%s|%s|\n' "$2" "$obj" >>"$PLAN"
+    fi
   done <<<"$objs"
 }
 
-# collect_backups RESOURCE NAMESPACE: plans putting back what install backed up there, unless
-# someone replaced this bundle's object since (then the backup stays where it is).
-collect_backups() {
-  local file name who
-  for file in "$BUNDLE_DIR/backups/$1_$2_"*.yaml; do
-    [ -f "$file" ] || continue
-    name="${file##*_}"
-    name="${name%.yaml}"
-    who="$(k get "$1" "$name" -n "$2" --ignore-not-found \
-      -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
-    case "$who" in
-      '' | *"|$BUNDLE_ID") printf 'restore|%s|%s\n' "$2" "$file" >>"$PLAN" ;;
-      *) printf 'stale|%s|%s\n' "$2" "$file" >>"$PLAN" ;;
-    esac
-  done
-}
-
 # collect_namespace NAMESPACE: plans deleting the namespace when install created it and it
-# holds nothing but this bundle's objects, else plans restoring its label from the backup. Every
-# namespaced kind the API server lists is asked (a NetworkPolicy, Role or custom resource that
-# someone added counts, whatever its kind), but Events, what Kubernetes and Istio put in every
-# namespace, and objects that have an owner (they go with it, and the owner is asked itself).
+# holds nothing but this bundle's objects, else giving back the label install applied to it.
+# Every namespaced kind the API server lists is asked (a NetworkPolicy, Role or custom resource
+# that someone added counts, whatever its kind), but Events, what Kubernetes and Istio put in
+# every namespace, and objects that have an owner (they go with it, and the owner is asked
+# itself).
 collect_namespace() {
-  local ns=$1 labels others kinds label_backup jp
+  local ns=$1 labels others kinds jp
   labels="$(k get namespace "$ns" --ignore-not-found \
     -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
-  label_backup="$BUNDLE_DIR/backups/namespaces__${ns}_istio-injection.label"
   if [ -z "$labels" ]; then return 0; fi
-  if [ "$labels" = "$ns|$BUNDLE_ID" ]; then
-    if ! kinds="$(k api-resources --verbs=list --namespaced -o name 2>"$WORK_DIR/get.err")"; then
+  if [ "$labels" != "$ns|$BUNDLE_ID" ]; then
+    jp='jsonpath={.metadata.managedFields[?(@.manager=="istio-alb")].manager}'
+    if ! labels="$(k get namespace "$ns" --show-managed-fields -o "$jp" 2>"$WORK_DIR/get.err")"
+    then
       cat "$WORK_DIR/get.err" >&2
       return 1
     fi
-    kinds="$(grep -vxE 'events|events\.events\.k8s\.io' <<<"$kinds" | tr '\n' ',')"
-    jp='jsonpath={range .items[*]}{.kind}/{.metadata.name}{"|"}'
-    jp+='{.metadata.ownerReferences[*].kind}{"\n"}{end}'
-    if ! others="$(k get "${kinds%,}" -n "$ns" -l 'istio-alb/bundle!='"$BUNDLE_ID" \
-      -o "$jp" \
-      2>"$WORK_DIR/get.err")"; then
-      cat "$WORK_DIR/get.err" >&2
-      return 1
+    if [ -n "$labels" ]; then
+      printf 'release||namespace/%s|the owners of namespace %s\n' "$ns" "$ns" >>"$PLAN"
     fi
-    others="$(awk -F'|' '$1 != "" && $2 == "" { print $1 }' <<<"$others" |
-      grep -vxE -e 'ConfigMap/(kube-root-ca\.crt|istio-ca-root-cert)' \
-        -e 'ServiceAccount/default|Secret/default-token-[a-z0-9]+' || true)"
-    if [ -z "$others" ]; then
-      printf 'delete||namespace/%s\n' "$ns" >>"$PLAN"
-    else
-      printf 'keepns|%s|%s\n' "$ns" "$(tr '\n' ' ' <<<"$others")" >>"$PLAN"
-    fi
-  elif [ -f "$label_backup" ]; then
-    printf 'label|%s|%s\n' "$ns" "$label_backup" >>"$PLAN"
+    return 0
+  fi
+  if ! kinds="$(k api-resources --verbs=list --namespaced -o name 2>"$WORK_DIR/get.err")"; then
+    cat "$WORK_DIR/get.err" >&2
+    return 1
+  fi
+  kinds="$(grep -vxE 'events|events\.events\.k8s\.io' <<<"$kinds" | tr '\n' ',')"
+  jp='jsonpath={range .items[*]}{.kind}/{.metadata.name}{"|"}'
+  jp+='{.metadata.ownerReferences[*].kind}{"\n"}{end}'
+  if ! others="$(k get "${kinds%,}" -n "$ns" -l 'istio-alb/bundle!='"$BUNDLE_ID" -o "$jp" \
+    2>"$WORK_DIR/get.err")"; then
+    cat "$WORK_DIR/get.err" >&2
+    return 1
+  fi
+  others="$(awk -F'|' '$1 != "" && $2 == "" { print $1 }' <<<"$others" |
+    grep -vxE -e 'ConfigMap/(kube-root-ca\.crt|istio-ca-root-cert)' \
+      -e 'ServiceAccount/default|Secret/default-token-[a-z0-9]+' || true)"
+  if [ -z "$others" ]; then
+    printf 'delete||namespace/%s|\n' "$ns" >>"$PLAN"
+  else
+    printf 'keepns|%s||%s\n' "$ns" "$(tr '\n' ' ' <<<"$others")" >>"$PLAN"
   fi
 }
 
 # show_plan: exactly what cleanup.sh will do, in order.
 show_plan() {
-  local action ns what
-  while IFS='|' read -r action ns what; do
+  local action ns what who
+  while IFS='|' read -r action ns what who; do
     case "$action" in
       delete) printf '  delete   %s%s\n' "$what" "${ns:+ in $ns}" ;;
-      restore)
-        printf '  restore  %s (the object install replaced or retired)\n' "${what#"$BUNDLE_DIR"/}"
+      release)
+        printf '  give back  %s%s: the fields istio-alb set are removed, the object stays (%s)\n' \
+          "$what" "${ns:+ in $ns}" "${who% }"
         ;;
-      stale)
-        printf '  keep     %s: its object was changed by someone after install; not restored\n' \
-          "${what#"$BUNDLE_DIR"/}"
-        ;;
-      label) printf '  relabel  namespace %s: %s, as before install\n' "$ns" "$(<"$what")" ;;
       keepns)
-        printf '  keep     namespace %s: install created it, but it also holds %s\n' "$ns" "$what"
+        printf '  keep     namespace %s: install created it, but it also holds %s\n' "$ns" "$who"
         ;;
     esac
   done <"$PLAN"
 }
 
-# run_plan: does it, in order; a restored backup moves to backups/restored/.
+# release OBJECT NAMESPACE: applies, under istio-alb, the object with no field but its name: the
+# API server removes every field only istio-alb set, and leaves what other managers set.
+release() {
+  local jp='jsonpath={.apiVersion}{"|"}{.kind}{"|"}{.metadata.name}' api kind name object
+  object="$(k get "$1" ${2:+-n "$2"} -o "$jp")"
+  IFS='|' read -r api kind name <<<"$object"
+  printf '{"apiVersion":"%s","kind":"%s","metadata":{"name":"%s"%s}}\n' "$api" "$kind" "$name" \
+    "${2:+,\"namespace\":\"$2\"}" >"$WORK_DIR/release.json"
+  apply_in "$2" "$WORK_DIR/release.json"
+}
+
+# run_plan: does it, in order.
 run_plan() {
-  local action ns what
-  while IFS='|' read -r action ns what <&3; do
+  local action ns what who
+  while IFS='|' read -r action ns what who <&3; do
     case "$action" in
-      delete)
-        if [ -n "$ns" ]; then
-          change delete "$what" -n "$ns" --ignore-not-found=true
-        else
-          change delete "$what" --ignore-not-found=true
-        fi
-        ;;
-      restore)
-        change apply -f "$what"
-        if [ "$DRY_RUN" -eq 0 ]; then
-          mkdir -p "$BUNDLE_DIR/backups/restored"
-          mv "$what" "$BUNDLE_DIR/backups/restored/"
-        fi
-        ;;
-      label)
-        change label namespace "$ns" "$(<"$what")" --overwrite
-        if [ "$DRY_RUN" -eq 0 ]; then
-          mkdir -p "$BUNDLE_DIR/backups/restored"
-          mv "$what" "$BUNDLE_DIR/backups/restored/"
-        fi
-        ;;
+      delete) change delete "$what" ${ns:+-n "$ns"} --ignore-not-found=true ;;
+      release) release "$what" "$ns" ;;
     esac
   done 3<"$PLAN"
 }

@@ -47,35 +47,35 @@ main() {
   case "$who" in
     ours) pass "PeerAuthentication $APP_NAMESPACE/default is in place" ;;
     absent) bad "PeerAuthentication $APP_NAMESPACE/default is missing" 'run install.sh' ;;
-    foreign) bad "PeerAuthentication $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+    foreign) bad "PeerAuthentication $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh' ;;
     *) bad "PeerAuthentication $APP_NAMESPACE/default belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
   esac
   who="$(awk -F'|' -v kind=DestinationRule -v name="default" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/app")"
   case "$who" in
     ours) pass "DestinationRule $APP_NAMESPACE/default is in place" ;;
     absent) bad "DestinationRule $APP_NAMESPACE/default is missing" 'run install.sh' ;;
-    foreign) bad "DestinationRule $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+    foreign) bad "DestinationRule $APP_NAMESPACE/default exists but is not this bundle's: it was replaced after install" 'run install.sh' ;;
     *) bad "DestinationRule $APP_NAMESPACE/default belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
   esac
   who="$(awk -F'|' -v kind=Gateway -v name="default-ingress-gateway" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/gateway")"
   case "$who" in
     ours) pass "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway is in place" ;;
     absent) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway is missing" 'run install.sh' ;;
-    foreign) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+    foreign) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway exists but is not this bundle's: it was replaced after install" 'run install.sh' ;;
     *) bad "Gateway $GATEWAY_NAMESPACE/default-ingress-gateway belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
   esac
   who="$(awk -F'|' -v kind=VirtualService -v name="default-ingress" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/gateway")"
   case "$who" in
     ours) pass "VirtualService $GATEWAY_NAMESPACE/default-ingress is in place" ;;
     absent) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress is missing" 'run install.sh' ;;
-    foreign) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+    foreign) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh' ;;
     *) bad "VirtualService $GATEWAY_NAMESPACE/default-ingress belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
   esac
   who="$(awk -F'|' -v kind=Ingress -v name="alb-ingress" -v me="$BUNDLE_ID" '$1 == kind && $2 == name { print ($3 == me ? "ours" : ($3 == "" ? "foreign" : "other")); f = 1 } END { if (!f) print "absent" }' "$WORK_DIR/inventory/gateway")"
   case "$who" in
     ours) pass "Ingress $GATEWAY_NAMESPACE/alb-ingress is in place" ;;
     absent) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress is missing" 'run install.sh' ;;
-    foreign) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh (it backs it up first)' ;;
+    foreign) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress exists but is not this bundle's: it was replaced after install" 'run install.sh' ;;
     *) bad "Ingress $GATEWAY_NAMESPACE/alb-ingress belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh" ;;
   esac
 
