@@ -333,7 +333,7 @@ fn wrong_ca_finding(
     }
     let held: Vec<String> = trusted
         .iter()
-        .map(|c| format!("\"{}\"", c.summary.subject))
+        .map(|c| format!("\"{}\"", c.summary.name))
         .collect();
     let code = if top.summary.is_self_signed && top.summary.is_ca {
         Code::ChainUntrusted
@@ -398,7 +398,7 @@ fn unused_cas(
         .map(|c| {
             let s = &c.summary;
             let mut why = match (anchor, needs) {
-                (Some(a), _) => format!("not needed: the chain ends at \"{}\"", a.summary.subject),
+                (Some(a), _) => format!("not needed: the chain ends at \"{}\"", a.summary.name),
                 (None, Some(needed)) if needed == s.subject => {
                     "has the name the chain needs, but its key did not sign it".to_owned()
                 }
@@ -420,6 +420,7 @@ fn unused_cas(
             }
             UnusedCa {
                 subject: s.subject.clone(),
+                name: s.name.clone(),
                 input: c.input.name().to_owned(),
                 why,
             }
