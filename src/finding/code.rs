@@ -38,6 +38,8 @@ pub enum Code {
     ChainUntrusted,
     /// A certificate used as a CA that may not act as one.
     NotACa,
+    /// The same certificate twice in one input: the bundle keeps one copy.
+    CertRepeated,
     /// A public root, or a CA that chains to one, among the CAs the gateway trusts for client
     /// certificates: anyone with a certificate under that root gets in.
     ClientCaPublic,
@@ -54,7 +56,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 25] = [
         Code::InputMissing,
         Code::InputInvalid,
         Code::InputTooLarge,
@@ -72,6 +74,7 @@ impl Code {
         Code::ChainIncomplete,
         Code::ChainUntrusted,
         Code::NotACa,
+        Code::CertRepeated,
         Code::ClientCaPublic,
         Code::TrustAnchorExpired,
         Code::TrustAnchorNotYetValid,
@@ -101,6 +104,7 @@ impl Code {
             Code::ChainIncomplete => "chain-incomplete",
             Code::ChainUntrusted => "chain-untrusted",
             Code::NotACa => "not-a-ca",
+            Code::CertRepeated => "cert-repeated",
             Code::ClientCaPublic => "client-ca-public",
             Code::TrustAnchorExpired => "trust-anchor-expired",
             Code::TrustAnchorNotYetValid => "trust-anchor-not-yet-valid",
@@ -131,6 +135,7 @@ impl Code {
             Code::ChainIncomplete => "Chain incomplete",
             Code::ChainUntrusted => "Chain not trusted",
             Code::NotACa => "Not a CA",
+            Code::CertRepeated => "Certificate pasted twice",
             Code::ClientCaPublic => "Public CA trusted for client certificates",
             Code::TrustAnchorExpired => "Trusted CA expired",
             Code::TrustAnchorNotYetValid => "Trusted CA not valid yet",
@@ -162,6 +167,7 @@ impl Code {
                 "Renew the certificate and paste the new one."
             }
             Code::NotACa => "Use the real CA certificate, not a leaf.",
+            Code::CertRepeated => "Remove the second copy (the bundle keeps one either way).",
             Code::ClientCaPublic => {
                 "Use a private CA of your own for client certificates (the page's \"Create a \
                  private client CA\", or istio-alb ca init)."

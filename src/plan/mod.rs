@@ -156,13 +156,20 @@ fn missing_inputs(apis: &Apis, report: &CheckReport, findings: &[Finding]) -> Ve
                     .any(|f| f.severity == Severity::Error && f.is_about(i))
         })
         .map(|i| {
+            // "CA the ALB trusts" names the root the gateway chain ends at, once it is known.
+            let what = match (&report.gateway_root, i) {
+                (Some(root), CertInput::GatewayCa) => format!(
+                    "{}, the root the gateway certificate's chain ends at",
+                    root.name
+                ),
+                _ => i.what().to_owned(),
+            };
             Finding::error(
                 Code::InputInvalid,
                 format!(
-                    "{} is not given: paste {}, or give it in the settings file as a path \
+                    "{} is not given: paste {what}, or give it in the settings file as a path \
                      relative to that file.",
                     i.label(),
-                    i.what()
                 ),
                 Some(i.into()),
             )
