@@ -610,3 +610,59 @@ fn an_expired_dst_root_is_named_even_when_the_chain_does_not_reach_it() {
     assert_eq!(old_findings.len(), 1, "{:?}", r.findings);
     assert_eq!(old_findings[0].severity, Severity::Warning);
 }
+
+/// A typo in a host name (issue 27, point 4): a short message that marks the part that differs
+/// from the nearest name the certificate covers, and that name as the fix, as data. A name far
+/// from every name of the certificate gets the list instead, and no fix.
+#[test]
+fn a_mistyped_host_names_the_difference_and_offers_the_nearest_name() {
+    let long = "prod-eu-abc-0001.eu-de.containers.appdomain.cloud";
+    let root = self_signed(&Spec::ca("Typo Root"), Alg::P256);
+    let leaf = issue(
+        &Spec::leaf("", &[long, "*.apps.example.com"]),
+        Alg::P256,
+        &root,
+    );
+    let mut inputs = CertInputs::default();
+    inputs[CertInput::NlbCert] = leaf.pem.clone();
+    inputs[CertInput::GatewayCa] = root.pem.clone();
+    const CASES: &[(&str, Option<&str>, &str)] = &[
+        (
+            "prod-eu-abc-0001.eu-de.containers.appdomian.cloud",
+            Some("prod-eu-abc-0001.eu-de.containers.appdomain.cloud"),
+            "\"…s.appdom[ia]n.cloud\" where it has \"…s.appdom[ai]n.cloud\"",
+        ),
+        (
+            "shop.apps.exmple.com",
+            Some("shop.apps.example.com"),
+            "[]mple.com",
+        ),
+        ("www.other.org", None, "which covers only"),
+    ];
+    for &(typed, want, shows) in CASES {
+        let r = check_setup(&inputs, &[typed], at());
+        let f: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.code.as_str() == "name-mismatch")
+            .collect();
+        assert_eq!(f.len(), 1, "{typed}: {:#?}", r.findings);
+        assert!(f[0].is_about(Field::NlbDomain), "{typed}");
+        assert_eq!(f[0].suggestion.as_deref(), want, "{typed}: {}", f[0]);
+        assert!(f[0].message.contains(shows), "{typed}: {}", f[0].message);
+        let words = f[0].message.split_whitespace().count();
+        assert!(words <= 35, "{typed}: {words} words: {}", f[0].message);
+        // The fix really is a name of the certificate.
+        if let Some(fixed) = want {
+            let again = check_setup(&inputs, &[fixed], at());
+            assert!(
+                again
+                    .findings
+                    .iter()
+                    .all(|f| f.code.as_str() != "name-mismatch"),
+                "{fixed}: {:#?}",
+                again.findings
+            );
+        }
+    }
+}

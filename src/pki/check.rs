@@ -357,12 +357,12 @@ pub fn host_findings(report: &CheckReport, hosts: &[(Subject, &str)]) -> Vec<Fin
         let Ok(host) = names::parse_host(typed) else {
             continue;
         };
-        if let Some(why) = names::miss_for_field(leaf, subject.label(), &host) {
-            out.push(Finding::error(
-                Code::NameMismatch,
-                why,
-                Some(subject.clone()),
-            ));
+        if let Some(miss) = names::miss_for_field(leaf, subject.label(), &host) {
+            let f = Finding::error(Code::NameMismatch, miss.message, Some(subject.clone()));
+            out.push(match miss.suggestion {
+                Some(name) => f.suggesting(name),
+                None => f,
+            });
         }
     }
     out
