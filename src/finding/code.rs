@@ -11,6 +11,8 @@ pub enum Code {
     InputMissing,
     /// A settings value, or a certificate entry of the settings file, cannot be used.
     InputInvalid,
+    /// White space around a settings value was removed (a note: the value is used without it).
+    ValueTrimmed,
     /// An input larger than this tool reads (bytes or PEM blocks).
     InputTooLarge,
     /// A PEM block is damaged, or a text holds no PEM block.
@@ -56,9 +58,10 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 26] = [
         Code::InputMissing,
         Code::InputInvalid,
+        Code::ValueTrimmed,
         Code::InputTooLarge,
         Code::PemMalformed,
         Code::PemWrongType,
@@ -89,6 +92,7 @@ impl Code {
         match self {
             Code::InputMissing => "input-missing",
             Code::InputInvalid => "input-invalid",
+            Code::ValueTrimmed => "value-trimmed",
             Code::InputTooLarge => "input-too-large",
             Code::PemMalformed => "pem-malformed",
             Code::PemWrongType => "pem-wrong-type",
@@ -120,6 +124,7 @@ impl Code {
         match self {
             Code::InputMissing => "Input missing",
             Code::InputInvalid => "Invalid value",
+            Code::ValueTrimmed => "White space removed",
             Code::InputTooLarge => "Input too large",
             Code::PemMalformed => "Damaged PEM",
             Code::PemWrongType => "Wrong kind of PEM block",
@@ -151,6 +156,7 @@ impl Code {
         match self {
             Code::InputMissing => "Fill in the field or paste the PEM.",
             Code::InputInvalid => "Correct the value as the message says.",
+            Code::ValueTrimmed => "Nothing to do: the value is used without the white space.",
             Code::InputTooLarge => "Paste only the certificates or the key this field asks for.",
             Code::PemMalformed | Code::PemWrongType => {
                 "Copy the whole block again from the original file, into the right field."

@@ -62,7 +62,12 @@ pub fn checked(
     extra_findings: Vec<Finding>,
     at: i64,
 ) -> Plan {
+    // White space around a value is removed, and said (the CLI's settings file and the page's
+    // form alike); every other decoration is named by the validation, never removed.
+    let (trimmed, trim_notes) = crate::settings::trim_fields(settings);
+    let settings = &trimmed;
     let mut findings = validate(settings);
+    findings.extend(trim_notes);
     // From here on a value that looks like key material is shown by its description only: in
     // messages, the README, report.json and the page's preview of the files (issue 22).
     let settings = &settings.with_key_material_described();

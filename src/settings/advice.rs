@@ -8,7 +8,7 @@ use super::{Field, Infrastructure, Settings};
 /// (which never admits white space, quotes or shell metacharacters, so it needs no quoting),
 /// else the placeholder. A command is never built from an empty or refused value.
 fn value_or(s: &Settings, field: Field, placeholder: &str) -> String {
-    let v = s.text(field).unwrap_or_default();
+    let v = s.text(field).unwrap_or_default().trim();
     if super::usable(field, v) {
         v.to_owned()
     } else {

@@ -6,6 +6,7 @@
 
 mod advice;
 mod choices;
+mod decorations;
 mod file_error;
 mod limits;
 mod port;
@@ -14,6 +15,7 @@ mod validate;
 pub use crate::field::Field;
 pub(crate) use advice::Values;
 pub use choices::{Alb, Choice, Infrastructure, Profile, options};
+pub use decorations::{Decorated, decorations, trim_fields};
 pub use file_error::FileError;
 pub use limits::{MAX_BLOCK_NESTING, MAX_FLOW_COLLECTIONS};
 pub use port::{port_from_text, port_text_finding};

@@ -43,6 +43,8 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
                     Some(field.into()),
                 ));
             }
+        } else if let Some(f) = super::decorations::finding(field, value, rule(field)) {
+            out.push(f);
         } else if let Some(problem) = rule(field)(value) {
             out.push(Finding::error(
                 Code::InputInvalid,

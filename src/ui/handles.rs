@@ -4,7 +4,7 @@
 //! the snackbar, the private CA, the settings import), take the whole state.
 
 use crate::bundle::Bundle;
-use crate::finding::{Finding, Severity, Subject, Tally};
+use crate::finding::{Code, Finding, Severity, Subject, Tally};
 use crate::inputs::{CertInput, CertInputs};
 use crate::pki::CheckReport;
 use crate::settings::{Field, Settings};
@@ -32,7 +32,12 @@ impl Verdict {
         Memo::new(move |_| {
             findings.with(|all| {
                 all.iter()
-                    .filter(|f| f.severity != Severity::Info && f.is_about(subject.clone()))
+                    // Notes stay in the list, but for white space removed from this very
+                    // value, which the field says itself.
+                    .filter(|f| {
+                        (f.severity != Severity::Info || f.code == Code::ValueTrimmed)
+                            && f.is_about(subject.clone())
+                    })
                     .map(|f| (f.severity, f.message.clone()))
                     .collect()
             })

@@ -63,7 +63,11 @@ pub fn TextField(
                     each=move || problems.get()
                     key=|p| p.clone()
                     children=|(severity, message)| {
-                        let class = if severity == Severity::Error { "field__error" } else { "field__warning" };
+                        let class = match severity {
+                            Severity::Error => "field__error",
+                            Severity::Warning => "field__warning",
+                            Severity::Info => "field__note",
+                        };
                         view! { <p class=class><RichText text=message /></p> }
                     }
                 />
