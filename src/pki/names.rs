@@ -240,9 +240,9 @@ pub fn miss_for_field(cert: &Cert, field: &str, host: &HostName) -> Option<Field
         let (yours, theirs) = marked_difference(typed, &near);
         return Some(FieldMiss {
             message: format!(
-                "{field} is not a name of the {}: \"{yours}\" where it has \"{theirs}\". Use \
-                 its name {near}, or have the certificate reissued for the name typed.",
-                cert.input.label()
+                "{field} is not a name of the certificate: \"{yours}\" where it has \
+                 \"{theirs}\". Use its name {near}, or have the certificate reissued for the \
+                 name typed."
             ),
             suggestion: Some(near),
         });
