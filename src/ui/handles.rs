@@ -24,6 +24,19 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The value a finding about `field` offers as its fix (the first such), if any: the
+    /// nearest name the certificate covers, a host name without what was pasted around it.
+    pub fn fix(self, field: Field) -> Memo<Option<String>> {
+        let findings = self.findings;
+        Memo::new(move |_| {
+            findings.with(|all| {
+                all.iter()
+                    .filter(|f| f.is_about(field))
+                    .find_map(|f| f.suggestion.clone())
+            })
+        })
+    }
+
     /// The warnings and errors about one field or input, most severe first, with their
     /// severity: the one memo a field shows under itself.
     pub fn about(self, subject: impl Into<Subject>) -> Memo<Vec<(Severity, String)>> {

@@ -21,6 +21,7 @@ pub fn TextField(
     let key = field.name();
     let draft = use_draft(move |value: String| form.set_text.run((field, value)));
     let problems = expect_context::<Verdict>().about(field);
+    let fix = expect_context::<Verdict>().fix(field);
     let has_error = move || problems.with(|p| p.iter().any(|(s, _)| *s == Severity::Error));
     let help_id = format!("{key}-help");
     let error_id = format!("{key}-error");
@@ -72,6 +73,24 @@ pub fn TextField(
                     }
                 />
             </div>
+            // The fix a finding offers, one click away and never applied unasked.
+            {move || {
+                fix.get()
+                    .map(|value| {
+                        let set = value.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="button field__fix"
+                                data-fix=key
+                                on:click=move |_| form.set_text.run((field, set.clone()))
+                            >
+                                "Use "
+                                <code>{value}</code>
+                            </button>
+                        }
+                    })
+            }}
         </div>
     }
 }
