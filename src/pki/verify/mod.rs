@@ -121,9 +121,9 @@ pub fn verify_chain(
 
 /// [`verify_chain`], where the verifier's trust comes from the input `trust` whatever input the
 /// `roots` were pasted into: a chain that needs another CA says so on `trust`, naming that CA.
-/// `check` verifies the gateway chain against the client CA while "CA the ALB trusts" is
-/// empty, and the root the gateway chain needs belongs there, never among the CAs the gateway
-/// trusts for client certificates (issue 27).
+/// `check` names the input each chain's trust comes from ("CA the ALB trusts" for the gateway
+/// chain, never the client CA: issue 27); a caller that verifies against CAs from another input
+/// gets the finding on `trust` all the same.
 pub fn verify_chain_trusting(
     leaf: &Cert,
     pool: &[Cert],
