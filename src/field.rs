@@ -123,7 +123,7 @@ impl Field {
                  jsonpath='{.status.loadBalancer.ingress[0].hostname}'` prints"
             }
             Field::NlbDomain => {
-                "use the host name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for the ingress IP"
+                "use the host name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for the gateway's load balancer"
             }
             Field::NlbSecret => {
                 "use the SSL secret name `ibmcloud ks nlb-dns ls --cluster <cluster>` lists for that host name"
@@ -160,7 +160,9 @@ impl Field {
                 "EXTERNAL-IP of istio-ingressgateway (IPv4 or IPv6); classic infrastructure."
             }
             Field::LbHost => "VPC only: the hostname of the istio-ingressgateway load balancer.",
-            Field::NlbDomain => "Host name from `ibmcloud ks nlb-dns ls` for that IP.",
+            Field::NlbDomain => {
+                "Host name from `ibmcloud ks nlb-dns ls` for the gateway's load balancer."
+            }
             Field::NlbSecret => "Last column of `ibmcloud ks nlb-dns ls`.",
             Field::NlbSecretNamespace => {
                 "Empty for default; the gateway namespace if IBM keeps the secret there."

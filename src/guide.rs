@@ -6,7 +6,8 @@
 
 use crate::field::Field;
 use crate::inputs::CertInput;
-use crate::settings::Settings;
+use crate::pki::gateway_root::GatewayRoot;
+use crate::settings::{Settings, Values};
 
 /// Which clusters a step applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,23 +45,6 @@ pub struct Guide {
     pub steps: Vec<Step>,
 }
 
-/// A value for a command: the settings' value when it is a plain name (letters, digits, `.`,
-/// `-`, `_`, `:`) that does not look like key material, else the placeholder. Plain names need
-/// no shell quoting.
-fn value_or(value: &str, placeholder: &str) -> String {
-    let v = value.trim();
-    if !v.is_empty()
-        && v.len() <= 253
-        && !crate::text::looks_like_key_material(v)
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
-    {
-        v.to_owned()
-    } else {
-        placeholder.to_owned()
-    }
-}
-
 fn step(text: &str, command: Option<String>) -> Step {
     Step {
         text: text.to_owned(),
@@ -77,61 +61,52 @@ fn on(infrastructure: Infrastructure, text: &str, command: String) -> Step {
     }
 }
 
-/// The values the commands use.
-struct Values {
-    cluster: String,
-    ip: String,
-    nlb_secret: String,
-    alb_secret: String,
-    gateway_namespace: String,
-}
-
 impl Values {
-    fn of(s: &Settings) -> Values {
-        Values {
-            cluster: value_or(&s.cluster_name, "<cluster>"),
-            ip: value_or(&s.ingress_ip, "<ingress-ip>"),
-            nlb_secret: value_or(&s.nlb_secret, "<nlb-secret>"),
-            alb_secret: value_or(&s.alb_secret, "<alb-secret>"),
-            gateway_namespace: value_or(&s.gateway_namespace, "istio-system"),
-        }
-    }
-
-    /// `kubectl` printing one entry of a secret, decoded.
-    fn secret_entry(&self, secret: &str, key: &str) -> String {
+    /// `kubectl` printing one entry of IBM's NLB secret, decoded, from where IBM keeps it.
+    fn nlb_secret_entry(&self, key: &str) -> String {
         let escaped = key.replace('.', "\\.");
         format!(
-            "kubectl get secret {secret} -n default -o jsonpath='{{.data.{escaped}}}' | base64 -d"
+            "kubectl get secret {} -n {} -o jsonpath='{{.data.{escaped}}}' | base64 -d",
+            self.nlb_secret, self.nlb_secret_namespace
         )
     }
 
-    fn nlb_dns_create(&self) -> [Step; 2] {
-        [
-            on(
+    /// Registering a host name for the gateway's load balancer, on the chosen infrastructure,
+    /// with its secret where the settings say IBM keeps it (the gateway namespace unless
+    /// another is typed).
+    fn nlb_dns_create(&self, s: &Settings) -> Step {
+        let namespace = if s.nlb_secret_namespace.is_empty() {
+            &self.gateway_namespace
+        } else {
+            &self.nlb_secret_namespace
+        };
+        match self.infrastructure {
+            crate::settings::Infrastructure::Classic => on(
                 Infrastructure::Classic,
-                "Register a host name for the gateway's IP, with its certificate secret in the \
+                "Or register one for the gateway's IP, with its certificate secret in the \
                  gateway's namespace:",
                 format!(
-                    "ibmcloud ks nlb-dns create classic --cluster {} --ip {} --secret-namespace {}",
-                    self.cluster, self.ip, self.gateway_namespace
+                    "ibmcloud ks nlb-dns create classic --cluster {} --ip {} --secret-namespace {namespace}",
+                    self.cluster, self.ip
                 ),
             ),
-            on(
+            crate::settings::Infrastructure::Vpc => on(
                 Infrastructure::Vpc,
-                "Register a host name for the gateway's load balancer (its host name is the \
-                 EXTERNAL-IP of the istio-ingressgateway service):",
+                "Or register one for the gateway's load balancer host name, with its \
+                 certificate secret in the gateway's namespace:",
                 format!(
-                    "ibmcloud ks nlb-dns create vpc-gen2 --cluster {} --lb-host <lb-host> \
-                     --secret-namespace {}",
-                    self.cluster, self.gateway_namespace
+                    "ibmcloud ks nlb-dns create vpc-gen2 --cluster {} --lb-host {} \
+                     --secret-namespace {namespace}",
+                    self.cluster, self.lb_host
                 ),
             ),
-        ]
+        }
     }
 }
 
-/// The guidance for a certificate or key input.
-pub fn for_input(input: CertInput, s: &Settings) -> Guide {
+/// The guidance for a certificate or key input. `gateway_root` is the root the pasted gateway
+/// chain ends at ([`crate::pki::check::gateway_root`]), which "CA the ALB trusts" asks for.
+pub fn for_input(input: CertInput, s: &Settings, gateway_root: Option<&GatewayRoot>) -> Guide {
     let v = Values::of(s);
     let list = format!("ibmcloud ks nlb-dns ls --cluster {}", v.cluster);
     match input {
@@ -144,8 +119,8 @@ pub fn for_input(input: CertInput, s: &Settings) -> Guide {
             Guide {
                 about: format!(
                     "IBM Cloud makes a Let's Encrypt certificate for the NLB host name and keeps \
-                     it in a secret: its {key} is the gateway's {what}. The secret is in the \
-                     default namespace (or the one given with --secret-namespace)."
+                     it in a secret in the {} namespace: its {key} is the gateway's {what}.",
+                    v.nlb_secret_namespace
                 ),
                 steps: vec![
                     step(
@@ -154,7 +129,7 @@ pub fn for_input(input: CertInput, s: &Settings) -> Guide {
                     ),
                     step(
                         &format!("Print the {what}, decoded, and paste it here:"),
-                        Some(v.secret_entry(&v.nlb_secret, key)),
+                        Some(v.nlb_secret_entry(key)),
                     ),
                     step(
                         &format!(
@@ -162,8 +137,8 @@ pub fn for_input(input: CertInput, s: &Settings) -> Guide {
                              {key} out of it and decodes it."
                         ),
                         Some(format!(
-                            "kubectl get secret {} -n default -o yaml",
-                            v.nlb_secret
+                            "kubectl get secret {} -n {} -o yaml",
+                            v.nlb_secret, v.nlb_secret_namespace
                         )),
                     ),
                 ],
@@ -208,30 +183,63 @@ pub fn for_input(input: CertInput, s: &Settings) -> Guide {
                 Some("istio-alb ca issue ./client-ca".to_owned()),
             )],
         },
-        CertInput::GatewayCa => Guide {
-            about: "The root CA the ALB checks the gateway certificate against. IBM's NLB \
-                    certificates come from Let's Encrypt, whose chains end at ISRG Root X1 (the \
-                    procedure's DST Root CA X3 expired in 2021). Leave it empty to use the CA for \
-                    ALB client certificates."
-                .to_owned(),
-            steps: vec![
-                step(
-                    "See which CA issued the gateway certificate:",
-                    Some(format!(
-                        "{} | openssl x509 -noout -issuer",
-                        v.secret_entry(&v.nlb_secret, "tls.crt")
-                    )),
-                ),
-                step(
-                    "Download ISRG Root X1 on a machine with internet access and paste it here:",
-                    Some("curl -fsSLO https://letsencrypt.org/certs/isrgrootx1.pem".to_owned()),
-                ),
-            ],
-        },
+        CertInput::GatewayCa => gateway_ca(&v, gateway_root),
     }
 }
 
-/// The guidance for a settings field, when there is more to say than its help line.
+/// "CA the ALB trusts": the root the gateway chain ends at, named from the gateway certificate
+/// once it is pasted. Never the client CA: that is a private CA of your own, which did not
+/// issue the gateway's certificate (issue 27).
+fn gateway_ca(v: &Values, root: Option<&GatewayRoot>) -> Guide {
+    let about = "The root CA the ALB checks the gateway certificate against: the root its chain \
+                 ends at. It is not the CA for ALB client certificates (a private CA of yours, \
+                 which the gateway trusts for clients only)."
+        .to_owned();
+    let see_issuer = step(
+        "See which CA issued the gateway certificate:",
+        Some(format!(
+            "{} | openssl x509 -noout -issuer",
+            v.nlb_secret_entry("tls.crt")
+        )),
+    );
+    let steps = match root {
+        Some(GatewayRoot {
+            name,
+            download: Some(url),
+        }) => vec![step(
+            &format!(
+                "Your gateway certificate's chain ends at {name}: download it on a machine with \
+                 internet access and paste it here:"
+            ),
+            Some(format!("curl -fsSLO {url}")),
+        )],
+        Some(GatewayRoot {
+            name,
+            download: None,
+        }) => vec![
+            step(
+                &format!(
+                    "Your gateway certificate's chain ends at \"{name}\": paste that root \
+                     certificate here, as its CA publishes it."
+                ),
+                None,
+            ),
+            see_issuer,
+        ],
+        None => vec![
+            see_issuer,
+            step(
+                "IBM's NLB certificates come from Let's Encrypt, whose chains end at ISRG Root \
+                 X1: download it on a machine with internet access and paste it here:",
+                Some("curl -fsSLO https://letsencrypt.org/certs/isrgrootx1.pem".to_owned()),
+            ),
+        ],
+    };
+    Guide { about, steps }
+}
+
+/// The guidance for a settings field, when there is more to say than its help line. Only the
+/// steps of the chosen infrastructure are given.
 pub fn for_field(field: Field, s: &Settings) -> Option<Guide> {
     let v = Values::of(s);
     let guide = match field {
@@ -244,28 +252,49 @@ pub fn for_field(field: Field, s: &Settings) -> Option<Guide> {
         },
         Field::IngressIp => Guide {
             about: "The address of the Istio ingress gateway's load balancer: the EXTERNAL-IP \
-                    of the istio-ingressgateway service."
+                    of the istio-ingressgateway service (classic clusters)."
                 .to_owned(),
             steps: vec![step(
-                "Print it (on VPC clusters the column shows the load balancer's host name):",
+                "Print it:",
                 Some(format!(
                     "kubectl get svc istio-ingressgateway -n {}",
                     v.gateway_namespace
                 )),
             )],
         },
+        Field::LbHost => Guide {
+            about: "The host name of the Istio ingress gateway's VPC load balancer: what the \
+                    istio-ingressgateway service shows as its EXTERNAL-IP on VPC clusters."
+                .to_owned(),
+            steps: vec![step(
+                "Print it:",
+                Some(format!(
+                    "kubectl get svc istio-ingressgateway -n {} -o \
+                     jsonpath='{{.status.loadBalancer.ingress[0].hostname}}'",
+                    v.gateway_namespace
+                )),
+            )],
+        },
         Field::NlbDomain | Field::NlbSecret => {
-            let mut steps = vec![step(
-                "List the host names IBM registered for your load balancers: the host name, \
-                 and in the last column its certificate secret.",
-                Some(format!("ibmcloud ks nlb-dns ls --cluster {}", v.cluster)),
-            )];
-            steps.extend(v.nlb_dns_create());
+            let for_what = match s.infrastructure {
+                crate::settings::Infrastructure::Classic => "the gateway's IP",
+                crate::settings::Infrastructure::Vpc => "the gateway's load balancer host name",
+            };
             Guide {
-                about: "IBM Cloud registers a host name for the gateway's load balancer and \
-                        keeps a Let's Encrypt certificate for it in a secret."
-                    .to_owned(),
-                steps,
+                about: format!(
+                    "IBM Cloud registers a host name for {for_what} and keeps a Let's Encrypt \
+                     certificate for it in a secret."
+                ),
+                steps: vec![
+                    step(
+                        &format!(
+                            "List the host names IBM registered: the one for {for_what}, and in \
+                             the last column its certificate secret."
+                        ),
+                        Some(format!("ibmcloud ks nlb-dns ls --cluster {}", v.cluster)),
+                    ),
+                    v.nlb_dns_create(s),
+                ],
             }
         }
         Field::AlbDomain | Field::AlbSecret => Guide {
@@ -281,7 +310,7 @@ pub fn for_field(field: Field, s: &Settings) -> Option<Guide> {
                     )),
                 ),
                 step(
-                    "Check that the secret exists:",
+                    "Check that the secret exists (IBM keeps it in the default namespace):",
                     Some(format!("kubectl get secret {} -n default", v.alb_secret)),
                 ),
             ],
@@ -294,62 +323,100 @@ pub fn for_field(field: Field, s: &Settings) -> Option<Guide> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Infrastructure as Infra;
 
     #[test]
     fn every_input_has_guidance() {
         for input in CertInput::ALL {
-            let g = for_input(input, &Settings::default());
+            let g = for_input(input, &Settings::default(), None);
             assert!(!g.about.is_empty(), "{input}");
             assert!(!g.steps.is_empty(), "{input}");
         }
     }
 
+    fn commands(g: &Guide) -> Vec<String> {
+        g.steps.iter().filter_map(|s| s.command.clone()).collect()
+    }
+
     #[test]
     fn commands_use_the_values_typed_or_placeholders_never_empty_values() {
         let empty = Settings::default();
-        let g = for_input(CertInput::NlbCert, &empty);
-        let commands: Vec<String> = g.steps.iter().filter_map(|s| s.command.clone()).collect();
-        assert!(
-            commands.iter().any(|c| c.contains("<nlb-secret>")),
-            "{commands:?}"
-        );
-        assert!(
-            commands.iter().all(|c| !c.contains("secret  ")),
-            "{commands:?}"
-        );
+        let g = for_input(CertInput::NlbCert, &empty, None);
+        let c = commands(&g);
+        assert!(c.iter().any(|c| c.contains("<nlb-secret>")), "{c:?}");
+        assert!(c.iter().all(|c| !c.contains("secret  ")), "{c:?}");
         let typed = Settings {
             nlb_secret: "mycluster-abc-0001".into(),
             cluster_name: "mycluster".into(),
             ..Settings::default()
         };
-        let g = for_input(CertInput::NlbCert, &typed);
+        let g = for_input(CertInput::NlbCert, &typed, None);
         assert!(g.steps.iter().any(|s| s.command.as_deref()
             == Some("kubectl get secret mycluster-abc-0001 -n default -o jsonpath='{.data.tls\\.crt}' | base64 -d")));
         // A value that is not a plain name never reaches a command.
         let hostile = Settings {
             nlb_secret: "x; rm -rf /".into(),
+            nlb_secret_namespace: "a b".into(),
             ..Settings::default()
         };
-        let g = for_input(CertInput::NlbKey, &hostile);
+        let c = commands(&for_input(CertInput::NlbKey, &hostile, None));
         assert!(
-            g.steps
-                .iter()
-                .filter_map(|s| s.command.as_deref())
-                .all(|c| !c.contains("rm -rf"))
+            c.iter()
+                .all(|c| !c.contains("rm -rf") && !c.contains("a b")),
+            "{c:?}"
         );
     }
 
     #[test]
-    fn both_infrastructures_are_covered_where_they_differ() {
-        let g = for_field(Field::NlbDomain, &Settings::default()).expect("guide");
-        let on = |i: Infrastructure| {
-            g.steps
-                .iter()
-                .find(|s| s.infrastructure == i)
-                .and_then(|s| s.command.clone())
-                .unwrap_or_default()
+    fn only_the_chosen_infrastructure_is_guided() {
+        for (infra, want, not) in [
+            (Infra::Classic, "nlb-dns create classic", "vpc-gen2"),
+            (Infra::Vpc, "nlb-dns create vpc-gen2", "--ip"),
+        ] {
+            let s = Settings {
+                infrastructure: infra,
+                ..Settings::default()
+            };
+            let g = for_field(Field::NlbDomain, &s).expect("guide");
+            let c = commands(&g).join("\n");
+            assert!(c.contains(want), "{infra}: {c}");
+            assert!(!c.contains(not), "{infra}: {c}");
+            let text: String = g.steps.iter().map(|s| s.text.as_str()).collect();
+            assert_eq!(
+                text.contains("IP") || g.about.contains("IP"),
+                infra == Infra::Classic,
+                "{infra}: {text} {}",
+                g.about
+            );
+        }
+    }
+
+    #[test]
+    fn the_gateway_ca_guide_names_the_root_the_chain_needs() {
+        let s = Settings::default();
+        let isrg = GatewayRoot {
+            name: "ISRG Root X1".into(),
+            download: Some("https://letsencrypt.org/certs/isrgrootx1.pem"),
         };
-        assert!(on(Infrastructure::Classic).contains("nlb-dns create classic"));
-        assert!(on(Infrastructure::Vpc).contains("nlb-dns create vpc-gen2"));
+        let g = for_input(CertInput::GatewayCa, &s, Some(&isrg));
+        assert!(g.steps[0].text.contains("ISRG Root X1"), "{g:?}");
+        assert_eq!(
+            g.steps[0].command.as_deref(),
+            Some("curl -fsSLO https://letsencrypt.org/certs/isrgrootx1.pem")
+        );
+        let own = GatewayRoot {
+            name: "Corp Root".into(),
+            download: None,
+        };
+        let g = for_input(CertInput::GatewayCa, &s, Some(&own));
+        assert!(g.steps[0].text.contains("\"Corp Root\""), "{g:?}");
+        assert!(
+            commands(&g).iter().all(|c| !c.contains("letsencrypt")),
+            "{g:?}"
+        );
+        // Nothing says the client CA stands in any more.
+        for g in [for_input(CertInput::GatewayCa, &s, None), g] {
+            assert!(!g.about.contains("Leave it empty"), "{g:?}");
+        }
     }
 }

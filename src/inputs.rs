@@ -36,7 +36,8 @@ pub enum CertInput {
     /// the cluster, only kept (0600, in its own folder of the bundle) to issue the next client
     /// certificate.
     ClientCaKey,
-    /// CA the ALB trusts for the gateway certificate; empty means "same as `client_ca`".
+    /// CA the ALB trusts for the gateway certificate: the root its chain ends at (ISRG Root X1
+    /// for Let's Encrypt), given on its own: the client CA is a private CA that did not issue it.
     GatewayCa,
 }
 
@@ -103,7 +104,7 @@ impl CertInput {
                  Never put into the cluster."
             }
             CertInput::GatewayCa => {
-                "Verifies the gateway certificate. Leave empty to use the client CA."
+                "The root the gateway certificate's chain ends at (ISRG Root X1 for Let's Encrypt)."
             }
         }
     }
@@ -138,11 +139,12 @@ impl CertInput {
         matches!(self.kind(), InputKind::PrivateKey)
     }
 
-    /// Whether the bundle can be made without it (`gateway_ca` falls back to `client_ca`).
+    /// Whether the bundle can be made without it: only the client CA's own key is optional.
     pub const fn required(self) -> bool {
         match self {
-            CertInput::GatewayCa | CertInput::ClientCaKey => false,
-            CertInput::NlbCert
+            CertInput::ClientCaKey => false,
+            CertInput::GatewayCa
+            | CertInput::NlbCert
             | CertInput::NlbKey
             | CertInput::AlbClientCert
             | CertInput::AlbClientKey

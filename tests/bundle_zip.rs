@@ -51,7 +51,7 @@ fn certificates_from_files_or_inline_give_the_same_zip() {
     inline.certificates[CertInput::AlbClientCert] = demo::ALB_CLIENT_CERT.into();
     inline.certificates[CertInput::AlbClientKey] = demo::ALB_CLIENT_KEY.into();
     inline.certificates[CertInput::ClientCa] = demo::CA.into();
-    inline.certificates[CertInput::GatewayCa] = String::new(); // defaults to client_ca
+    inline.certificates[CertInput::GatewayCa] = demo::CA.into();
     let (certs_b, findings) = inline.cert_inputs(|p| Err(format!("no files on the page: {p}")));
     assert!(findings.is_empty());
     assert_eq!(

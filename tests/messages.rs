@@ -63,6 +63,19 @@ fn pem_block(label: &str, body: &str) -> String {
     format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n")
 }
 
+/// Values as they come when copied from a browser's address bar or a terminal.
+fn decorated() -> Settings {
+    Settings {
+        cluster_name: " mycluster ".into(),
+        lb_host: "http://1234abcd-us-south.lb.appdomain.cloud".into(),
+        nlb_domain: "https://gw.example.com/".into(),
+        nlb_secret: "mycluster-abc-0001\t".into(),
+        alb_domain: "mycluster-abc-0000.us-south.containers.appdomain.cloud/".into(),
+        alb_secret: "https://cloud.ibm.com/mycluster-abc-0000".into(),
+        ..settings()
+    }
+}
+
 /// Every case: a name and its findings.
 fn cases() -> Vec<(&'static str, Vec<Finding>)> {
     let w = world();
@@ -121,6 +134,32 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
         ..settings()
     };
     out.push(("bad settings", planned(&bad_settings, &w.good_inputs(), at)));
+    out.push((
+        "pasted decorations",
+        planned(&decorated(), &w.good_inputs(), at),
+    ));
+    out.push((
+        "a certificate pasted twice",
+        planned(
+            &s,
+            &with(&[(
+                CertInput::NlbCert,
+                format!("{}{}{}", w.nlb.pem, w.int.pem, w.nlb.pem),
+            )]),
+            at,
+        ),
+    ));
+    out.push((
+        "a typo in the NLB domain",
+        planned(
+            &Settings {
+                nlb_domain: "gw.exmple.com".into(),
+                ..settings()
+            },
+            &w.good_inputs(),
+            at,
+        ),
+    ));
     let colliding = Settings {
         alb_secret: "alb-proxy-ssl".into(),
         ..settings()
@@ -507,4 +546,128 @@ fn the_style_check_itself_catches_each_slip() {
     for (message, ok) in CASES {
         assert_eq!(style_problems(message).is_empty(), *ok, "{message}");
     }
+}
+
+/// Pasted decorations are named by their cause (issue 27, point 5): a scheme, a trailing slash
+/// or a path is an error saying which, with the bare value as the fix when the field takes it;
+/// white space around a value is removed and said in a note, and the bundle uses the value
+/// without it.
+#[test]
+fn pasted_decorations_are_named_by_cause() {
+    use istio_alb::field::Field;
+    use istio_alb::finding::Severity;
+    let w = world();
+    let p = plan::plan(&decorated(), &w.good_inputs(), at());
+    const CASES: &[(Field, Severity, &str, Option<&str>)] = &[
+        (
+            Field::ClusterName,
+            Severity::Info,
+            "Cluster name had white space around it",
+            None,
+        ),
+        (
+            Field::LbHost,
+            Severity::Error,
+            "starts with the scheme \"http://\": type the host name only",
+            Some("1234abcd-us-south.lb.appdomain.cloud"),
+        ),
+        (
+            Field::NlbDomain,
+            Severity::Error,
+            "starts with the scheme \"https://\" and ends with a slash",
+            Some("gw.example.com"),
+        ),
+        (
+            Field::NlbSecret,
+            Severity::Info,
+            "NLB secret had white space around it",
+            None,
+        ),
+        (
+            Field::AlbDomain,
+            Severity::Error,
+            "ends with a slash: type the host name only",
+            Some("mycluster-abc-0000.us-south.containers.appdomain.cloud"),
+        ),
+        (
+            Field::AlbSecret,
+            Severity::Error,
+            "has the path \"/mycluster-abc-0000\" after the name",
+            // The host left after the path is no secret name: no fix is offered.
+            None,
+        ),
+    ];
+    for &(field, severity, says, fix) in CASES {
+        let about: Vec<&Finding> = p.findings.iter().filter(|f| f.is_about(field)).collect();
+        assert_eq!(about.len(), 1, "{field}: {about:#?}");
+        let f = about[0];
+        assert_eq!(f.severity, severity, "{field}: {f}");
+        assert!(f.message.contains(says), "{field}: {}", f.message);
+        assert!(
+            !f.message.contains("contains ':'") && !f.message.contains("white space or a control"),
+            "{field}: named by character: {}",
+            f.message
+        );
+        assert_eq!(f.suggestion.as_deref(), fix, "{field}");
+    }
+    // Trimmed values are what the bundle holds.
+    assert_eq!(p.settings.cluster_name, "mycluster");
+    assert_eq!(p.settings.nlb_secret, "mycluster-abc-0001");
+    assert_eq!(p.root, "mycluster-istio-alb");
+    // Every fix offered, once applied, leaves its field without a finding.
+    let mut fixed = decorated();
+    for f in &p.findings {
+        if let (Some(v), Some(field)) = (&f.suggestion, f.input.as_ref().and_then(|i| i.field())) {
+            *fixed.text_mut(field).expect("text field") = v.clone();
+        }
+    }
+    fixed.alb_secret = "mycluster-abc-0000".into();
+    let again = plan::plan(&fixed, &w.good_inputs(), at());
+    let errors: Vec<&Finding> = again
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// The name-mismatch error through the whole plan (issue 27, point 4): a typo stays short and
+/// offers the certificate's name; a name far from every name of the certificate lists them and
+/// says which name the ALB verifies, as a sentence of its own.
+#[test]
+fn a_typo_in_the_nlb_domain_stays_short_and_offers_the_name() {
+    let w = world();
+    let at = at();
+    let mismatch = |domain: &str| -> Finding {
+        let s = Settings {
+            nlb_domain: domain.into(),
+            ..settings()
+        };
+        let p = plan::plan(&s, &w.good_inputs(), at);
+        p.findings
+            .into_iter()
+            .find(|f| f.code == Code::NameMismatch)
+            .unwrap_or_else(|| panic!("{domain}: no name-mismatch"))
+    };
+    let typo = mismatch("gw.exmple.com");
+    assert_eq!(typo.suggestion.as_deref(), Some("gw.example.com"));
+    assert!(
+        typo.message.contains("\"gw.ex[a]mple.com\""),
+        "{}",
+        typo.message
+    );
+    let words = typo.message.split_whitespace().count();
+    assert!(words <= 35, "{words} words: {}", typo.message);
+    let far = mismatch("shop.other.org");
+    assert_eq!(far.suggestion, None);
+    assert!(
+        far.message.contains("which covers only gw.example.com"),
+        "{}",
+        far.message
+    );
+    assert!(
+        far.message.contains(". The ALB verifies"),
+        "{}",
+        far.message
+    );
 }

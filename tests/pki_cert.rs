@@ -337,3 +337,37 @@ fn the_leaf_is_picked_on_names_as_der_not_as_displayed() {
         "the first did not issue the second"
     );
 }
+
+/// A certificate goes by its CN, else its first subjectAltName (issue 27: Let's Encrypt leaves
+/// have no CN), on the cards (`name`), in the chain pictures and in every finding's label.
+#[test]
+fn a_certificate_is_named_by_its_cn_else_its_first_san() {
+    const CASES: &[(&str, &[&str], &str)] = &[
+        ("gw.example.com", &["other.example.com"], "gw.example.com"),
+        ("", &["gw.example.com", "b.example.com"], "gw.example.com"),
+        ("", &["10.0.0.1"], "10.0.0.1"),
+    ];
+    for &(cn, sans, want) in CASES {
+        let c = self_signed(&Spec::leaf(cn, sans), Alg::P256);
+        let s = one(&c.pem);
+        assert_eq!(s.name, want, "CN {cn:?}, SANs {sans:?}");
+        let root = self_signed(&Spec::ca("Name Root"), Alg::P256);
+        let leaf = issue(&Spec::leaf(cn, sans), Alg::P256, &root);
+        let report = istio_alb::pki::check::check(
+            &inputs(&[
+                (istio_alb::inputs::CertInput::NlbCert, leaf.pem.clone()),
+                (istio_alb::inputs::CertInput::GatewayCa, root.pem.clone()),
+            ]),
+            at(),
+        );
+        let link = &report.nlb_chain.links[0];
+        assert_eq!(link.name, want, "chain link of CN {cn:?}");
+        let certs = report.certs_of(istio_alb::inputs::CertInput::NlbCert);
+        assert!(
+            certs[0].label().starts_with(&format!("\"{want}\" (")),
+            "{}",
+            certs[0].label()
+        );
+        assert!(!certs[0].label().contains("\"\""), "{}", certs[0].label());
+    }
+}

@@ -89,7 +89,7 @@ fn a_correct_setup_has_no_findings_and_normalised_outputs() {
     assert_eq!(
         r.pems[CertInput::GatewayCa],
         r.pems[CertInput::ClientCa],
-        "empty gateway_ca falls back to client_ca"
+        "the same root pasted into both"
     );
     assert!(r.pems[CertInput::ClientCa].contains("BEGIN CERTIFICATE"));
 }
@@ -104,6 +104,7 @@ fn empty_inputs_give_one_quiet_finding_each() {
         CertInput::AlbClientCert.name(),
         CertInput::AlbClientKey.name(),
         CertInput::ClientCa.name(),
+        CertInput::GatewayCa.name(),
     ]
     .iter()
     .map(|i| ("input-missing", Some(*i)))
@@ -134,6 +135,7 @@ fn every_problem_is_reported_at_once() {
         ),
         (CertInput::AlbClientKey, soon.key_pem()),
         (CertInput::ClientCa, w.root.pem.clone()),
+        (CertInput::GatewayCa, w.root.pem.clone()),
     ]);
     let r = check_setup(&inputs, &["nlb.example.org"], at());
     let got = codes(&r.findings);
@@ -176,13 +178,13 @@ fn chains_go_to_the_right_ca() {
             .count(),
         1
     );
-    inputs[CertInput::GatewayCa] = String::new();
-    let r = check_setup(&inputs, &["gw.example.com"], at());
-    let got = codes(&r.findings);
-    // The gateway chain came complete (leaf and intermediate) and is checked against the
-    // client CA, as the ALB's CA is empty. The finding is on the ALB's CA, where the root it
+    // The client's root pasted as the ALB's CA too: the gateway chain came complete (leaf and
+    // intermediate) and needs another root. The finding is on the ALB's CA, where the root it
     // needs belongs (in the client CA it would let clients in: issue 27), and names that root;
     // nothing blames the certificate or the client CA.
+    inputs[CertInput::GatewayCa] = w.root.pem.clone();
+    let r = check_setup(&inputs, &["gw.example.com"], at());
+    let got = codes(&r.findings);
     assert!(
         got.contains(&("chain-incomplete", Some(CertInput::GatewayCa.name()))),
         "{got:?}"
@@ -219,11 +221,11 @@ fn chains_go_to_the_right_ca() {
     );
 }
 
-/// A gateway chain missing its root, with "CA the ALB trusts" empty: the client CA stands in
-/// for the check, but the finding sits on the ALB's CA and names the root it needs there, never
-/// on the client CA (where that root would let in every client certificate under it).
+/// The client CA never stands in for an empty "CA the ALB trusts" (issue 27): the gateway
+/// chain is not checked against it, nothing about the gateway lands on the client CA, and the
+/// empty input asks for the root the gateway chain ends at, by name.
 #[test]
-fn a_gateway_chain_missing_its_root_asks_for_it_in_the_albs_ca() {
+fn an_empty_gateway_ca_asks_for_the_root_the_gateway_chain_needs() {
     let w = world();
     let gateway_root = self_signed(&Spec::ca("Gateway Root CA"), Alg::P256);
     let gateway_int = issue(&Spec::ca("Gateway Intermediate"), Alg::P256, &gateway_root);
@@ -242,31 +244,44 @@ fn a_gateway_chain_missing_its_root_asks_for_it_in_the_albs_ca() {
             "leaf and intermediate",
             format!("{}{}", under_int.pem, gateway_int.pem),
             under_int.key_pem(),
-            "chain-incomplete",
+            "Gateway Root CA",
         ),
         (
             "leaf alone, issued by the root",
             under_root.pem.clone(),
             under_root.key_pem(),
-            "chain-incomplete",
+            "Gateway Root CA",
+        ),
+        (
+            "the demo's own private root issued the gateway certificate too",
+            w.good_inputs()[CertInput::NlbCert].clone(),
+            w.nlb.key_pem(),
+            "Setup Root CA",
         ),
     ];
-    for (name, chain, key, code) in cases {
+    for (name, chain, key, root) in cases {
         let mut inputs = w.good_inputs();
         inputs[CertInput::NlbCert] = chain;
         inputs[CertInput::NlbKey] = key;
-        assert!(!inputs.given(CertInput::GatewayCa), "{name}");
+        inputs[CertInput::GatewayCa] = String::new();
         let r = check(&inputs, at());
-        let f = r
+        assert_eq!(
+            r.gateway_root.as_ref().map(|g| g.name.as_str()),
+            Some(root),
+            "{name}"
+        );
+        let asks: Vec<&Finding> = r
             .findings
             .iter()
-            .find(|f| f.code.as_str() == code)
-            .unwrap_or_else(|| panic!("{name}: no {code}: {:#?}", r.findings));
-        assert!(f.is_about(CertInput::GatewayCa), "{name}: {f}");
-        assert!(f.message.contains("CN=Gateway Root CA"), "{name}: {f}");
+            .filter(|f| f.is_about(CertInput::GatewayCa))
+            .collect();
+        assert_eq!(asks.len(), 1, "{name}: {asks:#?}");
+        assert_eq!(asks[0].code.as_str(), "input-missing", "{name}");
+        assert!(asks[0].message.contains(root), "{name}: {}", asks[0]);
+        assert!(r.pems[CertInput::GatewayCa].is_empty(), "{name}");
         assert!(
-            f.message.contains(CertInput::GatewayCa.label()),
-            "{name}: {f}"
+            !r.nlb_chain.trusted,
+            "{name}: trusted through the client CA"
         );
         let on_client_ca: Vec<&Finding> = r
             .findings
@@ -274,7 +289,94 @@ fn a_gateway_chain_missing_its_root_asks_for_it_in_the_albs_ca() {
             .filter(|f| f.is_about(CertInput::ClientCa))
             .collect();
         assert!(on_client_ca.is_empty(), "{name}: {on_client_ca:#?}");
+        // The plan cannot make a bundle without it.
+        let s = istio_alb::settings::Settings {
+            cluster_name: "mycluster".into(),
+            ingress_ip: "169.45.1.10".into(),
+            nlb_domain: "gw.example.com".into(),
+            nlb_secret: "mycluster-abc-0001".into(),
+            alb_domain: "mycluster-abc-0000.us-south.containers.appdomain.cloud".into(),
+            alb_secret: "mycluster-abc-0000".into(),
+            ..Default::default()
+        };
+        let p = istio_alb::plan::plan(&s, &inputs, at());
+        assert!(p.has_errors(), "{name}");
+        assert!(
+            p.pending().contains(&CertInput::GatewayCa.into()),
+            "{name}: {:?}",
+            p.pending()
+        );
     }
+}
+
+/// A Let's Encrypt gateway certificate (no CN, as since 2025) asks for ISRG Root X1, with the
+/// address Let's Encrypt publishes it at; the guide of "CA the ALB trusts" says the same.
+#[test]
+fn a_lets_encrypt_gateway_certificate_asks_for_isrg_root_x1() {
+    let isrg = self_signed(&Spec::ca("ISRG Root X1"), Alg::P256);
+    let r10 = issue_with_org(&Spec::ca("R10"), "Let's Encrypt", Alg::P256, &isrg);
+    let leaf = issue(&Spec::leaf("", &["gw.example.com"]), Alg::P256, &r10);
+    for (name, pasted) in [
+        ("leaf alone", leaf.pem.clone()),
+        ("leaf and R10", format!("{}{}", leaf.pem, r10.pem)),
+    ] {
+        let mut inputs = CertInputs::default();
+        inputs[CertInput::NlbCert] = pasted;
+        let r = check(&inputs, at());
+        let root = r.gateway_root.clone().expect(name);
+        assert_eq!(root.name, "ISRG Root X1", "{name}");
+        assert_eq!(
+            root.download,
+            Some("https://letsencrypt.org/certs/isrgrootx1.pem"),
+            "{name}"
+        );
+        let g = istio_alb::guide::for_input(
+            CertInput::GatewayCa,
+            &Default::default(),
+            r.gateway_root.as_ref(),
+        );
+        assert!(g.steps[0].text.contains("ISRG Root X1"), "{name}: {g:?}");
+    }
+}
+
+/// The same certificate pasted twice (issue 27): one `cert-repeated` warning per extra copy, and
+/// the cards, the chain and the bundle hold one copy.
+#[test]
+fn a_certificate_pasted_twice_is_kept_once_and_said() {
+    let w = world();
+    let mut inputs = w.good_inputs();
+    let chain = format!("{}{}", w.nlb.pem, w.int.pem);
+    inputs[CertInput::NlbCert] = format!("{chain}{chain}");
+    inputs[CertInput::ClientCa] = format!("{}{}", w.root.pem, w.root.pem);
+    let r = check(&inputs, at());
+    let repeated: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == "cert-repeated")
+        .collect();
+    assert_eq!(repeated.len(), 3, "{repeated:#?}");
+    assert!(repeated.iter().all(|f| f.severity == Severity::Warning));
+    assert!(
+        repeated[0].is_about(CertInput::NlbCert)
+            && repeated[0].message.contains("Block 3")
+            && repeated[0].message.contains("block 1")
+            && repeated[0].message.contains("one copy"),
+        "{}",
+        repeated[0]
+    );
+    assert!(repeated[2].is_about(CertInput::ClientCa));
+    assert_eq!(r.certs_of(CertInput::NlbCert).len(), 2);
+    assert_eq!(r.certs_of(CertInput::ClientCa).len(), 1);
+    let blocks = |pem: &str| pem.matches("-----BEGIN CERTIFICATE-----").count();
+    assert_eq!(blocks(&r.pems[CertInput::NlbCert]), 2);
+    assert_eq!(blocks(&r.pems[CertInput::ClientCa]), 1);
+    assert_eq!(r.nlb_chain.links.len(), 3, "leaf, intermediate, root");
+    assert!(r.nlb_chain.trusted);
+    assert!(
+        r.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:#?}",
+        r.findings
+    );
 }
 
 #[test]
@@ -507,4 +609,60 @@ fn an_expired_dst_root_is_named_even_when_the_chain_does_not_reach_it() {
         .collect();
     assert_eq!(old_findings.len(), 1, "{:?}", r.findings);
     assert_eq!(old_findings[0].severity, Severity::Warning);
+}
+
+/// A typo in a host name (issue 27, point 4): a short message that marks the part that differs
+/// from the nearest name the certificate covers, and that name as the fix, as data. A name far
+/// from every name of the certificate gets the list instead, and no fix.
+#[test]
+fn a_mistyped_host_names_the_difference_and_offers_the_nearest_name() {
+    let long = "prod-eu-abc-0001.eu-de.containers.appdomain.cloud";
+    let root = self_signed(&Spec::ca("Typo Root"), Alg::P256);
+    let leaf = issue(
+        &Spec::leaf("", &[long, "*.apps.example.com"]),
+        Alg::P256,
+        &root,
+    );
+    let mut inputs = CertInputs::default();
+    inputs[CertInput::NlbCert] = leaf.pem.clone();
+    inputs[CertInput::GatewayCa] = root.pem.clone();
+    const CASES: &[(&str, Option<&str>, &str)] = &[
+        (
+            "prod-eu-abc-0001.eu-de.containers.appdomian.cloud",
+            Some("prod-eu-abc-0001.eu-de.containers.appdomain.cloud"),
+            "\"…s.appdom[ia]n.cloud\" where it has \"…s.appdom[ai]n.cloud\"",
+        ),
+        (
+            "shop.apps.exmple.com",
+            Some("shop.apps.example.com"),
+            "[]mple.com",
+        ),
+        ("www.other.org", None, "which covers only"),
+    ];
+    for &(typed, want, shows) in CASES {
+        let r = check_setup(&inputs, &[typed], at());
+        let f: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.code.as_str() == "name-mismatch")
+            .collect();
+        assert_eq!(f.len(), 1, "{typed}: {:#?}", r.findings);
+        assert!(f[0].is_about(Field::NlbDomain), "{typed}");
+        assert_eq!(f[0].suggestion.as_deref(), want, "{typed}: {}", f[0]);
+        assert!(f[0].message.contains(shows), "{typed}: {}", f[0].message);
+        let words = f[0].message.split_whitespace().count();
+        assert!(words <= 35, "{typed}: {words} words: {}", f[0].message);
+        // The fix really is a name of the certificate.
+        if let Some(fixed) = want {
+            let again = check_setup(&inputs, &[fixed], at());
+            assert!(
+                again
+                    .findings
+                    .iter()
+                    .all(|f| f.code.as_str() != "name-mismatch"),
+                "{fixed}: {:#?}",
+                again.findings
+            );
+        }
+    }
 }

@@ -322,7 +322,8 @@ proptest! {
             }
         }
         s.app_port = port;
-        let valid = validate(&s).is_empty();
+        // White space around a value is trimmed (and noted) before the fields are judged.
+        let valid = validate(&istio_alb::settings::trim_fields(&s).0).is_empty();
         let bundle = bundle::Bundle::of(&plan::plan(&s, &demo::cert_inputs(), AT));
         prop_assert!(!bundle.files.is_empty());
         let built = bundle::build(&s, &demo::cert_inputs(), AT, true);

@@ -11,6 +11,8 @@ pub enum Code {
     InputMissing,
     /// A settings value, or a certificate entry of the settings file, cannot be used.
     InputInvalid,
+    /// White space around a settings value was removed (a note: the value is used without it).
+    ValueTrimmed,
     /// An input larger than this tool reads (bytes or PEM blocks).
     InputTooLarge,
     /// A PEM block is damaged, or a text holds no PEM block.
@@ -38,6 +40,8 @@ pub enum Code {
     ChainUntrusted,
     /// A certificate used as a CA that may not act as one.
     NotACa,
+    /// The same certificate twice in one input: the bundle keeps one copy.
+    CertRepeated,
     /// A public root, or a CA that chains to one, among the CAs the gateway trusts for client
     /// certificates: anyone with a certificate under that root gets in.
     ClientCaPublic,
@@ -54,9 +58,10 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 26] = [
         Code::InputMissing,
         Code::InputInvalid,
+        Code::ValueTrimmed,
         Code::InputTooLarge,
         Code::PemMalformed,
         Code::PemWrongType,
@@ -72,6 +77,7 @@ impl Code {
         Code::ChainIncomplete,
         Code::ChainUntrusted,
         Code::NotACa,
+        Code::CertRepeated,
         Code::ClientCaPublic,
         Code::TrustAnchorExpired,
         Code::TrustAnchorNotYetValid,
@@ -86,6 +92,7 @@ impl Code {
         match self {
             Code::InputMissing => "input-missing",
             Code::InputInvalid => "input-invalid",
+            Code::ValueTrimmed => "value-trimmed",
             Code::InputTooLarge => "input-too-large",
             Code::PemMalformed => "pem-malformed",
             Code::PemWrongType => "pem-wrong-type",
@@ -101,6 +108,7 @@ impl Code {
             Code::ChainIncomplete => "chain-incomplete",
             Code::ChainUntrusted => "chain-untrusted",
             Code::NotACa => "not-a-ca",
+            Code::CertRepeated => "cert-repeated",
             Code::ClientCaPublic => "client-ca-public",
             Code::TrustAnchorExpired => "trust-anchor-expired",
             Code::TrustAnchorNotYetValid => "trust-anchor-not-yet-valid",
@@ -116,6 +124,7 @@ impl Code {
         match self {
             Code::InputMissing => "Input missing",
             Code::InputInvalid => "Invalid value",
+            Code::ValueTrimmed => "White space removed",
             Code::InputTooLarge => "Input too large",
             Code::PemMalformed => "Damaged PEM",
             Code::PemWrongType => "Wrong kind of PEM block",
@@ -131,6 +140,7 @@ impl Code {
             Code::ChainIncomplete => "Chain incomplete",
             Code::ChainUntrusted => "Chain not trusted",
             Code::NotACa => "Not a CA",
+            Code::CertRepeated => "Certificate pasted twice",
             Code::ClientCaPublic => "Public CA trusted for client certificates",
             Code::TrustAnchorExpired => "Trusted CA expired",
             Code::TrustAnchorNotYetValid => "Trusted CA not valid yet",
@@ -146,6 +156,7 @@ impl Code {
         match self {
             Code::InputMissing => "Fill in the field or paste the PEM.",
             Code::InputInvalid => "Correct the value as the message says.",
+            Code::ValueTrimmed => "Nothing to do: the value is used without the white space.",
             Code::InputTooLarge => "Paste only the certificates or the key this field asks for.",
             Code::PemMalformed | Code::PemWrongType => {
                 "Copy the whole block again from the original file, into the right field."
@@ -162,6 +173,7 @@ impl Code {
                 "Renew the certificate and paste the new one."
             }
             Code::NotACa => "Use the real CA certificate, not a leaf.",
+            Code::CertRepeated => "Remove the second copy (the bundle keeps one either way).",
             Code::ClientCaPublic => {
                 "Use a private CA of your own for client certificates (the page's \"Create a \
                  private client CA\", or istio-alb ca init)."

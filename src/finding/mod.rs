@@ -157,6 +157,11 @@ pub struct Finding {
     pub message: String,
     /// The input or settings field this concerns (`nlb_cert`, `app_namespace`, ...), if any.
     pub input: Option<Subject>,
+    /// A value for that input or field which fixes the finding (the page offers it as a
+    /// one-click fix): the nearest name the certificate covers for a mistyped host, a host
+    /// name without the scheme pasted with it. Never set silently: the user picks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 impl Finding {
@@ -172,7 +177,14 @@ impl Finding {
             code,
             message: sentence(message.into()),
             input,
+            suggestion: None,
         }
+    }
+
+    /// The same finding, offering `value` as the fix for its input or field.
+    pub fn suggesting(mut self, value: impl Into<String>) -> Self {
+        self.suggestion = Some(value.into());
+        self
     }
 
     pub fn error(code: Code, message: impl Into<String>, input: Option<Subject>) -> Self {

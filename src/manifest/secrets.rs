@@ -12,7 +12,7 @@ use crate::settings::{Field, Settings};
 /// What a secret data key holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Content {
-    /// One certificate input, normalised (the gateway CA falls back to the client CA).
+    /// One certificate input, normalised.
     Input(CertInput),
     /// The gateway chain followed by the CA the ALB trusts: the procedure's `trusted.crt`
     /// (`cat nlb_certs/tls.crt trustid-x3-root.pem > trusted.crt`).

@@ -20,6 +20,9 @@ const DAY: i64 = 86_400;
 pub struct CertSummary {
     /// 1-based position of the PEM block in its input.
     pub block: usize,
+    /// What a person calls it: [`display_name`] (its CN, else its first subjectAltName).
+    #[serde(default)]
+    pub name: String,
     pub subject: String,
     pub issuer: String,
     /// Serial number, lowercase hex without separators.
@@ -120,12 +123,12 @@ impl Cert {
         self.parsed.self_issued()
     }
 
-    /// Short human name: `"CN=example.com" (Gateway (NLB) certificate, block 2)`: the
-    /// subject, then the input by its label and the block, so a person finds it.
+    /// Short human name: `"example.com" (Gateway (NLB) certificate, block 2)`: its name
+    /// ([`display_name`]), then the input by its label and the block, so a person finds it.
     pub fn label(&self) -> String {
         format!(
             "\"{}\" ({}, block {})",
-            self.summary.subject,
+            self.summary.name,
             self.input.label(),
             self.block
         )
@@ -170,6 +173,24 @@ fn ip_string(bytes: &[u8]) -> String {
         }
         _ => format!("invalid IP ({} bytes)", bytes.len()),
     }
+}
+
+/// The one name a certificate goes by on the cards, the chain pictures and in messages: its
+/// subject's CN, else its first subjectAltName (DNS, then IP: Let's Encrypt leaves have had no
+/// CN since 2025), else the whole subject, else `(no name)`. Escaped for display.
+pub fn display_name(c: &ParsedCert, dns_sans: &[String], ip_sans: &[String]) -> String {
+    let cn = c
+        .subject_common_names()
+        .into_iter()
+        .map(|cn| escape_controls(cn.trim()))
+        .find(|cn| !cn.is_empty());
+    cn.or_else(|| dns_sans.first().cloned())
+        .or_else(|| ip_sans.first().cloned())
+        .or_else(|| {
+            let subject = escape_controls(&c.subject.display);
+            (!subject.trim().is_empty()).then_some(subject)
+        })
+        .unwrap_or_else(|| "(no name)".to_owned())
 }
 
 /// Summarise one DER certificate at `at`. `Err` carries a short reason (no certificate bytes).
@@ -230,6 +251,7 @@ fn summarize(c: &ParsedCert, der: &[u8], block: usize, at: i64) -> CertSummary {
     let (signature_algorithm, _) = facts::signature_algorithm(&c.signature_algorithm);
     CertSummary {
         block,
+        name: display_name(c, &dns_sans, &ip_sans),
         // Names are the certificate's own text: shown everywhere, never able to drive a
         // terminal or reorder what is on screen.
         subject: escape_controls(&c.subject.display),
@@ -357,7 +379,7 @@ pub fn summary_text(s: &CertSummary) -> String {
     }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_owned());
     let mut out = String::new();
-    let _ = writeln!(out, "Certificate (block {})", s.block);
+    let _ = writeln!(out, "Certificate (block {}): {}", s.block, s.name);
     let _ = writeln!(out, "  Subject:             {}", s.subject);
     let _ = writeln!(out, "  Issuer:              {}", s.issuer);
     let _ = writeln!(out, "  Serial:              {}", s.serial);

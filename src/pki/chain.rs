@@ -18,6 +18,10 @@ pub enum LinkRole {
 pub struct ChainLink {
     pub role: LinkRole,
     pub subject: String,
+    /// The certificate's name as the page shows it ([`super::cert::display_name`]); not in
+    /// report.json, whose chain pictures keep the subject.
+    #[serde(skip)]
+    pub name: String,
     /// Days of validity left at the check time (negative when expired).
     pub days_left: i64,
     /// `true` when this certificate is valid and its signature by the next link verifies.
@@ -36,6 +40,9 @@ pub struct ChainLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnusedCa {
     pub subject: String,
+    /// Its name as the page shows it (not in report.json).
+    #[serde(skip)]
+    pub name: String,
     /// The input it was pasted into (its stable name).
     pub input: String,
     /// Why it was not used, in plain words (lower case: it follows the subject).
@@ -95,6 +102,7 @@ impl ChainView {
                 ChainLink {
                     role,
                     subject: c.summary.subject.clone(),
+                    name: c.summary.name.clone(),
                     days_left: c.summary.days_left,
                     ok: problem.is_none(),
                     problem,

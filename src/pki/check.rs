@@ -4,6 +4,7 @@
 
 use super::cert::{self, Cert};
 use super::chain::{ChainView, LinkRole, pick_leaf};
+use super::gateway_root::gateway_root;
 use super::key::{self, PrivateKey};
 use super::names;
 use super::pem;
@@ -13,6 +14,7 @@ use crate::finding::{Code, Finding, Severity, Subject};
 use crate::inputs::{CertInput, CertInputs, InputKind};
 use std::collections::HashSet;
 
+pub use super::gateway_root::GatewayRoot;
 /// Kept here too, where the CLI and the tests have always found it.
 pub use crate::finding::MAX_FINDINGS_OF_A_KIND;
 
@@ -28,7 +30,7 @@ pub struct CheckReport {
     pub verify_depth: u32,
     /// Normalised PEM per input, for the secrets: a leaf first, then intermediates in issuing
     /// order; keys re-encoded; LF line endings, no text around the blocks. Empty when the input
-    /// was empty or unusable. `GatewayCa` falls back to `ClientCa` when it was not given.
+    /// was empty or unusable.
     pub pems: CertInputs,
     /// The gateway leaf, for name checks against the settings.
     pub nlb_leaf: Option<Cert>,
@@ -39,9 +41,12 @@ pub struct CheckReport {
     /// both ALBs.
     pub nlb_go_findings: Vec<Finding>,
     /// The certificates of each certificate input, decoded once for every check above and for
-    /// the page's cards (an input not given holds none: `GatewayCa` falls back to `ClientCa`
-    /// for the checks only).
+    /// the page's cards (an input not given holds none). Each certificate once: a block pasted
+    /// twice is kept once (`cert-repeated`).
     pub certs: Vec<(CertInput, Vec<Cert>)>,
+    /// The root the gateway chain ends at ([`gateway_root`]), which "CA the ALB trusts" asks
+    /// for; `None` before a gateway certificate is pasted.
+    pub gateway_root: Option<GatewayRoot>,
 }
 
 impl CheckReport {
@@ -74,7 +79,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     let certs_of = |input: CertInput, findings: &mut Vec<Finding>| {
         let (certs, errors) = cert::parse_certs(input, &inputs[input], at);
         findings.extend(errors.iter().map(|e| e.to_finding()));
-        certs
+        drop_repeats(certs, findings)
     };
     let key_of = |input: CertInput, findings: &mut Vec<Finding>| {
         let (k, errors) = key::read_private_key(input, &inputs[input]);
@@ -95,15 +100,27 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     // The gateway lets in every client certificate issued under the client CA: a public root
     // there lets in anyone (issue 27).
     findings.extend(public_ca::client_ca_findings(&client_ca));
-    let gateway_ca_given = inputs.given(CertInput::GatewayCa);
-    let gateway_ca = if gateway_ca_given {
+    // The ALB trusts its own CA for the gateway certificate: the client CA is a private CA
+    // of the user's, which does not issue the gateway's certificate, so nothing stands in for
+    // an empty "CA the ALB trusts" (issue 27). Its note names the root the chain needs.
+    let gateway_ca = if inputs.given(CertInput::GatewayCa) {
         certs_of(CertInput::GatewayCa, &mut findings)
     } else {
-        client_ca.clone()
+        Vec::new()
     };
+    let needed_root = gateway_root(&nlb_certs);
+    if let Some(root) = &needed_root
+        && let Some(f) = findings
+            .iter_mut()
+            .find(|f| f.code == Code::InputMissing && f.is_about(CertInput::GatewayCa))
+    {
+        f.message = crate::finding::sentence(format!(
+            "Not given yet: paste {}, the root the gateway certificate's chain ends at",
+            root.name
+        ));
+    }
 
-    let own_gateway_ca: &[Cert] = if gateway_ca_given { &gateway_ca } else { &[] };
-    for ca in client_ca.iter().chain(own_gateway_ca) {
+    for ca in client_ca.iter().chain(&gateway_ca) {
         if !ca.summary.is_ca {
             findings.push(Finding::warning(
                 Code::NotACa,
@@ -119,8 +136,8 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     }
 
     // Each chain's findings about a missing CA go on the input its verifier's trust comes
-    // from: the gateway chain's on "CA the ALB trusts" even while that input is empty and the
-    // client CA stands in (a root pasted into the client CA would let clients in; issue 27).
+    // from: the gateway chain's on "CA the ALB trusts" (a root pasted into the client CA would
+    // let clients in; issue 27).
     let nlb = check_role(
         &nlb_certs,
         nlb_key.as_ref(),
@@ -148,15 +165,12 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
             (CertInput::AlbClientKey, alb_key.is_some()),
             (CertInput::ClientCa, !client_ca.is_empty()),
             (CertInput::ClientCaKey, client_ca_key.is_some()),
-            (
-                CertInput::GatewayCa,
-                !gateway_ca_given || !gateway_ca.is_empty(),
-            ),
+            (CertInput::GatewayCa, !gateway_ca.is_empty()),
         ],
     ));
     let in_chains: Vec<&Cert> = nlb.chain.iter().chain(&alb.chain).collect();
     findings.extend(ca_validity_findings(
-        client_ca.iter().chain(own_gateway_ca),
+        client_ca.iter().chain(&gateway_ca),
         &in_chains,
         nlb.view.trusted && alb.view.trusted,
         at,
@@ -190,18 +204,12 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         (CertInput::NlbCert, nlb_certs),
         (CertInput::AlbClientCert, alb_certs),
         (CertInput::ClientCa, client_ca),
-        (
-            CertInput::GatewayCa,
-            if gateway_ca_given {
-                gateway_ca
-            } else {
-                Vec::new()
-            },
-        ),
+        (CertInput::GatewayCa, gateway_ca),
     ];
     CheckReport {
         findings,
         certs,
+        gateway_root: needed_root,
         verify_depth: nlb.depth,
         nlb_chain: nlb.view,
         alb_chain: alb.view,
@@ -213,6 +221,30 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
             .filter(|&i| inputs.given(i))
             .collect(),
     }
+}
+
+/// One copy of each certificate of an input, in the order pasted: a block that repeats an
+/// earlier one (same DER) gets a `cert-repeated` warning and is left out, so the chain, the
+/// bundle and the page's cards all hold the same single copy.
+fn drop_repeats(certs: Vec<Cert>, findings: &mut Vec<Finding>) -> Vec<Cert> {
+    let mut kept: Vec<Cert> = Vec::with_capacity(certs.len());
+    for c in certs {
+        match kept.iter().find(|k| k.der == c.der) {
+            Some(first) => findings.push(Finding::warning(
+                Code::CertRepeated,
+                format!(
+                    "Block {} of {} repeats block {} (\"{}\"): the bundle keeps one copy",
+                    c.block,
+                    c.input.label(),
+                    first.block,
+                    first.summary.name
+                ),
+                Some(c.input.clone()),
+            )),
+            None => kept.push(c),
+        }
+    }
+    kept
 }
 
 /// A given input that yielded nothing usable and no error saying why (e.g. only an `EC
@@ -325,12 +357,12 @@ pub fn host_findings(report: &CheckReport, hosts: &[(Subject, &str)]) -> Vec<Fin
         let Ok(host) = names::parse_host(typed) else {
             continue;
         };
-        if let Some(why) = names::miss_for_field(leaf, subject.label(), &host) {
-            out.push(Finding::error(
-                Code::NameMismatch,
-                why,
-                Some(subject.clone()),
-            ));
+        if let Some(miss) = names::miss_for_field(leaf, subject.label(), &host) {
+            let f = Finding::error(Code::NameMismatch, miss.message, Some(subject.clone()));
+            out.push(match miss.suggestion {
+                Some(name) => f.suggesting(name),
+                None => f,
+            });
         }
     }
     out
@@ -504,7 +536,12 @@ mod tests {
             let report = check(&inputs, 1_800_000_000);
             let parsed = crate::pki::x509::parses() - before;
             let read: usize = report.certs.iter().map(|(_, c)| c.len()).sum();
-            assert_eq!(read, blocks, "{name}: certificates read");
+            let repeated = report
+                .findings
+                .iter()
+                .filter(|f| f.code == Code::CertRepeated)
+                .count();
+            assert_eq!(read + repeated, blocks, "{name}: certificates read");
             assert_eq!(parsed, blocks, "{name}: DER parses");
         }
     }

@@ -5,6 +5,7 @@ pub mod cert;
 pub mod chain;
 pub mod check;
 pub mod facts;
+pub mod gateway_root;
 pub mod key;
 pub mod names;
 pub mod pem;

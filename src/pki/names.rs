@@ -166,10 +166,15 @@ fn listed_names(cert: &Cert) -> String {
     let s = &cert.summary;
     let mut names: Vec<String> = s.dns_sans.clone();
     names.extend(s.ip_sans.iter().cloned());
-    if names.is_empty() {
-        "no subjectAltName at all".to_owned()
-    } else {
-        format!("only {}", names.join(", "))
+    const LISTED: usize = 5;
+    match names.len() {
+        0 => "no subjectAltName at all".to_owned(),
+        n if n <= LISTED => format!("only {}", names.join(", ")),
+        n => format!(
+            "only {} and {} more",
+            names[..LISTED].join(", "),
+            n - LISTED
+        ),
     }
 }
 
@@ -211,19 +216,124 @@ fn explain_miss(cert: &Cert, host: &HostName) -> String {
     )
 }
 
-/// Why a host typed into a settings field (`field`, by its label) is not covered by `cert`:
-/// the message for that field, listing the names the certificate does cover. `None` when it is
-/// covered.
-pub fn miss_for_field(cert: &Cert, field: &str, host: &HostName) -> Option<String> {
+/// Why a host typed into a settings field is not covered by the certificate, and the fix to
+/// offer ([`miss_for_field`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldMiss {
+    /// The message for that field: short, naming what differs when it looks like a typo.
+    pub message: String,
+    /// The name the certificate covers nearest to the one typed, when it is near enough to be
+    /// a typo ([`nearest_name`]): the one-click fix.
+    pub suggestion: Option<String>,
+}
+
+/// Why a host typed into a settings field (`field`, by its label) is not covered by `cert`.
+/// A typo (a name the certificate covers is a few edits away) is named by the part that
+/// differs, with that name as the fix; otherwise the message lists the names the certificate
+/// covers. `None` when it is covered.
+pub fn miss_for_field(cert: &Cert, field: &str, host: &HostName) -> Option<FieldMiss> {
     check_host(cert, host).err()?;
-    let listed = listed_names(cert);
     let (cn_hint, kind_hint) = miss_hints(cert, host);
-    Some(format!(
-        "{field} \"{host}\" is not a name of the certificate {}, which covers {listed}. Type the \
-         name the certificate was issued for, or have the certificate reissued with \"{host}\" \
-         as a subjectAltName.{cn_hint}{kind_hint}",
-        cert.label()
-    ))
+    if let HostName::Dns(typed) = host
+        && let Some(near) = nearest_name(cert, typed)
+    {
+        let (yours, theirs) = marked_difference(typed, &near);
+        return Some(FieldMiss {
+            message: format!(
+                "{field} is not a name of the certificate: \"{yours}\" where it has \
+                 \"{theirs}\". Use its name {near}, or have the certificate reissued for the \
+                 name typed."
+            ),
+            suggestion: Some(near),
+        });
+    }
+    let listed = listed_names(cert);
+    Some(FieldMiss {
+        message: format!(
+            "{field} \"{host}\" is not a name of the certificate {}, which covers {listed}. \
+             Correct the name, or have the certificate reissued for it.{cn_hint}{kind_hint}",
+            cert.label()
+        ),
+        suggestion: None,
+    })
+}
+
+/// Names compared at most, so that a certificate with thousands of names stays cheap to check.
+const MAX_NAMES_COMPARED: usize = 100;
+
+/// The name the certificate covers that is nearest to `typed` (an A-label), when it is close
+/// enough to be a typo: at most a tenth of its length in single-character edits (at least 2,
+/// at most 5). A wildcard name stands for `typed`'s first label.
+pub fn nearest_name(cert: &Cert, typed: &str) -> Option<String> {
+    cert.summary
+        .dns_sans
+        .iter()
+        .take(MAX_NAMES_COMPARED)
+        .filter_map(|san| {
+            let san = san.to_ascii_lowercase();
+            match san.strip_prefix("*.") {
+                Some(rest) => {
+                    let (first, _) = typed.split_once('.')?;
+                    Some(format!("{first}.{rest}"))
+                }
+                None if san.contains('*') => None,
+                None => Some(san),
+            }
+        })
+        .filter(|name| name.len() <= 253)
+        .map(|name| (edit_distance(typed, &name), name))
+        .filter(|(d, name)| *d > 0 && *d <= (name.len() / 10).clamp(2, 5))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The two names with the part that differs in brackets and the common context around it cut
+/// to a few characters: `…appdom[ia]n.cloud` and `…appdom[ai]n.cloud`.
+pub fn marked_difference(typed: &str, near: &str) -> (String, String) {
+    const CONTEXT: usize = 8;
+    let a: Vec<char> = typed.chars().collect();
+    let b: Vec<char> = near.chars().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let mark = |name: &[char]| {
+        let start = prefix.saturating_sub(CONTEXT);
+        let end = (name.len() - suffix + CONTEXT).min(name.len());
+        let text = |r: std::ops::Range<usize>| name[r].iter().collect::<String>();
+        format!(
+            "{}{}[{}]{}{}",
+            if start > 0 { "…" } else { "" },
+            text(start..prefix),
+            text(prefix..name.len() - suffix),
+            text(name.len() - suffix..end),
+            if end < name.len() { "…" } else { "" }
+        )
+    };
+    (mark(&a), mark(&b))
 }
 
 #[cfg(test)]
@@ -260,6 +370,40 @@ mod tests {
                 "{pattern} vs {host}"
             );
         }
+    }
+
+    #[test]
+    fn the_part_that_differs_is_marked() {
+        const CASES: &[(&str, &str, &str, &str)] = &[
+            (
+                "prod-eu-abc-0001.eu-de.containers.appdomian.cloud",
+                "prod-eu-abc-0001.eu-de.containers.appdomain.cloud",
+                "…s.appdom[ia]n.cloud",
+                "…s.appdom[ai]n.cloud",
+            ),
+            (
+                "gw.exmple.com",
+                "gw.example.com",
+                "gw.ex[]mple.com",
+                "gw.ex[a]mple.com",
+            ),
+            (
+                "a.example.co",
+                "a.example.com",
+                "…ample.co[]",
+                "…ample.co[m]",
+            ),
+        ];
+        for (typed, near, want_typed, want_near) in CASES {
+            assert_eq!(
+                marked_difference(typed, near),
+                ((*want_typed).to_owned(), (*want_near).to_owned()),
+                "{typed} / {near}"
+            );
+        }
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
     }
 
     #[test]

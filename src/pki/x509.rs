@@ -215,6 +215,11 @@ impl ParsedCert {
         self.subject.texts(&oid!(2.5.4.3))
     }
 
+    /// The issuer's common names that decode as strings.
+    pub fn issuer_common_names(&self) -> Vec<String> {
+        self.issuer.texts(&oid!(2.5.4.3))
+    }
+
     /// The issuer's organizations that decode as strings.
     pub fn issuer_organizations(&self) -> Vec<String> {
         self.issuer.texts(&oid!(2.5.4.10))

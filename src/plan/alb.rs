@@ -24,8 +24,9 @@ pub(super) fn findings(
             "Traefik verifies the gateway as this name (the ServersTransport's serverName)"
         }
     };
-    for f in &mut out {
-        f.message = format!("{} {verified_as}.", f.message.trim_end_matches('.'));
+    // A typo (a near name offered as the fix) needs no more words than it has.
+    for f in out.iter_mut().filter(|f| f.suggestion.is_none()) {
+        f.message = format!("{}. {verified_as}.", f.message.trim_end_matches('.'));
     }
     if report.nlb_leaf.is_some() {
         out.extend(depth_finding(apis, report));

@@ -62,7 +62,12 @@ pub fn checked(
     extra_findings: Vec<Finding>,
     at: i64,
 ) -> Plan {
+    // White space around a value is removed, and said (the CLI's settings file and the page's
+    // form alike); every other decoration is named by the validation, never removed.
+    let (trimmed, trim_notes) = crate::settings::trim_fields(settings);
+    let settings = &trimmed;
     let mut findings = validate(settings);
+    findings.extend(trim_notes);
     // From here on a value that looks like key material is shown by its description only: in
     // messages, the README, report.json and the page's preview of the files (issue 22).
     let settings = &settings.with_key_material_described();
@@ -156,13 +161,20 @@ fn missing_inputs(apis: &Apis, report: &CheckReport, findings: &[Finding]) -> Ve
                     .any(|f| f.severity == Severity::Error && f.is_about(i))
         })
         .map(|i| {
+            // "CA the ALB trusts" names the root the gateway chain ends at, once it is known.
+            let what = match (&report.gateway_root, i) {
+                (Some(root), CertInput::GatewayCa) => format!(
+                    "{}, the root the gateway certificate's chain ends at",
+                    root.name
+                ),
+                _ => i.what().to_owned(),
+            };
             Finding::error(
                 Code::InputInvalid,
                 format!(
-                    "{} is not given: paste {}, or give it in the settings file as a path \
+                    "{} is not given: paste {what}, or give it in the settings file as a path \
                      relative to that file.",
                     i.label(),
-                    i.what()
                 ),
                 Some(i.into()),
             )

@@ -4,18 +4,22 @@
 //! same YAML the CLI reads. Defaults are the values of the documented procedure
 //! (`httptools`, `httpbin`, port 8000, `/status`, `istio-system`).
 
+mod advice;
 mod choices;
+mod decorations;
 mod file_error;
 mod limits;
 mod port;
 mod validate;
 
 pub use crate::field::Field;
+pub(crate) use advice::Values;
 pub use choices::{Alb, Choice, Infrastructure, Profile, options};
+pub use decorations::{Decorated, decorations, trim_fields};
 pub use file_error::FileError;
 pub use limits::{MAX_BLOCK_NESTING, MAX_FLOW_COLLECTIONS};
 pub use port::{port_from_text, port_text_finding};
-pub use validate::{required, validate};
+pub use validate::{required, usable, validate};
 
 use crate::finding::{Code, Finding};
 use crate::inputs::CertInputs;

@@ -1,7 +1,7 @@
 //! The app port as the page's form holds it: typed as text, judged as a number.
 
 use super::Field;
-use super::validate::advice;
+use super::advice::advice;
 use crate::finding::{Code, Finding};
 
 /// The port as the page's form holds it, typed as text: blank is 0 (not given yet), a number is

@@ -3,18 +3,17 @@
 //! includes shell metacharacters, quotes, white space or control characters, so a hostile value
 //! is refused here, before any quoting has to be relied on.
 
+use super::advice::advice_in;
 use super::{Alb, Field, Infrastructure, Profile, Settings};
 use crate::finding::{Code, Finding};
 use std::net::IpAddr;
 
-/// What to do about a value of `field`: its hint as a sentence ("Use the ..." or "It must be
-/// ...").
-pub(super) fn advice(field: Field) -> String {
-    let hint = field.hint();
-    match hint.strip_prefix("use ") {
-        Some(rest) => format!("Use {rest}."),
-        None => format!("It must be {hint}."),
-    }
+/// Whether `value` of the free-text `field` passes that field's grammar (and is not key
+/// material): only such a value is ever put into a guide's command or a message's advice.
+pub fn usable(field: Field, value: &str) -> bool {
+    !value.is_empty()
+        && !crate::text::looks_like_key_material(value)
+        && rule(field)(value).is_none()
 }
 
 /// Every problem with the settings' own fields (certificates are checked by `pki`), as
@@ -32,7 +31,7 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
                     "{label} holds what looks like a certificate or private key ({} characters). \
                      Paste certificates and keys into the certificate fields, never here. {}",
                     value.chars().count(),
-                    advice(field)
+                    advice_in(field, s)
                 ),
                 Some(field.into()),
             ));
@@ -40,14 +39,16 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
             if required(field, s) {
                 out.push(Finding::error(
                     Code::InputInvalid,
-                    format!("{label} is required. {}", advice(field)),
+                    format!("{label} is required. {}", advice_in(field, s)),
                     Some(field.into()),
                 ));
             }
+        } else if let Some(f) = super::decorations::finding(field, value, rule(field)) {
+            out.push(f);
         } else if let Some(problem) = rule(field)(value) {
             out.push(Finding::error(
                 Code::InputInvalid,
-                format!("{label} {problem}. {}", advice(field)),
+                format!("{label} {problem}. {}", advice_in(field, s)),
                 Some(field.into()),
             ));
         }

@@ -81,13 +81,15 @@ pub fn CertCard(
     view! {
         <article class="cert-card">
             <h3 class="cert-card__title">
-                <span class="cert-card__subject"><Name text=s.subject.clone() /></span>
+                <span class="cert-card__subject"><Name text=s.name.clone() /></span>
                 <span class="cert-card__badges">
                     {move || made_here.get().map(|_| view! { <span class="made-here">"made here"</span> })}
                     <span class="cert-card__badge">{role}</span>
                 </span>
             </h3>
             <dl class="cert-card__facts">
+                <dt>"Subject"</dt>
+                <dd><Name text=s.subject.clone() /></dd>
                 <dt>"Issuer"</dt>
                 <dd><Name text=s.issuer.clone() /></dd>
                 <dt>"Names"</dt>

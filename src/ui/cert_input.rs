@@ -121,7 +121,13 @@ pub fn CertInput(
     } else {
         "-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----"
     };
-    let guide = Signal::derive(move || settings.with(|s| crate::guide::for_input(input, s)));
+    // Guides quote the values typed so far, and "CA the ALB trusts" names the root the pasted
+    // gateway chain ends at.
+    let gateway_root = Memo::new(move |_| checked.report.with(|r| r.gateway_root.clone()));
+    let guide = Signal::derive(move || {
+        gateway_root
+            .with(|root| settings.with(|s| crate::guide::for_input(input, s, root.as_ref())))
+    });
 
     view! {
         <div

@@ -62,9 +62,11 @@ pub fn ChainDiagram(
                                 <details class="chain__box">
                                     <summary class="chain__summary">
                                         <span class="chain__role">{format!("{role} · {days}")}</span>
-                                        <span class="chain__subject"><Name text=link.subject.clone() /></span>
+                                        <span class="chain__subject"><Name text=link.name.clone() /></span>
                                     </summary>
                                     <dl class="chain__details">
+                                        <dt>"Subject"</dt>
+                                        <dd><Name text=link.subject.clone() /></dd>
                                         <dt>"Issued by"</dt>
                                         <dd><Name text=link.issuer.clone() /></dd>
                                         <dt>"Valid until"</dt>
@@ -102,7 +104,7 @@ pub fn ChainDiagram(
                                         .map(|u| {
                                             view! {
                                                 <li class="chain__unused-item">
-                                                    <span class="chain__subject"><Name text=u.subject /></span>
+                                                    <span class="chain__subject"><Name text=u.name /></span>
                                                     " — "
                                                     {u.why}
                                                 </li>

@@ -1,7 +1,7 @@
 use crate::finding::{Code, Finding, Severity};
 use crate::inputs::CertInput;
 use crate::ui::browser;
-use crate::ui::handles::Verdict;
+use crate::ui::handles::{FormHandle, Verdict};
 use crate::ui::private_ca::PrivateCaButton;
 use crate::ui::rich_text::RichText;
 use crate::ui::state::verdict;
@@ -112,6 +112,34 @@ fn FindingItem(finding: Finding) -> impl IntoView {
             </div>
         }
     });
+    // A value that fixes the finding (the nearest name the certificate covers, a host without
+    // the scheme pasted with it): offered, never applied unasked.
+    let fix = match (
+        finding.suggestion.clone(),
+        finding.input.as_ref().and_then(|i| i.field()),
+    ) {
+        (Some(value), Some(field)) => {
+            let form = expect_context::<FormHandle>();
+            let shown = value.clone();
+            Some(view! {
+                <div class="finding__actions">
+                    <button
+                        type="button"
+                        class="button finding__fix"
+                        data-fix=field.name()
+                        on:click=move |_| {
+                            form.set_text.run((field, value.clone()));
+                            browser::focus(field.name());
+                        }
+                    >
+                        "Use "
+                        <code>{shown}</code>
+                    </button>
+                </div>
+            })
+        }
+        _ => None,
+    };
     view! {
         <li>
             <button
@@ -133,6 +161,7 @@ fn FindingItem(finding: Finding) -> impl IntoView {
                 <span class="finding__message"><RichText text=finding.message.clone() /></span>
             </button>
             {private_ca}
+            {fix}
         </li>
     }
 }

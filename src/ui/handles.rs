@@ -4,7 +4,7 @@
 //! the snackbar, the private CA, the settings import), take the whole state.
 
 use crate::bundle::Bundle;
-use crate::finding::{Finding, Severity, Subject, Tally};
+use crate::finding::{Code, Finding, Severity, Subject, Tally};
 use crate::inputs::{CertInput, CertInputs};
 use crate::pki::CheckReport;
 use crate::settings::{Field, Settings};
@@ -24,6 +24,19 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The value a finding about `field` offers as its fix (the first such), if any: the
+    /// nearest name the certificate covers, a host name without what was pasted around it.
+    pub fn fix(self, field: Field) -> Memo<Option<String>> {
+        let findings = self.findings;
+        Memo::new(move |_| {
+            findings.with(|all| {
+                all.iter()
+                    .filter(|f| f.is_about(field))
+                    .find_map(|f| f.suggestion.clone())
+            })
+        })
+    }
+
     /// The warnings and errors about one field or input, most severe first, with their
     /// severity: the one memo a field shows under itself.
     pub fn about(self, subject: impl Into<Subject>) -> Memo<Vec<(Severity, String)>> {
@@ -32,7 +45,12 @@ impl Verdict {
         Memo::new(move |_| {
             findings.with(|all| {
                 all.iter()
-                    .filter(|f| f.severity != Severity::Info && f.is_about(subject.clone()))
+                    // Notes stay in the list, but for white space removed from this very
+                    // value, which the field says itself.
+                    .filter(|f| {
+                        (f.severity != Severity::Info || f.code == Code::ValueTrimmed)
+                            && f.is_about(subject.clone())
+                    })
                     .map(|f| (f.severity, f.message.clone()))
                     .collect()
             })

@@ -64,7 +64,8 @@ pub fn create(state: AppState) -> Result<String, String> {
         .to_owned();
     if moved {
         done.push_str(&format!(
-            " The CA that was in “{}” now sits in “{}”, which it stood in for.",
+            " The CA that was in “{}” is now in “{}”, where the gateway certificate's root \
+             belongs; the check says whether it is that root.",
             CertInput::ClientCa.label(),
             CertInput::GatewayCa.label()
         ));

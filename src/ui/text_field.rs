@@ -21,6 +21,7 @@ pub fn TextField(
     let key = field.name();
     let draft = use_draft(move |value: String| form.set_text.run((field, value)));
     let problems = expect_context::<Verdict>().about(field);
+    let fix = expect_context::<Verdict>().fix(field);
     let has_error = move || problems.with(|p| p.iter().any(|(s, _)| *s == Severity::Error));
     let help_id = format!("{key}-help");
     let error_id = format!("{key}-error");
@@ -63,11 +64,33 @@ pub fn TextField(
                     each=move || problems.get()
                     key=|p| p.clone()
                     children=|(severity, message)| {
-                        let class = if severity == Severity::Error { "field__error" } else { "field__warning" };
+                        let class = match severity {
+                            Severity::Error => "field__error",
+                            Severity::Warning => "field__warning",
+                            Severity::Info => "field__note",
+                        };
                         view! { <p class=class><RichText text=message /></p> }
                     }
                 />
             </div>
+            // The fix a finding offers, one click away and never applied unasked.
+            {move || {
+                fix.get()
+                    .map(|value| {
+                        let set = value.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="button field__fix"
+                                data-fix=key
+                                on:click=move |_| form.set_text.run((field, set.clone()))
+                            >
+                                "Use "
+                                <code>{value}</code>
+                            </button>
+                        }
+                    })
+            }}
         </div>
     }
 }

@@ -24,16 +24,21 @@ test('guidance: a kubectl get secret -o yaml paste is taken apart, and the VPC c
   await allowClipboard(p);
   const ex = example(t);
 
-  // The NLB domain's "Where do I get this?" shows the commands for both kinds of cluster.
+  // The NLB domain's "Where do I get this?" shows the command of the infrastructure chosen
+  // (issue 27: a guide follows every choice).
   const guide = p.page.locator('#nlb_domain-guide');
   assert.equal(await guide.locator('.guide__steps').isVisible(), false, 'closed until asked for');
   await guide.locator('summary').click();
   const text = await guide.innerText();
-  assert.match(text, /ibmcloud ks nlb-dns create vpc-gen2 --cluster <cluster> --lb-host/);
   assert.match(text, /ibmcloud ks nlb-dns create classic --cluster <cluster> --ip/);
+  assert.doesNotMatch(text, /vpc-gen2/);
+  await p.page.locator('#infrastructure-vpc').check();
+  assert.match(await guide.innerText(), /ibmcloud ks nlb-dns create vpc-gen2 --cluster <cluster> --lb-host <lb-host>/);
+  assert.doesNotMatch(await guide.innerText(), /create classic/);
   // The commands take the values already typed.
   await enter(p.page, 'cluster_name', 'prod-eu');
-  assert.match(await guide.innerText(), /nlb-dns create vpc-gen2 --cluster prod-eu /);
+  await enter(p.page, 'lb_host', '1234abcd-eu-de.lb.appdomain.cloud');
+  assert.match(await guide.innerText(), /nlb-dns create vpc-gen2 --cluster prod-eu --lb-host 1234abcd-eu-de\.lb\.appdomain\.cloud /);
 
   // The whole `kubectl get secret … -o yaml` output, pasted into both gateway fields.
   const secret = [
@@ -94,7 +99,7 @@ test('a CA that did not issue the chain is reported on the CA field and drawn as
   await finding.waitFor();
   const message = await finding.innerText();
   assert.match(message, /they need "CN=DEMO ONLY istio-alb Root CA/, "names the CA the chain needs");
-  assert.match(message, /holds only "CN=Some Other Root CA"/);
+  assert.match(message, /holds only "Some Other Root CA"/);
   assert.equal(
     await p.page.locator('.finding[data-input="alb_client_cert"]').count(),
     0,

@@ -121,9 +121,9 @@ pub fn verify_chain(
 
 /// [`verify_chain`], where the verifier's trust comes from the input `trust` whatever input the
 /// `roots` were pasted into: a chain that needs another CA says so on `trust`, naming that CA.
-/// `check` verifies the gateway chain against the client CA while "CA the ALB trusts" is
-/// empty, and the root the gateway chain needs belongs there, never among the CAs the gateway
-/// trusts for client certificates (issue 27).
+/// `check` names the input each chain's trust comes from ("CA the ALB trusts" for the gateway
+/// chain, never the client CA: issue 27); a caller that verifies against CAs from another input
+/// gets the finding on `trust` all the same.
 pub fn verify_chain_trusting(
     leaf: &Cert,
     pool: &[Cert],
@@ -333,7 +333,7 @@ fn wrong_ca_finding(
     }
     let held: Vec<String> = trusted
         .iter()
-        .map(|c| format!("\"{}\"", c.summary.subject))
+        .map(|c| format!("\"{}\"", c.summary.name))
         .collect();
     let code = if top.summary.is_self_signed && top.summary.is_ca {
         Code::ChainUntrusted
@@ -398,7 +398,7 @@ fn unused_cas(
         .map(|c| {
             let s = &c.summary;
             let mut why = match (anchor, needs) {
-                (Some(a), _) => format!("not needed: the chain ends at \"{}\"", a.summary.subject),
+                (Some(a), _) => format!("not needed: the chain ends at \"{}\"", a.summary.name),
                 (None, Some(needed)) if needed == s.subject => {
                     "has the name the chain needs, but its key did not sign it".to_owned()
                 }
@@ -420,6 +420,7 @@ fn unused_cas(
             }
             UnusedCa {
                 subject: s.subject.clone(),
+                name: s.name.clone(),
                 input: c.input.name().to_owned(),
                 why,
             }
