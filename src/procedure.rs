@@ -8,6 +8,7 @@
 //! goes only then, and STRICT mutual TLS for the app namespace comes last.
 
 use crate::manifest::{Apis, Doc, IngressApi, names};
+use crate::settings::GatewayConfig;
 
 /// One step of the installation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +55,16 @@ pub fn steps(apis: &Apis) -> Vec<Step> {
     if apis.copies_alb_secret() {
         out.push(Step::CopyAlbSecret);
     }
-    out.extend([Step::Apply(Doc::DestinationRule), Step::Apply(Doc::Gateway)]);
+    out.push(Step::Apply(Doc::DestinationRule));
+    if apis.gateway_config == GatewayConfig::GatewayApi {
+        // The CA the Gateway's client-certificate validation names, before the Gateway.
+        out.push(Step::Apply(Doc::ClientCaBundle));
+    }
+    out.push(Step::Apply(Doc::Gateway));
     if apis.restarts_gateway() {
         out.push(Step::RestartGateway);
     }
-    out.push(Step::Apply(Doc::VirtualService));
+    out.push(Step::Apply(Doc::Route));
     if apis.ingress == IngressApi::NetworkingV1Traefik {
         // The transport before the Service that names it, both before the Ingress.
         out.extend([
@@ -131,8 +137,12 @@ impl Step {
                     "Creating the Service {} that sends Traefik to the gateway over mutual TLS",
                     names::TRAEFIK_SERVICE
                 ),
+                Doc::ClientCaBundle => format!(
+                    "Giving the gateway the client CA it verifies the ALB with (ConfigMap {})",
+                    names::GATEWAY_CLIENT_CA
+                ),
                 Doc::Gateway => "Configuring the gateway for mutual TLS on port 443".into(),
-                Doc::VirtualService => "Routing $APP_PATH to $APP through the gateway".into(),
+                Doc::Route => "Routing $APP_PATH to $APP through the gateway".into(),
                 Doc::Ingress => "Configuring the ALB Ingress for https://$ALB_HOST$APP_PATH".into(),
             },
             Step::Secrets => "Writing the secrets in $GATEWAY_NAMESPACE that changed".into(),
@@ -151,7 +161,7 @@ impl Step {
     }
 
     /// What to check when the step fails; may expand the scripts' `$VARIABLES`.
-    pub fn check(self) -> String {
+    pub fn check(self, apis: &Apis) -> String {
         match self {
             Step::Preflight => {
                 "the certificates and keys of the bundle (istio-alb check settings.yaml)".into()
@@ -185,7 +195,16 @@ impl Step {
                 "kubectl get serverstransports.traefik.io,services -n $GATEWAY_NAMESPACE, and the Traefik ALB's logs in kube-system"
                     .into()
             }
-            Step::Apply(Doc::Gateway | Doc::VirtualService | Doc::Ingress) => {
+            Step::Apply(Doc::ClientCaBundle) => {
+                "kubectl get configmaps -n $GATEWAY_NAMESPACE, and your permissions there".into()
+            }
+            Step::Apply(Doc::Gateway | Doc::Route)
+                if apis.gateway_config == GatewayConfig::GatewayApi =>
+            {
+                "kubectl describe gateways.gateway.networking.k8s.io -n $GATEWAY_NAMESPACE; kubectl describe httproutes.gateway.networking.k8s.io -n $APP_NAMESPACE (their status conditions)"
+                    .into()
+            }
+            Step::Apply(Doc::Gateway | Doc::Route | Doc::Ingress) => {
                 "kubectl get gateways,virtualservices,ingresses -n $GATEWAY_NAMESPACE".into()
             }
             Step::RestartGateway => {

@@ -319,7 +319,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     }
     sh.line("NLB_LISTED_NS=''");
     for step in procedure::steps(&apis) {
-        let (mut title, mut check) = (step.announce(), step.check());
+        let (mut title, mut check) = (step.announce(), step.check(&apis));
         if step == Step::CheckNlb && apis.nlb_dns.target().1 == "LB_HOST" {
             // On VPC the host name is registered for the load balancer's host name.
             title = title.replace("$INGRESS_HOST", "$LB_HOST");

@@ -13,7 +13,7 @@ use crate::manifest::{
     self, Apis, Content, GatewayCerts, Manifest, Role, Takeover, names, takeover,
 };
 use crate::script::preflight::Sides;
-use crate::settings::Settings;
+use crate::settings::{GatewayConfig, Settings};
 use std::fmt::Write as _;
 
 fn file(secret: &str, key: &str) -> String {
@@ -134,6 +134,48 @@ fn traefik_pickup(sh: &mut Sh, s: &Settings) {
     );
 }
 
+/// Each gateway pod's Envoy holds the secret's certificate (serial) and client CA.
+fn envoy_secrets(sh: &mut Sh, s: &Settings, apis: &Apis, sides: &Sides) {
+    sh.line("for pod in $GW_PODS; do");
+    match apis.gateway_certs {
+        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
+            let name = manifest::credential_name(s, apis);
+            let _ = writeln!(
+                sh.out,
+                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
+                 if ! loaded_secret \"$pod\" {name}; then\n    \
+                 bad \"$pod: Envoy holds no secret kubernetes://{name} (config_dump, dynamic_active_secrets)\" \"check that the Gateway names credentialName {name} and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 elif [ \"$(serial \"$WORK_DIR/loaded.pem\")\" = \"$want\" ]; then\n    \
+                 pass \"$pod: Envoy serves kubernetes://{name}, serial $want, as in the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy serves kubernetes://{name} with serial $(serial \"$WORK_DIR/loaded.pem\"), the secret holds $want\" \"the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  \
+                 fi\n  \
+                 if loaded_secret \"$pod\" {name}-cacert && same_cert \"$WORK_DIR/loaded.pem\" {ca}; then\n    \
+                 pass \"$pod: Envoy holds kubernetes://{name}-cacert, the client CA of the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy does not hold the secret's client CA as kubernetes://{name}-cacert\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 fi",
+                ca = file(&sides.client_ca.secret, sides.client_ca.key),
+            );
+        }
+        GatewayCerts::FileMounted => {
+            let _ = writeln!(
+                sh.out,
+                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
+                 got=\"$(loaded_file_serial \"$pod\" /etc/istio/ingressgateway-certs/tls.crt)\"\n  \
+                 if [ -z \"$got\" ]; then\n    \
+                 bad \"$pod: Envoy lists no certificate from /etc/istio/ingressgateway-certs/tls.crt (/certs)\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod; check the Gateway's serverCertificate path\"\n  \
+                 elif [ \"$got\" = \"$want\" ]; then\n    \
+                 pass \"$pod: Envoy serves /etc/istio/ingressgateway-certs/tls.crt, serial $want, as in the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy serves serial $got, the secret holds $want\" \"the gateway reads mounted certificates at start only: kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway (renew.sh does this when they change)\"\n  \
+                 fi"
+            );
+        }
+    }
+    sh.line("done");
+}
+
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
@@ -224,44 +266,15 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     }
 
     sh.step_checking("The certificate the gateway's Envoy holds", "");
-    sh.line("for pod in $GW_PODS; do");
-    match apis.gateway_certs {
-        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
-            let name = manifest::credential_name(s, &apis);
-            let _ = writeln!(
-                sh.out,
-                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
-                 if ! loaded_secret \"$pod\" {name}; then\n    \
-                 bad \"$pod: Envoy holds no secret kubernetes://{name} (config_dump, dynamic_active_secrets)\" \"check that the Gateway names credentialName {name} and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
-                 elif [ \"$(serial \"$WORK_DIR/loaded.pem\")\" = \"$want\" ]; then\n    \
-                 pass \"$pod: Envoy serves kubernetes://{name}, serial $want, as in the secret\"\n  \
-                 else\n    \
-                 bad \"$pod: Envoy serves kubernetes://{name} with serial $(serial \"$WORK_DIR/loaded.pem\"), the secret holds $want\" \"the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  \
-                 fi\n  \
-                 if loaded_secret \"$pod\" {name}-cacert && same_cert \"$WORK_DIR/loaded.pem\" {ca}; then\n    \
-                 pass \"$pod: Envoy holds kubernetes://{name}-cacert, the client CA of the secret\"\n  \
-                 else\n    \
-                 bad \"$pod: Envoy does not hold the secret's client CA as kubernetes://{name}-cacert\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
-                 fi",
-                ca = file(&sides.client_ca.secret, sides.client_ca.key),
-            );
-        }
-        GatewayCerts::FileMounted => {
-            let _ = writeln!(
-                sh.out,
-                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
-                 got=\"$(loaded_file_serial \"$pod\" /etc/istio/ingressgateway-certs/tls.crt)\"\n  \
-                 if [ -z \"$got\" ]; then\n    \
-                 bad \"$pod: Envoy lists no certificate from /etc/istio/ingressgateway-certs/tls.crt (/certs)\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod; check the Gateway's serverCertificate path\"\n  \
-                 elif [ \"$got\" = \"$want\" ]; then\n    \
-                 pass \"$pod: Envoy serves /etc/istio/ingressgateway-certs/tls.crt, serial $want, as in the secret\"\n  \
-                 else\n    \
-                 bad \"$pod: Envoy serves serial $got, the secret holds $want\" \"the gateway reads mounted certificates at start only: kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway (renew.sh does this when they change)\"\n  \
-                 fi"
-            );
-        }
+    if apis.gateway_config == GatewayConfig::GatewayApi {
+        // Istio names the SDS secrets of a Gateway API Gateway kubernetes-gateway://NS/NAME,
+        // which the scripts' reader of Envoy's config dump (loaded_secret) does not look up yet.
+        sh.line(
+            "note 'not checked for a Gateway API bundle yet: Envoy holds its secrets as kubernetes-gateway://NAMESPACE/NAME'",
+        );
+    } else {
+        envoy_secrets(&mut sh, s, &apis, &sides);
     }
-    sh.line("done");
 
     sh.step_checking("The ALB pods in kube-system", "");
     sh.lines(&[

@@ -3,7 +3,7 @@
 //! includes shell metacharacters, quotes, white space or control characters, so a hostile value
 //! is refused here, before any quoting has to be relied on.
 
-use super::{Alb, Field, Infrastructure, Profile, Settings};
+use super::{Alb, Field, GatewayConfig, Infrastructure, Profile, Settings};
 use crate::finding::{Code, Finding};
 use std::net::IpAddr;
 
@@ -134,7 +134,11 @@ pub fn required(field: Field, s: &Settings) -> bool {
         | Field::Path
         | Field::GatewayNamespace => true,
         // Not free text: always set.
-        Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => false,
+        Field::AppPort
+        | Field::Profile
+        | Field::Alb
+        | Field::Infrastructure
+        | Field::GatewayConfig => false,
     }
 }
 
@@ -166,6 +170,19 @@ fn combinations(s: &Settings) -> Vec<Finding> {
             Some(Field::NlbSecretNamespace.into()),
         ));
     }
+    if s.profile == Profile::Classic && s.gateway_config == GatewayConfig::GatewayApi {
+        out.push(Finding::error(
+            Code::InputInvalid,
+            format!(
+                "{} Gateway API needs the current profile: the classic profile is the documented \
+                 procedure for Istio 1.4, years before the Gateway API and its client-certificate \
+                 validation (v1.5, Istio 1.28). Pick the current profile for the Gateway API, or \
+                 Istio for the classic procedure.",
+                Field::GatewayConfig.label()
+            ),
+            Some(Field::GatewayConfig.into()),
+        ));
+    }
     out
 }
 
@@ -180,7 +197,11 @@ fn rule(field: Field) -> fn(&str) -> Option<String> {
         Field::App => dns1035_label,
         Field::Path => http_path,
         // Not free text: typed, and checked where they are parsed.
-        Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => |_| None,
+        Field::AppPort
+        | Field::Profile
+        | Field::Alb
+        | Field::Infrastructure
+        | Field::GatewayConfig => |_| None,
     }
 }
 
@@ -535,6 +556,13 @@ mod tests {
             ..valid()
         };
         assert_eq!(named(&renewed_classic), [Field::NlbSecretNamespace]);
+        let gateway_api_classic = Settings {
+            profile: Profile::Classic,
+            gateway_config: GatewayConfig::GatewayApi,
+            ..valid()
+        };
+        assert_eq!(named(&gateway_api_classic), [Field::GatewayConfig]);
+        assert_eq!(validate(&gateway_api_classic)[0].code, Code::InputInvalid);
         // Another namespace is only where IBM keeps the secret to copy: fine with classic.
         let elsewhere = Settings {
             profile: Profile::Classic,
@@ -542,7 +570,7 @@ mod tests {
             ..valid()
         };
         assert_eq!(named(&elsewhere), []);
-        for s in [&traefik_classic, &renewed_classic] {
+        for s in [&traefik_classic, &renewed_classic, &gateway_api_classic] {
             let alone = Settings {
                 profile: Profile::Current,
                 ..s.clone()
