@@ -37,9 +37,9 @@ main() {
   if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/destinationrules.networking.istio.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/destinationrules.networking.istio.io"; else missing="$missing
   the CRD destinationrules.networking.istio.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
   if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io"; else missing="$missing
-  the CRD gateways.gateway.networking.k8s.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
+  the CRD gateways.gateway.networking.k8s.io (the Gateway API, v1.5.0 or newer: kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml)"; fi
   if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io"; else missing="$missing
-  the CRD httproutes.gateway.networking.k8s.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
+  the CRD httproutes.gateway.networking.k8s.io (the Gateway API, v1.5.0 or newer: kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml)"; fi
   if grep -qxF -- "ingressclass.networking.k8s.io/public-iks-k8s-nginx" <<<"$found"; then ok "ingressclass.networking.k8s.io/public-iks-k8s-nginx"; else missing="$missing
   the ingress class public-iks-k8s-nginx (the ALB: ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME)"; fi
   if [ -n "$missing" ]; then die "missing in the cluster:$missing

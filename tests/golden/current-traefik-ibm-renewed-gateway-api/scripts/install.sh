@@ -37,9 +37,9 @@ main() {
   if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/destinationrules.networking.istio.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/destinationrules.networking.istio.io"; else missing="$missing
   the CRD destinationrules.networking.istio.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
   if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io"; else missing="$missing
-  the CRD gateways.gateway.networking.k8s.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
+  the CRD gateways.gateway.networking.k8s.io (the Gateway API, v1.5.0 or newer: kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml)"; fi
   if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io"; else missing="$missing
-  the CRD httproutes.gateway.networking.k8s.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
+  the CRD httproutes.gateway.networking.k8s.io (the Gateway API, v1.5.0 or newer: kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml)"; fi
   if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/serverstransports.traefik.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/serverstransports.traefik.io"; else missing="$missing
   the CRD serverstransports.traefik.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
   if grep -qxF -- "ingressclass.networking.k8s.io/public-iks-traefik" <<<"$found"; then ok "ingressclass.networking.k8s.io/public-iks-traefik"; else missing="$missing
