@@ -5,6 +5,7 @@
 //! (`httptools`, `httpbin`, port 8000, `/status`, `istio-system`).
 
 mod choices;
+mod combinations;
 mod file_error;
 mod limits;
 mod port;

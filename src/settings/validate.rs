@@ -3,7 +3,7 @@
 //! includes shell metacharacters, quotes, white space or control characters, so a hostile value
 //! is refused here, before any quoting has to be relied on.
 
-use super::{Alb, Field, GatewayConfig, Infrastructure, Profile, Settings};
+use super::{Field, Infrastructure, Settings};
 use crate::finding::{Code, Finding};
 use std::net::IpAddr;
 
@@ -52,7 +52,7 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
             ));
         }
     }
-    out.extend(combinations(s));
+    out.extend(super::combinations::combinations(s));
     if let Some(why) = reserved_namespace(&s.app_namespace, &s.gateway_namespace) {
         out.push(Finding::error(
             Code::InputInvalid,
@@ -140,50 +140,6 @@ pub fn required(field: Field, s: &Settings) -> bool {
         | Field::Infrastructure
         | Field::GatewayConfig => false,
     }
-}
-
-/// Choices that do not go together, each on the field that has to change.
-fn combinations(s: &Settings) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if s.alb == Alb::Traefik && s.profile == Profile::Classic {
-        out.push(Finding::error(
-            Code::InputInvalid,
-            format!(
-                "{} Traefik needs the current profile: the classic profile is the documented \
-                 procedure for IBM's original ALB (an extensions/v1beta1 Ingress). Pick the \
-                 current profile for Traefik, or NGINX for the classic procedure.",
-                Field::Alb.label()
-            ),
-            Some(Field::Alb.into()),
-        ));
-    }
-    if s.profile == Profile::Classic && s.ibm_keeps_gateway_secret() {
-        out.push(Finding::error(
-            Code::InputInvalid,
-            format!(
-                "{0} is the gateway namespace, which needs the current profile: the classic \
-                 gateway reads its certificate from the fixed secret istio-ingressgateway-certs, \
-                 so IBM's renewed secret cannot be used in place. Pick the current profile, or \
-                 leave {0} empty.",
-                Field::NlbSecretNamespace.label()
-            ),
-            Some(Field::NlbSecretNamespace.into()),
-        ));
-    }
-    if s.profile == Profile::Classic && s.gateway_config == GatewayConfig::GatewayApi {
-        out.push(Finding::error(
-            Code::InputInvalid,
-            format!(
-                "{} Gateway API needs the current profile: the classic profile is the documented \
-                 procedure for Istio 1.4, years before the Gateway API and its client-certificate \
-                 validation (v1.5, Istio 1.28). Pick the current profile for the Gateway API, or \
-                 Istio for the classic procedure.",
-                Field::GatewayConfig.label()
-            ),
-            Some(Field::GatewayConfig.into()),
-        ));
-    }
-    out
 }
 
 /// The grammar each free-text field is held to.
@@ -396,6 +352,7 @@ pub(super) fn cert_path_problem(v: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::{Alb, GatewayConfig, Profile};
 
     fn valid() -> Settings {
         Settings {
