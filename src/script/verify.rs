@@ -293,6 +293,16 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let alb_ca = file(&sides.alb_ca.secret, sides.alb_ca.key);
     let cert = file(&sides.alb_cert.secret, sides.alb_cert.key);
     let key = file(&sides.alb_key.secret, sides.alb_key.key);
+    let (route_hint, mtls_hint) = match apis.gateway_config {
+        GatewayConfig::Istio => (
+            "kubectl get virtualservice -n $GATEWAY_NAMESPACE",
+            "kubectl get gateway -n $GATEWAY_NAMESPACE -o yaml (tls.mode must be MUTUAL)",
+        ),
+        GatewayConfig::GatewayApi => (
+            "kubectl describe httproutes.gateway.networking.k8s.io -n $APP_NAMESPACE",
+            "kubectl get gateways.gateway.networking.k8s.io -n $GATEWAY_NAMESPACE -o yaml (spec.tls.frontend.default.validation must say AllowValidOnly)",
+        ),
+    };
     let _ = writeln!(
         sh.out,
         "URL=\"https://$NLB_INGRESS_DOMAIN$TEST_PATH\"\n\
@@ -302,7 +312,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
          POSITIVE=1\n  \
          pass \"$URL with the ALB's client certificate answered $CODE\"\n\
          elif [ \"$RC\" -eq 0 ]; then\n  \
-         bad \"$URL with the ALB's client certificate answered $CODE, expected ${{EXPECT_STATUS:-a non-5xx status}}\" \"kubectl get virtualservice -n $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
+         bad \"$URL with the ALB's client certificate answered $CODE, expected ${{EXPECT_STATUS:-a non-5xx status}}\" \"{route_hint}; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
          else\n  \
          bad \"$URL with the ALB's client certificate failed (curl $RC: $ERR)\" \"check DNS and the gateway service; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
          fi\n\
@@ -310,7 +320,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
          if [ \"$POSITIVE\" -eq 0 ]; then\n  \
          soft 'the refusal without a client certificate proves nothing while the request with one fails: not counted' 'fix the request above first'\n\
          elif [ \"$RC\" -eq 0 ]; then\n  \
-         bad \"$URL answered $CODE without a client certificate: mutual TLS is not enforced\" \"kubectl get gateway -n $GATEWAY_NAMESPACE -o yaml (tls.mode must be MUTUAL)\"\n\
+         bad \"$URL answered $CODE without a client certificate: mutual TLS is not enforced\" \"{mtls_hint}\"\n\
          elif [ \"$RC\" -eq 35 ] || {{ [ \"$RC\" -eq 56 ] && grep -qiE 'alert|ssl|tls' <<<\"$ERR\"; }}; then\n  \
          pass \"refused without a client certificate, in the TLS handshake (curl $RC: $ERR)\"\n\
          else\n  \

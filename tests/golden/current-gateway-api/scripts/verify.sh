@@ -138,7 +138,7 @@ main() {
     POSITIVE=1
     pass "$URL with the ALB's client certificate answered $CODE"
   elif [ "$RC" -eq 0 ]; then
-    bad "$URL with the ALB's client certificate answered $CODE, expected ${EXPECT_STATUS:-a non-5xx status}" "kubectl get virtualservice -n $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
+    bad "$URL with the ALB's client certificate answered $CODE, expected ${EXPECT_STATUS:-a non-5xx status}" "kubectl describe httproutes.gateway.networking.k8s.io -n $APP_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
   else
     bad "$URL with the ALB's client certificate failed (curl $RC: $ERR)" "check DNS and the gateway service; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
   fi
@@ -146,7 +146,7 @@ main() {
   if [ "$POSITIVE" -eq 0 ]; then
     soft 'the refusal without a client certificate proves nothing while the request with one fails: not counted' 'fix the request above first'
   elif [ "$RC" -eq 0 ]; then
-    bad "$URL answered $CODE without a client certificate: mutual TLS is not enforced" "kubectl get gateway -n $GATEWAY_NAMESPACE -o yaml (tls.mode must be MUTUAL)"
+    bad "$URL answered $CODE without a client certificate: mutual TLS is not enforced" "kubectl get gateways.gateway.networking.k8s.io -n $GATEWAY_NAMESPACE -o yaml (spec.tls.frontend.default.validation must say AllowValidOnly)"
   elif [ "$RC" -eq 35 ] || { [ "$RC" -eq 56 ] && grep -qiE 'alert|ssl|tls' <<<"$ERR"; }; then
     pass "refused without a client certificate, in the TLS handshake (curl $RC: $ERR)"
   else
