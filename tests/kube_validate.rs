@@ -273,18 +273,25 @@ fn the_real_server_judges_the_gateway_api_objects_of_the_bundle() {
         // The CRD caps caCertificateRefs at 8 (maxItems), not at 1: a ninth is refused.
         (
             dry("nine caCertificateRefs", &gateway.replace(ca_ref, &refs(9))),
-            "must have at most 8 items",
+            "caCertificateRefs: Too many: 9: must have at most 8 items",
         ),
         (
             dry(
                 "a validation mode the CRD does not know",
                 &gateway.replace("mode: AllowValidOnly", "mode: Required"),
             ),
-            "Unsupported value: \"Required\"",
+            "validation.mode: Unsupported value: \"Required\"",
         ),
+        // An empty list (minItems 1): validation without a CA is refused.
         (
-            dry("no caCertificateRef at all", &gateway.replace(ca_ref, "")),
-            "caCertificateRefs",
+            dry(
+                "an empty caCertificateRefs",
+                &gateway.replace(
+                    &format!("caCertificateRefs:\n{ca_ref}"),
+                    "caCertificateRefs: []\n",
+                ),
+            ),
+            "caCertificateRefs: Invalid value: 0: spec.tls.frontend.default.validation.caCertificateRefs in body should have at least 1 items",
         ),
     ];
     let mut wrong = Vec::new();
