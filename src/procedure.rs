@@ -265,4 +265,33 @@ mod tests {
             assert_eq!(s.last(), Some(&Step::Apply(Doc::MtlsPolicy)), "{profile}");
         }
     }
+
+    /// The Gateway API: the CA the Gateway validates with before the Gateway, the route after it,
+    /// both in the place of Istio's Gateway and VirtualService; their check names the Gateway
+    /// API's resources.
+    #[test]
+    fn the_gateway_api_applies_its_ca_before_its_gateway() {
+        let apis = Apis::of(&crate::settings::Settings {
+            gateway_config: GatewayConfig::GatewayApi,
+            ..crate::demo::settings()
+        });
+        let s = steps(&apis);
+        let at = |step: Step| s.iter().position(|x| *x == step).unwrap();
+        assert!(at(Step::Secrets) < at(Step::Apply(Doc::ClientCaBundle)));
+        assert!(at(Step::Apply(Doc::ClientCaBundle)) < at(Step::Apply(Doc::Gateway)));
+        assert!(at(Step::Apply(Doc::Gateway)) < at(Step::Apply(Doc::Route)));
+        assert!(at(Step::Apply(Doc::Route)) < at(Step::Apply(Doc::Ingress)));
+        assert!(
+            Step::Apply(Doc::Gateway)
+                .check(&apis)
+                .contains("gateways.gateway.networking.k8s.io")
+        );
+        let istio = Apis::of_profile(Profile::Current);
+        assert!(!steps(&istio).contains(&Step::Apply(Doc::ClientCaBundle)));
+        assert!(
+            !Step::Apply(Doc::Gateway)
+                .check(&istio)
+                .contains("gateway.networking.k8s.io")
+        );
+    }
 }
