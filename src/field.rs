@@ -22,11 +22,12 @@ pub enum Field {
     Profile,
     Alb,
     Infrastructure,
+    GatewayConfig,
 }
 
 impl Field {
     /// Every field, in the order of the settings file and the page's form.
-    pub const ALL: [Field; 16] = [
+    pub const ALL: [Field; 17] = [
         Field::ClusterName,
         Field::IngressIp,
         Field::LbHost,
@@ -43,6 +44,7 @@ impl Field {
         Field::Profile,
         Field::Alb,
         Field::Infrastructure,
+        Field::GatewayConfig,
     ];
 
     /// The fields whose values are free text: all but the port and the choices.
@@ -80,6 +82,7 @@ impl Field {
             Field::Profile => "profile",
             Field::Alb => "alb",
             Field::Infrastructure => "infrastructure",
+            Field::GatewayConfig => "gateway_config",
         }
     }
 
@@ -106,6 +109,7 @@ impl Field {
             Field::Profile => "Profile",
             Field::Alb => "ALB",
             Field::Infrastructure => "Infrastructure",
+            Field::GatewayConfig => "Gateway configuration",
         }
     }
 
@@ -149,6 +153,10 @@ impl Field {
             Field::Profile => "classic (the documented procedure) or current (today's APIs)",
             Field::Alb => "nginx or traefik (ibmcloud ks ingress alb ls shows which)",
             Field::Infrastructure => "classic or vpc (ibmcloud ks cluster ls shows which)",
+            Field::GatewayConfig => {
+                "istio (Istio's Gateway and VirtualService) or gateway-api (the Kubernetes \
+                 Gateway API, Istio 1.28+ with its CRDs v1.5+)"
+            }
         }
     }
 
@@ -177,6 +185,7 @@ impl Field {
             Field::Profile => "Which generation of APIs the bundle targets.",
             Field::Alb => "Which Ingress controller your ALB runs.",
             Field::Infrastructure => "Classic or VPC cluster.",
+            Field::GatewayConfig => "Which API configures the Istio gateway.",
         }
     }
 
@@ -197,7 +206,8 @@ impl Field {
             | Field::NlbSecretNamespace
             | Field::Profile
             | Field::Alb
-            | Field::Infrastructure => "",
+            | Field::Infrastructure
+            | Field::GatewayConfig => "",
         }
     }
 }

@@ -315,6 +315,44 @@ pub fn for_field(field: Field, s: &Settings) -> Option<Guide> {
                 ),
             ],
         },
+        Field::GatewayConfig => Guide {
+            about: "The Gateway API choice needs its CRDs at bundle version v1.5.0 or newer \
+                    (client-certificate validation joined the standard channel in v1.5) and \
+                    istiod 1.28 or newer. IBM's Istio add-on ships 1.30."
+                .to_owned(),
+            steps: vec![
+                step(
+                    "See whether the Gateway API CRDs are installed, and at which bundle version \
+                     (nothing printed: not installed):",
+                    Some(
+                        "kubectl get crd gateways.gateway.networking.k8s.io -o \
+                         jsonpath='{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}{\"\\n\"}'"
+                            .to_owned(),
+                    ),
+                ),
+                step(
+                    "See which Istio version runs (the image tag of istiod):",
+                    Some(
+                        "kubectl get deployment -n istio-system -l app=istiod -o \
+                         jsonpath='{range .items[*]}{.spec.template.spec.containers[0].image}{\"\\n\"}{end}'"
+                            .to_owned(),
+                    ),
+                ),
+                step(
+                    "Or ask istioctl, which prints the control plane's version too:",
+                    Some("istioctl version".to_owned()),
+                ),
+                step(
+                    "Install the standard channel's CRDs when they are missing or older than \
+                     v1.5.0:",
+                    Some(
+                        "kubectl apply --server-side -f \
+                         https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
+                            .to_owned(),
+                    ),
+                ),
+            ],
+        },
         _ => return None,
     };
     Some(guide)
@@ -324,6 +362,27 @@ pub fn for_field(field: Field, s: &Settings) -> Option<Guide> {
 mod tests {
     use super::*;
     use crate::settings::Infrastructure as Infra;
+
+    #[test]
+    fn the_gateway_config_guide_shows_the_crd_bundle_version_and_istio() {
+        let g = for_field(Field::GatewayConfig, &Settings::default()).unwrap();
+        let commands: Vec<&str> = g
+            .steps
+            .iter()
+            .filter_map(|s| s.command.as_deref())
+            .collect();
+        assert!(
+            commands
+                .iter()
+                .any(|c| c.contains("crd gateways.gateway.networking.k8s.io")
+                    && c.contains("gateway\\.networking\\.k8s\\.io/bundle-version")),
+            "{commands:?}"
+        );
+        assert!(
+            commands.iter().any(|c| c.contains("app=istiod")),
+            "{commands:?}"
+        );
+    }
 
     #[test]
     fn every_input_has_guidance() {

@@ -9,6 +9,7 @@
 //! namespace comes last.
 
 use crate::manifest::{Apis, Doc, IngressApi, NlbDnsCli, names};
+use crate::settings::GatewayConfig;
 
 /// One step of the installation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,11 +58,16 @@ pub fn steps(apis: &Apis) -> Vec<Step> {
     if apis.copies_alb_secret() {
         out.push(Step::CopyAlbSecret);
     }
-    out.extend([Step::Apply(Doc::DestinationRule), Step::Apply(Doc::Gateway)]);
+    out.push(Step::Apply(Doc::DestinationRule));
+    if apis.gateway_config == GatewayConfig::GatewayApi {
+        // The CA the Gateway's client-certificate validation names, before the Gateway.
+        out.push(Step::Apply(Doc::ClientCaBundle));
+    }
+    out.push(Step::Apply(Doc::Gateway));
     if apis.restarts_gateway() {
         out.push(Step::RestartGateway);
     }
-    out.push(Step::Apply(Doc::VirtualService));
+    out.push(Step::Apply(Doc::Route));
     if apis.ingress == IngressApi::NetworkingV1Traefik {
         // The transport before the Service that names it, both before the Ingress.
         out.extend([
@@ -137,8 +143,12 @@ impl Step {
                     "Creating the Service {} that sends Traefik to the gateway over mutual TLS",
                     names::TRAEFIK_SERVICE
                 ),
+                Doc::ClientCaBundle => format!(
+                    "Giving the gateway the client CA it verifies the ALB with (ConfigMap {})",
+                    names::GATEWAY_CLIENT_CA
+                ),
                 Doc::Gateway => "Configuring the gateway for mutual TLS on port 443".into(),
-                Doc::VirtualService => "Routing $APP_PATH to $APP through the gateway".into(),
+                Doc::Route => "Routing $APP_PATH to $APP through the gateway".into(),
                 Doc::Ingress => "Configuring the ALB Ingress for https://$ALB_HOST$APP_PATH".into(),
             },
             Step::Secrets => "Writing the secrets in $GATEWAY_NAMESPACE that changed".into(),
@@ -157,7 +167,7 @@ impl Step {
     }
 
     /// What to check when the step fails; may expand the scripts' `$VARIABLES`.
-    pub fn check(self) -> String {
+    pub fn check(self, apis: &Apis) -> String {
         match self {
             Step::Preflight => {
                 "the certificates and keys of the bundle (istio-alb check settings.yaml)".into()
@@ -194,7 +204,16 @@ impl Step {
                 "kubectl get serverstransports.traefik.io,services -n $GATEWAY_NAMESPACE, and the Traefik ALB's logs in kube-system"
                     .into()
             }
-            Step::Apply(Doc::Gateway | Doc::VirtualService | Doc::Ingress) => {
+            Step::Apply(Doc::ClientCaBundle) => {
+                "kubectl get configmaps -n $GATEWAY_NAMESPACE, and your permissions there".into()
+            }
+            Step::Apply(Doc::Gateway | Doc::Route)
+                if apis.gateway_config == GatewayConfig::GatewayApi =>
+            {
+                "kubectl describe gateways.gateway.networking.k8s.io -n $GATEWAY_NAMESPACE; kubectl describe httproutes.gateway.networking.k8s.io -n $APP_NAMESPACE (their status conditions)"
+                    .into()
+            }
+            Step::Apply(Doc::Gateway | Doc::Route | Doc::Ingress) => {
                 "kubectl get gateways,virtualservices,ingresses -n $GATEWAY_NAMESPACE".into()
             }
             Step::RestartGateway => {
@@ -254,5 +273,34 @@ mod tests {
             assert!(at(Step::Apply(Doc::Ingress)) < at(Step::DeleteLegacyIngress));
             assert_eq!(s.last(), Some(&Step::Apply(Doc::MtlsPolicy)), "{profile}");
         }
+    }
+
+    /// The Gateway API: the CA the Gateway validates with before the Gateway, the route after it,
+    /// both in the place of Istio's Gateway and VirtualService; their check names the Gateway
+    /// API's resources.
+    #[test]
+    fn the_gateway_api_applies_its_ca_before_its_gateway() {
+        let apis = Apis::of(&crate::settings::Settings {
+            gateway_config: GatewayConfig::GatewayApi,
+            ..crate::demo::settings()
+        });
+        let s = steps(&apis);
+        let at = |step: Step| s.iter().position(|x| *x == step).unwrap();
+        assert!(at(Step::Secrets) < at(Step::Apply(Doc::ClientCaBundle)));
+        assert!(at(Step::Apply(Doc::ClientCaBundle)) < at(Step::Apply(Doc::Gateway)));
+        assert!(at(Step::Apply(Doc::Gateway)) < at(Step::Apply(Doc::Route)));
+        assert!(at(Step::Apply(Doc::Route)) < at(Step::Apply(Doc::Ingress)));
+        assert!(
+            Step::Apply(Doc::Gateway)
+                .check(&apis)
+                .contains("gateways.gateway.networking.k8s.io")
+        );
+        let istio = Apis::of_profile(Profile::Current);
+        assert!(!steps(&istio).contains(&Step::Apply(Doc::ClientCaBundle)));
+        assert!(
+            !Step::Apply(Doc::Gateway)
+                .check(&istio)
+                .contains("gateway.networking.k8s.io")
+        );
     }
 }

@@ -1,5 +1,6 @@
-//! Golden files: the demo bundle of each profile, and of the current profile with Traefik, on VPC
-//! and with IBM renewing the gateway's secret, file by file, plus every file's mode.
+//! Golden files: the demo bundle of each profile, and of the current profile with Traefik, on VPC,
+//! with IBM renewing the gateway's secret and with the Gateway API (twice: copied secret and NGINX,
+//! IBM's secret and Traefik), file by file, plus every file's mode.
 //! A deliberate change rewrites them with `UPDATE_GOLDEN=1 cargo test --test bundle_golden`
 //! (commit the golden files with the change).
 
@@ -8,7 +9,7 @@
 
 use istio_alb::bundle;
 use istio_alb::demo;
-use istio_alb::settings::{Alb, Infrastructure, Profile, Settings};
+use istio_alb::settings::{Alb, GatewayConfig, Infrastructure, Profile, Settings};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,16 @@ fn golden_settings() -> Vec<Settings> {
         demo::settings_with(Profile::Current, Alb::Traefik, Classic, false),
         demo::settings_with(Profile::Current, Alb::Nginx, Vpc, false),
         demo::settings_with(Profile::Current, Alb::Nginx, Classic, true),
+        Settings {
+            gateway_config: GatewayConfig::GatewayApi,
+            ..demo::settings_with(Profile::Current, Alb::Nginx, Classic, false)
+        },
+        // The Gateway API with IBM's own secret and Traefik: the other certificate reference and
+        // the other ALB side, unchanged.
+        Settings {
+            gateway_config: GatewayConfig::GatewayApi,
+            ..demo::settings_with(Profile::Current, Alb::Traefik, Classic, true)
+        },
     ]
 }
 

@@ -13,7 +13,7 @@ mod support;
 
 use fakecluster::pki::Pki;
 use istio_alb::demo;
-use istio_alb::settings::{Alb, Infrastructure, Profile, Settings, validate};
+use istio_alb::settings::{Alb, GatewayConfig, Infrastructure, Profile, Settings, validate};
 use kube::Kube;
 use serde_json::Value;
 use std::fs;
@@ -21,6 +21,7 @@ use std::fs;
 fn combination(name: &str) -> Settings {
     demo::every_combination()
         .into_iter()
+        .chain(demo::gateway_api_combinations())
         .filter(|s| validate(s).is_empty() && s.profile == Profile::Current)
         .find(|s| demo::combination_name(s) == name)
         .unwrap_or_else(|| panic!("no valid combination {name}"))
@@ -155,18 +156,58 @@ fn whole_life(name: &str) {
         ibm_before,
         "{what}: install wrote IBM's secret"
     );
-    let gw = k
-        .get(
-            "gateways.networking.istio.io",
-            "istio-system",
-            "default-ingress-gateway",
-        )
-        .expect("the bundle's Gateway");
-    assert_eq!(
-        gw["spec"]["servers"][0]["tls"]["credentialName"],
-        gateway_secret(&s),
-        "{what}"
-    );
+    let gateway_api = s.gateway_config == GatewayConfig::GatewayApi;
+    if gateway_api {
+        let gw = k
+            .get(
+                "gateways.gateway.networking.k8s.io",
+                "istio-system",
+                "alb-mtls-gateway",
+            )
+            .expect("the bundle's Gateway API Gateway");
+        assert_eq!(
+            gw["spec"]["listeners"][0]["tls"]["certificateRefs"][0]["name"],
+            gateway_secret(&s),
+            "{what}"
+        );
+        assert!(
+            k.get("configmap", "istio-system", "nlb-gateway-client-ca")
+                .is_some(),
+            "{what}: no client CA ConfigMap"
+        );
+        assert!(
+            k.get(
+                "httproutes.gateway.networking.k8s.io",
+                &s.app_namespace,
+                "alb-route"
+            )
+            .is_some(),
+            "{what}: no HTTPRoute"
+        );
+        // Istio's own API is not used at all.
+        for (resource, name) in [
+            ("gateways.networking.istio.io", "default-ingress-gateway"),
+            ("virtualservices.networking.istio.io", "default-ingress"),
+        ] {
+            assert!(
+                k.get(resource, "istio-system", name).is_none(),
+                "{what}: {resource} {name}"
+            );
+        }
+    } else {
+        let gw = k
+            .get(
+                "gateways.networking.istio.io",
+                "istio-system",
+                "default-ingress-gateway",
+            )
+            .expect("the bundle's Gateway");
+        assert_eq!(
+            gw["spec"]["servers"][0]["tls"]["credentialName"],
+            gateway_secret(&s),
+            "{what}"
+        );
+    }
     assert!(
         k.get("deployment", &s.app_namespace, &s.app).is_some(),
         "{what}: no app Deployment"
@@ -183,10 +224,15 @@ fn whole_life(name: &str) {
     }
 
     let r = verify_passes(&k, what);
-    let loaded = format!(
-        "Envoy serves kubernetes://{}, serial 28",
-        gateway_secret(&s)
-    );
+    // verify.sh does not read a Gateway API gateway's Envoy secrets yet (it says so).
+    let loaded = if gateway_api {
+        "not checked for a Gateway API bundle yet".to_owned()
+    } else {
+        format!(
+            "Envoy serves kubernetes://{}, serial 28",
+            gateway_secret(&s)
+        )
+    };
     for said in [
         loaded.as_str(),
         "refused without a client certificate, in the TLS handshake (curl 56",
@@ -223,11 +269,13 @@ fn whole_life(name: &str) {
         "{what}: a second install changed the cluster"
     );
     let r = verify_passes(&k, what);
-    let said = format!(
-        "Envoy serves kubernetes://{}, serial 29",
-        gateway_secret(&s)
-    );
-    assert!(r.stdout.contains(&said), "{what}: {said}\n{}", r.text());
+    if !gateway_api {
+        let said = format!(
+            "Envoy serves kubernetes://{}, serial 29",
+            gateway_secret(&s)
+        );
+        assert!(r.stdout.contains(&said), "{what}: {said}\n{}", r.text());
+    }
 
     // cleanup: back to the cluster before install, IBM's renewed secret untouched.
     let ibm = k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret);
@@ -274,6 +322,9 @@ whole_life_tests! {
     current_traefik_ibm_renewed: "current-traefik-ibm-renewed",
     current_traefik_vpc: "current-traefik-vpc",
     current_traefik_vpc_ibm_renewed: "current-traefik-vpc-ibm-renewed",
+    // The Gateway API (issue 23): the two golden combinations, each ALB and each secret mode once.
+    current_gateway_api: "current-gateway-api",
+    current_traefik_ibm_renewed_gateway_api: "current-traefik-ibm-renewed-gateway-api",
 }
 
 /// Without what the server allocates anew when the app is created again (its pods and the

@@ -72,6 +72,64 @@ fn header(o: &mut String, s: &Settings, apis: &Apis, at: i64) {
     if s.profile == crate::settings::Profile::Current {
         o.push_str(&current_summary(s, apis));
     }
+    if apis.gateway_config == crate::settings::GatewayConfig::GatewayApi {
+        gateway_api_section(o, s);
+    }
+}
+
+/// What a Gateway API bundle writes instead of Istio's Gateway and VirtualService, what it needs,
+/// and how to move to it from an `istio` bundle of the same cluster.
+fn gateway_api_section(o: &mut String, s: &Settings) {
+    let _ = writeln!(
+        o,
+        "## Gateway API
+
+\
+         This bundle configures the gateway with the Kubernetes Gateway API instead of Istio's \
+         `Gateway` and `VirtualService`: the ConfigMap `{ns}/{ca}` holds the client CA as \
+         `ca.crt`; the `gateway.networking.k8s.io/v1` Gateway `{ns}/{gw}` (class `istio`) binds \
+         to the add-on's gateway through `spec.addresses` (`{svc}.{ns}.svc.cluster.local`), \
+         terminates TLS on 443 with the gateway's secret and requires a client certificate \
+         issued by that CA (`spec.tls.frontend.default.validation`, `AllowValidOnly`); the \
+         HTTPRoute `{app_ns}/{route}` sends `{path}` to `{app}:{port}`. No reference leaves its \
+         namespace, so there is no `ReferenceGrant`.\n\n\
+         It needs the Gateway API CRDs at bundle version v1.5.0 or newer and istiod 1.28 or \
+         newer. `install.sh` checks only that the CRDs exist: check the versions first:\n\n\
+         ```sh\n\
+         kubectl get crd gateways.gateway.networking.k8s.io -o jsonpath='{{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}}{{\"\\n\"}}'\n\
+         istioctl version\n\
+         ```\n\n\
+         **Moving from an `istio` bundle of this cluster.** Both bundles own their objects under \
+         the same label (cluster and namespaces), so this bundle's `install.sh` takes over the \
+         secrets, the Ingress and the mesh policies as its own and leaves Istio's `Gateway` \
+         `{ns}/{old_gw}` and `VirtualService` `{ns}/{old_vs}` in place, still serving the ALB. \
+         While both are there, the gateway's Envoy prefers the old server, whose host names are \
+         more specific, so `verify.sh` would prove the old path: run `install.sh`, wait until \
+         the new Gateway and route say they are programmed and accepted, then delete the old two \
+         by name and run `verify.sh`:\n\n\
+         ```sh\n\
+         kubectl wait --for=condition=Programmed gateways.gateway.networking.k8s.io/{gw} -n {ns} --timeout=120s\n\
+         kubectl get httproutes.gateway.networking.k8s.io {route} -n {app_ns} -o jsonpath='{{range .status.parents[*].conditions[*]}}{{.type}}={{.status}} {{.message}}{{\"\\n\"}}{{end}}'\n\
+         kubectl delete gateways.networking.istio.io {old_gw} -n {ns}\n\
+         kubectl delete virtualservices.networking.istio.io {old_vs} -n {ns}\n\
+         ```\n\n\
+         Do not run the `istio` bundle's `cleanup.sh` for this: it would remove the objects both \
+         bundles share. Moving back is the same in reverse (the `istio` bundle's `install.sh`, \
+         then delete this bundle's Gateway, HTTPRoute and ConfigMap by name). The ALB path stays \
+         served throughout as long as the old configuration is deleted only after the new one is \
+         programmed; that the switch drops no request has not been measured.\n",
+        ns = s.gateway_namespace,
+        ca = names::GATEWAY_CLIENT_CA,
+        gw = names::GATEWAY_API_GATEWAY,
+        svc = names::GATEWAY_SERVICE,
+        app_ns = s.app_namespace,
+        route = names::HTTP_ROUTE,
+        path = s.path,
+        app = s.app,
+        port = s.app_port,
+        old_gw = names::GATEWAY,
+        old_vs = names::VIRTUAL_SERVICE,
+    );
 }
 
 /// What the current profile builds for these choices, in one paragraph.

@@ -4,7 +4,7 @@
 //! here may ever protect real traffic.
 
 use crate::inputs::{CertInput, CertInputs};
-use crate::settings::{Alb, Infrastructure, Profile, Settings};
+use crate::settings::{Alb, GatewayConfig, Infrastructure, Profile, Settings};
 
 pub const CLUSTER_NAME: &str = "demo-cluster";
 /// Must equal the SAN written by `examples/gen_demo.rs`.
@@ -75,7 +75,8 @@ pub fn settings_with(
     }
 }
 
-/// Every combination of profile × ALB × infrastructure × secret mode, valid or not.
+/// Every combination of profile × ALB × infrastructure × secret mode, valid or not, with the
+/// gateway configured by Istio's own API (`gateway_config: istio`, the default).
 pub fn every_combination() -> Vec<Settings> {
     let mut out = Vec::new();
     for profile in Profile::ALL {
@@ -90,7 +91,20 @@ pub fn every_combination() -> Vec<Settings> {
     out
 }
 
-/// A short name for a combination: `current`, `current-traefik-vpc-ibm-renewed`, ...
+/// The same combinations as [`every_combination`] with `gateway_config: gateway-api` (those
+/// with the classic profile are refused by a finding on `gateway_config`).
+pub fn gateway_api_combinations() -> Vec<Settings> {
+    every_combination()
+        .into_iter()
+        .map(|s| Settings {
+            gateway_config: GatewayConfig::GatewayApi,
+            ..s
+        })
+        .collect()
+}
+
+/// A short name for a combination: `current`, `current-traefik-vpc-ibm-renewed`,
+/// `current-vpc-gateway-api`, ...
 pub fn combination_name(s: &Settings) -> String {
     let mut name = s.profile.as_str().to_owned();
     if s.alb != Alb::default() {
@@ -103,6 +117,10 @@ pub fn combination_name(s: &Settings) -> String {
     }
     if s.ibm_keeps_gateway_secret() {
         name.push_str("-ibm-renewed");
+    }
+    if s.gateway_config != GatewayConfig::default() {
+        name.push('-');
+        name.push_str(s.gateway_config.as_str());
     }
     name
 }

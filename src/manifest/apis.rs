@@ -3,7 +3,7 @@
 //! matches on these dimensions, never on the settings' strings.
 
 use crate::inputs::CertInput;
-use crate::settings::{Alb, Infrastructure, Profile, Settings};
+use crate::settings::{Alb, GatewayConfig, Infrastructure, Profile, Settings};
 
 /// How mutual TLS is required for the app namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +84,8 @@ pub struct Apis {
     pub profile: Profile,
     pub alb: Alb,
     pub infrastructure: Infrastructure,
+    /// Which API configures the gateway (always Istio's with the classic profile).
+    pub gateway_config: GatewayConfig,
     pub mtls: MtlsPolicy,
     /// `apiVersion` of the Istio networking resources.
     pub networking: &'static str,
@@ -96,8 +98,8 @@ pub struct Apis {
 }
 
 impl Apis {
-    /// The choices for these settings. Combinations the settings refuse (Traefik or IBM's
-    /// in-place secret with the classic profile) fall back to the classic procedure's choice, so
+    /// The choices for these settings. Combinations the settings refuse (Traefik, IBM's
+    /// in-place secret or the Gateway API with the classic profile) fall back to the classic procedure's choice, so
     /// a preview can still be drawn.
     pub fn of(s: &Settings) -> Apis {
         let ibm_managed = s.profile == Profile::Current && s.ibm_keeps_gateway_secret();
@@ -110,6 +112,7 @@ impl Apis {
             profile: s.profile,
             alb: s.alb,
             infrastructure: s.infrastructure,
+            gateway_config: s.gateway_config,
             mtls: MtlsPolicy::PeerAuthenticationV1,
             networking: "networking.istio.io/v1",
             gateway_certs: if ibm_managed {
@@ -127,6 +130,7 @@ impl Apis {
         };
         match s.profile {
             Profile::Classic => Apis {
+                gateway_config: GatewayConfig::Istio,
                 mtls: MtlsPolicy::PolicyV1alpha1,
                 networking: "networking.istio.io/v1alpha3",
                 gateway_certs: GatewayCerts::FileMounted,

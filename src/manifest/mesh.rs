@@ -167,7 +167,7 @@ pub(super) fn virtual_service(s: &Settings, apis: &Apis) -> Manifest {
         },
     };
     Manifest::new(
-        Doc::VirtualService,
+        Doc::Route,
         "manifests/06-virtual-service.yaml",
         false,
         vec![doc(s, vs)],

@@ -8,6 +8,7 @@
 
 mod apis;
 mod app;
+mod gateway_api;
 mod ingress;
 mod mesh;
 pub mod owner;
@@ -18,6 +19,7 @@ pub mod types;
 mod yaml;
 
 pub use apis::{Apis, GatewayCerts, IngressApi, MtlsPolicy, NlbDnsCli};
+pub use gateway_api::{GATEWAY_API_GROUP, GATEWAY_API_VERSION, Reference, references};
 pub use mesh::credential_name;
 pub use owner::{Owner, Takeover, takeover};
 pub use secrets::{
@@ -27,12 +29,18 @@ pub use traefik::{TRANSPORT_API_VERSION, TRANSPORT_GROUP, transport_ref};
 pub use yaml::concat_pem;
 
 use crate::pki::CheckReport;
-use crate::settings::Settings;
+use crate::settings::{GatewayConfig, Settings};
 
 /// Fixed resource names (the procedure's, where it names them).
 pub mod names {
     pub const GATEWAY: &str = "default-ingress-gateway";
     pub const VIRTUAL_SERVICE: &str = "default-ingress";
+    // gateway-api: the Gateway API's Gateway, its route and the client CA it validates with.
+    pub const GATEWAY_API_GATEWAY: &str = "alb-mtls-gateway";
+    pub const HTTP_ROUTE: &str = "alb-route";
+    pub const GATEWAY_CLIENT_CA: &str = "nlb-gateway-client-ca";
+    /// The listener of that Gateway the route attaches to.
+    pub const GATEWAY_API_LISTENER: &str = "https";
     pub const INGRESS: &str = "alb-ingress";
     pub const MTLS_POLICY: &str = "default";
     pub const DESTINATION_RULE: &str = "default";
@@ -78,8 +86,13 @@ pub enum Doc {
     ServersTransport,
     /// The Service of ours Traefik forwards to (with the transport annotation).
     AlbService,
+    /// The gateway's configuration: Istio's `Gateway`, or the Gateway API's.
     Gateway,
-    VirtualService,
+    /// The route from the gateway to the app: Istio's `VirtualService`, or an `HTTPRoute`.
+    Route,
+    /// The ConfigMap holding the client CA as `ca.crt`, which the Gateway API `Gateway`'s
+    /// client-certificate validation names (gateway-api only).
+    ClientCaBundle,
     Ingress,
 }
 
@@ -189,8 +202,17 @@ pub fn render(s: &Settings, report: &CheckReport) -> Vec<Manifest> {
         mesh::destination_rule(s, &apis),
     ];
     files.extend(secrets::render(s, &apis, report));
-    files.push(mesh::gateway(s, &apis));
-    files.push(mesh::virtual_service(s, &apis));
+    match apis.gateway_config {
+        GatewayConfig::Istio => {
+            files.push(mesh::gateway(s, &apis));
+            files.push(mesh::virtual_service(s, &apis));
+        }
+        GatewayConfig::GatewayApi => {
+            files.push(gateway_api::client_ca(s, report));
+            files.push(gateway_api::gateway(s, &apis));
+            files.push(gateway_api::http_route(s));
+        }
+    }
     if apis.ingress == IngressApi::NetworkingV1Traefik {
         files.push(traefik::servers_transport(s));
         files.push(traefik::alb_service(s));

@@ -102,7 +102,8 @@ pub const fn takeover(doc: Doc) -> Takeover {
         Doc::MtlsPolicy
         | Doc::DestinationRule
         | Doc::Gateway
-        | Doc::VirtualService
+        | Doc::Route
+        | Doc::ClientCaBundle
         | Doc::ServersTransport
         | Doc::AlbService
         | Doc::Ingress => Takeover::Share,

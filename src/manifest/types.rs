@@ -84,6 +84,7 @@ macro_rules! object {
 object!(Resource<S>, S);
 object!(Bare);
 object!(Secret);
+object!(ConfigMap);
 
 // ---- core/v1 -------------------------------------------------------------------------------
 
@@ -96,6 +97,16 @@ pub struct Secret {
     pub metadata: ObjectMeta,
     #[serde(rename = "type")]
     pub type_: &'static str,
+    pub data: BTreeMap<String, String>,
+}
+
+/// `v1` ConfigMap.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigMap {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub metadata: ObjectMeta,
     pub data: BTreeMap<String, String>,
 }
 
@@ -363,4 +374,132 @@ pub struct ServersTransportSpec {
 #[derive(Debug, Clone, Serialize)]
 pub struct RootCa {
     pub secret: String,
+}
+
+// ---- gateway.networking.k8s.io/v1 (Gateway API standard channel, v1.5) ----------------------
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KubeGatewaySpec {
+    pub gateway_class_name: &'static str,
+    pub addresses: Vec<GatewaySpecAddress>,
+    pub listeners: Vec<Listener>,
+    pub tls: GatewayTlsConfig,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GatewaySpecAddress {
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listener {
+    pub name: &'static str,
+    pub port: u16,
+    pub protocol: &'static str,
+    pub tls: ListenerTls,
+    pub allowed_routes: AllowedRoutes,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListenerTls {
+    pub mode: &'static str,
+    pub certificate_refs: Vec<ObjectReference>,
+}
+
+/// A reference to an object of the same namespace (`group: ""` is the core group).
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectReference {
+    pub group: &'static str,
+    pub kind: &'static str,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AllowedRoutes {
+    pub namespaces: RouteNamespaces,
+    pub kinds: Vec<RouteGroupKind>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteNamespaces {
+    pub from: &'static str,
+    pub selector: LabelSelector,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteGroupKind {
+    pub group: &'static str,
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GatewayTlsConfig {
+    pub frontend: FrontendTls,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrontendTls {
+    pub default: TlsConfig,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsConfig {
+    pub validation: FrontendTlsValidation,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrontendTlsValidation {
+    pub ca_certificate_refs: Vec<ObjectReference>,
+    pub mode: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpRouteSpec {
+    pub parent_refs: Vec<ParentReference>,
+    pub hostnames: Vec<String>,
+    pub rules: Vec<HttpRouteRule>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParentReference {
+    pub group: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: &'static str,
+    pub section_name: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpRouteRule {
+    pub matches: Vec<HttpRouteMatch>,
+    pub backend_refs: Vec<HttpBackendRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpRouteMatch {
+    pub path: HttpPathMatch,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpPathMatch {
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpBackendRef {
+    pub group: &'static str,
+    pub kind: &'static str,
+    pub name: String,
+    pub port: u16,
 }

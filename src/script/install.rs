@@ -85,10 +85,15 @@ fn prerequisites(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest])
         .collect();
     crds.dedup();
     for crd in crds {
+        let why = if crd.ends_with(&format!(".{}", manifest::GATEWAY_API_GROUP)) {
+            "the Gateway API, v1.5.0 or newer: kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
+        } else {
+            "Istio's API for this profile: is Istio installed, and recent or old enough?"
+        };
         wanted.push((
             quote(&format!("crd/{crd}")),
             format!("customresourcedefinition.apiextensions.k8s.io/{crd}"),
-            format!("the CRD {crd} (Istio's API for this profile: is Istio installed, and recent or old enough?)"),
+            format!("the CRD {crd} ({why})"),
         ));
     }
     if let Some(class) = apis.ingress_class() {
@@ -311,7 +316,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     }
     sh.line("NLB_LISTED_NS=''");
     for step in procedure::steps(&apis) {
-        sh.step_checking(&step.announce(), &step.check());
+        sh.step_checking(&step.announce(), &step.check(&apis));
         match step {
             Step::Preflight => {
                 let preflight = bundle_path("scripts/preflight.sh");

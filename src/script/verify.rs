@@ -13,7 +13,7 @@ use crate::manifest::sides::Sides;
 use crate::manifest::{
     self, Apis, Content, GatewayCerts, Manifest, Role, Takeover, names, takeover,
 };
-use crate::settings::Settings;
+use crate::settings::{GatewayConfig, Settings};
 use std::fmt::Write as _;
 
 fn file(secret: &str, key: &str) -> String {
@@ -134,6 +134,48 @@ fn traefik_pickup(sh: &mut Sh, s: &Settings) {
     );
 }
 
+/// Each gateway pod's Envoy holds the secret's certificate (serial) and client CA.
+fn envoy_secrets(sh: &mut Sh, s: &Settings, apis: &Apis, sides: &Sides) {
+    sh.line("for pod in $GW_PODS; do");
+    match apis.gateway_certs {
+        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
+            let name = manifest::credential_name(s, apis);
+            let _ = writeln!(
+                sh.out,
+                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
+                 if ! loaded_secret \"$pod\" {name}; then\n    \
+                 bad \"$pod: Envoy holds no secret kubernetes://{name} (config_dump, dynamic_active_secrets)\" \"check that the Gateway names credentialName {name} and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 elif [ \"$(serial \"$WORK_DIR/loaded.pem\")\" = \"$want\" ]; then\n    \
+                 pass \"$pod: Envoy serves kubernetes://{name}, serial $want, as in the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy serves kubernetes://{name} with serial $(serial \"$WORK_DIR/loaded.pem\"), the secret holds $want\" \"the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  \
+                 fi\n  \
+                 if loaded_secret \"$pod\" {name}-cacert && same_cert \"$WORK_DIR/loaded.pem\" {ca}; then\n    \
+                 pass \"$pod: Envoy holds kubernetes://{name}-cacert, the client CA of the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy does not hold the secret's client CA as kubernetes://{name}-cacert\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 fi",
+                ca = file(&sides.client_ca.secret, sides.client_ca.key),
+            );
+        }
+        GatewayCerts::FileMounted => {
+            let _ = writeln!(
+                sh.out,
+                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
+                 got=\"$(loaded_file_serial \"$pod\" /etc/istio/ingressgateway-certs/tls.crt)\"\n  \
+                 if [ -z \"$got\" ]; then\n    \
+                 bad \"$pod: Envoy lists no certificate from /etc/istio/ingressgateway-certs/tls.crt (/certs)\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod; check the Gateway's serverCertificate path\"\n  \
+                 elif [ \"$got\" = \"$want\" ]; then\n    \
+                 pass \"$pod: Envoy serves /etc/istio/ingressgateway-certs/tls.crt, serial $want, as in the secret\"\n  \
+                 else\n    \
+                 bad \"$pod: Envoy serves serial $got, the secret holds $want\" \"the gateway reads mounted certificates at start only: kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway (renew.sh does this when they change)\"\n  \
+                 fi"
+            );
+        }
+    }
+    sh.line("done");
+}
+
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
@@ -224,44 +266,15 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     }
 
     sh.step_checking("The certificate the gateway's Envoy holds", "");
-    sh.line("for pod in $GW_PODS; do");
-    match apis.gateway_certs {
-        GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
-            let name = manifest::credential_name(s, &apis);
-            let _ = writeln!(
-                sh.out,
-                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
-                 if ! loaded_secret \"$pod\" {name}; then\n    \
-                 bad \"$pod: Envoy holds no secret kubernetes://{name} (config_dump, dynamic_active_secrets)\" \"check that the Gateway names credentialName {name} and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
-                 elif [ \"$(serial \"$WORK_DIR/loaded.pem\")\" = \"$want\" ]; then\n    \
-                 pass \"$pod: Envoy serves kubernetes://{name}, serial $want, as in the secret\"\n  \
-                 else\n    \
-                 bad \"$pod: Envoy serves kubernetes://{name} with serial $(serial \"$WORK_DIR/loaded.pem\"), the secret holds $want\" \"the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  \
-                 fi\n  \
-                 if loaded_secret \"$pod\" {name}-cacert && same_cert \"$WORK_DIR/loaded.pem\" {ca}; then\n    \
-                 pass \"$pod: Envoy holds kubernetes://{name}-cacert, the client CA of the secret\"\n  \
-                 else\n    \
-                 bad \"$pod: Envoy does not hold the secret's client CA as kubernetes://{name}-cacert\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
-                 fi",
-                ca = file(&sides.client_ca.secret, sides.client_ca.key),
-            );
-        }
-        GatewayCerts::FileMounted => {
-            let _ = writeln!(
-                sh.out,
-                "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
-                 got=\"$(loaded_file_serial \"$pod\" /etc/istio/ingressgateway-certs/tls.crt)\"\n  \
-                 if [ -z \"$got\" ]; then\n    \
-                 bad \"$pod: Envoy lists no certificate from /etc/istio/ingressgateway-certs/tls.crt (/certs)\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod; check the Gateway's serverCertificate path\"\n  \
-                 elif [ \"$got\" = \"$want\" ]; then\n    \
-                 pass \"$pod: Envoy serves /etc/istio/ingressgateway-certs/tls.crt, serial $want, as in the secret\"\n  \
-                 else\n    \
-                 bad \"$pod: Envoy serves serial $got, the secret holds $want\" \"the gateway reads mounted certificates at start only: kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway (renew.sh does this when they change)\"\n  \
-                 fi"
-            );
-        }
+    if apis.gateway_config == GatewayConfig::GatewayApi {
+        // Istio names the SDS secrets of a Gateway API Gateway kubernetes-gateway://NS/NAME,
+        // which the scripts' reader of Envoy's config dump (loaded_secret) does not look up yet.
+        sh.line(
+            "note 'not checked for a Gateway API bundle yet: Envoy holds its secrets as kubernetes-gateway://NAMESPACE/NAME'",
+        );
+    } else {
+        envoy_secrets(&mut sh, s, &apis, &sides);
     }
-    sh.line("done");
 
     sh.step_checking("The ALB pods in kube-system", "");
     sh.lines(&[
@@ -280,6 +293,16 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let alb_ca = file(&sides.alb_ca.secret, sides.alb_ca.key);
     let cert = file(&sides.alb_cert.secret, sides.alb_cert.key);
     let key = file(&sides.alb_key.secret, sides.alb_key.key);
+    let (route_hint, mtls_hint) = match apis.gateway_config {
+        GatewayConfig::Istio => (
+            "kubectl get virtualservice -n $GATEWAY_NAMESPACE",
+            "kubectl get gateway -n $GATEWAY_NAMESPACE -o yaml (tls.mode must be MUTUAL)",
+        ),
+        GatewayConfig::GatewayApi => (
+            "kubectl describe httproutes.gateway.networking.k8s.io -n $APP_NAMESPACE",
+            "kubectl get gateways.gateway.networking.k8s.io -n $GATEWAY_NAMESPACE -o yaml (spec.tls.frontend.default.validation must say AllowValidOnly)",
+        ),
+    };
     let _ = writeln!(
         sh.out,
         "URL=\"https://$NLB_INGRESS_DOMAIN$TEST_PATH\"\n\
@@ -289,7 +312,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
          POSITIVE=1\n  \
          pass \"$URL with the ALB's client certificate answered $CODE\"\n\
          elif [ \"$RC\" -eq 0 ]; then\n  \
-         bad \"$URL with the ALB's client certificate answered $CODE, expected ${{EXPECT_STATUS:-a non-5xx status}}\" \"kubectl get virtualservice -n $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
+         bad \"$URL with the ALB's client certificate answered $CODE, expected ${{EXPECT_STATUS:-a non-5xx status}}\" \"{route_hint}; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
          else\n  \
          bad \"$URL with the ALB's client certificate failed (curl $RC: $ERR)\" \"check DNS and the gateway service; kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n\
          fi\n\
@@ -297,7 +320,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
          if [ \"$POSITIVE\" -eq 0 ]; then\n  \
          soft 'the refusal without a client certificate proves nothing while the request with one fails: not counted' 'fix the request above first'\n\
          elif [ \"$RC\" -eq 0 ]; then\n  \
-         bad \"$URL answered $CODE without a client certificate: mutual TLS is not enforced\" \"kubectl get gateway -n $GATEWAY_NAMESPACE -o yaml (tls.mode must be MUTUAL)\"\n\
+         bad \"$URL answered $CODE without a client certificate: mutual TLS is not enforced\" \"{mtls_hint}\"\n\
          elif [ \"$RC\" -eq 35 ] || {{ [ \"$RC\" -eq 56 ] && grep -qiE 'alert|ssl|tls' <<<\"$ERR\"; }}; then\n  \
          pass \"refused without a client certificate, in the TLS handshake (curl $RC: $ERR)\"\n\
          else\n  \

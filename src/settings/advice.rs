@@ -102,7 +102,8 @@ pub(super) fn advice_in(field: Field, s: &Settings) -> String {
         | Field::GatewayNamespace
         | Field::Profile
         | Field::Alb
-        | Field::Infrastructure => return advice(field),
+        | Field::Infrastructure
+        | Field::GatewayConfig => return advice(field),
     };
     match hint.strip_prefix("use ") {
         Some(rest) => format!("Use {rest}."),

@@ -1,6 +1,7 @@
 //! The settings that are choices rather than text: the API generation ([`Profile`]), the ALB
-//! controller ([`Alb`]) and the infrastructure ([`Infrastructure`]), each with one sentence on
-//! when to pick it and the command that tells.
+//! controller ([`Alb`]), the infrastructure ([`Infrastructure`]) and the API that configures the
+//! Istio gateway ([`GatewayConfig`]), each with one sentence on when to pick it and the command
+//! that tells.
 
 use crate::field::Field;
 use serde::{Deserialize, Serialize};
@@ -134,6 +135,51 @@ impl fmt::Display for Infrastructure {
     }
 }
 
+/// Which API configures the Istio gateway: Istio's own `Gateway` + `VirtualService`, or the
+/// Kubernetes Gateway API (`Gateway` + `HTTPRoute`), whose client-certificate validation
+/// (GEP-91, `spec.tls.frontend`) is in the standard channel since v1.5 and in Istio since 1.28.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GatewayConfig {
+    /// `networking.istio.io` `Gateway` and `VirtualService` (the procedure's).
+    #[default]
+    Istio,
+    /// `gateway.networking.k8s.io/v1` `Gateway` and `HTTPRoute`.
+    GatewayApi,
+}
+
+impl GatewayConfig {
+    pub const ALL: [GatewayConfig; 2] = [GatewayConfig::Istio, GatewayConfig::GatewayApi];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            GatewayConfig::Istio => "istio",
+            GatewayConfig::GatewayApi => "gateway-api",
+        }
+    }
+
+    /// One sentence on when to pick it.
+    pub const fn when_to_pick(self) -> &'static str {
+        match self {
+            GatewayConfig::Istio => {
+                "Istio: Istio's own Gateway and VirtualService, as in the procedure; works with \
+                 every Istio version this tool knows."
+            }
+            GatewayConfig::GatewayApi => {
+                "Gateway API: pick it when you standardise on the Kubernetes Gateway API and the \
+                 cluster runs Istio 1.28 or newer with the Gateway API CRDs v1.5 or newer; needs \
+                 the current profile."
+            }
+        }
+    }
+}
+
+impl fmt::Display for GatewayConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One option of a choice field, as the page's switches show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Choice {
@@ -184,12 +230,26 @@ const INFRASTRUCTURES: [Choice; 2] = [
     ),
 ];
 
+const GATEWAY_CONFIGS: [Choice; 2] = [
+    Choice::of(
+        GatewayConfig::Istio.as_str(),
+        "Istio Gateway",
+        GatewayConfig::Istio.when_to_pick(),
+    ),
+    Choice::of(
+        GatewayConfig::GatewayApi.as_str(),
+        "Gateway API",
+        GatewayConfig::GatewayApi.when_to_pick(),
+    ),
+];
+
 /// The options of a choice field, in the page's order; empty for the other fields.
 pub const fn options(field: Field) -> &'static [Choice] {
     match field {
         Field::Profile => &PROFILES,
         Field::Alb => &ALBS,
         Field::Infrastructure => &INFRASTRUCTURES,
+        Field::GatewayConfig => &GATEWAY_CONFIGS,
         _ => &[],
     }
 }
@@ -207,6 +267,7 @@ mod tests {
             (Field::Profile, Profile::ALL.len()),
             (Field::Alb, Alb::ALL.len()),
             (Field::Infrastructure, Infrastructure::ALL.len()),
+            (Field::GatewayConfig, GatewayConfig::ALL.len()),
         ];
         for (field, count) in counts {
             assert_eq!(options(field).len(), count, "{field}");

@@ -6,6 +6,7 @@
 
 mod advice;
 mod choices;
+mod combinations;
 mod decorations;
 mod file_error;
 mod limits;
@@ -14,7 +15,7 @@ mod validate;
 
 pub use crate::field::Field;
 pub(crate) use advice::Values;
-pub use choices::{Alb, Choice, Infrastructure, Profile, options};
+pub use choices::{Alb, Choice, GatewayConfig, Infrastructure, Profile, options};
 pub use decorations::{Decorated, decorations, trim_fields};
 pub use file_error::FileError;
 pub use limits::{MAX_BLOCK_NESTING, MAX_FLOW_COLLECTIONS};
@@ -57,6 +58,8 @@ pub struct Settings {
     pub alb: Alb,
     /// Classic or VPC infrastructure (how the NLB host name is registered).
     pub infrastructure: Infrastructure,
+    /// Which API configures the Istio gateway (Istio's own, or the Kubernetes Gateway API).
+    pub gateway_config: GatewayConfig,
     /// Where each certificate input comes from: a path to a regular file (relative to the
     /// settings file; an absolute path is taken as it is), or an inline PEM (any value containing
     /// `-----BEGIN`). Empty means "not given". A file is read only up to
@@ -84,6 +87,7 @@ impl Default for Settings {
             profile: Profile::Current,
             alb: Alb::Nginx,
             infrastructure: Infrastructure::Classic,
+            gateway_config: GatewayConfig::Istio,
             certificates: CertInputs::default(),
         }
     }
@@ -189,7 +193,11 @@ impl Settings {
             Field::App => &self.app,
             Field::Path => &self.path,
             Field::GatewayNamespace => &self.gateway_namespace,
-            Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => return None,
+            Field::AppPort
+            | Field::Profile
+            | Field::Alb
+            | Field::Infrastructure
+            | Field::GatewayConfig => return None,
         })
     }
 
@@ -208,11 +216,15 @@ impl Settings {
             Field::App => &mut self.app,
             Field::Path => &mut self.path,
             Field::GatewayNamespace => &mut self.gateway_namespace,
-            Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => return None,
+            Field::AppPort
+            | Field::Profile
+            | Field::Alb
+            | Field::Infrastructure
+            | Field::GatewayConfig => return None,
         })
     }
 
-    /// Set a choice field (profile, ALB, infrastructure) to the option whose value is `value`;
+    /// Set a choice field (profile, ALB, infrastructure, gateway configuration) to the option whose value is `value`;
     /// `false` (nothing changed) for another field or an unknown value.
     pub fn set_choice(&mut self, field: Field, value: &str) -> bool {
         fn pick<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, value: &str) -> Option<T> {
@@ -223,6 +235,8 @@ impl Settings {
             Field::Alb => pick(&Alb::ALL, Alb::as_str, value).map(|v| self.alb = v),
             Field::Infrastructure => pick(&Infrastructure::ALL, Infrastructure::as_str, value)
                 .map(|v| self.infrastructure = v),
+            Field::GatewayConfig => pick(&GatewayConfig::ALL, GatewayConfig::as_str, value)
+                .map(|v| self.gateway_config = v),
             _ => None,
         }
         .is_some()
@@ -235,6 +249,7 @@ impl Settings {
             Field::Profile => self.profile.as_str().to_owned(),
             Field::Alb => self.alb.as_str().to_owned(),
             Field::Infrastructure => self.infrastructure.as_str().to_owned(),
+            Field::GatewayConfig => self.gateway_config.as_str().to_owned(),
             text => self.text(text).unwrap_or_default().to_owned(),
         }
     }

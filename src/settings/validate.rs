@@ -4,7 +4,7 @@
 //! is refused here, before any quoting has to be relied on.
 
 use super::advice::advice_in;
-use super::{Alb, Field, Infrastructure, Profile, Settings};
+use super::{Field, Infrastructure, Settings};
 use crate::finding::{Code, Finding};
 use std::net::IpAddr;
 
@@ -53,7 +53,7 @@ pub fn validate(s: &Settings) -> Vec<Finding> {
             ));
         }
     }
-    out.extend(combinations(s));
+    out.extend(super::combinations::combinations(s));
     if let Some(why) = reserved_namespace(&s.app_namespace, &s.gateway_namespace) {
         out.push(Finding::error(
             Code::InputInvalid,
@@ -135,39 +135,12 @@ pub fn required(field: Field, s: &Settings) -> bool {
         | Field::Path
         | Field::GatewayNamespace => true,
         // Not free text: always set.
-        Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => false,
+        Field::AppPort
+        | Field::Profile
+        | Field::Alb
+        | Field::Infrastructure
+        | Field::GatewayConfig => false,
     }
-}
-
-/// Choices that do not go together, each on the field that has to change.
-fn combinations(s: &Settings) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if s.alb == Alb::Traefik && s.profile == Profile::Classic {
-        out.push(Finding::error(
-            Code::InputInvalid,
-            format!(
-                "{} Traefik needs the current profile: the classic profile is the documented \
-                 procedure for IBM's original ALB (an extensions/v1beta1 Ingress). Pick the \
-                 current profile for Traefik, or NGINX for the classic procedure.",
-                Field::Alb.label()
-            ),
-            Some(Field::Alb.into()),
-        ));
-    }
-    if s.profile == Profile::Classic && s.ibm_keeps_gateway_secret() {
-        out.push(Finding::error(
-            Code::InputInvalid,
-            format!(
-                "{0} is the gateway namespace, which needs the current profile: the classic \
-                 gateway reads its certificate from the fixed secret istio-ingressgateway-certs, \
-                 so IBM's renewed secret cannot be used in place. Pick the current profile, or \
-                 leave {0} empty.",
-                Field::NlbSecretNamespace.label()
-            ),
-            Some(Field::NlbSecretNamespace.into()),
-        ));
-    }
-    out
 }
 
 /// The grammar each free-text field is held to.
@@ -181,7 +154,11 @@ fn rule(field: Field) -> fn(&str) -> Option<String> {
         Field::App => dns1035_label,
         Field::Path => http_path,
         // Not free text: typed, and checked where they are parsed.
-        Field::AppPort | Field::Profile | Field::Alb | Field::Infrastructure => |_| None,
+        Field::AppPort
+        | Field::Profile
+        | Field::Alb
+        | Field::Infrastructure
+        | Field::GatewayConfig => |_| None,
     }
 }
 
@@ -376,6 +353,7 @@ pub(super) fn cert_path_problem(v: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::{Alb, GatewayConfig, Profile};
 
     fn valid() -> Settings {
         Settings {
@@ -536,6 +514,13 @@ mod tests {
             ..valid()
         };
         assert_eq!(named(&renewed_classic), [Field::NlbSecretNamespace]);
+        let gateway_api_classic = Settings {
+            profile: Profile::Classic,
+            gateway_config: GatewayConfig::GatewayApi,
+            ..valid()
+        };
+        assert_eq!(named(&gateway_api_classic), [Field::GatewayConfig]);
+        assert_eq!(validate(&gateway_api_classic)[0].code, Code::InputInvalid);
         // Another namespace is only where IBM keeps the secret to copy: fine with classic.
         let elsewhere = Settings {
             profile: Profile::Classic,
@@ -543,7 +528,7 @@ mod tests {
             ..valid()
         };
         assert_eq!(named(&elsewhere), []);
-        for s in [&traefik_classic, &renewed_classic] {
+        for s in [&traefik_classic, &renewed_classic, &gateway_api_classic] {
             let alone = Settings {
                 profile: Profile::Current,
                 ..s.clone()

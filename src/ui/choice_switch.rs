@@ -1,5 +1,6 @@
 use crate::finding::Severity;
 use crate::settings::{Field, options};
+use crate::ui::guide_disclosure::GuideDisclosure;
 use crate::ui::handles::{FormHandle, Verdict};
 use leptos::prelude::*;
 
@@ -25,6 +26,18 @@ pub fn ChoiceSwitch(
         })
     });
     let error_id = format!("{key}-error");
+    // "Where do I get this?" for a choice the cluster can tell (the gateway configuration).
+    let guide = crate::guide::for_field(field, &Default::default()).map(|_| {
+        let guide = Signal::derive(move || {
+            form.settings.with(|s| {
+                crate::guide::for_field(field, s).unwrap_or_else(|| crate::guide::Guide {
+                    about: String::new(),
+                    steps: Vec::new(),
+                })
+            })
+        });
+        view! { <GuideDisclosure guide id=format!("{key}-guide") /> }
+    });
     let choices = options(field)
         .iter()
         .map(|choice| {
@@ -52,6 +65,7 @@ pub fn ChoiceSwitch(
         <fieldset class="choice-switch" id=key>
             <legend class="choice-switch__legend">{legend}</legend>
             <div class="choice-switch__options">{choices}</div>
+            {guide}
             <div id=error_id.clone()>
                 <For
                     each=move || errors.get()

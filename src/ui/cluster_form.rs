@@ -39,6 +39,7 @@ pub fn ClusterForm() -> impl IntoView {
             <ChoiceSwitch field=Field::Profile legend="API generation" />
             <ChoiceSwitch field=Field::Alb legend="ALB (Ingress controller)" />
             <ChoiceSwitch field=Field::Infrastructure legend="Infrastructure" />
+            <ChoiceSwitch field=Field::GatewayConfig legend="Gateway configuration" />
             <div class="field-grid">{fields}</div>
         </section>
     }

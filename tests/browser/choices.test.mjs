@@ -90,3 +90,52 @@ test('Traefik with the classic profile is refused on the ALB choice; Traefik + V
   assert.doesNotMatch(names, /certs\/nlb\.key/, 'no copy of the NLB key when IBM keeps it');
   await p.assertClean();
 });
+
+// Issue 23: the gateway configuration. The Gateway API with the classic profile is refused on the
+// choice itself; with the current profile the page's zip is the CLI's, with the Gateway API's
+// objects instead of Istio's Gateway and VirtualService. The guide shows the version commands.
+test('The Gateway API is refused with classic, shows its version commands, and downloads the CLI zip', async (t) => {
+  const p = await h.openPage(t, { viewport: { width: 1440, height: 900 } });
+  await p.page.getByRole('button', { name: 'Try it with demo data' }).click();
+  await p.page.waitForFunction(() => /^0 errors/.test(document.querySelector('#findings-summary')?.textContent.trim()));
+
+  await p.page.locator('#gateway_config-gateway-api').check();
+  await p.page.locator('#profile-classic').check();
+  await errorsOf(p.page, 'gateway_config').first().waitFor({ state: 'visible' });
+  assert.match(await errorsOf(p.page, 'gateway_config').first().innerText(), /gateway api needs the current profile/i);
+  assert.equal(await p.page.locator('#download-zip').getAttribute('aria-disabled'), 'true');
+  await p.page.locator('#profile-current').check();
+  await p.page.waitForFunction(() => !document.querySelector('#gateway_config-error .field__error'));
+  await p.page.waitForFunction(() => /^0 errors/.test(document.querySelector('#findings-summary')?.textContent.trim()));
+
+  await p.page.locator('#gateway_config-guide summary').click();
+  const guide = await p.page.locator('#gateway_config-guide').innerText();
+  assert.match(guide, /gateways\.gateway\.networking\.k8s\.io/);
+  assert.match(guide, /bundle-version/);
+  assert.match(guide, /istiod/);
+
+  const [download] = await Promise.all([
+    p.page.waitForEvent('download'),
+    p.page.getByRole('button', { name: /^Download .*\.zip$/ }).click(),
+  ]);
+  const dir = tempDir(t);
+  const pageZip = join(dir, 'page.zip');
+  await download.saveAs(pageZip);
+  const at = /--at (\S+)/.exec(await p.page.locator('#cli-command').innerText())[1];
+
+  const ex = join(dir, 'example');
+  execFileSync(CLI, ['example', ex], { stdio: 'pipe' });
+  const settings = join(ex, 'settings.yaml');
+  const text = readFileSync(settings, 'utf8');
+  assert.match(text, /^gateway_config: istio$/m);
+  writeFileSync(settings, text.replace(/^gateway_config: istio$/m, 'gateway_config: gateway-api'));
+  const cliZip = join(dir, 'cli.zip');
+  execFileSync(CLI, ['bundle', settings, '--out', cliZip, '--at', at], { stdio: 'pipe' });
+  assert.ok(readFileSync(pageZip).equals(readFileSync(cliZip)), 'byte-identical zip');
+
+  const names = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', pageZip], { encoding: 'utf8' });
+  assert.match(names, /manifests\/05-gateway-client-ca\.yaml/);
+  assert.match(names, /manifests\/06-http-route\.yaml/);
+  assert.doesNotMatch(names, /manifests\/06-virtual-service\.yaml/);
+  await p.assertClean();
+});

@@ -805,12 +805,38 @@ def curl(state, argv):
     raise Fail("curl: (6) Could not resolve host: %s" % host, 6)
 
 
+GATEWAY_API = "gateway.networking.k8s.io"
+
+
+def gateway_api_server(cluster, gw):
+    """A Gateway API Gateway's HTTPS listener on 443 as the Istio server Istio makes of it: the
+    certificate's secret as credentialName, MUTUAL when spec.tls.frontend.default.validation says
+    AllowValidOnly (its CA from the ConfigMap's ca.crt), else SIMPLE; None without such a listener."""
+    spec = gw.get("spec", {})
+    for listener in spec.get("listeners", []):
+        if listener.get("port") != 443 or listener.get("protocol") != "HTTPS":
+            continue
+        refs = (listener.get("tls") or {}).get("certificateRefs") or []
+        validation = ((spec.get("tls") or {}).get("frontend") or {}).get("default", {}).get("validation") or {}
+        ca_refs = validation.get("caCertificateRefs") or []
+        server = {"port": {"number": 443}, "tls": {
+            "mode": "MUTUAL" if ca_refs and validation.get("mode", "AllowValidOnly") == "AllowValidOnly" else "SIMPLE",
+            "credentialName": refs[0]["name"] if refs else None,
+            "caConfigMap": ca_refs[0]["name"] if ca_refs and ca_refs[0].get("kind") == "ConfigMap" else None}}
+        return server
+    return None
+
+
 def tls_ca_and_mode(cluster):
     """(server tls, namespace, loaded data of the gateway's secrets) of the mTLS Gateway."""
     for gw in objects_in(cluster, "Gateway", "networking.istio.io", None):
         for server in gw.get("spec", {}).get("servers", []):
             if server.get("port", {}).get("number") == 443:
                 return gw, server
+    for gw in objects_in(cluster, "Gateway", GATEWAY_API, None):
+        server = gateway_api_server(cluster, gw)
+        if server:
+            return gw, server
     return None, None
 
 
@@ -819,7 +845,15 @@ def client_verdict(cluster, gw, server, cert_pem):
     ns = gw["metadata"]["namespace"]
     tls = server.get("tls") or {}
     mode = cluster.get("gateway", {}).get("mode_override") or tls.get("mode")
-    if tls.get("credentialName"):
+    if group_of(gw) == GATEWAY_API:
+        # The Gateway API: the certificate from the referenced secret, the CA from the ConfigMap
+        # (no CA object: Istio cannot resolve the reference and serves no listener).
+        secret = find(cluster, "Secret", "", ns, tls.get("credentialName") or "")
+        cm = find(cluster, "ConfigMap", "", ns, tls.get("caConfigMap") or "")
+        if not secret or not (secret.get("data") or {}).get("tls.crt") or (mode == "MUTUAL" and not cm):
+            return Fail("curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to gateway:443", 35)
+        ca = base64.b64encode(((cm or {}).get("data") or {}).get("ca.crt", "").encode()).decode()
+    elif tls.get("credentialName"):
         found = dict(gateway_secrets(cluster, ns)).get(tls["credentialName"])
         ca = found.get("ca.crt") if found else None
         if not found:
@@ -842,7 +876,40 @@ def client_verdict(cluster, gw, server, cert_pem):
     return None
 
 
+def http_route(cluster, gw, host, path):
+    """The Gateway API's routing: an HTTPRoute attached to the Gateway (parentRef name and
+    namespace), admitted by its listener's namespace selector, for the host, by path prefix."""
+    gns, gname = gw["metadata"]["namespace"], gw["metadata"]["name"]
+    listeners = gw.get("spec", {}).get("listeners", [])
+    for r in objects_in(cluster, "HTTPRoute", GATEWAY_API, None):
+        rns = r["metadata"]["namespace"]
+        spec = r.get("spec", {})
+        if not any(p.get("name") == gname and p.get("namespace", rns) == gns for p in spec.get("parentRefs", [])):
+            continue
+        admitted = False
+        for listener in listeners:
+            ns_rule = (listener.get("allowedRoutes") or {}).get("namespaces") or {}
+            frm = ns_rule.get("from", "Same")
+            if frm == "All" or (frm == "Same" and rns == gns):
+                admitted = True
+            elif frm == "Selector":
+                want = (ns_rule.get("selector") or {}).get("matchLabels") or {}
+                labels = dict((find(cluster, "Namespace", "", "", rns) or {}).get("metadata", {}).get("labels") or {})
+                labels.setdefault("kubernetes.io/metadata.name", rns)
+                admitted = admitted or all(labels.get(k) == v for k, v in want.items())
+        if not admitted or (spec.get("hostnames") and host not in spec["hostnames"]):
+            continue
+        for rule in spec.get("rules", []):
+            matches = rule.get("matches") or [{"path": {"type": "PathPrefix", "value": "/"}}]
+            if any(path.startswith(m.get("path", {}).get("value", "/")) for m in matches):
+                backend = rule["backendRefs"][0]
+                return app_status(cluster, rns, backend["name"], path)
+    return 404
+
+
 def route(cluster, gw, host, path):
+    if group_of(gw) == GATEWAY_API:
+        return http_route(cluster, gw, host, path)
     for vs in objects_in(cluster, "VirtualService", "networking.istio.io", None):
         spec = vs.get("spec", {})
         if gw["metadata"]["name"] not in spec.get("gateways", []):
@@ -948,8 +1015,12 @@ def traefik_request(cluster, ing, backend, host, path):
         return 502
     # Traefik verifies the gateway's certificate with rootCAs (unless insecureSkipVerify)
     if not tspec.get("insecureSkipVerify"):
-        served = dict(gateway_secrets(cluster, gw["metadata"]["namespace"])).get(
-            (server.get("tls") or {}).get("credentialName"))
+        name = (server.get("tls") or {}).get("credentialName")
+        if group_of(gw) == GATEWAY_API:
+            found = find(cluster, "Secret", "", gw["metadata"]["namespace"], name or "")
+            served = (found or {}).get("data")
+        else:
+            served = dict(gateway_secrets(cluster, gw["metadata"]["namespace"])).get(name)
         roots = []
         for r in tspec.get("rootCAs") or []:
             s = find(cluster, "Secret", "", tns, r.get("secret", "")) if r.get("secret") else None

@@ -9,7 +9,8 @@ Each answer is computed from the objects the real API server holds now (read wit
 kubectl), by the same decision functions the fake cluster of the classic profile uses
 (../fakecluster/fake.py): the gateway serves its Gateway's credentialName secret and requires a
 client certificate its CA issued, the ALB presents the secret its Ingress (or ServersTransport)
-names, VirtualServices route. $KUBE_TEST_DIR/standin.json may override the imitation, for tests:
+names, VirtualServices route (or, for a Gateway API Gateway, its certificateRefs secret, its
+frontend validation's ConfigMap CA and the HTTPRoutes attached to it). $KUBE_TEST_DIR/standin.json may override the imitation, for tests:
 {"gateway": {"reachable": false}}, {"logs": {"NS/POD": "text"}}.
 
 Usage: standin.py kubectl|ibmcloud|curl ARGS...
@@ -25,7 +26,8 @@ import fake  # noqa: E402
 KINDS = ("namespaces,secrets,pods,services,ingresses.networking.k8s.io,"
          "ingressclasses.networking.k8s.io,gateways.networking.istio.io,"
          "virtualservices.networking.istio.io,peerauthentications.security.istio.io,"
-         "serverstransports.traefik.io")
+         "serverstransports.traefik.io,configmaps,gateways.gateway.networking.k8s.io,"
+         "httproutes.gateway.networking.k8s.io")
 
 
 def real_objects(context):
