@@ -29,7 +29,7 @@ mod native {
             .iter()
             .map(|h| (Subject::from(Field::NlbDomain), *h))
             .collect();
-        let names = host_findings(&r, &hosts);
+        let names = host_findings(&r, &hosts, "");
         r.findings.extend(names);
         r
     }

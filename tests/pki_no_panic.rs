@@ -193,7 +193,7 @@ fn mutated_inputs_never_panic() {
             .iter()
             .map(|h| (Subject::from(Field::NlbDomain), h.as_str()))
             .collect();
-        let _ = host_findings(&r, &hosts);
+        let _ = host_findings(&r, &hosts, "");
         runs += 1;
     }
     // Extreme times.

@@ -43,7 +43,7 @@ fn check_setup(inputs: &CertInputs, hosts: &[&str], at: i64) -> CheckReport {
         .iter()
         .map(|h| (Subject::from(Field::NlbDomain), *h))
         .collect();
-    let names = host_findings(&r, &hosts);
+    let names = host_findings(&r, &hosts, "");
     r.findings.extend(names);
     r
 }

@@ -348,7 +348,15 @@ pub(crate) fn dedupe(findings: &mut Vec<Finding>) {
 /// settings field: a `name-mismatch` finding on that field otherwise, listing the names the
 /// certificate covers (the value is what the user can correct right away). A value that is not
 /// a host name at all is the field's validation's to report, not this check's.
-pub fn host_findings(report: &CheckReport, hosts: &[(Subject, &str)]) -> Vec<Finding> {
+///
+/// `verified_as` (empty: nothing) says which name the ALB verifies the gateway as, for a miss
+/// that offers no near name (a typo's fix needs no more words than it has); it is part of the
+/// message as the finding is made, never added to a finished one.
+pub fn host_findings(
+    report: &CheckReport,
+    hosts: &[(Subject, &str)],
+    verified_as: &str,
+) -> Vec<Finding> {
     let Some(leaf) = &report.nlb_leaf else {
         return Vec::new();
     };
@@ -358,10 +366,19 @@ pub fn host_findings(report: &CheckReport, hosts: &[(Subject, &str)]) -> Vec<Fin
             continue;
         };
         if let Some(miss) = names::miss_for_field(leaf, subject.label(), &host) {
-            let f = Finding::error(Code::NameMismatch, miss.message, Some(subject.clone()));
             out.push(match miss.suggestion {
-                Some(name) => f.suggesting(name),
-                None => f,
+                Some(name) => {
+                    Finding::error(Code::NameMismatch, miss.message, Some(subject.clone()))
+                        .suggesting(name)
+                }
+                None if verified_as.is_empty() => {
+                    Finding::error(Code::NameMismatch, miss.message, Some(subject.clone()))
+                }
+                None => Finding::error(
+                    Code::NameMismatch,
+                    format!("{}. {verified_as}.", miss.message.trim_end_matches('.')),
+                    Some(subject.clone()),
+                ),
             });
         }
     }

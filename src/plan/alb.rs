@@ -14,7 +14,6 @@ pub(super) fn findings(
     report: &CheckReport,
     hosts: &[(Subject, &str)],
 ) -> Vec<Finding> {
-    let mut out = host_findings(report, hosts);
     let verified_as = match apis.ingress {
         IngressApi::ExtensionsV1beta1Ibm => "IBM's ALB verifies the gateway as the NLB host name",
         IngressApi::NetworkingV1Nginx => {
@@ -24,10 +23,7 @@ pub(super) fn findings(
             "Traefik verifies the gateway as this name (the ServersTransport's serverName)"
         }
     };
-    // A typo (a near name offered as the fix) needs no more words than it has.
-    for f in out.iter_mut().filter(|f| f.suggestion.is_none()) {
-        f.message = format!("{}. {verified_as}.", f.message.trim_end_matches('.'));
-    }
+    let mut out = host_findings(report, hosts, verified_as);
     if report.nlb_leaf.is_some() {
         out.extend(depth_finding(apis, report));
     }
