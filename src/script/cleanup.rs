@@ -4,7 +4,7 @@
 //! asks (`--yes` when stdin is not a terminal). The order is install's, reversed, so that mutual
 //! TLS is relaxed and the old Ingress back before the new path goes.
 
-use super::{Sh, ns_word, quote};
+use super::builder::{Sh, ns_word, quote};
 use crate::manifest::{Apis, Doc, Manifest};
 use crate::procedure::{self, Step};
 use crate::settings::Settings;
@@ -44,7 +44,7 @@ fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
 
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
-    let mut sh = Sh::new();
+    let mut sh = Sh::default();
     sh.run("cleanup.sh", RERUN);
     let _ = writeln!(
         sh.out,

@@ -3,8 +3,8 @@
 //! ([`manifest::Takeover`]); a secret is written only when its content changes and never with an older
 //! certificate than the cluster holds. So a rerun is safe at any point.
 
+use super::builder::{Sh, bundle_path, ns_word, quote};
 use super::secrets::{self as sec, bundle_value};
-use super::{Sh, bundle_path, ns_word, quote};
 use crate::manifest::{self, Apis, Doc, IngressApi, Manifest, ObjectRef, names, owner, takeover};
 use crate::procedure::{self, Step};
 use crate::settings::Settings;
@@ -309,7 +309,7 @@ fn served_transport(sh: &mut Sh, m: &Manifest) {
 
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
-    let mut sh = Sh::new();
+    let mut sh = Sh::default();
     sh.run("install.sh", RERUN);
     if apis.restarts_gateway() {
         sh.line("GATEWAY_CHANGED=0");

@@ -5,8 +5,8 @@
 //! last third of its life, and writes each secret only when it changed and never with an older
 //! certificate. Nothing changed means nothing written and no restart.
 
+use super::builder::{Sh, quote};
 use super::secrets::{self as sec, bundle_value};
-use super::{Sh, quote};
 use crate::inputs::CertInput;
 use crate::manifest::sides::Sides;
 use crate::manifest::{Apis, Content};
@@ -24,7 +24,7 @@ pub const CA_CERT: &str = "private-ca/client-ca.pem";
 pub(super) fn body(s: &Settings) -> Sh {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
-    let mut sh = Sh::new();
+    let mut sh = Sh::default();
     sh.run("renew.sh", RERUN);
     if apis.restarts_gateway() {
         sh.line("GATEWAY_CHANGED=0");

@@ -1,7 +1,7 @@
 //! The secrets as the scripts see them: the bundle's secret manifests decoded, each secret planned
 //! from its sources (`plan_secret`, never older than the cluster's) and written when it changed.
 
-use super::{Sh, bundle_path, quote};
+use super::builder::{Sh, bundle_path, quote};
 use crate::inputs::CertInput;
 use crate::manifest::sides::Sides;
 use crate::manifest::{self, Apis, Content, Role};

@@ -6,8 +6,8 @@
 //! with one succeeded, and only as a TLS refusal. Every check says ok, WARN or FAIL, and the next
 //! step; it keeps going, and exits 1 when any failed.
 
+use super::builder::{Sh, quote};
 use super::secrets::read_ibm_secrets_soft;
-use super::{Sh, quote};
 use crate::inputs::CertInput;
 use crate::manifest::sides::Sides;
 use crate::manifest::{
@@ -179,7 +179,7 @@ fn envoy_secrets(sh: &mut Sh, s: &Settings, apis: &Apis, sides: &Sides) {
 pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
     let apis = Apis::of(s);
     let sides = Sides::of(&apis, s);
-    let mut sh = Sh::new();
+    let mut sh = Sh::default();
     sh.run("verify.sh", "");
 
     sh.step_checking("Checking that kubectl talks to cluster $CLUSTER_NAME", "");

@@ -9,11 +9,11 @@
 //! ALB trusts with the Ingress's verify depth and that host name, as NGINX's `proxy_ssl_verify`
 //! does. Both are OpenSSL, as in NGINX, so the verdicts are the same ones.
 
-use super::{Sh, bundle_path, quote};
 use crate::manifest::sides::{
     CLASSIC_VERIFY_DEPTH, NGINX_DEFAULT_VERIFY_DEPTH, OPENSSL_MAX_VERIFY_DEPTH, Sides, Source,
 };
 use crate::manifest::{self, Apis, Doc, IngressApi, Manifest, names};
+use crate::script::builder::{Sh, bundle_path, quote};
 use crate::settings::Settings;
 use helpers::{CLUSTER_HELPERS, HELPERS, TRAEFIK_HELPERS};
 use std::fmt::Write as _;
@@ -111,7 +111,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> Sh {
     let ingress = manifest::find(manifests, Doc::Ingress)
         .map(|m| m.path.clone())
         .unwrap_or_else(|| "manifests/07-ingress.yaml".to_owned());
-    let mut sh = Sh::new();
+    let mut sh = Sh::default();
     sh.run("preflight.sh", "");
     sh.func(&HELPERS.join("\n"));
     if apis.ingress == IngressApi::NetworkingV1Traefik {

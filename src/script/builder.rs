@@ -1,0 +1,94 @@
+//! The text builder the script writers share: a script's own functions and the body of its
+//! `main`, with its steps counted as they are written, and the words it is written with (quoted
+//! values, bundle paths, namespaces by their variables). Rendering a builder into a script is
+//! `script::render`'s; nothing here knows a script.
+
+use crate::settings::Settings;
+use std::fmt::Write as _;
+
+/// Quote for bash. Validated values never contain NUL; should one ever, it becomes empty (and the
+/// script's checks then fail loudly) rather than unquoted.
+pub fn quote(value: &str) -> String {
+    match shlex::try_quote(value) {
+        Ok(q) => q.into_owned(),
+        Err(_) => "''".to_owned(),
+    }
+}
+
+/// Text builder shared by the scripts: a script's own functions, and the body of its `main`, with
+/// the steps counted as they are written.
+#[derive(Default)]
+pub(crate) struct Sh {
+    /// The body of `main` (unindented; `script::render` indents it).
+    pub out: String,
+    /// Functions only this script defines, written before `main`.
+    pub funcs: String,
+    /// `step` calls written so far.
+    pub(super) steps: usize,
+    /// The script's file name and what a failure report says about running it again (see
+    /// `start_run` in `sh/lib.sh`).
+    pub(super) run: Option<(&'static str, &'static str)>,
+}
+
+impl Sh {
+    pub fn line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    pub fn lines(&mut self, text: &[&str]) {
+        for t in text {
+            self.line(t);
+        }
+    }
+
+    /// A function of this script alone (written before `main`).
+    pub fn func(&mut self, text: &str) {
+        self.funcs.push_str(text);
+        if !text.ends_with('\n') {
+            self.funcs.push('\n');
+        }
+    }
+
+    /// `step "..."` announcing the next step (preflight.sh).
+    pub fn step(&mut self, what: &str) {
+        self.steps += 1;
+        self.out.push('\n');
+        let _ = writeln!(self.out, "step {}", dq(what));
+    }
+
+    /// `step "..." "..."`: the next step of a cluster script, and what to check when it fails.
+    pub fn step_checking(&mut self, what: &str, check: &str) {
+        self.steps += 1;
+        self.out.push('\n');
+        let _ = writeln!(self.out, "step {} {}", dq(what), dq(check));
+    }
+
+    /// The script's name and its rerun note, for `start_run`.
+    pub fn run(&mut self, script: &'static str, rerun: &'static str) {
+        self.run = Some((script, rerun));
+    }
+}
+
+/// A double-quoted bash word for a constant text that may expand `$VARS` (our own text only:
+/// never call with user values, those live in variables).
+pub(crate) fn dq(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\\\""))
+}
+
+/// The bundle-relative path as a word: `"$BUNDLE_DIR"/manifests/01-namespace.yaml`.
+pub(crate) fn bundle_path(rel: &str) -> String {
+    format!("\"$BUNDLE_DIR\"/{}", quote(rel))
+}
+
+/// `"$APP_NAMESPACE"` for the app namespace, `"$GATEWAY_NAMESPACE"` for the gateway's, else the
+/// name quoted: the scripts expand user values from their variables only.
+pub(crate) fn ns_word(s: &Settings, ns: &str) -> String {
+    if ns == s.app_namespace {
+        "\"$APP_NAMESPACE\"".into()
+    } else if ns == s.gateway_namespace {
+        "\"$GATEWAY_NAMESPACE\"".into()
+    } else {
+        quote(ns)
+    }
+}
