@@ -768,3 +768,48 @@ spec:
         "after cleanup the server holds other objects than before install:\n{diff}"
     );
 }
+
+/// A gateway-api bundle needs the Gateway API CRDs of v1.5.0 or later and istiod 1.28 or later
+/// (issue 23): install checks both before any change, and each refusal names what runs and the
+/// command that fixes it.
+#[test]
+fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = combination("current-gateway-api");
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s, &pki, &nlb);
+    let crd = "gateways.gateway.networking.k8s.io";
+    let version = "gateway.networking.k8s.io/bundle-version";
+    k.ok(&["annotate", "crd", crd, &format!("{version}=v1.4.0"), "--overwrite"]);
+    let r = k.run("install.sh", &["--skip-preflight"]);
+    assert!(!r.ok(), "install took Gateway API v1.4.0:\n{}", r.text());
+    for said in [
+        "the Gateway API CRDs are of version 'v1.4.0'",
+        "releases/download/v1.5.1/standard-install.yaml",
+        "Nothing was changed in the cluster",
+    ] {
+        assert!(r.stderr.contains(said), "{said}\n{}", r.text());
+    }
+    k.ok(&["annotate", "crd", crd, &format!("{version}=v1.5.1"), "--overwrite"]);
+    let image = "discovery=icr.io/ext/istio/pilot:1.27.3";
+    k.ok(&["set", "image", "deployment/istiod", "-n", "istio-system", image]);
+    let r = k.run("install.sh", &["--skip-preflight"]);
+    assert!(!r.ok(), "install took istiod 1.27:\n{}", r.text());
+    for said in [
+        "istiod runs icr.io/ext/istio/pilot:1.27.3",
+        "Istio 1.28 or later",
+        "gateway_config: istio",
+    ] {
+        assert!(r.stderr.contains(said), "{said}\n{}", r.text());
+    }
+    let image = "discovery=icr.io/ext/istio/pilot:1.30.8";
+    k.ok(&["set", "image", "deployment/istiod", "-n", "istio-system", image]);
+    let r = script_ok(&k, "install.sh", &["--skip-preflight"], "versions met");
+    for said in ["ok: Gateway API CRDs v1.5.1", "ok: istiod 1.30.8"] {
+        assert!(r.stdout.contains(said), "{said}\n{}", r.text());
+    }
+    script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+}

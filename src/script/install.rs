@@ -7,7 +7,7 @@ use super::builder::{Sh, bundle_path, ns_word, quote};
 use super::secrets::{self as sec, bundle_value};
 use crate::manifest::{self, Apis, Doc, IngressApi, Manifest, ObjectRef, names, owner, takeover};
 use crate::procedure::{self, Step};
-use crate::settings::Settings;
+use crate::settings::{GatewayConfig, Settings};
 use std::fmt::Write as _;
 
 const RERUN: &str = "Running install.sh again is safe: every step first reads what is in the \
@@ -136,6 +136,9 @@ fn prerequisites(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest])
         );
     }
     let _ = s;
+    if apis.gateway_config == GatewayConfig::GatewayApi {
+        sh.line("check_gateway_api");
+    }
 }
 
 fn check_nlb(sh: &mut Sh, apis: &Apis) {

@@ -217,6 +217,49 @@ back, or run again with --force-conflicts to give them to istio-alb."
   printf '%s\n' "$out" | sed 's/^/  /'
 }
 
+# at_least VERSION MINIMUM: whether the dotted numbers VERSION are MINIMUM or later.
+at_least() {
+  local IFS=. have want i
+  read -r -a have <<<"$1"
+  read -r -a want <<<"$2"
+  for i in 0 1 2; do
+    if [ "${have[i]:-0}" -gt "${want[i]:-0}" ]; then return 0; fi
+    if [ "${have[i]:-0}" -lt "${want[i]:-0}" ]; then return 1; fi
+  done
+}
+
+# check_gateway_api: a gateway-api bundle needs the Gateway API CRDs of v1.5.0 or later (the
+# client-certificate validation of GEP-91 is in their standard channel since then) and istiod
+# 1.28 or later (the first Istio that implements it).
+check_gateway_api() {
+  local version image tag
+  local jp='jsonpath={.metadata.annotations.gateway\.networking\.k8s\.io/bundle-version}'
+  version="$(k get crd gateways.gateway.networking.k8s.io -o "$jp")"
+  case "${version#v}" in
+    '' | *[!0-9.]*) tag=0 ;;
+    *) tag=${version#v} ;;
+  esac
+  if ! at_least "$tag" 1.5.0; then
+    die "the Gateway API CRDs are of version '${version:-unknown}', and this bundle needs \
+v1.5.0 or later (frontend client-certificate validation): kubectl apply --server-side -f \
+https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
+  fi
+  ok "Gateway API CRDs $version"
+  jp='jsonpath={.items[*].spec.template.spec.containers[0].image}'
+  image="$(k get deployments --all-namespaces -l app=istiod -o "$jp")"
+  tag=${image##*:}
+  tag=${tag%%-*}
+  case "$tag" in
+    '' | *[!0-9.]*) tag=0 ;;
+  esac
+  if ! at_least "$tag" 1.28; then
+    die "istiod runs ${image:-nowhere (no deployment labelled app=istiod)}, and a gateway-api \
+bundle needs Istio 1.28 or later: update the Istio add-on (ibmcloud ks cluster addon update \
+istio --cluster $CLUSTER_NAME), or generate the bundle with gateway_config: istio"
+  fi
+  ok "istiod $tag"
+}
+
 # check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
 # and context CLUSTER or CLUSTER/ID (ibmcloud ks cluster config --cluster CLUSTER).
 is_cluster() {

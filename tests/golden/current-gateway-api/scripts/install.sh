@@ -48,6 +48,7 @@ main() {
   running="$(awk -F'|' '$2 == "Running" && $3 !~ /false/ && $3 != "" { n++ } END { print n + 0 }' <<<"$pods")"
   if [ "$running" -eq 0 ]; then die "no running, ready gateway pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE"; fi
   ok "$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE"
+  check_gateway_api
 
   step "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST" "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
   if ! nlb_list="$(ibmcloud ks nlb-dns ls --cluster "$CLUSTER_NAME" 2>&1)"; then die "ibmcloud ks nlb-dns ls failed: $nlb_list"; fi

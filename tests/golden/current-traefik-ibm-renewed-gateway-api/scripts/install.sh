@@ -53,6 +53,7 @@ main() {
   TRAEFIK_API="$(k api-resources --api-group=traefik.io --no-headers 2>/dev/null | awk '$NF == "ServersTransport" { print $(NF - 2); exit }')"
   if [ -z "$TRAEFIK_API" ]; then die "the cluster serves no ServersTransport in traefik.io: is the ALB Traefik? (ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME)"; fi
   ok "the cluster serves ServersTransport as $TRAEFIK_API"
+  check_gateway_api
 
   step "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST" "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
   if ! nlb_list="$(ibmcloud ks nlb-dns ls --cluster "$CLUSTER_NAME" 2>&1)"; then die "ibmcloud ks nlb-dns ls failed: $nlb_list"; fi
