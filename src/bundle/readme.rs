@@ -94,7 +94,8 @@ fn gateway_api_section(o: &mut String, s: &Settings) {
          HTTPRoute `{app_ns}/{route}` sends `{path}` to `{app}:{port}`. No reference leaves its \
          namespace, so there is no `ReferenceGrant`.\n\n\
          It needs the Gateway API CRDs at bundle version v1.5.0 or newer and istiod 1.28 or \
-         newer. `install.sh` checks only that the CRDs exist: check the versions first:\n\n\
+         newer. `install.sh` checks both before any change (`preflight.sh` asks no cluster); \
+         by hand:\n\n\
          ```sh\n\
          kubectl get crd gateways.gateway.networking.k8s.io -o jsonpath='{{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}}{{\"\\n\"}}'\n\
          istioctl version\n\
