@@ -783,7 +783,13 @@ fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
     let k = Kube::new(s, &pki, &nlb);
     let crd = "gateways.gateway.networking.k8s.io";
     let version = "gateway.networking.k8s.io/bundle-version";
-    k.ok(&["annotate", "crd", crd, &format!("{version}=v1.4.0"), "--overwrite"]);
+    k.ok(&[
+        "annotate",
+        "crd",
+        crd,
+        &format!("{version}=v1.4.0"),
+        "--overwrite",
+    ]);
     let r = k.run("install.sh", &["--skip-preflight"]);
     assert!(!r.ok(), "install took Gateway API v1.4.0:\n{}", r.text());
     for said in [
@@ -793,9 +799,22 @@ fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
     ] {
         assert!(r.stderr.contains(said), "{said}\n{}", r.text());
     }
-    k.ok(&["annotate", "crd", crd, &format!("{version}=v1.5.1"), "--overwrite"]);
+    k.ok(&[
+        "annotate",
+        "crd",
+        crd,
+        &format!("{version}=v1.5.1"),
+        "--overwrite",
+    ]);
     let image = "discovery=icr.io/ext/istio/pilot:1.27.3";
-    k.ok(&["set", "image", "deployment/istiod", "-n", "istio-system", image]);
+    k.ok(&[
+        "set",
+        "image",
+        "deployment/istiod",
+        "-n",
+        "istio-system",
+        image,
+    ]);
     let r = k.run("install.sh", &["--skip-preflight"]);
     assert!(!r.ok(), "install took istiod 1.27:\n{}", r.text());
     for said in [
@@ -806,7 +825,14 @@ fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
         assert!(r.stderr.contains(said), "{said}\n{}", r.text());
     }
     let image = "discovery=icr.io/ext/istio/pilot:1.30.8";
-    k.ok(&["set", "image", "deployment/istiod", "-n", "istio-system", image]);
+    k.ok(&[
+        "set",
+        "image",
+        "deployment/istiod",
+        "-n",
+        "istio-system",
+        image,
+    ]);
     let r = script_ok(&k, "install.sh", &["--skip-preflight"], "versions met");
     for said in ["ok: Gateway API CRDs v1.5.1", "ok: istiod 1.30.8"] {
         assert!(r.stdout.contains(said), "{said}\n{}", r.text());

@@ -3,6 +3,8 @@
 //! values, bundle paths, namespaces by their variables). Rendering a builder into a script is
 //! `script::render`'s; nothing here knows a script.
 
+use crate::manifest::sides::Sides;
+use crate::manifest::{Apis, Manifest};
 use crate::settings::Settings;
 use std::fmt::Write as _;
 
@@ -13,6 +15,15 @@ pub fn quote(value: &str) -> String {
         Ok(q) => q.into_owned(),
         Err(_) => "''".to_owned(),
     }
+}
+
+/// What every script writer reads, worked out once per bundle: the settings, the APIs they
+/// choose, where each side of the handshake finds its files, and the manifests.
+pub(crate) struct Facts<'a> {
+    pub s: &'a Settings,
+    pub apis: Apis,
+    pub sides: Sides,
+    pub manifests: &'a [Manifest],
 }
 
 /// Text builder shared by the scripts: a script's own functions, and the body of its `main`, with

@@ -4,10 +4,9 @@
 //! asks (`--yes` when stdin is not a terminal). The order is install's, reversed, so that mutual
 //! TLS is relaxed and the old Ingress back before the new path goes.
 
-use super::builder::{Sh, ns_word, quote};
-use crate::manifest::{Apis, Doc, Manifest};
+use super::builder::{Facts, Sh, ns_word, quote};
+use crate::manifest::{Doc, Manifest};
 use crate::procedure::{self, Step};
-use crate::settings::Settings;
 use std::fmt::Write as _;
 
 const RERUN: &str = "Running cleanup.sh again is safe: it finds what is left by its label.";
@@ -42,8 +41,8 @@ fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
     out
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
-    let apis = Apis::of(s);
+pub(super) fn body(f: &Facts) -> Sh {
+    let (s, apis, manifests) = (f.s, f.apis, f.manifests);
     let mut sh = Sh::default();
     sh.run("cleanup.sh", RERUN);
     let _ = writeln!(

@@ -3,7 +3,7 @@
 //! ([`manifest::Takeover`]); a secret is written only when its content changes and never with an older
 //! certificate than the cluster holds. So a rerun is safe at any point.
 
-use super::builder::{Sh, bundle_path, ns_word, quote};
+use super::builder::{Facts, Sh, bundle_path, ns_word, quote};
 use super::secrets::{self as sec, bundle_value};
 use crate::manifest::{self, Apis, Doc, IngressApi, Manifest, ObjectRef, names, owner, takeover};
 use crate::procedure::{self, Step};
@@ -189,7 +189,7 @@ fn manifest_ns(s: &Settings, m: &Manifest) -> String {
     }
 }
 
-fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
+fn check_ownership(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest]) {
     for (ns, resources) in resources_by_namespace(manifests) {
         let mut resources = resources;
         let legacy = ingress_resource(manifests);
@@ -222,7 +222,7 @@ fn check_ownership(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
     }
     // The scripts' own objects: the copy of IBM's ALB secret (someone else's copy is kept), and
     // the app namespace's old Ingress (someone else's: never deleted by install).
-    if Apis::of(s).copies_alb_secret() {
+    if apis.copies_alb_secret() {
         sh.line(
             "decide_file alb-tls-copy keep secrets Secret \"$GATEWAY_NAMESPACE\" \"$ALB_SECRET\"",
         );
@@ -310,8 +310,8 @@ fn served_transport(sh: &mut Sh, m: &Manifest) {
     );
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
-    let apis = Apis::of(s);
+pub(super) fn body(f: &Facts) -> Sh {
+    let (s, apis, manifests) = (f.s, f.apis, f.manifests);
     let mut sh = Sh::default();
     sh.run("install.sh", RERUN);
     if apis.restarts_gateway() {
@@ -334,7 +334,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
             }
             Step::CheckPrerequisites => prerequisites(&mut sh, s, &apis, manifests),
             Step::CheckNlb(_) => check_nlb(&mut sh, &apis),
-            Step::CheckOwnership => check_ownership(&mut sh, s, manifests),
+            Step::CheckOwnership => check_ownership(&mut sh, s, &apis, manifests),
             Step::CheckSecrets => check_secrets(&mut sh, &apis, s),
             Step::Apply(doc) => {
                 if let Some(m) = manifest::find(manifests, doc) {
@@ -350,7 +350,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
                     sh.out.push('\n');
                 }
             }
-            Step::Secrets => sec::apply_secrets(&mut sh, &apis, s),
+            Step::Secrets => sec::apply_secrets(&mut sh, &apis, s, &f.sides),
             Step::CopyAlbSecret => sh.lines(&[
                 "if [ \"$(<\"$WORK_DIR/decision/alb-tls-copy\")\" = keep ]; then",
                 "  ok \"$GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: left as it is\"",

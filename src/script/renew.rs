@@ -5,12 +5,10 @@
 //! last third of its life, and writes each secret only when it changed and never with an older
 //! certificate. Nothing changed means nothing written and no restart.
 
-use super::builder::{Sh, quote};
+use super::builder::{Facts, Sh, quote};
 use super::secrets::{self as sec, bundle_value};
 use crate::inputs::CertInput;
-use crate::manifest::sides::Sides;
-use crate::manifest::{Apis, Content};
-use crate::settings::Settings;
+use crate::manifest::Content;
 use std::fmt::Write as _;
 
 const RERUN: &str = "Running renew.sh again is safe: it reads what is in the cluster first and \
@@ -21,9 +19,8 @@ pub const CA_KEY: &str = "private-ca/client-ca.key";
 /// The CA certificate beside it, when the folder was made by `istio-alb ca init`.
 pub const CA_CERT: &str = "private-ca/client-ca.pem";
 
-pub(super) fn body(s: &Settings) -> Sh {
-    let apis = Apis::of(s);
-    let sides = Sides::of(&apis, s);
+pub(super) fn body(f: &Facts) -> Sh {
+    let (s, apis, sides) = (f.s, f.apis, &f.sides);
     let mut sh = Sh::default();
     sh.run("renew.sh", RERUN);
     if apis.restarts_gateway() {
@@ -74,7 +71,7 @@ pub(super) fn body(s: &Settings) -> Sh {
         "cat \"$WORK_DIR/ibm-nlb/tls.crt\" \"{alb_ca}\" >\"$WORK_DIR/trusted.crt\""
     );
 
-    let (client_secret, cert_key, key_key) = sec::alb_client(&apis, s);
+    let (client_secret, cert_key, key_key) = sec::alb_client(sides);
     sh.step_checking(
         "The ALB client certificate: renewed from the private CA when due",
         "the private CA: private-ca/client-ca.key must belong to certs/client-ca.pem",
@@ -159,7 +156,7 @@ pub(super) fn body(s: &Settings) -> Sh {
         "Writing the secrets that changed",
         "kubectl get secrets -n $GATEWAY_NAMESPACE, and your permissions there",
     );
-    sec::apply_secrets(&mut sh, &apis, s);
+    sec::apply_secrets(&mut sh, &apis, s, sides);
     if apis.copies_alb_secret() {
         sh.line("if [ \"$COPY_ALB\" -eq 1 ]; then apply_secret \"$ALB_SECRET\"; fi");
     }

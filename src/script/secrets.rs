@@ -71,8 +71,8 @@ pub(super) fn plan_alb_copy(sh: &mut Sh) {
 
 /// Writes every planned secret that changed; sets `GATEWAY_CHANGED=1` when one the gateway itself
 /// reads changed (the classic gateway must then restart).
-pub(super) fn apply_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
-    let gateway = gateway_side(apis, s);
+pub(super) fn apply_secrets(sh: &mut Sh, apis: &Apis, s: &Settings, sides: &Sides) {
+    let gateway = gateway_side(sides);
     for spec in manifest::secrets(apis, s) {
         if apis.restarts_gateway() && gateway.contains(&spec.name) {
             let _ = writeln!(
@@ -87,21 +87,23 @@ pub(super) fn apply_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
 }
 
 /// The secrets the gateway reads: its certificate, key and client CA.
-pub(super) fn gateway_side(apis: &Apis, s: &Settings) -> Vec<String> {
-    let sides = Sides::of(apis, s);
+pub(super) fn gateway_side(sides: &Sides) -> Vec<String> {
     let mut out = vec![
-        sides.gateway_chain.secret,
-        sides.gateway_key.secret,
-        sides.client_ca.secret,
+        sides.gateway_chain.secret.clone(),
+        sides.gateway_key.secret.clone(),
+        sides.client_ca.secret.clone(),
     ];
     out.dedup();
     out
 }
 
 /// The data keys holding the ALB's client certificate and key, and the secret holding them.
-pub(super) fn alb_client(apis: &Apis, s: &Settings) -> (String, &'static str, &'static str) {
-    let sides = Sides::of(apis, s);
-    (sides.alb_cert.secret, sides.alb_cert.key, sides.alb_key.key)
+pub(super) fn alb_client(sides: &Sides) -> (String, &'static str, &'static str) {
+    (
+        sides.alb_cert.secret.clone(),
+        sides.alb_cert.key,
+        sides.alb_key.key,
+    )
 }
 
 /// `read_ibm_secret` of the NLB's secret into `$WORK_DIR/ibm-nlb` and of the ALB's into

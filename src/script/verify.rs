@@ -6,7 +6,7 @@
 //! with one succeeded, and only as a TLS refusal. Every check says ok, WARN or FAIL, and the next
 //! step; it keeps going, and exits 1 when any failed.
 
-use super::builder::{Sh, quote};
+use super::builder::{Facts, Sh, quote};
 use super::secrets::read_ibm_secrets_soft;
 use crate::inputs::CertInput;
 use crate::manifest::sides::Sides;
@@ -176,9 +176,8 @@ fn envoy_secrets(sh: &mut Sh, s: &Settings, apis: &Apis, sides: &Sides) {
     sh.line("done");
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
-    let apis = Apis::of(s);
-    let sides = Sides::of(&apis, s);
+pub(super) fn body(f: &Facts) -> Sh {
+    let (s, apis, sides, manifests) = (f.s, f.apis, &f.sides, f.manifests);
     let mut sh = Sh::default();
     sh.run("verify.sh", "");
 
@@ -273,7 +272,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest]) -> Sh {
             "note 'not checked for a Gateway API bundle yet: Envoy holds its secrets as kubernetes-gateway://NAMESPACE/NAME'",
         );
     } else {
-        envoy_secrets(&mut sh, s, &apis, &sides);
+        envoy_secrets(&mut sh, s, &apis, sides);
     }
 
     sh.step_checking("The ALB pods in kube-system", "");

@@ -10,10 +10,10 @@
 //! does. Both are OpenSSL, as in NGINX, so the verdicts are the same ones.
 
 use crate::manifest::sides::{
-    CLASSIC_VERIFY_DEPTH, NGINX_DEFAULT_VERIFY_DEPTH, OPENSSL_MAX_VERIFY_DEPTH, Sides, Source,
+    CLASSIC_VERIFY_DEPTH, NGINX_DEFAULT_VERIFY_DEPTH, OPENSSL_MAX_VERIFY_DEPTH, Source,
 };
 use crate::manifest::{self, Apis, Doc, IngressApi, Manifest, names};
-use crate::script::builder::{Sh, bundle_path, quote};
+use crate::script::builder::{Facts, Sh, bundle_path, quote};
 use crate::settings::Settings;
 use helpers::{CLUSTER_HELPERS, HELPERS, TRAEFIK_HELPERS};
 use std::fmt::Write as _;
@@ -106,8 +106,8 @@ fn read_ingress(sh: &mut Sh, s: &Settings, manifests: &[Manifest], apis: &Apis) 
     }
 }
 
-pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> Sh {
-    let sides = Sides::of(apis, s);
+pub(super) fn body(f: &Facts) -> Sh {
+    let (s, apis, sides, manifests) = (f.s, &f.apis, &f.sides, f.manifests);
     let ingress = manifest::find(manifests, Doc::Ingress)
         .map(|m| m.path.clone())
         .unwrap_or_else(|| "manifests/07-ingress.yaml".to_owned());
@@ -333,6 +333,7 @@ pub(super) fn body(s: &Settings, manifests: &[Manifest], apis: &Apis) -> Sh {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::sides::Sides;
     use crate::settings::Profile;
 
     fn sides_of(profile: Profile) -> Sides {
