@@ -384,7 +384,9 @@ mod tests {
             ("shop-istio-alb/private-ca/client-ca.pem", &ca.ca_pem),
             ("shop-istio-alb/private-ca/client-ca.key", &other.ca_key_pem),
         ]);
-        let subject = "“CN=istio-alb client CA shop-prod,OU=shop-prod,O=istio-alb private CA”";
+        let huge = "A".repeat(crate::pki::pem::MAX_INPUT_BYTES + 1);
+        let big = zip_of(&[("shop-istio-alb/private-ca/client-ca.pem", &huge)]);
+        let subject = "“O=istio-alb private CA, OU=shop-prod, CN=istio-alb client CA shop-prod”";
         let cases: Vec<(&str, Vec<(String, Vec<u8>)>, EarlierCaError)> = vec![
             ("nothing chosen", vec![], EarlierCaError::NoFiles),
             (
@@ -432,8 +434,16 @@ mod tests {
                     file("client-ca.key", ca.ca_key_pem.clone()),
                 ],
                 EarlierCaError::NotACa {
-                    certificate: "“CN=ALB client shop-prod,OU=shop-prod,O=istio-alb private CA”"
+                    certificate: "“O=istio-alb private CA, OU=shop-prod, CN=ALB client shop-prod”"
                         .into(),
+                },
+            ),
+            (
+                "an entry larger than an input may hold (it is not inflated further)",
+                vec![file("big.zip", big)],
+                EarlierCaError::TooLarge {
+                    file: "big.zip: private-ca/client-ca.pem".into(),
+                    limit_kib: 1024,
                 },
             ),
             (
