@@ -308,6 +308,9 @@ mod tests {
 
     const AT: i64 = 1_780_000_000;
 
+    /// A chosen file: name and contents.
+    type Chosen = (String, Vec<u8>);
+
     fn random(buf: &mut [u8]) {
         getrandom::fill(buf).expect("the OS gives random bytes");
     }
@@ -347,7 +350,7 @@ mod tests {
         w.finish().unwrap().into_inner()
     }
 
-    fn file(name: &str, bytes: impl Into<Vec<u8>>) -> (String, Vec<u8>) {
+    fn file(name: &str, bytes: impl Into<Vec<u8>>) -> Chosen {
         (name.to_owned(), bytes.into())
     }
 
@@ -387,7 +390,7 @@ mod tests {
         let huge = "A".repeat(crate::pki::pem::MAX_INPUT_BYTES + 1);
         let big = zip_of(&[("shop-istio-alb/private-ca/client-ca.pem", &huge)]);
         let subject = "“O=istio-alb private CA, OU=shop-prod, CN=istio-alb client CA shop-prod”";
-        let cases: Vec<(&str, Vec<(String, Vec<u8>)>, EarlierCaError)> = vec![
+        let cases: Vec<(&str, Vec<Chosen>, EarlierCaError)> = vec![
             ("nothing chosen", vec![], EarlierCaError::NoFiles),
             (
                 "a bundle made without the CA's key",

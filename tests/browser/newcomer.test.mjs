@@ -161,7 +161,8 @@ for (const width of [1440, 390]) {
     // After "Create a private client CA", focus is on what was made, and Undo is the next stop.
     await p.page.locator('#create-private-ca').click();
     await p.page.clock.runFor(100);
-    await p.page.waitForFunction(() => document.activeElement?.id === 'alb_client_cert-cards');
+    // Locators wait in Playwright's own world, whose timers the paused clock does not hold.
+    await p.page.locator('#alb_client_cert-cards:focus').waitFor();
     assert.ok((await p.page.locator('#alb_client_cert-cards .cert-card').count()) >= 1, 'the focused group holds the new cards');
     await p.page.keyboard.press('Tab');
     assert.equal(await activeId(p.page), 'undo');
