@@ -78,20 +78,23 @@ impl fmt::Display for EarlierCaError {
             EarlierCaError::NoFiles => write!(f, "No file was chosen. {AGAIN}."),
             EarlierCaError::TooLarge { file, limit_kib } => write!(
                 f,
-                "{file} is larger than {limit_kib} KiB, more than a bundle or a PEM file holds, \
+                "The file {file} is larger than {limit_kib} KiB, more than a bundle or a PEM file holds, \
                  so it was not read. {AGAIN}."
             ),
             EarlierCaError::BadZip { file, why } => {
-                write!(f, "{file} could not be opened as a zip ({why}). {AGAIN}.")
+                write!(
+                    f,
+                    "The file {file} could not be opened as a zip ({why}). {AGAIN}."
+                )
             }
             EarlierCaError::NoPrivateCa { file } => write!(
                 f,
-                "{file} has no private-ca/ folder: only a bundle made with the CA's key (after \
+                "The zip {file} has no private-ca/ folder: only a bundle made with the CA's key (after \
                  “Create a private client CA”) keeps the CA. {AGAIN}."
             ),
             EarlierCaError::Unreadable { file, why } => write!(
                 f,
-                "{file} is neither a bundle zip nor PEM text ({why}). {AGAIN}."
+                "The file {file} is neither a bundle zip nor PEM text ({why}). {AGAIN}."
             ),
             EarlierCaError::NoCaCertificate => write!(
                 f,
@@ -459,6 +462,12 @@ mod tests {
             ),
         ];
         for (what, files, expected) in cases {
+            // The page shows the message as it is: one or more sentences, as findings are.
+            let message = expected.to_string();
+            assert!(
+                message.starts_with(char::is_uppercase) && message.ends_with('.'),
+                "{what}: {message}"
+            );
             assert_eq!(read(&files, AT), Err(expected), "{what}");
         }
     }
