@@ -160,6 +160,9 @@ for (const width of [1440, 390]) {
 
     // After "Create a private client CA", focus is on what was made, and Undo is the next stop.
     await p.page.locator('#create-private-ca').click();
+    // The page scrolls to the cards; the pointer, left where the button was, would otherwise
+    // rest on the snackbar and hold it (as it should): take it to the page's margin.
+    await p.page.mouse.move(0, 0);
     await p.page.clock.runFor(100);
     // Locators wait in Playwright's own world, whose timers the paused clock does not hold.
     await p.page.locator('#alb_client_cert-cards:focus').waitFor();
