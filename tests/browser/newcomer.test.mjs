@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
 import { startHarness } from './harness.mjs';
 import { fillDemo, tempDir, waitForSummary } from './helpers.mjs';
 
@@ -110,6 +111,11 @@ test('after a reload, the CA of the earlier bundle comes back from its zip or it
   assert.equal(await p.page.locator('#alb_client_cert').inputValue(), earlier.client, "the bundle's client certificate came along");
   await waitForSummary(p.page, /^0 errors/);
   await p.page.waitForFunction(() => document.activeElement?.id === 'alb_client_cert-cards');
+  // The new controls (the cards group, the snackbar in the flow, the earlier-bundle button)
+  // pass axe. (Not under the fake clock: axe waits on timers of its own.)
+  const { violations } = await new AxeBuilder({ page: p.page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), []);
 
   // The two files of private-ca/: the CA, and a client certificate issued from it here.
   await p.page.locator('#undo').click();
