@@ -6,6 +6,17 @@ use leptos::prelude::*;
 /// since its Undo goes with it).
 const SHOWN_MS: u32 = 10_000;
 
+/// Where the focus goes when the snackbar it was in goes away (Undo, Dismiss): to the place's
+/// own control, rather than to the start of the page.
+fn refocus(place: UndoPlace) {
+    let id = match place {
+        UndoPlace::Header => "demo-data".to_owned(),
+        UndoPlace::Input(input) => input.name().to_owned(),
+        UndoPlace::Download => "import-settings".to_owned(),
+    };
+    crate::ui::browser::focus_only(&id);
+}
+
 /// What the last action that replaced inputs did, with Undo, at the `place` the action chose:
 /// in the page's flow, next to what changed, so it never covers a field and its Undo is the
 /// next stop of the keyboard. It leaves on its own after [`SHOWN_MS`], but never while the
@@ -66,7 +77,10 @@ pub fn Snackbar(
                                     type="button"
                                     class="button snackbar__undo"
                                     id="undo"
-                                    on:click=move |_| state.undo()
+                                    on:click=move |_| {
+                                        state.undo();
+                                        refocus(place);
+                                    }
                                 >
                                     "Undo"
                                 </button>
@@ -74,7 +88,10 @@ pub fn Snackbar(
                                     type="button"
                                     class="button snackbar__close"
                                     aria-label="Dismiss"
-                                    on:click=move |_| state.undo.set(None)
+                                    on:click=move |_| {
+                                        state.undo.set(None);
+                                        refocus(place);
+                                    }
                                 >
                                     "×"
                                 </button>

@@ -118,7 +118,9 @@ test('after a reload, the CA of the earlier bundle comes back from its zip or it
   assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), []);
 
   // The two files of private-ca/: the CA, and a client certificate issued from it here.
-  await p.page.locator('#undo').click();
+  await p.page.locator('#undo').focus();
+  await p.page.keyboard.press('Enter');
+  assert.equal(await activeId(p.page), 'alb_client_cert', 'after Undo, focus is on the field it gave back');
   const pem = join(dir, 'client-ca.pem');
   const key = join(dir, 'client-ca.key');
   writeFileSync(pem, earlier.ca);
