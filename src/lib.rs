@@ -10,6 +10,7 @@
 pub mod bundle;
 pub mod ca;
 pub mod demo;
+pub mod earlier_ca;
 pub mod field;
 pub mod file_import;
 pub mod finding;

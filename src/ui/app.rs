@@ -5,9 +5,10 @@ use crate::ui::cluster_form::ClusterForm;
 use crate::ui::download_panel::DownloadPanel;
 use crate::ui::file_preview::FilePreview;
 use crate::ui::header_status::HeaderStatus;
+use crate::ui::leave_guard::LeaveGuard;
 use crate::ui::offline_link::OfflineLink;
 use crate::ui::snackbar::Snackbar;
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, UndoPlace};
 use leptos::prelude::*;
 
 /// The whole page, in the order of the procedure.
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
     .forget();
 
     view! {
+        <LeaveGuard />
         <a class="skip-link" href="#step-cluster">"Skip to the form"</a>
         <header class="page-header">
             <h1 class="page-header__title">"Istio behind IBM Cloud ALB/NLB, with mutual TLS"</h1>
@@ -52,6 +54,7 @@ pub fn App() -> impl IntoView {
                     "Clear all"
                 </button>
             </div>
+            <Snackbar place=UndoPlace::Header />
         </header>
         <Show when=move || state.demo.get()>
             <p class="banner banner--demo" role="note" id="demo-banner">
@@ -60,11 +63,18 @@ pub fn App() -> impl IntoView {
                 "Replace every field with your cluster's values before you use the bundle; demo values are never remembered."
             </p>
         </Show>
+        // The steps in the DOM in the order of their numbers, which is also the order the eye
+        // reads them in on every width (style/app.css: Cluster across the page, then
+        // Certificates with Check beside it).
         <main class="layout" id="main">
             <div class="layout__top">
                 <div class="layout__form">
-                    <ClusterForm />
-                    <CertificatesStep />
+                    <div class="layout__cluster">
+                        <ClusterForm />
+                    </div>
+                    <div class="layout__certs">
+                        <CertificatesStep />
+                    </div>
                     <CheckBar />
                 </div>
                 <aside class="layout__aside" aria-label="Check" id="check-column">
@@ -76,7 +86,6 @@ pub fn App() -> impl IntoView {
                 <DownloadPanel />
             </div>
         </main>
-        <Snackbar />
         <footer class="page-footer">
             "istio-alb-configurator " {env!("CARGO_PKG_VERSION")}
             " · the same checks run on the command line: istio-alb check settings.yaml"

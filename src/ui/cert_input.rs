@@ -6,6 +6,8 @@ use crate::ui::draft::use_draft;
 use crate::ui::guide_disclosure::GuideDisclosure;
 use crate::ui::handles::{CertsHandle, Checked, FormHandle, Verdict};
 use crate::ui::rich_text::RichText;
+use crate::ui::snackbar::Snackbar;
+use crate::ui::state::UndoPlace;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -251,13 +253,24 @@ pub fn CertInput(
                     }
                 />
             </div>
-            <For
-                each=move || summaries.get().into_iter().enumerate()
-                key=|(i, s)| (*i, s.sha256_fingerprint.clone(), s.days_left)
-                children=move |(_, summary)| {
-                    view! { <CertCard summary at=checked.now.get_untracked() made_here=made_here /> }
-                }
-            />
+            // A group the page can move focus to (after "Create a private client CA"); the
+            // snackbar of an action that filled this input follows it.
+            <div
+                class="cert-input__cards"
+                id=format!("{name}-cards")
+                tabindex="-1"
+                role="group"
+                aria-label=format!("Certificates read from “{label}”")
+            >
+                <For
+                    each=move || summaries.get().into_iter().enumerate()
+                    key=|(i, s)| (*i, s.sha256_fingerprint.clone(), s.days_left)
+                    children=move |(_, summary)| {
+                        view! { <CertCard summary at=checked.now.get_untracked() made_here=made_here /> }
+                    }
+                />
+            </div>
+            <Snackbar place=UndoPlace::Input(input) />
         </div>
     }
 }

@@ -1,7 +1,8 @@
 use crate::field::Field;
 use crate::inputs::CertInput;
 use crate::ui::browser;
-use crate::ui::state::{AppState, Form};
+use crate::ui::snackbar::Snackbar;
+use crate::ui::state::{AppState, Form, UndoPlace};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -44,10 +45,13 @@ pub fn DownloadPanel() -> impl IntoView {
             }
         };
         match browser::download(&name, "application/zip", &bytes) {
-            Ok(()) => status.set(format!(
-                "Downloaded {name} ({} KB).",
-                bytes.len().div_ceil(1024)
-            )),
+            Ok(()) => {
+                state.keys_downloaded();
+                status.set(format!(
+                    "Downloaded {name} ({} KB).",
+                    bytes.len().div_ceil(1024)
+                ))
+            }
             Err(e) => status.set(format!("Could not download: {e}.")),
         }
     };
@@ -107,7 +111,10 @@ pub fn DownloadPanel() -> impl IntoView {
                     return;
                 }
             };
-            state.remember_for_undo(format!("Imported the settings of {shown}."));
+            state.remember_for_undo_at(
+                UndoPlace::Download,
+                format!("Imported the settings of {shown}."),
+            );
             state.form.set(Form::from_settings(&settings));
             // Inline PEMs in the file fill the inputs; paths cannot be followed here.
             let (certs, _) = settings.cert_inputs(|path| Err(path.to_owned()));
@@ -198,6 +205,7 @@ pub fn DownloadPanel() -> impl IntoView {
                     on:change=import_settings
                 />
             </div>
+            <Snackbar place=UndoPlace::Download />
             <p class="download__blocked" id="download-blocked">
                 {move || {
                     let t = tally.get();

@@ -1,99 +1,274 @@
-use crate::inputs::CertInput;
+use crate::inputs::{CertInput, CertInputs};
 use crate::ui::browser;
-use crate::ui::state::{AppState, MadeHere};
+use crate::ui::state::{AppState, MadeHere, UndoPlace};
+use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Where the cards of what the private CA filled in start, and its snackbar shows.
+const FIRST_MADE: CertInput = CertInput::AlbClientCert;
+
+/// The four inputs a private client CA fills.
+const FILLED: [CertInput; 4] = [
+    CertInput::AlbClientCert,
+    CertInput::AlbClientKey,
+    CertInput::ClientCa,
+    CertInput::ClientCaKey,
+];
+
+/// Random bytes from the browser (getrandom's wasm_js backend is crypto.getRandomValues), and
+/// whether it ever failed: nothing made from the zeroed bytes of a failure may be kept.
+fn browser_random() -> (impl FnMut(&mut [u8]), std::rc::Rc<std::cell::Cell<bool>>) {
+    let failed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = failed.clone();
+    let random = move |buf: &mut [u8]| {
+        if getrandom::fill(buf).is_err() {
+            seen.set(true);
+            buf.fill(0);
+        }
+    };
+    (random, failed)
+}
+
+const NO_RANDOM: &str = "The browser gave no secure random numbers, so no key was made. Use \
+                         `istio-alb ca init` on a command line instead.";
+
+/// Put `texts` into the four inputs a private CA fills, undoably (`done` for the snackbar). The
+/// gateway keeps the CA it trusted: when "CA the ALB trusts" was empty it used the client CA,
+/// which therefore moves there. Returns whether it moved. Focus then goes to what was filled:
+/// the cards, followed by the snackbar's Undo.
+fn fill(state: AppState, texts: &CertInputs, done: &str) -> bool {
+    state.remember_for_undo_at(UndoPlace::Input(FIRST_MADE), done);
+    let mut moved = false;
+    state.update_certs(|c| {
+        if !c.given(CertInput::GatewayCa) && c.given(CertInput::ClientCa) {
+            c[CertInput::GatewayCa] = c[CertInput::ClientCa].clone();
+            moved = true;
+        }
+        for input in FILLED {
+            c[input] = texts[input].clone();
+        }
+    });
+    // The cards are drawn once the page has caught up with the new texts.
+    gloo::timers::callback::Timeout::new(0, || {
+        browser::focus(&format!("{}-cards", FIRST_MADE.name()));
+    })
+    .forget();
+    moved
+}
+
+/// The sentence added when the CA that was in the client CA input moves to "CA the ALB trusts".
+fn moved_note() -> String {
+    format!(
+        " The CA that was in “{}” is now in “{}”, where the gateway certificate's root \
+         belongs; the check says whether it is that root.",
+        CertInput::ClientCa.label(),
+        CertInput::GatewayCa.label()
+    )
+}
 
 /// Make a private client CA and its first ALB client certificate in this tab (`ca::init`, with
 /// the browser's `crypto.getRandomValues`), and fill the ALB client certificate and key, the
-/// client CA and the client CA's key. The gateway keeps the CA it trusted: when "CA the ALB
-/// trusts" was empty it used the client CA, which therefore moves there. Undoable.
-/// Returns what was done, or why nothing was.
+/// client CA and the client CA's key. Undoable. Returns what was done, or why nothing was.
 pub fn create(state: AppState) -> Result<String, String> {
     let cluster = state
         .form
         .with_untracked(|f| f.settings.cluster_name.clone());
     let at = browser::now();
-    // getrandom's wasm_js backend is crypto.getRandomValues; if it ever fails, nothing made
-    // from the (zeroed) bytes is kept.
-    let mut failed = false;
-    let mut random = |buf: &mut [u8]| {
-        if getrandom::fill(buf).is_err() {
-            failed = true;
-            buf.fill(0);
-        }
-    };
+    let (mut random, failed) = browser_random();
     let made = crate::ca::init(&cluster, at, &mut random).map_err(|e| {
         crate::finding::sentence(format!("The private client CA could not be made: {e}"))
     })?;
-    if failed {
-        return Err(
-            "The browser gave no secure random numbers, so no key was made. Use `istio-alb ca \
-             init` on a command line instead."
-                .to_owned(),
-        );
+    if failed.get() {
+        return Err(NO_RANDOM.to_owned());
     }
-    state.remember_for_undo(
-        "Made a private client CA and an ALB client certificate, and filled their four fields.",
-    );
-    let mut moved = false;
-    let texts = crate::inputs::CertInputs::from_fn(|i| match i {
+    let texts = CertInputs::from_fn(|i| match i {
         CertInput::AlbClientCert => made.client.cert_pem.clone(),
         CertInput::AlbClientKey => made.client.key_pem.clone(),
         CertInput::ClientCa => made.ca_pem.clone(),
         CertInput::ClientCaKey => made.ca_key_pem.clone(),
         CertInput::NlbCert | CertInput::NlbKey | CertInput::GatewayCa => String::new(),
     });
-    state.update_certs(|c| {
-        if !c.given(CertInput::GatewayCa) && c.given(CertInput::ClientCa) {
-            c[CertInput::GatewayCa] = c[CertInput::ClientCa].clone();
-            moved = true;
-        }
-        for input in [
-            CertInput::AlbClientCert,
-            CertInput::AlbClientKey,
-            CertInput::ClientCa,
-            CertInput::ClientCaKey,
-        ] {
-            c[input] = texts[input].clone();
-        }
+    let moved = fill(
+        state,
+        &texts,
+        "Made a private client CA and an ALB client certificate, and filled their four fields.",
+    );
+    state.fresh_keys.update(|k| {
+        k.push((CertInput::AlbClientKey, made.client.key_pem.clone()));
+        k.push((CertInput::ClientCaKey, made.ca_key_pem.clone()));
     });
     state.made_here.set(Some(MadeHere { at, texts }));
     let mut done = "Made a private client CA and an ALB client certificate in this tab, and \
                     filled their four fields. The keys never leave this tab; the bundle keeps \
-                    the CA's key in private-ca/, never in the cluster."
+                    the CA's key in private-ca/, never in the cluster. Download the bundle \
+                    before you leave the page: it is the only copy of the CA."
         .to_owned();
     if moved {
-        done.push_str(&format!(
-            " The CA that was in “{}” is now in “{}”, where the gateway certificate's root \
-             belongs; the check says whether it is that root.",
-            CertInput::ClientCa.label(),
-            CertInput::GatewayCa.label()
-        ));
+        done.push_str(&moved_note());
     }
     Ok(done)
 }
 
-/// The button that makes the private client CA, with what happened next to it.
+/// Use the private client CA of an earlier bundle (`earlier_ca::read`: its zip, or the PEM
+/// files of its `private-ca/` folder), with that bundle's ALB client certificate when it holds
+/// one the CA issued, or a fresh one issued here. Undoable.
+fn use_earlier(state: AppState, files: &[(String, Vec<u8>)]) -> Result<String, String> {
+    let at = browser::now();
+    let earlier = crate::earlier_ca::read(files, at).map_err(|e| e.to_string())?;
+    let (client, issued_here) = match earlier.client.clone() {
+        Some(client) => (client, false),
+        None => {
+            let cluster = state
+                .form
+                .with_untracked(|f| f.settings.cluster_name.clone());
+            let (mut random, failed) = browser_random();
+            let issued = crate::ca::issue(
+                &earlier.ca_pem,
+                &earlier.ca_key_pem,
+                &cluster,
+                crate::ca::CLIENT_DAYS,
+                at,
+                &mut random,
+            )
+            .map_err(|e| {
+                crate::finding::sentence(format!(
+                    "The earlier CA was read, but no ALB client certificate could be issued \
+                     from it: {e}"
+                ))
+            })?;
+            if failed.get() {
+                return Err(NO_RANDOM.to_owned());
+            }
+            (issued, true)
+        }
+    };
+    let texts = CertInputs::from_fn(|i| match i {
+        CertInput::AlbClientCert => client.cert_pem.clone(),
+        CertInput::AlbClientKey => client.key_pem.clone(),
+        CertInput::ClientCa => earlier.ca_pem.clone(),
+        CertInput::ClientCaKey => earlier.ca_key_pem.clone(),
+        CertInput::NlbCert | CertInput::NlbKey | CertInput::GatewayCa => String::new(),
+    });
+    let moved = fill(
+        state,
+        &texts,
+        "Used the private client CA of the earlier bundle, and filled the four fields.",
+    );
+    state.made_here.set(None);
+    let mut done = "Used the private client CA of the earlier bundle: its certificate and key \
+                    are in “CA for ALB client certificates” and its key field, as the gateway \
+                    already trusts it."
+        .to_owned();
+    if issued_here {
+        state
+            .fresh_keys
+            .update(|k| k.push((CertInput::AlbClientKey, client.key_pem.clone())));
+        done.push_str(
+            " A new ALB client certificate was issued from it in this tab: download the bundle \
+             before you leave the page.",
+        );
+    } else {
+        done.push_str(" The bundle's ALB client certificate and key came with it.");
+    }
+    if moved {
+        done.push_str(&moved_note());
+    }
+    Ok(done)
+}
+
+/// The buttons that make a private client CA, or use the one of an earlier bundle (after a
+/// reload the page has forgotten it: it exists only in that bundle's zip), with what happened
+/// next to them.
 #[component]
 pub fn PrivateCaButton(
-    /// Element id (the Certificates step's button and the finding's differ).
+    /// Element id of the Create button (the Certificates step's and the finding's differ); the
+    /// earlier-bundle button's id is derived from it.
     id: &'static str,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let outcome = RwSignal::new(None::<Result<String, String>>);
+    let earlier_id = id.replacen("create-private-ca", "use-earlier-ca", 1);
+    let file_id = format!("{earlier_id}-file");
+    let file_input = NodeRef::<html::Input>::new();
+    let read_files = move |list: Option<web_sys::FileList>| {
+        let Some(list) = list else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        if files.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            let mut read = Vec::new();
+            for file in files {
+                let name = file.name();
+                let file = gloo::file::File::from(file);
+                // A huge file is refused unread.
+                let limit = crate::earlier_ca::MAX_ZIP_BYTES;
+                if file.size() > limit as u64 {
+                    let refused = crate::earlier_ca::EarlierCaError::TooLarge {
+                        file: crate::text::shown(&name, 80),
+                        limit_kib: limit / 1024,
+                    };
+                    outcome.set(Some(Err(refused.to_string())));
+                    return;
+                }
+                match gloo::file::futures::read_as_bytes(&file).await {
+                    Ok(bytes) => read.push((name, bytes)),
+                    Err(_) => {
+                        outcome.set(Some(Err(format!(
+                            "The file {} could not be read.",
+                            crate::text::shown(&name, 80)
+                        ))));
+                        return;
+                    }
+                }
+            }
+            outcome.set(Some(use_earlier(state, &read)));
+        });
+    };
     view! {
         <span class="private-ca">
-            <button
-                type="button"
-                class="button button--primary"
-                id=id
-                on:click=move |_| {
-                    let result = create(state);
-                    outcome.set(Some(result));
-                }
-            >
-                "Create a private client CA"
-            </button>
+            <span class="private-ca__buttons">
+                <button
+                    type="button"
+                    class="button button--primary"
+                    id=id
+                    on:click=move |_| {
+                        let result = create(state);
+                        outcome.set(Some(result));
+                    }
+                >
+                    "Create a private client CA"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    id=earlier_id
+                    title="Choose the zip of your earlier bundle, or client-ca.pem and client-ca.key from its private-ca/ folder"
+                    on:click=move |_| {
+                        if let Some(input) = file_input.get() {
+                            input.click();
+                        }
+                    }
+                >
+                    "Use the CA from my earlier bundle…"
+                </button>
+                <input
+                    type="file"
+                    id=file_id
+                    accept=".zip,.pem,.key,.crt"
+                    multiple
+                    class="visually-hidden"
+                    tabindex="-1"
+                    aria-hidden="true"
+                    node_ref=file_input
+                    on:change:target=move |ev| {
+                        let input = ev.target();
+                        read_files(input.files());
+                        input.set_value("");
+                    }
+                />
+            </span>
             <span class="private-ca__outcome" role="status">
                 {move || {
                     outcome

@@ -45,6 +45,14 @@ pub struct AppState {
     pub wanted_files: RwSignal<Vec<(CertInput, String)>>,
     /// The last action that replaced inputs (clear, demo, import, a new CA), to undo.
     pub undo: RwSignal<Option<Undo>>,
+    /// Private keys made in this tab (a new CA, a client certificate issued for an earlier CA),
+    /// with the input they were put into.
+    pub fresh_keys: RwSignal<Vec<(CertInput, String)>>,
+    /// Key texts that went out in a downloaded zip.
+    pub saved_keys: RwSignal<Vec<String>>,
+    /// Whether an input still holds a key made in this tab that no downloaded zip holds: leaving
+    /// the page would lose it (the page stores no key), so leaving asks first.
+    pub unsaved_keys: Memo<bool>,
     /// `form` as the core reads it.
     pub settings: Memo<Settings>,
     /// The certificate check (depends on the certificates and the time only).
@@ -76,11 +84,25 @@ pub struct MadeHere {
     pub texts: CertInputs,
 }
 
+/// Where the snackbar of an action shows: in the page's flow next to what the action changed,
+/// so it never covers it and its Undo is the next stop of the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndoPlace {
+    /// Under the header's actions (Clear all, demo data).
+    Header,
+    /// Under the cards of a certificate input (a new or an earlier private CA).
+    Input(CertInput),
+    /// Under the Download step's buttons (Import settings).
+    Download,
+}
+
 /// What an action replaced, to put back.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Undo {
     /// What was done, for the snackbar ("Cleared every input.").
     pub done: String,
+    /// Where its snackbar shows.
+    pub place: UndoPlace,
     form: Form,
     certs: CertInputs,
     made_here: Option<MadeHere>,
@@ -207,6 +229,15 @@ impl AppState {
         let made_here = RwSignal::new(None);
         let wanted_files = RwSignal::new(Vec::new());
         let undo = RwSignal::new(None);
+        let fresh_keys = RwSignal::new(Vec::<(CertInput, String)>::new());
+        let saved_keys = RwSignal::new(Vec::<String>::new());
+        let unsaved_keys = Memo::new(move |_| {
+            fresh_keys.with(|fresh| {
+                fresh.iter().any(|(input, key)| {
+                    certs.with(|c| c[*input] == *key) && !saved_keys.with(|s| s.contains(key))
+                })
+            })
+        });
         let report = Memo::new(move |_| certs.with(|c| crate::plan::check(c, now.get())));
         let settings = Memo::new(move |_| form.with(Form::to_settings));
         // The page's own findings: what the form or a file load knows and the settings do not.
@@ -259,6 +290,9 @@ impl AppState {
             made_here,
             wanted_files,
             undo,
+            fresh_keys,
+            saved_keys,
+            unsaved_keys,
             settings,
             report,
             checked,
@@ -278,10 +312,16 @@ impl AppState {
     }
 
     /// Remember the inputs as they are now, so that the action about to replace them can be
-    /// undone; `done` says what the action did.
+    /// undone; `done` says what the action did. Its snackbar shows under the header's actions.
     pub fn remember_for_undo(&self, done: impl Into<String>) {
+        self.remember_for_undo_at(UndoPlace::Header, done);
+    }
+
+    /// [`AppState::remember_for_undo`], with the snackbar at `place`.
+    pub fn remember_for_undo_at(&self, place: UndoPlace, done: impl Into<String>) {
         self.undo.set(Some(Undo {
             done: done.into(),
+            place,
             form: self.form.get_untracked(),
             certs: self.certs.get_untracked(),
             made_here: self.made_here.get_untracked(),
@@ -289,6 +329,18 @@ impl AppState {
             wanted_files: self.wanted_files.get_untracked(),
             stored: browser::load(STORAGE_KEY),
         }));
+    }
+
+    /// The keys of the inputs went out in a downloaded zip: leaving no longer loses them.
+    pub fn keys_downloaded(&self) {
+        let keys: Vec<String> = self.certs.with_untracked(|c| {
+            CertInput::ALL
+                .into_iter()
+                .filter(|i| i.is_key() && c.given(*i))
+                .map(|i| c[i].clone())
+                .collect()
+        });
+        self.saved_keys.update(|saved| saved.extend(keys));
     }
 
     /// Put back what the last action replaced.

@@ -67,12 +67,15 @@ export async function startHarness() {
 
 /**
  * A fresh context + page on the app, with recorders attached before the first request.
- * options: { path = '/', viewport = { width: 1280, height: 900 }, colorScheme, waitForApp = true }
+ * options: { path = '/', viewport = { width: 1280, height: 900 }, colorScheme, waitForApp = true, clock = false }
  * With waitForApp, resolves once the wasm app has started (the TrunkApplicationStarted event).
  */
 async function openPage(t, browser, origin, options = {}) {
-  const { path = '/', viewport = { width: 1280, height: 900 }, colorScheme = 'light', waitForApp = true } = options;
+  const { path = '/', viewport = { width: 1280, height: 900 }, colorScheme = 'light', waitForApp = true, clock = false } = options;
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, serviceWorkers: 'allow' });
+  // Playwright's fake clock, installed before the page's first script: time runs as usual until
+  // a test pauses it, then timers fire only when the test moves the clock on.
+  if (clock) await context.clock.install();
   const requests = []; // every request: { url, type, from }
   const problems = []; // everything that must not happen
 
