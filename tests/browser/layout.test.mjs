@@ -48,7 +48,8 @@ for (const width of [1440, 1024]) {
 }
 
 test('the role badge on a certificate card is a pill the height of one line', async (t) => {
-  const p = await h.openPage(t, { viewport: { width: 1440, height: 900 } });
+  // Narrow enough that long certificate names wrap beside the badge.
+  const p = await h.openPage(t, { viewport: { width: 390, height: 900 } });
   await fillDemo(p.page);
   const badges = await p.page.locator('.cert-card__badge').evaluateAll((els) =>
     els.map((el) => {

@@ -35,10 +35,11 @@ test('pasting a certificate shows its subject and SANs; garbage shows pem-malfor
   for (const name of cert.dnsNames) assert.ok(sans.includes(name), `SAN ${name} shown in "${sans}"`);
   await saveScreenshot(p.page, 'skeleton-certificate');
 
-  // Two blocks at once: one card each.
+  // The same blocks pasted twice: the bundle keeps one copy, the cards show what it holds,
+  // and a finding says a block repeats (issue 27, point 8).
   await field.fill(`${cert.pem}\n${cert.pem}`);
-  await p.page.locator('.cert-card').nth(2 * blocks - 1).waitFor({ state: 'visible', timeout: 10_000 });
-  assert.equal(await p.page.locator('.cert-card').count(), 2 * blocks);
+  await p.page.locator('[data-code="cert-repeated"]').first().waitFor({ state: 'visible', timeout: 10_000 });
+  assert.equal(await p.page.locator('.cert-card').count(), blocks);
 
   // A damaged block: the error says so, and no card claims a certificate.
   const broken = cert.pem.replace(/^(-----BEGIN CERTIFICATE-----\r?\n)(.{10})/m, '$1!!!!garbage');
