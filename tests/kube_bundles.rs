@@ -783,13 +783,30 @@ fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
     let k = Kube::new(s, &pki, &nlb);
     let crd = "gateways.gateway.networking.k8s.io";
     let version = "gateway.networking.k8s.io/bundle-version";
-    k.ok(&[
-        "annotate",
-        "crd",
-        crd,
-        &format!("{version}=v1.4.0"),
-        "--overwrite",
-    ]);
+    // Gateway API's own admission policy refuses CRDs older than v1.5.0 unless it is removed
+    // (its message says so): a cluster that runs an older Gateway API has no such policy.
+    let policy = "safe-upgrades.gateway.networking.k8s.io";
+    k.ok(&["delete", "validatingadmissionpolicybinding", policy]);
+    k.ok(&["delete", "validatingadmissionpolicy", policy]);
+    // The API server's policy cache drops the deleted policy a moment later: retry (bounded).
+    let annotate = |value: &str| {
+        let started = std::time::Instant::now();
+        loop {
+            let r = k.kubectl(&[
+                "annotate",
+                "crd",
+                crd,
+                &format!("{version}={value}"),
+                "--overwrite",
+            ]);
+            if r.ok() {
+                return;
+            }
+            assert!(started.elapsed().as_secs() < 60, "{}", r.text());
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    };
+    annotate("v1.4.0");
     let r = k.run("install.sh", &["--skip-preflight"]);
     assert!(!r.ok(), "install took Gateway API v1.4.0:\n{}", r.text());
     for said in [
@@ -799,13 +816,7 @@ fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
     ] {
         assert!(r.stderr.contains(said), "{said}\n{}", r.text());
     }
-    k.ok(&[
-        "annotate",
-        "crd",
-        crd,
-        &format!("{version}=v1.5.1"),
-        "--overwrite",
-    ]);
+    annotate("v1.5.1");
     let image = "discovery=icr.io/ext/istio/pilot:1.27.3";
     k.ok(&[
         "set",
