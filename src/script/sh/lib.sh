@@ -217,9 +217,11 @@ back, or run again with --force-conflicts to give them to istio-alb."
   printf '%s\n' "$out" | sed 's/^/  /'
 }
 
-# at_least VERSION MINIMUM: whether the dotted numbers VERSION are MINIMUM or later.
+# at_least VERSION MINIMUM: whether VERSION, dotted numbers, is MINIMUM or later; a VERSION that
+# is not dotted numbers (empty, or with a suffix left) counts as 0.
 at_least() {
   local IFS=. have want i
+  case "$1" in '' | *[!0-9.]*) set -- 0 "$2" ;; esac
   read -r -a have <<<"$1"
   read -r -a want <<<"$2"
   for i in 0 1 2; do
@@ -235,11 +237,7 @@ check_gateway_api() {
   local version image tag
   local jp='jsonpath={.metadata.annotations.gateway\.networking\.k8s\.io/bundle-version}'
   version="$(k get crd gateways.gateway.networking.k8s.io -o "$jp")"
-  case "${version#v}" in
-    '' | *[!0-9.]*) tag=0 ;;
-    *) tag=${version#v} ;;
-  esac
-  if ! at_least "$tag" 1.5.0; then
+  if ! at_least "${version#v}" 1.5.0; then
     die "the Gateway API CRDs are of version '${version:-unknown}', and this bundle needs \
 v1.5.0 or later (frontend client-certificate validation): kubectl apply --server-side -f \
 https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
@@ -249,9 +247,6 @@ https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard
   image="$(k get deployments --all-namespaces -l app=istiod -o "$jp")"
   tag=${image##*:}
   tag=${tag%%-*}
-  case "$tag" in
-    '' | *[!0-9.]*) tag=0 ;;
-  esac
   if ! at_least "$tag" 1.28; then
     die "istiod runs ${image:-nowhere (no deployment labelled app=istiod)}, and a gateway-api \
 bundle needs Istio 1.28 or later: update the Istio add-on (ibmcloud ks cluster addon update \
@@ -799,10 +794,13 @@ it to istio-alb (cleanup.sh then removes it)."
   fi
 }
 
-# label_json NAME KEY=VALUE: a Namespace that holds only that label, to apply under istio-alb.
-label_json() {
-  printf '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s",' "$1"
-  printf '"labels":{"%s":"%s"}}}\n' "${2%%=*}" "${2#*=}"
+# stub_json API KIND NAME [NAMESPACE [KEY=VALUE]]: an object with no field but its name (and
+# that one label), to apply under istio-alb: what it then owns of the object is exactly that.
+stub_json() {
+  printf '{"apiVersion":"%s","kind":"%s","metadata":{"name":"%s"' "$1" "$2" "$3"
+  if [ -n "${4:-}" ]; then printf ',"namespace":"%s"' "$4"; fi
+  if [ -n "${5:-}" ]; then printf ',"labels":{"%s":"%s"}' "${5%%=*}" "${5#*=}"; fi
+  printf '}}\n'
 }
 
 # apply_file FILE NAMESPACE [AS]: applies one manifest as decided; AS is a rewritten copy to send
@@ -812,7 +810,7 @@ apply_file() {
   case "$(<"$WORK_DIR/decision/${1##*/}")" in
     keep) ok "kept as it is: $1 not applied (its objects exist and are not istio-alb's)" ;;
     label)
-      label_json "$APP_NAMESPACE" istio-injection=enabled >"$WORK_DIR/namespace.json"
+      stub_json v1 Namespace "$APP_NAMESPACE" '' istio-injection=enabled >"$WORK_DIR/namespace.json"
       apply_in '' "$WORK_DIR/namespace.json"
       note "pods already running in $APP_NAMESPACE get their sidecar when they restart"
       ;;
@@ -1066,18 +1064,18 @@ collect() {
 # every namespace, and objects that have an owner (they go with it, and the owner is asked
 # itself).
 collect_namespace() {
-  local ns=$1 labels others kinds jp
+  local ns=$1 labels mine others kinds jp
   labels="$(k get namespace "$ns" --ignore-not-found \
     -o 'jsonpath={.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}')"
   if [ -z "$labels" ]; then return 0; fi
   if [ "$labels" != "$ns|$BUNDLE_ID" ]; then
     jp='jsonpath={.metadata.managedFields[?(@.manager=="istio-alb")].manager}'
-    if ! labels="$(k get namespace "$ns" --show-managed-fields -o "$jp" 2>"$WORK_DIR/get.err")"
+    if ! mine="$(k get namespace "$ns" --show-managed-fields -o "$jp" 2>"$WORK_DIR/get.err")"
     then
       cat "$WORK_DIR/get.err" >&2
       return 1
     fi
-    if [ -n "$labels" ]; then
+    if [ -n "$mine" ]; then
       printf 'release||namespace/%s|the owners of namespace %s\n' "$ns" "$ns" >>"$PLAN"
     fi
     return 0
@@ -1127,8 +1125,7 @@ release() {
   local jp='jsonpath={.apiVersion}{"|"}{.kind}{"|"}{.metadata.name}' api kind name object
   object="$(k get "$1" ${2:+-n "$2"} -o "$jp")"
   IFS='|' read -r api kind name <<<"$object"
-  printf '{"apiVersion":"%s","kind":"%s","metadata":{"name":"%s"%s}}\n' "$api" "$kind" "$name" \
-    "${2:+,\"namespace\":\"$2\"}" >"$WORK_DIR/release.json"
+  stub_json "$api" "$kind" "$name" "$2" >"$WORK_DIR/release.json"
   apply_in "$2" "$WORK_DIR/release.json"
 }
 
