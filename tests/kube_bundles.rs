@@ -368,19 +368,22 @@ fn difference(before: &[Value], after: &[Value]) -> String {
 /// The combination `name` on the cluster, installed once and cleaned up again: the cluster, how
 /// many calls a clean install makes, and the cluster as that install left it.
 /// The cluster after `install.sh` of combination `name`, and its settings.
-fn installed(name: &str) -> (Kube, Settings) {
+/// A cluster for a combination, with IBM's NLB certificate in its first month.
+fn cluster(name: &str) -> (Kube, Settings) {
     let s = combination(name);
     let pki = Pki::new(10);
     let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(s.clone(), &pki, &nlb);
+    (Kube::new(s.clone(), &pki, &nlb), s)
+}
+
+fn installed(name: &str) -> (Kube, Settings) {
+    let (k, s) = cluster(name);
     script_ok(&k, "install.sh", &["--skip-preflight"], "install");
     (k, s)
 }
 
 fn installed_and_cleaned(name: &str) -> (Kube, usize, Vec<Value>) {
-    let pki = Pki::new(10);
-    let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(combination(name), &pki, &nlb);
+    let (k, _) = cluster(name);
     k.clear_calls();
     script_ok(&k, "install.sh", &["--skip-preflight"], "clean install");
     let calls = k.calls().len();
@@ -630,10 +633,7 @@ fn objects_made_by_others_are_shared_then_given_back() {
     if !fakecluster::tools_present() {
         return;
     }
-    let s = combination("current");
-    let pki = Pki::new(10);
-    let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(s.clone(), &pki, &nlb);
+    let (k, s) = cluster("current");
     let ns = &s.app_namespace;
     let app = &s.app;
     k.apply(
@@ -777,10 +777,7 @@ fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
     if !fakecluster::tools_present() {
         return;
     }
-    let s = combination("current-gateway-api");
-    let pki = Pki::new(10);
-    let nlb = pki.nlb(0x28, -30, 60);
-    let k = Kube::new(s, &pki, &nlb);
+    let (k, _) = cluster("current-gateway-api");
     let crd = "gateways.gateway.networking.k8s.io";
     let version = "gateway.networking.k8s.io/bundle-version";
     // Gateway API's own admission policy refuses CRDs older than v1.5.0 unless it is removed
