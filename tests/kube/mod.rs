@@ -4,10 +4,10 @@
 //! new IKS cluster with the Istio add-on. Only IBM's API, `kubectl exec`/`logs` into pods and
 //! `curl` to public host names are stand-ins (`tests/tools/kube/`).
 //!
-//! One cluster per test binary (2 cores; starting one takes about 20 s), in a fresh folder on
-//! free ports, used by one test at a time: each test starts from a reset (every object of a
-//! bundle or a test fixture deleted, IBM's part seeded again for its settings). The cluster's
-//! watchdog stops it (by PID) when the test binary ends, however it ends.
+//! Up to two clusters per test binary (`ISTIO_ALB_KUBE_CLUSTERS`; starting one takes about 20 s),
+//! each in a fresh folder on free ports and used by one test at a time: each test starts from a
+//! reset (every object of a bundle or a test fixture deleted, IBM's part seeded again for its
+//! settings). A cluster's watchdog stops it (by PID) when the test binary ends, however it ends.
 #![allow(dead_code)]
 
 use crate::fakecluster::{self, Run, pki, write_bundle};
@@ -49,49 +49,109 @@ pub fn bin_dir() -> &'static Path {
     })
 }
 
-fn one_at_a_time() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// The label of the objects a test makes itself (IBM's secrets, a team's objects): what the
 /// reset between tests deletes, besides the bundles' objects.
 pub const FIXTURE_LABEL: &str = "istio-alb-test/fixture";
 
-/// The servers of this test binary.
-struct Cluster {
+/// One set of servers, started by the first test that takes its slot.
+pub struct Cluster {
     dir: PathBuf,
     admin: PathBuf,
+    /// The kinds the server lists (`api-resources --verbs=list`), asked once: the CRDs are
+    /// registered by `up` and no test adds a kind.
+    listable: Vec<String>,
+    /// The kinds it can also delete (`--verbs=list,delete`), for the reset between tests.
+    deletable: Vec<String>,
 }
 
-fn cluster() -> &'static Cluster {
-    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
-    CLUSTER.get_or_init(|| {
-        // Not a TempDir: statics are never dropped; the watchdog removes it with `down`.
-        let dir = std::env::temp_dir().join(format!("istio-alb-kube-{}", std::process::id()));
-        let out = Command::new("bash")
-            .arg(cluster_sh())
-            .env("KUBE_OWNER_PID", std::process::id().to_string())
-            .arg("up")
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "cluster.sh up failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Cluster {
-            admin: dir.join("kubeconfig"),
-            dir,
-        }
+/// How many clusters this test binary may run at once: `ISTIO_ALB_KUBE_CLUSTERS`, else 2.
+/// A whole life spends much of its time waiting on the servers (a namespace is deleted no
+/// sooner than 5 s after it is marked, a constant of Kubernetes' namespace controller), so two
+/// clusters on two cores nearly halve the binary's time; each test still has a cluster of its
+/// own while it runs.
+fn slots() -> &'static [Mutex<Option<Cluster>>] {
+    static SLOTS: OnceLock<Vec<Mutex<Option<Cluster>>>> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let n = std::env::var("ISTIO_ALB_KUBE_CLUSTERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n: &usize| *n > 0)
+            .unwrap_or(2);
+        (0..n).map(|_| Mutex::new(None)).collect()
     })
+}
+
+/// A free cluster slot (waiting while every slot is in use), its cluster started if it was not.
+fn take_cluster() -> MutexGuard<'static, Option<Cluster>> {
+    loop {
+        for (index, slot) in slots().iter().enumerate() {
+            let mut guard = match slot.try_lock() {
+                Ok(g) => g,
+                // A test that failed holding the slot leaves its cluster usable: the next test
+                // resets it.
+                Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => continue,
+            };
+            if guard.is_none() {
+                *guard = Some(start_cluster(index));
+            }
+            return guard;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn start_cluster(index: usize) -> Cluster {
+    // Not a TempDir: statics are never dropped; the watchdog removes it with `down`.
+    let dir = std::env::temp_dir().join(format!("istio-alb-kube-{}-{index}", std::process::id()));
+    let out = Command::new("bash")
+        .arg(cluster_sh())
+        .env("KUBE_OWNER_PID", std::process::id().to_string())
+        .arg("up")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cluster.sh up failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let admin = dir.join("kubeconfig");
+    let kinds = |verbs: &str| -> Vec<String> {
+        admin_kubectl(&admin, &["api-resources", verbs, "-o", "name"])
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    Cluster {
+        listable: kinds("--verbs=list"),
+        deletable: kinds("--verbs=list,delete"),
+        admin,
+        dir,
+    }
+}
+
+/// `kubectl ARGS` with the administrator's kubeconfig `admin`, which must succeed; its stdout.
+fn admin_kubectl(admin: &Path, args: &[&str]) -> String {
+    let out = Command::new(bin_dir().join("kubectl"))
+        .arg("--kubeconfig")
+        .arg(admin)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The cluster with a bundle written beside it, for one test.
 pub struct Kube {
-    _guard: MutexGuard<'static, ()>,
+    /// The cluster this test holds until it ends.
+    cluster: MutexGuard<'static, Option<Cluster>>,
     pub tmp: tempfile::TempDir,
     /// The cluster's folder (servers' data, logs, PIDs, IBM's registrations).
     pub dir: PathBuf,
@@ -113,13 +173,13 @@ impl Kube {
     /// `settings` with `certs` on a new cluster; IBM's NLB secret holds `ibm_nlb`.
     pub fn with_inputs(settings: Settings, certs: &CertInputs, ibm_nlb: &pki::Pair) -> Kube {
         bin_dir();
-        let guard = one_at_a_time();
+        let guard = take_cluster();
+        let c = guard.as_ref().expect("take_cluster starts the cluster");
         let tmp = tempfile::tempdir().unwrap();
         let plan = istio_alb::plan::plan(&settings, certs, pki::now());
         let root = write_bundle(&Bundle::of(&plan), tmp.path());
         let work = tmp.path().join("work");
         fs::create_dir_all(&work).unwrap();
-        let c = cluster();
         let dir = c.dir.clone();
         let (crt, key) = (
             tmp.path().join("ibm-nlb.crt"),
@@ -127,7 +187,7 @@ impl Kube {
         );
         fs::write(&crt, &ibm_nlb.cert).unwrap();
         fs::write(&key, &ibm_nlb.key).unwrap();
-        reset(&dir, &c.admin);
+        reset(c);
         let out = Command::new("bash")
             .arg(cluster_sh())
             .arg("seed")
@@ -147,7 +207,7 @@ impl Kube {
         let admin = fs::read_to_string(&c.admin).unwrap();
         fs::write(&kubeconfig, scripts_kubeconfig(&admin)).unwrap();
         Kube {
-            _guard: guard,
+            cluster: guard,
             tmp,
             dir,
             kubeconfig,
@@ -208,9 +268,14 @@ impl Kube {
     /// (resourceVersion, uid, managedFields, generation, timestamps) and without Events and
     /// Leases (the servers' heartbeats): what two moments of the cluster must agree on.
     pub fn dump(&self) -> Vec<Value> {
-        let kinds = self.ok(&["api-resources", "--verbs=list", "-o", "name"]);
-        let kinds: Vec<&str> = kinds
-            .lines()
+        let cluster = self
+            .cluster
+            .as_ref()
+            .expect("a Kube holds a started cluster");
+        let kinds: Vec<&str> = cluster
+            .listable
+            .iter()
+            .map(String::as_str)
             .filter(|k| !k.starts_with("events") && !k.starts_with("leases."))
             .collect();
         let all = self.ok(&["get", &kinds.join(","), "-A", "-o", "json"]);
@@ -357,27 +422,17 @@ impl Kube {
 /// Back to the cluster as `up` left it: the test files of the stand-ins gone, every object of a
 /// bundle (`app.kubernetes.io/managed-by=istio-alb`) or of a test (`FIXTURE_LABEL`) deleted,
 /// namespaces included, waiting until they are gone.
-fn reset(dir: &Path, admin: &Path) {
+fn reset(c: &Cluster) {
     for f in ["calls", "calls.log", "fail_at", "hang_at", "standin.json"] {
-        let _ = fs::remove_file(dir.join(f));
+        let _ = fs::remove_file(c.dir.join(f));
     }
-    let kubectl = |args: &[&str]| {
-        let out = Command::new(bin_dir().join("kubectl"))
-            .arg("--kubeconfig")
-            .arg(admin)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "reset: kubectl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let kinds = kubectl(&["api-resources", "--verbs=list,delete", "-o", "name"]);
-    let kinds: Vec<&str> = kinds
-        .lines()
+    let kubectl = |args: &[&str]| admin_kubectl(&c.admin, args);
+    // Every kind but Events (the servers' own records) and namespaces (deleted after their
+    // content, below).
+    let kinds: Vec<&str> = c
+        .deletable
+        .iter()
+        .map(String::as_str)
         .filter(|k| !k.starts_with("events") && *k != "namespaces")
         .collect();
     let fixture = FIXTURE_LABEL.to_owned();
