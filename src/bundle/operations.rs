@@ -48,6 +48,12 @@ pub(super) fn prerequisites(o: &mut String, plan: &Plan) {
          | `--secret-namespace NS`, `--alb-secret-namespace NS` | install, verify, renew | where \
          IBM keeps its NLB / ALB secret |\n\
          | `--skip-preflight` | install | skip the local handshake |\n\
+         | `--force-conflicts` | install, renew | take over the fields another field manager \
+         set on a shared object (see Ownership) |\n\
+         | `--delete-old-ingress` | install | delete the app namespace's old Ingress once the \
+         new one exists (see Ownership) |\n\
+         | `--timeout SECONDS` | install, renew | how long to wait for the gateway's rollout and, \
+         with the Gateway API, for Istio to program the Gateway (default 300) |\n\
          | `--force-client` | renew | issue the next ALB client certificate now (needs the \
          private CA's key) |\n\
          | `--yes` | cleanup | do not ask; required when stdin is not a terminal |\n\n",

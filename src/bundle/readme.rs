@@ -105,12 +105,11 @@ fn gateway_api_section(o: &mut String, s: &Settings) {
          secrets, the Ingress and the mesh policies as its own and leaves Istio's `Gateway` \
          `{ns}/{old_gw}` and `VirtualService` `{ns}/{old_vs}` in place, still serving the ALB. \
          While both are there, the gateway's Envoy prefers the old server, whose host names are \
-         more specific, so `verify.sh` would prove the old path: run `install.sh`, wait until \
-         the new Gateway and route say they are programmed and accepted, then delete the old two \
-         by name and run `verify.sh`:\n\n\
+         more specific, so `verify.sh` would prove the old path. Run `install.sh`: it waits until \
+         Istio has programmed the new Gateway and accepted the route (`--timeout SECONDS`, 300 \
+         by default), and stops with their status conditions when it has not. Then delete the \
+         old two by name and run `verify.sh`, which reads the same conditions:\n\n\
          ```sh\n\
-         kubectl wait --for=condition=Programmed gateways.gateway.networking.k8s.io/{gw} -n {ns} --timeout=120s\n\
-         kubectl get httproutes.gateway.networking.k8s.io {route} -n {app_ns} -o jsonpath='{{range .status.parents[*].conditions[*]}}{{.type}}={{.status}} {{.message}}{{\"\\n\"}}{{end}}'\n\
          kubectl delete gateways.networking.istio.io {old_gw} -n {ns}\n\
          kubectl delete virtualservices.networking.istio.io {old_vs} -n {ns}\n\
          ```\n\n\

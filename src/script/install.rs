@@ -349,6 +349,15 @@ pub(super) fn body(f: &Facts) -> Sh {
                     }
                     sh.out.push('\n');
                 }
+                if doc == Doc::Route && apis.gateway_config == GatewayConfig::GatewayApi {
+                    // Istio takes both up before the ALB is pointed at them and STRICT applies.
+                    let _ = writeln!(
+                        sh.out,
+                        "wait_gateway_api {} {}",
+                        names::GATEWAY_API_GATEWAY,
+                        names::HTTP_ROUTE
+                    );
+                }
             }
             Step::Secrets => sec::apply_secrets(&mut sh, &apis, s, &f.sides),
             Step::CopyAlbSecret => sh.lines(&[

@@ -212,8 +212,8 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
         sides: Sides::of(&apis, s),
         manifests,
     };
-    let cluster =
-        "[--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS]";
+    let cluster = "[--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS] \
+         [--timeout SECONDS]";
     let scripts = [
         (
             "scripts/preflight.sh",

@@ -135,27 +135,43 @@ fn traefik_pickup(sh: &mut Sh, s: &Settings) {
 }
 
 /// Each gateway pod's Envoy holds the secret's certificate (serial) and client CA.
-fn envoy_secrets(sh: &mut Sh, s: &Settings, apis: &Apis, sides: &Sides) {
+fn envoy_secrets(sh: &mut Sh, apis: &Apis, sides: &Sides) {
     sh.line("for pod in $GW_PODS; do");
     match apis.gateway_certs {
         GatewayCerts::Sds | GatewayCerts::SdsIbmManaged => {
-            let name = manifest::credential_name(s, apis);
+            // The secret the Gateway names (IBM's own in IBM-renewed mode), from settings.sh.
+            let name = "$GATEWAY_CERT_SECRET";
+            // Istio's SDS names: kubernetes://SECRET (and its -cacert) for its own Gateway;
+            // kubernetes-gateway://NS/SECRET and configmap://NS/NAME for a Gateway API one.
+            let (cert, ca) = match apis.gateway_config {
+                GatewayConfig::Istio => (
+                    format!("kubernetes://{name}"),
+                    format!("kubernetes://{name}-cacert"),
+                ),
+                GatewayConfig::GatewayApi => (
+                    format!("kubernetes-gateway://$GATEWAY_NAMESPACE/{name}"),
+                    format!(
+                        "configmap://$GATEWAY_NAMESPACE/{}",
+                        names::GATEWAY_CLIENT_CA
+                    ),
+                ),
+            };
             let _ = writeln!(
                 sh.out,
                 "  want=\"$(serial \"$WORK_DIR/gw-leaf.pem\")\"\n  \
-                 if ! loaded_secret \"$pod\" {name}; then\n    \
-                 bad \"$pod: Envoy holds no secret kubernetes://{name} (config_dump, dynamic_active_secrets)\" \"check that the Gateway names credentialName {name} and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 if ! loaded_secret \"$pod\" \"{cert}\"; then\n    \
+                 bad \"$pod: Envoy holds no secret {cert} (config_dump, dynamic_active_secrets)\" \"check that the Gateway names the secret {name} and that it is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
                  elif [ \"$(serial \"$WORK_DIR/loaded.pem\")\" = \"$want\" ]; then\n    \
-                 pass \"$pod: Envoy serves kubernetes://{name}, serial $want, as in the secret\"\n  \
+                 pass \"$pod: Envoy serves {cert}, serial $want, as in the secret\"\n  \
                  else\n    \
-                 bad \"$pod: Envoy serves kubernetes://{name} with serial $(serial \"$WORK_DIR/loaded.pem\"), the secret holds $want\" \"the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  \
+                 bad \"$pod: Envoy serves {cert} with serial $(serial \"$WORK_DIR/loaded.pem\"), the secret holds $want\" \"the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway\"\n  \
                  fi\n  \
-                 if loaded_secret \"$pod\" {name}-cacert && same_cert \"$WORK_DIR/loaded.pem\" {ca}; then\n    \
-                 pass \"$pod: Envoy holds kubernetes://{name}-cacert, the client CA of the secret\"\n  \
+                 if loaded_secret \"$pod\" \"{ca}\" && same_cert \"$WORK_DIR/loaded.pem\" {ca_file}; then\n    \
+                 pass \"$pod: Envoy holds {ca}, the client CA of the bundle\"\n  \
                  else\n    \
-                 bad \"$pod: Envoy does not hold the secret's client CA as kubernetes://{name}-cacert\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
+                 bad \"$pod: Envoy does not hold the bundle's client CA as {ca}\" \"kubectl logs -n $GATEWAY_NAMESPACE $pod\"\n  \
                  fi",
-                ca = file(&sides.client_ca.secret, sides.client_ca.key),
+                ca_file = file(&sides.client_ca.secret, sides.client_ca.key),
             );
         }
         GatewayCerts::FileMounted => {
@@ -264,16 +280,22 @@ pub(super) fn body(f: &Facts) -> Sh {
         );
     }
 
-    sh.step_checking("The certificate the gateway's Envoy holds", "");
     if apis.gateway_config == GatewayConfig::GatewayApi {
-        // Istio names the SDS secrets of a Gateway API Gateway kubernetes-gateway://NS/NAME,
-        // which the scripts' reader of Envoy's config dump (loaded_secret) does not look up yet.
-        sh.line(
-            "note 'not checked for a Gateway API bundle yet: Envoy holds its secrets as kubernetes-gateway://NAMESPACE/NAME'",
+        sh.step_checking("Istio has taken up the Gateway API objects", "");
+        let _ = writeln!(
+            sh.out,
+            "problems=\"$(gateway_api_status {gw} {route})\"\n\
+             if [ -z \"$problems\" ]; then\n  \
+             pass 'Gateway {gw} is Programmed, HTTPRoute {route} Accepted, their references resolved'\n\
+             else\n  \
+             bad \"$problems\" \"kubectl describe gateways.gateway.networking.k8s.io {gw} -n $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l app=istiod\"\n\
+             fi",
+            gw = names::GATEWAY_API_GATEWAY,
+            route = names::HTTP_ROUTE,
         );
-    } else {
-        envoy_secrets(&mut sh, s, &apis, sides);
     }
+    sh.step_checking("The certificate the gateway's Envoy holds", "");
+    envoy_secrets(&mut sh, &apis, sides);
 
     sh.step_checking("The ALB pods in kube-system", "");
     sh.lines(&[

@@ -230,18 +230,6 @@ cmd_up() {
 	start kube-scheduler "$BIN/kube-scheduler" --kubeconfig "$DIR/kubeconfig" \
 		--authentication-kubeconfig "$DIR/kubeconfig" --authorization-kubeconfig "$DIR/kubeconfig" \
 		--bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false
-	# kwok's "fast" stages, as its project publishes them: nodes ready, pods Running and Ready at
-	# once, deleted pods gone. No heartbeat and no node-lifecycle controller: a late heartbeat on
-	# a busy machine would mark the pods NotReady in the middle of a test.
-	local stages
-	stages="$(module_dir sigs.k8s.io/kwok)/kustomize/stage"
-	start kwok "$BIN/kwok" --kubeconfig "$DIR/kubeconfig" --manage-all-nodes=false \
-		--manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-		--server-address "127.0.0.1:$kwok_port" --node-ip 127.0.0.1 \
-		-c "$stages/node/fast/node-initialize.yaml" \
-		-c "$stages/pod/fast/pod-ready.yaml" -c "$stages/pod/fast/pod-complete.yaml" \
-		-c "$stages/pod/fast/pod-delete.yaml"
-
 	# The CRDs, as their projects publish them.
 	local istio gwapi
 	istio="$(module_dir istio.io/api)"
@@ -251,6 +239,19 @@ cmd_up() {
 		-f "$ROOT/../shared/reference/schemas/traefik.io_serverstransports.yaml" \
 		-f "$gwapi/config/crd/standard/" >"$DIR/logs/crds.log"
 	k wait --for condition=Established --timeout 60s crd --all >>"$DIR/logs/crds.log"
+
+	# kwok's "fast" stages, as its project publishes them: nodes ready, pods Running and Ready at
+	# once, deleted pods gone. No heartbeat and no node-lifecycle controller: a late heartbeat on
+	# a busy machine would mark the pods NotReady in the middle of a test. And our imitation of
+	# istiod's Gateway API status (stages/gateway-api.yaml), which needs the CRDs first.
+	local stages
+	stages="$(module_dir sigs.k8s.io/kwok)/kustomize/stage"
+	start kwok "$BIN/kwok" --kubeconfig "$DIR/kubeconfig" --manage-all-nodes=false \
+		--manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+		--server-address "127.0.0.1:$kwok_port" --node-ip 127.0.0.1 \
+		-c "$stages/node/fast/node-initialize.yaml" \
+		-c "$stages/pod/fast/pod-ready.yaml" -c "$stages/pod/fast/pod-complete.yaml" \
+		-c "$stages/pod/fast/pod-delete.yaml" -c "$HERE/stages/gateway-api.yaml"
 
 	wait_for kube-controller-manager 300 k get serviceaccount default -n default
 	wait_for kwok 100 grep -q 'Starting' "$DIR/logs/kwok.log"

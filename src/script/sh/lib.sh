@@ -14,6 +14,7 @@ FORCE_CONFLICTS=0
 FORCE_CLIENT=0
 ASSUME_YES=0
 DELETE_OLD_INGRESS=0
+TIMEOUT=300
 
 # parse_args USAGE ARGS...: the flags USAGE lists ("[--dry-run] [--context CONTEXT] ..."), as
 # --flag, --flag VALUE or --flag=VALUE. NLB_SECRET_NS keeps the settings' value unless given.
@@ -56,9 +57,16 @@ parse_args() {
       --force-client) FORCE_CLIENT=1 ;;
       --yes) ASSUME_YES=1 ;;
       --delete-old-ingress) DELETE_OLD_INGRESS=1 ;;
+      --timeout) TIMEOUT=$value ;;
     esac
     shift
   done
+  case "$TIMEOUT" in
+    '' | *[!0-9]*)
+      echo "--timeout: '$TIMEOUT' is not a number of seconds" >&2
+      exit 2
+      ;;
+  esac
   case "$NLB_SECRET_NS" in
     *[!a-z0-9-]*)
       echo "--secret-namespace: '$NLB_SECRET_NS' is not a namespace name" >&2
@@ -253,6 +261,52 @@ bundle needs Istio 1.28 or later: update the Istio add-on (ibmcloud ks cluster a
 istio --cluster $CLUSTER_NAME), or generate the bundle with gateway_config: istio"
   fi
   ok "istiod $tag"
+}
+
+# unmet RESOURCE/NAME NAMESPACE: the conditions of a Gateway API object that are not True (its
+# own, its listeners' and its parents'), one "  TYPE (REASON): MESSAGE" line each.
+unmet() {
+  local each='.conditions[?(@.status!="True")]}{"  "}{.type}{" ("}{.reason}{"): "}'
+  each+='{.message}{"\n"}{end}'
+  k get "$1" -n "$2" -o "jsonpath={range .status$each{range .status.listeners[*]$each{range \
+.status.parents[*]$each"
+}
+
+# gateway_api_status GATEWAY ROUTE: what keeps Istio from serving the bundle's Gateway and
+# HTTPRoute, as their status says (nothing when the Gateway is Programmed and the route Accepted
+# by it, every condition True).
+gateway_api_status() {
+  local gw="gateways.gateway.networking.k8s.io/$1" route="httproutes.gateway.networking.k8s.io/$2"
+  local programmed parent problems
+  programmed="$(k get "$gw" -n "$GATEWAY_NAMESPACE" \
+    -o 'jsonpath={.status.conditions[?(@.type=="Programmed")].status}')"
+  parent="$(k get "$route" -n "$APP_NAMESPACE" \
+    -o "jsonpath={.status.parents[?(@.parentRef.name==\"$1\")].controllerName}")"
+  problems="$(unmet "$gw" "$GATEWAY_NAMESPACE")"
+  if [ "$programmed" != True ] && [ -z "$problems" ]; then problems='  not Programmed'; fi
+  if [ -n "$problems" ]; then echo "Gateway $GATEWAY_NAMESPACE/$1:"$'\n'"$problems"; fi
+  problems="$(unmet "$route" "$APP_NAMESPACE")"
+  if [ -z "$parent" ]; then problems="  no status from a controller for Gateway $1"; fi
+  if [ -n "$problems" ]; then echo "HTTPRoute $APP_NAMESPACE/$2:"$'\n'"$problems"; fi
+}
+
+# wait_gateway_api GATEWAY ROUTE: waits (--timeout) until Istio has programmed the Gateway and
+# accepted the route, resolving their references; else stops with what their status says.
+wait_gateway_api() {
+  local parent="{.status.parents[?(@.parentRef.name==\"$1\")].conditions" problems
+  if [ "$DRY_RUN" -eq 1 ]; then return 0; fi
+  k wait "gateways.gateway.networking.k8s.io/$1" -n "$GATEWAY_NAMESPACE" \
+    --for=condition=Programmed --timeout="${TIMEOUT}s" >/dev/null 2>&1 || true
+  k wait "httproutes.gateway.networking.k8s.io/$2" -n "$APP_NAMESPACE" --timeout="${TIMEOUT}s" \
+    --for="jsonpath=${parent}[?(@.type==\"Accepted\")].status}=True" >/dev/null 2>&1 || true
+  problems="$(gateway_api_status "$1" "$2")"
+  if [ -n "$problems" ]; then
+    die "Istio does not serve the Gateway API objects; their status after up to ${TIMEOUT}s:
+$problems
+Check istiod (kubectl logs -n $GATEWAY_NAMESPACE -l app=istiod) and run install.sh again; \
+--timeout SECONDS waits longer."
+  fi
+  ok "Gateway $1 programmed by Istio, HTTPRoute $2 accepted, their references resolved"
 }
 
 # check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
@@ -531,7 +585,7 @@ restart_gateway() {
   while read -r d; do
     change rollout restart "$d" -n "$GATEWAY_NAMESPACE"
     if [ "$DRY_RUN" -eq 0 ]; then
-      k rollout status "$d" -n "$GATEWAY_NAMESPACE" --timeout=300s | sed 's/^/  /'
+      k rollout status "$d" -n "$GATEWAY_NAMESPACE" --timeout="${TIMEOUT}s" | sed 's/^/  /'
     fi
   done <<<"$deploys"
 }
@@ -988,13 +1042,14 @@ your own)" \
   fi
 }
 
-# loaded_secret POD NAME: the certificate the gateway's Envoy holds as SDS secret NAME, from its
+# loaded_secret POD NAME: the certificate the gateway's Envoy holds as SDS secret NAME (Istio's
+# kubernetes://SECRET, kubernetes-gateway://NS/SECRET or configmap://NS/NAME), from its
 # config_dump (dynamic_active_secrets), decoded into $WORK_DIR/loaded.pem; 1 when absent.
 loaded_secret() {
   local b64
   b64="$(k exec -n "$GATEWAY_NAMESPACE" "$1" -c istio-proxy -- \
     pilot-agent request GET 'config_dump?resource=dynamic_active_secrets' 2>/dev/null |
-    tr ',{}[]' '\n' | awk -v want="kubernetes://$2" '
+    tr ',{}[]' '\n' | awk -v want="$2" '
       /"name": *"/ { v = $0; sub(/.*"name": *"/, "", v); sub(/".*/, "", v); cur = v; next }
       /"inline_bytes": *"/ && cur == want && !done {
         v = $0; sub(/.*"inline_bytes": *"/, "", v); sub(/".*/, "", v); print v; done = 1

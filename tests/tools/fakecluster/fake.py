@@ -640,6 +640,27 @@ def k_exec(state, cluster, opts):
                                 "name": "kubernetes://%s-cacert" % name, "version_info": "1",
                                 "secret": {"name": "kubernetes://%s-cacert" % name, "validation_context": {
                                     "trusted_ca": {"inline_bytes": data["ca.crt"]}}}})
+        # A Gateway API Gateway: Istio names its certificate kubernetes-gateway://NS/SECRET and
+        # the CA of its frontend validation configmap://NS/CONFIGMAP.
+        for gw in objects_in(cluster, "Gateway", GATEWAY_API, ns):
+            tls = (gateway_api_server(cluster, gw) or {}).get("tls") or {}
+            secret = find(cluster, "Secret", "", ns, tls.get("credentialName") or "")
+            crt = ((secret or {}).get("data") or {}).get("tls.crt")
+            if crt:
+                name = "kubernetes-gateway://%s/%s" % (ns, tls["credentialName"])
+                configs.append({"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
+                                "name": name, "version_info": "1",
+                                "secret": {"name": name, "tls_certificate": {
+                                    "certificate_chain": {"inline_bytes": crt},
+                                    "private_key": {"inline_bytes": "W3JlZGFjdGVkXQ=="}}}})
+            cm = find(cluster, "ConfigMap", "", ns, tls.get("caConfigMap") or "")
+            ca = ((cm or {}).get("data") or {}).get("ca.crt")
+            if ca:
+                name = "configmap://%s/%s" % (ns, tls["caConfigMap"])
+                configs.append({"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
+                                "name": name, "version_info": "1",
+                                "secret": {"name": name, "validation_context": {
+                                    "trusted_ca": {"inline_bytes": base64.b64encode(ca.encode()).decode()}}}})
         print(json.dumps({"configs": configs}, indent=1))
     elif cmd == "curl -s 127.0.0.1:15000/certs":
         loaded = cluster.get("loaded") or {}

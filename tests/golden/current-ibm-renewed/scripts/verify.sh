@@ -121,17 +121,17 @@ main() {
   step "The certificate the gateway's Envoy holds" ""
   for pod in $GW_PODS; do
     want="$(serial "$WORK_DIR/gw-leaf.pem")"
-    if ! loaded_secret "$pod" demo-cluster-0001; then
-      bad "$pod: Envoy holds no secret kubernetes://demo-cluster-0001 (config_dump, dynamic_active_secrets)" "check that the Gateway names credentialName demo-cluster-0001 and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod"
+    if ! loaded_secret "$pod" "kubernetes://$GATEWAY_CERT_SECRET"; then
+      bad "$pod: Envoy holds no secret kubernetes://$GATEWAY_CERT_SECRET (config_dump, dynamic_active_secrets)" "check that the Gateway names the secret $GATEWAY_CERT_SECRET and that it is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod"
     elif [ "$(serial "$WORK_DIR/loaded.pem")" = "$want" ]; then
-      pass "$pod: Envoy serves kubernetes://demo-cluster-0001, serial $want, as in the secret"
+      pass "$pod: Envoy serves kubernetes://$GATEWAY_CERT_SECRET, serial $want, as in the secret"
     else
-      bad "$pod: Envoy serves kubernetes://demo-cluster-0001 with serial $(serial "$WORK_DIR/loaded.pem"), the secret holds $want" "the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
+      bad "$pod: Envoy serves kubernetes://$GATEWAY_CERT_SECRET with serial $(serial "$WORK_DIR/loaded.pem"), the secret holds $want" "the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
     fi
-    if loaded_secret "$pod" demo-cluster-0001-cacert && same_cert "$WORK_DIR/loaded.pem" "$WORK_DIR/s/demo-cluster-0001-cacert/ca.crt"; then
-      pass "$pod: Envoy holds kubernetes://demo-cluster-0001-cacert, the client CA of the secret"
+    if loaded_secret "$pod" "kubernetes://$GATEWAY_CERT_SECRET-cacert" && same_cert "$WORK_DIR/loaded.pem" "$WORK_DIR/s/demo-cluster-0001-cacert/ca.crt"; then
+      pass "$pod: Envoy holds kubernetes://$GATEWAY_CERT_SECRET-cacert, the client CA of the bundle"
     else
-      bad "$pod: Envoy does not hold the secret's client CA as kubernetes://demo-cluster-0001-cacert" "kubectl logs -n $GATEWAY_NAMESPACE $pod"
+      bad "$pod: Envoy does not hold the bundle's client CA as kubernetes://$GATEWAY_CERT_SECRET-cacert" "kubectl logs -n $GATEWAY_NAMESPACE $pod"
     fi
   done
 

@@ -12,7 +12,7 @@ BUNDLE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 main() {
   parse_args 'scripts/verify.sh [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS]' "$@"
-  start_run verify.sh 10 ''
+  start_run verify.sh 11 ''
 
   step "Checking that kubectl talks to cluster $CLUSTER_NAME" ""
   need kubectl curl openssl awk sed
@@ -140,8 +140,30 @@ main() {
   check_copy "the gateway certificate in demo-cluster-0001/tls.crt" "$WORK_DIR/gw-leaf.pem" "$WORK_DIR/ibm-nlb/tls.crt"
   check_copy "the ALB TLS secret $GATEWAY_NAMESPACE/$ALB_SECRET" "$WORK_DIR/s/alb-copy/tls.crt" "$WORK_DIR/ibm-alb/tls.crt"
 
+  step "Istio has taken up the Gateway API objects" ""
+  problems="$(gateway_api_status alb-mtls-gateway alb-route)"
+  if [ -z "$problems" ]; then
+    pass 'Gateway alb-mtls-gateway is Programmed, HTTPRoute alb-route Accepted, their references resolved'
+  else
+    bad "$problems" "kubectl describe gateways.gateway.networking.k8s.io alb-mtls-gateway -n $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l app=istiod"
+  fi
+
   step "The certificate the gateway's Envoy holds" ""
-  note 'not checked for a Gateway API bundle yet: Envoy holds its secrets as kubernetes-gateway://NAMESPACE/NAME'
+  for pod in $GW_PODS; do
+    want="$(serial "$WORK_DIR/gw-leaf.pem")"
+    if ! loaded_secret "$pod" "kubernetes-gateway://$GATEWAY_NAMESPACE/$GATEWAY_CERT_SECRET"; then
+      bad "$pod: Envoy holds no secret kubernetes-gateway://$GATEWAY_NAMESPACE/$GATEWAY_CERT_SECRET (config_dump, dynamic_active_secrets)" "check that the Gateway names the secret $GATEWAY_CERT_SECRET and that it is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod"
+    elif [ "$(serial "$WORK_DIR/loaded.pem")" = "$want" ]; then
+      pass "$pod: Envoy serves kubernetes-gateway://$GATEWAY_NAMESPACE/$GATEWAY_CERT_SECRET, serial $want, as in the secret"
+    else
+      bad "$pod: Envoy serves kubernetes-gateway://$GATEWAY_NAMESPACE/$GATEWAY_CERT_SECRET with serial $(serial "$WORK_DIR/loaded.pem"), the secret holds $want" "the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
+    fi
+    if loaded_secret "$pod" "configmap://$GATEWAY_NAMESPACE/nlb-gateway-client-ca" && same_cert "$WORK_DIR/loaded.pem" "$WORK_DIR/s/demo-cluster-0001-cacert/ca.crt"; then
+      pass "$pod: Envoy holds configmap://$GATEWAY_NAMESPACE/nlb-gateway-client-ca, the client CA of the bundle"
+    else
+      bad "$pod: Envoy does not hold the bundle's client CA as configmap://$GATEWAY_NAMESPACE/nlb-gateway-client-ca" "kubectl logs -n $GATEWAY_NAMESPACE $pod"
+    fi
+  done
 
   step "The ALB pods in kube-system" ""
   albs="$(k get pods -n kube-system -o 'jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"\n"}{end}' 2>/dev/null | awk -F'|' '$1 ~ /alb/ && $2 == "Running" { print $1 }')"

@@ -119,17 +119,17 @@ main() {
   step "The certificate the gateway's Envoy holds" ""
   for pod in $GW_PODS; do
     want="$(serial "$WORK_DIR/gw-leaf.pem")"
-    if ! loaded_secret "$pod" nlb-gateway-mtls; then
-      bad "$pod: Envoy holds no secret kubernetes://nlb-gateway-mtls (config_dump, dynamic_active_secrets)" "check that the Gateway names credentialName nlb-gateway-mtls and the secret is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod"
+    if ! loaded_secret "$pod" "kubernetes://$GATEWAY_CERT_SECRET"; then
+      bad "$pod: Envoy holds no secret kubernetes://$GATEWAY_CERT_SECRET (config_dump, dynamic_active_secrets)" "check that the Gateway names the secret $GATEWAY_CERT_SECRET and that it is in $GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE $pod"
     elif [ "$(serial "$WORK_DIR/loaded.pem")" = "$want" ]; then
-      pass "$pod: Envoy serves kubernetes://nlb-gateway-mtls, serial $want, as in the secret"
+      pass "$pod: Envoy serves kubernetes://$GATEWAY_CERT_SECRET, serial $want, as in the secret"
     else
-      bad "$pod: Envoy serves kubernetes://nlb-gateway-mtls with serial $(serial "$WORK_DIR/loaded.pem"), the secret holds $want" "the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
+      bad "$pod: Envoy serves kubernetes://$GATEWAY_CERT_SECRET with serial $(serial "$WORK_DIR/loaded.pem"), the secret holds $want" "the gateway did not reload it: kubectl logs -n $GATEWAY_NAMESPACE $pod; kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
     fi
-    if loaded_secret "$pod" nlb-gateway-mtls-cacert && same_cert "$WORK_DIR/loaded.pem" "$WORK_DIR/s/nlb-gateway-mtls/ca.crt"; then
-      pass "$pod: Envoy holds kubernetes://nlb-gateway-mtls-cacert, the client CA of the secret"
+    if loaded_secret "$pod" "kubernetes://$GATEWAY_CERT_SECRET-cacert" && same_cert "$WORK_DIR/loaded.pem" "$WORK_DIR/s/nlb-gateway-mtls/ca.crt"; then
+      pass "$pod: Envoy holds kubernetes://$GATEWAY_CERT_SECRET-cacert, the client CA of the bundle"
     else
-      bad "$pod: Envoy does not hold the secret's client CA as kubernetes://nlb-gateway-mtls-cacert" "kubectl logs -n $GATEWAY_NAMESPACE $pod"
+      bad "$pod: Envoy does not hold the bundle's client CA as kubernetes://$GATEWAY_CERT_SECRET-cacert" "kubectl logs -n $GATEWAY_NAMESPACE $pod"
     fi
   done
 
