@@ -16,6 +16,7 @@
 //! next task (a timer: a memo cannot wait).
 
 use crate::bundle::Bundle;
+use crate::entered::{Entered, Notes};
 use crate::finding::{Code, Finding, Subject, Tally};
 use crate::inputs::{CertInput, CertInputs};
 use crate::pki::CheckReport;
@@ -32,17 +33,17 @@ const STORAGE_KEY: &str = "istio-alb.settings.v1";
 pub struct AppState {
     /// Settings fields as entered (certificates are not part of it).
     pub form: RwSignal<Form>,
-    /// The certificate and key inputs. Never persisted.
-    pub certs: RwSignal<CertInputs>,
+    /// The certificate and key inputs, with the files refused for them (an error on the input
+    /// until its text changes) and the files an import named by path. Never persisted.
+    pub entered: RwSignal<Entered>,
+    /// The texts of `entered`.
+    pub certs: Memo<CertInputs>,
     /// Check time in Unix seconds, from the browser's clock.
     pub now: RwSignal<i64>,
-    /// Files that could not be loaded into an input (binary, empty), with the reason: an error
-    /// on that input until its text changes.
-    pub rejected: RwSignal<Vec<(CertInput, String)>>,
     /// The private client CA made in this tab: when, and the texts it put into the inputs.
     pub made_here: RwSignal<Option<MadeHere>>,
     /// Files a settings file named by path, which the user still has to paste or drop.
-    pub wanted_files: RwSignal<Vec<(CertInput, String)>>,
+    pub wanted_files: Memo<Notes>,
     /// The last action that replaced inputs (clear, demo, import, a new CA), to undo.
     pub undo: RwSignal<Option<Undo>>,
     /// Private keys made in this tab (a new CA, a client certificate issued for an earlier CA),
@@ -84,6 +85,30 @@ pub struct MadeHere {
     pub texts: CertInputs,
 }
 
+/// What "Create a private client CA" or "Use the CA from my earlier bundle" puts into the page
+/// ([`AppState::fill_private_ca`]).
+pub struct PrivateCa {
+    /// What was done, for the snackbar.
+    pub done: String,
+    /// The texts of the four inputs it fills ([`PrivateCa::FILLED`]); the others are not read.
+    pub texts: CertInputs,
+    /// Private keys made in this tab, with their input: leaving asks while they are not in a
+    /// downloaded zip.
+    pub fresh_keys: Vec<(CertInput, String)>,
+    /// The CA was made in this tab (the cards say so), or not (`None`: an earlier CA).
+    pub made_here: Option<MadeHere>,
+}
+
+impl PrivateCa {
+    /// The four inputs a private client CA fills; its snackbar shows under the first.
+    pub const FILLED: [CertInput; 4] = [
+        CertInput::AlbClientCert,
+        CertInput::AlbClientKey,
+        CertInput::ClientCa,
+        CertInput::ClientCaKey,
+    ];
+}
+
 /// Where the snackbar of an action shows: in the page's flow next to what the action changed,
 /// so it never covers it and its Undo is the next stop of the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,10 +129,9 @@ pub struct Undo {
     /// Where its snackbar shows.
     pub place: UndoPlace,
     form: Form,
-    certs: CertInputs,
+    /// The inputs with their notes: a refusal comes back with the text it stood beside.
+    entered: Entered,
     made_here: Option<MadeHere>,
-    rejected: Vec<(CertInput, String)>,
-    wanted_files: Vec<(CertInput, String)>,
     /// The remembered settings as they were (Clear all forgets them too).
     stored: Option<String>,
 }
@@ -223,11 +247,12 @@ impl AppState {
             .map(|f| f.remembered(&Form::default()))
             .unwrap_or_default();
         let form = RwSignal::new(remembered);
-        let certs = RwSignal::new(CertInputs::default());
+        let entered = RwSignal::new(Entered::default());
+        let certs = Memo::new(move |_| entered.with(|e| e.texts().clone()));
         let now = RwSignal::new(browser::now());
-        let rejected = RwSignal::new(Vec::new());
+        let rejected = Memo::new(move |_| entered.with(|e| e.refused().to_vec()));
         let made_here = RwSignal::new(None);
-        let wanted_files = RwSignal::new(Vec::new());
+        let wanted_files = Memo::new(move |_| entered.with(|e| e.wanted().to_vec()));
         let undo = RwSignal::new(None);
         let fresh_keys = RwSignal::new(Vec::<(CertInput, String)>::new());
         let saved_keys = RwSignal::new(Vec::<String>::new());
@@ -246,7 +271,7 @@ impl AppState {
                 .with(|f| crate::settings::port_text_finding(&f.app_port))
                 .into_iter()
                 .collect();
-            rejected.with(|r: &Vec<(CertInput, String)>| {
+            rejected.with(|r| {
                 out.extend(r.iter().map(|(input, why)| {
                     Finding::error(Code::PemMalformed, why.clone(), Some((*input).into()))
                 }))
@@ -284,9 +309,9 @@ impl AppState {
         });
         AppState {
             form,
+            entered,
             certs,
             now,
-            rejected,
             made_here,
             wanted_files,
             undo,
@@ -323,10 +348,8 @@ impl AppState {
             done: done.into(),
             place,
             form: self.form.get_untracked(),
-            certs: self.certs.get_untracked(),
+            entered: self.entered.get_untracked(),
             made_here: self.made_here.get_untracked(),
-            rejected: self.rejected.get_untracked(),
-            wanted_files: self.wanted_files.get_untracked(),
             stored: browser::load(STORAGE_KEY),
         }));
     }
@@ -343,7 +366,8 @@ impl AppState {
         self.saved_keys.update(|saved| saved.extend(keys));
     }
 
-    /// Put back what the last action replaced.
+    /// Put back what the last action replaced: the texts together with the refusals and
+    /// requests that stood beside them (restoring the texts does not forget those).
     pub fn undo(&self) {
         if let Some(u) = self.undo.get_untracked() {
             match &u.stored {
@@ -352,45 +376,95 @@ impl AppState {
             }
             self.form.set(u.form);
             self.made_here.set(u.made_here);
-            self.rejected.set(u.rejected);
-            self.wanted_files.set(u.wanted_files);
-            self.update_certs(|c| *c = u.certs);
+            self.entered.set(u.entered);
             self.undo.set(None);
         }
     }
 
     /// Change the certificate inputs. A file refused for an input, or one an import asked for,
-    /// is forgotten once that input's text changes: done here, where the texts change, rather
-    /// than by an effect watching them.
+    /// is forgotten once that input's text changes ([`Entered::change`]), where the texts
+    /// change, rather than by an effect watching them. Nothing happens when no text changes.
     pub fn update_certs(&self, change: impl FnOnce(&mut CertInputs)) {
-        let before = self.certs.get_untracked();
-        self.certs.update(change);
-        let changed: Vec<CertInput> = self.certs.with_untracked(|now| {
-            CertInput::ALL
-                .into_iter()
-                .filter(|&i| before[i] != now[i])
-                .collect()
+        let mut next = self.entered.get_untracked();
+        if !next.change(change).is_empty() {
+            self.entered.set(next);
+        }
+    }
+
+    /// Files loaded into one input at once ([`Entered::load`]): the text of those that could be
+    /// read, and why the others were refused.
+    pub fn load(&self, input: CertInput, text: Option<String>, refused: Vec<String>) {
+        self.entered.update(|e| e.load(input, text, refused));
+    }
+
+    /// Put what a private client CA made into the four inputs it fills (`texts`; the others
+    /// are left alone), undoably (`done` for the snackbar under the first of them), with the
+    /// keys made in this tab and whether the CA was made here. The gateway keeps the CA it
+    /// trusted: when "CA the ALB trusts" was empty it used the client CA, which therefore moves
+    /// there. Returns whether it moved.
+    pub fn fill_private_ca(&self, made: PrivateCa) -> bool {
+        let PrivateCa {
+            done,
+            texts,
+            fresh_keys,
+            made_here,
+        } = made;
+        self.remember_for_undo_at(UndoPlace::Input(PrivateCa::FILLED[0]), done);
+        let mut moved = false;
+        self.update_certs(|c| {
+            if !c.given(CertInput::GatewayCa) && c.given(CertInput::ClientCa) {
+                c[CertInput::GatewayCa] = c[CertInput::ClientCa].clone();
+                moved = true;
+            }
+            for input in PrivateCa::FILLED {
+                c[input] = texts[input].clone();
+            }
         });
-        let stale = |list: &Vec<(CertInput, String)>| list.iter().any(|(i, _)| changed.contains(i));
-        if self.rejected.with_untracked(stale) {
-            self.rejected
-                .update(|r| r.retain(|(i, _)| !changed.contains(i)));
-        }
-        if self.wanted_files.with_untracked(stale) {
-            self.wanted_files
-                .update(|w| w.retain(|(i, _)| !changed.contains(i)));
-        }
+        self.fresh_keys.update(|k| k.extend(fresh_keys));
+        self.made_here.set(made_here);
+        moved
+    }
+
+    /// Take an imported settings file, undoably (its snackbar under the Download step's
+    /// buttons; `shown` is the file's name as shown): the form, and the certificates written
+    /// into it. Returns how many inputs it filled, and the inputs whose files it names by path
+    /// (a web page cannot open them), with the path as shown.
+    pub fn import(&self, shown: &str, settings: &Settings) -> (usize, Notes) {
+        self.remember_for_undo_at(
+            UndoPlace::Download,
+            format!("Imported the settings of {shown}."),
+        );
+        self.form.set(Form::from_settings(settings));
+        // Inline PEMs in the file fill the inputs; paths cannot be followed here.
+        let (certs, _) = settings.cert_inputs(|path| Err(path.to_owned()));
+        let mut filled = 0;
+        let mut wanted = Vec::new();
+        let mut next = self.entered.get_untracked();
+        next.change(|current| {
+            for input in CertInput::ALL {
+                if !certs[input].is_empty() {
+                    current[input] = certs[input].clone();
+                    filled += 1;
+                } else {
+                    let path = settings.certificates[input].trim();
+                    if !path.is_empty() {
+                        wanted.push((input, crate::text::shown(path, 80)));
+                    }
+                }
+            }
+        });
+        next.want(wanted.clone());
+        self.entered.set(next);
+        (filled, wanted)
     }
 
     /// Forget everything: inputs, keys, remembered settings (undoable while the page is open:
     /// the snapshot lives in memory only).
     pub fn clear_all(&self) {
         self.remember_for_undo("Cleared every field, key and remembered setting.");
-        self.certs.set(CertInputs::default());
+        self.entered.set(Entered::default());
         self.form.set(Form::default());
         self.made_here.set(None);
-        self.rejected.set(Vec::new());
-        self.wanted_files.set(Vec::new());
         browser::remove(STORAGE_KEY);
     }
 
@@ -398,10 +472,8 @@ impl AppState {
     pub fn fill_demo(&self) {
         self.remember_for_undo("Filled in the demo set. Its values are never remembered.");
         self.form.set(Form::from_settings(&crate::demo::settings()));
-        self.certs.set(crate::demo::cert_inputs());
+        self.entered.set(Entered::new(crate::demo::cert_inputs()));
         self.made_here.set(None);
-        self.rejected.set(Vec::new());
-        self.wanted_files.set(Vec::new());
     }
 
     /// Whether the user has not entered anything yet (every input still to fill).
