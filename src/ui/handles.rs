@@ -186,10 +186,9 @@ impl AppState {
             report: state.report,
             now: state.now.read_only(),
         });
-        let plan = state.plan;
         provide_context(Files {
             bundle: state.bundle,
-            at: Memo::new(move |_| plan.with(|p| p.at)),
+            at: state.at,
             settle: Callback::new(move |()| state.settle()),
         });
         let undo = state.undo;

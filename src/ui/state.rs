@@ -4,16 +4,21 @@
 //! - `report`: the certificate check, a memo of the certificates and the clock only;
 //! - `checked`: settings findings, names and pending inputs, a memo of the form, the report and
 //!   the page's own findings (a port typed as text, a file that could not be loaded);
-//! - `plan` and `bundle`: every generated file, made from `settled`, a copy of `checked` taken
-//!   in the task after it changed. An edit's findings reach the page first; the manifests and
-//!   scripts (the slow part of a settings edit) follow a moment later. Whatever hands the files
-//!   out (download, export) calls [`AppState::settle`] first, so it never sees an older copy.
+//! - `made` and `bundle`: every generated file, derived from `checked` asynchronously (an
+//!   `AsyncDerived`) in the task after it changed (issue 12): an edit's findings reach the page
+//!   first; the manifests and scripts (the slow part of a settings edit) follow a moment later.
+//!   A `Memo` cannot wait: it would make them in the same task, before the browser shows the
+//!   findings. Measured with `tools/bench-page.mjs` (issue 25, interleaved runs at load 8-10),
+//!   files made by a memo took a settings edit from a median of 3.0 / 4.5 ms to 8.8 / 8.0 ms and
+//!   a certificate edit from 8.4 / 13.0 ms to 13.9 / 17.6 ms; made asynchronously they cost
+//!   nothing measurable (four paired runs: 2.8-3.8 ms against 3.3-4.7 ms before, with the
+//!   zero-delay timer that copied `checked` into a signal). Whatever hands the files out
+//!   (download, export) calls [`AppState::settle`] first, so it never sees an older set.
 //!
 //! Text fields and certificate inputs hand their value to the form when the user is done with
 //! it (blur, a pause, a paste: `ui::draft`), so a value is judged once it is entered,
 //! not at its first key. Components take narrow handles made of this state
-//! (`ui::handles`); the one effect beside storage hands `checked` to the files in the
-//! next task (a timer: a memo cannot wait).
+//! (`ui::handles`); the one effect here talks to the outside world (storage).
 
 use crate::bundle::Bundle;
 use crate::entered::{Entered, Notes};
@@ -60,10 +65,10 @@ pub struct AppState {
     pub report: Memo<CheckReport>,
     /// Findings and pending inputs, without the files (`Plan::manifests` and `scripts` empty).
     pub checked: Memo<Plan>,
-    /// `checked` as the files were last made from (see the module's doc).
-    settled: RwSignal<Plan>,
-    /// `settled` with its manifests and scripts.
-    pub plan: Memo<Plan>,
+    /// The files made from a check, in the task after it (see the module's doc).
+    made: AsyncDerived<Made, LocalStorage>,
+    /// The bundle's time (Unix seconds), as the files were made.
+    pub at: Memo<i64>,
     /// Every file of the bundle, for the previews and the zip.
     pub bundle: Memo<Bundle>,
     /// Inputs that are still empty, in form order: a to-do list rather than a wall of errors.
@@ -74,6 +79,22 @@ pub struct AppState {
     pub tally: Memo<Tally>,
     /// Whether the inputs hold exactly the demo set.
     pub demo: Memo<bool>,
+}
+
+/// A check and the plan with its files made from it (`with_files`).
+#[derive(Clone)]
+struct Made {
+    from: Plan,
+    plan: Plan,
+}
+
+impl Made {
+    fn of(checked: Plan) -> Made {
+        Made {
+            plan: crate::plan::with_files(checked.clone()),
+            from: checked,
+        }
+    }
 }
 
 /// The certificates "Create a private client CA" made.
@@ -281,14 +302,30 @@ impl AppState {
         let checked = Memo::new(move |_| {
             settings.with(|s| report.with(|r| crate::plan::checked(s, r, extra.get(), now.get())))
         });
-        let settled = RwSignal::new(checked.get_untracked());
-        // A new check is handed to the files in the next task, after the findings are on the page.
-        Effect::new(move |_| {
+        // The first files are made at once, for the first paint; each later check's in the task
+        // after it, once the findings are on the page. Nothing but tracking happens in the
+        // edit's own task: the check is read (cloned) when the files are made, so edits in
+        // between are made once, from the latest.
+        let first = std::cell::Cell::new(true);
+        let made = AsyncDerived::new_unsync(move || {
             checked.track();
-            gloo::timers::callback::Timeout::new(0, move || settle(checked, settled)).forget();
+            let wait = !first.replace(false);
+            async move {
+                if wait {
+                    gloo::timers::future::TimeoutFuture::new(0).await;
+                }
+                Made::of(checked.get_untracked())
+            }
         });
-        let plan = Memo::new(move |_| settled.with(|c| crate::plan::with_files(c.clone())));
-        let bundle = Memo::new(move |_| plan.with(Bundle::of));
+        let at = Memo::new(move |_| made.with(|m| m.as_ref().map_or(0, |m| m.plan.at)));
+        // Never empty: the first files are made at once.
+        let bundle = Memo::new(move |_| {
+            made.with(|m| m.as_ref().map(|m| Bundle::of(&m.plan)))
+                .unwrap_or_else(|| Bundle {
+                    root: String::new(),
+                    files: Vec::new(),
+                })
+        });
         let pending = Memo::new(move |_| checked.with(Plan::pending));
         let findings = Memo::new(move |_| checked.with(Plan::problems));
         let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
@@ -321,8 +358,8 @@ impl AppState {
             settings,
             report,
             checked,
-            settled,
-            plan,
+            made,
+            at,
             bundle,
             pending,
             findings,
@@ -333,7 +370,13 @@ impl AppState {
 
     /// Make the files from the latest check now, if they are not yet (before handing them out).
     pub fn settle(&self) {
-        settle(self.checked, self.settled);
+        let latest = self.checked.get_untracked();
+        let stale = self
+            .made
+            .with_untracked(|m| m.as_ref().is_none_or(|m| m.from != latest));
+        if stale {
+            self.made.set(Some(Made::of(latest)));
+        }
     }
 
     /// Remember the inputs as they are now, so that the action about to replace them can be
@@ -482,16 +525,6 @@ impl AppState {
             && self
                 .certs
                 .with(|c| CertInput::ALL.iter().all(|&i| !c.given(i)))
-    }
-}
-
-/// Copy the latest check to `settled` when it differs (the files are then made again).
-fn settle(checked: Memo<Plan>, settled: RwSignal<Plan>) {
-    let Some(latest) = checked.try_get_untracked() else {
-        return;
-    };
-    if settled.try_with_untracked(|s| *s != latest) == Some(true) {
-        settled.set(latest);
     }
 }
 
