@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod ca;
 pub mod demo;
 pub mod earlier_ca;
+pub mod entered;
 pub mod field;
 pub mod file_import;
 pub mod finding;

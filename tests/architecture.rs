@@ -159,6 +159,39 @@ fn certificates_are_decoded_in_one_place() {
     }
 }
 
+/// Issue 25: components take the narrow handles of `ui::handles`, never the whole page state.
+/// Only `ui::state` (which defines it), `ui::handles` (which makes the handles of it) and
+/// `ui::app` (which creates and provides it) name `AppState`, in code or comment.
+#[test]
+fn no_component_takes_the_whole_page_state() {
+    let allowed = [
+        vec!["ui", "state"],
+        vec!["ui", "handles"],
+        vec!["ui", "app"],
+    ];
+    let mut components = 0;
+    for p in sources() {
+        let module = module_of(&p);
+        if module.first().map(String::as_str) != Some("ui") {
+            continue;
+        }
+        components += 1;
+        if allowed.iter().any(|a| *a == module) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("readable");
+        assert!(
+            !text.contains("AppState"),
+            "{} names AppState: take the handles of ui::handles it uses instead",
+            p.display()
+        );
+    }
+    assert!(
+        components > 20,
+        "the page's sources were read ({components})"
+    );
+}
+
 /// Loops of imports between modules that are not ancestor and descendant of each other.
 fn cycles(files: &BTreeMap<Vec<String>, String>) -> Vec<String> {
     // Edges between modules that are not ancestor and descendant of each other.

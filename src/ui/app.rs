@@ -4,18 +4,21 @@ use crate::ui::check_step::CheckStep;
 use crate::ui::cluster_form::ClusterForm;
 use crate::ui::download_panel::DownloadPanel;
 use crate::ui::file_preview::FilePreview;
+use crate::ui::handles::PageActions;
+use crate::ui::header_actions::HeaderActions;
 use crate::ui::header_status::HeaderStatus;
 use crate::ui::leave_guard::LeaveGuard;
 use crate::ui::offline_link::OfflineLink;
-use crate::ui::snackbar::Snackbar;
-use crate::ui::state::{AppState, UndoPlace};
+use crate::ui::state::AppState;
 use leptos::prelude::*;
 
-/// The whole page, in the order of the procedure.
+/// The whole page, in the order of the procedure. It makes the page's state and provides the
+/// narrow handles of it (`ui::handles`) that the components take.
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     state.provide();
+    let demo = expect_context::<PageActions>().demo;
 
     // The clock moves on while the page is open: re-check once a minute.
     // The App lives as long as the page, so the timer is never cancelled.
@@ -36,27 +39,9 @@ pub fn App() -> impl IntoView {
                 "makes no network request, and certificates and keys are never stored."
             </p>
             <HeaderStatus />
-            <div class="page-header__actions">
-                <button
-                    type="button"
-                    class="button button--primary"
-                    id="demo-data"
-                    on:click=move |_| state.fill_demo()
-                >
-                    "Try it with demo data"
-                </button>
-                <button
-                    type="button"
-                    class="button button--danger"
-                    id="clear-all"
-                    on:click=move |_| state.clear_all()
-                >
-                    "Clear all"
-                </button>
-            </div>
-            <Snackbar place=UndoPlace::Header />
+            <HeaderActions />
         </header>
-        <Show when=move || state.demo.get()>
+        <Show when=move || demo.get()>
             <p class="banner banner--demo" role="note" id="demo-banner">
                 <strong>"Demo data. "</strong>
                 "These certificates come from a throw-away demo CA shipped with this tool, and their keys are public. "

@@ -83,18 +83,21 @@ pub fn CertInput(
                     )),
                 }
             }
-            // A file that could not be used is an error on this input (counted, blocking the
-            // download) until the input's text changes, so before the text of the files that
-            // loaded is handed over: as when an effect watched the texts, a refused file dropped
-            // together with a usable one leaves no error.
-            certs.reject.run((input, problems));
-            if !texts.is_empty() {
+            // The files that loaded replace the text, and each one that could not be used is
+            // an error on this input (counted, blocking the download) until its text changes
+            // again: both at once, so a refused file dropped together with a usable one keeps
+            // its error (`Entered::load`).
+            let text = (!texts.is_empty()).then(|| {
                 let mut joined = texts.join("\n");
                 if !joined.ends_with('\n') {
                     joined.push('\n');
                 }
-                draft.replace(joined);
+                joined
+            });
+            if text.is_some() {
+                draft.discard();
             }
+            certs.load.run((input, text, problems));
             let mut message = match texts.len() {
                 0 => String::new(),
                 1 => "Loaded 1 file".to_string(),

@@ -1,8 +1,8 @@
 use crate::field::Field;
-use crate::inputs::CertInput;
 use crate::ui::browser;
+use crate::ui::handles::{Checked, Files, Fill, FormHandle, Keys, Verdict};
 use crate::ui::snackbar::Snackbar;
-use crate::ui::state::{AppState, Form, UndoPlace};
+use crate::ui::state::UndoPlace;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,33 +11,39 @@ use leptos::task::spawn_local;
 /// and the settings file for the command line.
 #[component]
 pub fn DownloadPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let Verdict {
+        findings,
+        pending,
+        tally,
+        ..
+    } = expect_context::<Verdict>();
+    let files = expect_context::<Files>();
+    let form = expect_context::<FormHandle>().form;
+    let now = expect_context::<Checked>().now;
+    let keys = expect_context::<Keys>();
+    let fill = expect_context::<Fill>();
     let status = RwSignal::new(String::new());
     let import_input = NodeRef::<html::Input>::new();
-    let tally = state.tally;
-    let blocked = move || tally.get().errors > 0 || !state.pending.with(Vec::is_empty);
-    let zip_name = move || state.bundle.with(|b| b.zip_name());
-    // The file name is built from the cluster name: only once that is a usable value.
+    let blocked = move || tally.get().errors > 0 || !pending.with(Vec::is_empty);
+    let zip_name = move || files.bundle.with(|b| b.zip_name());
+    // The file name is built from the cluster name: only once that is a usable value (no
+    // finding about it; an empty one is pending, and not given anyway).
     let named = Memo::new(move |_| {
-        let given = state
-            .form
-            .with(|f| !f.settings.cluster_name.trim().is_empty());
-        let valid = state
-            .checked
-            .with(|p| !p.findings.iter().any(|f| f.is_about(Field::ClusterName)));
+        let given = form.with(|f| !f.settings.cluster_name.trim().is_empty());
+        let valid = findings.with(|all| !all.iter().any(|f| f.is_about(Field::ClusterName)));
         given && valid
     });
 
     let download_zip = move |_| {
-        state.settle();
+        files.settle.run(());
         if blocked() {
             status.set("Fill in every input and fix the errors listed under Check first.".into());
             browser::focus("findings-summary");
             return;
         }
-        let at = state.plan.with_untracked(|p| p.at);
+        let at = files.at.get_untracked();
         let name = zip_name();
-        let bytes = match state.bundle.with_untracked(|b| crate::bundle::zip(b, at)) {
+        let bytes = match files.bundle.with_untracked(|b| crate::bundle::zip(b, at)) {
             Ok(bytes) => bytes,
             Err(e) => {
                 status.set(format!("Could not build the zip: {e}."));
@@ -46,7 +52,7 @@ pub fn DownloadPanel() -> impl IntoView {
         };
         match browser::download(&name, "application/zip", &bytes) {
             Ok(()) => {
-                state.keys_downloaded();
+                keys.downloaded.run(());
                 status.set(format!(
                     "Downloaded {name} ({} KB).",
                     bytes.len().div_ceil(1024)
@@ -57,8 +63,8 @@ pub fn DownloadPanel() -> impl IntoView {
     };
     let export_settings = move |_| {
         // The bundle's own settings file: certificate entries point into its certs/ folder.
-        state.settle();
-        let yaml = state
+        files.settle.run(());
+        let yaml = files
             .bundle
             .with_untracked(|b| b.file("settings.yaml").map(|f| f.contents.clone()));
         let Some(yaml) = yaml else { return };
@@ -111,28 +117,7 @@ pub fn DownloadPanel() -> impl IntoView {
                     return;
                 }
             };
-            state.remember_for_undo_at(
-                UndoPlace::Download,
-                format!("Imported the settings of {shown}."),
-            );
-            state.form.set(Form::from_settings(&settings));
-            // Inline PEMs in the file fill the inputs; paths cannot be followed here.
-            let (certs, _) = settings.cert_inputs(|path| Err(path.to_owned()));
-            let mut filled = 0;
-            let mut wanted = Vec::new();
-            state.update_certs(|current| {
-                for input in CertInput::ALL {
-                    if !certs[input].is_empty() {
-                        current[input] = certs[input].clone();
-                        filled += 1;
-                    } else {
-                        let path = settings.certificates[input].trim();
-                        if !path.is_empty() {
-                            wanted.push((input, crate::text::shown(path, 80)));
-                        }
-                    }
-                }
-            });
+            let (filled, wanted) = fill.import.run((shown.clone(), settings));
             let mut message = format!("Imported the settings of {shown}");
             if filled > 0 {
                 message.push_str(&format!(
@@ -152,7 +137,6 @@ pub fn DownloadPanel() -> impl IntoView {
                     list.join(", ")
                 ));
             }
-            state.wanted_files.set(wanted);
             status.set(message);
         });
     };
@@ -209,7 +193,7 @@ pub fn DownloadPanel() -> impl IntoView {
             <p class="download__blocked" id="download-blocked">
                 {move || {
                     let t = tally.get();
-                    let pending = state.pending.get();
+                    let pending = pending.get();
                     if t.errors > 0 {
                         Some(format!(
                             "Blocked by {} — see Check. The command line can override certificate errors with --force.",
@@ -227,7 +211,7 @@ pub fn DownloadPanel() -> impl IntoView {
                 "Same settings, same certificates, same time: the zip is byte for byte what "
                 <code id="cli-command">
                     "istio-alb bundle settings.yaml --out bundle.zip --at "
-                    {move || crate::rfc3339::format(state.now.get())}
+                    {move || crate::rfc3339::format(now.get())}
                 </code>
                 " writes."
             </p>

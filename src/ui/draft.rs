@@ -53,6 +53,11 @@ impl Draft {
         }
     }
 
+    /// The value was handed over another way (files loaded): the draft is forgotten.
+    pub fn discard(self) {
+        self.text.set(None);
+    }
+
     /// A whole value at once (a paste, a file): no draft, handed over now.
     pub fn replace(self, text: String) {
         self.text.set(None);

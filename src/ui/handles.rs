@@ -1,14 +1,14 @@
 //! The narrow handles the components take from context: a reader for what they show, a writer
 //! (a callback) for what they change. `App` makes them from its [`AppState`] and provides each;
-//! only the components that replace several inputs at once, with undo (the header's actions,
-//! the snackbar, the private CA, the settings import), take the whole state.
+//! no component takes the whole state (`tests/architecture.rs`).
 
 use crate::bundle::Bundle;
+use crate::entered::Notes;
 use crate::finding::{Code, Finding, Severity, Subject, Tally};
 use crate::inputs::{CertInput, CertInputs};
 use crate::pki::CheckReport;
 use crate::settings::{Field, Settings};
-use crate::ui::state::{AppState, Form, MadeHere};
+use crate::ui::state::{AppState, Form, MadeHere, PrivateCa, Undo};
 use leptos::prelude::*;
 
 /// The verdict, to read: the findings, the inputs still empty and their counts.
@@ -74,16 +74,16 @@ pub struct FormHandle {
 /// The certificate and key inputs: their texts, and the ways one input changes them.
 #[derive(Clone, Copy)]
 pub struct CertsHandle {
-    pub texts: ReadSignal<CertInputs>,
+    pub texts: Memo<CertInputs>,
     /// Hand an input its text (nothing happens when it is the same).
     pub set: Callback<(CertInput, String)>,
-    /// Files that could not be loaded into an input, with the reason: they replace the
-    /// input's earlier ones (none given: nothing changes).
-    pub reject: Callback<(CertInput, Vec<String>)>,
+    /// Files loaded into an input at once: the text of those that could be read (none: the
+    /// text stays), and why each of the others was refused (`crate::entered::Entered::load`).
+    pub load: Callback<(CertInput, Option<String>, Vec<String>)>,
     /// The private client CA made in this tab.
     pub made_here: ReadSignal<Option<MadeHere>>,
     /// Files an imported settings file named by path.
-    pub wanted_files: ReadSignal<Vec<(CertInput, String)>>,
+    pub wanted_files: Memo<Notes>,
 }
 
 /// The certificate check and the clock, to read.
@@ -98,13 +98,56 @@ pub struct Checked {
 #[derive(Clone, Copy)]
 pub struct Files {
     pub bundle: Memo<Bundle>,
+    /// The bundle's time (Unix seconds): the zip's entries are dated by it.
+    pub at: Memo<i64>,
+    /// Make the files from the latest check now, if they are not yet: whatever hands the
+    /// files out calls it first (see `ui::state`).
+    pub settle: Callback<()>,
+}
+
+/// The last action that replaced inputs, for its snackbar: what it did and where it shows (a
+/// new action is a new value, even one that did the same), and the two ways out.
+#[derive(Clone, Copy)]
+pub struct UndoHandle {
+    pub last: ReadSignal<Option<Undo>>,
+    /// Put back what it replaced.
+    pub undo: Callback<()>,
+    /// Keep what it did; the snackbar goes.
+    pub dismiss: Callback<()>,
+}
+
+/// The header's actions, which replace every input at once, undoably.
+#[derive(Clone, Copy)]
+pub struct PageActions {
+    pub fill_demo: Callback<()>,
+    pub clear_all: Callback<()>,
+    /// Whether the inputs hold exactly the demo set.
+    pub demo: Memo<bool>,
+}
+
+/// Keys made in this tab, and whether they are safe in a downloaded zip.
+#[derive(Clone, Copy)]
+pub struct Keys {
+    /// An input holds a key made here that no downloaded zip holds.
+    pub unsaved: Memo<bool>,
+    /// The keys of the inputs went out in a downloaded zip.
+    pub downloaded: Callback<()>,
+}
+
+/// The actions that put a whole set of inputs at once, undoably: a private client CA (made
+/// here or an earlier bundle's: returns whether the client CA moved to "CA the ALB trusts"),
+/// and an imported settings file (its name as shown and its settings: returns how many inputs
+/// it filled, and the files it names by path).
+#[derive(Clone, Copy)]
+pub struct Fill {
+    pub private_ca: Callback<PrivateCa, bool>,
+    pub import: Callback<(String, Settings), (usize, Notes)>,
 }
 
 impl AppState {
     /// Provide the state and each narrow handle made of it as context.
     pub fn provide(self) {
         let state = self;
-        provide_context(state);
         provide_context(Verdict {
             findings: state.findings,
             pending: state.pending,
@@ -126,24 +169,18 @@ impl AppState {
                 });
             }),
         });
-        let (certs, rejected) = (state.certs, state.rejected);
         provide_context(CertsHandle {
-            texts: certs.read_only(),
+            texts: state.certs,
             set: Callback::new(move |(input, text): (CertInput, String)| {
-                if certs.with_untracked(|c| c[input] != text) {
-                    state.update_certs(|c| c[input] = text);
-                }
+                state.update_certs(|c| c[input] = text);
             }),
-            reject: Callback::new(move |(input, problems): (CertInput, Vec<String>)| {
-                if !problems.is_empty() {
-                    rejected.update(|r| {
-                        r.retain(|(i, _)| *i != input);
-                        r.extend(problems.into_iter().map(|p| (input, p)));
-                    });
-                }
-            }),
+            load: Callback::new(
+                move |(input, text, refused): (CertInput, Option<String>, Vec<String>)| {
+                    state.load(input, text, refused);
+                },
+            ),
             made_here: state.made_here.read_only(),
-            wanted_files: state.wanted_files.read_only(),
+            wanted_files: state.wanted_files,
         });
         provide_context(Checked {
             report: state.report,
@@ -151,6 +188,29 @@ impl AppState {
         });
         provide_context(Files {
             bundle: state.bundle,
+            at: state.at,
+            settle: Callback::new(move |()| state.settle()),
+        });
+        let undo = state.undo;
+        provide_context(UndoHandle {
+            last: undo.read_only(),
+            undo: Callback::new(move |()| state.undo()),
+            dismiss: Callback::new(move |()| undo.set(None)),
+        });
+        provide_context(PageActions {
+            fill_demo: Callback::new(move |()| state.fill_demo()),
+            clear_all: Callback::new(move |()| state.clear_all()),
+            demo: state.demo,
+        });
+        provide_context(Keys {
+            unsaved: state.unsaved_keys,
+            downloaded: Callback::new(move |()| state.keys_downloaded()),
+        });
+        provide_context(Fill {
+            private_ca: Callback::new(move |made: PrivateCa| state.fill_private_ca(made)),
+            import: Callback::new(move |(shown, settings): (String, Settings)| {
+                state.import(&shown, &settings)
+            }),
         });
     }
 }

@@ -1,14 +1,14 @@
-use crate::ui::state::AppState;
+use crate::ui::handles::Keys;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 /// Leaving the page asks first while an input holds a key made in this tab that no downloaded
-/// zip holds (`AppState::unsaved_keys`): the page stores no key, so a reload would lose the
+/// zip holds (`Keys::unsaved`): the page stores no key, so a reload would lose the
 /// private CA for good. The browser shows its own question; the page only asks for it.
 #[component]
 pub fn LeaveGuard() -> impl IntoView {
-    let unsaved = expect_context::<AppState>().unsaved_keys;
+    let unsaved = expect_context::<Keys>().unsaved;
     // One handler for the page's life; it is set on the window only while there is something
     // to lose (a beforeunload handler also keeps the page out of the back/forward cache).
     let handler = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {

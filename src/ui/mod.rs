@@ -17,6 +17,7 @@ mod file_preview;
 mod findings_panel;
 mod guide_disclosure;
 mod handles;
+mod header_actions;
 mod header_status;
 mod leave_guard;
 mod offline_link;

@@ -1,20 +1,13 @@
 use crate::inputs::{CertInput, CertInputs};
 use crate::ui::browser;
-use crate::ui::state::{AppState, MadeHere, UndoPlace};
+use crate::ui::handles::{Fill, FormHandle};
+use crate::ui::state::{MadeHere, PrivateCa};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Where the cards of what the private CA filled in start, and its snackbar shows.
-const FIRST_MADE: CertInput = CertInput::AlbClientCert;
-
-/// The four inputs a private client CA fills.
-const FILLED: [CertInput; 4] = [
-    CertInput::AlbClientCert,
-    CertInput::AlbClientKey,
-    CertInput::ClientCa,
-    CertInput::ClientCaKey,
-];
+const FIRST_MADE: CertInput = PrivateCa::FILLED[0];
 
 /// Random bytes from the browser (getrandom's wasm_js backend is crypto.getRandomValues), and
 /// whether it ever failed: nothing made from the zeroed bytes of a failure may be kept.
@@ -33,28 +26,23 @@ fn browser_random() -> (impl FnMut(&mut [u8]), std::rc::Rc<std::cell::Cell<bool>
 const NO_RANDOM: &str = "The browser gave no secure random numbers, so no key was made. Use \
                          `istio-alb ca init` on a command line instead.";
 
-/// Put `texts` into the four inputs a private CA fills, undoably (`done` for the snackbar). The
-/// gateway keeps the CA it trusted: when "CA the ALB trusts" was empty it used the client CA,
-/// which therefore moves there. Returns whether it moved. Focus then goes to what was filled:
-/// the cards, followed by the snackbar's Undo.
-fn fill(state: AppState, texts: &CertInputs, done: &str) -> bool {
-    state.remember_for_undo_at(UndoPlace::Input(FIRST_MADE), done);
-    let mut moved = false;
-    state.update_certs(|c| {
-        if !c.given(CertInput::GatewayCa) && c.given(CertInput::ClientCa) {
-            c[CertInput::GatewayCa] = c[CertInput::ClientCa].clone();
-            moved = true;
-        }
-        for input in FILLED {
-            c[input] = texts[input].clone();
-        }
-    });
+/// Put what a private CA made into its four inputs, undoably (`Fill::private_ca`, which says
+/// whether the client CA moved to "CA the ALB trusts"). Focus then goes to what was filled: the
+/// cards, followed by the snackbar's Undo.
+fn fill(to: Fill, made: PrivateCa) -> bool {
+    let moved = to.private_ca.run(made);
     // The cards are drawn once the page has caught up with the new texts.
     gloo::timers::callback::Timeout::new(0, || {
         browser::focus(&format!("{}-cards", FIRST_MADE.name()));
     })
     .forget();
     moved
+}
+
+/// The cluster's name as entered, for the certificates' names.
+fn cluster_name(form: FormHandle) -> String {
+    form.form
+        .with_untracked(|f| f.settings.cluster_name.clone())
 }
 
 /// The sentence added when the CA that was in the client CA input moves to "CA the ALB trusts".
@@ -70,10 +58,8 @@ fn moved_note() -> String {
 /// Make a private client CA and its first ALB client certificate in this tab (`ca::init`, with
 /// the browser's `crypto.getRandomValues`), and fill the ALB client certificate and key, the
 /// client CA and the client CA's key. Undoable. Returns what was done, or why nothing was.
-pub fn create(state: AppState) -> Result<String, String> {
-    let cluster = state
-        .form
-        .with_untracked(|f| f.settings.cluster_name.clone());
+fn create(form: FormHandle, to: Fill) -> Result<String, String> {
+    let cluster = cluster_name(form);
     let at = browser::now();
     let (mut random, failed) = browser_random();
     let made = crate::ca::init(&cluster, at, &mut random).map_err(|e| {
@@ -90,15 +76,19 @@ pub fn create(state: AppState) -> Result<String, String> {
         CertInput::NlbCert | CertInput::NlbKey | CertInput::GatewayCa => String::new(),
     });
     let moved = fill(
-        state,
-        &texts,
-        "Made a private client CA and an ALB client certificate, and filled their four fields.",
+        to,
+        PrivateCa {
+            done: "Made a private client CA and an ALB client certificate, and filled their four \
+               fields."
+                .to_owned(),
+            texts: texts.clone(),
+            fresh_keys: vec![
+                (CertInput::AlbClientKey, made.client.key_pem.clone()),
+                (CertInput::ClientCaKey, made.ca_key_pem.clone()),
+            ],
+            made_here: Some(MadeHere { at, texts }),
+        },
     );
-    state.fresh_keys.update(|k| {
-        k.push((CertInput::AlbClientKey, made.client.key_pem.clone()));
-        k.push((CertInput::ClientCaKey, made.ca_key_pem.clone()));
-    });
-    state.made_here.set(Some(MadeHere { at, texts }));
     let mut done = "Made a private client CA and an ALB client certificate in this tab, and \
                     filled their four fields. The keys never leave this tab; the bundle keeps \
                     the CA's key in private-ca/, never in the cluster. Download the bundle \
@@ -113,15 +103,13 @@ pub fn create(state: AppState) -> Result<String, String> {
 /// Use the private client CA of an earlier bundle (`earlier_ca::read`: its zip, or the PEM
 /// files of its `private-ca/` folder), with that bundle's ALB client certificate when it holds
 /// one the CA issued, or a fresh one issued here. Undoable.
-fn use_earlier(state: AppState, files: &[(String, Vec<u8>)]) -> Result<String, String> {
+fn use_earlier(form: FormHandle, to: Fill, files: &[(String, Vec<u8>)]) -> Result<String, String> {
     let at = browser::now();
     let earlier = crate::earlier_ca::read(files, at).map_err(|e| e.to_string())?;
     let (client, issued_here) = match earlier.client.clone() {
         Some(client) => (client, false),
         None => {
-            let cluster = state
-                .form
-                .with_untracked(|f| f.settings.cluster_name.clone());
+            let cluster = cluster_name(form);
             let (mut random, failed) = browser_random();
             let issued = crate::ca::issue(
                 &earlier.ca_pem,
@@ -150,20 +138,26 @@ fn use_earlier(state: AppState, files: &[(String, Vec<u8>)]) -> Result<String, S
         CertInput::ClientCaKey => earlier.ca_key_pem.clone(),
         CertInput::NlbCert | CertInput::NlbKey | CertInput::GatewayCa => String::new(),
     });
+    let fresh_keys = if issued_here {
+        vec![(CertInput::AlbClientKey, client.key_pem.clone())]
+    } else {
+        Vec::new()
+    };
     let moved = fill(
-        state,
-        &texts,
-        "Used the private client CA of the earlier bundle, and filled the four fields.",
+        to,
+        PrivateCa {
+            done: "Used the private client CA of the earlier bundle, and filled the four fields."
+                .to_owned(),
+            texts,
+            fresh_keys,
+            made_here: None,
+        },
     );
-    state.made_here.set(None);
     let mut done = "Used the private client CA of the earlier bundle: its certificate and key \
                     are in “CA for ALB client certificates” and its key field, as the gateway \
                     already trusts it."
         .to_owned();
     if issued_here {
-        state
-            .fresh_keys
-            .update(|k| k.push((CertInput::AlbClientKey, client.key_pem.clone())));
         done.push_str(
             " A new ALB client certificate was issued from it in this tab: download the bundle \
              before you leave the page.",
@@ -186,7 +180,8 @@ pub fn PrivateCaButton(
     /// earlier-bundle button's id is derived from it.
     id: &'static str,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let form = expect_context::<FormHandle>();
+    let to = expect_context::<Fill>();
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let earlier_id = id.replacen("create-private-ca", "use-earlier-ca", 1);
     let file_id = format!("{earlier_id}-file");
@@ -223,7 +218,7 @@ pub fn PrivateCaButton(
                     }
                 }
             }
-            outcome.set(Some(use_earlier(state, &read)));
+            outcome.set(Some(use_earlier(form, to, &read)));
         });
     };
     view! {
@@ -234,7 +229,7 @@ pub fn PrivateCaButton(
                     class="button button--primary"
                     id=id
                     on:click=move |_| {
-                        let result = create(state);
+                        let result = create(form, to);
                         outcome.set(Some(result));
                     }
                 >

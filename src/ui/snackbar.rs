@@ -1,4 +1,5 @@
-use crate::ui::state::{AppState, UndoPlace};
+use crate::ui::handles::UndoHandle;
+use crate::ui::state::UndoPlace;
 use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
 
@@ -26,9 +27,9 @@ pub fn Snackbar(
     /// Which action's snackbar this slot shows.
     place: UndoPlace,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let undo = expect_context::<UndoHandle>();
     let done = Memo::new(move |_| {
-        state.undo.with(|u| {
+        undo.last.with(|u| {
             u.as_ref()
                 .filter(|u| u.place == place)
                 .map(|u| u.done.clone())
@@ -39,7 +40,7 @@ pub fn Snackbar(
     // Dropping a gloo Timeout cancels it: one countdown at most, restarted on every change.
     let countdown = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
-        state.undo.track();
+        undo.last.track();
         let shown = done.with(Option::is_some);
         let held = hovered.get() || focused.get();
         countdown.set_value(None);
@@ -53,7 +54,7 @@ pub fn Snackbar(
             }
         } else if !held {
             countdown.set_value(Some(Timeout::new(SHOWN_MS, move || {
-                state.undo.set(None);
+                undo.dismiss.run(());
             })));
         }
     });
@@ -78,7 +79,7 @@ pub fn Snackbar(
                                     class="button snackbar__undo"
                                     id="undo"
                                     on:click=move |_| {
-                                        state.undo();
+                                        undo.undo.run(());
                                         refocus(place);
                                     }
                                 >
@@ -89,7 +90,7 @@ pub fn Snackbar(
                                     class="button snackbar__close"
                                     aria-label="Dismiss"
                                     on:click=move |_| {
-                                        state.undo.set(None);
+                                        undo.dismiss.run(());
                                         refocus(place);
                                     }
                                 >

@@ -4,18 +4,24 @@
 //! - `report`: the certificate check, a memo of the certificates and the clock only;
 //! - `checked`: settings findings, names and pending inputs, a memo of the form, the report and
 //!   the page's own findings (a port typed as text, a file that could not be loaded);
-//! - `plan` and `bundle`: every generated file, made from `settled`, a copy of `checked` taken
-//!   in the task after it changed. An edit's findings reach the page first; the manifests and
-//!   scripts (the slow part of a settings edit) follow a moment later. Whatever hands the files
-//!   out (download, export) calls [`AppState::settle`] first, so it never sees an older copy.
+//! - `made` and `bundle`: every generated file, derived from `checked` asynchronously (an
+//!   `AsyncDerived`) in the task after it changed (issue 12): an edit's findings reach the page
+//!   first; the manifests and scripts (the slow part of a settings edit) follow a moment later.
+//!   A `Memo` cannot wait: it would make them in the same task, before the browser shows the
+//!   findings. Measured with `tools/bench-page.mjs` (issue 25, interleaved runs at load 8-10),
+//!   files made by a memo took a settings edit from a median of 3.0 / 4.5 ms to 8.8 / 8.0 ms and
+//!   a certificate edit from 8.4 / 13.0 ms to 13.9 / 17.6 ms; made asynchronously they cost
+//!   nothing measurable (four paired runs: 2.8-3.8 ms against 3.3-4.7 ms before, with the
+//!   zero-delay timer that copied `checked` into a signal). Whatever hands the files out
+//!   (download, export) calls [`AppState::settle`] first, so it never sees an older set.
 //!
 //! Text fields and certificate inputs hand their value to the form when the user is done with
 //! it (blur, a pause, a paste: `ui::draft`), so a value is judged once it is entered,
 //! not at its first key. Components take narrow handles made of this state
-//! (`ui::handles`); the one effect beside storage hands `checked` to the files in the
-//! next task (a timer: a memo cannot wait).
+//! (`ui::handles`); the one effect here talks to the outside world (storage).
 
 use crate::bundle::Bundle;
+use crate::entered::{Entered, Notes};
 use crate::finding::{Code, Finding, Subject, Tally};
 use crate::inputs::{CertInput, CertInputs};
 use crate::pki::CheckReport;
@@ -32,17 +38,17 @@ const STORAGE_KEY: &str = "istio-alb.settings.v1";
 pub struct AppState {
     /// Settings fields as entered (certificates are not part of it).
     pub form: RwSignal<Form>,
-    /// The certificate and key inputs. Never persisted.
-    pub certs: RwSignal<CertInputs>,
+    /// The certificate and key inputs, with the files refused for them (an error on the input
+    /// until its text changes) and the files an import named by path. Never persisted.
+    pub entered: RwSignal<Entered>,
+    /// The texts of `entered`.
+    pub certs: Memo<CertInputs>,
     /// Check time in Unix seconds, from the browser's clock.
     pub now: RwSignal<i64>,
-    /// Files that could not be loaded into an input (binary, empty), with the reason: an error
-    /// on that input until its text changes.
-    pub rejected: RwSignal<Vec<(CertInput, String)>>,
     /// The private client CA made in this tab: when, and the texts it put into the inputs.
     pub made_here: RwSignal<Option<MadeHere>>,
     /// Files a settings file named by path, which the user still has to paste or drop.
-    pub wanted_files: RwSignal<Vec<(CertInput, String)>>,
+    pub wanted_files: Memo<Notes>,
     /// The last action that replaced inputs (clear, demo, import, a new CA), to undo.
     pub undo: RwSignal<Option<Undo>>,
     /// Private keys made in this tab (a new CA, a client certificate issued for an earlier CA),
@@ -59,10 +65,10 @@ pub struct AppState {
     pub report: Memo<CheckReport>,
     /// Findings and pending inputs, without the files (`Plan::manifests` and `scripts` empty).
     pub checked: Memo<Plan>,
-    /// `checked` as the files were last made from (see the module's doc).
-    settled: RwSignal<Plan>,
-    /// `settled` with its manifests and scripts.
-    pub plan: Memo<Plan>,
+    /// The files made from a check, in the task after it (see the module's doc).
+    made: AsyncDerived<Made, LocalStorage>,
+    /// The bundle's time (Unix seconds), as the files were made.
+    pub at: Memo<i64>,
     /// Every file of the bundle, for the previews and the zip.
     pub bundle: Memo<Bundle>,
     /// Inputs that are still empty, in form order: a to-do list rather than a wall of errors.
@@ -75,6 +81,22 @@ pub struct AppState {
     pub demo: Memo<bool>,
 }
 
+/// A check and the plan with its files made from it (`with_files`).
+#[derive(Clone)]
+struct Made {
+    from: Plan,
+    plan: Plan,
+}
+
+impl Made {
+    fn of(checked: Plan) -> Made {
+        Made {
+            plan: crate::plan::with_files(checked.clone()),
+            from: checked,
+        }
+    }
+}
+
 /// The certificates "Create a private client CA" made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MadeHere {
@@ -82,6 +104,30 @@ pub struct MadeHere {
     pub at: i64,
     /// The texts it put into the inputs (the others empty).
     pub texts: CertInputs,
+}
+
+/// What "Create a private client CA" or "Use the CA from my earlier bundle" puts into the page
+/// ([`AppState::fill_private_ca`]).
+pub struct PrivateCa {
+    /// What was done, for the snackbar.
+    pub done: String,
+    /// The texts of the four inputs it fills ([`PrivateCa::FILLED`]); the others are not read.
+    pub texts: CertInputs,
+    /// Private keys made in this tab, with their input: leaving asks while they are not in a
+    /// downloaded zip.
+    pub fresh_keys: Vec<(CertInput, String)>,
+    /// The CA was made in this tab (the cards say so), or not (`None`: an earlier CA).
+    pub made_here: Option<MadeHere>,
+}
+
+impl PrivateCa {
+    /// The four inputs a private client CA fills; its snackbar shows under the first.
+    pub const FILLED: [CertInput; 4] = [
+        CertInput::AlbClientCert,
+        CertInput::AlbClientKey,
+        CertInput::ClientCa,
+        CertInput::ClientCaKey,
+    ];
 }
 
 /// Where the snackbar of an action shows: in the page's flow next to what the action changed,
@@ -104,10 +150,9 @@ pub struct Undo {
     /// Where its snackbar shows.
     pub place: UndoPlace,
     form: Form,
-    certs: CertInputs,
+    /// The inputs with their notes: a refusal comes back with the text it stood beside.
+    entered: Entered,
     made_here: Option<MadeHere>,
-    rejected: Vec<(CertInput, String)>,
-    wanted_files: Vec<(CertInput, String)>,
     /// The remembered settings as they were (Clear all forgets them too).
     stored: Option<String>,
 }
@@ -223,11 +268,12 @@ impl AppState {
             .map(|f| f.remembered(&Form::default()))
             .unwrap_or_default();
         let form = RwSignal::new(remembered);
-        let certs = RwSignal::new(CertInputs::default());
+        let entered = RwSignal::new(Entered::default());
+        let certs = Memo::new(move |_| entered.with(|e| e.texts().clone()));
         let now = RwSignal::new(browser::now());
-        let rejected = RwSignal::new(Vec::new());
+        let rejected = Memo::new(move |_| entered.with(|e| e.refused().to_vec()));
         let made_here = RwSignal::new(None);
-        let wanted_files = RwSignal::new(Vec::new());
+        let wanted_files = Memo::new(move |_| entered.with(|e| e.wanted().to_vec()));
         let undo = RwSignal::new(None);
         let fresh_keys = RwSignal::new(Vec::<(CertInput, String)>::new());
         let saved_keys = RwSignal::new(Vec::<String>::new());
@@ -246,7 +292,7 @@ impl AppState {
                 .with(|f| crate::settings::port_text_finding(&f.app_port))
                 .into_iter()
                 .collect();
-            rejected.with(|r: &Vec<(CertInput, String)>| {
+            rejected.with(|r| {
                 out.extend(r.iter().map(|(input, why)| {
                     Finding::error(Code::PemMalformed, why.clone(), Some((*input).into()))
                 }))
@@ -256,14 +302,30 @@ impl AppState {
         let checked = Memo::new(move |_| {
             settings.with(|s| report.with(|r| crate::plan::checked(s, r, extra.get(), now.get())))
         });
-        let settled = RwSignal::new(checked.get_untracked());
-        // A new check is handed to the files in the next task, after the findings are on the page.
-        Effect::new(move |_| {
+        // The first files are made at once, for the first paint; each later check's in the task
+        // after it, once the findings are on the page. Nothing but tracking happens in the
+        // edit's own task: the check is read (cloned) when the files are made, so edits in
+        // between are made once, from the latest.
+        let first = std::cell::Cell::new(true);
+        let made = AsyncDerived::new_unsync(move || {
             checked.track();
-            gloo::timers::callback::Timeout::new(0, move || settle(checked, settled)).forget();
+            let wait = !first.replace(false);
+            async move {
+                if wait {
+                    gloo::timers::future::TimeoutFuture::new(0).await;
+                }
+                Made::of(checked.get_untracked())
+            }
         });
-        let plan = Memo::new(move |_| settled.with(|c| crate::plan::with_files(c.clone())));
-        let bundle = Memo::new(move |_| plan.with(Bundle::of));
+        let at = Memo::new(move |_| made.with(|m| m.as_ref().map_or(0, |m| m.plan.at)));
+        // Never empty: the first files are made at once.
+        let bundle = Memo::new(move |_| {
+            made.with(|m| m.as_ref().map(|m| Bundle::of(&m.plan)))
+                .unwrap_or_else(|| Bundle {
+                    root: String::new(),
+                    files: Vec::new(),
+                })
+        });
         let pending = Memo::new(move |_| checked.with(Plan::pending));
         let findings = Memo::new(move |_| checked.with(Plan::problems));
         let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
@@ -284,9 +346,9 @@ impl AppState {
         });
         AppState {
             form,
+            entered,
             certs,
             now,
-            rejected,
             made_here,
             wanted_files,
             undo,
@@ -296,8 +358,8 @@ impl AppState {
             settings,
             report,
             checked,
-            settled,
-            plan,
+            made,
+            at,
             bundle,
             pending,
             findings,
@@ -308,7 +370,13 @@ impl AppState {
 
     /// Make the files from the latest check now, if they are not yet (before handing them out).
     pub fn settle(&self) {
-        settle(self.checked, self.settled);
+        let latest = self.checked.get_untracked();
+        let stale = self
+            .made
+            .with_untracked(|m| m.as_ref().is_none_or(|m| m.from != latest));
+        if stale {
+            self.made.set(Some(Made::of(latest)));
+        }
     }
 
     /// Remember the inputs as they are now, so that the action about to replace them can be
@@ -323,10 +391,8 @@ impl AppState {
             done: done.into(),
             place,
             form: self.form.get_untracked(),
-            certs: self.certs.get_untracked(),
+            entered: self.entered.get_untracked(),
             made_here: self.made_here.get_untracked(),
-            rejected: self.rejected.get_untracked(),
-            wanted_files: self.wanted_files.get_untracked(),
             stored: browser::load(STORAGE_KEY),
         }));
     }
@@ -343,7 +409,8 @@ impl AppState {
         self.saved_keys.update(|saved| saved.extend(keys));
     }
 
-    /// Put back what the last action replaced.
+    /// Put back what the last action replaced: the texts together with the refusals and
+    /// requests that stood beside them (restoring the texts does not forget those).
     pub fn undo(&self) {
         if let Some(u) = self.undo.get_untracked() {
             match &u.stored {
@@ -352,45 +419,95 @@ impl AppState {
             }
             self.form.set(u.form);
             self.made_here.set(u.made_here);
-            self.rejected.set(u.rejected);
-            self.wanted_files.set(u.wanted_files);
-            self.update_certs(|c| *c = u.certs);
+            self.entered.set(u.entered);
             self.undo.set(None);
         }
     }
 
     /// Change the certificate inputs. A file refused for an input, or one an import asked for,
-    /// is forgotten once that input's text changes: done here, where the texts change, rather
-    /// than by an effect watching them.
+    /// is forgotten once that input's text changes ([`Entered::change`]), where the texts
+    /// change, rather than by an effect watching them. Nothing happens when no text changes.
     pub fn update_certs(&self, change: impl FnOnce(&mut CertInputs)) {
-        let before = self.certs.get_untracked();
-        self.certs.update(change);
-        let changed: Vec<CertInput> = self.certs.with_untracked(|now| {
-            CertInput::ALL
-                .into_iter()
-                .filter(|&i| before[i] != now[i])
-                .collect()
+        let mut next = self.entered.get_untracked();
+        if !next.change(change).is_empty() {
+            self.entered.set(next);
+        }
+    }
+
+    /// Files loaded into one input at once ([`Entered::load`]): the text of those that could be
+    /// read, and why the others were refused.
+    pub fn load(&self, input: CertInput, text: Option<String>, refused: Vec<String>) {
+        self.entered.update(|e| e.load(input, text, refused));
+    }
+
+    /// Put what a private client CA made into the four inputs it fills (`texts`; the others
+    /// are left alone), undoably (`done` for the snackbar under the first of them), with the
+    /// keys made in this tab and whether the CA was made here. The gateway keeps the CA it
+    /// trusted: when "CA the ALB trusts" was empty it used the client CA, which therefore moves
+    /// there. Returns whether it moved.
+    pub fn fill_private_ca(&self, made: PrivateCa) -> bool {
+        let PrivateCa {
+            done,
+            texts,
+            fresh_keys,
+            made_here,
+        } = made;
+        self.remember_for_undo_at(UndoPlace::Input(PrivateCa::FILLED[0]), done);
+        let mut moved = false;
+        self.update_certs(|c| {
+            if !c.given(CertInput::GatewayCa) && c.given(CertInput::ClientCa) {
+                c[CertInput::GatewayCa] = c[CertInput::ClientCa].clone();
+                moved = true;
+            }
+            for input in PrivateCa::FILLED {
+                c[input] = texts[input].clone();
+            }
         });
-        let stale = |list: &Vec<(CertInput, String)>| list.iter().any(|(i, _)| changed.contains(i));
-        if self.rejected.with_untracked(stale) {
-            self.rejected
-                .update(|r| r.retain(|(i, _)| !changed.contains(i)));
-        }
-        if self.wanted_files.with_untracked(stale) {
-            self.wanted_files
-                .update(|w| w.retain(|(i, _)| !changed.contains(i)));
-        }
+        self.fresh_keys.update(|k| k.extend(fresh_keys));
+        self.made_here.set(made_here);
+        moved
+    }
+
+    /// Take an imported settings file, undoably (its snackbar under the Download step's
+    /// buttons; `shown` is the file's name as shown): the form, and the certificates written
+    /// into it. Returns how many inputs it filled, and the inputs whose files it names by path
+    /// (a web page cannot open them), with the path as shown.
+    pub fn import(&self, shown: &str, settings: &Settings) -> (usize, Notes) {
+        self.remember_for_undo_at(
+            UndoPlace::Download,
+            format!("Imported the settings of {shown}."),
+        );
+        self.form.set(Form::from_settings(settings));
+        // Inline PEMs in the file fill the inputs; paths cannot be followed here.
+        let (certs, _) = settings.cert_inputs(|path| Err(path.to_owned()));
+        let mut filled = 0;
+        let mut wanted = Vec::new();
+        let mut next = self.entered.get_untracked();
+        next.change(|current| {
+            for input in CertInput::ALL {
+                if !certs[input].is_empty() {
+                    current[input] = certs[input].clone();
+                    filled += 1;
+                } else {
+                    let path = settings.certificates[input].trim();
+                    if !path.is_empty() {
+                        wanted.push((input, crate::text::shown(path, 80)));
+                    }
+                }
+            }
+        });
+        next.want(wanted.clone());
+        self.entered.set(next);
+        (filled, wanted)
     }
 
     /// Forget everything: inputs, keys, remembered settings (undoable while the page is open:
     /// the snapshot lives in memory only).
     pub fn clear_all(&self) {
         self.remember_for_undo("Cleared every field, key and remembered setting.");
-        self.certs.set(CertInputs::default());
+        self.entered.set(Entered::default());
         self.form.set(Form::default());
         self.made_here.set(None);
-        self.rejected.set(Vec::new());
-        self.wanted_files.set(Vec::new());
         browser::remove(STORAGE_KEY);
     }
 
@@ -398,10 +515,8 @@ impl AppState {
     pub fn fill_demo(&self) {
         self.remember_for_undo("Filled in the demo set. Its values are never remembered.");
         self.form.set(Form::from_settings(&crate::demo::settings()));
-        self.certs.set(crate::demo::cert_inputs());
+        self.entered.set(Entered::new(crate::demo::cert_inputs()));
         self.made_here.set(None);
-        self.rejected.set(Vec::new());
-        self.wanted_files.set(Vec::new());
     }
 
     /// Whether the user has not entered anything yet (every input still to fill).
@@ -410,16 +525,6 @@ impl AppState {
             && self
                 .certs
                 .with(|c| CertInput::ALL.iter().all(|&i| !c.given(i)))
-    }
-}
-
-/// Copy the latest check to `settled` when it differs (the files are then made again).
-fn settle(checked: Memo<Plan>, settled: RwSignal<Plan>) {
-    let Some(latest) = checked.try_get_untracked() else {
-        return;
-    };
-    if settled.try_with_untracked(|s| *s != latest) == Some(true) {
-        settled.set(latest);
     }
 }
 

@@ -257,6 +257,48 @@ test('a binary file dropped on a key field is an error finding', async (t) => {
   await p.assertClean();
 });
 
+// Issue 25: a refusal is kept beside the text it came with, by the same drop and by Undo.
+test('one drop of a usable file and a refused one keeps both; Undo brings a refusal back', async (t) => {
+  const p = await h.openPage(t);
+  await allowClipboard(p);
+  const ex = example(t);
+  const drop = (files) => p.page.evaluate((files) => {
+    const transfer = new DataTransfer();
+    for (const [name, data] of files) transfer.items.add(new File([typeof data === 'string' ? data : new Uint8Array(data)], name));
+    document.getElementById('gateway_ca').dispatchEvent(
+      new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
+  }, files);
+  const binary = ['bundle.p12', [0x30, 0x82, 0x01, 0x00, 0xff, 0x00]];
+  const refused = p.page.locator('.finding[data-input="gateway_ca"][data-code="pem-malformed"]');
+  const field = p.page.locator('#gateway_ca');
+
+  await drop([['ca.pem', ex.read('ca.pem')], binary]);
+  await p.page.waitForFunction(() => document.getElementById('gateway_ca').value.includes('BEGIN CERTIFICATE'));
+  assert.equal(await field.inputValue(), ex.read('ca.pem'), 'the usable file is the text');
+  assert.match(await p.page.locator('.cert-input:has(#gateway_ca) .cert-input__status').innerText(), /Loaded 1 file/);
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /The file bundle\.p12 is binary/);
+  // The input's own next text forgets it.
+  await field.fill('');
+  await field.blur();
+  await refused.waitFor({ state: 'detached' });
+
+  // A refused file alone beside a text; Clear all forgets both, and its Undo gives back the
+  // text and the refusal beside it.
+  await paste(p.page, 'gateway_ca', ex.read('ca.pem'));
+  await drop([binary]);
+  await refused.waitFor();
+  await p.page.locator('#clear-all').click();
+  await refused.waitFor({ state: 'detached' });
+  assert.equal(await field.inputValue(), '');
+  await p.page.locator('#undo').click();
+  await p.page.waitForFunction(() => document.getElementById('gateway_ca').value.includes('BEGIN CERTIFICATE'));
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /The file bundle\.p12 is binary/);
+  await p.assertClean();
+});
+
 test('the file list is one Tab stop, and arrow keys move through it', async (t) => {
   const p = await h.openPage(t);
   await fillDemo(p.page);
