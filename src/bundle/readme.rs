@@ -354,10 +354,21 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
                 s.cluster_name,
                 q(&s.cluster_name)
             ),
-            Step::CheckPrerequisites => "Checks the tools (`kubectl`, `ibmcloud`, `openssl`), the \
+            Step::CheckPrerequisites => {
+                let mut item = "Checks the tools (`kubectl`, `ibmcloud`, `openssl`), the \
                  gateway namespace, the CRDs of every Istio kind the bundle writes, the ingress \
                  class (current profile) and that the gateway pods run."
-                .to_owned(),
+                    .to_owned();
+                if !apis.sample {
+                    let _ = write!(
+                        item,
+                        " This bundle deploys no sample (`deploy_sample: false`): the app's \
+                         Deployment `{}` must exist in `{}`, or install stops here.",
+                        s.app, s.app_namespace
+                    );
+                }
+                item
+            }
             Step::CheckOwnership => ownership_item(),
             Step::CheckSecrets => "Reads IBM's NLB and ALB secrets (in `default`, else the \
                  gateway namespace; `--secret-namespace`/`--alb-secret-namespace` name another) \
