@@ -5,6 +5,7 @@ use crate::ui::cluster_form::ClusterForm;
 use crate::ui::download_panel::DownloadPanel;
 use crate::ui::file_preview::FilePreview;
 use crate::ui::header_status::HeaderStatus;
+use crate::ui::install_preview::InstallPreview;
 use crate::ui::leave_guard::LeaveGuard;
 use crate::ui::offline_link::OfflineLink;
 use crate::ui::snackbar::Snackbar;
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="layout__wide" id="wide-column">
                 <FilePreview />
+                <InstallPreview />
                 <DownloadPanel />
             </div>
         </main>

@@ -18,6 +18,7 @@ mod findings_panel;
 mod guide_disclosure;
 mod handles;
 mod header_status;
+mod install_preview;
 mod leave_guard;
 mod offline_link;
 mod panic_banner;
