@@ -5,7 +5,7 @@
 use super::operations;
 use crate::finding::{Finding, Tally};
 use crate::manifest::sides::{self, Sides};
-use crate::manifest::{self, Apis, Doc, GatewayCerts, names};
+use crate::manifest::{self, Apis, Doc, GatewayCerts, IngressApi, names};
 use crate::plan::Plan;
 use crate::procedure::{self, Step};
 use crate::rfc3339;
@@ -415,9 +415,15 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
             }
             Step::CopyAlbSecret => format!(
                 "Copies IBM's ALB TLS secret `{}` from `{IBM_SECRET_NAMESPACE}` (or where it was \
-                 found) into `{}`: the NGINX controller reads TLS secrets only from the Ingress's \
-                 own namespace.",
-                s.alb_secret, s.gateway_namespace
+                 found) into `{}`: {} reads TLS secrets only from the Ingress's own namespace.",
+                s.alb_secret,
+                s.gateway_namespace,
+                match apis.ingress {
+                    IngressApi::NetworkingV1Traefik => "Traefik's Kubernetes Ingress provider",
+                    IngressApi::NetworkingV1Nginx | IngressApi::ExtensionsV1beta1Ibm => {
+                        "the NGINX controller"
+                    }
+                }
             ),
             Step::RestartGateway => format!(
                 "When the certificates the gateway mounts changed (or a gateway pod serves another \

@@ -158,7 +158,8 @@ impl Apis {
     }
 
     /// Whether the ALB's TLS secret must be copied next to the Ingress (the community NGINX
-    /// controller reads TLS secrets only from the Ingress's own namespace).
+    /// controller and Traefik's Ingress provider read TLS secrets only from the Ingress's own
+    /// namespace).
     pub const fn copies_alb_secret(self) -> bool {
         match self.ingress {
             IngressApi::ExtensionsV1beta1Ibm => false,
