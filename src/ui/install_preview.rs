@@ -23,7 +23,8 @@ fn entries(
             <ul class="install-preview__list" id=id aria-labelledby=heading.clone()>
                 <For
                     each=move || list.get()
-                    key=|e| e.object.clone()
+                    // The note follows the settings too (the Ingress names the app's URL).
+                    key=|e| (e.object.clone(), e.note.clone())
                     children=|e| {
                         view! {
                             <li class="install-preview__item">

@@ -186,6 +186,8 @@ test("the persona's path: VPC, Traefik, a CN-less Let's Encrypt-style certificat
     assert.ok(creates.some((c) => c.startsWith(`${object} `)), `creates ${object}: ${creates.join('\n')}`);
   }
   assert.ok(!creates.some((c) => /Deployment|alb-proxy-ssl/.test(c)), `no sample, nothing of NGINX: ${creates.join('\n')}`);
+  // Each line follows the values typed since the page opened (the Ingress names the app's URL).
+  assert.ok(creates.some((c) => c.startsWith('Ingress istio-system/alb-ingress ') && c.includes(`https://httpbin.${ALB_DOMAIN}/status`)), creates.join('\n'));
   assert.match(await page.locator('#install-changes-title').innerText(), /under the field manager istio-alb/);
   const changes = await previewItems(page, 'install-changes');
   assert.match(changes[0], /^Namespace httptools .*istio-injection=enabled/);
