@@ -23,11 +23,12 @@ pub enum Field {
     Alb,
     Infrastructure,
     GatewayConfig,
+    DeploySample,
 }
 
 impl Field {
     /// Every field, in the order of the settings file and the page's form.
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 18] = [
         Field::ClusterName,
         Field::IngressIp,
         Field::LbHost,
@@ -45,6 +46,7 @@ impl Field {
         Field::Alb,
         Field::Infrastructure,
         Field::GatewayConfig,
+        Field::DeploySample,
     ];
 
     /// The fields whose values are free text: all but the port and the choices.
@@ -83,6 +85,7 @@ impl Field {
             Field::Alb => "alb",
             Field::Infrastructure => "infrastructure",
             Field::GatewayConfig => "gateway_config",
+            Field::DeploySample => "deploy_sample",
         }
     }
 
@@ -110,6 +113,7 @@ impl Field {
             Field::Alb => "ALB",
             Field::Infrastructure => "Infrastructure",
             Field::GatewayConfig => "Gateway configuration",
+            Field::DeploySample => "Sample app",
         }
     }
 
@@ -157,6 +161,9 @@ impl Field {
                 "istio (Istio's Gateway and VirtualService) or gateway-api (the Kubernetes \
                  Gateway API, Istio 1.28+ with its CRDs v1.5+)"
             }
+            Field::DeploySample => {
+                "true (deploy Istio's httpbin sample as the app) or false (the app runs already)"
+            }
         }
     }
 
@@ -186,6 +193,7 @@ impl Field {
             Field::Alb => "Which Ingress controller your ALB runs.",
             Field::Infrastructure => "Classic or VPC cluster.",
             Field::GatewayConfig => "Which API configures the Istio gateway.",
+            Field::DeploySample => "Whether install deploys the httpbin sample as the app.",
         }
     }
 
@@ -207,7 +215,8 @@ impl Field {
             | Field::Profile
             | Field::Alb
             | Field::Infrastructure
-            | Field::GatewayConfig => "",
+            | Field::GatewayConfig
+            | Field::DeploySample => "",
         }
     }
 }

@@ -353,6 +353,20 @@ pub fn for_field(field: Field, s: &Settings) -> Option<Guide> {
                 ),
             ],
         },
+        Field::DeploySample => Guide {
+            about: "Without the sample, install routes to your app as it runs: a Deployment and \
+                    a Service both named App, in App namespace."
+                .to_owned(),
+            steps: vec![step(
+                "Check that they exist (install stops before any change when the Deployment \
+                 does not):",
+                Some(format!(
+                    "kubectl get deployment,service {app} -n {ns}",
+                    app = crate::script::quote(&s.app),
+                    ns = crate::script::quote(&s.app_namespace),
+                )),
+            )],
+        },
         _ => return None,
     };
     Some(guide)

@@ -52,9 +52,11 @@ pub fn steps(apis: &Apis) -> Vec<Step> {
         Step::CheckOwnership,
         Step::CheckSecrets,
         Step::Apply(Doc::Namespace),
-        Step::Apply(Doc::SampleApp),
-        Step::Secrets,
     ];
+    if apis.sample {
+        out.push(Step::Apply(Doc::SampleApp));
+    }
+    out.push(Step::Secrets);
     if apis.copies_alb_secret() {
         out.push(Step::CopyAlbSecret);
     }

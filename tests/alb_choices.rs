@@ -132,3 +132,66 @@ fn classic_alb_default_depth_is_checked_against_the_chain() {
         f.message
     );
 }
+
+/// Issue 27 point 9: every sentence of the bundle's README fits the chosen ALB. A Traefik
+/// bundle's README names no NGINX annotation, controller or behaviour, and an NGINX bundle's
+/// none of Traefik's, in every valid combination (either infrastructure, either secret mode,
+/// either gateway configuration), with the sample or without it.
+#[test]
+fn the_readme_speaks_only_of_the_chosen_alb() {
+    const NGINX_ONLY: &[&str] = &[
+        "nginx",
+        "proxy-ssl",
+        "public-iks-k8s-nginx",
+        "ssl-services",
+        "backend TLS annotations",
+    ];
+    const TRAEFIK_ONLY: &[&str] = &[
+        "traefik",
+        "ServersTransport",
+        "serverName",
+        "rootCAs",
+        "certificatesSecrets",
+    ];
+    let mut checked = 0;
+    for s in demo::every_combination()
+        .into_iter()
+        .chain(demo::gateway_api_combinations())
+    {
+        let p = plan::plan(&s, &demo::cert_inputs(), AT);
+        if !p.settings_errors().is_empty()
+            || p.findings.iter().any(|f| f.code == Code::InputInvalid)
+        {
+            continue; // a combination the settings refuse: no bundle is made of it
+        }
+        for sample in [true, false] {
+            let s = Settings {
+                deploy_sample: sample,
+                ..s.clone()
+            };
+            let readme = Bundle::of(&plan::plan(&s, &demo::cert_inputs(), AT))
+                .file("README.md")
+                .expect("README.md")
+                .text()
+                .to_owned();
+            let lower = readme.to_lowercase();
+            let foreign = match s.alb {
+                Alb::Traefik => NGINX_ONLY,
+                Alb::Nginx => TRAEFIK_ONLY,
+            };
+            for word in foreign {
+                let at = lower.find(&word.to_lowercase());
+                assert!(
+                    at.is_none(),
+                    "{} README names {word:?}: …{}…",
+                    demo::combination_name(&s),
+                    at.map(|i| &readme[i.saturating_sub(200)..(i + 100).min(readme.len())])
+                        .unwrap_or_default()
+                );
+            }
+            checked += 1;
+        }
+    }
+    // Both ALBs, every infrastructure and secret mode, both gateway configurations.
+    assert!(checked >= 32, "{checked} READMEs checked");
+}

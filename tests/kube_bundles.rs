@@ -901,3 +901,68 @@ fn a_gateway_api_bundle_checks_the_crd_and_istio_versions_first() {
     }
     script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
 }
+
+/// Issue 27 point 9: without the httpbin sample (`deploy_sample: false`), install asks the API
+/// server for the app's Deployment and stops before any change while it is missing (the cluster
+/// as it was); once the app runs (its namespace and Deployment made by someone else), install
+/// completes, labels that namespace only, and leaves the app's Deployment as it was.
+#[test]
+fn without_the_sample_install_needs_the_apps_deployment() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let s = Settings {
+        deploy_sample: false,
+        ..combination("current-traefik-vpc")
+    };
+    let pki = Pki::new(10);
+    let nlb = pki.nlb(0x28, -30, 60);
+    let k = Kube::new(s.clone(), &pki, &nlb);
+    let before = settled(&k.dump());
+    let r = k.run("install.sh", &["--skip-preflight"]);
+    assert_eq!(r.code(), Some(1), "{}", r.text());
+    assert!(
+        r.stderr
+            .contains("the app's Deployment httpbin does not exist in namespace httptools")
+            && r.stderr.contains("Nothing was changed in the cluster."),
+        "{}",
+        r.text()
+    );
+    let diff = difference(&before, &settled(&k.dump()));
+    assert!(diff.is_empty(), "install changed the cluster:\n{diff}");
+
+    k.apply(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: httptools\n---\n\
+         apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: httpbin\n  namespace: httptools\n\
+         spec:\n  selector:\n    matchLabels: {app: httpbin}\n  template:\n    metadata:\n      \
+         labels: {app: httpbin}\n    spec:\n      containers:\n      - name: app\n        \
+         image: example.com/shop:1\n",
+        "someone",
+    );
+    let app = k.get("deployments.apps", "httptools", "httpbin").unwrap();
+    let r = script_ok(
+        &k,
+        "install.sh",
+        &["--skip-preflight"],
+        "install with the app",
+    );
+    assert!(
+        r.stdout
+            .contains("the app's Deployment httptools/httpbin exists"),
+        "{}",
+        r.text()
+    );
+    let after = k.get("deployments.apps", "httptools", "httpbin").unwrap();
+    assert_eq!(after["metadata"]["labels"], app["metadata"]["labels"]);
+    assert_eq!(after["spec"]["template"], app["spec"]["template"]);
+    assert!(
+        k.get("serviceaccounts", "httptools", "httpbin").is_none(),
+        "no sample"
+    );
+    let ns = k.get("namespaces", "", "httptools").unwrap();
+    assert_eq!(ns["metadata"]["labels"]["istio-injection"], "enabled");
+    assert!(
+        ns["metadata"]["labels"]["istio-alb/bundle"].is_null(),
+        "{ns}"
+    );
+}

@@ -244,6 +244,59 @@ fn a_missing_ibm_secret_stops_install_before_any_change() {
     }
 }
 
+/// Issue 27: a bundle without the httpbin sample (`deploy_sample: false`, the default) routes to
+/// an app that must run already. A missing Deployment (a mistyped app or namespace) stops install
+/// before any change, naming both; once the app runs, install goes on and applies no sample.
+#[test]
+fn without_the_sample_a_missing_app_deployment_stops_install_before_any_change() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    for profile in Profile::ALL {
+        let settings = istio_alb::settings::Settings {
+            deploy_sample: false,
+            ..istio_alb::demo::settings_for(profile)
+        };
+        let f = Fake::with(settings, &istio_alb::demo::cert_inputs());
+        let before = f.objects();
+        let r = f.run("install.sh", &["--skip-preflight"]);
+        assert_eq!(r.code(), Some(1), "{profile}: {}", r.text());
+        assert!(f.changes().is_empty(), "{profile}: {:?}", f.changes());
+        assert_eq!(f.objects(), before);
+        assert!(
+            r.stderr
+                .contains("the app's Deployment httpbin does not exist in namespace httptools")
+                && r.stderr.contains("Nothing was changed in the cluster."),
+            "{profile}: {}",
+            r.text()
+        );
+        // The app runs: install goes on, and never applies a sample.
+        f.add(
+            json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": "httptools" } }),
+        );
+        f.add(json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": { "name": "httpbin", "namespace": "httptools" },
+        }));
+        let r = install(&f);
+        assert!(
+            r.stdout
+                .contains("the app's Deployment httptools/httpbin exists"),
+            "{profile}: {}",
+            r.text()
+        );
+        let changes = f.changes();
+        assert!(
+            !changes.iter().any(|c| c.contains("sample")),
+            "{profile}: {changes:?}"
+        );
+        assert!(
+            changes.iter().any(|c| c.contains("07-ingress.yaml")),
+            "{profile}: {changes:?}"
+        );
+    }
+}
+
 /// The field report: 192.0.2.100 passed for 192.0.2.10 (substring match).
 #[test]
 fn the_nlb_host_must_be_registered_for_exactly_the_ip() {

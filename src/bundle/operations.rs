@@ -69,13 +69,18 @@ pub(super) fn ownership(o: &mut String, plan: &Plan, apis: &Apis) {
          Everything `install.sh` creates carries the labels `{MANAGED_BY_LABEL}: {MANAGED_BY}` \
          and `{BUNDLE_LABEL}: {id}` (this bundle's id: the same for every bundle generated for \
          cluster `{c}` with these namespaces) and an annotation `{BUNDLE_LABEL}` naming the \
-         bundle; the sample app's pods carry the labels too. `kubectl get all,secrets,gateways,\
+         bundle{pods}. `kubectl get all,secrets,gateways,\
          virtualservices,destinationrules -A -l {BUNDLE_LABEL}={id}` lists them. Before its \
          first change install looks at every object it is about to write; one that exists \
          without this bundle's label is handled by kind:\n\n\
          | object | when it exists and is not this bundle's |\n|---|---|",
         id = owner.id,
         c = s.cluster_name,
+        pods = if apis.sample {
+            "; the sample app's pods carry the labels too"
+        } else {
+            ""
+        },
     );
     let mut rows: Vec<(String, Takeover)> = Vec::new();
     for m in &plan.manifests {

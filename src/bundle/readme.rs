@@ -5,7 +5,7 @@
 use super::operations;
 use crate::finding::{Finding, Tally};
 use crate::manifest::sides::{self, Sides};
-use crate::manifest::{self, Apis, Doc, GatewayCerts, names};
+use crate::manifest::{self, Apis, Doc, GatewayCerts, IngressApi, names};
 use crate::plan::Plan;
 use crate::procedure::{self, Step};
 use crate::rfc3339;
@@ -353,10 +353,21 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
                 s.cluster_name,
                 q(&s.cluster_name)
             ),
-            Step::CheckPrerequisites => "Checks the tools (`kubectl`, `ibmcloud`, `openssl`), the \
+            Step::CheckPrerequisites => {
+                let mut item = "Checks the tools (`kubectl`, `ibmcloud`, `openssl`), the \
                  gateway namespace, the CRDs of every Istio kind the bundle writes, the ingress \
                  class (current profile) and that the gateway pods run."
-                .to_owned(),
+                    .to_owned();
+                if !apis.sample {
+                    let _ = write!(
+                        item,
+                        " This bundle deploys no sample (`deploy_sample: false`): the app's \
+                         Deployment `{}` must exist in `{}`, or install stops here.",
+                        s.app, s.app_namespace
+                    );
+                }
+                item
+            }
             Step::CheckOwnership => ownership_item(),
             Step::CheckSecrets => "Reads IBM's NLB and ALB secrets (in `default`, else the \
                  gateway namespace; `--secret-namespace`/`--alb-secret-namespace` name another) \
@@ -403,9 +414,15 @@ fn procedure_section(o: &mut String, plan: &Plan, apis: &Apis) {
             }
             Step::CopyAlbSecret => format!(
                 "Copies IBM's ALB TLS secret `{}` from `{IBM_SECRET_NAMESPACE}` (or where it was \
-                 found) into `{}`: the NGINX controller reads TLS secrets only from the Ingress's \
-                 own namespace.",
-                s.alb_secret, s.gateway_namespace
+                 found) into `{}`: {} reads TLS secrets only from the Ingress's own namespace.",
+                s.alb_secret,
+                s.gateway_namespace,
+                match apis.ingress {
+                    IngressApi::NetworkingV1Traefik => "Traefik's Kubernetes Ingress provider",
+                    IngressApi::NetworkingV1Nginx | IngressApi::ExtensionsV1beta1Ibm => {
+                        "the NGINX controller"
+                    }
+                }
             ),
             Step::RestartGateway => format!(
                 "When the certificates the gateway mounts changed (or a gateway pod serves another \

@@ -39,6 +39,8 @@ pub fn settings_for(profile: Profile) -> Settings {
         alb_domain: ALB_DOMAIN.into(),
         alb_secret: "demo-cluster-0000".into(),
         profile,
+        // The demo has no app of its own: it deploys the httpbin sample as its app.
+        deploy_sample: true,
         certificates: CertInputs::from_fn(|i| file_of(i).to_owned()),
         ..Settings::default()
     }

@@ -95,6 +95,9 @@ pub struct Apis {
     /// The sample app's image and container port (Istio's `samples/httpbin`).
     pub sample_image: &'static str,
     pub sample_port: u16,
+    /// Whether the bundle deploys that sample as the app (`deploy_sample`); without it the app's
+    /// Deployment must exist before install.
+    pub sample: bool,
 }
 
 impl Apis {
@@ -127,6 +130,7 @@ impl Apis {
             nlb_dns,
             sample_image: "docker.io/mccutchen/go-httpbin:v2.15.0",
             sample_port: 8080,
+            sample: s.deploy_sample,
         };
         match s.profile {
             Profile::Classic => Apis {
@@ -144,16 +148,18 @@ impl Apis {
     }
 
     /// The choices of the demo settings with `profile`: NGINX, classic infrastructure, copied
-    /// secrets.
+    /// secrets, the httpbin sample deployed.
     pub fn of_profile(profile: Profile) -> Apis {
         Apis::of(&Settings {
             profile,
+            deploy_sample: true,
             ..Settings::default()
         })
     }
 
     /// Whether the ALB's TLS secret must be copied next to the Ingress (the community NGINX
-    /// controller reads TLS secrets only from the Ingress's own namespace).
+    /// controller and Traefik's Ingress provider read TLS secrets only from the Ingress's own
+    /// namespace).
     pub const fn copies_alb_secret(self) -> bool {
         match self.ingress {
             IngressApi::ExtensionsV1beta1Ibm => false,

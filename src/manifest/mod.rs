@@ -195,12 +195,14 @@ pub fn kustomization(manifests: &[Manifest]) -> String {
 /// files under `manifests/`, with the secrets between the destination rule and the gateway.
 pub fn render(s: &Settings, report: &CheckReport) -> Vec<Manifest> {
     let apis = Apis::of(s);
-    let mut files = vec![
-        app::namespace(s),
-        app::sample_app(s, &apis),
+    let mut files = vec![app::namespace(s)];
+    if apis.sample {
+        files.push(app::sample_app(s, &apis));
+    }
+    files.extend([
         mesh::mtls_policy(s, &apis),
         mesh::destination_rule(s, &apis),
-    ];
+    ]);
     files.extend(secrets::render(s, &apis, report));
     match apis.gateway_config {
         GatewayConfig::Istio => {

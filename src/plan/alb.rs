@@ -64,8 +64,7 @@ fn depth_finding(apis: &Apis, report: &CheckReport) -> Option<Finding> {
             Code::VerifyDepth,
             format!(
                 "{}{}. Verify depth does not apply to Traefik: it verifies the whole chain \
-                 (Go's crypto/tls sets no depth limit), so the bundle sets none (its \
-                 NGINX-compatibility layer would ignore proxy-ssl-verify-depth anyway)",
+                 (Go's crypto/tls sets no depth limit), so the bundle sets none",
                 chain[..1].to_uppercase(),
                 &chain[1..]
             ),

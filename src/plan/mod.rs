@@ -16,7 +16,10 @@ use crate::settings::{Field, Settings, validate};
 pub use crate::pki::check::check;
 
 mod alb;
+mod preview;
 mod secret_names;
+
+pub use preview::{Entry, FIELD_MANAGER, InstallPreview, install_preview};
 
 /// Everything one check of the settings and certificates produces.
 #[derive(Debug, Clone, PartialEq, Eq)]

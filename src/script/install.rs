@@ -139,6 +139,10 @@ fn prerequisites(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest])
     if apis.gateway_config == GatewayConfig::GatewayApi {
         sh.line("check_gateway_api");
     }
+    if !apis.sample {
+        // No sample under the app's name: the route's app must run already.
+        sh.line("need_app");
+    }
 }
 
 fn check_nlb(sh: &mut Sh, apis: &Apis) {

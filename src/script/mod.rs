@@ -75,11 +75,12 @@ pub fn variables(s: &Settings) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The request the verification sends: httpbin's teapot when the path is the procedure's
-/// `/status`, else the path itself (any status but a 5xx or no answer counts as reachable).
+/// The request the verification sends: the httpbin sample's teapot when the bundle deploys it
+/// and the path is the procedure's `/status`, else the path itself (any status but a 5xx or no
+/// answer counts as reachable: the app is the user's own).
 /// Returns the path and the expected status ("" for any non-5xx).
 pub fn test_request(s: &Settings) -> (String, String) {
-    if s.path == "/status" {
+    if s.deploy_sample && s.path == "/status" {
         ("/status/418".into(), "418".into())
     } else {
         (s.path.clone(), String::new())
@@ -273,6 +274,30 @@ pub fn render(s: &Settings, manifests: &[Manifest]) -> Vec<Script> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// httpbin's teapot only when the bundle deploys httpbin: the user's own app at `/status`
+    /// is reachable with any answer but a 5xx.
+    #[test]
+    fn the_verification_request_expects_the_teapot_only_from_the_sample() {
+        const CASES: &[(bool, &str, &str, &str)] = &[
+            (true, "/status", "/status/418", "418"),
+            (false, "/status", "/status", ""),
+            (true, "/api", "/api", ""),
+            (false, "/api", "/api", ""),
+        ];
+        for (sample, path, want_path, want_status) in CASES {
+            let s = Settings {
+                deploy_sample: *sample,
+                path: (*path).into(),
+                ..Settings::default()
+            };
+            assert_eq!(
+                test_request(&s),
+                ((*want_path).to_owned(), (*want_status).to_owned()),
+                "sample {sample}, path {path}"
+            );
+        }
+    }
 
     /// lib.sh writes the ownership vocabulary out (it is a fixed file): it must say what the
     /// manifests say.

@@ -103,7 +103,8 @@ pub(super) fn advice_in(field: Field, s: &Settings) -> String {
         | Field::Profile
         | Field::Alb
         | Field::Infrastructure
-        | Field::GatewayConfig => return advice(field),
+        | Field::GatewayConfig
+        | Field::DeploySample => return advice(field),
     };
     match hint.strip_prefix("use ") {
         Some(rest) => format!("Use {rest}."),

@@ -243,6 +243,26 @@ const GATEWAY_CONFIGS: [Choice; 2] = [
     ),
 ];
 
+/// The value the settings file writes for `deploy_sample`.
+pub(crate) const fn sample_value(deploy: bool) -> &'static str {
+    if deploy { "true" } else { "false" }
+}
+
+const SAMPLES: [Choice; 2] = [
+    Choice::of(
+        sample_value(false),
+        "My app",
+        "Your app runs already as the Deployment and Service named App: install stops, before any \
+         change, when that Deployment is missing, so a mistyped name cannot go unnoticed.",
+    ),
+    Choice::of(
+        sample_value(true),
+        "Deploy the httpbin sample",
+        "Deploy Istio's httpbin sample under the App name, to try the path before your own app \
+         is behind it.",
+    ),
+];
+
 /// The options of a choice field, in the page's order; empty for the other fields.
 pub const fn options(field: Field) -> &'static [Choice] {
     match field {
@@ -250,6 +270,7 @@ pub const fn options(field: Field) -> &'static [Choice] {
         Field::Alb => &ALBS,
         Field::Infrastructure => &INFRASTRUCTURES,
         Field::GatewayConfig => &GATEWAY_CONFIGS,
+        Field::DeploySample => &SAMPLES,
         _ => &[],
     }
 }
@@ -268,6 +289,7 @@ mod tests {
             (Field::Alb, Alb::ALL.len()),
             (Field::Infrastructure, Infrastructure::ALL.len()),
             (Field::GatewayConfig, GatewayConfig::ALL.len()),
+            (Field::DeploySample, 2),
         ];
         for (field, count) in counts {
             assert_eq!(options(field).len(), count, "{field}");

@@ -60,6 +60,11 @@ pub struct Settings {
     pub infrastructure: Infrastructure,
     /// Which API configures the Istio gateway (Istio's own, or the Kubernetes Gateway API).
     pub gateway_config: GatewayConfig,
+    /// Whether the bundle deploys Istio's httpbin sample as `app` (`02-sample-app.yaml`). Off by
+    /// default: a typo in the app's name would otherwise deploy a sample under that name instead
+    /// of failing; without the sample, `install.sh` stops before any change when the app's
+    /// Deployment is missing.
+    pub deploy_sample: bool,
     /// Where each certificate input comes from: a path to a regular file (relative to the
     /// settings file; an absolute path is taken as it is), or an inline PEM (any value containing
     /// `-----BEGIN`). Empty means "not given". A file is read only up to
@@ -88,6 +93,7 @@ impl Default for Settings {
             alb: Alb::Nginx,
             infrastructure: Infrastructure::Classic,
             gateway_config: GatewayConfig::Istio,
+            deploy_sample: false,
             certificates: CertInputs::default(),
         }
     }
@@ -197,7 +203,8 @@ impl Settings {
             | Field::Profile
             | Field::Alb
             | Field::Infrastructure
-            | Field::GatewayConfig => return None,
+            | Field::GatewayConfig
+            | Field::DeploySample => return None,
         })
     }
 
@@ -220,7 +227,8 @@ impl Settings {
             | Field::Profile
             | Field::Alb
             | Field::Infrastructure
-            | Field::GatewayConfig => return None,
+            | Field::GatewayConfig
+            | Field::DeploySample => return None,
         })
     }
 
@@ -237,6 +245,9 @@ impl Settings {
                 .map(|v| self.infrastructure = v),
             Field::GatewayConfig => pick(&GatewayConfig::ALL, GatewayConfig::as_str, value)
                 .map(|v| self.gateway_config = v),
+            Field::DeploySample => {
+                pick(&[false, true], choices::sample_value, value).map(|v| self.deploy_sample = v)
+            }
             _ => None,
         }
         .is_some()
@@ -250,6 +261,7 @@ impl Settings {
             Field::Alb => self.alb.as_str().to_owned(),
             Field::Infrastructure => self.infrastructure.as_str().to_owned(),
             Field::GatewayConfig => self.gateway_config.as_str().to_owned(),
+            Field::DeploySample => choices::sample_value(self.deploy_sample).to_owned(),
             text => self.text(text).unwrap_or_default().to_owned(),
         }
     }

@@ -139,7 +139,8 @@ pub fn required(field: Field, s: &Settings) -> bool {
         | Field::Profile
         | Field::Alb
         | Field::Infrastructure
-        | Field::GatewayConfig => false,
+        | Field::GatewayConfig
+        | Field::DeploySample => false,
     }
 }
 
@@ -158,7 +159,8 @@ fn rule(field: Field) -> fn(&str) -> Option<String> {
         | Field::Profile
         | Field::Alb
         | Field::Infrastructure
-        | Field::GatewayConfig => |_| None,
+        | Field::GatewayConfig
+        | Field::DeploySample => |_| None,
     }
 }
 

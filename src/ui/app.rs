@@ -7,6 +7,7 @@ use crate::ui::file_preview::FilePreview;
 use crate::ui::handles::PageActions;
 use crate::ui::header_actions::HeaderActions;
 use crate::ui::header_status::HeaderStatus;
+use crate::ui::install_preview::InstallPreview;
 use crate::ui::leave_guard::LeaveGuard;
 use crate::ui::offline_link::OfflineLink;
 use crate::ui::state::AppState;
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="layout__wide" id="wide-column">
                 <FilePreview />
+                <InstallPreview />
                 <DownloadPanel />
             </div>
         </main>

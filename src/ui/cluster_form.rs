@@ -4,8 +4,8 @@ use crate::ui::handles::FormHandle;
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 
-/// Step 1: the cluster's choices (API generation, ALB, infrastructure), then its values in the
-/// order the procedure asks for them. The load balancer's IP and host name show only for the
+/// Step 1: the cluster's choices (API generation, ALB, infrastructure, gateway configuration,
+/// the httpbin sample), then its values in the order the procedure asks for them. The load balancer's IP and host name show only for the
 /// infrastructure that uses them; a hidden field keeps its value.
 #[component]
 pub fn ClusterForm() -> impl IntoView {
@@ -40,6 +40,7 @@ pub fn ClusterForm() -> impl IntoView {
             <ChoiceSwitch field=Field::Alb legend="ALB (Ingress controller)" />
             <ChoiceSwitch field=Field::Infrastructure legend="Infrastructure" />
             <ChoiceSwitch field=Field::GatewayConfig legend="Gateway configuration" />
+            <ChoiceSwitch field=Field::DeploySample legend="Sample app" />
             <div class="field-grid">{fields}</div>
         </section>
     }

@@ -94,6 +94,12 @@ pub struct Checked {
     pub now: ReadSignal<i64>,
 }
 
+/// What install will do to the cluster, to read: derived from the plan with its files.
+#[derive(Clone, Copy)]
+pub struct InstallPlan {
+    pub preview: Memo<crate::plan::InstallPreview>,
+}
+
 /// Every file of the bundle, to read.
 #[derive(Clone, Copy)]
 pub struct Files {
@@ -211,6 +217,10 @@ impl AppState {
             import: Callback::new(move |(shown, settings): (String, Settings)| {
                 state.import(&shown, &settings)
             }),
+        });
+        let plan = state.plan;
+        provide_context(InstallPlan {
+            preview: Memo::new(move |_| plan.with(crate::plan::install_preview)),
         });
     }
 }

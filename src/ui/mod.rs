@@ -19,6 +19,7 @@ mod guide_disclosure;
 mod handles;
 mod header_actions;
 mod header_status;
+mod install_preview;
 mod leave_guard;
 mod offline_link;
 mod panic_banner;

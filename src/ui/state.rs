@@ -218,6 +218,10 @@ impl Form {
                 *text = earlier;
             }
         }
+        // The demo deploys the httpbin sample; that choice is the demo's, not the user's.
+        if self.settings.cluster_name == demo.cluster_name {
+            settings.deploy_sample = before.settings.deploy_sample;
+        }
         Form {
             settings,
             app_port: if crate::text::looks_like_key_material(&self.app_port) {

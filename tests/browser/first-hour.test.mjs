@@ -124,6 +124,7 @@ test('undo after Clear all and after the demo data; demo values are never rememb
   assert.match(await p.page.locator('#snackbar').innerText(), /Filled in the demo set/);
   const stored = await p.page.evaluate(() => localStorage.getItem('istio-alb.settings.v1'));
   assert.doesNotMatch(stored, /demo-cluster/, 'demo values are not remembered');
+  assert.match(stored, /"deploy_sample":false/, "the demo's httpbin sample is not remembered as the user's choice");
   assert.match(stored, /my-own-cluster/, 'what was typed before stays remembered');
 
   await p.page.locator('#undo').click();

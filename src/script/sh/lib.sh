@@ -311,6 +311,24 @@ Check istiod (kubectl logs -n $GATEWAY_NAMESPACE -l app=istiod) and run install.
 
 # check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
 # and context CLUSTER or CLUSTER/ID (ibmcloud ks cluster config --cluster CLUSTER).
+# need_app: a bundle without the httpbin sample (deploy_sample: false) routes to an app that
+# must run already; install stops here, before any change, when its Deployment is missing (a
+# mistyped App or App namespace).
+need_app() {
+  local found
+  if ! found="$(k get deployments.apps "$APP" -n "$APP_NAMESPACE" --ignore-not-found \
+    -o name 2>&1)"; then
+    die "could not read Deployment $APP in namespace $APP_NAMESPACE: $found"
+  fi
+  if [ -z "$found" ]; then
+    die "the app's Deployment $APP does not exist in namespace $APP_NAMESPACE, so the route \
+would lead nowhere: check the settings' app and app_namespace (kubectl get deployments -n \
+$APP_NAMESPACE), deploy the app first, or make the bundle with deploy_sample: true to deploy \
+the httpbin sample as $APP"
+  fi
+  ok "the app's Deployment $APP_NAMESPACE/$APP exists"
+}
+
 is_cluster() {
   case "$1" in
     "$CLUSTER_NAME" | "$CLUSTER_NAME"/*) return 0 ;;
