@@ -218,9 +218,8 @@ impl AppState {
                 state.import(&shown, &settings)
             }),
         });
-        let plan = state.plan;
         provide_context(InstallPlan {
-            preview: Memo::new(move |_| plan.with(crate::plan::install_preview)),
+            preview: state.preview,
         });
     }
 }

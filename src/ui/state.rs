@@ -71,6 +71,8 @@ pub struct AppState {
     pub at: Memo<i64>,
     /// Every file of the bundle, for the previews and the zip.
     pub bundle: Memo<Bundle>,
+    /// What install will do, from the plan with its files (issue 27, point 9).
+    pub preview: Memo<crate::plan::InstallPreview>,
     /// Inputs that are still empty, in form order: a to-do list rather than a wall of errors.
     pub pending: Memo<Vec<Subject>>,
     /// Every other finding (settings and certificates), most severe first.
@@ -330,6 +332,13 @@ impl AppState {
                     files: Vec::new(),
                 })
         });
+        // Until the first files are made, from the check alone (no manifests yet).
+        let preview = Memo::new(move |_| {
+            made.with(|m| match m {
+                Some(m) => crate::plan::install_preview(&m.plan),
+                None => checked.with(crate::plan::install_preview),
+            })
+        });
         let pending = Memo::new(move |_| checked.with(Plan::pending));
         let findings = Memo::new(move |_| checked.with(Plan::problems));
         let tally = Memo::new(move |_| findings.with(|f| Tally::of(f)));
@@ -365,6 +374,7 @@ impl AppState {
             made,
             at,
             bundle,
+            preview,
             pending,
             findings,
             tally,
