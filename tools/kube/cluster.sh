@@ -301,22 +301,21 @@ EOF
 # stop_all DIR: TERM every process of DIR/pids, KILL what is still there after 10 s.
 stop_all() {
 	local dir=$1 pidfile pid i
-	if [[ -d "$dir/pids" ]]; then
-		for pidfile in "$dir"/pids/*; do
-			[[ -f "$pidfile" ]] || continue
-			pid="$(cat "$pidfile")"
-			kill -TERM "$pid" 2>/dev/null || true
+	local -a pids=()
+	# Every PID read first: the TERM-then-KILL below does not depend on the folder staying.
+	for pidfile in "$dir"/pids/*; do
+		if [[ -f "$pidfile" ]]; then pids+=("$(cat "$pidfile")"); fi
+	done
+	for pid in "${pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
 		done
-		for pidfile in "$dir"/pids/*; do
-			[[ -f "$pidfile" ]] || continue
-			pid="$(cat "$pidfile")"
-			for ((i = 0; i < 100; i++)); do
-				kill -0 "$pid" 2>/dev/null || break
-				sleep 0.1
-			done
-			kill -KILL "$pid" 2>/dev/null || true
-		done
-	fi
+		kill -KILL "$pid" 2>/dev/null || true
+	done
 }
 
 cmd_down() {
