@@ -124,7 +124,8 @@ fn traefik_preflight_reads_the_transport_and_its_service() {
             "62",
         ],
     );
-    // A CA secret that does not hold the gateway's CA: the client's own certificate.
+    // A CA secret other than the one the bundle makes of the gateway's CA (the client's own):
+    // the preflight cannot check what the ALB would be given, and says which secret it expected.
     let mut b = good.clone();
     edit(
         &mut b,
@@ -133,7 +134,11 @@ fn traefik_preflight_reads_the_transport_and_its_service() {
         "- secret: alb-client-tls",
     );
     let out = preflight(&b, None);
-    assert_fails(&out, 2, &["has no data key ca.crt"]);
+    assert_fails(
+        &out,
+        2,
+        &["the ALB is given the secret 'alb-client-tls', and the bundle makes alb-gateway-ca"],
+    );
     // A Service that names another transport, or speaks plain HTTP.
     let mut b = good.clone();
     edit(

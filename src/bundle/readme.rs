@@ -528,8 +528,8 @@ fn preflight_item(plan: &Plan, apis: &Apis) -> String {
         "only `openssl` and no cluster"
     };
     format!(
-        "Runs `scripts/preflight.sh`, which needs {needs} (files named `secret/key`, read back \
-         from `secrets/`): an `openssl s_server` on 127.0.0.1 plays the gateway, serving {} with \
+        "Runs `scripts/preflight.sh`, which needs {needs} (files named `secret/key`, read from \
+         the files of `certs/` they are made of): an `openssl s_server` on 127.0.0.1 plays the gateway, serving {} with \
          {} and requiring a client certificate that {} verifies for client authentication; an \
          `openssl s_client` plays the ALB, presenting {} with {}, sending SNI `{name}` and \
          verifying the gateway against {} as `{name}` {depth_text}{whence}. When they do not \

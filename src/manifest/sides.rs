@@ -21,6 +21,9 @@ pub const NGINX_DEFAULT_VERIFY_DEPTH: u32 = 1;
 pub struct Source {
     pub secret: String,
     pub key: &'static str,
+    /// What the data key holds: which file of `certs/` (or the procedure's `trusted.crt`) the
+    /// bundle makes it of; for IBM's own secret, which file of the bundle it stands for.
+    pub content: Content,
     /// Read from the cluster (`$GATEWAY_NAMESPACE`), not from the bundle: IBM's own secret,
     /// which the bundle holds no copy of.
     pub in_cluster: bool,
@@ -51,9 +54,10 @@ fn find(specs: &[SecretSpec], want: impl Fn(&SecretSpec, Content) -> bool) -> So
         .iter()
         .flat_map(|s| s.data.iter().map(move |(k, c)| (s, *k, *c)))
         .find(|(s, _, c)| want(s, *c))
-        .map(|(s, key, _)| Source {
+        .map(|(s, key, content)| Source {
             secret: s.name.clone(),
             key,
+            content,
             in_cluster: false,
         })
         // Every profile declares all six (a unit test checks); an impossible miss names nothing,
@@ -61,6 +65,7 @@ fn find(specs: &[SecretSpec], want: impl Fn(&SecretSpec, Content) -> bool) -> So
         .unwrap_or_else(|| Source {
             secret: "missing".into(),
             key: "missing",
+            content: Content::TrustedBundle,
             in_cluster: false,
         })
 }
@@ -75,16 +80,17 @@ impl Sides {
         let specs = super::secrets(apis, s);
         let input = |i: CertInput| move |_: &SecretSpec, c: Content| c == Content::Input(i);
         // IBM's own secret, which IBM renews in the gateway namespace: only in the cluster.
-        let ibm = |key| Source {
+        let ibm = |key, input| Source {
             secret: s.nlb_secret.clone(),
             key,
+            content: Content::Input(input),
             in_cluster: true,
         };
         let ibm_managed = apis.gateway_certs == GatewayCerts::SdsIbmManaged;
         Sides {
             // The chain the gateway serves: beside its key (classic: the trusted.crt bundle).
             gateway_chain: if ibm_managed {
-                ibm("tls.crt")
+                ibm("tls.crt", NlbCert)
             } else {
                 find(&specs, |s, c| {
                     holds(s, NlbKey)
@@ -92,7 +98,7 @@ impl Sides {
                 })
             },
             gateway_key: if ibm_managed {
-                ibm("tls.key")
+                ibm("tls.key", NlbKey)
             } else {
                 find(&specs, input(NlbKey))
             },

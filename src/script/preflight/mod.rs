@@ -10,9 +10,9 @@
 //! does. Both are OpenSSL, as in NGINX, so the verdicts are the same ones.
 
 use crate::manifest::sides::{
-    CLASSIC_VERIFY_DEPTH, NGINX_DEFAULT_VERIFY_DEPTH, OPENSSL_MAX_VERIFY_DEPTH, Source,
+    CLASSIC_VERIFY_DEPTH, NGINX_DEFAULT_VERIFY_DEPTH, OPENSSL_MAX_VERIFY_DEPTH,
 };
-use crate::manifest::{self, Apis, Doc, IngressApi, Manifest, names};
+use crate::manifest::{self, Apis, Content, Doc, IngressApi, Manifest, names};
 use crate::script::builder::{Facts, Sh, bundle_path, quote};
 use crate::settings::Settings;
 use helpers::{CLUSTER_HELPERS, HELPERS, TRAEFIK_HELPERS};
@@ -148,8 +148,6 @@ pub(super) fn body(f: &Facts) -> Sh {
         "case \"$ALB_CA_SECRET_NAME\" in",
         "  *[!a-z0-9.-]*) unusable \"the ALB names no usable CA secret ('$ALB_CA_SECRET_NAME')\" ;;",
         "esac",
-        "ALB_FILE=\"$BUNDLE_DIR/secrets/$ALB_SECRET_NAME.yaml\"",
-        "ALB_CA_FILE=\"$BUNDLE_DIR/secrets/$ALB_CA_SECRET_NAME.yaml\"",
     ]);
     // What the ALB calls the name it verifies, how deep it verifies, and what it logs on a miss.
     let (name_setting, depth_text, name_log) = match apis.ingress {
@@ -169,8 +167,18 @@ pub(super) fn body(f: &Facts) -> Sh {
         "echo \"  {name_setting} $PROXY_SSL_NAME, {depth_text}, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME\""
     );
 
-    sh.step("Decoding the certificates and keys from the secret manifests");
-    let decode = |sh: &mut Sh, src: &Source, out: &str| {
+    sh.step("Reading the certificates and keys the secrets are made of");
+    // The files in certs/ that install writes the secrets from (secrets/*.yaml hold the same
+    // bytes); IBM's own secret, which the bundle holds no copy of, from the cluster.
+    super::secrets::bundle_sources(&mut sh, apis, s);
+    for (src, out) in [
+        (&sides.gateway_chain, "gateway-chain.pem"),
+        (&sides.gateway_key, "gateway.key"),
+        (&sides.client_ca, "client-ca.pem"),
+        (&sides.alb_cert, "alb-chain.pem"),
+        (&sides.alb_key, "alb.key"),
+        (&sides.alb_ca, "alb-ca.pem"),
+    ] {
         let _ = if src.in_cluster {
             writeln!(
                 sh.out,
@@ -179,26 +187,28 @@ pub(super) fn body(f: &Facts) -> Sh {
                 quote(src.key)
             )
         } else {
+            let file = super::secrets::bundle_value(src.content);
+            let shown = match src.content {
+                Content::Input(input) => input.bundle_path(),
+                Content::TrustedBundle => "trusted.crt",
+            };
             writeln!(
                 sh.out,
-                "manifest_value {} {} \"$WORK_DIR/{out}\" || unusable \"$VALUE_PROBLEM\"",
-                bundle_path(&src.path()),
-                quote(src.key)
+                "if [ ! -s {file} ]; then unusable '{shown} does not exist or is empty'; fi\n\
+                 cp {file} \"$WORK_DIR/{out}\"",
             )
         };
-    };
-    decode(&mut sh, &sides.gateway_chain, "gateway-chain.pem");
-    decode(&mut sh, &sides.gateway_key, "gateway.key");
-    decode(&mut sh, &sides.client_ca, "client-ca.pem");
-    for (file, src, out) in [
-        ("ALB_FILE", &sides.alb_cert, "alb-chain.pem"),
-        ("ALB_FILE", &sides.alb_key, "alb.key"),
-        ("ALB_CA_FILE", &sides.alb_ca, "alb-ca.pem"),
+    }
+    // The Ingress (or ServersTransport) must name the secrets the bundle makes of those files.
+    for (var, src) in [
+        ("ALB_SECRET_NAME", &sides.alb_cert),
+        ("ALB_CA_SECRET_NAME", &sides.alb_ca),
     ] {
         let _ = writeln!(
             sh.out,
-            "manifest_value \"${file}\" {} \"$WORK_DIR/{out}\" || unusable \"$VALUE_PROBLEM\"",
-            quote(src.key)
+            "if [ \"${var}\" != {want} ]; then unusable \"the ALB is given the secret \
+             '${var}', and the bundle makes \"{want}; fi",
+            want = quote(&src.secret),
         );
     }
     let gw_chain = format!("{}/{}", sides.gateway_chain.secret, sides.gateway_chain.key);
@@ -333,7 +343,8 @@ pub(super) fn body(f: &Facts) -> Sh {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::sides::Sides;
+    use crate::inputs::CertInput;
+    use crate::manifest::sides::{Sides, Source};
     use crate::settings::Profile;
 
     fn sides_of(profile: Profile) -> Sides {
@@ -365,6 +376,8 @@ mod tests {
             Source {
                 secret: names::CLASSIC_GATEWAY_CERTS.into(),
                 key: "tls.crt",
+                // The procedure's trusted.crt: the gateway serves its chain with the CA.
+                content: Content::TrustedBundle,
                 in_cluster: false,
             }
         );
@@ -373,6 +386,7 @@ mod tests {
             Source {
                 secret: names::CLASSIC_ALB_CERTS.into(),
                 key: "trusted.crt",
+                content: Content::TrustedBundle,
                 in_cluster: false,
             }
         );
@@ -382,6 +396,7 @@ mod tests {
             Source {
                 secret: names::CURRENT_ALB_PROXY_SSL.into(),
                 key: "ca.crt",
+                content: Content::Input(CertInput::GatewayCa),
                 in_cluster: false,
             }
         );

@@ -544,54 +544,6 @@ loaded_file_serial() {
       }' || true
 }
 
-# manifest_value FILE KEY OUT: one data value of a secret manifest, base64-decoded into OUT.
-# The manifests hold a `data:` map of one-line base64 values; quotes and folded lines are
-# tolerated. Decoded by openssl, which is needed anyway (base64's flags differ per system).
-# Returns 1 with the reason in VALUE_PROBLEM when it cannot.
-VALUE_PROBLEM=''
-manifest_value() {
-  local b64
-  if [ ! -f "$1" ]; then
-    VALUE_PROBLEM="${1#"$BUNDLE_DIR"/} does not exist"
-    return 1
-  fi
-  if ! b64="$(awk -v key="$2" '
-    function unquote(s) {
-      if (s ~ /^".*"$/ || s ~ /^\047.*\047$/) s = substr(s, 2, length(s) - 2)
-      return s
-    }
-    /^data:[[:space:]]*$/ { indata = 1; next }
-    /^[^[:space:]#]/ { indata = 0; taking = 0 }
-    !indata { next }
-    {
-      match($0, /^[[:space:]]*/)
-      indent = RLENGTH
-      line = substr($0, indent + 1)
-      colon = index(line, ":")
-    }
-    taking && indent > keyindent && colon == 0 { value = value line; next }
-    { taking = 0 }
-    colon > 0 && !found && unquote(substr(line, 1, colon - 1)) == key {
-      found = 1
-      taking = 1
-      keyindent = indent
-      value = substr(line, colon + 1)
-    }
-    END {
-      gsub(/[[:space:]"\047]/, "", value)
-      if (!found || value == "") exit 1
-      printf "%s", value
-    }' "$1")"; then
-    VALUE_PROBLEM="${1#"$BUNDLE_DIR"/} has no data key $2"
-    return 1
-  fi
-  printf '%s' "$b64" | openssl base64 -d -A >"$3" 2>/dev/null || true
-  if ! grep -q -- '-----BEGIN ' "$3"; then
-    VALUE_PROBLEM="${1#"$BUNDLE_DIR"/}: $2 is not base64 of a PEM text"
-    return 1
-  fi
-}
-
 # restart_gateway: rolling restart of the gateway deployments, and wait for it (the classic
 # gateway reads file-mounted certificates at start only).
 restart_gateway() {

@@ -114,17 +114,23 @@ main() {
   case "$ALB_CA_SECRET_NAME" in
     *[!a-z0-9.-]*) unusable "the ALB names no usable CA secret ('$ALB_CA_SECRET_NAME')" ;;
   esac
-  ALB_FILE="$BUNDLE_DIR/secrets/$ALB_SECRET_NAME.yaml"
-  ALB_CA_FILE="$BUNDLE_DIR/secrets/$ALB_CA_SECRET_NAME.yaml"
   echo "  proxy-ssl-name $PROXY_SSL_NAME, verify depth $VERIFY_DEPTH, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME"
 
-  step "Decoding the certificates and keys from the secret manifests"
-  manifest_value "$BUNDLE_DIR"/secrets/nlb-gateway-mtls.yaml tls.crt "$WORK_DIR/gateway-chain.pem" || unusable "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/nlb-gateway-mtls.yaml tls.key "$WORK_DIR/gateway.key" || unusable "$VALUE_PROBLEM"
-  manifest_value "$BUNDLE_DIR"/secrets/nlb-gateway-mtls.yaml ca.crt "$WORK_DIR/client-ca.pem" || unusable "$VALUE_PROBLEM"
-  manifest_value "$ALB_FILE" tls.crt "$WORK_DIR/alb-chain.pem" || unusable "$VALUE_PROBLEM"
-  manifest_value "$ALB_FILE" tls.key "$WORK_DIR/alb.key" || unusable "$VALUE_PROBLEM"
-  manifest_value "$ALB_CA_FILE" ca.crt "$WORK_DIR/alb-ca.pem" || unusable "$VALUE_PROBLEM"
+  step "Reading the certificates and keys the secrets are made of"
+  if [ ! -s "$BUNDLE_DIR"/certs/nlb.crt ]; then unusable 'certs/nlb.crt does not exist or is empty'; fi
+  cp "$BUNDLE_DIR"/certs/nlb.crt "$WORK_DIR/gateway-chain.pem"
+  if [ ! -s "$BUNDLE_DIR"/certs/nlb.key ]; then unusable 'certs/nlb.key does not exist or is empty'; fi
+  cp "$BUNDLE_DIR"/certs/nlb.key "$WORK_DIR/gateway.key"
+  if [ ! -s "$BUNDLE_DIR"/certs/client-ca.pem ]; then unusable 'certs/client-ca.pem does not exist or is empty'; fi
+  cp "$BUNDLE_DIR"/certs/client-ca.pem "$WORK_DIR/client-ca.pem"
+  if [ ! -s "$BUNDLE_DIR"/certs/alb-client.crt ]; then unusable 'certs/alb-client.crt does not exist or is empty'; fi
+  cp "$BUNDLE_DIR"/certs/alb-client.crt "$WORK_DIR/alb-chain.pem"
+  if [ ! -s "$BUNDLE_DIR"/certs/alb-client.key ]; then unusable 'certs/alb-client.key does not exist or is empty'; fi
+  cp "$BUNDLE_DIR"/certs/alb-client.key "$WORK_DIR/alb.key"
+  if [ ! -s "$BUNDLE_DIR"/certs/gateway-ca.pem ]; then unusable 'certs/gateway-ca.pem does not exist or is empty'; fi
+  cp "$BUNDLE_DIR"/certs/gateway-ca.pem "$WORK_DIR/alb-ca.pem"
+  if [ "$ALB_SECRET_NAME" != alb-proxy-ssl ]; then unusable "the ALB is given the secret '$ALB_SECRET_NAME', and the bundle makes "alb-proxy-ssl; fi
+  if [ "$ALB_CA_SECRET_NAME" != alb-proxy-ssl ]; then unusable "the ALB is given the secret '$ALB_CA_SECRET_NAME', and the bundle makes "alb-proxy-ssl; fi
   split_chain "$WORK_DIR/gateway-chain.pem" "$WORK_DIR/gateway.crt" "$WORK_DIR/gateway-intermediates.pem" nlb-gateway-mtls/tls.crt
   split_chain "$WORK_DIR/alb-chain.pem" "$WORK_DIR/alb.crt" "$WORK_DIR/alb-intermediates.pem" "$ALB_SECRET_NAME/tls.crt"
   echo "  gateway: nlb-gateway-mtls/tls.crt ($(count_certs "$WORK_DIR/gateway-chain.pem") certificate(s)), nlb-gateway-mtls/tls.key, client CA nlb-gateway-mtls/ca.crt"
