@@ -56,6 +56,10 @@ pub enum EarlierCaError {
     TooLarge { file: String, limit_kib: usize },
     /// A zip that could not be opened.
     BadZip { file: String, why: String },
+    /// A zip whose entries are compressed (deflate): bundles are written stored, so this is a
+    /// bundle from before that, or one packed again by another tool. The page carries no
+    /// inflater; the two PEM files taken out of it do.
+    Compressed { file: String },
     /// A zip without `private-ca/`: a bundle made without the CA's key, or another zip.
     NoPrivateCa { file: String },
     /// A file that is neither a zip nor PEM text.
@@ -87,6 +91,13 @@ impl fmt::Display for EarlierCaError {
                     "The file {file} could not be opened as a zip ({why}). {AGAIN}."
                 )
             }
+            EarlierCaError::Compressed { file } => write!(
+                f,
+                "The zip {file} is compressed (deflate), as bundles made before 2026-12-06 and zips \
+                 packed again by other tools are; the page opens only the uncompressed zips it \
+                 writes. Unzip it and choose the client-ca.pem and client-ca.key of its private-ca/ \
+                 folder."
+            ),
             EarlierCaError::NoPrivateCa { file } => write!(
                 f,
                 "The zip {file} has no private-ca/ folder: only a bundle made with the CA's key (after \
@@ -147,7 +158,12 @@ fn read_zip(file: &str, bytes: &[u8]) -> Result<Vec<(&'static str, Found)>, Earl
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(&e))?;
     let mut found = Vec::new();
     for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).map_err(|e| bad(&e))?;
+        let mut entry = archive.by_index(index).map_err(|e| match e {
+            zip::result::ZipError::CompressionMethodNotSupported(_) => {
+                EarlierCaError::Compressed { file: shown(file) }
+            }
+            e => bad(&e),
+        })?;
         let name = entry.name().map_err(|e| bad(&e))?.into_owned();
         let inner = name.split_once('/').map_or(name.as_str(), |(_, rest)| rest);
         let Some(path) = [CA_CERT, CA_KEY, CLIENT_CERT, CLIENT_KEY]
@@ -156,7 +172,10 @@ fn read_zip(file: &str, bytes: &[u8]) -> Result<Vec<(&'static str, Found)>, Earl
         else {
             continue;
         };
-        // Never inflate more than an input may hold, whatever the entry claims.
+        if entry.compression() != zip::CompressionMethod::Stored {
+            return Err(EarlierCaError::Compressed { file: shown(file) });
+        }
+        // Never read more than an input may hold, whatever the entry claims.
         let limit = crate::pki::pem::MAX_INPUT_BYTES;
         let mut contents = Vec::new();
         (&mut entry)
@@ -392,8 +411,25 @@ mod tests {
         ]);
         let huge = "A".repeat(crate::pki::pem::MAX_INPUT_BYTES + 1);
         let big = zip_of(&[("shop-istio-alb/private-ca/client-ca.pem", &huge)]);
+        // A bundle zipped as before 2026-12-06 (deflate): the same zip, its entries marked as
+        // method 8 in the local and the central headers.
+        let mut deflated = zip_of(&[("shop-istio-alb/private-ca/client-ca.pem", &ca.ca_pem)]);
+        for at in 0..deflated.len().saturating_sub(12) {
+            match &deflated[at..at + 4] {
+                b"PK\x03\x04" => deflated[at + 8] = 8,
+                b"PK\x01\x02" => deflated[at + 10] = 8,
+                _ => {}
+            }
+        }
         let subject = "“O=istio-alb private CA, OU=shop-prod, CN=istio-alb client CA shop-prod”";
         let cases: Vec<(&str, Vec<Chosen>, EarlierCaError)> = vec![
+            (
+                "a bundle zipped with deflate",
+                vec![file("older.zip", deflated)],
+                EarlierCaError::Compressed {
+                    file: "older.zip".into(),
+                },
+            ),
             ("nothing chosen", vec![], EarlierCaError::NoFiles),
             (
                 "a bundle made without the CA's key",

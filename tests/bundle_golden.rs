@@ -86,7 +86,7 @@ fn demo_bundles_match_the_golden_files() {
             .map(|f| (f.path.clone(), f.contents.clone()))
             .collect();
         expected.push(("MODES".into(), modes.into_bytes()));
-        // The zip's exact bytes, pinned by digest: a change of deflate backend or zip layout
+        // The zip's exact bytes, pinned by digest: a change of compression or zip layout
         // shows up here (the page's zip must stay byte-identical to the CLI's).
         let zip = bundle::zip(&bundle, AT).unwrap();
         let digest: String = Sha256::digest(&zip)

@@ -3,15 +3,21 @@
 // every function, grouped by the crate its (legacy-mangled) name starts with, plus the data
 // segments. Reads the name section, so give it a wasm that still has one, e.g. the one cargo
 // writes before wasm-bindgen and wasm-opt:
-//   node tools/wasm-composition.mjs target/wasm32-unknown-unknown/release/istio-alb.wasm [--top N]
+//   node tools/wasm-composition.mjs target/wasm32-unknown-unknown/release/istio-alb.wasm [--top N] [--all]
 // Sizes are raw bytes of function bodies before wasm-opt; the ranking is what matters.
+// --all lists every crate instead of the top N, and every crate that `cargo tree` says the wasm
+// build pulls in (normal dependencies for wasm32-unknown-unknown, proc macros left out), with
+// its enabled features: a crate with no function of its own in the wasm shows 0 (its code was
+// inlined into its callers', or nothing of it was linked).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
 if (!file) {
-  console.error('usage: wasm-composition.mjs FILE.wasm [--top N]');
+  console.error('usage: wasm-composition.mjs FILE.wasm [--top N] [--all]');
   process.exit(2);
 }
+const all = process.argv.includes('--all');
 const topN = Number(process.argv[process.argv.indexOf('--top') + 1]) || 25;
 const buf = readFileSync(file);
 let pos = 8;
@@ -97,12 +103,14 @@ while (pos < buf.length) {
   pos = end;
 }
 
-/** The crate a legacy-mangled (or plain) symbol belongs to: its first path segment. */
+/** The crate a symbol belongs to: for a legacy-mangled (`_ZN…`) name its first path segment, or
+ * for `<A as B>::f` the first crate named inside the brackets (the type's, else the trait's); for
+ * a v0-mangled (`_R…`) name the first crate root; wasm-bindgen's descriptor functions (never in
+ * the page: wasm-bindgen runs and removes them) apart; `(other)` for names that carry no crate
+ * (compiler builtins, wasm-bindgen's shims). */
 function crateOf(sym) {
-  let s = sym;
-  if (s.startsWith('_ZN')) {
-    s = s.slice(3);
-    // Skip `<...as ...>` wrappers: take the first identifier that is not a `$LT$` etc.
+  if (sym.startsWith('_ZN')) {
+    const s = sym.slice(3);
     const segments = [];
     let i = 0;
     while (i < s.length && /\d/.test(s[i])) {
@@ -113,13 +121,24 @@ function crateOf(sym) {
       i = j + len;
     }
     for (const seg of segments) {
-      const m = /^(?:_\$LT\$)?([a-z_][a-z0-9_]*)/.exec(seg);
+      if (seg.startsWith('_$LT$')) {
+        const inner = /([a-z_][a-z0-9_]*)\.\./.exec(seg);
+        if (inner) return inner[1];
+        continue;
+      }
+      const m = /^([a-z_][a-z0-9_]*)/.exec(seg);
       if (m && m[1] !== '_') return m[1];
     }
-    return '(unknown)';
+    return '(other)';
   }
-  const m = /^<?([a-z_][a-z0-9_]*)::/.exec(s);
-  return m ? m[1] : `(${s.split(/[.$]/)[0] || 'anonymous'})`;
+  if (sym.startsWith('_R')) {
+    const m = /C(?:s[0-9a-zA-Z]*_)?(\d+)/.exec(sym);
+    if (m) return sym.substr(m.index + m[0].length, Number(m[1])).replace(/^_/, '');
+    return '(other)';
+  }
+  if (sym.startsWith('__wbindgen_describe')) return '(wasm-bindgen descriptors: run and removed by wasm-bindgen)';
+  const m = /^<?([a-z_][a-z0-9_]*)::/.exec(sym);
+  return m ? m[1] : '(other)';
 }
 
 const byCrate = new Map();
@@ -137,9 +156,33 @@ const pct = (n, of) => `${((100 * n) / of).toFixed(1)}%`.padStart(6);
 console.log(`${file}: ${buf.length} bytes; code ${codeTotal} (${bodies.length} functions), data ${dataBytes}`);
 console.log('\nsections:');
 for (const [k, v] of Object.entries(sections)) console.log(`  ${String(v).padStart(9)}  ${pct(v, buf.length)}  ${k}`);
-console.log(`\ncode by crate (top ${topN}):`);
-for (const [crate, size] of [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, topN)) {
-  console.log(`  ${String(size).padStart(9)}  ${pct(size, codeTotal)}  ${crate}`);
+
+/** lib name -> "package vX.Y.Z [features]" for what the wasm build depends on, from cargo tree. */
+function cargoTree() {
+  const out = execFileSync(
+    'cargo',
+    ['tree', '--target', 'wasm32-unknown-unknown', '-e', 'normal,no-proc-macro', '--prefix', 'none', '--format', '{lib}|{p}|{f}'],
+    { encoding: 'utf8' },
+  );
+  const crates = new Map();
+  for (const line of out.split('\n')) {
+    const [lib, pkg, features] = line.replace(/ \(\*\)$/, '').split('|');
+    if (!lib || !pkg) continue;
+    const what = `${pkg.replace(/ \(.*\)$/, '')}${features ? ` [${features}]` : ''}`;
+    const known = crates.get(lib);
+    if (!known?.includes(what)) crates.set(lib, known ? `${known}; ${what}` : what);
+  }
+  return crates;
+}
+
+const tree = all ? cargoTree() : new Map();
+const rows = [...byCrate];
+for (const lib of tree.keys()) if (!byCrate.has(lib)) rows.push([lib, 0]);
+rows.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+console.log(all ? `\ncode by crate (all ${rows.length}; 0 = no function of its own in the wasm):` : `\ncode by crate (top ${topN}):`);
+for (const [crate, size] of all ? rows : rows.slice(0, topN)) {
+  const pkg = tree.get(crate);
+  console.log(`  ${String(size).padStart(9)}  ${pct(size, codeTotal)}  ${crate}${pkg ? `  (${pkg})` : ''}`);
 }
 console.log(`\nlargest functions (top ${topN}):`);
 for (const [size, sym] of funcs.sort((a, b) => b[0] - a[0]).slice(0, topN)) {

@@ -3,8 +3,8 @@
 //!
 //! The page and the CLI call the same functions, and everything in the zip depends only on the
 //! settings, the certificate PEM texts and `at`: entries sorted, entry times derived from `at`,
-//! fixed compression, explicit Unix modes and host system. So the page's download is
-//! byte-identical to `istio-alb bundle` for the same inputs.
+//! entries stored (no compression: see Cargo.toml's `zip`), explicit Unix modes and host system.
+//! So the page's download is byte-identical to `istio-alb bundle` for the same inputs.
 
 mod operations;
 mod readme;
@@ -214,8 +214,7 @@ pub fn zip(plan: &Bundle, at: i64) -> Result<Vec<u8>, BundleError> {
         message: e.to_string(),
     };
     let base = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip_time(at))
         .system(zip::System::Unix)
         .large_file(false);
