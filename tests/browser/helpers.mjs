@@ -3,9 +3,9 @@
 // and the entries of a zip as python's zipfile (not our code) reads them.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT } from './harness.mjs';
 
 export const CLI = join(ROOT, 'target/debug/istio-alb');
@@ -79,4 +79,23 @@ export function otherCa(t, cn = 'Some Other Root CA') {
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ], { stdio: 'pipe' });
   return { pem: readFileSync(join(dir, 'ca.pem'), 'utf8'), subject: `CN=${cn}` };
+}
+
+/** Click a button that downloads, and save the file at `path`. */
+export async function download(page, click, path) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  mkdirSync(dirname(path), { recursive: true });
+  await file.saveAs(path);
+  return path;
+}
+
+/** The text of the one zip entry whose path ends with `suffix` (python's zipfile: not our code). */
+export function zipText(file, suffix) {
+  const script = `
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = [n for n in z.namelist() if n.endswith(sys.argv[2])]
+assert len(names) == 1, names
+sys.stdout.write(z.read(names[0]).decode())`;
+  return execFileSync('python3', ['-c', script, file, suffix], { encoding: 'utf8' });
 }

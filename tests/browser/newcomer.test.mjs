@@ -6,12 +6,12 @@
 // the test moves time on, it never sleeps.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { startHarness } from './harness.mjs';
-import { fillDemo, tempDir, waitForSummary } from './helpers.mjs';
+import { download, fillDemo, tempDir, waitForSummary, zipText } from './helpers.mjs';
 
 let h;
 before(async () => {
@@ -21,25 +21,6 @@ after(() => h?.close());
 
 /** How long a snackbar stays (src/ui/snackbar.rs, SHOWN_MS). */
 const SHOWN_MS = 10_000;
-
-/** Click a button that downloads, and save the file at `path`. */
-async function download(page, click, path) {
-  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
-  mkdirSync(dirname(path), { recursive: true });
-  await file.saveAs(path);
-  return path;
-}
-
-/** The text of the zip entries whose path ends with `suffix` (python's zipfile: not our code). */
-function zipText(file, suffix) {
-  const script = `
-import sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-names = [n for n in z.namelist() if n.endswith(sys.argv[2])]
-assert len(names) == 1, names
-sys.stdout.write(z.read(names[0]).decode())`;
-  return execFileSync('python3', ['-c', script, file, suffix], { encoding: 'utf8' });
-}
 
 /** Let the page run everything already queued (microtasks, then one real task). */
 async function settle(page) {

@@ -5,11 +5,13 @@
 // page is reloaded; the preview of point 9 says what install will do; the zip is the CLI's.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startHarness } from './harness.mjs';
-import { CLI, allowClipboard, enter, paste, tempDir, waitForSummary, zipListing } from './helpers.mjs';
+import {
+  CLI, allowClipboard, download, enter, paste, tempDir, waitForSummary, zipListing, zipText,
+} from './helpers.mjs';
 
 let h;
 before(async () => {
@@ -52,25 +54,6 @@ function letsEncryptStyle(t) {
   const read = (name) => readFileSync(f(name), 'utf8');
   assert.equal(execFileSync('openssl', ['x509', '-in', f('leaf.pem'), '-noout', '-subject'], { encoding: 'utf8' }).trim(), 'subject=', 'no CN');
   return { chain: read('leaf.pem') + read('int.pem'), key: read('leaf.key'), root: read('root.pem') };
-}
-
-/** Click a button that downloads, and save the file at `path`. */
-async function download(page, click, path) {
-  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
-  mkdirSync(dirname(path), { recursive: true });
-  await file.saveAs(path);
-  return path;
-}
-
-/** The text of the one zip entry whose path ends with `suffix` (python's zipfile). */
-function zipText(file, suffix) {
-  const script = `
-import sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-names = [n for n in z.namelist() if n.endswith(sys.argv[2])]
-assert len(names) == 1, names
-sys.stdout.write(z.read(names[0]).decode())`;
-  return execFileSync('python3', ['-c', script, file, suffix], { encoding: 'utf8' });
 }
 
 /** The items of one list of the install preview, as shown. */

@@ -622,6 +622,22 @@ def gateway_secrets(cluster, ns):
     return out
 
 
+def sds_certificate(name, chain_b64):
+    """One certificate of Envoy's config_dump (dynamic_active_secrets), its key redacted."""
+    return {"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
+            "name": name, "version_info": "1",
+            "secret": {"name": name, "tls_certificate": {
+                "certificate_chain": {"inline_bytes": chain_b64},
+                "private_key": {"inline_bytes": "W3JlZGFjdGVkXQ=="}}}}
+
+
+def sds_ca(name, ca_b64):
+    """One validation context (trusted CA) of Envoy's config_dump."""
+    return {"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
+            "name": name, "version_info": "1",
+            "secret": {"name": name, "validation_context": {"trusted_ca": {"inline_bytes": ca_b64}}}}
+
+
 def k_exec(state, cluster, opts):
     pod, ns = opts["positional"][0], opts.get("namespace", "default")
     if not find(cluster, "Pod", "", ns, pod):
@@ -630,16 +646,9 @@ def k_exec(state, cluster, opts):
     if cmd.startswith("pilot-agent request GET config_dump"):
         configs = []
         for name, data in gateway_secrets(cluster, ns):
-            configs.append({"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
-                            "name": "kubernetes://" + name, "version_info": "1",
-                            "secret": {"name": "kubernetes://" + name, "tls_certificate": {
-                                "certificate_chain": {"inline_bytes": data["tls.crt"]},
-                                "private_key": {"inline_bytes": "W3JlZGFjdGVkXQ=="}}}})
+            configs.append(sds_certificate("kubernetes://" + name, data["tls.crt"]))
             if data.get("ca.crt"):
-                configs.append({"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
-                                "name": "kubernetes://%s-cacert" % name, "version_info": "1",
-                                "secret": {"name": "kubernetes://%s-cacert" % name, "validation_context": {
-                                    "trusted_ca": {"inline_bytes": data["ca.crt"]}}}})
+                configs.append(sds_ca("kubernetes://%s-cacert" % name, data["ca.crt"]))
         # A Gateway API Gateway: Istio names its certificate kubernetes-gateway://NS/SECRET and
         # the CA of its frontend validation configmap://NS/CONFIGMAP.
         for gw in objects_in(cluster, "Gateway", GATEWAY_API, ns):
@@ -647,20 +656,12 @@ def k_exec(state, cluster, opts):
             secret = find(cluster, "Secret", "", ns, tls.get("credentialName") or "")
             crt = ((secret or {}).get("data") or {}).get("tls.crt")
             if crt:
-                name = "kubernetes-gateway://%s/%s" % (ns, tls["credentialName"])
-                configs.append({"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
-                                "name": name, "version_info": "1",
-                                "secret": {"name": name, "tls_certificate": {
-                                    "certificate_chain": {"inline_bytes": crt},
-                                    "private_key": {"inline_bytes": "W3JlZGFjdGVkXQ=="}}}})
+                configs.append(sds_certificate("kubernetes-gateway://%s/%s" % (ns, tls["credentialName"]), crt))
             cm = find(cluster, "ConfigMap", "", ns, tls.get("caConfigMap") or "")
             ca = ((cm or {}).get("data") or {}).get("ca.crt")
             if ca:
-                name = "configmap://%s/%s" % (ns, tls["caConfigMap"])
-                configs.append({"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump.DynamicSecret",
-                                "name": name, "version_info": "1",
-                                "secret": {"name": name, "validation_context": {
-                                    "trusted_ca": {"inline_bytes": base64.b64encode(ca.encode()).decode()}}}})
+                configs.append(sds_ca("configmap://%s/%s" % (ns, tls["caConfigMap"]),
+                                      base64.b64encode(ca.encode()).decode()))
         print(json.dumps({"configs": configs}, indent=1))
     elif cmd == "curl -s 127.0.0.1:15000/certs":
         loaded = cluster.get("loaded") or {}
