@@ -289,6 +289,30 @@ pub fn build_plan(plan: &Plan, force: bool) -> Result<Vec<u8>, BundleError> {
 mod tests {
     use super::*;
 
+    /// The README says what install will do, line for line as the page's preview says it, for
+    /// every combination (CLI users never see the page).
+    #[test]
+    fn the_readme_holds_the_install_preview() {
+        for s in crate::demo::every_combination() {
+            let plan = crate::plan::plan(&s, &crate::demo::cert_inputs(), 1_764_151_200);
+            let preview = crate::plan::install_preview(&plan);
+            let bundle = Bundle::of(&plan);
+            let readme = bundle.file("README.md").expect("a README").text();
+            let entries = [
+                &preview.creates,
+                &preview.changes,
+                &preview.deletes,
+                &preview.uses,
+            ];
+            for e in entries.into_iter().flatten() {
+                let line = format!("- `{}`: {}", e.object, e.note);
+                assert!(readme.contains(&line), "{s:?}: no {line:?}");
+            }
+            assert!(readme.contains(&preview.dry_run), "{s:?}");
+            assert!(readme.contains(&preview.url), "{s:?}");
+        }
+    }
+
     #[test]
     fn zip_time_follows_at_and_clamps() {
         /// (year, month, day, hour, minute, second)

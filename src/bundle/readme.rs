@@ -32,6 +32,7 @@ pub(super) fn render(plan: &Plan) -> String {
     values(&mut o, s);
     files(&mut o, &plan.manifests, &apis);
     operations::prerequisites(&mut o, plan);
+    install_preview(&mut o, plan);
     procedure_section(&mut o, plan, &apis);
     operations::ownership(&mut o, plan, &apis);
     operations::failures(&mut o);
@@ -39,6 +40,40 @@ pub(super) fn render(plan: &Plan) -> String {
     operations::renew(&mut o, plan, &apis);
     operations::cleanup(&mut o, plan);
     o
+}
+
+/// What install will do to the cluster, as the page shows it before the download
+/// ([`crate::plan::install_preview`], from the plan that writes the scripts).
+fn install_preview(o: &mut String, plan: &Plan) {
+    let p = crate::plan::install_preview(plan);
+    // A code span, whole (a list item, not a table cell).
+    let code = |text: &str| text.replace('`', "'");
+    o.push_str("## What `install.sh` will do to the cluster\n\n");
+    for (title, entries) in [
+        ("Creates (or updates, when this bundle made it)", &p.creates),
+        (
+            "Changes, under the field manager `istio-alb` only",
+            &p.changes,
+        ),
+        ("Deletes", &p.deletes),
+        ("Needs, and never changes", &p.uses),
+    ] {
+        if entries.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "{title}:\n");
+        for e in entries {
+            let _ = writeln!(o, "- `{}`: {}", code(&e.object), e.note);
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(
+        o,
+        "The app then answers at `{}`. `{}` shows every change against the live cluster, \
+         as the API server would make it, and changes nothing.\n",
+        code(&p.url),
+        code(&p.dry_run)
+    );
 }
 
 fn header(o: &mut String, s: &Settings, apis: &Apis, at: i64) {
