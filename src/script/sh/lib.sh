@@ -309,8 +309,6 @@ Check istiod (kubectl logs -n $GATEWAY_NAMESPACE -l app=istiod) and run install.
   ok "Gateway $1 programmed by Istio, HTTPRoute $2 accepted, their references resolved"
 }
 
-# check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
-# and context CLUSTER or CLUSTER/ID (ibmcloud ks cluster config --cluster CLUSTER).
 # need_app: a bundle without the httpbin sample (deploy_sample: false) routes to an app that
 # must run already; install stops here, before any change, when its Deployment is missing (a
 # mistyped App or App namespace).
@@ -329,6 +327,8 @@ the httpbin sample as $APP"
   ok "the app's Deployment $APP_NAMESPACE/$APP exists"
 }
 
+# check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
+# and context CLUSTER or CLUSTER/ID (ibmcloud ks cluster config --cluster CLUSTER).
 is_cluster() {
   case "$1" in
     "$CLUSTER_NAME" | "$CLUSTER_NAME"/*) return 0 ;;
