@@ -653,11 +653,10 @@ def k_exec(state, cluster, opts):
         # the CA of its frontend validation configmap://NS/CONFIGMAP.
         for gw in objects_in(cluster, "Gateway", GATEWAY_API, ns):
             tls = (gateway_api_server(cluster, gw) or {}).get("tls") or {}
-            secret = find(cluster, "Secret", "", ns, tls.get("credentialName") or "")
+            secret, cm = gateway_api_refs(cluster, ns, tls)
             crt = ((secret or {}).get("data") or {}).get("tls.crt")
             if crt:
                 configs.append(sds_certificate("kubernetes-gateway://%s/%s" % (ns, tls["credentialName"]), crt))
-            cm = find(cluster, "ConfigMap", "", ns, tls.get("caConfigMap") or "")
             ca = ((cm or {}).get("data") or {}).get("ca.crt")
             if ca:
                 configs.append(sds_ca("configmap://%s/%s" % (ns, tls["caConfigMap"]),
@@ -849,6 +848,13 @@ def gateway_api_server(cluster, gw):
     return None
 
 
+def gateway_api_refs(cluster, ns, tls):
+    """(Secret, ConfigMap) a Gateway API server's tls (gateway_api_server) refers to in ns:
+    its certificate and its client CA; None for either that does not exist."""
+    return (find(cluster, "Secret", "", ns, tls.get("credentialName") or ""),
+            find(cluster, "ConfigMap", "", ns, tls.get("caConfigMap") or ""))
+
+
 def tls_ca_and_mode(cluster):
     """(server tls, namespace, loaded data of the gateway's secrets) of the mTLS Gateway."""
     for gw in objects_in(cluster, "Gateway", "networking.istio.io", None):
@@ -870,8 +876,7 @@ def client_verdict(cluster, gw, server, cert_pem):
     if group_of(gw) == GATEWAY_API:
         # The Gateway API: the certificate from the referenced secret, the CA from the ConfigMap
         # (no CA object: Istio cannot resolve the reference and serves no listener).
-        secret = find(cluster, "Secret", "", ns, tls.get("credentialName") or "")
-        cm = find(cluster, "ConfigMap", "", ns, tls.get("caConfigMap") or "")
+        secret, cm = gateway_api_refs(cluster, ns, tls)
         if not secret or not (secret.get("data") or {}).get("tls.crt") or (mode == "MUTUAL" and not cm):
             return Fail("curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to gateway:443", 35)
         ca = base64.b64encode(((cm or {}).get("data") or {}).get("ca.crt", "").encode()).decode()
