@@ -184,11 +184,20 @@ fn renewal_due_and_stale_copies_are_warnings_with_the_next_step() {
     assert!(r.ok(), "warnings only: {}", r.text());
     for w in [
         "WARN: alb-certs/client.crt: 6", // 64 or 65 days, by the minute
-        "WARN: istio-ingressgateway-certs/tls.crt: 19 day(s) left, in the last third of its lifetime",
         "WARN: the gateway certificate in istio-ingressgateway-certs/tls.crt holds an older certificate than IBM's",
         "next: run renew.sh",
     ] {
         assert!(r.stdout.contains(w), "want {w:?} in\n{}", r.text());
     }
+    // 19 days and some hours, or exactly 20 when the script's clock still reads the second the
+    // certificate was made (CI saw that once): both are in the last third of its 90 days
+    let gateway = ["19", "20"].map(|d| {
+        format!("WARN: istio-ingressgateway-certs/tls.crt: {d} day(s) left, in the last third")
+    });
+    assert!(
+        gateway.iter().any(|w| r.stdout.contains(w.as_str())),
+        "want one of {gateway:?} in\n{}",
+        r.text()
+    );
     let _ = CONTEXT;
 }
