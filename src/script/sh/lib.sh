@@ -238,6 +238,10 @@ at_least() {
   done
 }
 
+# How to install the Gateway API's CRDs (standard channel, the release the bundles are tested with).
+GATEWAY_API_INSTALL="kubectl apply --server-side -f \
+https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
+
 # check_gateway_api: a gateway-api bundle needs the Gateway API CRDs of v1.5.0 or later (the
 # client-certificate validation of GEP-91 is in their standard channel since then) and istiod
 # 1.28 or later (the first Istio that implements it).
@@ -247,8 +251,7 @@ check_gateway_api() {
   version="$(k get crd gateways.gateway.networking.k8s.io -o "$jp")"
   if ! at_least "${version#v}" 1.5.0; then
     die "the Gateway API CRDs are of version '${version:-unknown}', and this bundle needs \
-v1.5.0 or later (frontend client-certificate validation): kubectl apply --server-side -f \
-https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
+v1.5.0 or later (frontend client-certificate validation): $GATEWAY_API_INSTALL"
   fi
   ok "Gateway API CRDs $version"
   jp='jsonpath={.items[*].spec.template.spec.containers[0].image}'
@@ -325,6 +328,248 @@ $APP_NAMESPACE), deploy the app first, or make the bundle with deploy_sample: tr
 the httpbin sample as $APP"
   fi
   ok "the app's Deployment $APP_NAMESPACE/$APP exists"
+}
+
+# --- install's checks, before any change ---
+# run_preflight: preflight.sh, unless --skip-preflight; a failure ends install.
+run_preflight() {
+  if [ "$SKIP_PREFLIGHT" -eq 1 ]; then
+    echo '  skipped (--skip-preflight)'
+  elif ! bash "$BUNDLE_DIR"/scripts/preflight.sh; then
+    die 'the preflight failed (see above), so nothing was changed in the cluster. Fix the \
+certificates and generate the bundle again, or pass --skip-preflight.'
+  fi
+}
+
+# check_prerequisites: the gateway namespace, the CRD of every kind the manifests write
+# ($REQUIRED_CRDS), the ALB's ingress class and a running gateway pod, in one kubectl call; then
+# what the bundle's choices need: Traefik's ServersTransport, the Gateway API, the user's app.
+check_prerequisites() {
+  local wanted=("namespace/$GATEWAY_NAMESPACE") found missing='' item name why crd running
+  local jp='jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}'
+  jp+='{.status.containerStatuses[*].ready}{"\n"}{end}'
+  need ibmcloud openssl awk sed
+  for crd in $REQUIRED_CRDS; do wanted+=("crd/$crd"); done
+  if [ -n "$INGRESS_CLASS" ]; then wanted+=("ingressclass/$INGRESS_CLASS"); fi
+  found="$(k get "${wanted[@]}" -o name 2>"$WORK_DIR/found.err" || true)"
+  for item in "${wanted[@]}"; do
+    name=$item
+    case "$item" in
+      namespace/*) why="the gateway namespace $GATEWAY_NAMESPACE (is Istio installed there?)" ;;
+      crd/*)
+        name="customresourcedefinition.apiextensions.k8s.io/${item#crd/}"
+        why="Istio's API for this profile: is Istio installed, and recent or old enough?"
+        case "$item" in
+          *.gateway.networking.k8s.io)
+            why="the Gateway API, v1.5.0 or newer: $GATEWAY_API_INSTALL"
+            ;;
+        esac
+        why="the CRD ${item#crd/} ($why)"
+        ;;
+      *)
+        name="ingressclass.networking.k8s.io/$INGRESS_CLASS"
+        why="the ingress class $INGRESS_CLASS (the ALB: ibmcloud ks ingress alb ls --cluster \
+$CLUSTER_NAME)"
+        ;;
+    esac
+    if grep -qxF -- "$name" <<<"$found"; then ok "$name"; else missing="$missing
+  $why"; fi
+  done
+  if [ -n "$missing" ]; then
+    die "missing in the cluster:$missing
+(kubectl: $(head -n 3 "$WORK_DIR/found.err"))"
+  fi
+  running="$(k get pods -n "$GATEWAY_NAMESPACE" -l istio=ingressgateway -o "$jp" |
+    awk -F'|' '$2 == "Running" && $3 !~ /false/ && $3 != "" { n++ } END { print n + 0 }')"
+  if [ "$running" -eq 0 ]; then
+    die "no running, ready gateway pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE"
+  fi
+  ok "$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE"
+  if [ "$ALB" = traefik ]; then check_traefik_api; fi
+  if [ "$GATEWAY_CONFIG" = gateway-api ]; then check_gateway_api; fi
+  if [ "$DEPLOY_SAMPLE" = false ]; then need_app; fi
+}
+
+# check_traefik_api: the ServersTransport version the cluster serves, into TRAEFIK_API (Traefik
+# v3's CRD serves v1alpha1, IBM's examples write v1).
+TRAEFIK_API=''
+check_traefik_api() {
+  TRAEFIK_API="$(k api-resources --api-group=traefik.io --no-headers 2>/dev/null |
+    awk '$NF == "ServersTransport" { print $(NF - 2); exit }')"
+  if [ -z "$TRAEFIK_API" ]; then
+    die "the cluster serves no ServersTransport in traefik.io: is the ALB Traefik? (ibmcloud ks \
+ingress alb ls --cluster $CLUSTER_NAME)"
+  fi
+  ok "the cluster serves ServersTransport as $TRAEFIK_API"
+}
+
+# check_nlb_dns: IBM's listing registers the NLB host name for the load balancer (classic: the
+# gateway's IP, VPC: its host name), whole fields only (192.0.2.100 is not 192.0.2.10); sets
+# NLB_LISTED_NS to the namespace the listing gives for IBM's secret, if any.
+NLB_LISTED_NS=''
+check_nlb_dns() {
+  local list=(ibmcloud ks nlb-dns ls) create='ibmcloud ks nlb-dns create classic' option=--ip
+  local target=$INGRESS_HOST setting='Ingress gateway IP' listing seen hit secret ips
+  case "$PROFILE/$INFRASTRUCTURE" in
+    */vpc)
+      create='ibmcloud ks nlb-dns create vpc-gen2' option=--lb-host target=$LB_HOST
+      setting='Load balancer host name'
+      ;;
+    classic/*) list=(ibmcloud ks nlb-dnss) create='ibmcloud ks nlb-dns-create' ;;
+  esac
+  if [ "$GATEWAY_SECRETS" = ibm-renewed ]; then
+    option="$option $target --secret-namespace $GATEWAY_NAMESPACE"
+  else
+    option="$option $target"
+  fi
+  if ! listing="$("${list[@]}" --cluster "$CLUSTER_NAME" 2>&1)"; then
+    die "${list[*]} failed: $listing"
+  fi
+  read -r seen hit secret NLB_LISTED_NS ips <<<"$(awk -v host="$NLB_INGRESS_DOMAIN" \
+    -v ip="$target" -v secret="$NLB_SECRET" '
+    $1 == host {
+      seen = 1
+      for (i = 2; i <= NF; i++) {
+        n = split($i, a, ",")
+        for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1
+        if ($i != secret && $i ~ /[.:]/) ips = ips $i ","
+        if ($i == secret) { sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }
+      }
+    }
+    END { print seen + 0, hit + 0, sec + 0, (ns == "" ? "-" : ns), (ips == "" ? "-" : ips) }
+  ' <<<"$listing")"
+  if [ "$seen" -eq 0 ]; then
+    die "$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: \
+$create --cluster $CLUSTER_NAME $option, then put the new host name and secret into the \
+settings and generate the bundle again."
+  fi
+  if [ "$hit" -eq 0 ]; then
+    die "$NLB_INGRESS_DOMAIN is registered for ${ips%,}, not for $target (the settings' \
+$setting). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
+  fi
+  ok "$NLB_INGRESS_DOMAIN is registered for $target"
+  if [ "$NLB_LISTED_NS" = - ]; then NLB_LISTED_NS=''; fi
+  if [ "$secret" -eq 0 ]; then
+    warn "the listing does not name the secret $NLB_SECRET for $NLB_INGRESS_DOMAIN: check the \
+settings' nlb_secret"
+  fi
+}
+
+# check_old_ingress: the app namespace's old Ingress alb-ingress, the ALB's path to the
+# app before the procedure, is someone else's; install refuses to run with it unless told to
+# delete it (--delete-old-ingress). Sets LEGACY_INGRESS to its owner.
+LEGACY_INGRESS=''
+check_old_ingress() {
+  LEGACY_INGRESS="$(owner "$APP_NAMESPACE" Ingress alb-ingress)"
+  local at="Ingress $APP_NAMESPACE/alb-ingress"
+  case "$LEGACY_INGRESS" in
+    foreign)
+      if [ "$DELETE_OLD_INGRESS" -eq 1 ]; then
+        note "$at (the ALB's old path to the app) will be deleted once the new Ingress exists \
+(--delete-old-ingress)"
+      else
+        REFUSED="$REFUSED
+  $at is the ALB's old path to the app, which the procedure replaces: with both, the ALB may \
+keep using it and get 502 once mutual TLS is STRICT. Delete it yourself (kubectl get ingress \
+alb-ingress -n $APP_NAMESPACE -o yaml keeps a copy), or run again with --delete-old-ingress: \
+install then deletes it right after the new Ingress exists. Cleanup cannot put it back."
+      fi
+      ;;
+    absent) ok "no old Ingress alb-ingress in $APP_NAMESPACE" ;;
+    *) note "$at is labelled by istio-alb ($LEGACY_INGRESS): left alone" ;;
+  esac
+}
+
+# delete_old_ingress RESOURCE: the old Ingress goes once the new one exists (--delete-old-ingress).
+delete_old_ingress() {
+  if [ "$LEGACY_INGRESS" = foreign ]; then
+    change delete "$1" alb-ingress -n "$APP_NAMESPACE" --ignore-not-found=true
+  else
+    ok 'no old Ingress to delete'
+  fi
+}
+
+# read_ibm_secrets [NAMESPACE]: IBM's NLB secret into $WORK_DIR/ibm-nlb and its ALB secret into
+# $WORK_DIR/ibm-alb, each readable with a matching key, from --secret-namespace (or the settings'
+# namespace), else NAMESPACE (the one IBM's listing gives), default or the gateway namespace.
+# Sets NLB_SECRET_NAMESPACE and ALB_SECRET_NAMESPACE.
+NLB_SECRET_NAMESPACE=''
+ALB_SECRET_NAMESPACE=''
+read_ibm_secrets() {
+  local nlb=("$NLB_SECRET_NS") alb=("$ALB_SECRET_NS")
+  if [ -z "$NLB_SECRET_NS" ]; then nlb=("${1:-}" "$IBM_DEFAULT_NAMESPACE" "$GATEWAY_NAMESPACE"); fi
+  if [ -z "$ALB_SECRET_NS" ]; then alb=("$IBM_DEFAULT_NAMESPACE" "$GATEWAY_NAMESPACE"); fi
+  if ! read_ibm_secret "$NLB_SECRET" "$WORK_DIR/ibm-nlb" "${nlb[@]}"; then
+    die "IBM's NLB secret $NLB_SECRET is not in namespace(s) ${nlb[*]} (IBM creates it with the \
+NLB host name; if it lives elsewhere, pass --secret-namespace NS)"
+  fi
+  NLB_SECRET_NAMESPACE=$FOUND_NS
+  check_ibm_pair NLB "$NLB_SECRET_NAMESPACE/$NLB_SECRET" "$WORK_DIR/ibm-nlb"
+  if ! read_ibm_secret "$ALB_SECRET" "$WORK_DIR/ibm-alb" "${alb[@]}"; then
+    die "IBM's ALB secret $ALB_SECRET is not in namespace(s) ${alb[*]} (ibmcloud ks cluster get \
+--cluster $CLUSTER_NAME names it; pass --alb-secret-namespace NS if it lives elsewhere)"
+  fi
+  ALB_SECRET_NAMESPACE=$FOUND_NS
+  check_ibm_pair ALB "$ALB_SECRET_NAMESPACE/$ALB_SECRET" "$WORK_DIR/ibm-alb"
+}
+
+# check_ibm_pair NLB|ALB NAMESPACE/NAME DIR: IBM's certificate and key in DIR match.
+check_ibm_pair() {
+  check_pair "IBM's $1 secret $2" "$3/tls.crt" "$3/tls.key"
+  ok "IBM's $1 secret $2: certificate and key match, valid until $(enddate "$3/tls.crt")"
+}
+
+# warn_if_ibm_renewed: IBM renewed the NLB certificate after the bundle was made.
+warn_if_ibm_renewed() {
+  first_cert "$BUNDLE_DIR"/certs/nlb.crt "$WORK_DIR/bundle-nlb.crt"
+  if later "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/bundle-nlb.crt"; then
+    warn "IBM renewed the NLB certificate since this bundle was made (IBM's is valid until \
+$(enddate "$WORK_DIR/ibm-nlb/tls.crt"), the bundle's until \
+$(enddate "$WORK_DIR/bundle-nlb.crt")): run renew.sh after install"
+  fi
+}
+
+# plan_alb_copy: the copy of IBM's ALB TLS secret in the gateway namespace (the Ingress reads it
+# there), planned from IBM's.
+plan_alb_copy() {
+  plan_secret "$ALB_SECRET" kubernetes.io/tls \
+    leaf tls.crt "$WORK_DIR/ibm-alb/tls.crt" \
+    key:tls.crt tls.key "$WORK_DIR/ibm-alb/tls.key"
+}
+
+# check_alb_copy: install plans the copy of IBM's ALB secret, unless someone else keeps one.
+check_alb_copy() {
+  if [ "$(<"$WORK_DIR/decision/alb-tls-copy")" != keep ]; then
+    plan_alb_copy
+    return 0
+  fi
+  note "the copy $GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: used as it is"
+  if read_secret "$GATEWAY_NAMESPACE" "$ALB_SECRET" "$WORK_DIR/alb-copy" tls.crt &&
+    ! same_file "$WORK_DIR/alb-copy/tls.crt" "$WORK_DIR/ibm-alb/tls.crt"; then
+    warn "$GATEWAY_NAMESPACE/$ALB_SECRET differs from IBM's $ALB_SECRET_NAMESPACE/$ALB_SECRET: \
+whoever keeps it must update it"
+  fi
+}
+
+# copy_alb_secret: writes the planned copy of IBM's ALB secret, unless someone else keeps it.
+copy_alb_secret() {
+  if [ "$(<"$WORK_DIR/decision/alb-tls-copy")" = keep ]; then
+    ok "$GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: left as it is"
+  else
+    apply_secret "$ALB_SECRET"
+  fi
+}
+
+# finish DONE: the last words of a script that changes the cluster: DONE, or in a dry run how
+# many of the changes shown the API server refused (then the exit status is 1).
+finish() {
+  echo
+  if [ "$DRY_RUN" -eq 1 ]; then
+    echo "Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown."
+    if [ "$DRY_REFUSED" -gt 0 ]; then exit 1; fi
+  else
+    echo "$1"
+  fi
 }
 
 # check_cluster: kubectl must talk to the bundle's cluster. IBM Cloud names the kubeconfig cluster
@@ -560,6 +805,9 @@ restart_gateway() {
   done <<<"$deploys"
 }
 
+# GATEWAY_CHANGED: 1 once this run wrote a secret the classic gateway mounts.
+GATEWAY_CHANGED=0
+
 # restart_if_needed: restarts when the certificates the gateway mounts changed in this run
 # (GATEWAY_CHANGED), or when a gateway pod serves another certificate than its secret holds (an
 # earlier run stopped between writing the secret and restarting).
@@ -714,6 +962,28 @@ inventory() {
   if ! k get "$2" -n "$1" -o "$jp" >"$WORK_DIR/inventory/$1" 2>"$WORK_DIR/inventory.err"; then
     cat "$WORK_DIR/inventory.err" >&2
     return 1
+  fi
+}
+
+# inventory_namespace: the app namespace (cluster-scoped) into $WORK_DIR/inventory/_cluster;
+# NEW_NAMESPACE names it when install has yet to create it.
+inventory_namespace() {
+  if [ ! -d "$WORK_DIR/inventory" ]; then mkdir "$WORK_DIR/inventory"; fi
+  local jp='jsonpath={.kind}{"|"}{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"\n"}'
+  k get namespace "$APP_NAMESPACE" --ignore-not-found -o "$jp" >"$WORK_DIR/inventory/_cluster"
+  if [ ! -s "$WORK_DIR/inventory/_cluster" ]; then NEW_NAMESPACE=$APP_NAMESPACE; fi
+}
+
+# served_transport FILE: the ServersTransport as the cluster serves it (TRAEFIK_API): FILE, or a
+# copy with the served apiVersion; sets TRANSPORT_FILE.
+TRANSPORT_FILE=''
+served_transport() {
+  local written=traefik.io/v1alpha1
+  TRANSPORT_FILE="$BUNDLE_DIR/$1"
+  if [ "$TRAEFIK_API" != "$written" ]; then
+    TRANSPORT_FILE="$WORK_DIR/${1##*/}"
+    sed "s#^apiVersion: $written\$#apiVersion: $TRAEFIK_API#" "$BUNDLE_DIR/$1" >"$TRANSPORT_FILE"
+    note "applying ${1##*/} as $TRAEFIK_API, the version this cluster serves"
   fi
 }
 

@@ -13,70 +13,24 @@ BUNDLE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 main() {
   parse_args 'scripts/install.sh [--dry-run] [--context CONTEXT] [--secret-namespace NS] [--alb-secret-namespace NS] [--timeout SECONDS] [--force-conflicts] [--delete-old-ingress] [--skip-preflight]' "$@"
   start_run install.sh 16 'Running install.sh again is safe: every step first reads what is in the cluster and changes only what differs.'
-  NLB_LISTED_NS=''
 
   step "Preflight: the gateway and the ALB shake hands locally with the bundle's secrets" "the certificates and keys of the bundle (istio-alb check settings.yaml)"
-  if [ "$SKIP_PREFLIGHT" -eq 1 ]; then
-    echo '  skipped (--skip-preflight)'
-  elif ! bash "$BUNDLE_DIR"/scripts/preflight.sh; then
-    die 'the preflight failed (see above), so nothing was changed in the cluster. Fix the certificates and generate the bundle again, or pass --skip-preflight.'
-  fi
+  run_preflight
 
   step "Checking that kubectl talks to cluster $CLUSTER_NAME" "ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass --context"
   need kubectl
   check_cluster
 
   step "Checking prerequisites: tools, namespace, CRDs, ingress class, gateway pods" "that Istio and the ALB are installed and the gateway pods run: kubectl get pods -n $GATEWAY_NAMESPACE"
-  need ibmcloud openssl awk sed
-  found="$(k get namespace/"$GATEWAY_NAMESPACE" crd/peerauthentications.security.istio.io crd/destinationrules.networking.istio.io crd/gateways.networking.istio.io crd/virtualservices.networking.istio.io ingressclass/public-iks-k8s-nginx -o name 2>"$WORK_DIR/found.err" || true)"
-  missing=''
-  if grep -qxF -- "namespace/$GATEWAY_NAMESPACE" <<<"$found"; then ok "namespace/$GATEWAY_NAMESPACE"; else missing="$missing
-  the gateway namespace $GATEWAY_NAMESPACE (is Istio installed there?)"; fi
-  if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/peerauthentications.security.istio.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/peerauthentications.security.istio.io"; else missing="$missing
-  the CRD peerauthentications.security.istio.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
-  if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/destinationrules.networking.istio.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/destinationrules.networking.istio.io"; else missing="$missing
-  the CRD destinationrules.networking.istio.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
-  if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/gateways.networking.istio.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/gateways.networking.istio.io"; else missing="$missing
-  the CRD gateways.networking.istio.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
-  if grep -qxF -- "customresourcedefinition.apiextensions.k8s.io/virtualservices.networking.istio.io" <<<"$found"; then ok "customresourcedefinition.apiextensions.k8s.io/virtualservices.networking.istio.io"; else missing="$missing
-  the CRD virtualservices.networking.istio.io (Istio's API for this profile: is Istio installed, and recent or old enough?)"; fi
-  if grep -qxF -- "ingressclass.networking.k8s.io/public-iks-k8s-nginx" <<<"$found"; then ok "ingressclass.networking.k8s.io/public-iks-k8s-nginx"; else missing="$missing
-  the ingress class public-iks-k8s-nginx (the ALB: ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME)"; fi
-  if [ -n "$missing" ]; then die "missing in the cluster:$missing
-(kubectl: $(head -n 3 "$WORK_DIR/found.err"))"; fi
-  pods="$(k get pods -n "$GATEWAY_NAMESPACE" -l 'istio=ingressgateway' -o 'jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.status.containerStatuses[*].ready}{"\n"}{end}')"
-  running="$(awk -F'|' '$2 == "Running" && $3 !~ /false/ && $3 != "" { n++ } END { print n + 0 }' <<<"$pods")"
-  if [ "$running" -eq 0 ]; then die "no running, ready gateway pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE"; fi
-  ok "$running gateway pod(s) running and ready in $GATEWAY_NAMESPACE"
+  check_prerequisites
 
   step "Checking that $NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST" "ibmcloud ks nlb-dns ls --cluster $CLUSTER_NAME, and the settings' ingress_ip and nlb_domain"
-  if ! nlb_list="$(ibmcloud ks nlb-dns ls --cluster "$CLUSTER_NAME" 2>&1)"; then die "ibmcloud ks nlb-dns ls failed: $nlb_list"; fi
-  read -r nlb_seen nlb_ip nlb_secret NLB_LISTED_NS nlb_ips <<<"$(awk -v host="$NLB_INGRESS_DOMAIN" -v ip="$INGRESS_HOST" -v secret="$NLB_SECRET" '
-  $1 == host {
-    seen = 1
-    for (i = 2; i <= NF; i++) {
-      n = split($i, a, ",")
-      for (j = 1; j <= n; j++) if (a[j] == ip) hit = 1
-      if ($i != secret && $i ~ /[.:]/) ips = ips $i ","
-      if ($i == secret) { sec = 1; if (i < NF && $(i + 1) ~ /^[a-z0-9-]+$/) ns = $(i + 1) }
-    }
-  }
-  END { print seen + 0, hit + 0, sec + 0, (ns == "" ? "-" : ns), (ips == "" ? "-" : ips) }' <<<"$nlb_list")"
-  if [ "$nlb_seen" -eq 0 ]; then
-    die "$NLB_INGRESS_DOMAIN is not registered in cluster $CLUSTER_NAME. Create it with: ibmcloud ks nlb-dns create classic --cluster $CLUSTER_NAME --ip $INGRESS_HOST --secret-namespace $GATEWAY_NAMESPACE, then put the new host name and secret into the settings and generate the bundle again."
-  fi
-  if [ "$nlb_ip" -eq 0 ]; then
-    die "$NLB_INGRESS_DOMAIN is registered for ${nlb_ips%,}, not for $INGRESS_HOST (the settings' Ingress gateway IP). Check kubectl get svc istio-ingressgateway -n $GATEWAY_NAMESPACE."
-  fi
-  ok "$NLB_INGRESS_DOMAIN is registered for $INGRESS_HOST"
-  if [ "$NLB_LISTED_NS" = - ]; then NLB_LISTED_NS=''; fi
-  if [ "$nlb_secret" -eq 0 ]; then warn "the listing does not name the secret $NLB_SECRET for $NLB_INGRESS_DOMAIN: check the settings' nlb_secret"; fi
+  check_nlb_dns
 
   step "Checking every object install writes: ours, absent, someone else's, conflicts" "the objects and fields named above: kubectl get -o yaml --show-managed-fields shows who set them"
   inventory "$APP_NAMESPACE" 'serviceaccounts,services,deployments.apps,peerauthentications.security.istio.io,destinationrules.networking.istio.io,ingresses.networking.k8s.io'
   inventory "$GATEWAY_NAMESPACE" 'secrets,gateways.networking.istio.io,virtualservices.networking.istio.io,ingresses.networking.k8s.io'
-  k get namespace "$APP_NAMESPACE" --ignore-not-found -o 'jsonpath={.kind}{"|"}{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"\n"}' >"$WORK_DIR/inventory/_cluster"
-  if [ ! -s "$WORK_DIR/inventory/_cluster" ]; then NEW_NAMESPACE=$APP_NAMESPACE; fi
+  inventory_namespace
   decide_file manifests/01-namespace.yaml label \
     namespaces Namespace '' "$APP_NAMESPACE"
   decide_file manifests/02-sample-app.yaml keep \
@@ -98,19 +52,7 @@ main() {
   decide_file manifests/07-ingress.yaml share \
     ingresses.networking.k8s.io Ingress "$GATEWAY_NAMESPACE" alb-ingress
   decide_file alb-tls-copy keep secrets Secret "$GATEWAY_NAMESPACE" "$ALB_SECRET"
-  LEGACY_INGRESS="$(owner "$APP_NAMESPACE" Ingress alb-ingress)"
-  case "$LEGACY_INGRESS" in
-    foreign)
-      if [ "$DELETE_OLD_INGRESS" -eq 1 ]; then
-        note "Ingress $APP_NAMESPACE/alb-ingress (the ALB's old path to the app) will be deleted once the new Ingress exists (--delete-old-ingress)"
-      else
-        REFUSED="$REFUSED
-  Ingress $APP_NAMESPACE/alb-ingress is the ALB's old path to the app, which the procedure replaces: with both, the ALB may keep using it and get 502 once mutual TLS is STRICT. Delete it yourself (kubectl get ingress alb-ingress -n $APP_NAMESPACE -o yaml keeps a copy), or run again with --delete-old-ingress: install then deletes it right after the new Ingress exists. Cleanup cannot put it back."
-      fi
-      ;;
-    absent) ok "no old Ingress alb-ingress in $APP_NAMESPACE" ;;
-    *) note "Ingress $APP_NAMESPACE/alb-ingress is labelled by istio-alb ($LEGACY_INGRESS): left alone" ;;
-  esac
+  check_old_ingress
   refuse_if_any
   check_conflicts \
     '' "$BUNDLE_DIR"/manifests/01-namespace.yaml \
@@ -122,36 +64,14 @@ main() {
     "$GATEWAY_NAMESPACE" "$BUNDLE_DIR"/manifests/07-ingress.yaml
 
   step "Checking IBM's secrets and what each secret of the bundle would become" "IBM's secrets: kubectl get secret $NLB_SECRET $ALB_SECRET -n $IBM_DEFAULT_NAMESPACE (or --secret-namespace)"
-  if [ -n "$NLB_SECRET_NS" ]; then nlb_candidates=("$NLB_SECRET_NS"); else nlb_candidates=("$NLB_LISTED_NS" "$IBM_DEFAULT_NAMESPACE" "$GATEWAY_NAMESPACE"); fi
-  if ! read_ibm_secret "$NLB_SECRET" "$WORK_DIR/ibm-nlb" "${nlb_candidates[@]}"; then
-    die "IBM's NLB secret $NLB_SECRET is not in namespace(s) ${nlb_candidates[*]} (IBM creates it with the NLB host name; if it lives elsewhere, pass --secret-namespace NS)"
-  fi
-  NLB_SECRET_NAMESPACE=$FOUND_NS
-  check_pair "IBM's NLB secret $NLB_SECRET_NAMESPACE/$NLB_SECRET" "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/ibm-nlb/tls.key"
-  ok "IBM's NLB secret $NLB_SECRET_NAMESPACE/$NLB_SECRET: certificate and key match, valid until $(enddate "$WORK_DIR/ibm-nlb/tls.crt")"
-  if [ -n "$ALB_SECRET_NS" ]; then alb_candidates=("$ALB_SECRET_NS"); else alb_candidates=("$IBM_DEFAULT_NAMESPACE" "$GATEWAY_NAMESPACE"); fi
-  if ! read_ibm_secret "$ALB_SECRET" "$WORK_DIR/ibm-alb" "${alb_candidates[@]}"; then
-    die "IBM's ALB secret $ALB_SECRET is not in namespace(s) ${alb_candidates[*]} (ibmcloud ks cluster get --cluster $CLUSTER_NAME names it; pass --alb-secret-namespace NS if it lives elsewhere)"
-  fi
-  ALB_SECRET_NAMESPACE=$FOUND_NS
-  check_pair "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET" "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb/tls.key"
-  ok "IBM's ALB secret $ALB_SECRET_NAMESPACE/$ALB_SECRET: certificate and key match, valid until $(enddate "$WORK_DIR/ibm-alb/tls.crt")"
+  read_ibm_secrets "$NLB_LISTED_NS"
   plan_secret demo-cluster-0001-cacert Opaque \
     ca ca.crt "$BUNDLE_DIR"/certs/client-ca.pem
   plan_secret alb-proxy-ssl kubernetes.io/tls \
     leaf tls.crt "$BUNDLE_DIR"/certs/alb-client.crt \
     key:tls.crt tls.key "$BUNDLE_DIR"/certs/alb-client.key \
     ca ca.crt "$BUNDLE_DIR"/certs/gateway-ca.pem
-  if [ "$(<"$WORK_DIR/decision/alb-tls-copy")" = keep ]; then
-    note "the copy $GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: used as it is"
-    if read_secret "$GATEWAY_NAMESPACE" "$ALB_SECRET" "$WORK_DIR/alb-copy" tls.crt && ! same_file "$WORK_DIR/alb-copy/tls.crt" "$WORK_DIR/ibm-alb/tls.crt"; then
-      warn "$GATEWAY_NAMESPACE/$ALB_SECRET differs from IBM's $ALB_SECRET_NAMESPACE/$ALB_SECRET: whoever keeps it must update it"
-    fi
-  else
-    plan_secret "$ALB_SECRET" kubernetes.io/tls \
-      leaf tls.crt "$WORK_DIR/ibm-alb/tls.crt" \
-      key:tls.crt tls.key "$WORK_DIR/ibm-alb/tls.key"
-  fi
+  check_alb_copy
 
   step "Namespace $APP_NAMESPACE, labelled istio-injection=enabled" "kubectl get all -n $APP_NAMESPACE, and your permissions there"
   apply_file manifests/01-namespace.yaml ''
@@ -164,11 +84,7 @@ main() {
   apply_secret alb-proxy-ssl
 
   step "Copying the ALB TLS secret $ALB_SECRET into $GATEWAY_NAMESPACE (the Ingress namespace)" "kubectl get secrets -n $GATEWAY_NAMESPACE, and your permissions there"
-  if [ "$(<"$WORK_DIR/decision/alb-tls-copy")" = keep ]; then
-    ok "$GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's: left as it is"
-  else
-    apply_secret "$ALB_SECRET"
-  fi
+  copy_alb_secret
 
   step "Making sidecars use Istio mutual TLS towards $APP_NAMESPACE" "kubectl get all -n $APP_NAMESPACE, and your permissions there"
   apply_file manifests/04-destination-rule.yaml "$APP_NAMESPACE"
@@ -183,22 +99,13 @@ main() {
   apply_file manifests/07-ingress.yaml "$GATEWAY_NAMESPACE"
 
   step "Deleting the previous Ingress alb-ingress in $APP_NAMESPACE, if any (--delete-old-ingress)" "kubectl get ingress -n $APP_NAMESPACE"
-  if [ "$LEGACY_INGRESS" = foreign ]; then
-    change delete ingresses.networking.k8s.io alb-ingress -n "$APP_NAMESPACE" --ignore-not-found=true
-  else
-    ok 'no old Ingress to delete'
-  fi
+  delete_old_ingress ingresses.networking.k8s.io
 
   step "Requiring mutual TLS for the services in $APP_NAMESPACE (last: the new path exists)" "kubectl get all -n $APP_NAMESPACE, and your permissions there"
   apply_file manifests/03-peer-authentication.yaml "$APP_NAMESPACE"
 
-  echo
-  if [ "$DRY_RUN" -eq 1 ]; then
-    echo "Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown."
-    if [ "$DRY_REFUSED" -gt 0 ]; then exit 1; fi
-  else
-    echo "Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup with: $BUNDLE_DIR/scripts/verify.sh"
-  fi
+  finish "Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup \
+with: $BUNDLE_DIR/scripts/verify.sh"
 }
 
 main "$@"

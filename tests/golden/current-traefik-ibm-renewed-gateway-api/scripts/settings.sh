@@ -23,4 +23,12 @@ BUNDLE_DESCRIPTION='istio-alb bundle demo-cluster-istio-alb for cluster demo-clu
 NLB_SECRET_NS=istio-system
 GATEWAY_CERT_SECRET=demo-cluster-0001
 GATEWAY_CERT_KEY=tls.crt
+PROFILE=current
+INFRASTRUCTURE=classic
+ALB=traefik
+GATEWAY_CONFIG=gateway-api
+GATEWAY_SECRETS=ibm-renewed
+DEPLOY_SAMPLE=true
+REQUIRED_CRDS='peerauthentications.security.istio.io destinationrules.networking.istio.io gateways.gateway.networking.k8s.io httproutes.gateway.networking.k8s.io serverstransports.traefik.io'
+INGRESS_CLASS=public-iks-traefik
 # --- end of settings ---

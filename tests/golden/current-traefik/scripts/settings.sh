@@ -23,4 +23,12 @@ BUNDLE_DESCRIPTION='istio-alb bundle demo-cluster-istio-alb for cluster demo-clu
 NLB_SECRET_NS=''
 GATEWAY_CERT_SECRET=nlb-gateway-mtls
 GATEWAY_CERT_KEY=tls.crt
+PROFILE=current
+INFRASTRUCTURE=classic
+ALB=traefik
+GATEWAY_CONFIG=istio
+GATEWAY_SECRETS=copied
+DEPLOY_SAMPLE=true
+REQUIRED_CRDS='peerauthentications.security.istio.io destinationrules.networking.istio.io gateways.networking.istio.io virtualservices.networking.istio.io serverstransports.traefik.io'
+INGRESS_CLASS=public-iks-traefik
 # --- end of settings ---
