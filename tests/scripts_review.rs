@@ -157,3 +157,59 @@ fn the_library_has_no_line_wider_than_100_columns() {
         .collect();
     assert!(wide.is_empty(), "lib.sh lines over 100 columns: {wide:?}");
 }
+
+/// Lines that end in a backslash inside a single-quoted string. Long messages are wrapped with a
+/// backslash-newline inside double quotes, where bash drops both; inside single quotes both stay
+/// in the text, so the message would show a backslash and a line break.
+fn single_quoted_continuations(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut quote: Option<char> = None;
+    for (n, line) in text.lines().enumerate() {
+        if quote.is_none() && line.trim_start().starts_with('#') {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            match quote {
+                None if c == '\\' => i += 1,
+                None if c == '#' && (i == 0 || " \t;".contains(chars[i - 1])) => break,
+                None if c == '\'' || c == '"' => quote = Some(c),
+                Some('\'') if c == '\'' => quote = None,
+                Some('"') if c == '\\' => i += 1,
+                Some('"') if c == '"' => quote = None,
+                _ => {}
+            }
+            i += 1;
+        }
+        if quote == Some('\'') && line.ends_with('\\') {
+            out.push(n + 1);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_single_quoted_text_is_continued_with_a_backslash() {
+    assert_eq!(
+        single_quoted_continuations("a 'one \\\ntwo'\nb \"one \\\ntwo\"\n# it's \\\nc 'x' \\\n  y"),
+        [1],
+        "the finder itself"
+    );
+    assert!(
+        single_quoted_continuations(LIB).is_empty(),
+        "lib.sh: {:?}",
+        single_quoted_continuations(LIB)
+    );
+    for (name, bundle) in bundles() {
+        for f in bundle
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with("scripts/"))
+        {
+            let lines = single_quoted_continuations(f.text());
+            assert!(lines.is_empty(), "{name} {}: lines {lines:?}", f.path);
+        }
+    }
+}

@@ -65,14 +65,25 @@ impl Sh {
     pub fn step(&mut self, what: &str) {
         self.steps += 1;
         self.out.push('\n');
-        let _ = writeln!(self.out, "step {}", dq(what));
+        let _ = writeln!(self.out, "step {}", dq_wrapped(what, MAIN_INDENT + 5, 0));
     }
 
-    /// `step "..." "..."`: the next step of a cluster script, and what to check when it fails.
+    /// `step "..." "..."`: the next step of a cluster script, and what to check when it fails;
+    /// the check on a line of its own when both do not fit in [`WIDTH`].
     pub fn step_checking(&mut self, what: &str, check: &str) {
         self.steps += 1;
         self.out.push('\n');
-        let _ = writeln!(self.out, "step {} {}", dq(what), dq(check));
+        let one = format!("step {} {}", dq(what), dq(check));
+        if MAIN_INDENT + one.chars().count() <= WIDTH {
+            let _ = writeln!(self.out, "{one}");
+        } else {
+            let _ = writeln!(
+                self.out,
+                "step {} \\\n  {}",
+                dq_wrapped(what, MAIN_INDENT + 5, 2),
+                dq_wrapped(check, MAIN_INDENT + 2, 0)
+            );
+        }
     }
 
     /// The script's name and its rerun note, for `start_run`.
@@ -85,6 +96,44 @@ impl Sh {
 /// never call with user values, those live in variables).
 pub(crate) fn dq(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\\\""))
+}
+
+/// The widest line of a script (the bundle's scripts are read before they are run).
+pub(crate) const WIDTH: usize = 100;
+
+/// How far `main`'s body is indented.
+pub(crate) const MAIN_INDENT: usize = 2;
+
+/// [`dq`], broken into lines of at most [`WIDTH`] columns at spaces, as `"text \` + newline +
+/// `more text"`: inside double quotes bash drops a backslash-newline, so the word is the same.
+/// The continued lines start at column 0, as in `lib.sh`. `col` is where the word starts, and
+/// `tail` how many columns must stay free after it on its last line.
+pub(crate) fn dq_wrapped(text: &str, col: usize, tail: usize) -> String {
+    let quoted = dq(text);
+    if col + quoted.chars().count() + tail <= WIDTH {
+        return quoted;
+    }
+    let inner = &quoted[1..quoted.len() - 1];
+    let mut out = String::from("\"");
+    let mut at = col + 1;
+    let words: Vec<&str> = inner.split(' ').collect();
+    for (i, word) in words.iter().enumerate() {
+        let last = i + 1 == words.len();
+        let len = word.chars().count();
+        // What this word needs on its line: itself, then " \" (or the closing quote and tail).
+        let need = len + if last { 1 + tail } else { 2 };
+        if i > 0 && at + 1 + need > WIDTH {
+            out.push_str(" \\\n");
+            at = 0;
+        } else if i > 0 {
+            out.push(' ');
+            at += 1;
+        }
+        out.push_str(word);
+        at += len;
+    }
+    out.push('"');
+    out
 }
 
 /// The bundle-relative path as a word: `"$BUNDLE_DIR"/manifests/01-namespace.yaml`.

@@ -59,7 +59,7 @@ fn object_words(s: &Settings, o: &ObjectRef) -> String {
 }
 
 /// Every namespace the manifests write to, with the resources written there.
-fn resources_by_namespace(manifests: &[Manifest]) -> Vec<(String, Vec<String>)> {
+pub(super) fn resources_by_namespace(manifests: &[Manifest]) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for o in manifests.iter().flat_map(|m| &m.objects) {
         if o.namespace.is_empty() {

@@ -336,8 +336,8 @@ run_preflight() {
   if [ "$SKIP_PREFLIGHT" -eq 1 ]; then
     echo '  skipped (--skip-preflight)'
   elif ! bash "$BUNDLE_DIR"/scripts/preflight.sh; then
-    die 'the preflight failed (see above), so nothing was changed in the cluster. Fix the \
-certificates and generate the bundle again, or pass --skip-preflight.'
+    die "the preflight failed (see above), so nothing was changed in the cluster. Fix the \
+certificates and generate the bundle again, or pass --skip-preflight."
   fi
 }
 
@@ -952,6 +952,14 @@ apply_secret() {
   SECRETS_WRITTEN=$((SECRETS_WRITTEN + 1))
 }
 
+# apply_gateway_secret NAME: apply_secret of a secret the classic gateway mounts, which it reads
+# only when it starts: GATEWAY_CHANGED=1 when it was written.
+apply_gateway_secret() {
+  local written=$SECRETS_WRITTEN
+  apply_secret "$1"
+  if [ "$SECRETS_WRITTEN" -gt "$written" ]; then GATEWAY_CHANGED=1; fi
+}
+
 # --- ownership: what this bundle created, and what it found ---
 # inventory NAMESPACE RESOURCES: kind, name and istio-alb/bundle label of every object of those
 # resources in NAMESPACE (one kubectl call), into $WORK_DIR/inventory/NAMESPACE.
@@ -1110,6 +1118,89 @@ apply_file() {
       ;;
     *) apply_in "$2" "$path" ;;
   esac
+}
+
+# --- renew's steps ---
+# check_ibm_nlb_cert CA WHERE: IBM's current NLB certificate chains to CA, the CA the ALB trusts
+# (WHERE: the secret and key the ALB reads it from), and covers the NLB host name. Writes
+# $WORK_DIR/trusted.crt, that chain followed by CA (the classic procedure's trusted.crt).
+check_ibm_nlb_cert() {
+  first_cert "$WORK_DIR/ibm-nlb/tls.crt" "$WORK_DIR/ibm-nlb-leaf.crt"
+  if ! openssl verify -CAfile "$1" -untrusted "$WORK_DIR/ibm-nlb/tls.crt" -purpose sslserver \
+    "$WORK_DIR/ibm-nlb-leaf.crt" >/dev/null 2>&1; then
+    die "IBM's NLB certificate does not verify against the CA the ALB trusts ($2): nothing was \
+changed. Check it with istio-alb check, update the settings and generate the bundle again."
+  fi
+  if ! covers "$WORK_DIR/ibm-nlb-leaf.crt" "$NLB_INGRESS_DOMAIN"; then
+    die "IBM's NLB certificate does not cover $NLB_INGRESS_DOMAIN: nothing was changed"
+  fi
+  ok "IBM's NLB certificate chains to the CA the ALB trusts and covers $NLB_INGRESS_DOMAIN"
+  cat "$WORK_DIR/ibm-nlb/tls.crt" "$1" >"$WORK_DIR/trusted.crt"
+}
+
+# renew_client SECRET CERT KEY: the ALB client certificate renew writes, into $CLIENT_DIR: the
+# next one from the private CA (private-ca/) when the current one (SECRET's data keys CERT and
+# KEY) is in the last third of its life or --force-client says so; on classic, IBM's ALB
+# certificate when the client CA issued it for client authentication (the documented
+# procedure); else the current one, kept.
+CLIENT_DIR=''
+renew_client() {
+  local ca_key="$BUNDLE_DIR/private-ca/client-ca.key" ca="$BUNDLE_DIR/private-ca/client-ca.pem"
+  local current="$WORK_DIR/cur-client" days state why
+  CLIENT_DIR="$WORK_DIR/client"
+  if ! read_secret "$GATEWAY_NAMESPACE" "$1" "$current" "$2" "$3" || [ ! -s "$current/$2" ]; then
+    die "the ALB client certificate secret $1 is not in the cluster: run install.sh first"
+  fi
+  read -r days state <<<"$(lifetime "$current/$2")"
+  if [ ! -f "$ca" ]; then ca="$BUNDLE_DIR/certs/client-ca.pem"; fi
+  if [ -f "$ca_key" ] && { [ "$FORCE_CLIENT" -eq 1 ] || [ "$state" != ok ]; }; then
+    issue_client "$ca" "$ca_key" "$CLIENT_DIR"
+    why="the current one has $days day(s) left"
+    if [ "$FORCE_CLIENT" -eq 1 ]; then why="$why; --force-client"; fi
+    ok "issued the next ALB client certificate (serial $(serial "$CLIENT_DIR/tls.crt"), until \
+$(enddate "$CLIENT_DIR/tls.crt")): $why"
+    return 0
+  fi
+  if [ "$FORCE_CLIENT" -eq 1 ]; then
+    die "--force-client needs the private CA's key at private-ca/client-ca.key (it is not there: \
+you may have moved it offline, as the README suggests)"
+  fi
+  mkdir -p "$CLIENT_DIR"
+  if [ "$PROFILE" = classic ] &&
+    first_cert "$WORK_DIR/ibm-alb/tls.crt" "$WORK_DIR/ibm-alb-leaf.crt" &&
+    openssl verify -CAfile "$BUNDLE_DIR/certs/client-ca.pem" -untrusted \
+      "$WORK_DIR/ibm-alb/tls.crt" -purpose sslclient "$WORK_DIR/ibm-alb-leaf.crt" >/dev/null 2>&1
+  then
+    cp "$WORK_DIR/ibm-alb/tls.crt" "$CLIENT_DIR/tls.crt"
+    cp "$WORK_DIR/ibm-alb/tls.key" "$CLIENT_DIR/tls.key"
+    ok "IBM's ALB certificate is the client certificate (the client CA issued it for client \
+authentication), as documented"
+    return 0
+  fi
+  cp "$current/$2" "$CLIENT_DIR/tls.crt"
+  cp "$current/$3" "$CLIENT_DIR/tls.key"
+  if [ "$state" = ok ]; then
+    ok "the ALB client certificate has $days day(s) left, more than a third of its lifetime: kept"
+  elif [ ! -f "$ca_key" ]; then
+    warn "the ALB client certificate has $days day(s) left ($state) and the private CA's key is \
+not at private-ca/client-ca.key: issue the next one with 'istio-alb ca issue DIR' (DIR holding \
+client-ca.pem and client-ca.key), put it into the settings and run install.sh, or put the key \
+back and run renew.sh"
+  fi
+}
+
+# plan_alb_copy_renewal: renew's copy of IBM's ALB secret follows IBM's, unless someone else
+# keeps the copy or IBM keeps its secret in the gateway namespace already; COPY_ALB=1 when planned.
+COPY_ALB=0
+plan_alb_copy_renewal() {
+  COPY_ALB=0
+  if read_secret "$GATEWAY_NAMESPACE" "$ALB_SECRET" "$WORK_DIR/alb-copy" tls.crt &&
+    [ "$SECRET_OWNER" != "$BUNDLE_ID" ]; then
+    note "$GATEWAY_NAMESPACE/$ALB_SECRET is not istio-alb's copy: left as it is"
+  elif [ "$ALB_SECRET_NAMESPACE" != "$GATEWAY_NAMESPACE" ]; then
+    COPY_ALB=1
+    plan_alb_copy
+  fi
 }
 
 # issue_client CA_CERT CA_KEY OUT_DIR: a fresh ALB client certificate and key from the private
@@ -1318,6 +1409,299 @@ answered_as_expected() {
   else
     [ "$1" != 000 ] && [ "${1:0:1}" != 5 ]
   fi
+}
+
+# --- verify's steps: every check says ok, WARN or FAIL and the next step; verify goes on ---
+# check_object POLICY KIND NAMESPACE NAME: an object of the bundle is in place (read from the
+# inventory); with POLICY keep, one that someone else made counts as well.
+check_object() {
+  local at="$2 $3/$4"
+  case "$(owner "$3" "$2" "$4")" in
+    ours) pass "$at is in place" ;;
+    absent) bad "$at is missing" 'run install.sh' ;;
+    foreign)
+      if [ "$1" = keep ]; then
+        pass "$at exists (not istio-alb's: used as it is)"
+      else
+        bad "$at exists but is not this bundle's: it was replaced after install" 'run install.sh'
+      fi
+      ;;
+    *)
+      bad "$at belongs to another istio-alb bundle" "run install.sh after that bundle's cleanup.sh"
+      ;;
+  esac
+}
+
+# check_gateway_service: the gateway's Service has the settings' load balancer (classic: an IP,
+# VPC: a host name); GW_PODS lists the gateway pods that run.
+GW_PODS=''
+check_gateway_service() {
+  local field=ip what=IP want=$INGRESS_HOST setting='Ingress gateway IP' lbs
+  local jp='jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"\n"}{end}'
+  if [ "$INFRASTRUCTURE" = vpc ]; then
+    field=hostname what='host name' want=$LB_HOST setting='Load balancer host name'
+  fi
+  lbs="$(k get svc istio-ingressgateway -n "$GATEWAY_NAMESPACE" \
+    -o "jsonpath={.status.loadBalancer.ingress[*].$field}" 2>/dev/null || true)"
+  if grep -qxF -- "$want" <<<"$(tr ' ' '\n' <<<"$lbs")"; then
+    pass "service istio-ingressgateway has the load balancer $what $want"
+  else
+    bad "service istio-ingressgateway has load balancer $what(s) '$lbs', the settings say $want" \
+      "fix the $setting in the settings (and the NLB host name registration), or the service"
+  fi
+  GW_PODS="$(k get pods -n "$GATEWAY_NAMESPACE" -l istio=ingressgateway -o "$jp" 2>/dev/null |
+    awk -F'|' '$2 == "Running" { print $1 }')"
+  if [ -n "$GW_PODS" ]; then
+    pass "gateway pod(s) running: $(tr '\n' ' ' <<<"$GW_PODS")"
+  else
+    bad "no running pod labelled istio=ingressgateway in $GATEWAY_NAMESPACE" "kubectl get pods \
+-n $GATEWAY_NAMESPACE; kubectl describe deployment istio-ingressgateway -n $GATEWAY_NAMESPACE"
+  fi
+}
+
+# check_alb_tls_copy: the copy of IBM's ALB secret that the Ingress names, key matching.
+check_alb_tls_copy() {
+  local dir="$WORK_DIR/s/alb-copy"
+  if ! read_secret "$GATEWAY_NAMESPACE" "$ALB_SECRET" "$dir" tls.crt tls.key; then
+    bad "the ALB's TLS secret $ALB_SECRET is not in $GATEWAY_NAMESPACE (the Ingress names it)" \
+      'run install.sh'
+    return 0
+  fi
+  if [ -s "$dir/tls.key" ] && same_key "$dir/tls.crt" "$dir/tls.key"; then
+    pass "the ALB's TLS secret $ALB_SECRET is in $GATEWAY_NAMESPACE, key matching"
+  else
+    bad "the ALB's TLS secret $GATEWAY_NAMESPACE/$ALB_SECRET has no matching key" 'run renew.sh'
+  fi
+  check_dates "$ALB_SECRET/tls.crt" "$dir/tls.crt"
+}
+
+# check_trust: the gateway certificate covers the NLB host name and verifies against the CA the
+# ALB trusts; the ALB's client certificate verifies against the gateway's client CA, for client
+# authentication. Each file is SECRET/KEY as read by check_secret.
+check_trust() {
+  local d="$WORK_DIR/s" chain="$WORK_DIR/s/$GATEWAY_CERT_SECRET/$GATEWAY_CERT_KEY"
+  first_cert "$chain" "$WORK_DIR/gw-leaf.pem" 2>/dev/null || true
+  if [ -s "$WORK_DIR/gw-leaf.pem" ] && covers "$WORK_DIR/gw-leaf.pem" "$NLB_INGRESS_DOMAIN"; then
+    pass "the gateway certificate covers $NLB_INGRESS_DOMAIN"
+  else
+    bad "the gateway certificate does not cover $NLB_INGRESS_DOMAIN (subjectAltName)" \
+      'give the certificate of the NLB host name as nlb_cert'
+  fi
+  if openssl verify -CAfile "$d/$ALB_CA" -untrusted "$chain" -purpose sslserver \
+    "$WORK_DIR/gw-leaf.pem" >/dev/null 2>&1; then
+    pass "the ALB trusts the gateway certificate ($ALB_CA)"
+  else
+    bad "the CA the ALB trusts ($ALB_CA) does not verify the gateway certificate" \
+      'run renew.sh; if IBM moved to another root, generate the bundle again with its CA'
+  fi
+  first_cert "$d/$ALB_CERT" "$WORK_DIR/alb-leaf.pem" 2>/dev/null || true
+  if openssl verify -CAfile "$d/$CLIENT_CA" -untrusted "$d/$ALB_CERT" -purpose sslclient \
+    "$WORK_DIR/alb-leaf.pem" >/dev/null 2>&1; then
+    pass "the gateway trusts the ALB client certificate for client authentication ($CLIENT_CA)"
+  else
+    bad "the gateway's client CA ($CLIENT_CA) does not verify the ALB client certificate for \
+client authentication" "issue the client certificate from the client CA, with clientAuth \
+(renew.sh does, with private-ca/client-ca.key)"
+  fi
+}
+
+# check_ibm_copies: IBM's secrets are where the settings say, and the bundle's copies hold IBM's
+# current certificates.
+check_ibm_copies() {
+  local nlb=("$NLB_SECRET_NS") alb=("$ALB_SECRET_NS")
+  if [ -z "$NLB_SECRET_NS" ]; then nlb=("$IBM_DEFAULT_NAMESPACE" "$GATEWAY_NAMESPACE"); fi
+  if [ -z "$ALB_SECRET_NS" ]; then alb=("$IBM_DEFAULT_NAMESPACE" "$GATEWAY_NAMESPACE"); fi
+  if read_ibm_secret "$NLB_SECRET" "$WORK_DIR/ibm-nlb" "${nlb[@]}"; then
+    pass "IBM's NLB secret is $FOUND_NS/$NLB_SECRET"
+  else
+    bad "IBM's NLB secret $NLB_SECRET is not in namespace(s) ${nlb[*]}" "pass --secret-namespace \
+NS if IBM keeps it elsewhere (nlb-dns create --secret-namespace)"
+  fi
+  if read_ibm_secret "$ALB_SECRET" "$WORK_DIR/ibm-alb" "${alb[@]}"; then
+    pass "IBM's ALB secret is $FOUND_NS/$ALB_SECRET"
+  else
+    bad "IBM's ALB secret $ALB_SECRET is not in namespace(s) ${alb[*]}" \
+      'pass --alb-secret-namespace NS if IBM keeps it elsewhere'
+  fi
+  check_copy "the gateway certificate in $GATEWAY_CERT_SECRET/$GATEWAY_CERT_KEY" \
+    "$WORK_DIR/gw-leaf.pem" "$WORK_DIR/ibm-nlb/tls.crt"
+  if [ "$ALB_SECRET_COPY" = true ]; then
+    check_copy "the ALB TLS secret $GATEWAY_NAMESPACE/$ALB_SECRET" "$WORK_DIR/s/alb-copy/tls.crt" \
+      "$WORK_DIR/ibm-alb/tls.crt"
+  fi
+}
+
+# check_gateway_api_status GATEWAY ROUTE: Istio has programmed the Gateway and accepted the route.
+check_gateway_api_status() {
+  local problems
+  problems="$(gateway_api_status "$1" "$2")"
+  if [ -z "$problems" ]; then
+    pass "Gateway $1 is Programmed, HTTPRoute $2 Accepted, their references resolved"
+  else
+    bad "$problems" "kubectl describe gateways.gateway.networking.k8s.io $1 -n \
+$GATEWAY_NAMESPACE; kubectl logs -n $GATEWAY_NAMESPACE -l app=istiod"
+  fi
+}
+
+# check_envoy [CONFIGMAP]: each gateway pod's Envoy serves the certificate of the secret (same
+# serial) and holds the bundle's client CA. Istio names its SDS secrets kubernetes://SECRET (and
+# its -cacert) for its own Gateway, kubernetes-gateway://NS/SECRET and configmap://NS/CONFIGMAP
+# for a Gateway API one; the classic gateway reads mounted files instead.
+check_envoy() {
+  local pod want got logs cert="kubernetes://$GATEWAY_CERT_SECRET" ca
+  local restart="kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
+  ca="$cert-cacert"
+  if [ "$GATEWAY_CONFIG" = gateway-api ]; then
+    cert="kubernetes-gateway://$GATEWAY_NAMESPACE/$GATEWAY_CERT_SECRET"
+    ca="configmap://$GATEWAY_NAMESPACE/${1:-}"
+  fi
+  for pod in $GW_PODS; do
+    want="$(serial "$WORK_DIR/gw-leaf.pem")"
+    logs="kubectl logs -n $GATEWAY_NAMESPACE $pod"
+    if [ "$PROFILE" = classic ]; then
+      check_envoy_file "$pod" "$want"
+    elif ! loaded_secret "$pod" "$cert"; then
+      bad "$pod: Envoy holds no secret $cert (config_dump, dynamic_active_secrets)" "check that \
+the Gateway names the secret $GATEWAY_CERT_SECRET and that it is in $GATEWAY_NAMESPACE; $logs"
+    elif [ "$(serial "$WORK_DIR/loaded.pem")" = "$want" ]; then
+      pass "$pod: Envoy serves $cert, serial $want, as in the secret"
+    else
+      got="$(serial "$WORK_DIR/loaded.pem")"
+      bad "$pod: Envoy serves $cert with serial $got, the secret holds $want" \
+        "the gateway did not reload it: $logs; $restart"
+    fi
+    if [ "$PROFILE" = classic ]; then continue; fi
+    if loaded_secret "$pod" "$ca" && same_cert "$WORK_DIR/loaded.pem" "$WORK_DIR/s/$CLIENT_CA"; then
+      pass "$pod: Envoy holds $ca, the client CA of the bundle"
+    else
+      bad "$pod: Envoy does not hold the bundle's client CA as $ca" "$logs"
+    fi
+  done
+}
+
+# check_envoy_file POD SERIAL: the classic gateway's Envoy serves the mounted certificate.
+check_envoy_file() {
+  local file=/etc/istio/ingressgateway-certs/tls.crt got
+  got="$(loaded_file_serial "$1" "$file")"
+  if [ -z "$got" ]; then
+    bad "$1: Envoy lists no certificate from $file (/certs)" "kubectl logs -n \
+$GATEWAY_NAMESPACE $1; check the Gateway's serverCertificate path"
+  elif [ "$got" = "$2" ]; then
+    pass "$1: Envoy serves $file, serial $2, as in the secret"
+  else
+    bad "$1: Envoy serves serial $got, the secret holds $2" "the gateway reads mounted \
+certificates at start only: kubectl rollout restart deployment -n $GATEWAY_NAMESPACE -l \
+istio=ingressgateway (renew.sh does this when they change)"
+  fi
+}
+
+# check_alb_pods: the ALB's pods run in kube-system.
+check_alb_pods() {
+  local albs jp='jsonpath={range .items[*]}{.metadata.name}{"|"}{.status.phase}{"\n"}{end}'
+  albs="$(k get pods -n kube-system -o "$jp" 2>/dev/null |
+    awk -F'|' '$1 ~ /alb/ && $2 == "Running" { print $1 }')"
+  if [ -n "$albs" ]; then
+    pass "ALB pod(s) running: $(tr '\n' ' ' <<<"$albs")"
+  else
+    bad 'no running ALB pod in kube-system' "ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME"
+  fi
+}
+
+# check_traefik_pickup SERVICE TRANSPORT: Traefik has picked up the ServersTransport: the Service
+# names it (the provider's NAMESPACE-NAME@kubernetescrd), and no Traefik pod logged an error
+# about it in the last day. The request through the ALB at the end proves it was used: the
+# gateway admits only mutual TLS, and only the transport holds the client certificate.
+check_traefik_pickup() {
+  local want="$GATEWAY_NAMESPACE-$2@kubernetescrd" ref pods pod errors=''
+  local jp='jsonpath={.metadata.annotations.traefik\.ingress\.kubernetes\.io/'
+  jp+='service\.serverstransport}'
+  ref="$(k get svc "$1" -n "$GATEWAY_NAMESPACE" -o "$jp" 2>/dev/null || true)"
+  if [ "$ref" = "$want" ]; then
+    pass "service $1 sends Traefik through the transport $ref"
+  else
+    bad "service $1 names the transport '$ref', not $want" 'run install.sh'
+  fi
+  jp='jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}'
+  pods="$(k get pods -n kube-system -o "$jp" 2>/dev/null | grep -i traefik || true)"
+  if [ -z "$pods" ]; then
+    bad 'no Traefik pod in kube-system' "ibmcloud ks ingress alb ls --cluster $CLUSTER_NAME (the \
+ALB must be Traefik)"
+    return 0
+  fi
+  for pod in $pods; do
+    errors="$errors$(k logs -n kube-system "$pod" --since=24h 2>/dev/null | grep -i 'error' |
+      grep -F -- "$2" | tail -n 2 || true)"
+  done
+  if [ -n "$errors" ]; then
+    bad "Traefik logged errors about the transport $2: $errors" "kubectl get \
+serverstransports.traefik.io $2 -n $GATEWAY_NAMESPACE -o yaml; its secrets must be in \
+$GATEWAY_NAMESPACE"
+  else
+    pass "Traefik logged no error about the transport $2 in the last 24 hours"
+  fi
+}
+
+# check_mtls_to_gateway: the gateway answers the ALB's own client certificate, and refuses a
+# request without one in the TLS handshake (which counts only once the first one succeeded).
+check_mtls_to_gateway() {
+  local url="https://$NLB_INGRESS_DOMAIN$TEST_PATH" d="$WORK_DIR/s" positive=0
+  local route="kubectl get virtualservice -n $GATEWAY_NAMESPACE"
+  local mtls="kubectl get gateway -n $GATEWAY_NAMESPACE -o yaml (tls.mode must be MUTUAL)"
+  local logs="kubectl logs -n $GATEWAY_NAMESPACE -l istio=ingressgateway"
+  if [ "$GATEWAY_CONFIG" = gateway-api ]; then
+    route="kubectl describe httproutes.gateway.networking.k8s.io -n $APP_NAMESPACE"
+    mtls="kubectl get gateways.gateway.networking.k8s.io -n $GATEWAY_NAMESPACE -o yaml \
+(spec.tls.frontend.default.validation must say AllowValidOnly)"
+  fi
+  request "$url" --cacert "$d/$ALB_CA" --cert "$d/$ALB_CERT" --key "$d/$ALB_KEY"
+  if [ "$RC" -eq 0 ] && answered_as_expected "$CODE"; then
+    positive=1
+    pass "$url with the ALB's client certificate answered $CODE"
+  elif [ "$RC" -eq 0 ]; then
+    bad "$url with the ALB's client certificate answered $CODE, expected \
+${EXPECT_STATUS:-a non-5xx status}" "$route; $logs"
+  else
+    bad "$url with the ALB's client certificate failed (curl $RC: $ERR)" "check DNS and the \
+gateway service; $logs"
+  fi
+  request "$url" --cacert "$d/$ALB_CA"
+  if [ "$positive" -eq 0 ]; then
+    soft "the refusal without a client certificate proves nothing while the request with one \
+fails: not counted" 'fix the request above first'
+  elif [ "$RC" -eq 0 ]; then
+    bad "$url answered $CODE without a client certificate: mutual TLS is not enforced" "$mtls"
+  elif [ "$RC" -eq 35 ] || { [ "$RC" -eq 56 ] && grep -qiE 'alert|ssl|tls' <<<"$ERR"; }; then
+    pass "refused without a client certificate, in the TLS handshake (curl $RC: $ERR)"
+  else
+    bad "without a client certificate the request failed with curl $RC ($ERR), not a TLS \
+refusal: inconclusive" 'run verify.sh again; check the network path to the gateway'
+  fi
+}
+
+# check_through_alb: the app answers through the ALB, as a user's request would go.
+check_through_alb() {
+  local url="https://$ALB_HOST$TEST_PATH" proof='' hint="kubectl logs -n kube-system <alb pod> \
+(its NGINX log); kubectl describe ingress alb-ingress -n $GATEWAY_NAMESPACE"
+  if [ "$ALB" = traefik ]; then
+    proof=" (the gateway admits only mutual TLS: Traefik presented the transport's client \
+certificate)"
+    hint="kubectl logs -n kube-system <traefik pod>; kubectl describe \
+serverstransports.traefik.io alb-to-gateway -n $GATEWAY_NAMESPACE"
+  fi
+  request "$url"
+  if [ "$RC" -eq 0 ] && answered_as_expected "$CODE"; then
+    pass "$url answered $CODE$proof"
+  else
+    bad "$url answered $CODE (curl $RC${ERR:+: $ERR})" "$hint"
+  fi
+}
+
+# report: how many checks ran, failed and warned; the exit status is 1 when one failed.
+report() {
+  echo
+  echo "$CHECKS check(s): $FAILS failed, $WARNINGS warning(s)."
+  if [ "$FAILS" -gt 0 ]; then exit 1; fi
+  echo 'All checks passed.'
 }
 
 # --- cleanup: by label, in reverse install order ---
