@@ -1,6 +1,6 @@
-//! The text builder the script writers share: a script's own functions and the body of its
-//! `main`, with its steps counted as they are written, and the words it is written with (quoted
-//! values, bundle paths, namespaces by their variables). Rendering a builder into a script is
+//! The text builder the script writers share: the body of a script's `main`, with its steps
+//! counted as they are written, and the words it is written with (quoted values, bundle paths,
+//! namespaces by their variables). Rendering a builder into a script is
 //! `script::render`'s; nothing here knows a script.
 
 use crate::manifest::sides::Sides;
@@ -26,14 +26,12 @@ pub(crate) struct Facts<'a> {
     pub manifests: &'a [Manifest],
 }
 
-/// Text builder shared by the scripts: a script's own functions, and the body of its `main`, with
+/// Text builder shared by the scripts: the body of a script's `main`, with
 /// the steps counted as they are written.
 #[derive(Default)]
 pub(crate) struct Sh {
     /// The body of `main` (unindented; `script::render` indents it).
     pub out: String,
-    /// Functions only this script defines, written before `main`.
-    pub funcs: String,
     /// `step` calls written so far.
     pub(super) steps: usize,
     /// The script's file name and what a failure report says about running it again (see
@@ -50,14 +48,6 @@ impl Sh {
     pub fn lines(&mut self, text: &[&str]) {
         for t in text {
             self.line(t);
-        }
-    }
-
-    /// A function of this script alone (written before `main`).
-    pub fn func(&mut self, text: &str) {
-        self.funcs.push_str(text);
-        if !text.ends_with('\n') {
-            self.funcs.push('\n');
         }
     }
 

@@ -107,6 +107,10 @@ fn settings_sh(s: &Settings, apis: &Apis, sides: &Sides, manifests: &[Manifest])
         ("GATEWAY_CERT_KEY", sides.gateway_chain.key.to_owned()),
         // Where each side finds the rest of its files: SECRET/KEY in the gateway namespace.
         (
+            "GATEWAY_KEY",
+            format!("{}/{}", sides.gateway_key.secret, sides.gateway_key.key),
+        ),
+        (
             "CLIENT_CA",
             format!("{}/{}", sides.client_ca.secret, sides.client_ca.key),
         ),
@@ -238,7 +242,7 @@ fn comment(text: &str) -> String {
     out
 }
 
-/// One script: its header, the library and settings sourced, its own functions, then `main`
+/// One script: its header, the library and settings sourced, then `main`
 /// (the flags, the run, the steps) and `main "$@"`.
 fn script(title: &str, usage: &str, s: &Settings, sh: Sh) -> String {
     let (name, rerun) = sh.run.unwrap_or(("", ""));
@@ -255,9 +259,6 @@ fn script(title: &str, usage: &str, s: &Settings, sh: Sh) -> String {
             s.profile
         )),
     );
-    if !sh.funcs.is_empty() {
-        out.push_str(&sh.funcs);
-    }
     let start = format!("start_run {} {} ", quote(name), sh.steps);
     let _ = write!(
         out,

@@ -125,6 +125,8 @@ need() {
 WORK_DIR=''
 on_exit() {
   local rc=$?
+  stop_pid "$CLIENT_PID"
+  stop_pid "$SERVER_PID"
   if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
   if [ "$rc" -ne 0 ] && [ "$STEP_NO" -gt 0 ] && [ -n "$RERUN_NOTE" ]; then
     {
@@ -328,6 +330,421 @@ $APP_NAMESPACE), deploy the app first, or make the bundle with deploy_sample: tr
 the httpbin sample as $APP"
   fi
   ok "the app's Deployment $APP_NAMESPACE/$APP exists"
+}
+
+# --- preflight: a local mutual TLS handshake with the bundle's own files (openssl only) ---
+# unusable WHAT: the bundle cannot be checked (exit 2).
+unusable() {
+  echo "preflight: cannot check: $*" >&2
+  exit 2
+}
+
+# fail SIDE REASON [OPENSSL-DETAIL]: the handshake would fail; names the side (exit 1).
+fail() {
+  echo "preflight: FAILED on the $1 side: $2" >&2
+  if [ -n "${3:-}" ]; then echo "  (OpenSSL: $3)" >&2; fi
+  exit 1
+}
+
+# check_openssl: preflight needs OpenSSL 1.1.1 or later.
+check_openssl() {
+  need openssl awk sed grep
+  case "$(openssl version 2>/dev/null)" in
+    'OpenSSL 1.1.1'* | 'OpenSSL 3'*) ;;
+    *)
+      unusable "needs OpenSSL 1.1.1 or later, found '$(openssl version 2>/dev/null || true)' (on \
+macOS: install openssl@3 and put it first on PATH)"
+      ;;
+  esac
+}
+
+# annotation NAME FILE: one annotation of FILE, quotes removed; empty when absent.
+annotation() {
+  awk -v name="$1" '
+    { line = $0; sub(/^[[:space:]]+/, "", line) }
+    index(line, name ":") == 1 {
+      value = substr(line, length(name) + 2)
+      sub(/^[[:space:]]+/, "", value)
+      sub(/[[:space:]]+$/, "", value)
+      if (value ~ /^".*"$/ || value ~ /^\047.*\047$/) value = substr(value, 2, length(value) - 2)
+      print value
+      exit
+    }' "$2"
+}
+
+# spec_value FIELD FILE: spec.FIELD of FILE, or its first list item (a `secret:` entry gives the
+# secret's name), quotes removed; empty when absent.
+spec_value() {
+  awk -v name="$1" '
+    function clean(v) {
+      sub(/^[[:space:]]*-[[:space:]]*/, "", v)
+      sub(/^secret:[[:space:]]*/, "", v)
+      sub(/[[:space:]]+$/, "", v)
+      if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+      return v
+    }
+    /^spec:[[:space:]]*$/ { inspec = 1; next }
+    /^[^[:space:]]/ { inspec = 0 }
+    !inspec { next }
+    want && /^[[:space:]]*-/ { print clean($0); exit }
+    want { exit }
+    { line = $0; sub(/^[[:space:]]+/, "", line) }
+    index(line, name ":") == 1 {
+      value = substr(line, length(name) + 2)
+      sub(/^[[:space:]]+/, "", value)
+      if (value != "") { print clean(value); exit }
+      want = 1
+    }' "$2"
+}
+
+# read_alb_settings FILE...: what the ALB verifies the gateway with, from the bundle's files:
+# PROXY_SSL_NAME, VERIFY_DEPTH, ALB_SECRET_NAME and ALB_CA_SECRET_NAME. NGINX reads them from the
+# Ingress's annotations (FILE); the classic ALB from IBM's ssl-services annotation; Traefik from
+# the ServersTransport (FILE: the Ingress, the transport, the Service that names it).
+PROXY_SSL_NAME=''
+VERIFY_DEPTH=''
+ALB_SECRET_REF=''
+ALB_SECRET_NAME=''
+ALB_CA_SECRET_NAME=''
+read_alb_settings() {
+  local f
+  for f in "$@"; do
+    if [ ! -f "$f" ]; then unusable "${f#"$BUNDLE_DIR"/} does not exist"; fi
+  done
+  case "$PROFILE/$ALB" in
+    classic/*) read_ssl_services "$1" ;;
+    */traefik) read_transport "$2" "$3" ;;
+    *) read_nginx_annotations "$1" ;;
+  esac
+  ALB_SECRET_NAME="${ALB_SECRET_REF#*/}"
+  case "$ALB_SECRET_NAME" in
+    '' | *[!a-z0-9.-]*) unusable "the Ingress names no usable ALB secret ('$ALB_SECRET_REF')" ;;
+  esac
+  case "$VERIFY_DEPTH" in
+    '' | *[!0-9]*) unusable "the Ingress's verify depth '$VERIFY_DEPTH' is not a number" ;;
+  esac
+  ALB_CA_SECRET_NAME="${ALB_CA_SECRET_NAME:-$ALB_SECRET_NAME}"
+  case "$ALB_CA_SECRET_NAME" in
+    *[!a-z0-9.-]*) unusable "the ALB names no usable CA secret ('$ALB_CA_SECRET_NAME')" ;;
+  esac
+  if [ "$ALB" = traefik ]; then
+    echo "  the ServersTransport's serverName $PROXY_SSL_NAME, $(depth_text), client certificate \
+from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME"
+  else
+    echo "  proxy-ssl-name $PROXY_SSL_NAME, $(depth_text), client certificate from secret \
+$ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME"
+  fi
+}
+
+# depth_text: how deep the ALB verifies the gateway's chain.
+depth_text() {
+  if [ "$ALB" = traefik ]; then
+    echo 'whole chain verified, no depth limit'
+  else
+    echo "verify depth $VERIFY_DEPTH"
+  fi
+}
+
+# read_nginx_annotations INGRESS: NGINX's proxy-ssl-* annotations (its default depth is 1).
+read_nginx_annotations() {
+  local p=nginx.ingress.kubernetes.io
+  ALB_SECRET_REF="$(annotation "$p/proxy-ssl-secret" "$1")"
+  PROXY_SSL_NAME="$(annotation "$p/proxy-ssl-name" "$1")"
+  VERIFY_DEPTH="$(annotation "$p/proxy-ssl-verify-depth" "$1")"
+  VERIFY_DEPTH="${VERIFY_DEPTH:-1}"
+  if [ "$(annotation "$p/proxy-ssl-verify" "$1")" != on ]; then
+    echo "  note: proxy-ssl-verify is not \"on\": the ALB would not verify the gateway; this \
+check verifies it anyway."
+  fi
+  if [ "$(annotation "$p/proxy-ssl-server-name" "$1")" != on ]; then
+    echo "  note: proxy-ssl-server-name is not \"on\": the ALB would send no SNI, and the gateway \
+may not pick its certificate."
+  fi
+  if [ -z "$PROXY_SSL_NAME" ]; then
+    fail ALB "the Ingress sets no proxy-ssl-name: NGINX would verify the gateway as its \
+upstream's internal name, which the gateway certificate does not cover."
+  fi
+}
+
+# read_ssl_services INGRESS: IBM's ssl-services entry for the gateway service, 'ssl-service=SVC
+# ssl-secret=S [proxy-ssl-verify-depth=N] [proxy-ssl-name=H]' (entries separated by ';'). IBM's
+# ALB defaults: verify depth 5; the server name of the gateway's certificate, the NLB host name.
+read_ssl_services() {
+  local entry
+  entry="$(annotation ingress.bluemix.net/ssl-services "$1" | tr ';' '\n' |
+    awk '{ for (i = 1; i <= NF; i++) if ($i == "ssl-service=istio-ingressgateway") print }' |
+    sed -n 1p)"
+  if [ -z "$entry" ]; then
+    unusable "the Ingress has no ingress.bluemix.net/ssl-services entry for \
+ssl-service=istio-ingressgateway"
+  fi
+  entry="$(tr ' ' '\n' <<<"$entry")"
+  ALB_SECRET_REF="$(sed -n 's/^ssl-secret=//p' <<<"$entry" | sed -n 1p)"
+  VERIFY_DEPTH="$(sed -n 's/^proxy-ssl-verify-depth=//p' <<<"$entry" | sed -n 1p)"
+  VERIFY_DEPTH="${VERIFY_DEPTH:-5}"
+  PROXY_SSL_NAME="$(sed -n 's/^proxy-ssl-name=//p' <<<"$entry" | sed -n 1p)"
+  PROXY_SSL_NAME="${PROXY_SSL_NAME:-$NLB_INGRESS_DOMAIN}"
+}
+
+# read_transport TRANSPORT SERVICE: Traefik takes the name, the client certificate and the CA
+# from the ServersTransport, and uses it only for the Service whose annotation names it. Go's
+# crypto/tls verifies the whole chain; OpenSSL's own limit (100) stands in for none.
+read_transport() {
+  local ref="$GATEWAY_NAMESPACE-alb-to-gateway@kubernetescrd" p=traefik.ingress.kubernetes.io
+  PROXY_SSL_NAME="$(spec_value serverName "$1")"
+  ALB_SECRET_REF="$(spec_value certificatesSecrets "$1")"
+  ALB_CA_SECRET_NAME="$(spec_value rootCAs "$1")"
+  VERIFY_DEPTH=100
+  if [ "$(annotation "$p/service.serverstransport" "$2")" != "$ref" ]; then
+    fail ALB "the Service in ${2#"$BUNDLE_DIR"/} does not name the ServersTransport $ref: Traefik \
+would connect without the client certificate."
+  fi
+  if [ "$(annotation "$p/service.serversscheme" "$2")" != https ]; then
+    fail ALB "the Service does not set service.serversscheme: https, so Traefik would speak plain \
+HTTP to the gateway."
+  fi
+  if [ -z "$PROXY_SSL_NAME" ]; then
+    fail ALB "the ServersTransport sets no serverName: Traefik would verify the gateway as its pod \
+address, which the gateway certificate does not cover."
+  fi
+}
+
+# bundle_file FILE SHOWN OUT: a file the bundle makes a secret of (SHOWN: its name in the bundle),
+# copied to $WORK_DIR/OUT.
+bundle_file() {
+  if [ ! -s "$1" ]; then unusable "$2 does not exist or is empty"; fi
+  cp "$1" "$WORK_DIR/$3"
+}
+
+# cluster_secret_value NAME KEY OUT: one data value of secret NAME in the gateway namespace, read
+# from the cluster (IBM's own secret, of which the bundle holds no copy), decoded into
+# $WORK_DIR/OUT.
+cluster_secret_value() {
+  local b64 out="$WORK_DIR/$3"
+  need kubectl
+  if ! b64="$(kubectl get secret "$1" -n "$GATEWAY_NAMESPACE" -o "jsonpath={.data.${2//./\\.}}" \
+    2>"$WORK_DIR/kubectl.err")" || [ -z "$b64" ]; then
+    unusable "IBM's secret $1 in $GATEWAY_NAMESPACE has no $2 (or kubectl cannot read it: $(sed \
+-n 1p "$WORK_DIR/kubectl.err")). Register the NLB host name with --secret-namespace \
+$GATEWAY_NAMESPACE first, so that IBM creates it there."
+  fi
+  printf '%s' "$b64" | openssl base64 -d -A >"$out" 2>/dev/null || true
+  if ! grep -q -- '-----BEGIN ' "$out"; then
+    unusable "secret $1 in $GATEWAY_NAMESPACE: $2 is not base64 of a PEM text"
+  fi
+}
+
+# split_chain FILE LEAF REST WHAT: the first certificate of FILE, and the ones after it.
+split_chain() {
+  : >"$3"
+  awk -v leaf="$2" -v rest="$3" '/-----BEGIN CERTIFICATE-----/ { n++ }
+    n == 1 { print > leaf } n > 1 { print > rest }' "$1"
+  if [ ! -s "$2" ]; then unusable "no certificate in $4"; fi
+}
+
+# count_certs FILE: how many certificates FILE holds.
+count_certs() { grep -c -- '-----BEGIN CERTIFICATE-----' "$1" || true; }
+
+# split_chains: the ALB must be given the secrets the bundle makes; each side's leaf apart from
+# its intermediates.
+split_chains() {
+  local w=$WORK_DIR
+  if [ "$ALB_SECRET_NAME" != "${ALB_CERT%%/*}" ]; then
+    unusable "the ALB is given the secret '$ALB_SECRET_NAME', and the bundle makes ${ALB_CERT%%/*}"
+  fi
+  if [ "$ALB_CA_SECRET_NAME" != "${ALB_CA%%/*}" ]; then
+    unusable "the ALB is given the secret '$ALB_CA_SECRET_NAME', and the bundle makes ${ALB_CA%%/*}"
+  fi
+  split_chain "$w/gateway-chain.pem" "$w/gateway.crt" "$w/gateway-intermediates.pem" \
+    "$GATEWAY_CERT_SECRET/$GATEWAY_CERT_KEY"
+  split_chain "$w/alb-chain.pem" "$w/alb.crt" "$w/alb-intermediates.pem" "$ALB_CERT"
+  echo "  gateway: $GATEWAY_CERT_SECRET/$GATEWAY_CERT_KEY ($(count_certs "$w/gateway-chain.pem") \
+certificate(s)), $GATEWAY_KEY, client CA $CLIENT_CA"
+  echo "  ALB: $ALB_CERT, $ALB_KEY, trusted CA $ALB_CA ($(count_certs "$w/alb-ca.pem") \
+certificate(s))"
+}
+
+# check_keys: each private key belongs to its certificate.
+check_keys() {
+  if ! same_key "$WORK_DIR/gateway.crt" "$WORK_DIR/gateway.key"; then
+    fail gateway "the gateway's private key ($GATEWAY_KEY) does not belong to its certificate \
+($GATEWAY_CERT_SECRET/$GATEWAY_CERT_KEY), or cannot be read: the gateway cannot load them." \
+      'key values mismatch'
+  fi
+  if ! same_key "$WORK_DIR/alb.crt" "$WORK_DIR/alb.key"; then
+    fail ALB "the ALB's private key ($ALB_KEY) does not belong to its client certificate \
+($ALB_CERT), or cannot be read: NGINX refuses to load them." 'key values mismatch'
+  fi
+  echo '  ok: both keys match their certificates'
+}
+
+# wait_gone PID TENTHS: wait up to TENTHS/10 s for PID to exit; 1 when it is still running.
+wait_gone() {
+  local n=0
+  while kill -0 "$1" 2>/dev/null; do
+    n=$((n + 1))
+    if [ "$n" -gt "$2" ]; then return 1; fi
+    sleep 0.1
+  done
+  return 0
+}
+
+# stop_pid PID: end a process this script started, and reap it.
+stop_pid() {
+  if [ -n "$1" ]; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
+
+# handshake: openssl s_server as the gateway and s_client as the ALB, on 127.0.0.1 (a random
+# port; another one when it is taken). The gateway (Envoy) requires a client certificate that its
+# client CA verifies for the client purpose, with OpenSSL's own depth limit, as in Envoy. The ALB
+# sends SNI and checks the host name PROXY_SSL_NAME, verifies with VERIFY_DEPTH against the CA
+# of its secret, and presents its client certificate and key. The server answers one connection
+# (-www: a status page, sent only after both sides accepted each other). Sets TIMED_OUT.
+SERVER_PID=''
+CLIENT_PID=''
+TIMED_OUT=0
+handshake() {
+  local w=$WORK_DIR attempt=0 n server client
+  server=(-naccept 1 -www -cert "$w/gateway.crt" -key "$w/gateway.key" -pass pass:
+    -CAfile "$w/client-ca.pem" -Verify 100 -verify_return_error -purpose sslclient)
+  if [ -s "$w/gateway-intermediates.pem" ]; then
+    server+=(-cert_chain "$w/gateway-intermediates.pem")
+  fi
+  client=(-ign_eof -servername "$PROXY_SSL_NAME" -verify_hostname "$PROXY_SSL_NAME"
+    -verify_depth "$VERIFY_DEPTH" -CAfile "$w/alb-ca.pem" -verify_return_error -purpose sslserver
+    -cert "$w/alb.crt" -key "$w/alb.key" -pass pass:)
+  if [ -s "$w/alb-intermediates.pem" ]; then client+=(-cert_chain "$w/alb-intermediates.pem"); fi
+  if [ "$DRY_RUN" -eq 1 ]; then
+    printf '+ openssl s_server -accept 127.0.0.1:<free port>'
+    printf ' %q' "${server[@]}"
+    printf '\n+ openssl s_client -connect 127.0.0.1:<that port>'
+    printf ' %q' "${client[@]}"
+    printf '\n\nDry run: no handshake was made (the files above are removed at exit).\n'
+    exit 0
+  fi
+  printf 'GET / HTTP/1.0\r\n\r\n' >"$w/request"
+  while :; do
+    attempt=$((attempt + 1))
+    PORT=$((20000 + RANDOM % 30000))
+    openssl s_server -accept "127.0.0.1:$PORT" "${server[@]}" </dev/null >"$w/server.out" \
+      2>"$w/server.err" &
+    SERVER_PID=$!
+    n=0
+    while ! grep -q '^ACCEPT' "$w/server.out" && kill -0 "$SERVER_PID" 2>/dev/null &&
+      [ "$n" -lt 100 ]; do
+      n=$((n + 1))
+      sleep 0.1
+    done
+    if grep -q '^ACCEPT' "$w/server.out"; then break; fi
+    stop_pid "$SERVER_PID"
+    SERVER_PID=''
+    if grep -qi 'in use' "$w/server.err" && [ "$attempt" -lt 10 ]; then continue; fi
+    fail gateway "openssl s_server could not serve the gateway's certificate and key." \
+      "$(last_error "$w/server.err")"
+  done
+  openssl s_client -connect "127.0.0.1:$PORT" "${client[@]}" <"$w/request" >"$w/client.out" \
+    2>"$w/client.err" &
+  CLIENT_PID=$!
+  TIMED_OUT=0
+  if ! wait_gone "$CLIENT_PID" 150; then TIMED_OUT=1; fi
+  stop_pid "$CLIENT_PID"
+  CLIENT_PID=''
+  stop_pid "$SERVER_PID"
+  SERVER_PID=''
+}
+
+# verify_error FILE: 'NUM TEXT' of the first OpenSSL verification error logged in FILE.
+verify_error() {
+  sed -n 's/^verify error:num=\([0-9]*\):\(.*\)$/\1 \2/p' "$1" | sed -n 1p
+}
+
+# last_error FILE: the reason of the last OpenSSL error line in FILE (e.g. an alert received).
+last_error() {
+  awk -F: '/:error:/ { reason = $6 }
+    /^connect:errno=/ { reason = "connection failed (" $0 ")" } END { print reason }' "$1"
+}
+
+# handshake_result: the handshake's verdict, in the words of the side that refused. The ALB
+# verifies the gateway first: its verdict, if any, is the cause.
+handshake_result() {
+  local w=$WORK_DIR error chain="$GATEWAY_CERT_SECRET/$GATEWAY_CERT_KEY" name=proxy-ssl-name
+  local log=": NGINX logs 'upstream SSL certificate does not match'"
+  if grep -q 'HTTP/1.0 200 ok' "$w/client.out"; then
+    echo "preflight: OK: the gateway accepted the ALB's client certificate, and the ALB verified \
+the gateway as $PROXY_SSL_NAME ($(depth_text))."
+    exit 0
+  fi
+  if [ "$ALB" = traefik ]; then
+    name="the ServersTransport's serverName"
+    log=": Traefik logs 'x509: certificate is valid for ..., not ...' and answers 500"
+  fi
+  error="$(verify_error "$w/client.err")"
+  case "${error%% *}" in
+    '') ;;
+    62)
+      fail ALB "the gateway certificate ($chain) does not cover $PROXY_SSL_NAME, the name the ALB \
+verifies ($name)$log. Put $PROXY_SSL_NAME into its subjectAltName, or set $name to a name it \
+covers." "verify error $error"
+      ;;
+    22)
+      fail ALB "verify depth $VERIFY_DEPTH is too small for the gateway's chain ($chain, \
+$(count_certs "$w/gateway-chain.pem") certificate(s)): set proxy-ssl-verify-depth back to the \
+value the bundle derived from that chain." "verify error $error"
+      ;;
+    2 | 20 | 21)
+      fail ALB "the CA the ALB trusts ($ALB_CA) did not issue the gateway certificate, or $chain \
+lacks an intermediate: give the CA that issued the gateway certificate as the gateway CA." \
+        "verify error $error"
+      ;;
+    18 | 19)
+      fail ALB "the gateway's chain ends in a self-signed certificate that is not the CA the ALB \
+trusts ($ALB_CA)." "verify error $error"
+      ;;
+    9 | 10)
+      fail ALB "a certificate of the gateway's chain ($chain) is not valid now (expired or not \
+yet valid)." "verify error $error"
+      ;;
+    26)
+      fail ALB "the gateway certificate is not for server authentication: its extendedKeyUsage \
+lacks serverAuth." "verify error $error"
+      ;;
+    *) fail ALB "the ALB does not accept the gateway certificate ($chain)." "verify error $error" ;;
+  esac
+  error="$(verify_error "$w/server.err")"
+  case "${error%% *}" in
+    '') ;;
+    26)
+      fail gateway "the ALB client certificate ($ALB_CERT) is not for client authentication: its \
+extendedKeyUsage lacks clientAuth (Let's Encrypt certificates no longer carry it). Issue it from \
+a private CA, with clientAuth." "verify error $error"
+      ;;
+    2 | 20 | 21)
+      fail gateway "the gateway's client CA ($CLIENT_CA) did not issue the ALB client certificate \
+($ALB_CERT): give the CA that issued it as the client CA, and its intermediates after it in the \
+client certificate." "verify error $error"
+      ;;
+    18 | 19)
+      fail gateway "the ALB client certificate's chain ends in a self-signed certificate that is \
+not the gateway's client CA ($CLIENT_CA)." "verify error $error"
+      ;;
+    9 | 10)
+      fail gateway "a certificate of the ALB client chain ($ALB_CERT) is not valid now (expired or \
+not yet valid)." "verify error $error"
+      ;;
+    *)
+      fail gateway "the gateway does not accept the ALB client certificate ($ALB_CERT)." \
+        "verify error $error"
+      ;;
+  esac
+  if [ "$TIMED_OUT" -eq 1 ]; then
+    fail ALB 'no answer from the gateway stand-in within 15 s.' "$(last_error "$w/client.err")"
+  fi
+  error="$(last_error "$w/server.err")"
+  if [ -n "$error" ]; then fail gateway 'the handshake failed at the gateway.' "$error"; fi
+  fail ALB 'the handshake failed at the ALB.' "$(last_error "$w/client.err")"
 }
 
 # --- install's checks, before any change ---

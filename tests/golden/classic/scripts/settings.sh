@@ -23,6 +23,7 @@ BUNDLE_DESCRIPTION='istio-alb bundle demo-cluster-istio-alb for cluster demo-clu
 NLB_SECRET_NS=''
 GATEWAY_CERT_SECRET=istio-ingressgateway-certs
 GATEWAY_CERT_KEY=tls.crt
+GATEWAY_KEY=istio-ingressgateway-certs/tls.key
 CLIENT_CA=istio-ingressgateway-ca-certs/trustid-x3-root.pem
 ALB_CERT=alb-certs/client.crt
 ALB_KEY=alb-certs/client.key

@@ -23,6 +23,7 @@ BUNDLE_DESCRIPTION='istio-alb bundle demo-cluster-istio-alb for cluster demo-clu
 NLB_SECRET_NS=''
 GATEWAY_CERT_SECRET=nlb-gateway-mtls
 GATEWAY_CERT_KEY=tls.crt
+GATEWAY_KEY=nlb-gateway-mtls/tls.key
 CLIENT_CA=nlb-gateway-mtls/ca.crt
 ALB_CERT=alb-proxy-ssl/tls.crt
 ALB_KEY=alb-proxy-ssl/tls.key

@@ -23,6 +23,7 @@ BUNDLE_DESCRIPTION='istio-alb bundle demo-cluster-istio-alb for cluster demo-clu
 NLB_SECRET_NS=istio-system
 GATEWAY_CERT_SECRET=demo-cluster-0001
 GATEWAY_CERT_KEY=tls.crt
+GATEWAY_KEY=demo-cluster-0001/tls.key
 CLIENT_CA=demo-cluster-0001-cacert/ca.crt
 ALB_CERT=alb-proxy-ssl/tls.crt
 ALB_KEY=alb-proxy-ssl/tls.key

@@ -10,262 +10,33 @@ BUNDLE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=settings.sh
 . "$BUNDLE_DIR/scripts/settings.sh"
 
-# unusable WHAT: the bundle cannot be checked (exit 2).
-unusable() {
-  echo "preflight: cannot check: $*" >&2
-  exit 2
-}
-
-# fail SIDE REASON [OPENSSL-DETAIL]: the handshake would fail; names the side (exit 1).
-fail() {
-  echo "preflight: FAILED on the $1 side: $2" >&2
-  if [ -n "${3:-}" ]; then echo "  (OpenSSL: $3)" >&2; fi
-  exit 1
-}
-
-# annotation NAME [FILE]: one annotation of FILE (the Ingress), quotes removed; empty when absent.
-annotation() {
-  awk -v name="$1" '
-    { line = $0; sub(/^[[:space:]]+/, "", line) }
-    index(line, name ":") == 1 {
-      value = substr(line, length(name) + 2)
-      sub(/^[[:space:]]+/, "", value)
-      sub(/[[:space:]]+$/, "", value)
-      if (value ~ /^".*"$/ || value ~ /^\047.*\047$/) value = substr(value, 2, length(value) - 2)
-      print value
-      exit
-    }' "${2:-$INGRESS_FILE}"
-}
-
-# split_chain FILE LEAF REST: the first certificate of FILE, and the ones after it.
-split_chain() {
-  : >"$3"
-  awk -v leaf="$2" -v rest="$3" '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print > leaf } n > 1 { print > rest }' "$1"
-  if [ ! -s "$2" ]; then unusable "no certificate in $4"; fi
-}
-
-# count_certs FILE: how many certificates FILE holds.
-count_certs() { grep -c -- '-----BEGIN CERTIFICATE-----' "$1" || true; }
-
-# verify_error FILE: 'NUM TEXT' of the first OpenSSL verification error logged in FILE.
-verify_error() { sed -n 's/^verify error:num=\([0-9]*\):\(.*\)$/\1 \2/p' "$1" | sed -n 1p; }
-
-# last_error FILE: the reason of the last OpenSSL error line in FILE (e.g. an alert received).
-last_error() { awk -F: '/:error:/ { reason = $6 } /^connect:errno=/ { reason = "connection failed (" $0 ")" } END { print reason }' "$1"; }
-
-# wait_gone PID TENTHS: wait up to TENTHS/10 s for PID to exit; 1 when it is still running.
-wait_gone() {
-  local n=0
-  while kill -0 "$1" 2>/dev/null; do
-    n=$((n + 1))
-    if [ "$n" -gt "$2" ]; then return 1; fi
-    sleep 0.1
-  done
-  return 0
-}
-
-# stop PID: end a process this script started, and reap it.
-stop() {
-  if [ -n "$1" ]; then
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-  fi
-}
-# spec_value FIELD FILE: spec.FIELD of FILE, or its first list item (a `secret:` entry gives the
-# secret's name), quotes removed; empty when absent.
-spec_value() {
-  awk -v name="$1" '
-    function clean(v) {
-      sub(/^[[:space:]]*-[[:space:]]*/, "", v)
-      sub(/^secret:[[:space:]]*/, "", v)
-      sub(/[[:space:]]+$/, "", v)
-      if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
-      return v
-    }
-    /^spec:[[:space:]]*$/ { inspec = 1; next }
-    /^[^[:space:]]/ { inspec = 0 }
-    !inspec { next }
-    want && /^[[:space:]]*-/ { print clean($0); exit }
-    want { exit }
-    { line = $0; sub(/^[[:space:]]+/, "", line) }
-    index(line, name ":") == 1 {
-      value = substr(line, length(name) + 2)
-      sub(/^[[:space:]]+/, "", value)
-      if (value != "") { print clean(value); exit }
-      want = 1
-    }' "$2"
-}
-
 main() {
   parse_args "scripts/preflight.sh [--dry-run]" "$@"
   start_run preflight.sh 6 ""
-  SERVER_PID=''
-  CLIENT_PID=''
-  trap 'stop "$CLIENT_PID"; stop "$SERVER_PID"; rm -rf "$WORK_DIR"' EXIT
 
   step "Checking for OpenSSL 1.1.1 or later"
-  need openssl awk sed grep
-  case "$(openssl version 2>/dev/null)" in
-    'OpenSSL 1.1.1'* | 'OpenSSL 3'*) ;;
-    *) unusable "needs OpenSSL 1.1.1 or later, found '$(openssl version 2>/dev/null || true)' (on macOS: install openssl@3 and put it first on PATH)" ;;
-  esac
+  check_openssl
 
   step "Reading the ALB's settings from the Ingress"
-  INGRESS_FILE="$BUNDLE_DIR"/manifests/09-ingress.yaml
-  if [ ! -f "$INGRESS_FILE" ]; then unusable "${INGRESS_FILE#"$BUNDLE_DIR"/} does not exist"; fi
-  # Traefik takes the name, the client certificate and the CA from the ServersTransport,
-  # and uses it only for the Service whose annotation names it.
-  TRANSPORT_FILE="$BUNDLE_DIR"/manifests/07-servers-transport.yaml
-  SERVICE_FILE="$BUNDLE_DIR"/manifests/08-alb-service.yaml
-  for f in "$TRANSPORT_FILE" "$SERVICE_FILE"; do
-    if [ ! -f "$f" ]; then unusable "${f#"$BUNDLE_DIR"/} does not exist"; fi
-  done
-  PROXY_SSL_NAME="$(spec_value serverName "$TRANSPORT_FILE")"
-  ALB_SECRET_REF="$(spec_value certificatesSecrets "$TRANSPORT_FILE")"
-  ALB_CA_SECRET_NAME="$(spec_value rootCAs "$TRANSPORT_FILE")"
-  # Go's crypto/tls verifies the whole chain; OpenSSL's own limit stands in for none.
-  VERIFY_DEPTH=100
-  if [ "$(annotation traefik.ingress.kubernetes.io/service.serverstransport "$SERVICE_FILE")" != istio-system-alb-to-gateway@kubernetescrd ]; then
-    fail ALB "the Service in ${SERVICE_FILE#"$BUNDLE_DIR"/} does not name the ServersTransport istio-system-alb-to-gateway@kubernetescrd: Traefik would connect without the client certificate."
-  fi
-  if [ "$(annotation traefik.ingress.kubernetes.io/service.serversscheme "$SERVICE_FILE")" != https ]; then
-    fail ALB 'the Service does not set service.serversscheme: https, so Traefik would speak plain HTTP to the gateway.'
-  fi
-  if [ -z "$PROXY_SSL_NAME" ]; then
-    fail ALB 'the ServersTransport sets no serverName: Traefik would verify the gateway as its pod address, which the gateway certificate does not cover.'
-  fi
-  ALB_SECRET_NAME="${ALB_SECRET_REF#*/}"
-  case "$ALB_SECRET_NAME" in
-    '' | *[!a-z0-9.-]*) unusable "the Ingress names no usable ALB secret ('$ALB_SECRET_REF')" ;;
-  esac
-  case "$VERIFY_DEPTH" in
-    '' | *[!0-9]*) unusable "the Ingress's verify depth '$VERIFY_DEPTH' is not a number" ;;
-  esac
-  ALB_CA_SECRET_NAME="${ALB_CA_SECRET_NAME:-$ALB_SECRET_NAME}"
-  case "$ALB_CA_SECRET_NAME" in
-    *[!a-z0-9.-]*) unusable "the ALB names no usable CA secret ('$ALB_CA_SECRET_NAME')" ;;
-  esac
-  echo "  the ServersTransport's serverName $PROXY_SSL_NAME, whole chain verified, no depth limit, client certificate from secret $ALB_SECRET_NAME, CA from secret $ALB_CA_SECRET_NAME"
+  read_alb_settings "$BUNDLE_DIR"/manifests/09-ingress.yaml "$BUNDLE_DIR"/manifests/07-servers-transport.yaml "$BUNDLE_DIR"/manifests/08-alb-service.yaml
 
   step "Reading the certificates and keys the secrets are made of"
-  if [ ! -s "$BUNDLE_DIR"/certs/nlb.crt ]; then unusable 'certs/nlb.crt does not exist or is empty'; fi
-  cp "$BUNDLE_DIR"/certs/nlb.crt "$WORK_DIR/gateway-chain.pem"
-  if [ ! -s "$BUNDLE_DIR"/certs/nlb.key ]; then unusable 'certs/nlb.key does not exist or is empty'; fi
-  cp "$BUNDLE_DIR"/certs/nlb.key "$WORK_DIR/gateway.key"
-  if [ ! -s "$BUNDLE_DIR"/certs/client-ca.pem ]; then unusable 'certs/client-ca.pem does not exist or is empty'; fi
-  cp "$BUNDLE_DIR"/certs/client-ca.pem "$WORK_DIR/client-ca.pem"
-  if [ ! -s "$BUNDLE_DIR"/certs/alb-client.crt ]; then unusable 'certs/alb-client.crt does not exist or is empty'; fi
-  cp "$BUNDLE_DIR"/certs/alb-client.crt "$WORK_DIR/alb-chain.pem"
-  if [ ! -s "$BUNDLE_DIR"/certs/alb-client.key ]; then unusable 'certs/alb-client.key does not exist or is empty'; fi
-  cp "$BUNDLE_DIR"/certs/alb-client.key "$WORK_DIR/alb.key"
-  if [ ! -s "$BUNDLE_DIR"/certs/gateway-ca.pem ]; then unusable 'certs/gateway-ca.pem does not exist or is empty'; fi
-  cp "$BUNDLE_DIR"/certs/gateway-ca.pem "$WORK_DIR/alb-ca.pem"
-  if [ "$ALB_SECRET_NAME" != alb-client-tls ]; then unusable "the ALB is given the secret '$ALB_SECRET_NAME', and the bundle makes "alb-client-tls; fi
-  if [ "$ALB_CA_SECRET_NAME" != alb-gateway-ca ]; then unusable "the ALB is given the secret '$ALB_CA_SECRET_NAME', and the bundle makes "alb-gateway-ca; fi
-  split_chain "$WORK_DIR/gateway-chain.pem" "$WORK_DIR/gateway.crt" "$WORK_DIR/gateway-intermediates.pem" nlb-gateway-mtls/tls.crt
-  split_chain "$WORK_DIR/alb-chain.pem" "$WORK_DIR/alb.crt" "$WORK_DIR/alb-intermediates.pem" "$ALB_SECRET_NAME/tls.crt"
-  echo "  gateway: nlb-gateway-mtls/tls.crt ($(count_certs "$WORK_DIR/gateway-chain.pem") certificate(s)), nlb-gateway-mtls/tls.key, client CA nlb-gateway-mtls/ca.crt"
-  echo "  ALB: $ALB_SECRET_NAME/tls.crt, $ALB_SECRET_NAME/tls.key, trusted CA $ALB_CA_SECRET_NAME/ca.crt ($(count_certs "$WORK_DIR/alb-ca.pem") certificate(s))"
+  bundle_file "$BUNDLE_DIR"/certs/nlb.crt certs/nlb.crt gateway-chain.pem
+  bundle_file "$BUNDLE_DIR"/certs/nlb.key certs/nlb.key gateway.key
+  bundle_file "$BUNDLE_DIR"/certs/client-ca.pem certs/client-ca.pem client-ca.pem
+  bundle_file "$BUNDLE_DIR"/certs/alb-client.crt certs/alb-client.crt alb-chain.pem
+  bundle_file "$BUNDLE_DIR"/certs/alb-client.key certs/alb-client.key alb.key
+  bundle_file "$BUNDLE_DIR"/certs/gateway-ca.pem certs/gateway-ca.pem alb-ca.pem
+  split_chains
 
   step "Checking that each private key belongs to its certificate"
-  if ! same_key "$WORK_DIR/gateway.crt" "$WORK_DIR/gateway.key"; then
-    fail gateway "the gateway's private key (nlb-gateway-mtls/tls.key) does not belong to its certificate (nlb-gateway-mtls/tls.crt), or cannot be read: the gateway cannot load them." 'key values mismatch'
-  fi
-  if ! same_key "$WORK_DIR/alb.crt" "$WORK_DIR/alb.key"; then
-    fail ALB "the ALB's private key ($ALB_SECRET_NAME/tls.key) does not belong to its client certificate ($ALB_SECRET_NAME/tls.crt), or cannot be read: NGINX refuses to load them." 'key values mismatch'
-  fi
-  echo '  ok: both keys match their certificates'
+  check_keys
 
   step "Mutual TLS handshake on 127.0.0.1: openssl s_server as the gateway, s_client as the ALB"
-  # The gateway (Envoy) requires a client certificate that its client CA verifies for the client
-  # purpose; OpenSSL's own depth limit applies, as in Envoy.
-  server_args=(-naccept 1 -www -cert "$WORK_DIR/gateway.crt" -key "$WORK_DIR/gateway.key" -pass pass:
-    -CAfile "$WORK_DIR/client-ca.pem" -Verify 100 -verify_return_error -purpose sslclient)
-  if [ -s "$WORK_DIR/gateway-intermediates.pem" ]; then
-    server_args+=(-cert_chain "$WORK_DIR/gateway-intermediates.pem")
-  fi
-  # The ALB (NGINX proxy_ssl_*): SNI and host name check = proxy-ssl-name, the Ingress's verify
-  # depth, the CA of its secret, its client certificate and key.
-  client_args=(-ign_eof -servername "$PROXY_SSL_NAME" -verify_hostname "$PROXY_SSL_NAME"
-    -verify_depth "$VERIFY_DEPTH" -CAfile "$WORK_DIR/alb-ca.pem" -verify_return_error -purpose sslserver
-    -cert "$WORK_DIR/alb.crt" -key "$WORK_DIR/alb.key" -pass pass:)
-  if [ -s "$WORK_DIR/alb-intermediates.pem" ]; then
-    client_args+=(-cert_chain "$WORK_DIR/alb-intermediates.pem")
-  fi
-  if [ "$DRY_RUN" -eq 1 ]; then
-    printf '+ openssl s_server -accept 127.0.0.1:<free port>'
-    printf ' %q' "${server_args[@]}"
-    printf '\n+ openssl s_client -connect 127.0.0.1:<that port>'
-    printf ' %q' "${client_args[@]}"
-    printf '\n\nDry run: no handshake was made (the files above are removed at exit).\n'
-    exit 0
-  fi
-  printf 'GET / HTTP/1.0\r\n\r\n' >"$WORK_DIR/request"
-  # A random port; another one when it is taken. The server answers one connection (-www: a
-  # status page, sent only after both sides accepted each other).
-  attempt=0
-  while :; do
-    attempt=$((attempt + 1))
-    PORT=$((20000 + RANDOM % 30000))
-    openssl s_server -accept "127.0.0.1:$PORT" "${server_args[@]}" </dev/null >"$WORK_DIR/server.out" 2>"$WORK_DIR/server.err" &
-    SERVER_PID=$!
-    n=0
-    while ! grep -q '^ACCEPT' "$WORK_DIR/server.out" && kill -0 "$SERVER_PID" 2>/dev/null && [ "$n" -lt 100 ]; do
-      n=$((n + 1))
-      sleep 0.1
-    done
-    if grep -q '^ACCEPT' "$WORK_DIR/server.out"; then break; fi
-    stop "$SERVER_PID"
-    SERVER_PID=''
-    if grep -qi 'in use' "$WORK_DIR/server.err" && [ "$attempt" -lt 10 ]; then continue; fi
-    fail gateway "openssl s_server could not serve the gateway's certificate and key." "$(last_error "$WORK_DIR/server.err")"
-  done
-  openssl s_client -connect "127.0.0.1:$PORT" "${client_args[@]}" <"$WORK_DIR/request" >"$WORK_DIR/client.out" 2>"$WORK_DIR/client.err" &
-  CLIENT_PID=$!
-  timed_out=0
-  if ! wait_gone "$CLIENT_PID" 150; then timed_out=1; fi
-  stop "$CLIENT_PID"
-  CLIENT_PID=''
-  stop "$SERVER_PID"
-  SERVER_PID=''
+  handshake
 
   step "Result"
-  if grep -q 'HTTP/1.0 200 ok' "$WORK_DIR/client.out"; then
-    echo "preflight: OK: the gateway accepted the ALB's client certificate, and the ALB verified the gateway as $PROXY_SSL_NAME (whole chain verified, no depth limit)."
-    exit 0
-  fi
-  gw_certs="$(count_certs "$WORK_DIR/gateway-chain.pem")"
-  # The ALB verifies the gateway first: its verdict, if any, is the cause.
-  alb_error="$(verify_error "$WORK_DIR/client.err")"
-  gw_error="$(verify_error "$WORK_DIR/server.err")"
-  if [ -n "$alb_error" ]; then
-    detail="verify error $alb_error"
-    case "${alb_error%% *}" in
-      62) fail ALB "the gateway certificate (nlb-gateway-mtls/tls.crt) does not cover $PROXY_SSL_NAME, the name the ALB verifies (the ServersTransport's serverName): Traefik logs 'x509: certificate is valid for ..., not ...' and answers 500. Put $PROXY_SSL_NAME into its subjectAltName, or set the ServersTransport's serverName to a name it covers." "$detail" ;;
-      22) fail ALB "verify depth $VERIFY_DEPTH is too small for the gateway's chain (nlb-gateway-mtls/tls.crt, $gw_certs certificate(s)): set proxy-ssl-verify-depth back to the value the bundle derived from that chain." "$detail" ;;
-      2 | 20 | 21) fail ALB "the CA the ALB trusts ($ALB_CA_SECRET_NAME/ca.crt) did not issue the gateway certificate, or nlb-gateway-mtls/tls.crt lacks an intermediate: give the CA that issued the gateway certificate as the gateway CA." "$detail" ;;
-      18 | 19) fail ALB "the gateway's chain ends in a self-signed certificate that is not the CA the ALB trusts ($ALB_CA_SECRET_NAME/ca.crt)." "$detail" ;;
-      9 | 10) fail ALB "a certificate of the gateway's chain (nlb-gateway-mtls/tls.crt) is not valid now (expired or not yet valid)." "$detail" ;;
-      26) fail ALB "the gateway certificate is not for server authentication: its extendedKeyUsage lacks serverAuth." "$detail" ;;
-      *) fail ALB "the ALB does not accept the gateway certificate (nlb-gateway-mtls/tls.crt)." "$detail" ;;
-    esac
-  fi
-  if [ -n "$gw_error" ]; then
-    detail="verify error $gw_error"
-    case "${gw_error%% *}" in
-      26) fail gateway "the ALB client certificate ($ALB_SECRET_NAME/tls.crt) is not for client authentication: its extendedKeyUsage lacks clientAuth (Let's Encrypt certificates no longer carry it). Issue it from a private CA, with clientAuth." "$detail" ;;
-      2 | 20 | 21) fail gateway "the gateway's client CA (nlb-gateway-mtls/ca.crt) did not issue the ALB client certificate ($ALB_SECRET_NAME/tls.crt): give the CA that issued it as the client CA, and its intermediates after it in the client certificate." "$detail" ;;
-      18 | 19) fail gateway "the ALB client certificate's chain ends in a self-signed certificate that is not the gateway's client CA (nlb-gateway-mtls/ca.crt)." "$detail" ;;
-      9 | 10) fail gateway "a certificate of the ALB client chain ($ALB_SECRET_NAME/tls.crt) is not valid now (expired or not yet valid)." "$detail" ;;
-      *) fail gateway "the gateway does not accept the ALB client certificate ($ALB_SECRET_NAME/tls.crt)." "$detail" ;;
-    esac
-  fi
-  if [ "$timed_out" -eq 1 ]; then
-    fail ALB 'no answer from the gateway stand-in within 15 s.' "$(last_error "$WORK_DIR/client.err")"
-  fi
-  reason="$(last_error "$WORK_DIR/server.err")"
-  if [ -n "$reason" ]; then fail gateway 'the handshake failed at the gateway.' "$reason"; fi
-  fail ALB 'the handshake failed at the ALB.' "$(last_error "$WORK_DIR/client.err")"
+  handshake_result
 }
 
 main "$@"
