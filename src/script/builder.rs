@@ -51,6 +51,25 @@ impl Sh {
         }
     }
 
+    /// One command of already quoted words, continued on lines of its own (indented by two)
+    /// where it would be wider than [`WIDTH`].
+    pub fn command(&mut self, words: &[String]) {
+        let mut col = MAIN_INDENT;
+        for (i, word) in words.iter().enumerate() {
+            let len = word.chars().count();
+            if i > 0 && col + 1 + len + 2 > WIDTH {
+                self.out.push_str(" \\\n  ");
+                col = MAIN_INDENT + 2;
+            } else if i > 0 {
+                self.out.push(' ');
+                col += 1;
+            }
+            self.out.push_str(word);
+            col += len;
+        }
+        self.out.push('\n');
+    }
+
     /// `step "..."` announcing the next step (preflight.sh).
     pub fn step(&mut self, what: &str) {
         self.steps += 1;

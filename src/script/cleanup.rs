@@ -1,8 +1,8 @@
 //! `cleanup.sh`: removes what `install.sh` created, found by the bundle's label, never by name;
-//! puts back what install backed up before replacing or retiring it; deletes the app namespace
-//! only when install created it and it holds nothing else. It prints the whole plan first and
-//! asks (`--yes` when stdin is not a terminal). The order is install's, reversed, so that mutual
-//! TLS is relaxed and the old Ingress back before the new path goes.
+//! gives back what install shared (the fields only `istio-alb` set go, the object stays); deletes
+//! the app namespace only when install created it and it holds nothing else. It prints the whole
+//! plan first and asks (`--yes` when stdin is not a terminal). The order is install's, reversed,
+//! so that mutual TLS is relaxed before the new path goes.
 
 use super::builder::{Facts, Sh, ns_word, quote};
 use crate::manifest::{Doc, Manifest};
@@ -45,11 +45,7 @@ pub(super) fn body(f: &Facts) -> Sh {
     let (s, apis, manifests) = (f.s, f.apis, f.manifests);
     let mut sh = Sh::default();
     sh.run("cleanup.sh", RERUN);
-    let _ = writeln!(
-        sh.out,
-        "SELECTOR=\"{}=$BUNDLE_ID\"\nPLAN=\"$WORK_DIR/plan\"\n: >\"$PLAN\"",
-        crate::manifest::owner::BUNDLE_LABEL
-    );
+    sh.line("start_plan");
 
     sh.step_checking(
         "Checking that kubectl talks to cluster $CLUSTER_NAME",
@@ -84,39 +80,11 @@ pub(super) fn body(f: &Facts) -> Sh {
             );
         }
     }
-    let _ = writeln!(
-        sh.out,
-        "collect_namespace \"$APP_NAMESPACE\"\n\
-         if [ ! -s \"$PLAN\" ]; then\n  \
-         echo\n  \
-         echo \"Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME.\"\n  \
-         exit 0\n\
-         fi\n\
-         echo\n\
-         echo \"cleanup.sh will, in this order, in cluster $CLUSTER_NAME:\"\n\
-         show_plan"
-    );
+    sh.line("collect_namespace \"$APP_NAMESPACE\"");
+    sh.line("show_cleanup_plan");
 
     sh.step_checking("Confirming", "");
-    sh.lines(&[
-        "if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "  ok 'dry run: each change is sent with --dry-run=server, nothing is deleted'",
-        "elif [ \"$ASSUME_YES\" -eq 1 ]; then",
-        "  ok 'confirmed by --yes'",
-        "elif [ ! -t 0 ]; then",
-        "  die 'stdin is not a terminal, so nothing was deleted: review the plan above and run cleanup.sh --yes'",
-        "else",
-        "  answer=''",
-        "  read -r -p 'Go ahead? [y/N] ' answer || true",
-        "  case \"$answer\" in",
-        "    y | Y | yes) ;;",
-        "    *)",
-        "      echo 'Nothing deleted.'",
-        "      exit 0",
-        "      ;;",
-        "  esac",
-        "fi",
-    ]);
+    sh.line("confirm");
 
     sh.step_checking(
         "Deleting and giving back, in reverse install order",
@@ -125,13 +93,7 @@ pub(super) fn body(f: &Facts) -> Sh {
     sh.lines(&[
         "run_plan",
         "",
-        "echo",
-        "if [ \"$DRY_RUN\" -eq 1 ]; then",
-        "  echo \"Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown.\"",
-        "  if [ \"$DRY_REFUSED\" -gt 0 ]; then exit 1; fi",
-        "else",
-        "  echo 'Done: what install.sh created is gone, what it shared is given back.'",
-        "fi",
+        "finish 'Done: what install.sh created is gone, what it shared is given back.'",
     ]);
     sh
 }

@@ -97,12 +97,9 @@ fn check_ownership(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest
         if ns == s.app_namespace && !resources.contains(&legacy) {
             resources.push(legacy);
         }
-        let _ = writeln!(
-            sh.out,
-            "inventory {} {}",
-            ns_word(s, &ns),
-            quote(&resources.join(","))
-        );
+        let mut words = vec!["inventory".to_owned(), ns_word(s, &ns)];
+        words.extend(resources.iter().map(|r| quote(r)));
+        sh.command(&words);
     }
     sh.line("inventory_namespace");
     for m in manifests {

@@ -157,11 +157,28 @@ fn settings_sh(s: &Settings, apis: &Apis, sides: &Sides, manifests: &[Manifest])
         ),
     ];
     for (name, value) in variables(s).into_iter().chain(facts) {
-        let _ = writeln!(out, "{name}={}", quote(&value));
+        assign(&mut out, name, &value);
     }
     out.push_str(VARS_END);
     out.push('\n');
     out
+}
+
+/// `NAME='value'`; a value of words that would make the line wider than [`builder::WIDTH`] is
+/// assigned in parts, `NAME='first words '` then `NAME+='more words'`, each part quoted.
+fn assign(out: &mut String, name: &str, value: &str) {
+    let mut op = "=";
+    let mut part = String::new();
+    for word in value.split_inclusive(' ') {
+        let longer = format!("{name}{op}{}", quote(&format!("{part}{word}")));
+        if !part.is_empty() && longer.chars().count() > builder::WIDTH {
+            let _ = writeln!(out, "{name}{op}{}", quote(&part));
+            op = "+=";
+            part.clear();
+        }
+        part.push_str(word);
+    }
+    let _ = writeln!(out, "{name}{op}{}", quote(&part));
 }
 
 /// `text` indented by two spaces, except the lines that continue a quoted string (their leading
@@ -394,6 +411,43 @@ mod tests {
         for (value, want) in CASES {
             assert_eq!(quote(value), *want, "{value:?}");
         }
+    }
+
+    /// A wrapped word is the same word to bash, on lines of at most 100 columns (a single word
+    /// longer than that stays whole); a long settings value is the same value after `+=`.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn wrapped_texts_are_the_same_to_bash() {
+        let long = "Running install.sh again is safe: every step first reads what is in the \
+                    cluster and changes only what differs, and \"quoted\" words stay quoted.";
+        let word = "x".repeat(120);
+        for text in ["short", long, word.as_str()] {
+            for (col, tail) in [(0, 0), (7, 2), (40, 6)] {
+                let wrapped = builder::dq_wrapped(text, col, tail);
+                for (i, line) in wrapped.lines().enumerate() {
+                    let width = line.chars().count() + if i == 0 { col } else { 0 };
+                    let last = i + 1 == wrapped.lines().count();
+                    assert!(
+                        width + if last { tail } else { 0 } <= builder::WIDTH
+                            || !line.trim_matches('"').contains(' '),
+                        "{text:?} at {col}: {line:?}"
+                    );
+                }
+                let out = std::process::Command::new("bash")
+                    .args(["-c", &format!("printf '%s' {wrapped}")])
+                    .output()
+                    .unwrap();
+                assert_eq!(String::from_utf8_lossy(&out.stdout), text, "{wrapped}");
+            }
+        }
+        let mut assigned = String::new();
+        assign(&mut assigned, "LONG", long);
+        assert!(assigned.lines().count() > 1, "{assigned}");
+        let out = std::process::Command::new("bash")
+            .args(["-c", &format!("{assigned}printf '%s' \"$LONG\"")])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), long, "{assigned}");
     }
 
     /// Even values validation would refuse come back from bash as one unchanged word.

@@ -14,12 +14,9 @@ use std::fmt::Write as _;
 
 fn objects(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
     for (ns, resources) in super::install::resources_by_namespace(manifests) {
-        let _ = writeln!(
-            sh.out,
-            "inventory {} {}",
-            ns_word(s, &ns),
-            quote(&resources.join(","))
-        );
+        let mut words = vec!["inventory".to_owned(), ns_word(s, &ns)];
+        words.extend(resources.iter().map(|r| quote(r)));
+        sh.command(&words);
     }
     for m in manifests {
         if matches!(m.doc, manifest::Doc::Secret(_) | manifest::Doc::Namespace) {

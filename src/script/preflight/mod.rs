@@ -30,7 +30,8 @@ pub(super) fn body(f: &Facts) -> Sh {
         files.extend(file(Doc::ServersTransport));
         files.extend(file(Doc::AlbService));
     }
-    let _ = writeln!(sh.out, "read_alb_settings {}", files.join(" "));
+    files.insert(0, "read_alb_settings".to_owned());
+    sh.command(&files);
 
     sh.step("Reading the certificates and keys the secrets are made of");
     // The files in certs/ that install writes the secrets from (secrets/*.yaml hold the same

@@ -1378,13 +1378,16 @@ apply_gateway_secret() {
 }
 
 # --- ownership: what this bundle created, and what it found ---
-# inventory NAMESPACE RESOURCES: kind, name and istio-alb/bundle label of every object of those
+# inventory NAMESPACE RESOURCE...: kind, name and istio-alb/bundle label of every object of those
 # resources in NAMESPACE (one kubectl call), into $WORK_DIR/inventory/NAMESPACE.
 inventory() {
   if [ ! -d "$WORK_DIR/inventory" ]; then mkdir "$WORK_DIR/inventory"; fi
-  local jp='jsonpath={range .items[*]}{.kind}{"|"}{.metadata.name}{"|"}'
+  local ns=$1 resources jp='jsonpath={range .items[*]}{.kind}{"|"}{.metadata.name}{"|"}'
   jp+='{.metadata.labels.istio-alb/bundle}{"\n"}{end}'
-  if ! k get "$2" -n "$1" -o "$jp" >"$WORK_DIR/inventory/$1" 2>"$WORK_DIR/inventory.err"; then
+  shift
+  resources="$(IFS=,; echo "$*")"
+  if ! k get "$resources" -n "$ns" -o "$jp" >"$WORK_DIR/inventory/$ns" 2>"$WORK_DIR/inventory.err"
+  then
     cat "$WORK_DIR/inventory.err" >&2
     return 1
   fi
@@ -2122,6 +2125,50 @@ report() {
 }
 
 # --- cleanup: by label, in reverse install order ---
+
+# SELECTOR: the label of this bundle's objects; PLAN: what cleanup will do, a line each.
+SELECTOR=''
+PLAN=''
+start_plan() {
+  SELECTOR="istio-alb/bundle=$BUNDLE_ID"
+  PLAN="$WORK_DIR/plan"
+  : >"$PLAN"
+}
+
+# show_cleanup_plan: what cleanup will do, in order; it ends here when there is nothing to do.
+show_cleanup_plan() {
+  if [ ! -s "$PLAN" ]; then
+    echo
+    echo "Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME."
+    exit 0
+  fi
+  echo
+  echo "cleanup.sh will, in this order, in cluster $CLUSTER_NAME:"
+  show_plan
+}
+
+# confirm: asks before anything is deleted (--yes when stdin is not a terminal); a dry run asks
+# nothing, and any answer but yes ends cleanup.
+confirm() {
+  local answer=''
+  if [ "$DRY_RUN" -eq 1 ]; then
+    ok 'dry run: each change is sent with --dry-run=server, nothing is deleted'
+  elif [ "$ASSUME_YES" -eq 1 ]; then
+    ok 'confirmed by --yes'
+  elif [ ! -t 0 ]; then
+    die "stdin is not a terminal, so nothing was deleted: review the plan above and run \
+cleanup.sh --yes"
+  else
+    read -r -p 'Go ahead? [y/N] ' answer || true
+    case "$answer" in
+      y | Y | yes) ;;
+      *)
+        echo 'Nothing deleted.'
+        exit 0
+        ;;
+    esac
+  fi
+}
 
 # others_of OBJECT NAMESPACE: the field managers other than istio-alb that set fields of OBJECT
 # (kind/name), one a line. A status writer, and kube-controller-manager's bookkeeping on a

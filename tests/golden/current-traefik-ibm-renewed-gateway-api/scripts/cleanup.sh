@@ -13,9 +13,7 @@ BUNDLE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 main() {
   parse_args "scripts/cleanup.sh [--dry-run] [--context CONTEXT] [--yes]" "$@"
   start_run cleanup.sh 4 "Running cleanup.sh again is safe: it finds what is left by its label."
-  SELECTOR="istio-alb/bundle=$BUNDLE_ID"
-  PLAN="$WORK_DIR/plan"
-  : >"$PLAN"
+  start_plan
 
   step "Checking that kubectl talks to cluster $CLUSTER_NAME" \
     "ibmcloud ks cluster config --cluster $CLUSTER_NAME, or pass --context"
@@ -37,45 +35,16 @@ main() {
   collect services "$APP_NAMESPACE"
   collect deployments.apps "$APP_NAMESPACE"
   collect_namespace "$APP_NAMESPACE"
-  if [ ! -s "$PLAN" ]; then
-    echo
-    echo "Nothing to clean up: no object of this bundle in cluster $CLUSTER_NAME."
-    exit 0
-  fi
-  echo
-  echo "cleanup.sh will, in this order, in cluster $CLUSTER_NAME:"
-  show_plan
+  show_cleanup_plan
 
   step "Confirming" ""
-  if [ "$DRY_RUN" -eq 1 ]; then
-    ok 'dry run: each change is sent with --dry-run=server, nothing is deleted'
-  elif [ "$ASSUME_YES" -eq 1 ]; then
-    ok 'confirmed by --yes'
-  elif [ ! -t 0 ]; then
-    die 'stdin is not a terminal, so nothing was deleted: review the plan above and run cleanup.sh --yes'
-  else
-    answer=''
-    read -r -p 'Go ahead? [y/N] ' answer || true
-    case "$answer" in
-      y | Y | yes) ;;
-      *)
-        echo 'Nothing deleted.'
-        exit 0
-        ;;
-    esac
-  fi
+  confirm
 
   step "Deleting and giving back, in reverse install order" \
     "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID"
   run_plan
 
-  echo
-  if [ "$DRY_RUN" -eq 1 ]; then
-    echo "Dry run: nothing was changed; the API server refused $DRY_REFUSED of the changes shown."
-    if [ "$DRY_REFUSED" -gt 0 ]; then exit 1; fi
-  else
-    echo 'Done: what install.sh created is gone, what it shared is given back.'
-  fi
+  finish 'Done: what install.sh created is gone, what it shared is given back.'
 }
 
 main "$@"

@@ -39,8 +39,11 @@ $GATEWAY_NAMESPACE"
   step "Checking every object install writes: ours, absent, someone else's, conflicts" \
     "the objects and fields named above: kubectl get -o yaml --show-managed-fields shows who set \
 them"
-  inventory "$APP_NAMESPACE" 'serviceaccounts,services,deployments.apps,peerauthentications.security.istio.io,destinationrules.networking.istio.io,httproutes.gateway.networking.k8s.io,ingresses.networking.k8s.io'
-  inventory "$GATEWAY_NAMESPACE" 'secrets,configmaps,gateways.gateway.networking.k8s.io,serverstransports.traefik.io,services,ingresses.networking.k8s.io'
+  inventory "$APP_NAMESPACE" serviceaccounts services deployments.apps \
+    peerauthentications.security.istio.io destinationrules.networking.istio.io \
+    httproutes.gateway.networking.k8s.io ingresses.networking.k8s.io
+  inventory "$GATEWAY_NAMESPACE" secrets configmaps gateways.gateway.networking.k8s.io \
+    serverstransports.traefik.io services ingresses.networking.k8s.io
   inventory_namespace
   decide_file manifests/01-namespace.yaml label \
     namespaces Namespace '' "$APP_NAMESPACE"

@@ -18,7 +18,8 @@ main() {
   check_openssl
 
   step "Reading the ALB's settings from the Ingress"
-  read_alb_settings "$BUNDLE_DIR"/manifests/09-ingress.yaml "$BUNDLE_DIR"/manifests/07-servers-transport.yaml "$BUNDLE_DIR"/manifests/08-alb-service.yaml
+  read_alb_settings "$BUNDLE_DIR"/manifests/09-ingress.yaml \
+    "$BUNDLE_DIR"/manifests/07-servers-transport.yaml "$BUNDLE_DIR"/manifests/08-alb-service.yaml
 
   step "Reading the certificates and keys the secrets are made of"
   cluster_secret_value demo-cluster-0001 tls.crt gateway-chain.pem

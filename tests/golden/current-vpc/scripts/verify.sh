@@ -21,8 +21,10 @@ main() {
   check_cluster
 
   step "The objects of the bundle" ""
-  inventory "$APP_NAMESPACE" 'serviceaccounts,services,deployments.apps,peerauthentications.security.istio.io,destinationrules.networking.istio.io'
-  inventory "$GATEWAY_NAMESPACE" 'secrets,gateways.networking.istio.io,virtualservices.networking.istio.io,ingresses.networking.k8s.io'
+  inventory "$APP_NAMESPACE" serviceaccounts services deployments.apps \
+    peerauthentications.security.istio.io destinationrules.networking.istio.io
+  inventory "$GATEWAY_NAMESPACE" secrets gateways.networking.istio.io \
+    virtualservices.networking.istio.io ingresses.networking.k8s.io
   check_object keep ServiceAccount "$APP_NAMESPACE" "$APP"
   check_object keep Service "$APP_NAMESPACE" "$APP"
   check_object keep Deployment "$APP_NAMESPACE" "$APP"
