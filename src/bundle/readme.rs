@@ -355,12 +355,13 @@ fn files(o: &mut String, manifests: &[manifest::Manifest], apis: &Apis) {
          it leaves no process or file behind.\n\
          - `scripts/install.sh`, `verify.sh`, `renew.sh`, `cleanup.sh`: the procedure, its checks, \
          certificate renewal and removal (below); `install.sh` runs `preflight.sh` first unless \
-         given `--skip-preflight`. Each reads as its steps: a `main` at the end, after the \
-         functions only it needs.\n\
-         - `scripts/lib.sh`: the functions the scripts share (the same file in every bundle), \
-         and `scripts/settings.sh`: this bundle's values, each set once and quoted. Every \
-         script sources both; change the settings and generate the bundle again rather than \
-         editing them.\n\
+         given `--skip-preflight`. Each is only its `main`: the numbered steps, each one or a few \
+         calls of the library's functions.\n\
+         - `scripts/lib.sh`: every function the scripts use (the same file in every bundle), \
+         and `scripts/settings.sh`: this bundle's values, each set once and quoted, with the \
+         choices the library branches on (profile, infrastructure, ALB, gateway configuration). \
+         Every script sources both; change the settings and generate the bundle again rather \
+         than editing them.\n\
 \
          - `private-ca/` (only when the settings gave `client_ca_key`): the client CA's key and \
          certificate, for `renew.sh` to issue the next ALB client certificate. Never put into \

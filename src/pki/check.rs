@@ -175,7 +175,6 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         nlb.view.trusted && alb.view.trusted,
         at,
     ));
-    explain_lets_encrypt_client_auth(&alb_certs, &mut findings);
     dedupe(&mut findings);
     let findings = crate::finding::cap_repeats(findings, MAX_FINDINGS_OF_A_KIND);
 
@@ -383,32 +382,6 @@ pub fn host_findings(
         }
     }
     out
-}
-
-/// The procedure uses IBM's ALB certificate, issued by Let's Encrypt, as the ALB's client
-/// certificate. Let's Encrypt stopped including clientAuth (field notes: classic profile from
-/// 2026-02-11, the last client profile closed mid-2026), so such a certificate can no longer do
-/// that job whatever the user does with it: say so, and name the way out.
-fn explain_lets_encrypt_client_auth(alb_certs: &[Cert], findings: &mut [Finding]) {
-    let from_lets_encrypt = pick_leaf(alb_certs)
-        .and_then(|i| alb_certs.get(i))
-        .is_some_and(Cert::from_lets_encrypt);
-    if !from_lets_encrypt {
-        return;
-    }
-    for f in findings
-        .iter_mut()
-        .filter(|f| f.code == Code::EkuClientAuthMissing && f.is_about(CertInput::AlbClientCert))
-    {
-        f.message.push_str(
-            " It comes from Let's Encrypt, which no longer issues certificates with clientAuth \
-             (since 2026), so IBM's ALB certificate cannot be the ALB's client certificate any \
-             more. Issue the ALB client certificate from a private CA of your own and give that \
-             CA as the CA for ALB client certificates (the gateway trusts only it for this leg): \
-             `istio-alb ca init` makes one, and so does the page's \"Create a private client \
-             CA\".",
-        );
-    }
 }
 
 struct RoleResult {

@@ -30,8 +30,8 @@ pub(crate) struct Facts<'a> {
 /// the steps counted as they are written.
 #[derive(Default)]
 pub(crate) struct Sh {
-    /// The body of `main` (unindented; `script::render` indents it).
-    pub out: String,
+    /// The body of `main`, indented as written.
+    out: String,
     /// `step` calls written so far.
     pub(super) steps: usize,
     /// The script's file name and what a failure report says about running it again (see
@@ -40,41 +40,65 @@ pub(crate) struct Sh {
 }
 
 impl Sh {
+    /// The body of `main` so far.
+    pub fn text(&self) -> &str {
+        &self.out
+    }
+
+    /// One line of `main`, indented. A text of several lines is one command whose later lines
+    /// continue it and are written as they are: a word continued inside its double quotes (see
+    /// [`dq_wrapped`]), or continuation lines the caller indented.
     pub fn line(&mut self, text: &str) {
+        if !text.is_empty() {
+            self.out.push_str(INDENT);
+        }
         self.out.push_str(text);
         self.out.push('\n');
     }
 
+    /// Lines of `main`, each indented (a block such as `if ... fi`, written with its own inner
+    /// indentation).
     pub fn lines(&mut self, text: &[&str]) {
         for t in text {
             self.line(t);
         }
     }
 
+    /// `FIRST \` then each of `REST` on a line of its own, indented two more: a command with
+    /// one group of arguments a line.
+    pub fn continued(&mut self, first: &str, rest: &[String]) {
+        let mut text = first.to_owned();
+        for r in rest {
+            let _ = write!(text, " \\\n{INDENT}  {r}");
+        }
+        self.line(&text);
+    }
+
     /// One command of already quoted words, continued on lines of its own (indented by two)
     /// where it would be wider than [`WIDTH`].
     pub fn command(&mut self, words: &[String]) {
+        let mut text = String::new();
         let mut col = MAIN_INDENT;
         for (i, word) in words.iter().enumerate() {
             let len = word.chars().count();
             if i > 0 && col + 1 + len + 2 > WIDTH {
-                self.out.push_str(" \\\n  ");
+                let _ = write!(text, " \\\n{INDENT}  ");
                 col = MAIN_INDENT + 2;
             } else if i > 0 {
-                self.out.push(' ');
+                text.push(' ');
                 col += 1;
             }
-            self.out.push_str(word);
+            text.push_str(word);
             col += len;
         }
-        self.out.push('\n');
+        self.line(&text);
     }
 
     /// `step "..."` announcing the next step (preflight.sh).
     pub fn step(&mut self, what: &str) {
         self.steps += 1;
         self.out.push('\n');
-        let _ = writeln!(self.out, "step {}", dq_wrapped(what, MAIN_INDENT + 5, 0));
+        self.line(&format!("step {}", dq_wrapped(what, MAIN_INDENT + 5, 0)));
     }
 
     /// `step "..." "..."`: the next step of a cluster script, and what to check when it fails;
@@ -84,13 +108,11 @@ impl Sh {
         self.out.push('\n');
         let one = format!("step {} {}", dq(what), dq(check));
         if MAIN_INDENT + one.chars().count() <= WIDTH {
-            let _ = writeln!(self.out, "{one}");
+            self.line(&one);
         } else {
-            let _ = writeln!(
-                self.out,
-                "step {} \\\n  {}",
-                dq_wrapped(what, MAIN_INDENT + 5, 2),
-                dq_wrapped(check, MAIN_INDENT + 2, 0)
+            self.continued(
+                &format!("step {}", dq_wrapped(what, MAIN_INDENT + 5, 2)),
+                &[dq_wrapped(check, MAIN_INDENT + 2, 0)],
             );
         }
     }
@@ -112,6 +134,7 @@ pub(crate) const WIDTH: usize = 100;
 
 /// How far `main`'s body is indented.
 pub(crate) const MAIN_INDENT: usize = 2;
+const INDENT: &str = "  ";
 
 /// [`dq`], broken into lines of at most [`WIDTH`] columns at spaces, as `"text \` + newline +
 /// `more text"`: inside double quotes bash drops a backslash-newline, so the word is the same.

@@ -7,7 +7,6 @@
 use super::builder::{Facts, Sh, ns_word, quote};
 use crate::manifest::{Doc, Manifest};
 use crate::procedure::{self, Step};
-use std::fmt::Write as _;
 
 const RERUN: &str = "Running cleanup.sh again is safe: it finds what is left by its label.";
 
@@ -72,12 +71,7 @@ pub(super) fn body(f: &Facts) -> Sh {
                 continue;
             }
             seen.push(pair);
-            let _ = writeln!(
-                sh.out,
-                "collect {r} {n}",
-                r = quote(&resource),
-                n = ns_word(s, &ns)
-            );
+            sh.line(&format!("collect {} {}", quote(&resource), ns_word(s, &ns)));
         }
     }
     sh.line("collect_namespace \"$APP_NAMESPACE\"");

@@ -3,12 +3,11 @@
 //! ([`manifest::Takeover`]); a secret is written only when its content changes and never with an older
 //! certificate than the cluster holds. So a rerun is safe at any point.
 
-use super::builder::{Facts, Sh, bundle_path, ns_word, quote};
+use super::builder::{Facts, MAIN_INDENT, Sh, bundle_path, dq_wrapped, ns_word, quote};
 use super::secrets::{self as sec, bundle_value};
 use crate::manifest::{self, Apis, Doc, Manifest, ObjectRef, names, takeover};
 use crate::procedure::{self, Step};
 use crate::settings::{GatewayConfig, Settings};
-use std::fmt::Write as _;
 
 const RERUN: &str = "Running install.sh again is safe: every step first reads what is in the \
                      cluster and changes only what differs.";
@@ -104,12 +103,9 @@ fn check_ownership(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest
     sh.line("inventory_namespace");
     for m in manifests {
         let words: Vec<String> = m.objects.iter().map(|o| object_words(s, o)).collect();
-        let _ = writeln!(
-            sh.out,
-            "decide_file {} {} \\\n  {}",
-            quote(&m.path),
-            takeover(m.doc).word(),
-            words.join(" \\\n  ")
+        sh.continued(
+            &format!("decide_file {} {}", quote(&m.path), takeover(m.doc).word()),
+            &words,
         );
     }
     // The scripts' own objects: the copy of IBM's ALB secret (someone else's copy is kept), and
@@ -123,9 +119,9 @@ fn check_ownership(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest
     sh.line("refuse_if_any");
     // The API server's own verdict on every manifest, conflicts included, before any change.
     if let Some(m) = manifest::find(manifests, Doc::ServersTransport) {
-        let _ = writeln!(sh.out, "served_transport {}", quote(&m.path));
+        sh.line(&format!("served_transport {}", quote(&m.path)));
     }
-    sh.out.push_str("check_conflicts");
+    let mut files = Vec::new();
     for m in manifests {
         if matches!(m.doc, Doc::Secret(_)) {
             continue; // written from certs/ by the secrets step, checked key by key
@@ -135,9 +131,9 @@ fn check_ownership(sh: &mut Sh, s: &Settings, apis: &Apis, manifests: &[Manifest
         } else {
             bundle_path(&m.path)
         };
-        let _ = write!(sh.out, " \\\n  {} {path}", manifest_ns(s, m));
+        files.push(format!("{} {path}", manifest_ns(s, m)));
     }
-    sh.out.push('\n');
+    sh.continued("check_conflicts", &files);
 }
 
 fn check_secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
@@ -171,43 +167,41 @@ pub(super) fn body(f: &Facts) -> Sh {
             Step::CheckSecrets => check_secrets(&mut sh, &apis, s),
             Step::Apply(doc) => {
                 if let Some(m) = manifest::find(manifests, doc) {
-                    let _ = write!(
-                        sh.out,
-                        "apply_file {} {}",
-                        quote(&m.path),
-                        manifest_ns(s, m)
-                    );
+                    let mut line = format!("apply_file {} {}", quote(&m.path), manifest_ns(s, m));
                     if doc == Doc::ServersTransport {
-                        sh.out.push_str(" \"$TRANSPORT_FILE\"");
+                        line.push_str(" \"$TRANSPORT_FILE\"");
                     }
-                    sh.out.push('\n');
+                    sh.line(&line);
                 }
                 if doc == Doc::Route && apis.gateway_config == GatewayConfig::GatewayApi {
                     // Istio takes both up before the ALB is pointed at them and STRICT applies.
-                    let _ = writeln!(
-                        sh.out,
+                    sh.line(&format!(
                         "wait_gateway_api {} {}",
                         names::GATEWAY_API_GATEWAY,
                         names::HTTP_ROUTE
-                    );
+                    ));
                 }
             }
             Step::Secrets => sec::apply_secrets(&mut sh, &apis, s, &f.sides),
             Step::CopyAlbSecret => sh.line("copy_alb_secret"),
             Step::RestartGateway => sh.line("restart_if_needed"),
             Step::DeleteLegacyIngress => {
-                let _ = writeln!(
-                    sh.out,
+                sh.line(&format!(
                     "delete_old_ingress {}",
                     quote(&ingress_resource(manifests))
-                );
+                ));
             }
         }
     }
-    sh.lines(&[
-        "",
-        "finish \"Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup \\",
-        "with: $BUNDLE_DIR/scripts/verify.sh\"",
-    ]);
+    sh.line("");
+    sh.line(&format!(
+        "finish {}",
+        dq_wrapped(
+            "Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup \
+             with: $BUNDLE_DIR/scripts/verify.sh",
+            MAIN_INDENT + 7,
+            0
+        )
+    ));
     sh
 }

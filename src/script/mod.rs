@@ -181,66 +181,6 @@ fn assign(out: &mut String, name: &str, value: &str) {
     let _ = writeln!(out, "{name}{op}{}", quote(&part));
 }
 
-/// `text` indented by two spaces, except the lines that continue a quoted string (their leading
-/// blanks are part of the string).
-fn indent(text: &str) -> String {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Ctx {
-        Double,
-        Single,
-        Command,
-    }
-    let mut stack: Vec<Ctx> = Vec::new();
-    let mut out = String::new();
-    for line in text.split_inclusive('\n') {
-        let in_string = matches!(stack.last(), Some(Ctx::Double | Ctx::Single));
-        if !in_string && line != "\n" {
-            out.push_str("  ");
-        }
-        out.push_str(line);
-        let chars: Vec<char> = line.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let word_start = i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == ';';
-            match stack.last().copied() {
-                Some(Ctx::Single) => {
-                    if c == '\'' {
-                        stack.pop();
-                    }
-                }
-                Some(Ctx::Double) => match c {
-                    '\\' => i += 1,
-                    '"' => {
-                        stack.pop();
-                    }
-                    '$' if chars.get(i + 1) == Some(&'(') => {
-                        stack.push(Ctx::Command);
-                        i += 1;
-                    }
-                    _ => {}
-                },
-                top => match c {
-                    '\\' => i += 1,
-                    '#' if word_start => break,
-                    '\'' => stack.push(Ctx::Single),
-                    '"' => stack.push(Ctx::Double),
-                    '$' if chars.get(i + 1) == Some(&'(') => {
-                        stack.push(Ctx::Command);
-                        i += 1;
-                    }
-                    ')' if top == Some(Ctx::Command) => {
-                        stack.pop();
-                    }
-                    _ => {}
-                },
-            }
-            i += 1;
-        }
-    }
-    out
-}
-
 /// `text` as `# ` comment lines of at most [`builder::WIDTH`] columns.
 fn comment(text: &str) -> String {
     let mut out = String::new();
@@ -283,7 +223,7 @@ fn script(title: &str, usage: &str, s: &Settings, sh: Sh) -> String {
         builder::dq_wrapped(usage, 2 + "parse_args ".len(), " \"$@\"".len()),
         builder::dq_wrapped(rerun, 2 + start.len(), 0)
     );
-    out.push_str(&indent(&sh.out));
+    out.push_str(sh.text());
     out.push_str("}\n\nmain \"$@\"\n");
     out
 }

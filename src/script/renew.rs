@@ -5,11 +5,10 @@
 //! last third of its life, and writes each secret only when it changed and never with an older
 //! certificate. Nothing changed means nothing written and no restart.
 
-use super::builder::{Facts, Sh, quote};
+use super::builder::{Facts, MAIN_INDENT, Sh, dq_wrapped, quote};
 use super::secrets::{self as sec, bundle_value};
 use crate::inputs::CertInput;
 use crate::manifest::Content;
-use std::fmt::Write as _;
 
 const RERUN: &str = "Running renew.sh again is safe: it reads what is in the cluster first and \
                      changes only what differs.";
@@ -35,25 +34,23 @@ pub(super) fn body(f: &Facts) -> Sh {
         "IBM's secrets: kubectl get secret $NLB_SECRET $ALB_SECRET -n $IBM_DEFAULT_NAMESPACE (or --secret-namespace)",
     );
     sh.line("read_ibm_secrets");
-    let _ = writeln!(
-        sh.out,
+    sh.line(&format!(
         "check_ibm_nlb_cert \"$BUNDLE_DIR\"/{} {}",
         quote(CertInput::GatewayCa.bundle_path()),
         quote(&format!("{}/{}", sides.alb_ca.secret, sides.alb_ca.key)),
-    );
+    ));
 
     let (client_secret, cert_key, key_key) = sec::alb_client(sides);
     sh.step_checking(
         "The ALB client certificate: renewed from the private CA when due",
         "the private CA: private-ca/client-ca.key must belong to certs/client-ca.pem",
     );
-    let _ = writeln!(
-        sh.out,
+    sh.line(&format!(
         "renew_client {} {} {}",
         quote(&client_secret),
         quote(cert_key),
         quote(key_key)
-    );
+    ));
 
     sh.step_checking(
         "Planning each secret in $GATEWAY_NAMESPACE (never an older certificate)",
@@ -88,13 +85,18 @@ pub(super) fn body(f: &Facts) -> Sh {
         );
         sh.line("restart_if_needed");
     }
+    let renewed = dq_wrapped(
+        "Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: \
+         $BUNDLE_DIR/scripts/verify.sh",
+        MAIN_INDENT + 9,
+        0,
+    );
     sh.lines(&[
         "",
         "if [ \"$CHANGED\" -eq 0 ]; then",
         "  finish 'Nothing to renew: every secret already holds the newest certificates.'",
         "else",
-        "  finish \"Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: \\",
-        "$BUNDLE_DIR/scripts/verify.sh\"",
+        &format!("  finish {renewed}"),
         "fi",
     ]);
     sh

@@ -6,7 +6,6 @@ use crate::inputs::CertInput;
 use crate::manifest::sides::Sides;
 use crate::manifest::{self, Apis, Content, Role};
 use crate::settings::Settings;
-use std::fmt::Write as _;
 
 /// The file a secret's data key is written from: the certificate or key in `certs/` it was made
 /// of (`secrets/NAME.yaml` holds the same bytes, for whoever applies the folder by hand), or the
@@ -25,12 +24,11 @@ pub(super) fn bundle_sources(sh: &mut Sh, apis: &Apis, s: &Settings) {
         .iter()
         .any(|spec| spec.data.iter().any(|(_, c)| *c == Content::TrustedBundle));
     if trusted {
-        let _ = writeln!(
-            sh.out,
+        sh.line(&format!(
             "cat {} {} >\"$WORK_DIR/trusted-bundle.crt\"",
             bundle_path(CertInput::NlbCert.bundle_path()),
             bundle_path(CertInput::GatewayCa.bundle_path())
-        );
+        ));
     }
 }
 
@@ -43,21 +41,19 @@ pub(super) fn plan_secrets(
     source: impl Fn(Content) -> String,
 ) {
     for spec in manifest::secrets(apis, s) {
-        let _ = write!(
-            sh.out,
-            "plan_secret {} {}",
-            quote(&spec.name),
-            quote(spec.type_)
-        );
+        let mut keys = Vec::new();
         for ((key, role), (_, content)) in spec.roles().into_iter().zip(&spec.data) {
             let role = match role {
                 Role::Leaf => "leaf".to_owned(),
                 Role::KeyOf(leaf) => format!("key:{leaf}"),
                 Role::Ca => "ca".to_owned(),
             };
-            let _ = write!(sh.out, " \\\n  {role} {} {}", quote(key), source(*content));
+            keys.push(format!("{role} {} {}", quote(key), source(*content)));
         }
-        sh.out.push('\n');
+        sh.continued(
+            &format!("plan_secret {} {}", quote(&spec.name), quote(spec.type_)),
+            &keys,
+        );
     }
 }
 
@@ -67,9 +63,9 @@ pub(super) fn apply_secrets(sh: &mut Sh, apis: &Apis, s: &Settings, sides: &Side
     let gateway = gateway_side(sides);
     for spec in manifest::secrets(apis, s) {
         if apis.restarts_gateway() && gateway.contains(&spec.name) {
-            let _ = writeln!(sh.out, "apply_gateway_secret {}", quote(&spec.name));
+            sh.line(&format!("apply_gateway_secret {}", quote(&spec.name)));
         } else {
-            let _ = writeln!(sh.out, "apply_secret {}", quote(&spec.name));
+            sh.line(&format!("apply_secret {}", quote(&spec.name)));
         }
     }
 }

@@ -29,19 +29,18 @@ fn objects(sh: &mut Sh, s: &Settings, manifests: &[Manifest]) {
             } else {
                 quote(&o.name)
             };
-            let _ = writeln!(
-                sh.out,
+            sh.line(&format!(
                 "check_object {policy} {} {} {name}",
                 o.kind,
                 ns_word(s, &o.namespace)
-            );
+            ));
         }
     }
 }
 
 fn secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
     for spec in manifest::secrets(apis, s) {
-        let _ = write!(sh.out, "check_secret {}", quote(&spec.name));
+        let mut line = format!("check_secret {}", quote(&spec.name));
         for ((key, role), (_, content)) in spec.roles().into_iter().zip(&spec.data) {
             let role = match (role, content) {
                 (Role::Leaf, Content::Input(CertInput::AlbClientCert)) => "leaf:client".to_owned(),
@@ -49,9 +48,9 @@ fn secrets(sh: &mut Sh, apis: &Apis, s: &Settings) {
                 (Role::KeyOf(leaf), _) => format!("key:{leaf}"),
                 (Role::Ca, _) => "ca".to_owned(),
             };
-            let _ = write!(sh.out, " {role} {}", quote(key));
+            let _ = write!(line, " {role} {}", quote(key));
         }
-        sh.out.push('\n');
+        sh.line(&line);
     }
 }
 
@@ -93,16 +92,15 @@ pub(super) fn body(f: &Facts) -> Sh {
 
     if apis.gateway_config == GatewayConfig::GatewayApi {
         sh.step_checking("Istio has taken up the Gateway API objects", "");
-        let _ = writeln!(
-            sh.out,
+        sh.line(&format!(
             "check_gateway_api_status {} {}",
             names::GATEWAY_API_GATEWAY,
             names::HTTP_ROUTE
-        );
+        ));
     }
     sh.step_checking("The certificate the gateway's Envoy holds", "");
     if apis.gateway_config == GatewayConfig::GatewayApi {
-        let _ = writeln!(sh.out, "check_envoy {}", names::GATEWAY_CLIENT_CA);
+        sh.line(&format!("check_envoy {}", names::GATEWAY_CLIENT_CA));
     } else {
         sh.line("check_envoy");
     }
@@ -112,12 +110,11 @@ pub(super) fn body(f: &Facts) -> Sh {
 
     if apis.ingress == manifest::IngressApi::NetworkingV1Traefik {
         sh.step_checking("Traefik has picked up the ServersTransport", "");
-        let _ = writeln!(
-            sh.out,
+        sh.line(&format!(
             "check_traefik_pickup {} {}",
             names::TRAEFIK_SERVICE,
             names::TRAEFIK_TRANSPORT
-        );
+        ));
     }
 
     sh.step_checking(

@@ -62,6 +62,8 @@ struct Cluster {
     listable: Vec<String>,
     /// The kinds it can also delete (`--verbs=list,delete`), for the reset between tests.
     deletable: Vec<String>,
+    /// The namespaces `up` made (`namespace/NAME`): the reset deletes any other.
+    namespaces: Vec<String>,
 }
 
 /// How many clusters this test binary may run at once: `ISTIO_ALB_KUBE_CLUSTERS`, else 2.
@@ -127,9 +129,18 @@ fn start_cluster(index: usize) -> Cluster {
     Cluster {
         listable: kinds("--verbs=list"),
         deletable: kinds("--verbs=list,delete"),
+        namespaces: namespaces(&admin),
         admin,
         dir,
     }
+}
+
+/// The namespaces of the cluster, as `namespace/NAME`.
+fn namespaces(admin: &Path) -> Vec<String> {
+    admin_kubectl(admin, &["get", "namespaces", "-o", "name"])
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `kubectl ARGS` with the administrator's kubeconfig `admin`, which must succeed; its stdout.
@@ -421,7 +432,8 @@ impl Kube {
 
 /// Back to the cluster as `up` left it: the test files of the stand-ins gone, every object of a
 /// bundle (`app.kubernetes.io/managed-by=istio-alb`) or of a test (`FIXTURE_LABEL`) deleted,
-/// namespaces included, waiting until they are gone.
+/// namespaces included, and every namespace `up` did not make, waiting until they are gone. (A
+/// test that left an unlabelled namespace behind made the next test on that cluster fail.)
 fn reset(c: &Cluster) {
     for f in ["calls", "calls.log", "fail_at", "hang_at", "standin.json"] {
         let _ = fs::remove_file(c.dir.join(f));
@@ -455,6 +467,17 @@ fn reset(c: &Cluster) {
             "--ignore-not-found",
             "--wait",
         ]);
+    }
+    // What a test made without either label (someone else's objects, which cleanup keeps on
+    // purpose) goes with its namespace: every namespace `up` did not make.
+    let made: Vec<String> = namespaces(&c.admin)
+        .into_iter()
+        .filter(|n| !c.namespaces.contains(n))
+        .collect();
+    if !made.is_empty() {
+        let mut args = vec!["delete", "--ignore-not-found", "--wait"];
+        args.extend(made.iter().map(String::as_str));
+        kubectl(&args);
     }
 }
 

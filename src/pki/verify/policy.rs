@@ -25,17 +25,27 @@ pub(super) fn eku_finding(leaf: &Cert, usage: Usage) -> Option<Finding> {
         return None;
     }
     let listed: Vec<String> = eku.iter().map(Eku::to_string).collect();
-    Some(Finding::error(
-        code,
-        format!(
-            "The certificate {} is used as {role} but its extended key usage ({}) lacks {needed}. Reissue it \
-             with extendedKeyUsage = {needed}",
-            leaf.label(),
-            listed.join(", ")
-        ),
-        Some(leaf.input.clone()),
-    ))
+    let mut message = format!(
+        "The certificate {} is used as {role} but its extended key usage ({}) lacks {needed}. \
+         Reissue it with extendedKeyUsage = {needed}",
+        leaf.label(),
+        listed.join(", ")
+    );
+    if usage == Usage::Client && leaf.from_lets_encrypt() {
+        message.push_str(LETS_ENCRYPT_CLIENT_AUTH);
+    }
+    Some(Finding::error(code, message, Some(leaf.input.clone())))
 }
+
+/// The procedure uses IBM's ALB certificate, issued by Let's Encrypt, as the ALB's client
+/// certificate. Let's Encrypt stopped including clientAuth (field notes: classic profile from
+/// 2026-02-11, the last client profile closed mid-2026), so such a certificate can no longer do
+/// that job whatever the user does with it: the finding says so, and names the way out.
+const LETS_ENCRYPT_CLIENT_AUTH: &str = ". It comes from Let's Encrypt, which no longer issues \
+     certificates with clientAuth (since 2026), so IBM's ALB certificate cannot be the ALB's client \
+     certificate any more. Issue the ALB client certificate from a private CA of your own and give \
+     that CA as the CA for ALB client certificates (the gateway trusts only it for this leg): \
+     `istio-alb ca init` makes one, and so does the page's \"Create a private client CA\"";
 
 /// Key usage rules on the leaf: digitalSignature when asked for (TLS signs with the key; an
 /// absent extension allows every usage), and no keyCertSign without cA (RFC 5280 §4.2.1.3;

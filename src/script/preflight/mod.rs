@@ -11,7 +11,6 @@
 
 use crate::manifest::{self, Content, Doc, IngressApi};
 use crate::script::builder::{Facts, Sh, bundle_path, quote};
-use std::fmt::Write as _;
 
 pub(super) fn body(f: &Facts) -> Sh {
     let (s, apis, sides, manifests) = (f.s, &f.apis, &f.sides, f.manifests);
@@ -45,24 +44,22 @@ pub(super) fn body(f: &Facts) -> Sh {
         (&sides.alb_key, "alb.key"),
         (&sides.alb_ca, "alb-ca.pem"),
     ] {
-        let _ = if src.in_cluster {
-            writeln!(
-                sh.out,
+        if src.in_cluster {
+            sh.line(&format!(
                 "cluster_secret_value {} {} {out}",
                 quote(&src.secret),
                 quote(src.key)
-            )
+            ));
         } else {
             let shown = match src.content {
                 Content::Input(input) => input.bundle_path(),
                 Content::TrustedBundle => "trusted.crt",
             };
-            writeln!(
-                sh.out,
+            sh.line(&format!(
                 "bundle_file {} {shown} {out}",
                 super::secrets::bundle_value(src.content)
-            )
-        };
+            ));
+        }
     }
     sh.line("split_chains");
 

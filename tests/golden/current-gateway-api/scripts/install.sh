@@ -145,8 +145,8 @@ httproutes.gateway.networking.k8s.io -n $APP_NAMESPACE (their status conditions)
     "kubectl get all -n $APP_NAMESPACE, and your permissions there"
   apply_file manifests/03-peer-authentication.yaml "$APP_NAMESPACE"
 
-  finish "Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup \
-with: $BUNDLE_DIR/scripts/verify.sh"
+  finish "Done: $SECRETS_WRITTEN secret(s) written, $WARNINGS warning(s). Check the setup with: \
+$BUNDLE_DIR/scripts/verify.sh"
 }
 
 main "$@"
