@@ -27,7 +27,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 import { inlineGlue, offlinePage } from './offline-page.mjs';
 
@@ -75,6 +75,27 @@ const env = {
 const run = (cmd, args, opts = {}) =>
   execFileSync(cmd, args, { cwd: source, env, encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
 
+// The split holds only while the first module calls none of what the second makes with: fail the
+// build when cargo's first wasm (Trunk's, with its name section) links any of it. Each name must
+// be in the second module, so a renamed symbol cannot make this guard pass by no longer matching.
+const SECOND_ONLY = {
+  zip: '_ZN3zip',
+  serde_yaml: '_ZN10serde_yaml',
+  unsafe_libyaml: '_ZN14unsafe_libyaml',
+  x509_cert: '_ZN9x509_cert',
+  'istio_alb::ca': '_ZN9istio_alb2ca',
+  'istio_alb::earlier_ca': '_ZN9istio_alb10earlier_ca',
+  'istio_alb::make': '_ZN9istio_alb4make',
+};
+function guardFirstModule(firstPath, secondPath) {
+  const first = readFileSync(firstPath);
+  const second = readFileSync(secondPath);
+  for (const [what, prefix] of Object.entries(SECOND_ONLY)) {
+    if (!second.includes(prefix)) throw new Error(`trunk-inline-wasm: no ${what} (${prefix}) in ${secondPath}: update SECOND_ONLY`);
+    if (first.includes(prefix)) throw new Error(`trunk-inline-wasm: the first module links ${what} (${prefix}), which only the second may (issue 26)`);
+  }
+}
+
 function buildMake() {
   const cargoArgs = ['build', '--target=wasm32-unknown-unknown', '--bin', 'istio-alb-make', '--offline', '--message-format=json'];
   if (release) cargoArgs.push('--release');
@@ -88,6 +109,7 @@ function buildMake() {
     }
   }
   if (!built) throw new Error('trunk-inline-wasm: cargo built no istio-alb-make.wasm');
+  guardFirstModule(join(dirname(built), 'istio-alb.wasm'), built);
   const tmp = mkdtempSync(join(tmpdir(), 'istio-alb-make-'));
   try {
     run('wasm-bindgen', ['--target=web', '--no-typescript', `--out-dir=${tmp}`, '--out-name=make', built], { stdio: 'inherit' });

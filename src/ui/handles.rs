@@ -104,6 +104,8 @@ pub struct InstallPlan {
 #[derive(Clone, Copy)]
 pub struct Files {
     pub bundle: Memo<Bundle>,
+    /// Why the files could not be made, if they could not.
+    pub trouble: Memo<Option<String>>,
     /// The bundle's folder name, `<cluster>-istio-alb`, from the latest check.
     pub root: Memo<String>,
     /// What the latest check was made of: whatever hands files out (the zip, the settings
@@ -194,6 +196,7 @@ impl AppState {
         });
         provide_context(Files {
             bundle: state.bundle,
+            trouble: state.files_trouble,
             root: state.root,
             request: Callback::new(move |()| state.request()),
         });

@@ -72,6 +72,8 @@ pub struct AppState {
     pub root: Memo<String>,
     /// Every file of the bundle, for the previews and the zip.
     pub bundle: Memo<Bundle>,
+    /// Why the files could not be made (the second module did not load or refused).
+    pub files_trouble: Memo<Option<String>>,
     /// What install will do, from the plan with its files (issue 27, point 9).
     pub preview: Memo<crate::plan::InstallPreview>,
     /// Inputs that are still empty, in form order: a to-do list rather than a wall of errors.
@@ -331,6 +333,8 @@ impl AppState {
                 files: Vec::new(),
             })
         });
+        let files_trouble =
+            Memo::new(move |_| made.with(|m| m.as_ref().and_then(|m| m.as_ref().err().cloned())));
         let preview = Memo::new(move |_| {
             made.with(|m| {
                 m.as_ref()
@@ -374,6 +378,7 @@ impl AppState {
             extra,
             root,
             bundle,
+            files_trouble,
             preview,
             pending,
             findings,
