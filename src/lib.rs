@@ -18,6 +18,7 @@ pub mod finding;
 pub mod guide;
 pub mod highlight;
 pub mod inputs;
+pub mod make;
 pub mod manifest;
 pub mod pki;
 pub mod plan;

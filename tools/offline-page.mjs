@@ -23,16 +23,8 @@ const sha256 = (text) => `'sha256-${createHash('sha256').update(text).digest('ba
 export function offlinePage({ html, placeholder, glue, bootBody, css }) {
   // The glue becomes part of one inline module: its exports become plain declarations, and the
   // names it exported are collected for window.wasmBindings (as the served page's boot sets it).
-  const exported = [];
-  let script = glue.replace(/^export (class|function|const|let) ([A-Za-z_$][\w$]*)/gm, (_, kind, name) => {
-    exported.push(name);
-    return `${kind} ${name}`;
-  });
-  const tail = /^export \{ initSync, __wbg_init as default \};$/m;
-  if (!tail.test(script)) throw new Error('offline-page: the glue no longer ends with the expected export list');
-  script = script.replace(tail, '');
-  if (/^\s*(import|export)\b/m.test(script)) throw new Error('offline-page: the glue has another import/export');
-  script += `\nconst bindings = { initSync, ${exported.join(', ')} };\n${bootBody}`;
+  const { script: inlined, exported } = inlineGlue(glue);
+  const script = `${inlined}\nconst bindings = { initSync, ${exported.join(', ')} };\n${bootBody}`;
   if (/<\/script/i.test(script)) throw new Error('offline-page: the script contains </script');
 
   const styleHashes = [];
@@ -53,4 +45,22 @@ export function offlinePage({ html, placeholder, glue, bootBody, css }) {
   if (!meta.test(page)) throw new Error('offline-page: CSP meta not found');
   page = page.replace(meta, (_, a, b) => `${a}${csp}${b}`);
   return page.replace(/<!--[\s\S]*?-->\s*/g, (c) => (c.includes('Content-Security-Policy') || c.includes('connect-src') ? '' : c));
+}
+
+/**
+ * A wasm-bindgen glue module (--target web) as plain script text for an inline module: its
+ * exports become plain declarations. Returns the text and the names it exported (besides
+ * `initSync` and the default `__wbg_init`, which stay declared under those names).
+ */
+export function inlineGlue(glue) {
+  const exported = [];
+  let script = glue.replace(/^export (class|function|const|let) ([A-Za-z_$][\w$]*)/gm, (_, kind, name) => {
+    exported.push(name);
+    return `${kind} ${name}`;
+  });
+  const tail = /^export \{ initSync, __wbg_init as default \};$/m;
+  if (!tail.test(script)) throw new Error('offline-page: the glue no longer ends with the expected export list');
+  script = script.replace(tail, '');
+  if (/^\s*(import|export)\b/m.test(script)) throw new Error('offline-page: the glue has another import/export');
+  return { script, exported };
 }

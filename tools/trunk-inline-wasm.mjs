@@ -11,14 +11,25 @@
 //   <script type="module" src="/boot-HASH.js" integrity="sha384-..."></script>
 // The .wasm stays in dist/ (for size reports) but the page never requests it.
 //
+// The page's second wasm module (issue 26): src/bin/istio-alb-make.rs, everything that makes
+// things (the bundle's files and zip, the install preview, the settings file, a settings import,
+// the private CA). Built here with cargo (same profile as Trunk's build, --offline), run through
+// the wasm-bindgen and wasm-opt Trunk uses (from PATH), and emitted as make-HASH.js: its glue
+// followed by the same gzip + base64 wasm and an instantiation from memory, so the module is
+// ready once imported. The boot script defines window.istioAlbMake(), which the first module
+// calls (src/ui/lazy.rs): it imports make-HASH.js once, on the first call, and resolves to its
+// exports. No <script> names it: the first screen never waits for it.
+//
 // Then the offline copy (tools/offline-page.mjs): istio-alb-offline.html, every part inline, and
 // its SHA-256 written into the served index.html as <meta name="istio-alb-offline" content="HEX">
 // (the page shows it next to its "Save this page for offline use" link).
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
-import { offlinePage } from './offline-page.mjs';
+import { inlineGlue, offlinePage } from './offline-page.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 const htmlName = 'index.html';
@@ -39,24 +50,131 @@ if (!m) {
 const [, jsUrl, wasmUrl] = m;
 const strip = (url) => url.slice(url.lastIndexOf('/') + 1);
 const wasm = readFileSync(join(staging, strip(wasmUrl)));
-const packed = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION }).toString('base64');
-
-// What runs once `__wbg_init` (the glue's default export) and `bindings` are in scope: the same
-// for the served page (imported from the glue file) and the offline copy (glue inline, so its
-// names are prefixed `boot` to stay clear of the glue's own).
-const bootBody = `const bootPacked = '${packed}';
+const pack = (bytes) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).toString('base64');
+const packed = pack(wasm);
+const digest = (data, alg, enc) => createHash(alg).update(data).digest(enc);
 
 // A Response of the decompressed stream, typed as wasm, lets the glue compile while it is still
 // being decompressed (WebAssembly.instantiateStreaming; no fetch involved). Uint8Array.fromBase64
 // decodes in native code; the atob() loop is the fallback for browsers without it.
-function bootWasmResponse() {
+const wasmResponse = (fn, packedName) => `function ${fn}() {
   const gz = Uint8Array.fromBase64
-    ? Uint8Array.fromBase64(bootPacked)
-    : Uint8Array.from(atob(bootPacked), (c) => c.charCodeAt(0));
+    ? Uint8Array.fromBase64(${packedName})
+    : Uint8Array.from(atob(${packedName}), (c) => c.charCodeAt(0));
   const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Response(stream, { headers: { 'content-type': 'application/wasm' } });
+}`;
+
+// --- the second module --------------------------------------------------------------------------
+const release = process.env.TRUNK_PROFILE === 'release';
+const source = process.env.TRUNK_SOURCE_DIR || process.cwd();
+const env = {
+  ...process.env,
+  PATH: [join(source, 'node_modules', '.bin'), join(homedir(), '.cargo', 'bin'), process.env.PATH].join(delimiter),
+};
+const run = (cmd, args, opts = {}) =>
+  execFileSync(cmd, args, { cwd: source, env, encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
+
+// The split holds only while the first module calls none of what the second makes with: fail the
+// build when cargo's first wasm (Trunk's, with its name section) links any of it. Each name must
+// be in the second module, so a renamed symbol cannot make this guard pass by no longer matching.
+const SECOND_ONLY = {
+  zip: '_ZN3zip',
+  serde_yaml: '_ZN10serde_yaml',
+  unsafe_libyaml: '_ZN14unsafe_libyaml',
+  x509_cert: '_ZN9x509_cert',
+  'istio_alb::ca': '_ZN9istio_alb2ca',
+  'istio_alb::earlier_ca': '_ZN9istio_alb10earlier_ca',
+  'istio_alb::make': '_ZN9istio_alb4make',
+};
+function guardFirstModule(firstPath, secondPath) {
+  const first = readFileSync(firstPath);
+  const second = readFileSync(secondPath);
+  for (const [what, prefix] of Object.entries(SECOND_ONLY)) {
+    if (!second.includes(prefix)) throw new Error(`trunk-inline-wasm: no ${what} (${prefix}) in ${secondPath}: update SECOND_ONLY`);
+    if (first.includes(prefix)) throw new Error(`trunk-inline-wasm: the first module links ${what} (${prefix}), which only the second may (issue 26)`);
+  }
 }
 
+function buildMake() {
+  const cargoArgs = ['build', '--target=wasm32-unknown-unknown', '--bin', 'istio-alb-make', '--offline', '--message-format=json'];
+  if (release) cargoArgs.push('--release');
+  const messages = run('cargo', cargoArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let built;
+  for (const line of messages.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const m = JSON.parse(line);
+    if (m.reason === 'compiler-artifact' && m.target?.name === 'istio-alb-make') {
+      built = m.filenames.find((f) => f.endsWith('.wasm'));
+    }
+  }
+  if (!built) throw new Error('trunk-inline-wasm: cargo built no istio-alb-make.wasm');
+  guardFirstModule(join(dirname(built), 'istio-alb.wasm'), built);
+  const tmp = mkdtempSync(join(tmpdir(), 'istio-alb-make-'));
+  try {
+    run('wasm-bindgen', ['--target=web', '--no-typescript', `--out-dir=${tmp}`, '--out-name=make', built], { stdio: 'inherit' });
+    let out = join(tmp, 'make_bg.wasm');
+    if (release) {
+      const opt = join(tmp, 'make_opt.wasm');
+      run('wasm-opt', [`--output=${opt}`, '-Oz', out], { stdio: 'inherit' });
+      out = opt;
+    }
+    return { glue: readFileSync(join(tmp, 'make.js'), 'utf8'), wasm: readFileSync(out) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const make = buildMake();
+const makePacked = pack(make.wasm);
+const makeInit = `const makePacked = '${makePacked}';
+
+${wasmResponse('makeWasmResponse', 'makePacked')}
+
+await __wbg_init({ module_or_path: makeWasmResponse() });
+`;
+const makeModule = `${make.glue}
+// Generated by tools/trunk-inline-wasm.mjs: istio-alb-make (${make.wasm.length} bytes), gzip + base64.
+${makeInit}`;
+const makeName = `make-${digest(makeModule, 'sha256', 'hex').slice(0, 16)}.js`;
+writeFileSync(join(staging, makeName), makeModule);
+// For the size report only (tools/size.sh): never requested.
+writeFileSync(join(staging, 'istio-alb-make_bg.wasm'), make.wasm);
+
+// The offline copy cannot import a file: the second module's glue is inlined, inside a function
+// that runs on the first call, so that its names stay clear of the first glue's.
+const makeInlined = inlineGlue(make.glue);
+// Either way the second module is loaded once the browser is idle after the first call (the page
+// asks for the files as soon as it has started), so it never holds up the first screen.
+const idle = `const bootIdle = () =>
+  new Promise((resolve) => (window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 0)));
+`;
+const offlineMake = `${idle}let bootMake;
+window.istioAlbMake = () =>
+  (bootMake ??= (async () => {
+    await bootIdle();
+${makeInlined.script}
+${makeInit}
+    return { ${makeInlined.exported.join(', ')} };
+  })());
+`;
+const servedMake = `${idle}let bootMake;
+window.istioAlbMake = () =>
+  (bootMake ??= bootIdle().then(() => import('./${makeName}')).catch((e) => {
+    bootMake = undefined;
+    throw e;
+  }));
+`;
+
+// What runs once `__wbg_init` (the glue's default export) and `bindings` are in scope: the same
+// for the served page (imported from the glue file) and the offline copy (glue inline, so its
+// names are prefixed `boot` to stay clear of the glue's own), but for how the second module is
+// reached. window.istioAlbMake is defined before the first module starts (it may call it at once).
+const bootBody = (makeDef) => `const bootPacked = '${packed}';
+
+${wasmResponse('bootWasmResponse', 'bootPacked')}
+
+${makeDef}
 const bootWasm = await __wbg_init({ module_or_path: bootWasmResponse() });
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: bootWasm } }));
@@ -66,9 +184,8 @@ dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: bootW
 const boot = `// Generated by tools/trunk-inline-wasm.mjs: ${strip(wasmUrl)} (${wasm.length} bytes), gzip + base64.
 import __wbg_init, * as bindings from './${strip(jsUrl)}';
 
-${bootBody}`;
+${bootBody(servedMake)}`;
 
-const digest = (data, alg, enc) => createHash(alg).update(data).digest(enc);
 const bootName = `boot-${digest(boot, 'sha256', 'hex').slice(0, 16)}.js`;
 writeFileSync(join(staging, bootName), boot);
 const integrity = `sha384-${digest(boot, 'sha384', 'base64')}`;
@@ -79,7 +196,7 @@ const offline = offlinePage({
   html,
   placeholder,
   glue: readFileSync(join(staging, strip(jsUrl)), 'utf8'),
-  bootBody,
+  bootBody: bootBody(offlineMake),
   css: (href) => readFileSync(join(staging, strip(href)), 'utf8'),
 });
 writeFileSync(join(staging, offlineName), offline);
@@ -91,4 +208,5 @@ const served = html
 if (!served.includes(offlineSha)) throw new Error('trunk-inline-wasm: no place for the offline hash');
 writeFileSync(htmlPath, served);
 console.log(`trunk-inline-wasm: ${strip(wasmUrl)} ${wasm.length} B -> ${bootName} ${Buffer.byteLength(boot)} B`);
+console.log(`trunk-inline-wasm: istio-alb-make ${make.wasm.length} B -> ${makeName} ${Buffer.byteLength(makeModule)} B`);
 console.log(`trunk-inline-wasm: ${offlineName} ${Buffer.byteLength(offline)} B, sha256 ${offlineSha}`);

@@ -18,7 +18,7 @@ use crate::settings::Settings;
 pub const FIELD_MANAGER: &str = manifest::owner::MANAGED_BY;
 
 /// One object, and what install does with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// `Kind namespace/name` (`Kind name` when cluster-scoped).
     pub object: String,
@@ -27,7 +27,7 @@ pub struct Entry {
 }
 
 /// What install will do, in the procedure's order within each list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InstallPreview {
     /// Objects install writes: created when absent, updated when this bundle made them.
     pub creates: Vec<Entry>,

@@ -25,7 +25,7 @@ pub fn DownloadPanel() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let import_input = NodeRef::<html::Input>::new();
     let blocked = move || tally.get().errors > 0 || !pending.with(Vec::is_empty);
-    let zip_name = move || files.bundle.with(|b| b.zip_name());
+    let zip_name = move || format!("{}.zip", files.root.get());
     // The file name is built from the cluster name: only once that is a usable value (no
     // finding about it; an empty one is pending, and not given anyway).
     let named = Memo::new(move |_| {
@@ -35,45 +35,52 @@ pub fn DownloadPanel() -> impl IntoView {
     });
 
     let download_zip = move |_| {
-        files.settle.run(());
         if blocked() {
             status.set("Fill in every input and fix the errors listed under Check first.".into());
             browser::focus("findings-summary");
             return;
         }
-        let at = files.at.get_untracked();
-        let name = zip_name();
-        let bytes = match files.bundle.with_untracked(|b| crate::bundle::zip(b, at)) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                status.set(format!("Could not build the zip: {e}."));
-                return;
+        let name = files.root.with_untracked(|root| format!("{root}.zip"));
+        let request = files.request.run(());
+        spawn_local(async move {
+            let bytes = match crate::ui::lazy::zip(&request).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    status.set(format!("Could not build the zip: {e}."));
+                    return;
+                }
+            };
+            match browser::download(&name, "application/zip", &bytes) {
+                Ok(()) => {
+                    keys.downloaded.run(());
+                    status.set(format!(
+                        "Downloaded {name} ({} KB).",
+                        bytes.len().div_ceil(1024)
+                    ))
+                }
+                Err(e) => status.set(format!("Could not download: {e}.")),
             }
-        };
-        match browser::download(&name, "application/zip", &bytes) {
-            Ok(()) => {
-                keys.downloaded.run(());
-                status.set(format!(
-                    "Downloaded {name} ({} KB).",
-                    bytes.len().div_ceil(1024)
-                ))
-            }
-            Err(e) => status.set(format!("Could not download: {e}.")),
-        }
+        });
     };
     let export_settings = move |_| {
         // The bundle's own settings file: certificate entries point into its certs/ folder.
-        files.settle.run(());
-        let yaml = files
-            .bundle
-            .with_untracked(|b| b.file("settings.yaml").map(|f| f.contents.clone()));
-        let Some(yaml) = yaml else { return };
-        match browser::download("settings.yaml", "application/yaml", &yaml) {
-            Ok(()) => status.set(
-                "Downloaded settings.yaml: no keys in it; its certificates point at certs/.".into(),
-            ),
-            Err(e) => status.set(format!("Could not download: {e}.")),
-        }
+        let request = files.request.run(());
+        spawn_local(async move {
+            let yaml = match crate::ui::lazy::settings_file(&request).await {
+                Ok(yaml) => yaml,
+                Err(e) => {
+                    status.set(format!("Could not make settings.yaml: {e}."));
+                    return;
+                }
+            };
+            match browser::download("settings.yaml", "application/yaml", yaml.as_bytes()) {
+                Ok(()) => status.set(
+                    "Downloaded settings.yaml: no keys in it; its certificates point at certs/."
+                        .into(),
+                ),
+                Err(e) => status.set(format!("Could not download: {e}.")),
+            }
+        });
     };
     let import_settings = move |_: leptos::ev::Event| {
         let Some(input) = import_input.get() else {
@@ -108,7 +115,7 @@ pub fn DownloadPanel() -> impl IntoView {
                 }
             };
             // The error never shows the file's content: it may be a key chosen by mistake.
-            let settings = match crate::settings::Settings::from_yaml(&text) {
+            let settings = match crate::ui::lazy::import_settings(&text).await {
                 Ok(settings) => settings,
                 Err(e) => {
                     status.set(crate::finding::sentence(format!(

@@ -17,7 +17,9 @@ fn option_id(path: &str) -> String {
 /// it), the chosen one shown with light highlighting, to copy or download.
 #[component]
 pub fn FilePreview() -> impl IntoView {
-    let bundle = expect_context::<Files>().bundle;
+    let Files {
+        bundle, trouble, ..
+    } = expect_context::<Files>();
     let pending = expect_context::<Verdict>().pending;
     let paths = Memo::new(move |_| {
         bundle.with(|b| b.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>())
@@ -88,6 +90,20 @@ pub fn FilePreview() -> impl IntoView {
                     "and README.md lists what is missing."
                 </p>
             </Show>
+            {move || {
+                trouble
+                    .get()
+                    .map(|why| {
+                        let why = crate::finding::sentence(
+                            format!("The files could not be made: {why}"),
+                        );
+                        view! {
+                            <p class="step__hint" role="alert" id="files-trouble">
+                                {why}
+                            </p>
+                        }
+                    })
+            }}
             <div class="files">
                 <ul
                     class="files__list"

@@ -104,11 +104,13 @@ pub struct InstallPlan {
 #[derive(Clone, Copy)]
 pub struct Files {
     pub bundle: Memo<Bundle>,
-    /// The bundle's time (Unix seconds): the zip's entries are dated by it.
-    pub at: Memo<i64>,
-    /// Make the files from the latest check now, if they are not yet: whatever hands the
-    /// files out calls it first (see `ui::state`).
-    pub settle: Callback<()>,
+    /// Why the files could not be made, if they could not.
+    pub trouble: Memo<Option<String>>,
+    /// The bundle's folder name, `<cluster>-istio-alb`, from the latest check.
+    pub root: Memo<String>,
+    /// What the latest check was made of: whatever hands files out (the zip, the settings
+    /// file) has the second module make them from it (see `ui::state`).
+    pub request: Callback<(), crate::make::Request>,
 }
 
 /// The last action that replaced inputs, for its snackbar: what it did and where it shows (a
@@ -194,8 +196,9 @@ impl AppState {
         });
         provide_context(Files {
             bundle: state.bundle,
-            at: state.at,
-            settle: Callback::new(move |()| state.settle()),
+            trouble: state.files_trouble,
+            root: state.root,
+            request: Callback::new(move |()| state.request()),
         });
         let undo = state.undo;
         provide_context(UndoHandle {

@@ -20,6 +20,7 @@ mod handles;
 mod header_actions;
 mod header_status;
 mod install_preview;
+mod lazy;
 mod leave_guard;
 mod offline_link;
 mod panic_banner;

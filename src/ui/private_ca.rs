@@ -9,23 +9,6 @@ use leptos::task::spawn_local;
 /// Where the cards of what the private CA filled in start, and its snackbar shows.
 const FIRST_MADE: CertInput = PrivateCa::FILLED[0];
 
-/// Random bytes from the browser (getrandom's wasm_js backend is crypto.getRandomValues), and
-/// whether it ever failed: nothing made from the zeroed bytes of a failure may be kept.
-fn browser_random() -> (impl FnMut(&mut [u8]), std::rc::Rc<std::cell::Cell<bool>>) {
-    let failed = std::rc::Rc::new(std::cell::Cell::new(false));
-    let seen = failed.clone();
-    let random = move |buf: &mut [u8]| {
-        if getrandom::fill(buf).is_err() {
-            seen.set(true);
-            buf.fill(0);
-        }
-    };
-    (random, failed)
-}
-
-const NO_RANDOM: &str = "The browser gave no secure random numbers, so no key was made. Use \
-                         `istio-alb ca init` on a command line instead.";
-
 /// Put what a private CA made into its four inputs, undoably (`Fill::private_ca`, which says
 /// whether the client CA moved to "CA the ALB trusts"). Focus then goes to what was filled: the
 /// cards, followed by the snackbar's Undo.
@@ -55,22 +38,17 @@ fn moved_note() -> String {
     )
 }
 
-/// Make a private client CA and its first ALB client certificate in this tab (`ca::init`, with
-/// the browser's `crypto.getRandomValues`), and fill the ALB client certificate and key, the
-/// client CA and the client CA's key. Undoable. Returns what was done, or why nothing was.
-fn create(form: FormHandle, to: Fill) -> Result<String, String> {
+/// Make a private client CA and its first ALB client certificate in this tab (`ca::init` in the
+/// page's second module, with the browser's `crypto.getRandomValues`), and fill the ALB client
+/// certificate and key, the client CA and the client CA's key. Undoable. Returns what was done,
+/// or why nothing was.
+async fn create(form: FormHandle, to: Fill) -> Result<String, String> {
     let cluster = cluster_name(form);
     let at = browser::now();
-    let (mut random, failed) = browser_random();
-    let made = crate::ca::init(&cluster, at, &mut random).map_err(|e| {
-        crate::finding::sentence(format!("The private client CA could not be made: {e}"))
-    })?;
-    if failed.get() {
-        return Err(NO_RANDOM.to_owned());
-    }
+    let made = crate::ui::lazy::ca_init(&cluster, at).await?;
     let texts = CertInputs::from_fn(|i| match i {
-        CertInput::AlbClientCert => made.client.cert_pem.clone(),
-        CertInput::AlbClientKey => made.client.key_pem.clone(),
+        CertInput::AlbClientCert => made.client_cert_pem.clone(),
+        CertInput::AlbClientKey => made.client_key_pem.clone(),
         CertInput::ClientCa => made.ca_pem.clone(),
         CertInput::ClientCaKey => made.ca_key_pem.clone(),
         CertInput::NlbCert | CertInput::NlbKey | CertInput::GatewayCa => String::new(),
@@ -83,7 +61,7 @@ fn create(form: FormHandle, to: Fill) -> Result<String, String> {
                 .to_owned(),
             texts: texts.clone(),
             fresh_keys: vec![
-                (CertInput::AlbClientKey, made.client.key_pem.clone()),
+                (CertInput::AlbClientKey, made.client_key_pem.clone()),
                 (CertInput::ClientCaKey, made.ca_key_pem.clone()),
             ],
             made_here: Some(MadeHere { at, texts }),
@@ -100,46 +78,27 @@ fn create(form: FormHandle, to: Fill) -> Result<String, String> {
     Ok(done)
 }
 
-/// Use the private client CA of an earlier bundle (`earlier_ca::read`: its zip, or the PEM
-/// files of its `private-ca/` folder), with that bundle's ALB client certificate when it holds
-/// one the CA issued, or a fresh one issued here. Undoable.
-fn use_earlier(form: FormHandle, to: Fill, files: &[(String, Vec<u8>)]) -> Result<String, String> {
+/// Use the private client CA of an earlier bundle (`earlier_ca::read` in the page's second
+/// module: its zip, or the PEM files of its `private-ca/` folder), with that bundle's ALB client
+/// certificate when it holds one the CA issued, or a fresh one issued here. Undoable.
+async fn use_earlier(
+    form: FormHandle,
+    to: Fill,
+    files: &[(String, Vec<u8>)],
+) -> Result<String, String> {
     let at = browser::now();
-    let earlier = crate::earlier_ca::read(files, at).map_err(|e| e.to_string())?;
-    let (client, issued_here) = match earlier.client.clone() {
-        Some(client) => (client, false),
-        None => {
-            let cluster = cluster_name(form);
-            let (mut random, failed) = browser_random();
-            let issued = crate::ca::issue(
-                &earlier.ca_pem,
-                &earlier.ca_key_pem,
-                &cluster,
-                crate::ca::CLIENT_DAYS,
-                at,
-                &mut random,
-            )
-            .map_err(|e| {
-                crate::finding::sentence(format!(
-                    "The earlier CA was read, but no ALB client certificate could be issued \
-                     from it: {e}"
-                ))
-            })?;
-            if failed.get() {
-                return Err(NO_RANDOM.to_owned());
-            }
-            (issued, true)
-        }
-    };
+    let cluster = cluster_name(form);
+    let earlier = crate::ui::lazy::earlier_ca(files, &cluster, at).await?;
+    let issued_here = earlier.issued_here;
     let texts = CertInputs::from_fn(|i| match i {
-        CertInput::AlbClientCert => client.cert_pem.clone(),
-        CertInput::AlbClientKey => client.key_pem.clone(),
+        CertInput::AlbClientCert => earlier.client_cert_pem.clone(),
+        CertInput::AlbClientKey => earlier.client_key_pem.clone(),
         CertInput::ClientCa => earlier.ca_pem.clone(),
         CertInput::ClientCaKey => earlier.ca_key_pem.clone(),
         CertInput::NlbCert | CertInput::NlbKey | CertInput::GatewayCa => String::new(),
     });
     let fresh_keys = if issued_here {
-        vec![(CertInput::AlbClientKey, client.key_pem.clone())]
+        vec![(CertInput::AlbClientKey, earlier.client_key_pem.clone())]
     } else {
         Vec::new()
     };
@@ -218,7 +177,7 @@ pub fn PrivateCaButton(
                     }
                 }
             }
-            outcome.set(Some(use_earlier(form, to, &read)));
+            outcome.set(Some(use_earlier(form, to, &read).await));
         });
     };
     view! {
@@ -229,8 +188,10 @@ pub fn PrivateCaButton(
                     class="button button--primary"
                     id=id
                     on:click=move |_| {
-                        let result = create(form, to);
-                        outcome.set(Some(result));
+                        spawn_local(async move {
+                            let result = create(form, to).await;
+                            outcome.set(Some(result));
+                        });
                     }
                 >
                     "Create a private client CA"

@@ -11,9 +11,9 @@
 //!   findings. Measured with `tools/bench-page.mjs` (issue 25, interleaved runs at load 8-10),
 //!   files made by a memo took a settings edit from a median of 3.0 / 4.5 ms to 8.8 / 8.0 ms and
 //!   a certificate edit from 8.4 / 13.0 ms to 13.9 / 17.6 ms; made asynchronously they cost
-//!   nothing measurable (four paired runs: 2.8-3.8 ms against 3.3-4.7 ms before, with the
-//!   zero-delay timer that copied `checked` into a signal). Whatever hands the files out
-//!   (download, export) calls [`AppState::settle`] first, so it never sees an older set.
+//!   nothing measurable. Since issue 26 the files are made by the page's second wasm module
+//!   (`ui::lazy`), from the [`Request`] the check was made of; whatever hands files out
+//!   (download, export) asks that module with the latest request, so it never sees an older set.
 //!
 //! Text fields and certificate inputs hand their value to the form when the user is done with
 //! it (blur, a pause, a paste: `ui::draft`), so a value is judged once it is entered,
@@ -24,6 +24,7 @@ use crate::bundle::Bundle;
 use crate::entered::{Entered, Notes};
 use crate::finding::{Code, Finding, Subject, Tally};
 use crate::inputs::{CertInput, CertInputs};
+use crate::make::Request;
 use crate::pki::CheckReport;
 use crate::plan::Plan;
 use crate::settings::{Field, Settings};
@@ -65,12 +66,14 @@ pub struct AppState {
     pub report: Memo<CheckReport>,
     /// Findings and pending inputs, without the files (`Plan::manifests` and `scripts` empty).
     pub checked: Memo<Plan>,
-    /// The files made from a check, in the task after it (see the module's doc).
-    made: AsyncDerived<Made, LocalStorage>,
-    /// The bundle's time (Unix seconds), as the files were made.
-    pub at: Memo<i64>,
+    /// The page's own findings: a port typed as text, a file that could not be loaded.
+    extra: Memo<Vec<Finding>>,
+    /// The bundle's folder name, `<cluster>-istio-alb`, from the check.
+    pub root: Memo<String>,
     /// Every file of the bundle, for the previews and the zip.
     pub bundle: Memo<Bundle>,
+    /// Why the files could not be made (the second module did not load or refused).
+    pub files_trouble: Memo<Option<String>>,
     /// What install will do, from the plan with its files (issue 27, point 9).
     pub preview: Memo<crate::plan::InstallPreview>,
     /// Inputs that are still empty, in form order: a to-do list rather than a wall of errors.
@@ -83,19 +86,17 @@ pub struct AppState {
     pub demo: Memo<bool>,
 }
 
-/// A check and the plan with its files made from it (`with_files`).
+/// The files and the install preview made from a check, by the second module.
 #[derive(Clone)]
 struct Made {
-    from: Plan,
-    plan: Plan,
+    bundle: Bundle,
+    preview: crate::plan::InstallPreview,
 }
 
 impl Made {
-    fn of(checked: Plan) -> Made {
-        Made {
-            plan: crate::plan::with_files(checked.clone()),
-            from: checked,
-        }
+    async fn of(request: Request) -> Result<Made, String> {
+        let (bundle, preview) = crate::ui::lazy::files(&request).await?.into_parts();
+        Ok(Made { bundle, preview })
     }
 }
 
@@ -308,36 +309,39 @@ impl AppState {
         let checked = Memo::new(move |_| {
             settings.with(|s| report.with(|r| crate::plan::checked(s, r, extra.get(), now.get())))
         });
-        // The first files are made at once, for the first paint; each later check's in the task
-        // after it, once the findings are on the page. Nothing but tracking happens in the
-        // edit's own task: the check is read (cloned) when the files are made, so edits in
-        // between are made once, from the latest.
-        let first = std::cell::Cell::new(true);
+        // The files are made in the task after a check, once its findings are on the page, by
+        // the second module (loaded on the first call). Nothing but tracking happens in the
+        // edit's own task: the inputs are read when the files are made, so edits in between are
+        // made once, from the latest.
         let made = AsyncDerived::new_unsync(move || {
             checked.track();
-            let wait = !first.replace(false);
             async move {
-                if wait {
-                    gloo::timers::future::TimeoutFuture::new(0).await;
-                }
-                Made::of(checked.get_untracked())
+                gloo::timers::future::TimeoutFuture::new(0).await;
+                Made::of(request_of(settings, certs, extra, now)).await
             }
         });
-        let at = Memo::new(move |_| made.with(|m| m.as_ref().map_or(0, |m| m.plan.at)));
-        // Never empty: the first files are made at once.
+        let root = Memo::new(move |_| checked.with(|p| p.root.clone()));
+        // No file until the second module made them.
         let bundle = Memo::new(move |_| {
-            made.with(|m| m.as_ref().map(|m| Bundle::of(&m.plan)))
-                .unwrap_or_else(|| Bundle {
-                    root: String::new(),
-                    files: Vec::new(),
-                })
-        });
-        // Until the first files are made, from the check alone (no manifests yet).
-        let preview = Memo::new(move |_| {
-            made.with(|m| match m {
-                Some(m) => crate::plan::install_preview(&m.plan),
-                None => checked.with(crate::plan::install_preview),
+            made.with(|m| {
+                m.as_ref()
+                    .and_then(|m| m.as_ref().ok())
+                    .map(|m| m.bundle.clone())
             })
+            .unwrap_or_else(|| Bundle {
+                root: String::new(),
+                files: Vec::new(),
+            })
+        });
+        let files_trouble =
+            Memo::new(move |_| made.with(|m| m.as_ref().and_then(|m| m.as_ref().err().cloned())));
+        let preview = Memo::new(move |_| {
+            made.with(|m| {
+                m.as_ref()
+                    .and_then(|m| m.as_ref().ok())
+                    .map(|m| m.preview.clone())
+            })
+            .unwrap_or_default()
         });
         let pending = Memo::new(move |_| checked.with(Plan::pending));
         let findings = Memo::new(move |_| checked.with(Plan::problems));
@@ -371,9 +375,10 @@ impl AppState {
             settings,
             report,
             checked,
-            made,
-            at,
+            extra,
+            root,
             bundle,
+            files_trouble,
             preview,
             pending,
             findings,
@@ -382,15 +387,9 @@ impl AppState {
         }
     }
 
-    /// Make the files from the latest check now, if they are not yet (before handing them out).
-    pub fn settle(&self) {
-        let latest = self.checked.get_untracked();
-        let stale = self
-            .made
-            .with_untracked(|m| m.as_ref().is_none_or(|m| m.from != latest));
-        if stale {
-            self.made.set(Some(Made::of(latest)));
-        }
+    /// What the latest check was made of, for the second module (the zip, the settings file).
+    pub fn request(&self) -> Request {
+        request_of(self.settings, self.certs, self.extra, self.now)
     }
 
     /// Remember the inputs as they are now, so that the action about to replace them can be
@@ -539,6 +538,21 @@ impl AppState {
             && self
                 .certs
                 .with(|c| CertInput::ALL.iter().all(|&i| !c.given(i)))
+    }
+}
+
+/// What the check of these inputs is made of, read now (untracked).
+fn request_of(
+    settings: Memo<Settings>,
+    certs: Memo<CertInputs>,
+    extra: Memo<Vec<Finding>>,
+    now: RwSignal<i64>,
+) -> Request {
+    Request {
+        settings: settings.get_untracked(),
+        certs: certs.get_untracked(),
+        extra: extra.get_untracked(),
+        at: now.get_untracked(),
     }
 }
 

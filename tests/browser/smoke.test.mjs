@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { saveScreenshot, startHarness } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST, saveScreenshot, startHarness } from './harness.mjs';
 
 let h;
 before(async () => {
@@ -20,6 +22,43 @@ test('the page starts its wasm and shows its title, with nothing foreign or fail
   const wasmFetches = p.requests.filter((r) => r.url.endsWith('.wasm'));
   assert.deepEqual(wasmFetches, [], 'the wasm travels inside boot-*.js; nothing may fetch it');
   await saveScreenshot(p.page, 'smoke-1280');
+  await p.assertClean();
+});
+
+test('the second module (make-*.js) is not part of the first screen: imported once, after it', async (t) => {
+  // Issue 26: index.html loads the first module only; the second, which makes the files, is
+  // imported by the boot script once the app has started, and makes the demo's files.
+  assert.doesNotMatch(readFileSync(join(DIST, 'index.html'), 'utf8'), /make-/);
+  const p = await h.openPage(t);
+  await p.page.locator('h1').first().waitFor({ state: 'visible' });
+  await p.page.getByRole('button', { name: 'Try it with demo data' }).click();
+  await p.page.locator('#file-tree [data-path="scripts/install.sh"]').waitFor();
+  const urls = p.requests.map((r) => r.url);
+  const make = urls.filter((u) => /\/make-[0-9a-f]{16}\.js$/.test(u));
+  assert.equal(make.length, 1, `one import of the second module, got:\n  ${urls.join('\n  ')}`);
+  const glue = urls.findIndex((u) => /\/istio-alb-[0-9a-f]{16}\.js$/.test(u));
+  assert.ok(glue >= 0 && urls.indexOf(make[0]) > glue, `the second module after the first:\n  ${urls.join('\n  ')}`);
+  await p.assertClean();
+});
+
+test('when the second module cannot be loaded, the Files step and the download say so', async (t) => {
+  const p = await h.openPage(t);
+  // The boot script's loader replaced by one that fails (as a blocked or broken make-*.js would).
+  await p.page.addInitScript(() =>
+    Object.defineProperty(window, 'istioAlbMake', {
+      get: () => () => Promise.reject(new Error('blocked by the test')),
+      set: () => {},
+    }),
+  );
+  await p.page.reload();
+  await p.page.locator('h1').first().waitFor({ state: 'visible' });
+  await p.page.getByRole('button', { name: 'Try it with demo data' }).click();
+  await p.page.waitForFunction(() => /^0 errors/.test(document.getElementById('findings-summary').textContent));
+  const trouble = p.page.locator('#files-trouble');
+  await trouble.waitFor();
+  assert.match(await trouble.innerText(), /The files could not be made: .*blocked by the test/);
+  await p.page.locator('#download-zip').click();
+  await p.page.waitForFunction(() => /Could not build the zip: .*blocked by the test/.test(document.getElementById('download-status').textContent));
   await p.assertClean();
 });
 
