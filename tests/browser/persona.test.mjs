@@ -193,7 +193,10 @@ test("the persona's path: VPC, Traefik, a CN-less Let's Encrypt-style certificat
   const names = Object.keys(zipListing(first));
   assert.ok(names.some((n) => n.endsWith('manifests/07-servers-transport.yaml')), names.join(' '));
   assert.ok(!names.some((n) => n.includes('sample-app')), 'no sample manifest');
-  assert.match(zipText(first, '/scripts/install.sh'), /^\s*need_app$/m, "install checks the app's Deployment first");
+  // install's prerequisites check the app's Deployment when the bundle deploys no sample
+  // (lib.sh's check_prerequisites runs need_app on this setting).
+  assert.match(zipText(first, '/scripts/settings.sh'), /^DEPLOY_SAMPLE=false$/m, "install checks the app's Deployment first");
+  assert.match(zipText(first, '/scripts/lib.sh'), /"\$DEPLOY_SAMPLE" = false \]; then need_app; fi/, 'the check that setting turns on');
   assert.doesNotMatch(zipText(first, '/README.md'), /nginx|proxy-ssl/i, 'every README sentence fits Traefik');
   assert.equal(zipText(first, '/private-ca/client-ca.pem'), made.ca);
 
