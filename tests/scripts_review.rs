@@ -1,7 +1,8 @@
 //! The shape a reviewer relies on when reading a bundle's scripts before running them (issue 21):
 //! one library (`scripts/lib.sh`, the same for every bundle) and one file of values
 //! (`scripts/settings.sh`), which each script sources once; no function defined in two files;
-//! each script's functions first, then a `main` whose body is its steps, then `main "$@"`.
+//! a `main` whose body is the script's steps (calls only: a branch or a loop belongs in the
+//! library), then `main "$@"`.
 //! Prints the line counts of every combination's scripts (the issue's budget is 1,000).
 
 use istio_alb::bundle::Bundle;
@@ -104,6 +105,21 @@ fn each_script_sources_the_library_and_reads_as_functions_then_main() {
                 main_end + 3,
                 lines.len(),
                 "{name} {path}: nothing between main and its call"
+            );
+            // main is the steps: calls, no branch or loop of its own (those live in lib.sh).
+            let branching: Vec<&&str> = lines[main_at + 1..main_end]
+                .iter()
+                .filter(|l| {
+                    let word = l.split_whitespace().next().unwrap_or("");
+                    [
+                        "if", "elif", "else", "fi", "for", "while", "until", "case", "esac",
+                    ]
+                    .contains(&word)
+                })
+                .collect();
+            assert!(
+                branching.is_empty(),
+                "{name} {path}: main branches or loops: {branching:?}"
             );
             for f in functions(&script).into_iter().filter(|f| f != "main") {
                 if let Some(other) = defined.insert(f.clone(), path) {

@@ -5,7 +5,7 @@
 //! last third of its life, and writes each secret only when it changed and never with an older
 //! certificate. Nothing changed means nothing written and no restart.
 
-use super::builder::{Facts, MAIN_INDENT, Sh, dq_wrapped, quote};
+use super::builder::{Facts, Sh, quote};
 use super::secrets::{self as sec, bundle_value};
 use crate::inputs::CertInput;
 use crate::manifest::Content;
@@ -76,7 +76,7 @@ pub(super) fn body(f: &Facts) -> Sh {
     );
     sec::apply_secrets(&mut sh, &apis, s, sides);
     if apis.copies_alb_secret() {
-        sh.line("if [ \"$COPY_ALB\" -eq 1 ]; then apply_secret \"$ALB_SECRET\"; fi");
+        sh.line("apply_alb_copy");
     }
     if apis.restarts_gateway() {
         sh.step_checking(
@@ -85,19 +85,6 @@ pub(super) fn body(f: &Facts) -> Sh {
         );
         sh.line("restart_if_needed");
     }
-    let renewed = dq_wrapped(
-        "Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: \
-         $BUNDLE_DIR/scripts/verify.sh",
-        MAIN_INDENT + 9,
-        0,
-    );
-    sh.lines(&[
-        "",
-        "if [ \"$CHANGED\" -eq 0 ]; then",
-        "  finish 'Nothing to renew: every secret already holds the newest certificates.'",
-        "else",
-        &format!("  finish {renewed}"),
-        "fi",
-    ]);
+    sh.lines(&["", "finish_renew"]);
     sh
 }

@@ -1609,6 +1609,21 @@ back and run renew.sh"
   fi
 }
 
+# apply_alb_copy: renew writes the copy of IBM's ALB secret it planned (COPY_ALB).
+apply_alb_copy() {
+  if [ "$COPY_ALB" -eq 1 ]; then apply_secret "$ALB_SECRET"; fi
+}
+
+# finish_renew: renew's last words: nothing to renew, or how many secrets it wrote.
+finish_renew() {
+  if [ "$CHANGED" -eq 0 ]; then
+    finish 'Nothing to renew: every secret already holds the newest certificates.'
+  else
+    finish "Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: \
+$BUNDLE_DIR/scripts/verify.sh"
+  fi
+}
+
 # plan_alb_copy_renewal: renew's copy of IBM's ALB secret follows IBM's, unless someone else
 # keeps the copy or IBM keeps its secret in the gateway namespace already; COPY_ALB=1 when planned.
 COPY_ALB=0

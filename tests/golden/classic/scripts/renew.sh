@@ -54,12 +54,7 @@ changes only what differs."
     "kubectl rollout status deployment -n $GATEWAY_NAMESPACE, and the gateway pods' events"
   restart_if_needed
 
-  if [ "$CHANGED" -eq 0 ]; then
-    finish 'Nothing to renew: every secret already holds the newest certificates.'
-  else
-    finish "Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: \
-$BUNDLE_DIR/scripts/verify.sh"
-  fi
+  finish_renew
 }
 
 main "$@"

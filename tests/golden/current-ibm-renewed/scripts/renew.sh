@@ -46,14 +46,9 @@ changes only what differs."
     "kubectl get secrets -n $GATEWAY_NAMESPACE, and your permissions there"
   apply_secret demo-cluster-0001-cacert
   apply_secret alb-proxy-ssl
-  if [ "$COPY_ALB" -eq 1 ]; then apply_secret "$ALB_SECRET"; fi
+  apply_alb_copy
 
-  if [ "$CHANGED" -eq 0 ]; then
-    finish 'Nothing to renew: every secret already holds the newest certificates.'
-  else
-    finish "Renewed: $SECRETS_WRITTEN secret(s) written. Check the setup with: \
-$BUNDLE_DIR/scripts/verify.sh"
-  fi
+  finish_renew
 }
 
 main "$@"
