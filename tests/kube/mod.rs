@@ -70,7 +70,8 @@ struct Cluster {
 /// A whole life spends much of its time waiting on the servers (a namespace is deleted no
 /// sooner than 5 s after it is marked, a constant of Kubernetes' namespace controller), so two
 /// clusters on two cores cut the binary's time by about a third (684 s on one, 403–436 s on two,
-/// in CI rehearsals); each test still has a cluster of its own while it runs.
+/// in CI rehearsals); three gave no more (409.6 s, load near 2: the two cores are the bound). Each
+/// test still has a cluster of its own while it runs.
 fn slots() -> &'static [Mutex<Option<Cluster>>] {
     static SLOTS: OnceLock<Vec<Mutex<Option<Cluster>>>> = OnceLock::new();
     SLOTS.get_or_init(|| {

@@ -759,7 +759,7 @@ certificates and generate the bundle again, or pass --skip-preflight."
 }
 
 # check_prerequisites: the gateway namespace, the CRD of every kind the manifests write
-# ($REQUIRED_CRDS), the ALB's ingress class and a running gateway pod, in one kubectl call; then
+# ($REQUIRED_CRDS) and the ALB's ingress class, in one kubectl call; a running gateway pod; then
 # what the bundle's choices need: Traefik's ServersTransport, the Gateway API, the user's app.
 check_prerequisites() {
   local wanted=("namespace/$GATEWAY_NAMESPACE") found missing='' item name why crd running
