@@ -468,17 +468,22 @@ fn a_signal_leaves_no_key_and_a_rerun_completes() {
     while k.calls().len() < calls * 2 / 3 && started.elapsed().as_secs() < 120 {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    // The script is in the hanging call: signal the whole process group's leader (bash).
-    let pid = child.id().to_string();
+    // The script is in the hanging call: signal its process group (bash and that call).
+    let group = format!("-{}", child.id());
     assert!(
         std::process::Command::new("kill")
-            .args(["-TERM", &pid])
+            .args(["-s", "TERM", "--", &group])
             .status()
             .unwrap()
             .success()
     );
     let out = child.wait_with_output().unwrap();
-    assert!(!out.status.success(), "install survived SIGTERM");
+    assert_eq!(
+        out.status.code(),
+        Some(143),
+        "install after SIGTERM:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     k.hang_at(None);
     assert!(
         k.leftovers().is_empty(),

@@ -302,7 +302,7 @@ impl Kube {
                 o
             })
             .collect();
-        out.sort_by_key(|o| o.to_string());
+        out.sort_by_cached_key(|o| o.to_string());
         out
     }
 
@@ -330,13 +330,14 @@ impl Kube {
         collect(self.command(script, args).output().unwrap())
     }
 
-    /// Start a script without waiting (for signal tests).
+    /// Start a script without waiting, as the leader of its own process group (for signal
+    /// tests: a terminal's Ctrl-C, or a supervisor stopping a job, signals the whole group, so
+    /// the kubectl call the script waits on is stopped too).
     pub fn spawn(&self, script: &str, args: &[&str]) -> std::process::Child {
-        self.command(script, args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+        let mut cmd = self.command(script, args);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        cmd.spawn().unwrap()
     }
 
     /// The calls the scripts made so far, as `TOOL ARGS...`.
