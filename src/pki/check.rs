@@ -271,7 +271,7 @@ fn empty_inputs<const N: usize>(
                 format!(
                     "{} holds no {wanted}: nothing in it is a {} block. Paste {}",
                     input.label(),
-                    wanted.to_uppercase(),
+                    wanted.to_ascii_uppercase(),
                     input.what()
                 ),
                 Some(input.into()),

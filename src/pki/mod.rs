@@ -8,6 +8,7 @@ pub mod facts;
 pub mod gateway_root;
 pub mod key;
 pub mod names;
+pub mod oid_names;
 pub mod pem;
 pub mod public_ca;
 pub mod verify;

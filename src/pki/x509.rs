@@ -234,7 +234,9 @@ impl ParsedCert {
 fn name(n: &X509Name<'_>) -> Name {
     Name {
         raw: n.as_raw().to_vec(),
-        display: n.to_string(),
+        display: n
+            .to_string_with_registry(super::oid_names::registry())
+            .unwrap_or_else(|_| "<X509Error: Invalid X.509 name>".to_owned()),
         attributes: n
             .iter_attributes()
             .map(|a| Attribute {

@@ -65,7 +65,7 @@ fn depth_finding(apis: &Apis, report: &CheckReport) -> Option<Finding> {
             format!(
                 "{}{}. Verify depth does not apply to Traefik: it verifies the whole chain \
                  (Go's crypto/tls sets no depth limit), so the bundle sets none",
-                chain[..1].to_uppercase(),
+                chain[..1].to_ascii_uppercase(),
                 &chain[1..]
             ),
             nlb_cert,
