@@ -1487,13 +1487,15 @@ refuse_if_any() {
   fi
 }
 
-# check_conflicts [NAMESPACE FILE]...: before anything changes, asks the API server to apply each
-# file under the field manager istio-alb as a dry run. A field another manager set to another
-# value is a conflict, which kubectl names (manager and field); any conflict or refusal stops
-# install here. Files kept as they are, and those in a namespace install has yet to create
-# (nothing there can conflict), are not asked.
+# check_conflicts [NAMESPACE FILE]...: before anything changes, asks the API server to apply the
+# files under the field manager istio-alb as a dry run, in one call. A field another manager set
+# to another value is a conflict, which kubectl names (manager and field, not the object); when
+# the server refuses anything, one call per file says which, and install stops here. Files kept
+# as they are, and those in a namespace install has yet to create (nothing there can conflict),
+# are not asked.
 check_conflicts() {
   local ns file out problems=''
+  local -a files=()
   local args=(apply --server-side --field-manager=istio-alb --dry-run=server)
   if [ "$FORCE_CONFLICTS" -eq 1 ]; then args+=(--force-conflicts); fi
   while [ "$#" -ge 2 ]; do
@@ -1501,19 +1503,25 @@ check_conflicts() {
     shift 2
     case "$(<"$WORK_DIR/decision/${file##*/}")" in keep | label) continue ;; esac
     if [ -n "$NEW_NAMESPACE" ] && [ "$ns" = "$NEW_NAMESPACE" ]; then continue; fi
-    if out="$(k "${args[@]}" -f "$file" 2>&1)"; then
-      ok "${file##*/}: the API server would accept it"
-    else
+    files+=("$file")
+  done
+  if [ "${#files[@]}" -eq 0 ]; then return 0; fi
+  if out="$(k "${args[@]}" "${files[@]/#/--filename=}" 2>&1)"; then
+    for file in "${files[@]}"; do ok "${file##*/}: the API server would accept it"; done
+    return 0
+  fi
+  for file in "${files[@]}"; do
+    if ! out="$(k "${args[@]}" -f "$file" 2>&1)"; then
       problems="$problems
   ${file##*/}: $out"
     fi
   done
-  if [ -n "$problems" ]; then
-    die "the API server would refuse these changes, so nothing was changed:$problems
+  # Every file alone accepted: what refused the call of all of them is the answer.
+  die "the API server would refuse these changes, so nothing was changed:${problems:-
+  $out}
 A conflict means another field manager set that field to another value (kubectl get -o yaml \
 --show-managed-fields shows who): change it back, or run again with --force-conflicts to give \
 it to istio-alb (cleanup.sh then removes it)."
-  fi
 }
 
 # stub_json API KIND NAME [NAMESPACE [KEY=VALUE]]: an object with no field but its name (and
@@ -2185,34 +2193,45 @@ cleanup.sh --yes"
   fi
 }
 
-# others_of OBJECT NAMESPACE: the field managers other than istio-alb that set fields of OBJECT
-# (kind/name), one a line. A status writer, and kube-controller-manager's bookkeeping on a
-# Deployment (its revision annotation), do not count.
-others_of() {
-  local jp='jsonpath={range .metadata.managedFields[*]}{.manager}{"|"}{.subresource}{"\n"}{end}'
-  k get "$1" ${2:+-n "$2"} --show-managed-fields -o "$jp" |
-    awk -F'|' '$1 != "istio-alb" && $1 != "kube-controller-manager" && $2 == "" { print $1 }' |
-    sort -u | tr '\n' ' '
-}
-
 # collect RESOURCE NAMESPACE: plans what happens to every RESOURCE in NAMESPACE that carries this
 # bundle's label: deleted when istio-alb alone made it; given back (its istio-alb fields
-# released) when it existed before install or another manager has changed it since.
+# released) when it existed before install or another manager has changed it since. One call:
+# each object's managers come with it. A status writer, and kube-controller-manager's
+# bookkeeping on a Deployment (its revision annotation), do not count as other managers.
 collect() {
-  local objs obj others
-  if ! objs="$(k get "$1" -n "$2" -l "$SELECTOR" -o name 2>"$WORK_DIR/get.err")"; then
+  local jp rows
+  jp='jsonpath={range .items[*]}{.apiVersion}{"|"}{.kind}{"|"}{.metadata.name}{"|"}'
+  jp+='{range .metadata.managedFields[*]}{.manager}{":"}{.subresource}{","}{end}{"\n"}{end}'
+  if ! rows="$(k get "$1" -n "$2" -l "$SELECTOR" --show-managed-fields -o "$jp" \
+    2>"$WORK_DIR/get.err")"; then
     cat "$WORK_DIR/get.err" >&2
     return 1
   fi
-  while read -r obj; do
-    if [ -z "$obj" ]; then continue; fi
-    others="$(others_of "$obj" "$2")"
-    if [ -n "$others" ]; then
-      printf 'release|%s|%s|%s\n' "$2" "$obj" "$others" >>"$PLAN"
-    else
-      printf 'delete|%s|%s|\n' "$2" "$obj" >>"$PLAN"
-    fi
-  done <<<"$objs"
+  # Each object named as `kubectl get -o name` names it (kind.group/name), its other managers
+  # sorted: "release|NS|OBJECT|MANAGER ..." or "delete|NS|OBJECT|".
+  awk -F'|' -v ns="$2" '
+    $3 == "" { next }
+    {
+      slash = index($1, "/")
+      object = tolower($2) (slash ? "." substr($1, 1, slash - 1) : "") "/" $3
+      n = split($4, fields, ",")
+      others = ""
+      for (i = 1; i <= n; i++) {
+        split(fields[i], f, ":")
+        if (f[1] == "" || f[1] == "istio-alb" || f[1] == "kube-controller-manager") continue
+        if (f[2] != "" || index(" " others, " " f[1] " ")) continue
+        others = others f[1] " "
+      }
+      if (others == "") { print "delete|" ns "|" object "|"; next }
+      n = split(others, names, " ")
+      for (i = 2; i <= n; i++)
+        for (j = i; j > 1 && names[j - 1] > names[j]; j--) {
+          t = names[j]; names[j] = names[j - 1]; names[j - 1] = t
+        }
+      others = ""
+      for (i = 1; i <= n; i++) others = others names[i] " "
+      print "release|" ns "|" object "|" others
+    }' <<<"$rows" >>"$PLAN"
 }
 
 # collect_namespace NAMESPACE: plans deleting the namespace when install created it and it
