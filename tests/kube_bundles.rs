@@ -10,6 +10,9 @@
 mod fakecluster;
 mod kube;
 mod support;
+/// Every object of every bundle judged by the server (`kube/validate.rs`), on the same clusters.
+#[path = "kube/validate.rs"]
+mod validate;
 
 use fakecluster::pki::Pki;
 use istio_alb::demo;

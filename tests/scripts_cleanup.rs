@@ -130,7 +130,31 @@ fn cleanup_after_install_leaves_the_cluster_as_it_was() {
         ],
         "{plan}"
     );
-    assert_eq!(f.changes().len(), lines.len(), "{:?}", f.changes());
+    // ...and deleted exactly those, in that order (deletions in a row in one namespace are one
+    // call).
+    let planned: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w[1].to_owned(), w[3].to_owned())
+        })
+        .collect();
+    let deleted: Vec<(String, String)> = f
+        .changes()
+        .iter()
+        .flat_map(|c| {
+            let w: Vec<&str> = c.split_whitespace().collect();
+            assert_eq!(w[0], "delete", "{c}");
+            let ns = w.iter().position(|x| *x == "-n").map(|i| w[i + 1]);
+            let ns = ns.unwrap_or_else(|| panic!("{c}")).to_owned();
+            w.iter()
+                .filter(|x| x.contains('/'))
+                .map(move |x| (x.to_string(), ns.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(deleted, planned, "{:?}", f.changes());
+    assert!(f.changes().len() < lines.len(), "{:?}", f.changes());
     // The fake keeps no field managers, so the namespace keeps the label install applied; the
     // real API server gives it back (tests/kube_bundles.rs).
     let unlabelled = |mut objects: Vec<Value>| {

@@ -2306,13 +2306,25 @@ release() {
   apply_in "$2" "$WORK_DIR/release.json"
 }
 
-# run_plan: does it, in order.
+# run_plan: does it, in order. Deletions in a row in one namespace are one call (kubectl
+# deletes its arguments in order).
 run_plan() {
-  local action ns what who
+  local action ns what who group_ns=''
+  local -a group=()
   while IFS='|' read -r action ns what who <&3; do
+    if [ "${#group[@]}" -gt 0 ] && { [ "$action" != delete ] || [ "$ns" != "$group_ns" ]; }; then
+      change delete "${group[@]}" ${group_ns:+-n "$group_ns"} --ignore-not-found=true
+      group=()
+    fi
     case "$action" in
-      delete) change delete "$what" ${ns:+-n "$ns"} --ignore-not-found=true ;;
+      delete)
+        group+=("$what")
+        group_ns=$ns
+        ;;
       release) release "$what" "$ns" ;;
     esac
   done 3<"$PLAN"
+  if [ "${#group[@]}" -gt 0 ]; then
+    change delete "${group[@]}" ${group_ns:+-n "$group_ns"} --ignore-not-found=true
+  fi
 }

@@ -4,17 +4,16 @@
 //! the server refusing broken objects with its own message. (The classic profile's
 //! `extensions/v1beta1` Ingress is no longer served by a current API server: it keeps the
 //! kubernetes-validate 1.24 schemas of tests/tools/validate-bundle.sh.)
-#![cfg(not(target_arch = "wasm32"))]
+//!
+//! Part of the `kube_bundles` test binary (`#[path]` there), so that these tests share its
+//! clusters instead of starting two of their own.
 
-mod fakecluster;
-mod kube;
-mod support;
-
-use fakecluster::pki::Pki;
+use crate::fakecluster;
+use crate::fakecluster::pki::Pki;
+use crate::kube::Kube;
 use istio_alb::bundle::Bundle;
 use istio_alb::demo;
 use istio_alb::settings::{Profile, validate};
-use kube::Kube;
 use std::fs;
 use std::path::Path;
 
