@@ -4,7 +4,7 @@
 //! new IKS cluster with the Istio add-on. Only IBM's API, `kubectl exec`/`logs` into pods and
 //! `curl` to public host names are stand-ins (`tests/tools/kube/`).
 //!
-//! Up to two clusters per test binary (`ISTIO_ALB_KUBE_CLUSTERS`; starting one takes about 20 s),
+//! Up to two clusters per test binary (`ISTIO_ALB_KUBE_CLUSTERS`; starting one takes 10-13 s),
 //! each in a fresh folder on free ports and used by one test at a time: each test starts from a
 //! reset (every object of a bundle or a test fixture deleted, IBM's part seeded again for its
 //! settings). A cluster's watchdog stops it (by PID) when the test binary ends, however it ends.

@@ -2306,14 +2306,21 @@ release() {
   apply_in "$2" "$WORK_DIR/release.json"
 }
 
-# run_plan: does it, in order. Deletions in a row in one namespace are one call (kubectl
-# deletes its arguments in order).
+# delete_in NAMESPACE OBJECT...: deletes the OBJECTs (kind/name) in NAMESPACE, or cluster-wide
+# when it is empty, in one call; kubectl deletes them in order.
+delete_in() {
+  local ns=$1
+  shift
+  change delete "$@" ${ns:+-n "$ns"} --ignore-not-found=true
+}
+
+# run_plan: does it, in order. Deletions in a row in one namespace are one call.
 run_plan() {
   local action ns what who group_ns=''
   local -a group=()
   while IFS='|' read -r action ns what who <&3; do
     if [ "${#group[@]}" -gt 0 ] && { [ "$action" != delete ] || [ "$ns" != "$group_ns" ]; }; then
-      change delete "${group[@]}" ${group_ns:+-n "$group_ns"} --ignore-not-found=true
+      delete_in "$group_ns" "${group[@]}"
       group=()
     fi
     case "$action" in
@@ -2325,6 +2332,6 @@ run_plan() {
     esac
   done 3<"$PLAN"
   if [ "${#group[@]}" -gt 0 ]; then
-    change delete "${group[@]}" ${group_ns:+-n "$group_ns"} --ignore-not-found=true
+    delete_in "$group_ns" "${group[@]}"
   fi
 }
