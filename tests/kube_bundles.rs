@@ -9,6 +9,9 @@
 
 mod fakecluster;
 mod kube;
+/// The scripts' checks and refusals (`kube/scripts.rs`), on the same clusters.
+#[path = "kube/scripts.rs"]
+mod scripts;
 mod support;
 /// Every object of every bundle judged by the server (`kube/validate.rs`), on the same clusters.
 #[path = "kube/validate.rs"]
@@ -82,7 +85,18 @@ fn script_ok(k: &Kube, script: &str, args: &[&str], what: &str) -> fakecluster::
 
 /// verify.sh passes: every check ok, no WARN, no FAIL.
 fn verify_passes(k: &Kube, what: &str) -> fakecluster::Run {
-    let r = script_ok(k, "verify.sh", &[], what);
+    verify_passes_with(k, &[], what)
+}
+
+/// verify.sh ARGS passes, and changes nothing.
+fn verify_passes_with(k: &Kube, args: &[&str], what: &str) -> fakecluster::Run {
+    k.clear_calls();
+    let r = script_ok(k, "verify.sh", args, what);
+    assert!(
+        k.changes().is_empty(),
+        "{what}: verify changed {:?}",
+        k.changes()
+    );
     assert!(
         r.stdout.contains("All checks passed."),
         "{what}: {}",
@@ -132,6 +146,135 @@ fn without(dump: &[Value], kind: &str, ns: &str, name: &str) -> Vec<Value> {
         .collect()
 }
 
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The changes a first install of `s` makes on a new cluster, in the procedure's order: the
+/// namespace and the app, the secrets, the routing that keeps the old path working until the new
+/// one exists, and STRICT mutual TLS last.
+fn changes_of(s: &Settings) -> Vec<&'static str> {
+    let m = |f: &str| {
+        leak(format!(
+            "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/{f}"
+        ))
+    };
+    let secret = |name: &str| {
+        leak(format!(
+            "apply --server-side --field-manager=istio-alb -f <WORK>/{name}.json"
+        ))
+    };
+    let mut out = vec![m("01-namespace.yaml"), m("02-sample-app.yaml")];
+    out.push(if s.ibm_keeps_gateway_secret() {
+        secret(&format!("{}-cacert", s.nlb_secret))
+    } else {
+        secret("nlb-gateway-mtls")
+    });
+    if s.alb == Alb::Traefik {
+        out.extend([secret("alb-client-tls"), secret("alb-gateway-ca")]);
+    } else {
+        out.push(secret("alb-proxy-ssl"));
+    }
+    out.push(secret(&s.alb_secret));
+    if s.gateway_config == GatewayConfig::GatewayApi {
+        out.extend([
+            m("04-destination-rule.yaml"),
+            m("05-gateway-client-ca.yaml"),
+            m("05-gateway.yaml"),
+            m("06-http-route.yaml"),
+        ]);
+    } else {
+        out.extend([
+            m("04-destination-rule.yaml"),
+            m("05-gateway.yaml"),
+            m("06-virtual-service.yaml"),
+        ]);
+    }
+    if s.alb == Alb::Traefik {
+        out.extend([
+            m("07-servers-transport.yaml"),
+            m("08-alb-service.yaml"),
+            m("09-ingress.yaml"),
+        ]);
+    } else {
+        out.push(m("07-ingress.yaml"));
+    }
+    out.push(m("03-peer-authentication.yaml"));
+    out
+}
+
+/// The key of an object in a dump: kind, namespace, name.
+fn key(o: &Value) -> (String, String, String) {
+    let s = |v: &Value| v.as_str().unwrap_or("").to_owned();
+    (
+        s(&o["kind"]),
+        s(&o["metadata"]["namespace"]),
+        s(&o["metadata"]["name"]),
+    )
+}
+
+/// Every object the install made (in `after`, not in `before`) carries the bundle's labels and
+/// annotation, but those Kubernetes makes for it (pods, replica sets, endpoints, cluster IPs, a
+/// new namespace's service account and CA ConfigMap).
+fn created_objects_carry_the_bundle(s: &Settings, before: &[Value], after: &[Value], what: &str) {
+    let id = istio_alb::manifest::Owner::of(s).id;
+    let had: Vec<_> = before.iter().map(key).collect();
+    let made = [
+        "Pod",
+        "ReplicaSet",
+        "Endpoints",
+        "EndpointSlice",
+        "IPAddress",
+    ];
+    let mut checked = 0;
+    for o in after.iter().filter(|o| !had.contains(&key(o))) {
+        let (kind, _, name) = key(o);
+        if made.contains(&kind.as_str())
+            || (kind == "ServiceAccount" && name == "default")
+            || (kind == "ConfigMap" && name == "kube-root-ca.crt")
+        {
+            continue;
+        }
+        let labels = &o["metadata"]["labels"];
+        assert_eq!(labels["istio-alb/bundle"], id.as_str(), "{what}: {o}");
+        assert_eq!(
+            labels["app.kubernetes.io/managed-by"], "istio-alb",
+            "{what}: {o}"
+        );
+        assert!(
+            o["metadata"]["annotations"]["istio-alb/bundle"].is_string(),
+            "{what}: {o}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 9, "{what}: {checked} objects checked");
+}
+
+/// What install wrote into each secret is byte for byte what `secrets/*.yaml` holds (for a
+/// GitOps user who applies those instead).
+fn secrets_are_the_manifests(k: &Kube, what: &str) {
+    let mut compared = 0;
+    for entry in fs::read_dir(k.root.join("secrets")).unwrap() {
+        let text = fs::read_to_string(entry.unwrap().path()).unwrap();
+        let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let (ns, name) = (
+            y["metadata"]["namespace"].as_str().unwrap(),
+            y["metadata"]["name"].as_str().unwrap(),
+        );
+        let live = k.get("secret", ns, name).expect("the secret install wrote");
+        for (data_key, value) in y["data"].as_mapping().unwrap() {
+            let data_key = data_key.as_str().unwrap();
+            assert_eq!(
+                live["data"][data_key].as_str(),
+                value.as_str(),
+                "{what}: {ns}/{name} {data_key}"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 4, "{what}: {compared} data keys compared");
+}
+
 /// Preflight, install, verify, IBM renews, renew, install again, verify, cleanup.
 fn whole_life(name: &str) {
     if !fakecluster::tools_present() {
@@ -153,7 +296,43 @@ fn whole_life(name: &str) {
     let r = script_ok(&k, "preflight.sh", &[], what);
     assert!(r.stdout.contains("preflight: OK"), "{what}: {}", r.text());
     let ibm_before = k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret);
+    if name == "current" {
+        scripts::a_dry_run_stores_nothing(&k, &before);
+    }
+    k.clear_calls();
     let installed_run = script_ok(&k, "install.sh", &[], what);
+    // Every check before the first change (the server asked about the Gateway), every change
+    // in the procedure's order.
+    let calls = k.calls();
+    let first = calls
+        .iter()
+        .position(|c| c.starts_with("kubectl apply") && !c.contains("--dry-run"))
+        .expect("a change");
+    assert!(
+        calls[..first]
+            .iter()
+            .any(|c| c.contains("--dry-run=server") && c.contains("/05-gateway.yaml")),
+        "{what}: install asked the server nothing before its first change: {calls:?}"
+    );
+    assert_eq!(k.changes(), changes_of(&s), "{what}");
+    // The bundle's preflight (a local handshake) ran first, then the cluster's checks.
+    let out = &installed_run.stdout;
+    let first = out.find("==> ").expect("a step");
+    assert!(
+        out[first..].starts_with("==> [1/") && out[first..].contains("] Preflight: "),
+        "{what}: {out}"
+    );
+    let ok = out.find("preflight: OK").expect("the preflight's verdict");
+    assert!(
+        out[ok..].contains("] Checking that kubectl talks to cluster"),
+        "{what}: {out}"
+    );
+    created_objects_carry_the_bundle(&s, &before, &k.dump(), what);
+    secrets_are_the_manifests(&k, what);
+    if name == "current" {
+        scripts::every_script_refuses_another_cluster(&k);
+        scripts::a_dry_run_after_install_shows_the_server_side_diff(&k);
+    }
     assert_eq!(
         k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret),
         ibm_before,
@@ -286,18 +465,65 @@ fn whole_life(name: &str) {
         )
     };
     assert_eq!(served(), "29", "{what}: renew");
-    // install again: no rollback of the renewal, and nothing else changes.
+    // install again: no rollback of the renewal, no secret written, nothing else changes; and
+    // renew then has nothing to do.
     let installed = k.dump();
-    script_ok(&k, "install.sh", &[], what);
+    k.clear_calls();
+    let r = script_ok(&k, "install.sh", &[], what);
     assert_eq!(served(), "29", "{what}: install after renew rolled back");
     assert_eq!(
         k.dump(),
         installed,
         "{what}: a second install changed the cluster"
     );
-    let r = verify_passes(&k, what);
+    assert!(
+        k.changes()
+            .iter()
+            .all(|c| c.starts_with("apply --server-side --field-manager=istio-alb -f <BUNDLE>/")),
+        "{what}: {:?}",
+        k.changes()
+    );
+    if !s.ibm_keeps_gateway_secret() {
+        assert!(
+            r.stdout.contains("the cluster holds a later certificate"),
+            "{what}: {}",
+            r.text()
+        );
+    }
+    k.clear_calls();
+    let r = script_ok(&k, "renew.sh", &[], what);
+    assert!(
+        r.stdout.contains("Nothing to renew"),
+        "{what}: {}",
+        r.text()
+    );
+    assert!(k.changes().is_empty(), "{what}: {:?}", k.changes());
+    // With --context, every kubectl call names it.
+    let r = verify_passes_with(&k, &["--context", kube::CONTEXT], what);
     let said = sds("29");
     assert!(r.stdout.contains(&said), "{what}: {said}\n{}", r.text());
+    let context = format!("--context {}", kube::CONTEXT);
+    assert!(
+        k.calls()
+            .iter()
+            .all(|c| !c.starts_with("kubectl") || c.contains(&context)),
+        "{what}: {:?}",
+        k.calls()
+    );
+    if name == "current" {
+        let r = script_ok(&k, "cleanup.sh", &["--dry-run"], what);
+        assert!(
+            r.stdout
+                .contains("server: namespace \"httptools\" deleted (server dry run)"),
+            "{what}: {}",
+            r.text()
+        );
+        assert_eq!(
+            k.dump(),
+            installed,
+            "{what}: cleanup --dry-run changed the cluster"
+        );
+    }
 
     // cleanup: back to the cluster before install, IBM's renewed secret untouched.
     let ibm = k.get("secret", ibm_nlb_namespace(&s), &s.nlb_secret);
@@ -415,17 +641,29 @@ fn installed_and_cleaned(name: &str) -> (Kube, usize, Vec<Value>) {
 }
 
 /// A failure at a call of install (spread over the whole run), then a rerun without it: the
-/// rerun completes and the cluster ends as after a clean install; verify passes.
+/// rerun completes and the cluster ends as after a clean install. Then a failure at a call of
+/// cleanup (spread the same way), and a rerun of cleanup: the cluster ends as before install.
+/// Verify passes after the last rerun. (The fake sweeps every call, for the classic profile:
+/// tests/scripts_failures.rs.)
 #[test]
 fn a_failed_call_then_a_rerun() {
     if !fakecluster::tools_present() {
         return;
     }
-    let (k, calls, clean) = installed_and_cleaned("current");
+    let (k, _) = cluster("current");
+    let empty = k.dump();
+    k.clear_calls();
+    script_ok(&k, "install.sh", &["--skip-preflight"], "clean install");
+    let calls = k.calls().len();
+    let clean = k.dump();
+    k.clear_calls();
+    script_ok(&k, "cleanup.sh", &["--yes"], "cleanup");
+    let cleanup_calls = k.calls().len();
     // Every call would take minutes on a real server; a spread that hits every phase.
-    let points: Vec<usize> = (1..=7).map(|i| 1 + (calls - 1) * i / 8).collect();
-    for n in points {
-        let what = format!("failure at call {n} of {calls}");
+    let spread = |calls: usize, i: usize| 1 + (calls - 1) * i / 8;
+    for i in 1..=7 {
+        let n = spread(calls, i);
+        let what = format!("failure at call {n} of install's {calls}");
         k.clear_calls();
         k.fail_at(Some(n));
         let r = k.run("install.sh", &["--skip-preflight"]);
@@ -451,8 +689,29 @@ fn a_failed_call_then_a_rerun() {
             diff.is_empty(),
             "{what}: the rerun ended elsewhere:\n{diff}"
         );
-        verify_passes(&k, &what);
+        if i == 7 {
+            verify_passes(&k, &what);
+        }
+        let m = spread(cleanup_calls, i);
+        let what = format!("failure at call {m} of cleanup's {cleanup_calls}");
+        k.clear_calls();
+        k.fail_at(Some(m));
+        let r = k.run("cleanup.sh", &["--yes"]);
+        k.fail_at(None);
+        assert!(k.leftovers().is_empty(), "{what}: {:?}", k.leftovers());
+        if !r.ok() {
+            assert!(
+                r.text().contains("again is safe"),
+                "{what}: the failure does not say a rerun is safe:\n{}",
+                r.text()
+            );
+        }
         script_ok(&k, "cleanup.sh", &["--yes"], &what);
+        let diff = difference(&settled(&empty), &settled(&k.dump()));
+        assert!(
+            diff.is_empty(),
+            "{what}: the rerun of cleanup ended elsewhere:\n{diff}"
+        );
     }
 }
 

@@ -8,8 +8,8 @@
 mod fakecluster;
 mod support;
 
+use fakecluster::Fake;
 use fakecluster::pki::{Pki, serial};
-use fakecluster::{Fake, TRAEFIK_POD};
 use istio_alb::demo;
 use istio_alb::settings::{Alb, Infrastructure, Profile, Settings, validate};
 use serde_json::json;
@@ -382,105 +382,4 @@ fn traefik_v1_gets_the_transport_as_v1() {
     f.clear_log();
     install(&f, "v1 rerun");
     assert_eq!(f.objects(), before);
-}
-
-/// Traefik logging an error about the transport, or a transport whose client certificate is
-/// gone: verify fails and says so.
-#[test]
-fn traefik_errors_about_the_transport_fail_verify() {
-    if !fakecluster::tools_present() {
-        return;
-    }
-    let s = demo::settings_with(
-        Profile::Current,
-        Alb::Traefik,
-        Infrastructure::Classic,
-        false,
-    );
-    let f = Fake::with(s, &demo::cert_inputs());
-    install(&f, "traefik");
-    f.edit_cluster(|c| {
-        c["logs"][format!("kube-system/{TRAEFIK_POD}")] = json!(
-            "2026-11-27T10:00:00Z ERR error=\"secret istio-system/alb-client-tls not found\" servers transport=istio-system-alb-to-gateway@kubernetescrd\n"
-        )
-    });
-    // And the transport without its client certificate: the gateway refuses Traefik (one verify
-    // run for both: each costs seconds).
-    f.edit_cluster(|c| {
-        for o in c["objects"].as_array_mut().unwrap() {
-            if o["kind"] == "ServersTransport" {
-                o["spec"]["certificatesSecrets"] = json!([]);
-            }
-        }
-    });
-    let r = f.run("verify.sh", &[]);
-    assert_eq!(r.code(), Some(1), "{}", r.text());
-    assert!(
-        r.stdout
-            .contains("FAIL: Traefik logged errors about the transport alb-to-gateway"),
-        "{}",
-        r.text()
-    );
-    assert!(
-        r.stdout.contains(&format!(
-            "FAIL: https://httpbin.{}/status",
-            demo::ALB_DOMAIN
-        )),
-        "{}",
-        r.text()
-    );
-}
-
-/// Traefik over the ALB's old path (an Ingress straight to the app) in a namespace that is not
-/// the bundle's: install refuses the old Ingress, changing nothing, until `--delete-old-ingress`;
-/// then it labels the namespace and deletes the old Ingress after the new one exists and before
-/// STRICT mutual TLS; cleanup deletes the transport and our Service.
-#[test]
-fn traefik_deletes_the_old_ingress_only_when_told() {
-    if !fakecluster::tools_present() {
-        return;
-    }
-    let s = demo::settings_with(Profile::Current, Alb::Traefik, Infrastructure::Vpc, true);
-    let f = Fake::with(s.clone(), &demo::cert_inputs());
-    f.add(json!({ "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-                  "metadata": { "name": "alb-ingress", "namespace": "httptools" },
-                  "spec": { "ingressClassName": "public-iks-traefik",
-                            "rules": [{ "host": format!("httpbin.{}", demo::ALB_DOMAIN),
-                            "http": { "paths": [{ "path": "/status", "backend": { "service": { "name": "httpbin", "port": { "number": 8000 } } } }] } }] } }));
-    f.add(json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": "httptools" } }));
-    let r = f.run("install.sh", &["--skip-preflight"]);
-    assert!(!r.ok(), "{}", r.text());
-    assert!(
-        r.stderr
-            .contains("Ingress httptools/alb-ingress is the ALB's old path to the app"),
-        "{}",
-        r.text()
-    );
-    assert!(f.changes().is_empty(), "{:?}", f.changes());
-    let r = f.run("install.sh", &["--skip-preflight", "--delete-old-ingress"]);
-    assert!(r.ok(), "{}", r.text());
-    let mut want = changes_of(&s);
-    want.retain(|c| !c.ends_with("01-namespace.yaml"));
-    let at = want.len() - 1;
-    want.insert(
-        at,
-        "delete ingresses.networking.k8s.io alb-ingress -n httptools --ignore-not-found=true",
-    );
-    let got = f.changes();
-    // The namespace existed (not the bundle's): only its label is applied.
-    assert!(
-        got[0].starts_with("apply --server-side --field-manager=istio-alb -f ")
-            && got[0].ends_with("/namespace.json"),
-        "{got:?}"
-    );
-    assert_eq!(got[1..], want[..], "{got:?}");
-    assert!(f.object("Ingress", "httptools", "alb-ingress").is_none());
-    let r = f.run("cleanup.sh", &["--yes"]);
-    assert!(r.ok(), "{}", r.text());
-    for said in [
-        "  delete   serverstransport.traefik.io/alb-to-gateway in istio-system",
-        "  delete   service/istio-ingressgateway-alb in istio-system",
-    ] {
-        assert!(r.stdout.contains(said), "{said}\n{}", r.text());
-    }
 }

@@ -112,9 +112,9 @@ fn seeded(profile: Profile) -> Fake {
 }
 
 #[test]
-fn a_failure_at_any_install_call_then_a_rerun_current() {
+fn a_failure_at_any_install_call_then_a_rerun() {
     if fakecluster::tools_present() {
-        sweep("current", "install.sh", INSTALL, &seeded(Profile::Current));
+        sweep("classic", "install.sh", INSTALL, &seeded(Profile::Classic));
     }
 }
 
@@ -136,9 +136,9 @@ fn a_failure_at_any_renew_call_then_a_rerun() {
 #[test]
 fn a_failure_at_any_cleanup_call_then_a_rerun() {
     if fakecluster::tools_present() {
-        let f = seeded(Profile::Current);
+        let f = seeded(Profile::Classic);
         install(&f);
-        sweep("current", "cleanup.sh", &["--yes"], &f);
+        sweep("classic", "cleanup.sh", &["--yes"], &f);
     }
 }
 
@@ -148,7 +148,7 @@ fn a_signal_leaves_no_key_material_behind() {
     if !fakecluster::tools_present() {
         return;
     }
-    let reference = Fake::new(Profile::Current);
+    let reference = Fake::new(Profile::Classic);
     install(&reference);
     let k = reference
         .calls()
@@ -157,7 +157,7 @@ fn a_signal_leaves_no_key_material_behind() {
         .unwrap()
         + 1;
     for (signal, code) in [("INT", 130), ("TERM", 143)] {
-        let f = Fake::new(Profile::Current);
+        let f = Fake::new(Profile::Classic);
         f.edit(|v| v["hang_at"] = json!(k));
         let mut cmd = f.command("install.sh", &["--skip-preflight"]);
         cmd.stdout(std::process::Stdio::null())

@@ -60,7 +60,10 @@ fn checks_first_then_changes_in_procedure_order_and_a_rerun_changes_nothing() {
     if !fakecluster::tools_present() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let f = Fake::new(profile);
         install(&f);
         assert_eq!(f.changes(), changes_of(profile), "{profile}");
@@ -142,7 +145,10 @@ fn install_after_renew_keeps_the_renewed_certificate_and_restarts_only_for_a_cha
     if !fakecluster::tools_present() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let pki = Pki::new(10);
         let old = pki.nlb(0x28, -30, 60);
         let f = Fake::with_pki(profile, &pki, &old, false);
@@ -222,7 +228,10 @@ fn a_missing_ibm_secret_stops_install_before_any_change() {
     if !fakecluster::tools_present() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let f = Fake::new(profile);
         f.remove("Secret", "default", "demo-cluster-0000");
         let before = f.objects();
@@ -252,7 +261,10 @@ fn without_the_sample_a_missing_app_deployment_stops_install_before_any_change()
     if !fakecluster::tools_present() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let settings = istio_alb::settings::Settings {
             deploy_sample: false,
             ..istio_alb::demo::settings_for(profile)
@@ -321,7 +333,7 @@ fn the_nlb_host_must_be_registered_for_exactly_the_ip() {
         ),
     ];
     for (host, ips, error) in cases {
-        let f = Fake::new(Profile::Current);
+        let f = Fake::new(Profile::Classic);
         f.edit_cluster(|c| {
             c["nlb"][0]["host"] = json!(host);
             c["nlb"][0]["ips"] = json!(ips);
@@ -337,46 +349,6 @@ fn the_nlb_host_must_be_registered_for_exactly_the_ip() {
     }
 }
 
-/// The field report: IBM_SECRET_NAMESPACE was fixed to `default`, which broke
-/// `nlb-dns create --secret-namespace`.
-#[test]
-fn ibm_secrets_are_found_where_ibm_keeps_them() {
-    if !fakecluster::tools_present() {
-        return;
-    }
-    let f = Fake::new(Profile::Current);
-    let nlb = f.object("Secret", "default", "demo-cluster-0001").unwrap();
-    f.remove("Secret", "default", "demo-cluster-0001");
-    let mut moved = nlb.clone();
-    moved["metadata"]["namespace"] = json!("ibm-certs");
-    f.add(moved);
-    f.add(json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": "ibm-certs" } }));
-    f.edit_cluster(|c| c["nlb"][0]["secret_namespace"] = json!("ibm-certs"));
-    // install reads the namespace from `ibmcloud ks nlb-dns ls`.
-    let r = install(&f);
-    assert!(
-        r.stdout
-            .contains("IBM's NLB secret ibm-certs/demo-cluster-0001"),
-        "{}",
-        r.text()
-    );
-    // verify and renew do not ask ibmcloud: --secret-namespace says it.
-    let r = f.run("verify.sh", &[]);
-    assert!(
-        r.stdout.contains(
-            "FAIL: IBM's NLB secret demo-cluster-0001 is not in namespace(s) default istio-system"
-        ),
-        "{}",
-        r.text()
-    );
-    let r = f.run("verify.sh", &["--secret-namespace", "ibm-certs"]);
-    assert!(r.ok(), "{}", r.text());
-    let r = f.run("renew.sh", &["--secret-namespace=ibm-certs"]);
-    assert!(r.ok(), "{}", r.text());
-    let r = f.run("renew.sh", &["--secret-namespace", "Not_A_Namespace"]);
-    assert_eq!(r.code(), Some(2), "{}", r.text());
-}
-
 /// Install refuses a secret it did not create (key material others may serve), before any
 /// change, and says how to hand it over; labelled, it is replaced.
 #[test]
@@ -384,7 +356,10 @@ fn a_secret_install_did_not_create_is_refused_until_labelled() {
     if !fakecluster::tools_present() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let f = Fake::new(profile);
         let name = match profile {
             Profile::Current => "nlb-gateway-mtls",
@@ -404,21 +379,8 @@ fn a_secret_install_did_not_create_is_refused_until_labelled() {
         );
         assert!(r.stderr.contains(&label), "{profile}: {}", r.text());
         assert!(f.changes().is_empty(), "{profile}: {:?}", f.changes());
-        if profile == Profile::Classic {
-            continue;
-        }
-        f.edit_cluster(|c| {
-            for o in c["objects"].as_array_mut().unwrap() {
-                if o["metadata"]["name"] == name {
-                    o["metadata"]["labels"] = json!({ "istio-alb/bundle": id });
-                }
-            }
-        });
-        install(&f);
-        assert_ne!(
-            f.secret_value("istio-system", name, "tls.crt").unwrap(),
-            "someone else's"
-        );
+        // Its hand-over (labelled, then --force-conflicts) runs against the real API server:
+        // tests/kube/scripts.rs.
     }
 }
 
@@ -427,7 +389,7 @@ fn an_object_of_another_bundle_is_refused() {
     if !fakecluster::tools_present() {
         return;
     }
-    let f = Fake::new(Profile::Current);
+    let f = Fake::new(Profile::Classic);
     f.add(json!({
         "apiVersion": "networking.istio.io/v1", "kind": "Gateway",
         "metadata": { "name": "default-ingress-gateway", "namespace": "istio-system",
@@ -450,7 +412,7 @@ fn every_script_refuses_another_cluster() {
     if !fakecluster::tools_present() {
         return;
     }
-    let f = Fake::new(Profile::Current);
+    let f = Fake::new(Profile::Classic);
     install(&f);
     f.edit(|v| v["current_context"] = json!("other-cluster/d00d"));
     f.clear_log();
@@ -526,54 +488,6 @@ fn dry_run_sends_every_change_as_a_server_dry_run_and_stores_nothing() {
         "{}",
         r.text()
     );
-    // After an install, a dry run sends every change to the server to validate.
-    let f = Fake::new(Profile::Current);
-    install(&f);
-    let r = f.run("install.sh", &["--dry-run", "--skip-preflight"]);
-    assert!(r.ok(), "{}", r.text());
-    assert!(
-        r.stdout.contains(
-            "server: peerauthentication.security.istio.io/default unchanged (server dry run)"
-        ),
-        "{}",
-        r.text()
-    );
-    assert!(r.stdout.contains("    diff: none"), "{}", r.text());
-    // A field someone changed in the cluster: the dry run shows kubectl diff's lines for it,
-    // and never a secret's data.
-    let mut live_key = String::new();
-    f.edit_cluster(|c| {
-        for o in c["objects"].as_array_mut().unwrap() {
-            if o["kind"] == "PeerAuthentication" {
-                o["spec"]["mtls"]["mode"] = json!("PERMISSIVE");
-            }
-            if o["kind"] == "Secret" && o["metadata"]["name"] == "nlb-gateway-mtls" {
-                live_key = o["data"]["tls.key"].as_str().unwrap().to_owned();
-                o["data"]["ca.crt"] = o["data"]["tls.crt"].clone();
-            }
-        }
-    });
-    let r = f.run("install.sh", &["--dry-run", "--skip-preflight"]);
-    assert!(r.ok(), "{}", r.text());
-    assert!(
-        r.stdout.contains("diff: -    mode: PERMISSIVE"),
-        "{}",
-        r.text()
-    );
-    assert!(r.stdout.contains("diff: +    mode: STRICT"), "{}", r.text());
-    assert!(
-        f.calls()
-            .iter()
-            .any(|c| c.starts_with("kubectl diff --server-side --field-manager=istio-alb -f")),
-        "{:?}",
-        f.calls()
-    );
-    assert!(r.stdout.contains("ca.crt: '*** (after)'"), "{}", r.text());
-    assert!(
-        !live_key.is_empty() && !r.stdout.contains(&live_key[..40]),
-        "{}",
-        r.text()
-    );
 }
 
 fn need_openssl() -> bool {
@@ -587,7 +501,10 @@ fn the_preflight_runs_first_and_a_failing_one_stops_install_before_any_call() {
     if !need_openssl() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let f = Fake::new(profile);
         let r = f.run("install.sh", &[]);
         assert!(r.ok(), "{profile}: {}", r.text());
@@ -641,7 +558,10 @@ fn the_preflight_dry_run_starts_nothing() {
     if !need_openssl() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let f = Fake::new(profile);
         let r = f.run("preflight.sh", &["--dry-run"]);
         assert!(r.ok(), "{profile}: {}", r.text());
@@ -673,7 +593,10 @@ fn the_secrets_installed_are_the_secret_manifests_byte_for_byte() {
     if !fakecluster::tools_present() {
         return;
     }
-    for profile in Profile::ALL {
+    {
+        // The classic profile only: the current one runs against a real API server
+        // (tests/kube_bundles.rs).
+        let profile = Profile::Classic;
         let f = Fake::new(profile);
         install(&f);
         let mut compared = 0;

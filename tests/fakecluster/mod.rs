@@ -473,17 +473,7 @@ impl Fake {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|a| {
-                        let a = a.as_str().unwrap().replace(&root, "<BUNDLE>");
-                        match a.find(&work) {
-                            Some(i) => {
-                                let rest = &a[i + work.len() + 1..];
-                                let file = rest.split_once('/').map_or(rest, |(_, f)| f);
-                                format!("{}<WORK>/{file}", &a[..i])
-                            }
-                            None => a,
-                        }
-                    })
+                    .map(|a| shorten(a.as_str().unwrap(), &root, &work))
                     .collect();
                 words.join(" ")
             })
@@ -542,6 +532,20 @@ impl Fake {
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect()
+    }
+}
+
+/// An argument of a call with the bundle folder `root` written `<BUNDLE>` and a file of the
+/// scripts' temporary folder under `work` written `<WORK>/FILE`.
+pub fn shorten(arg: &str, root: &str, work: &str) -> String {
+    let a = arg.replace(root, "<BUNDLE>");
+    match a.find(work) {
+        Some(i) => {
+            let rest = &a[i + work.len() + 1..];
+            let file = rest.split_once('/').map_or(rest, |(_, f)| f);
+            format!("{}<WORK>/{file}", &a[..i])
+        }
+        None => a,
     }
 }
 

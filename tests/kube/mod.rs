@@ -182,6 +182,11 @@ impl Kube {
         Kube::with_inputs(settings, &pki.inputs(nlb, false), nlb)
     }
 
+    /// As [`Kube::new`], the bundle holding the private client CA's key when `ca_key`.
+    pub fn with_pki(settings: Settings, pki: &pki::Pki, nlb: &pki::Pair, ca_key: bool) -> Kube {
+        Kube::with_inputs(settings, &pki.inputs(nlb, ca_key), nlb)
+    }
+
     /// `settings` with `certs` on a new cluster; IBM's NLB secret holds `ibm_nlb`.
     pub fn with_inputs(settings: Settings, certs: &CertInputs, ibm_nlb: &pki::Pair) -> Kube {
         bin_dir();
@@ -349,6 +354,84 @@ impl Kube {
             .collect()
     }
 
+    /// The calls that changed the cluster, written as the fake's `changes` writes them
+    /// (kubectl's arguments, the bundle folder as `<BUNDLE>`, a file of the scripts' temporary
+    /// folder as `<WORK>/FILE`): apply, create, delete, label, annotate, patch, replace and
+    /// `rollout restart`, unless sent as a dry run.
+    pub fn changes(&self) -> Vec<String> {
+        let root = self.root.display().to_string();
+        let work = self.work.display().to_string();
+        self.calls()
+            .iter()
+            .filter_map(|c| c.strip_prefix("kubectl "))
+            .filter(|args| {
+                let words: Vec<&str> = args.split(' ').collect();
+                let mut verb = words.iter().enumerate().filter(|(i, w)| {
+                    !w.starts_with('-') && (*i == 0 || words[i - 1] != "--context")
+                });
+                let changes = match verb.next().map(|(_, w)| *w) {
+                    Some("apply" | "create" | "delete" | "label" | "annotate" | "patch")
+                    | Some("replace") => true,
+                    Some("rollout") => verb.next().is_some_and(|(_, w)| *w == "restart"),
+                    _ => false,
+                };
+                changes
+                    && !words
+                        .iter()
+                        .any(|w| w.starts_with("--dry-run") && *w != "--dry-run=none")
+            })
+            .map(|args| {
+                args.split(' ')
+                    .map(|a| fakecluster::shorten(a, &root, &work))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// Select context `name` in the scripts' kubeconfig (as `kubectl config use-context` does).
+    pub fn use_context(&self, name: &str) {
+        self.ok(&["config", "use-context", name]);
+    }
+
+    /// Change what IBM's API answers (the `ibmcloud` stand-in reads `DIR/iks.json`, which
+    /// the next test's seed writes again).
+    pub fn edit_iks(&self, f: impl FnOnce(&mut Value)) {
+        let p = self.dir.join("iks.json");
+        let mut v: Value = serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+        f(&mut v);
+        fs::write(p, v.to_string()).unwrap();
+    }
+
+    /// Apply `objects` (as `kubectl get -o json` gave them) again, server-side, as `manager`,
+    /// taking back every field another manager changed since: how a test undoes what it broke.
+    pub fn restore(&self, objects: &[Value], manager: &str) {
+        let items: Vec<Value> = objects
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                if let Some(m) = o["metadata"].as_object_mut() {
+                    for k in [
+                        "resourceVersion",
+                        "uid",
+                        "managedFields",
+                        "generation",
+                        "creationTimestamp",
+                    ] {
+                        m.remove(k);
+                    }
+                }
+                o
+            })
+            .collect();
+        let file = self.tmp.path().join("restore.json");
+        let list = serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": items });
+        fs::write(&file, list.to_string()).unwrap();
+        let m = format!("--field-manager={manager}");
+        let f = file.to_str().unwrap();
+        self.ok(&["apply", "--server-side", "--force-conflicts", &m, "-f", f]);
+    }
+
     /// Forget the calls so far (numbering starts again at 1).
     pub fn clear_calls(&self) {
         let _ = fs::remove_file(self.dir.join("calls.log"));
@@ -384,6 +467,11 @@ impl Kube {
 
     /// IBM renews (or replaces) the NLB certificate in its secret, as IBM's controller would.
     pub fn set_ibm_nlb(&self, nlb: &pki::Pair) {
+        self.set_ibm_nlb_pem(&nlb.cert, &nlb.key);
+    }
+
+    /// IBM's NLB secret holds `cert` and `key`, whatever they are.
+    pub fn set_ibm_nlb_pem(&self, cert: &str, key: &str) {
         let s = &self.settings;
         let ns = if s.ibm_keeps_gateway_secret() {
             s.gateway_namespace.as_str()
@@ -393,8 +481,8 @@ impl Kube {
         let yaml = format!(
             "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata:\n  name: {}\n  namespace: {ns}\n  labels: {{{FIXTURE_LABEL}: \"true\"}}\ndata:\n  tls.crt: {}\n  tls.key: {}\n",
             s.nlb_secret,
-            fakecluster::b64(&nlb.cert),
-            fakecluster::b64(&nlb.key)
+            fakecluster::b64(cert),
+            fakecluster::b64(key)
         );
         self.apply(&yaml, "ibm-cloud");
     }

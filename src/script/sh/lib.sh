@@ -1456,7 +1456,8 @@ decide_file() {
             REFUSED="$REFUSED
   $kind $at exists and was not created by istio-alb: it may hold keys other gateways or \
 Ingresses use. Delete it, or let this bundle own it: kubectl label $resource $name \
-${ns:+-n $ns }app.kubernetes.io/managed-by=istio-alb istio-alb/bundle=$BUNDLE_ID"
+${ns:+-n $ns }app.kubernetes.io/managed-by=istio-alb istio-alb/bundle=$BUNDLE_ID, then run \
+install.sh with --force-conflicts (its fields are its creator's)"
             ;;
           keep)
             note "$kind $at exists and was not created by istio-alb: used as it is, never \
