@@ -54,47 +54,20 @@ fn changes_of(s: &Settings) -> Vec<&'static str> {
         ))
     };
     let secret = |name: &str| leak(format!("{ssa}{name}.json"));
+    // The classic profile only: the current one's are in tests/kube_bundles.rs.
+    assert_eq!(s.profile, Profile::Classic);
     let mut out = vec![m("01-namespace.yaml"), m("02-sample-app.yaml")];
-    if s.profile == Profile::Classic {
-        out.extend([
-            secret("istio-ingressgateway-certs"),
-            secret("istio-ingressgateway-ca-certs"),
-            secret("alb-certs"),
-            m("04-destination-rule.yaml"),
-            m("05-gateway.yaml"),
-            "rollout restart deployment.apps/istio-ingressgateway -n istio-system",
-            m("06-virtual-service.yaml"),
-            m("07-ingress.yaml"),
-            m("03-mtls-policy.yaml"),
-        ]);
-        return out;
-    }
-    out.push(if s.ibm_keeps_gateway_secret() {
-        secret(&format!("{}-cacert", s.nlb_secret))
-    } else {
-        secret("nlb-gateway-mtls")
-    });
-    if s.alb == Alb::Traefik {
-        out.extend([secret("alb-client-tls"), secret("alb-gateway-ca")]);
-    } else {
-        out.push(secret("alb-proxy-ssl"));
-    }
     out.extend([
-        secret(&s.alb_secret),
+        secret("istio-ingressgateway-certs"),
+        secret("istio-ingressgateway-ca-certs"),
+        secret("alb-certs"),
         m("04-destination-rule.yaml"),
         m("05-gateway.yaml"),
+        "rollout restart deployment.apps/istio-ingressgateway -n istio-system",
         m("06-virtual-service.yaml"),
+        m("07-ingress.yaml"),
+        m("03-mtls-policy.yaml"),
     ]);
-    if s.alb == Alb::Traefik {
-        out.extend([
-            m("07-servers-transport.yaml"),
-            m("08-alb-service.yaml"),
-            m("09-ingress.yaml"),
-        ]);
-    } else {
-        out.push(m("07-ingress.yaml"));
-    }
-    out.push(m("03-peer-authentication.yaml"));
     out
 }
 
@@ -339,47 +312,4 @@ macro_rules! whole_life_tests {
 // (tests/kube_bundles.rs); the fake keeps the classic profile, which no current server serves.
 whole_life_tests! {
     classic_vpc: "classic-vpc",
-}
-
-/// A cluster that serves ServersTransport as traefik.io/v1 only: install applies the rewritten
-/// copy (the bundle's v1alpha1 would be refused), and a rerun changes nothing.
-#[test]
-fn traefik_v1_gets_the_transport_as_v1() {
-    if !fakecluster::tools_present() {
-        return;
-    }
-    let s = demo::settings_with(
-        Profile::Current,
-        Alb::Traefik,
-        Infrastructure::Classic,
-        false,
-    );
-    let f = Fake::with(s.clone(), &demo::cert_inputs());
-    f.edit_cluster(|c| c["traefik_versions"] = json!(["v1"]));
-    let r = install(&f, "v1");
-    assert!(
-        r.stdout
-            .contains("applying 07-servers-transport.yaml as traefik.io/v1"),
-        "{}",
-        r.text()
-    );
-    let want: Vec<&str> = changes_of(&s)
-        .into_iter()
-        .map(|c| {
-            if c.ends_with("07-servers-transport.yaml") {
-                "apply --server-side --field-manager=istio-alb -f <WORK>/07-servers-transport.yaml"
-            } else {
-                c
-            }
-        })
-        .collect();
-    assert_eq!(f.changes(), want);
-    let st = f
-        .object("ServersTransport", "istio-system", "alb-to-gateway")
-        .unwrap();
-    assert_eq!(st["apiVersion"], "traefik.io/v1");
-    let before = f.objects();
-    f.clear_log();
-    install(&f, "v1 rerun");
-    assert_eq!(f.objects(), before);
 }

@@ -8,7 +8,7 @@ mod fakecluster;
 mod support;
 
 use fakecluster::Fake;
-use fakecluster::pki::{Pki, openssl, serial};
+use fakecluster::pki::{Pki, assert_next_client_certificate, serial};
 use istio_alb::settings::Profile;
 
 fn installed(f: Fake) -> Fake {
@@ -52,25 +52,7 @@ fn renew_issues_the_next_client_certificate_from_the_private_ca_when_due() {
         );
         let new = f.secret_value("istio-system", name, key).unwrap();
         assert_ne!(serial(&new), serial(&old));
-        let text = openssl(&["x509", "-noout", "-text"], &new);
-        for want in [
-            "Public Key Algorithm: id-ecPublicKey",
-            "prime256v1",
-            "X509v3 Basic Constraints: critical\n                CA:FALSE",
-            "X509v3 Key Usage: critical\n                Digital Signature",
-            "X509v3 Extended Key Usage: \n                TLS Web Client Authentication\n",
-            "X509v3 Authority Key Identifier",
-            "Issuer: O = istio-alb private CA, OU = demo-cluster, CN = istio-alb client CA demo-cluster",
-        ] {
-            assert!(text.contains(want), "{profile}: {want:?} in\n{text}");
-        }
-        // 128 random bits (a leading zero byte may shorten it).
-        assert!(serial(&new).len() >= 28, "{}", serial(&new));
-        let days = openssl(
-            &["x509", "-noout", "-checkend", &(364 * 86_400).to_string()],
-            &new,
-        );
-        assert!(days.contains("will not expire"), "about a year: {days}");
+        assert_next_client_certificate(&new);
         // The key never went into a secret, and the gateway accepts the new certificate.
         let secrets = f.cluster()["objects"].to_string();
         assert!(!secrets.contains(&fakecluster::b64(&pki.client.ca_key_pem)));

@@ -22,18 +22,7 @@ fn installed(f: Fake) -> Fake {
 /// Runs verify.sh; each FAIL is followed by its next step.
 fn verify(f: &Fake) -> fakecluster::Run {
     let r = f.run("verify.sh", &[]);
-    let lines: Vec<&str> = r.stdout.lines().collect();
-    for (i, l) in lines.iter().enumerate() {
-        if l.trim_start().starts_with("FAIL: ") {
-            assert!(
-                lines
-                    .get(i + 1)
-                    .is_some_and(|n| n.trim_start().starts_with("next: ")),
-                "no next step after {l}\n{}",
-                r.text()
-            );
-        }
-    }
+    r.assert_each_fail_has_a_next_step();
     assert!(f.leftovers().is_empty());
     r
 }

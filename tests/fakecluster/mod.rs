@@ -1,7 +1,10 @@
 //! A bundle written to a temporary folder and a stateful fake cluster for its scripts
 //! (`tests/tools/fakecluster/`: `kubectl`, `ibmcloud` and `curl` in Python, state in a JSON
 //! file). The cluster starts as IBM Cloud hands it over: Istio and the ALB installed, IBM's
-//! secrets in `default`, the NLB host name registered for the gateway's IP.
+//! secrets in `default`, the NLB host name registered for the gateway's IP. The classic profile
+//! only (Kubernetes <= 1.21, which no current API server serves): every current-profile bundle
+//! runs against a real API server (`tests/kube_bundles.rs`), whose stand-ins for what cannot run
+//! here (IBM's API, Envoy, curl to public names) reuse fake.py's decision functions.
 #![allow(dead_code)]
 
 pub mod pki;
@@ -9,7 +12,7 @@ pub mod pki;
 use istio_alb::bundle::Bundle;
 use istio_alb::demo;
 use istio_alb::inputs::CertInputs;
-use istio_alb::settings::{Alb, Infrastructure, Profile, Settings};
+use istio_alb::settings::{Infrastructure, Profile, Settings};
 use serde_json::{Value, json};
 use std::fs;
 use std::io::Write as _;
@@ -21,8 +24,6 @@ use std::sync::{Mutex, OnceLock};
 /// 2025-11-26T10:00:00Z, the time the bundles are checked at (the demo set is valid then).
 pub const AT: i64 = 1_764_151_200;
 pub const CONTEXT: &str = "demo-cluster/c0ffee00";
-/// The Traefik ALB's pod in `kube-system` (clusters whose ALB is Traefik).
-pub const TRAEFIK_POD: &str = "public-crdemo-alb1-traefik-6c8b";
 
 pub fn b64(text: &str) -> String {
     use base64::Engine as _;
@@ -106,6 +107,21 @@ impl Run {
     /// stdout and stderr, for assertion messages.
     pub fn text(&self) -> String {
         format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
+    }
+    /// verify.sh's output: each FAIL line is followed by its next step.
+    pub fn assert_each_fail_has_a_next_step(&self) {
+        let lines: Vec<&str> = self.stdout.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if l.trim_start().starts_with("FAIL: ") {
+                assert!(
+                    lines
+                        .get(i + 1)
+                        .is_some_and(|n| n.trim_start().starts_with("next: ")),
+                    "no next step after {l}\n{}",
+                    self.text()
+                );
+            }
+        }
     }
 }
 
@@ -199,6 +215,12 @@ impl Fake {
     }
 
     pub fn with(settings: Settings, certs: &CertInputs) -> Fake {
+        assert_eq!(
+            settings.profile,
+            Profile::Classic,
+            "the fake keeps the classic profile: the current one runs against a real API server \
+             (tests/kube_bundles.rs)"
+        );
         let tmp = tempfile::tempdir().unwrap();
         let plan = istio_alb::plan::plan(&settings, certs, AT);
         let root = write_bundle(&Bundle::of(&plan), tmp.path());
@@ -242,21 +264,12 @@ impl Fake {
             obj("v1", "Namespace", "", "kube-system"),
             obj("v1", "Namespace", "", gw),
         ];
-        let crds: &[&str] = match s.profile {
-            Profile::Classic => &[
-                "gateways.networking.istio.io",
-                "virtualservices.networking.istio.io",
-                "destinationrules.networking.istio.io",
-                "policies.authentication.istio.io",
-            ],
-            Profile::Current => &[
-                "gateways.networking.istio.io",
-                "virtualservices.networking.istio.io",
-                "destinationrules.networking.istio.io",
-                "peerauthentications.security.istio.io",
-            ],
-        };
-        for crd in crds {
+        for crd in [
+            "gateways.networking.istio.io",
+            "virtualservices.networking.istio.io",
+            "destinationrules.networking.istio.io",
+            "policies.authentication.istio.io",
+        ] {
             objects.push(obj(
                 "apiextensions.k8s.io/v1",
                 "CustomResourceDefinition",
@@ -264,28 +277,7 @@ impl Fake {
                 crd,
             ));
         }
-        let traefik = s.alb == Alb::Traefik;
         let vpc = s.infrastructure == Infrastructure::Vpc;
-        if traefik {
-            objects.push(obj(
-                "apiextensions.k8s.io/v1",
-                "CustomResourceDefinition",
-                "",
-                "serverstransports.traefik.io",
-            ));
-        }
-        if s.profile == Profile::Current {
-            objects.push(obj(
-                "networking.k8s.io/v1",
-                "IngressClass",
-                "",
-                if traefik {
-                    "public-iks-traefik"
-                } else {
-                    "public-iks-k8s-nginx"
-                },
-            ));
-        }
         let mut dep = obj("apps/v1", "Deployment", gw, "istio-ingressgateway");
         dep["metadata"]["labels"] = json!({ "istio": "ingressgateway" });
         objects.push(dep);
@@ -300,11 +292,7 @@ impl Fake {
             json!({ "loadBalancer": { "ingress": [{ "ip": s.ingress_ip }] } })
         };
         objects.push(svc);
-        let alb_pod = if traefik {
-            TRAEFIK_POD
-        } else {
-            "public-crdemo-alb1-7f9c"
-        };
+        let alb_pod = "public-crdemo-alb1-7f9c";
         let mut alb = obj("v1", "Pod", "kube-system", alb_pod);
         alb["status"] = json!({ "phase": "Running" });
         objects.push(alb);
@@ -332,7 +320,6 @@ impl Fake {
             } else {
                 json!({ "host": s.nlb_domain, "ips": [s.ingress_ip], "secret": s.nlb_secret, "secret_namespace": nlb_ns })
             }],
-            "traefik_versions": ["v1alpha1"],
             "logs": {},
             "objects": objects,
             "gateway": { "reachable": true },

@@ -122,6 +122,31 @@ pub fn serial(pem: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// `new` (PEM) is a client certificate as `istio-alb ca issue` and renew.sh issue them: P-256,
+/// not a CA, digital signature and client authentication only, issued by the demo cluster's
+/// private client CA, a serial of 128 random bits, valid about a year.
+pub fn assert_next_client_certificate(new: &str) {
+    let text = openssl(&["x509", "-noout", "-text"], new);
+    for want in [
+        "Public Key Algorithm: id-ecPublicKey",
+        "prime256v1",
+        "X509v3 Basic Constraints: critical\n                CA:FALSE",
+        "X509v3 Key Usage: critical\n                Digital Signature",
+        "X509v3 Extended Key Usage: \n                TLS Web Client Authentication\n",
+        "X509v3 Authority Key Identifier",
+        "Issuer: O = istio-alb private CA, OU = demo-cluster, CN = istio-alb client CA demo-cluster",
+    ] {
+        assert!(text.contains(want), "{want:?} in\n{text}");
+    }
+    // 128 random bits (a leading zero byte may shorten it).
+    assert!(serial(new).len() >= 28, "{}", serial(new));
+    let days = openssl(
+        &["x509", "-noout", "-checkend", &(364 * 86_400).to_string()],
+        new,
+    );
+    assert!(days.contains("will not expire"), "about a year: {days}");
+}
+
 /// `openssl ARGS` with `input` on stdin: its stdout.
 pub fn openssl(args: &[&str], input: &str) -> String {
     use std::io::Write as _;

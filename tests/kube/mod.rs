@@ -282,8 +282,11 @@ impl Kube {
     }
 
     /// Every object of every kind that can be listed, without what the server sets by itself
-    /// (resourceVersion, uid, managedFields, generation, timestamps) and without Events and
-    /// Leases (the servers' heartbeats): what two moments of the cluster must agree on.
+    /// (resourceVersion, uid, managedFields, generation, timestamps): what two moments of the
+    /// cluster must agree on. Left out: Events and Leases (the servers' heartbeats),
+    /// ComponentStatuses (computed on each read, never stored), and the CustomResourceDefinitions
+    /// as Istio, Traefik and Gateway API publish them: 3.5 MB of schemas, a third of a dump's
+    /// time, which no script writes (each whole life checks that no call of theirs names one).
     pub fn dump(&self) -> Vec<Value> {
         let cluster = self
             .cluster
@@ -293,7 +296,12 @@ impl Kube {
             .listable
             .iter()
             .map(String::as_str)
-            .filter(|k| !k.starts_with("events") && !k.starts_with("leases."))
+            .filter(|k| {
+                !k.starts_with("events")
+                    && !k.starts_with("leases.")
+                    && !k.starts_with("componentstatuses")
+                    && !k.starts_with("customresourcedefinitions.")
+            })
             .collect();
         let all = self.ok(&["get", &kinds.join(","), "-A", "-o", "json"]);
         let all: Value = serde_json::from_str(&all).unwrap();
@@ -359,9 +367,19 @@ impl Kube {
     /// folder as `<WORK>/FILE`): apply, create, delete, label, annotate, patch, replace and
     /// `rollout restart`, unless sent as a dry run.
     pub fn changes(&self) -> Vec<String> {
+        self.changes_in(&self.calls())
+    }
+
+    /// [`Kube::changes`] since the test began, [`Kube::clear_calls`] or not.
+    pub fn every_change(&self) -> Vec<String> {
+        let all = fs::read_to_string(self.dir.join("calls.all")).unwrap_or_default();
+        self.changes_in(&all.lines().map(str::to_owned).collect::<Vec<_>>())
+    }
+
+    fn changes_in(&self, calls: &[String]) -> Vec<String> {
         let root = self.root.display().to_string();
         let work = self.work.display().to_string();
-        self.calls()
+        calls
             .iter()
             .filter_map(|c| c.strip_prefix("kubectl "))
             .filter(|args| {
@@ -411,15 +429,7 @@ impl Kube {
             .map(|o| {
                 let mut o = o.clone();
                 if let Some(m) = o["metadata"].as_object_mut() {
-                    for k in [
-                        "resourceVersion",
-                        "uid",
-                        "managedFields",
-                        "generation",
-                        "creationTimestamp",
-                    ] {
-                        m.remove(k);
-                    }
+                    SERVER_SET.iter().for_each(|k| drop(m.remove(*k)));
                 }
                 o
             })
@@ -525,7 +535,14 @@ impl Kube {
 /// namespaces included, and every namespace `up` did not make, waiting until they are gone. (A
 /// test that left an unlabelled namespace behind made the next test on that cluster fail.)
 fn reset(c: &Cluster) {
-    for f in ["calls", "calls.log", "fail_at", "hang_at", "standin.json"] {
+    for f in [
+        "calls",
+        "calls.log",
+        "calls.all",
+        "fail_at",
+        "hang_at",
+        "standin.json",
+    ] {
         let _ = fs::remove_file(c.dir.join(f));
     }
     let kubectl = |args: &[&str]| admin_kubectl(&c.admin, args);
@@ -620,18 +637,19 @@ current-context: {CONTEXT}
     )
 }
 
+/// The metadata the server sets by itself.
+const SERVER_SET: [&str; 5] = [
+    "resourceVersion",
+    "uid",
+    "managedFields",
+    "generation",
+    "creationTimestamp",
+];
+
 /// Remove what the server sets by itself, recursively for timestamps and uids.
 fn normalise(o: &mut Value) {
     if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
-        for k in [
-            "resourceVersion",
-            "uid",
-            "managedFields",
-            "generation",
-            "creationTimestamp",
-        ] {
-            m.remove(k);
-        }
+        SERVER_SET.iter().for_each(|k| drop(m.remove(*k)));
     }
     strip_times(o);
 }

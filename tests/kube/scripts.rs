@@ -8,7 +8,7 @@
 //! Part of the `kube_bundles` test binary (`#[path]` there), so that these tests share its
 //! clusters.
 
-use crate::fakecluster::pki::{Pki, openssl, serial};
+use crate::fakecluster::pki::{Pki, assert_next_client_certificate, serial};
 use crate::fakecluster::{self, b64};
 use crate::kube::{CONTEXT, Kube};
 use crate::{changes_of, cluster, combination, script_ok, verify_passes};
@@ -250,18 +250,7 @@ data:
 fn verify_fails(k: &Kube, want: &[&str], what: &str) {
     let r = k.run("verify.sh", &[]);
     assert_eq!(r.code(), Some(1), "{what}: {}", r.text());
-    let lines: Vec<&str> = r.stdout.lines().collect();
-    for (i, l) in lines.iter().enumerate() {
-        if l.trim_start().starts_with("FAIL: ") {
-            assert!(
-                lines
-                    .get(i + 1)
-                    .is_some_and(|n| n.trim_start().starts_with("next: ")),
-                "{what}: no next step after {l}\n{}",
-                r.text()
-            );
-        }
-    }
+    r.assert_each_fail_has_a_next_step();
     for w in want {
         assert!(r.stdout.contains(w), "{what}: want {w:?} in\n{}", r.text());
     }
@@ -465,25 +454,7 @@ fn renew_issues_the_next_client_certificate_from_the_private_ca_when_due() {
         .secret_value("istio-system", "alb-proxy-ssl", "tls.crt")
         .unwrap();
     assert_ne!(serial(&new), serial(&old));
-    let text = openssl(&["x509", "-noout", "-text"], &new);
-    for want in [
-        "Public Key Algorithm: id-ecPublicKey",
-        "prime256v1",
-        "X509v3 Basic Constraints: critical\n                CA:FALSE",
-        "X509v3 Key Usage: critical\n                Digital Signature",
-        "X509v3 Extended Key Usage: \n                TLS Web Client Authentication\n",
-        "X509v3 Authority Key Identifier",
-        "Issuer: O = istio-alb private CA, OU = demo-cluster, CN = istio-alb client CA demo-cluster",
-    ] {
-        assert!(text.contains(want), "{want:?} in\n{text}");
-    }
-    // 128 random bits (a leading zero byte may shorten it).
-    assert!(serial(&new).len() >= 28, "{}", serial(&new));
-    let days = openssl(
-        &["x509", "-noout", "-checkend", &(364 * 86_400).to_string()],
-        &new,
-    );
-    assert!(days.contains("will not expire"), "about a year: {days}");
+    assert_next_client_certificate(&new);
     // The key never went into a secret, and the gateway accepts the new certificate.
     let all = k.ok(&["get", "secrets", "-A", "-o", "json"]);
     assert!(!all.contains(&b64(&pki.client.ca_key_pem)));
@@ -787,4 +758,98 @@ pub fn a_dry_run_after_install_shows_the_server_side_diff(k: &Kube) {
         k.calls()
     );
     script_ok(k, "install.sh", &["--skip-preflight"], "put right");
+}
+
+/// The test cluster's ServersTransport CRD serving `served` (`v1alpha1` as Traefik publishes
+/// it, or `v1`: the same schema under a later Traefik's version), by `kubectl replace`. The
+/// other version stays listed, neither served nor stored, since objects may be stored in it.
+fn serve_transport_as(k: &Kube, served: &str) -> Result<(), String> {
+    let mut crd = k
+        .get("crd", "", "serverstransports.traefik.io")
+        .ok_or("no Traefik CRD")?;
+    let versions = crd["spec"]["versions"]
+        .as_array_mut()
+        .ok_or("a CRD without versions")?;
+    if !versions.iter().any(|v| v["name"] == "v1") {
+        let mut v1 = versions[0].clone();
+        v1["name"] = json!("v1");
+        versions.push(v1);
+    }
+    for v in versions.iter_mut() {
+        let on = v["name"] == served;
+        v["served"] = json!(on);
+        v["storage"] = json!(on);
+    }
+    let file = k.tmp.path().join("crd.json");
+    std::fs::write(&file, crd.to_string()).map_err(|e| e.to_string())?;
+    let r = k.kubectl(&["replace", "-f", file.to_str().unwrap_or_default()]);
+    if !r.ok() {
+        return Err(r.text());
+    }
+    // The server serves the version once its handler is rebuilt (bounded wait).
+    let resource = format!("serverstransports.{served}.traefik.io");
+    let started = std::time::Instant::now();
+    while !k.kubectl(&["get", &resource, "-A"]).ok() {
+        if started.elapsed().as_secs() > 30 {
+            return Err(format!("{resource} never served"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    Ok(())
+}
+
+/// Gives the CRD its published version back when the test ends, however it ends (the next
+/// test on this cluster must find Traefik as it is published).
+struct ServedAsV1<'a>(&'a Kube);
+
+impl Drop for ServedAsV1<'_> {
+    fn drop(&mut self) {
+        // No panic here: this may run while the test panics.
+        if let Err(e) = serve_transport_as(self.0, "v1alpha1") {
+            eprintln!("the Traefik CRD was not given back: {e}");
+        }
+    }
+}
+
+/// A cluster whose Traefik serves ServersTransport as `traefik.io/v1` only (a later Traefik
+/// than IBM's today): install applies a copy of the bundle's transport rewritten to v1 (the
+/// bundle's v1alpha1 would be refused), and a rerun changes nothing.
+#[test]
+fn traefik_v1_gets_the_transport_as_v1() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let (k, s) = cluster("current-traefik");
+    serve_transport_as(&k, "v1").unwrap();
+    let _back = ServedAsV1(&k);
+    k.clear_calls();
+    let r = script_ok(&k, "install.sh", &["--skip-preflight"], "v1");
+    assert!(
+        r.stdout
+            .contains("applying 07-servers-transport.yaml as traefik.io/v1"),
+        "{}",
+        r.text()
+    );
+    let want: Vec<&str> = changes_of(&s)
+        .into_iter()
+        .map(|c| {
+            if c.ends_with("07-servers-transport.yaml") {
+                "apply --server-side --field-manager=istio-alb -f <WORK>/07-servers-transport.yaml"
+            } else {
+                c
+            }
+        })
+        .collect();
+    assert_eq!(k.changes(), want);
+    let st = k
+        .get(
+            "serverstransports.traefik.io",
+            "istio-system",
+            "alb-to-gateway",
+        )
+        .unwrap();
+    assert_eq!(st["apiVersion"], "traefik.io/v1");
+    let before = k.dump();
+    script_ok(&k, "install.sh", &["--skip-preflight"], "v1 rerun");
+    assert_eq!(k.dump(), before);
 }

@@ -1,5 +1,10 @@
 """A stateful fake of `kubectl`, `ibmcloud` and `curl` for the bundle's scripts.
 
+The classic profile's bundles run against it (Kubernetes <= 1.21: no current API server serves
+their APIs); every current-profile bundle runs against a real API server, whose stand-ins
+(tests/tools/kube/standin.py) call `kubectl` (exec and logs only), `ibmcloud` and `curl` here to
+answer what no kubelet, Envoy or IBM API can answer in a test.
+
 State lives in the JSON file named by $FAKE_STATE: kubeconfig contexts, clusters with their
 objects (labels and all), NLB registrations, what the gateway loaded; every call is logged, and
 the call numbered $state.fail_at fails (exit 1, nothing done) to test what a script does when any
@@ -364,13 +369,6 @@ def place(cluster, obj, opts):
     if group_of(obj) != group and not (kind == "Ingress"):
         raise Fail('error: resource mapping not found for kind "%s" in version "%s"' % (obj["kind"], obj["apiVersion"]))
     require_crd(cluster, plural, group)
-    if group == "traefik.io":
-        version = obj.get("apiVersion", "").rsplit("/", 1)[-1]
-        if version not in traefik_versions(cluster):
-            raise Fail('error: resource mapping not found for name: "%s" namespace: "%s" from "%s": no matches '
-                       'for kind "%s" in version "%s"\nensure CRDs are installed first'
-                       % (obj.get("metadata", {}).get("name", ""), obj.get("metadata", {}).get("namespace", ""),
-                          opts.get("file", ""), obj["kind"], obj["apiVersion"]))
     meta = obj.setdefault("metadata", {})
     if namespaced:
         meta["namespace"] = meta.get("namespace") or opts.get("namespace") or "default"
@@ -677,15 +675,6 @@ def k_exec(state, cluster, opts):
         raise Fail("fake kubectl exec: unsupported command: " + cmd, 126)
 
 
-def traefik_versions(cluster):
-    """The versions of traefik.io the cluster serves, preferred first."""
-    return cluster.get("traefik_versions") or ["v1alpha1"]
-
-
-TRAEFIK_KINDS = [("ingressroutes", "IngressRoute"), ("middlewares", "Middleware"),
-                 ("serverstransports", "ServersTransport"), ("tlsoptions", "TLSOption")]
-
-
 def k_api_resources(state, cluster, opts):
     group = opts.get("api_group")
     if group is None and opts.get("verbs") == "list" and opts.get("output") == "name":
@@ -698,14 +687,7 @@ def k_api_resources(state, cluster, opts):
                                        "%s.%s" % (plural, grp)):
                 print("%s.%s" % (plural, grp) if grp else plural)
         return
-    if group != "traefik.io":
-        raise Fail("fake kubectl api-resources: unsupported api group %r" % group)
-    if not find(cluster, "CustomResourceDefinition", "apiextensions.k8s.io", "", "serverstransports.traefik.io"):
-        return
-    if opts.get("no_headers") != "true":
-        print("NAME   SHORTNAMES   APIVERSION   NAMESPACED   KIND")
-    for plural, kind in TRAEFIK_KINDS:
-        print("%s   traefik.io/%s   true   %s" % (plural, traefik_versions(cluster)[0], kind))
+    raise Fail("fake kubectl api-resources: unsupported: %r" % opts)
 
 
 def k_logs(state, cluster, opts):

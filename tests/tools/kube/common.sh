@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shared by bin/kubectl, bin/ibmcloud and bin/curl: every call is numbered and logged in
-# $KUBE_TEST_DIR/calls.log ("N TOOL ARGS..."); when $KUBE_TEST_DIR/fail_at holds N, call N fails
+# $KUBE_TEST_DIR/calls.log ("N TOOL ARGS...", which a test may clear) and calls.all (every call
+# since the test began); when $KUBE_TEST_DIR/fail_at holds N, call N fails
 # without reaching anything (exit 1; curl: exit 7, as for a refused connection); when hang_at
 # holds N, call N sleeps until killed (at most 60 s).
 : "${KUBE_TEST_DIR:?}" "${REAL_KUBECTL:?}" "${STANDIN_PYTHON:?}"
@@ -16,6 +17,7 @@ count_call() {
   n=$(($(cat "$KUBE_TEST_DIR/calls" 2>/dev/null || echo 0) + 1))
   printf '%s\n' "$n" >"$KUBE_TEST_DIR/calls"
   printf '%s %s %s\n' "$n" "$tool" "$*" >>"$KUBE_TEST_DIR/calls.log"
+  printf '%s %s\n' "$tool" "$*" >>"$KUBE_TEST_DIR/calls.all"
   flock -u 9
   exec 9>&-
   if [ "$(cat "$KUBE_TEST_DIR/fail_at" 2>/dev/null)" = "$n" ]; then
