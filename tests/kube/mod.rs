@@ -66,12 +66,12 @@ struct Cluster {
     namespaces: Vec<String>,
 }
 
-/// How many clusters this test binary may run at once: `ISTIO_ALB_KUBE_CLUSTERS`, else 2.
-/// A whole life spends much of its time waiting on the servers (a namespace is deleted no
-/// sooner than 5 s after it is marked, a constant of Kubernetes' namespace controller), so two
-/// clusters on two cores cut the binary's time by about a third (684 s on one, 403–436 s on two,
-/// in CI rehearsals); three gave no more (409.6 s, load near 2: the two cores are the bound). Each
-/// test still has a cluster of its own while it runs.
+/// How many clusters this test binary may run at once: `ISTIO_ALB_KUBE_CLUSTERS`, else 3, one
+/// per test thread (`./dev test` runs the tests with `RUST_TEST_THREADS=3`; a test holds its
+/// cluster while it runs, so cargo's default of one thread per core uses two). A test is one chain of kubectl calls, which keeps about one core busy,
+/// and waits on the servers besides (a namespace goes no sooner than 5 s after it is marked, a
+/// constant of Kubernetes' namespace controller); three chains keep the two cores busy: 276 s
+/// for the 27 tests, against 357 s with two and 283 s with four (2026-12-06, machine quiet).
 fn slots() -> &'static [Mutex<Option<Cluster>>] {
     static SLOTS: OnceLock<Vec<Mutex<Option<Cluster>>>> = OnceLock::new();
     SLOTS.get_or_init(|| {
@@ -79,7 +79,7 @@ fn slots() -> &'static [Mutex<Option<Cluster>>] {
             .ok()
             .and_then(|v| v.parse().ok())
             .filter(|n: &usize| *n > 0)
-            .unwrap_or(2);
+            .unwrap_or(3);
         (0..n).map(|_| Mutex::new(None)).collect()
     })
 }
@@ -147,6 +147,7 @@ fn namespaces(admin: &Path) -> Vec<String> {
 /// `kubectl ARGS` with the administrator's kubeconfig `admin`, which must succeed; its stdout.
 fn admin_kubectl(admin: &Path, args: &[&str]) -> String {
     let out = Command::new(bin_dir().join("kubectl"))
+        .env("GOGC", "off") // as in tests/tools/kube/common.sh
         .arg("--kubeconfig")
         .arg(admin)
         .args(args)
@@ -237,6 +238,7 @@ impl Kube {
     /// The real kubectl, as an administrator would run it.
     pub fn kubectl(&self, args: &[&str]) -> Run {
         let out = Command::new(bin_dir().join("kubectl"))
+            .env("GOGC", "off") // as in tests/tools/kube/common.sh
             .arg("--kubeconfig")
             .arg(&self.kubeconfig)
             .args(args)
