@@ -124,21 +124,17 @@ fn without(dump: &[Value], kind: &str, ns: &str, name: &str) -> Vec<Value> {
         .collect()
 }
 
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
 /// The changes a first install of `s` makes on a new cluster, in the procedure's order: the
 /// namespace and the app, the secrets, the routing that keeps the old path working until the new
 /// one exists, and STRICT mutual TLS last.
 fn changes_of(s: &Settings) -> Vec<&'static str> {
     let m = |f: &str| {
-        leak(format!(
+        fakecluster::leak(format!(
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/{f}"
         ))
     };
     let secret = |name: &str| {
-        leak(format!(
+        fakecluster::leak(format!(
             "apply --server-side --field-manager=istio-alb -f <WORK>/{name}.json"
         ))
     };
@@ -628,6 +624,16 @@ fn installed_and_cleaned(name: &str) -> (Kube, usize, Vec<Value>) {
     (k, calls, installed)
 }
 
+/// `script ARGS` with its call `n` failing (counted from its start): it leaves no file behind.
+fn run_failing_at(k: &Kube, n: usize, script: &str, args: &[&str], what: &str) -> fakecluster::Run {
+    k.clear_calls();
+    k.fail_at(Some(n));
+    let r = k.run(script, args);
+    k.fail_at(None);
+    assert!(k.leftovers().is_empty(), "{what}: {:?}", k.leftovers());
+    r
+}
+
 /// A failure at a call of install (spread over the whole run), then a rerun without it: the
 /// rerun completes and the cluster ends as after a clean install. Then a failure at a call of
 /// cleanup (spread the same way), and a rerun of cleanup: the cluster ends as before install.
@@ -652,11 +658,7 @@ fn a_failed_call_then_a_rerun() {
     for i in 1..=7 {
         let n = spread(calls, i);
         let what = format!("failure at call {n} of install's {calls}");
-        k.clear_calls();
-        k.fail_at(Some(n));
-        let r = k.run("install.sh", &["--skip-preflight"]);
-        k.fail_at(None);
-        assert!(k.leftovers().is_empty(), "{what}: {:?}", k.leftovers());
+        let r = run_failing_at(&k, n, "install.sh", &["--skip-preflight"], &what);
         if r.ok() {
             // A call whose failure install tolerates (a probe): then it must not be a change.
             let call = &k.calls()[n - 1];
@@ -682,11 +684,7 @@ fn a_failed_call_then_a_rerun() {
         }
         let m = spread(cleanup_calls, i);
         let what = format!("failure at call {m} of cleanup's {cleanup_calls}");
-        k.clear_calls();
-        k.fail_at(Some(m));
-        let r = k.run("cleanup.sh", &["--yes"]);
-        k.fail_at(None);
-        assert!(k.leftovers().is_empty(), "{what}: {:?}", k.leftovers());
+        let r = run_failing_at(&k, m, "cleanup.sh", &["--yes"], &what);
         if !r.ok() {
             assert!(
                 r.text().contains("again is safe"),

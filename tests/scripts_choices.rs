@@ -41,19 +41,15 @@ fn combinations() -> Vec<Settings> {
     out
 }
 
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
 /// The changes a first install makes on a fresh cluster, in order.
 fn changes_of(s: &Settings) -> Vec<&'static str> {
     let ssa = "apply --server-side --field-manager=istio-alb -f <WORK>/";
     let m = |f: &str| {
-        leak(format!(
+        fakecluster::leak(format!(
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/{f}"
         ))
     };
-    let secret = |name: &str| leak(format!("{ssa}{name}.json"));
+    let secret = |name: &str| fakecluster::leak(format!("{ssa}{name}.json"));
     // The classic profile only: the current one's are in tests/kube_bundles.rs.
     assert_eq!(s.profile, Profile::Classic);
     let mut out = vec![m("01-namespace.yaml"), m("02-sample-app.yaml")];

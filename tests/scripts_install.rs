@@ -19,9 +19,9 @@ fn changes_of(profile: Profile) -> Vec<&'static str> {
         Profile::Current => vec![
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/01-namespace.yaml",
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/02-sample-app.yaml",
-            leak(format!("{ssa}nlb-gateway-mtls.json")),
-            leak(format!("{ssa}alb-proxy-ssl.json")),
-            leak(format!("{ssa}demo-cluster-0000.json")),
+            fakecluster::leak(format!("{ssa}nlb-gateway-mtls.json")),
+            fakecluster::leak(format!("{ssa}alb-proxy-ssl.json")),
+            fakecluster::leak(format!("{ssa}demo-cluster-0000.json")),
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/04-destination-rule.yaml",
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/05-gateway.yaml",
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/06-virtual-service.yaml",
@@ -31,9 +31,9 @@ fn changes_of(profile: Profile) -> Vec<&'static str> {
         Profile::Classic => vec![
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/01-namespace.yaml",
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/02-sample-app.yaml",
-            leak(format!("{ssa}istio-ingressgateway-certs.json")),
-            leak(format!("{ssa}istio-ingressgateway-ca-certs.json")),
-            leak(format!("{ssa}alb-certs.json")),
+            fakecluster::leak(format!("{ssa}istio-ingressgateway-certs.json")),
+            fakecluster::leak(format!("{ssa}istio-ingressgateway-ca-certs.json")),
+            fakecluster::leak(format!("{ssa}alb-certs.json")),
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/04-destination-rule.yaml",
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/05-gateway.yaml",
             "rollout restart deployment.apps/istio-ingressgateway -n istio-system",
@@ -42,10 +42,6 @@ fn changes_of(profile: Profile) -> Vec<&'static str> {
             "apply --server-side --field-manager=istio-alb -f <BUNDLE>/manifests/03-mtls-policy.yaml",
         ],
     }
-}
-
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
 }
 
 fn install(f: &Fake) -> fakecluster::Run {

@@ -522,6 +522,11 @@ impl Fake {
     }
 }
 
+/// A `&'static str` of `s`, for lists of expected calls built with `format!`.
+pub fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
 /// An argument of a call with the bundle folder `root` written `<BUNDLE>` and a file of the
 /// scripts' temporary folder under `work` written `<WORK>/FILE`.
 pub fn shorten(arg: &str, root: &str, work: &str) -> String {

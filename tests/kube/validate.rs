@@ -17,16 +17,19 @@ use istio_alb::settings::{Profile, validate};
 use std::fs;
 use std::path::Path;
 
-fn dry_run(k: &Kube, file: &Path) -> fakecluster::Run {
-    k.kubectl(&[
+/// The server's verdict on `files`, in one call (kubectl names the file of each refusal).
+fn dry_run(k: &Kube, files: &[&Path]) -> fakecluster::Run {
+    let mut args = vec![
         "apply",
         "--server-side",
         "--field-manager=istio-alb",
         "--dry-run=server",
         "--validate=strict",
-        "-f",
-        file.to_str().unwrap(),
-    ])
+    ];
+    for f in files {
+        args.extend(["-f", f.to_str().unwrap()]);
+    }
+    k.kubectl(&args)
 }
 
 fn yaml_files(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -113,26 +116,15 @@ fn every_object_of_every_current_bundle_passes_the_real_server() {
             objects(&manifests),
             "{what}: kustomize's objects are the manifests'"
         );
-        // Every file and kustomize's output in one call (kubectl names the file of each
-        // refusal).
-        let mut args = vec![
-            "apply",
-            "--server-side",
-            "--field-manager=istio-alb",
-            "--dry-run=server",
-            "--validate=strict",
-        ];
-        let names: Vec<String> = std::iter::once(&rendered)
+        // Every file and kustomize's output in one call.
+        let all: Vec<&Path> = std::iter::once(&rendered)
             .chain(&files)
-            .map(|f| f.display().to_string())
+            .map(|f| f.as_path())
             .collect();
-        for f in &names {
-            args.extend(["-f", f.as_str()]);
-        }
-        let r = k.kubectl(&args);
+        let r = dry_run(&k, &all);
         assert!(
             r.ok(),
-            "{what}: the API server refuses part of {names:?}:\n{}",
+            "{what}: the API server refuses part of {all:?}:\n{}",
             r.text()
         );
         // One line per object accepted.
@@ -228,7 +220,7 @@ data:
     for (what, yaml, said) in cases {
         let f = dir.path().join("case.yaml");
         fs::write(&f, yaml).unwrap();
-        let r = dry_run(&k, &f);
+        let r = dry_run(&k, &[&f]);
         if r.ok() || !r.stderr.contains(said) {
             wrong.push(format!(
                 "{what}: expected a refusal saying {said:?}:\n{}",
@@ -273,7 +265,7 @@ fn the_real_server_judges_the_gateway_api_objects_of_the_bundle() {
     let dry = |what: &str, yaml: &str| {
         let f = dir.path().join("case.yaml");
         fs::write(&f, yaml).unwrap();
-        (what.to_owned(), dry_run(&k, &f))
+        (what.to_owned(), dry_run(&k, &[&f]))
     };
 
     let refused = [
