@@ -4,16 +4,21 @@
 //! new IKS cluster with the Istio add-on. Only IBM's API, `kubectl exec`/`logs` into pods and
 //! `curl` to public host names are stand-ins (`tests/tools/kube/`).
 //!
-//! Up to two clusters per test binary (`ISTIO_ALB_KUBE_CLUSTERS`; starting one takes 10-13 s),
+//! Up to three clusters per test binary (`ISTIO_ALB_KUBE_CLUSTERS`; starting one takes 10-13 s),
 //! each in a fresh folder on free ports and used by one test at a time: each test starts from a
 //! reset (every object of a bundle or a test fixture deleted, IBM's part seeded again for its
 //! settings). A cluster's watchdog stops it (by PID) when the test binary ends, however it ends.
+//! The harness's own reads and deletions between the scripts' runs (dumps, the reset) go to the
+//! REST API through curl (`rest.rs`); the scripts and the tests' own changes use the real kubectl.
 #![allow(dead_code)]
+
+mod rest;
 
 use crate::fakecluster::{self, Run, pki, write_bundle};
 use istio_alb::bundle::Bundle;
 use istio_alb::inputs::CertInputs;
 use istio_alb::settings::Settings;
+use rest::{Api, Resource};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -57,21 +62,19 @@ pub const FIXTURE_LABEL: &str = "istio-alb-test/fixture";
 struct Cluster {
     dir: PathBuf,
     admin: PathBuf,
-    /// The kinds the server lists (`api-resources --verbs=list`), asked once: the CRDs are
-    /// registered by `up` and no test adds a kind.
-    listable: Vec<String>,
-    /// The kinds it can also delete (`--verbs=list,delete`), for the reset between tests.
-    deletable: Vec<String>,
-    /// The namespaces `up` made (`namespace/NAME`): the reset deletes any other.
+    /// Its REST API, for the harness's dumps and resets (`rest.rs`: a twentieth of kubectl's CPU).
+    api: Api,
+    /// The namespaces `up` made: the reset deletes any other.
     namespaces: Vec<String>,
 }
 
 /// How many clusters this test binary may run at once: `ISTIO_ALB_KUBE_CLUSTERS`, else 3, one
 /// per test thread (`./dev test` runs the tests with `RUST_TEST_THREADS=3`; a test holds its
-/// cluster while it runs, so cargo's default of one thread per core uses two). A test is one chain of kubectl calls, which keeps about one core busy,
-/// and waits on the servers besides (a namespace goes no sooner than 5 s after it is marked, a
-/// constant of Kubernetes' namespace controller); three chains keep the two cores busy: 276 s
-/// for the 27 tests, against 357 s with two and 283 s with four (2026-12-06, machine quiet).
+/// cluster while it runs, so cargo's default of one thread per core uses two). A test is one
+/// chain of kubectl calls, which keeps about one core busy, and waits on the servers besides (a
+/// namespace goes no sooner than 5 s after it is marked, a constant of Kubernetes' namespace
+/// controller); three chains keep the two cores busy: 276 s for the 27 tests, against 357 s
+/// with two and 283 s with four (2026-12-06, machine quiet, before the harness used curl).
 fn slots() -> &'static [Mutex<Option<Cluster>>] {
     static SLOTS: OnceLock<Vec<Mutex<Option<Cluster>>>> = OnceLock::new();
     SLOTS.get_or_init(|| {
@@ -121,44 +124,32 @@ fn start_cluster(index: usize) -> Cluster {
         String::from_utf8_lossy(&out.stderr)
     );
     let admin = dir.join("kubeconfig");
-    let kinds = |verbs: &str| -> Vec<String> {
-        admin_kubectl(&admin, &["api-resources", verbs, "-o", "name"])
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    };
+    let text = fs::read_to_string(&admin).unwrap();
+    let server = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))
+        .expect("the kubeconfig names its server");
+    let api = Api::new(&dir, server);
+    let namespaces = names(&api.list(&[kind(&api.resources(), "namespaces")], None));
     Cluster {
-        listable: kinds("--verbs=list"),
-        deletable: kinds("--verbs=list,delete"),
-        namespaces: namespaces(&admin),
+        api,
+        namespaces,
         admin,
         dir,
     }
 }
 
-/// The namespaces of the cluster, as `namespace/NAME`.
-fn namespaces(admin: &Path) -> Vec<String> {
-    admin_kubectl(admin, &["get", "namespaces", "-o", "name"])
-        .lines()
-        .map(str::to_owned)
-        .collect()
+/// The kind named `name` (kubectl's name: `namespaces`, `deployments.apps`).
+fn kind<'a>(kinds: &'a [Resource], name: &str) -> &'a Resource {
+    kinds.iter().find(|r| r.name == name).unwrap()
 }
 
-/// `kubectl ARGS` with the administrator's kubeconfig `admin`, which must succeed; its stdout.
-fn admin_kubectl(admin: &Path, args: &[&str]) -> String {
-    let out = Command::new(bin_dir().join("kubectl"))
-        .env("GOGC", "off") // as in tests/tools/kube/common.sh
-        .arg("--kubeconfig")
-        .arg(admin)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "kubectl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+/// The names of `objects`.
+fn names(objects: &[Value]) -> Vec<String> {
+    objects
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The cluster with a bundle written beside it, for one test.
@@ -294,25 +285,23 @@ impl Kube {
             .cluster
             .as_ref()
             .expect("a Kube holds a started cluster");
-        let kinds: Vec<&str> = cluster
-            .listable
+        // Asked each time (two requests): a test may serve a kind at another version.
+        let served = cluster.api.resources();
+        let kinds: Vec<&Resource> = served
             .iter()
-            .map(String::as_str)
             .filter(|k| {
-                !k.starts_with("events")
-                    && !k.starts_with("leases.")
-                    && !k.starts_with("componentstatuses")
-                    && !k.starts_with("customresourcedefinitions.")
+                k.can("list")
+                    && !k.name.starts_with("events")
+                    && !k.name.starts_with("leases.")
+                    && !k.name.starts_with("componentstatuses")
+                    && !k.name.starts_with("customresourcedefinitions.")
             })
             .collect();
-        let all = self.ok(&["get", &kinds.join(","), "-A", "-o", "json"]);
-        let all: Value = serde_json::from_str(&all).unwrap();
-        let mut out: Vec<Value> = all["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| {
-                let mut o = o.clone();
+        let mut out: Vec<Value> = cluster
+            .api
+            .list(&kinds, None)
+            .into_iter()
+            .map(|mut o| {
                 normalise(&mut o);
                 o
             })
@@ -547,47 +536,36 @@ fn reset(c: &Cluster) {
     ] {
         let _ = fs::remove_file(c.dir.join(f));
     }
-    let kubectl = |args: &[&str]| admin_kubectl(&c.admin, args);
     // Every kind but Events (the servers' own records) and namespaces (deleted after their
     // content, below).
-    let kinds: Vec<&str> = c
-        .deletable
+    let served = c.api.resources();
+    let kinds: Vec<&Resource> = served
         .iter()
-        .map(String::as_str)
-        .filter(|k| !k.starts_with("events") && *k != "namespaces")
+        .filter(|k| {
+            k.can("list")
+                && k.can("delete")
+                && !k.name.starts_with("events")
+                && k.name != "namespaces"
+        })
         .collect();
-    let fixture = FIXTURE_LABEL.to_owned();
-    for selector in ["app.kubernetes.io/managed-by=istio-alb", fixture.as_str()] {
-        let kinds = kinds.join(",");
-        kubectl(&[
-            "delete",
-            &kinds,
-            "-A",
-            "-l",
-            selector,
-            "--ignore-not-found",
-            "--wait",
-        ]);
-        kubectl(&[
-            "delete",
-            "namespaces",
-            "-l",
-            selector,
-            "--ignore-not-found",
-            "--wait",
-        ]);
+    let ns = [kind(&served, "namespaces")];
+    for selector in ["app.kubernetes.io/managed-by=istio-alb", FIXTURE_LABEL] {
+        c.api.delete(&kinds, &c.api.list(&kinds, Some(selector)));
+        c.api.delete(&ns, &c.api.list(&ns, Some(selector)));
     }
     // What a test made without either label (someone else's objects, which cleanup keeps on
     // purpose) goes with its namespace: every namespace `up` did not make.
-    let made: Vec<String> = namespaces(&c.admin)
+    let made: Vec<Value> = c
+        .api
+        .list(&ns, None)
         .into_iter()
-        .filter(|n| !c.namespaces.contains(n))
+        .filter(|n| {
+            !c.namespaces
+                .iter()
+                .any(|m| n["metadata"]["name"] == m.as_str())
+        })
         .collect();
-    if !made.is_empty() {
-        let mut args = vec!["delete", "--ignore-not-found", "--wait"];
-        args.extend(made.iter().map(String::as_str));
-        kubectl(&args);
-    }
+    c.api.delete(&ns, &made);
 }
 
 /// The administrator's kubeconfig with the context and cluster named as IBM names them, and a
