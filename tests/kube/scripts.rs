@@ -243,6 +243,49 @@ data:
     script_ok(&k, "renew.sh", &["--secret-namespace=ibm-certs"], "renew");
     let r = k.run("renew.sh", &["--secret-namespace", "Not_A_Namespace"]);
     assert_eq!(r.code(), Some(2), "{}", r.text());
+
+    // What the API server refuses to change in a secret, install asks before any change (the
+    // server would refuse the secret only at its step, after the manifests): an immutable
+    // secret's data, a secret's type.
+    let args = ["--skip-preflight", "--secret-namespace", "ibm-certs"];
+    let gateway = ["-n", "istio-system", "secret", "nlb-gateway-mtls"];
+    let secret = k.get("secret", "istio-system", "nlb-gateway-mtls").unwrap();
+    let frozen = json!({ "immutable": true, "data": { "tls.crt": b64("an older certificate") } });
+    k.ok(&[
+        &["patch", "--type", "merge", "-p", &frozen.to_string()],
+        &gateway[..],
+    ]
+    .concat());
+    refused(
+        &k,
+        "install.sh",
+        &args,
+        &[
+            "secret istio-system/nlb-gateway-mtls is immutable, and its data would change",
+            "kubectl delete secret nlb-gateway-mtls -n istio-system",
+            "Nothing was changed in the cluster.",
+        ],
+        "an immutable secret",
+    );
+    let mut opaque = secret.clone();
+    opaque["type"] = json!("Opaque");
+    k.ok(&[&["delete"], &gateway[..]].concat());
+    k.restore(&[opaque], "istio-alb");
+    refused(
+        &k,
+        "install.sh",
+        &args,
+        &[
+            "secret istio-system/nlb-gateway-mtls has type Opaque, and this bundle writes kubernetes.io/tls",
+        ],
+        "a secret of another type",
+    );
+    k.ok(&[&["delete"], &gateway[..]].concat());
+    script_ok(&k, "install.sh", &args, "after the secret was deleted");
+    assert_eq!(
+        k.get("secret", "istio-system", "nlb-gateway-mtls").unwrap()["data"],
+        secret["data"]
+    );
 }
 
 /// Runs verify.sh, which must fail; each FAIL is followed by its next step, and each of `want`

@@ -1145,14 +1145,17 @@ for_purpose() {
 
 # read_secret NAMESPACE NAME DIR KEY...: the data keys of a secret, decoded into DIR/KEY (a key
 # it lacks: no file), in one kubectl call. Returns 1 when the secret does not exist; sets
-# SECRET_OWNER to its istio-alb/bundle label. A failing kubectl ends the script: an API error is
-# never taken for "absent" (callers test it in an `if`, where bash's -e does not apply).
+# SECRET_OWNER to its istio-alb/bundle label, SECRET_TYPE and SECRET_IMMUTABLE (true or empty).
+# A failing kubectl ends the script: an API error is never taken for "absent" (callers test it
+# in an `if`, where bash's -e does not apply).
 SECRET_OWNER=''
+SECRET_TYPE=''
+SECRET_IMMUTABLE=''
 read_secret() {
   local ns=$1 name=$2 dir=$3 path out key i
   local fields
   shift 3
-  path='{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}'
+  path='{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"|"}{.type}{"|"}{.immutable}'
   for key in "$@"; do path="$path{\"|\"}{.data.${key//./\\.}}"; done
   if ! out="$(k get secret "$name" -n "$ns" --ignore-not-found -o "jsonpath=$path" \
     2>"$WORK_DIR/read.err")"; then
@@ -1163,7 +1166,9 @@ read_secret() {
   mkdir -p "$dir"
   IFS='|' read -r -a fields <<<"$out"
   SECRET_OWNER="${fields[1]:-}"
-  i=2
+  SECRET_TYPE="${fields[2]:-}"
+  SECRET_IMMUTABLE="${fields[3]:-}"
+  i=4
   for key in "$@"; do
     if [ -n "${fields[$i]:-}" ]; then b64_file "${fields[$i]}" "$dir/$key"; fi
     i=$((i + 1))
@@ -1295,6 +1300,12 @@ plan_secret() {
     die "secret $GATEWAY_NAMESPACE/$name exists and was not created by this bundle \
 (${SECRET_OWNER:-no istio-alb label}): not overwritten"
     fi
+    # Refused by the API server only when written, after the manifests: asked here instead.
+    if [ "$SECRET_TYPE" != "$type" ]; then
+      die "secret $GATEWAY_NAMESPACE/$name has type $SECRET_TYPE, and this bundle writes \
+$type: the API server does not change a secret's type. Delete it (kubectl delete secret $name \
+-n $GATEWAY_NAMESPACE), then run $SCRIPT_NAME again"
+    fi
     action=update
   fi
   i=0
@@ -1345,6 +1356,11 @@ to write a secret the gateway or ALB cannot load"
     i=$((i + 3))
   done
   if [ "$action" = update ] && [ "$differs" -eq 0 ]; then action=unchanged; fi
+  if [ "$action" = update ] && [ "$SECRET_IMMUTABLE" = true ]; then
+    die "secret $GATEWAY_NAMESPACE/$name is immutable, and its data would change: the API \
+server refuses that. Delete it (kubectl delete secret $name -n $GATEWAY_NAMESPACE), then run \
+$SCRIPT_NAME again"
+  fi
   printf '%s %s %s\n' "$action" "$type" "${keys[*]}" >"$WORK_DIR/plan/$name"
   case "$action" in
     unchanged) ok "$name: unchanged" ;;
