@@ -306,6 +306,15 @@ impl Kube {
                 o
             })
             .collect();
+        // Two dumps compare equal when both are empty: one without what `up` made would mean
+        // the listing is broken, not that the cluster is unchanged.
+        assert!(
+            out.iter()
+                .any(|o| o["kind"] == "Deployment"
+                    && o["metadata"]["name"] == "istio-ingressgateway"),
+            "a dump without the gateway's Deployment: {} objects",
+            out.len()
+        );
         out.sort_by_cached_key(|o| o.to_string());
         out
     }
