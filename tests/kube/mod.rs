@@ -125,11 +125,11 @@ fn start_cluster(index: usize) -> Cluster {
     );
     let admin = dir.join("kubeconfig");
     let text = fs::read_to_string(&admin).unwrap();
-    let server = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("server: "))
-        .expect("the kubeconfig names its server");
-    let api = Api::new(&dir, server);
+    let api = Api::new(
+        &dir,
+        kubeconfig_field(&text, "server"),
+        kubeconfig_field(&text, "token"),
+    );
     let namespaces = names(&api.list(&[kind(&api.resources(), "namespaces")], None));
     Cluster {
         api,
@@ -587,25 +587,22 @@ fn reset(c: &Cluster) {
     c.api.delete(&ns, &made);
 }
 
+/// The value of `key` in the administrator's kubeconfig (`cluster.sh` writes one cluster and
+/// one user: `server`, `certificate-authority-data`, `token`).
+fn kubeconfig_field<'a>(kubeconfig: &'a str, key: &str) -> &'a str {
+    let prefix = format!("{key}: ");
+    kubeconfig
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("the kubeconfig has no {key}"))
+}
+
 /// The administrator's kubeconfig with the context and cluster named as IBM names them, and a
 /// second context for another cluster (the scripts must refuse it).
 fn scripts_kubeconfig(admin: &str) -> String {
-    let named = admin.replace("istio-alb-test", CONTEXT);
-    let server = named
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("server: "))
-        .unwrap()
-        .to_owned();
-    let ca = named
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("certificate-authority-data: "))
-        .unwrap()
-        .to_owned();
-    let token = named
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("token: "))
-        .unwrap()
-        .to_owned();
+    let server = kubeconfig_field(admin, "server");
+    let ca = kubeconfig_field(admin, "certificate-authority-data");
+    let token = kubeconfig_field(admin, "token");
     format!(
         "apiVersion: v1
 kind: Config

@@ -71,18 +71,25 @@ pub struct Api {
 }
 
 impl Api {
-    /// From the cluster folder `dir` of `tools/kube/cluster.sh` (its `pki/tokens.csv` and
-    /// `pki/ca.crt`) and the server URL of its kubeconfig.
-    pub fn new(dir: &Path, server: &str) -> Api {
-        let tokens = std::fs::read_to_string(dir.join("pki/tokens.csv")).unwrap();
-        let token = tokens.split(',').next().unwrap().trim();
+    /// For the administrator (`server` and bearer `token` of the cluster's kubeconfig) of the
+    /// cluster in folder `dir` of `tools/kube/cluster.sh`, whose CA is `pki/ca.crt`. The curl
+    /// config holds the token: readable by its owner only, as the kubeconfig is.
+    pub fn new(dir: &Path, server: &str, token: &str) -> Api {
+        use std::os::unix::fs::OpenOptionsExt as _;
         let config = dir.join("curl.conf");
-        std::fs::write(
-            &config,
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&config)
+            .unwrap();
+        std::io::Write::write_all(
+            &mut file,
             format!(
                 "header = \"Authorization: Bearer {token}\"\ncacert = \"{}\"\nsilent\nshow-error\n",
                 dir.join("pki/ca.crt").display()
-            ),
+            )
+            .as_bytes(),
         )
         .unwrap();
         Api {
