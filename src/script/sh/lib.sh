@@ -1143,35 +1143,57 @@ for_purpose() {
   openssl x509 -inform PEM -noout -purpose -in "$1" 2>/dev/null | grep -q "^$want"
 }
 
+# fetch_secrets NAMESPACE NAME: in one kubectl call, NAME and every other secret a script of
+# this bundle reads (the bundle's own, IBM's NLB and ALB secrets) as NAMESPACE holds them, one
+# line each: "NAME|BUNDLE-LABEL|TYPE|IMMUTABLE|{DATA}", into $WORK_DIR/secrets/NAMESPACE.
+fetch_secrets() {
+  local ns=$1 name names=("$2") item
+  item='{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"|"}{.type}{"|"}{.immutable}'
+  item+='{"|"}{.data}{"\n"}'
+  for name in "$NLB_SECRET" "$ALB_SECRET" "$GATEWAY_CERT_SECRET" "${GATEWAY_KEY%%/*}" \
+    "${CLIENT_CA%%/*}" "${ALB_CERT%%/*}" "${ALB_KEY%%/*}" "${ALB_CA%%/*}"; do
+    case " ${names[*]} " in *" $name "*) ;; *) names+=("$name") ;; esac
+  done
+  # Two names or more make a List; one, the object itself.
+  if [ "${#names[@]}" -gt 1 ]; then item="{range .items[*]}$item{end}"; fi
+  mkdir -p "$WORK_DIR/secrets"
+  printf '%s\n' "${names[*]}" >"$WORK_DIR/secrets/$ns.names"
+  if ! k get secret "${names[@]}" -n "$ns" --ignore-not-found -o "jsonpath=$item" \
+    >"$WORK_DIR/secrets/$ns" 2>"$WORK_DIR/read.err"; then
+    rm -f "$WORK_DIR/secrets/$ns" "$WORK_DIR/secrets/$ns.names"
+    die "cannot read secret(s) ${names[*]} in $ns: $(head -n 3 "$WORK_DIR/read.err")"
+  fi
+}
+
 # read_secret NAMESPACE NAME DIR KEY...: the data keys of a secret, decoded into DIR/KEY (a key
-# it lacks: no file), in one kubectl call. Returns 1 when the secret does not exist; sets
-# SECRET_OWNER to its istio-alb/bundle label, SECRET_TYPE and SECRET_IMMUTABLE (true or empty).
-# A failing kubectl ends the script: an API error is never taken for "absent" (callers test it
-# in an `if`, where bash's -e does not apply).
+# it lacks: no file). Returns 1 when the secret does not exist; sets SECRET_OWNER to its
+# istio-alb/bundle label, SECRET_TYPE and SECRET_IMMUTABLE (true or empty). The first read in a
+# namespace fetches the secrets of the bundle there (fetch_secrets); a write (apply_secret) makes
+# the next read fetch again. A failing kubectl ends the script: an API error is never taken for
+# "absent" (callers test it in an `if`, where bash's -e does not apply).
 SECRET_OWNER=''
 SECRET_TYPE=''
 SECRET_IMMUTABLE=''
 read_secret() {
-  local ns=$1 name=$2 dir=$3 path out key i
-  local fields
+  local ns=$1 name=$2 dir=$3 line='' each data key value fetched=''
   shift 3
-  path='{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"|"}{.type}{"|"}{.immutable}'
-  for key in "$@"; do path="$path{\"|\"}{.data.${key//./\\.}}"; done
-  if ! out="$(k get secret "$name" -n "$ns" --ignore-not-found -o "jsonpath=$path" \
-    2>"$WORK_DIR/read.err")"; then
-    die "cannot read secret $ns/$name: $(head -n 3 "$WORK_DIR/read.err")"
-  fi
-  if [ -z "$out" ]; then return 1; fi
+  if [ -f "$WORK_DIR/secrets/$ns.names" ]; then fetched=$(<"$WORK_DIR/secrets/$ns.names"); fi
+  case " $fetched " in
+    *" $name "*) ;;
+    *) fetch_secrets "$ns" "$name" ;;
+  esac
+  while IFS= read -r each; do
+    if [ "${each%%|*}" = "$name" ]; then line=$each; fi
+  done <"$WORK_DIR/secrets/$ns"
+  if [ -z "$line" ]; then return 1; fi
   rm -rf "$dir"
   mkdir -p "$dir"
-  IFS='|' read -r -a fields <<<"$out"
-  SECRET_OWNER="${fields[1]:-}"
-  SECRET_TYPE="${fields[2]:-}"
-  SECRET_IMMUTABLE="${fields[3]:-}"
-  i=4
+  IFS='|' read -r _ SECRET_OWNER SECRET_TYPE SECRET_IMMUTABLE data <<<"$line"
+  # {"KEY":"BASE64",...}: neither keys nor base64 hold a quote, a comma or a colon.
+  data=",${data//[\{\}\" ]/},"
   for key in "$@"; do
-    if [ -n "${fields[$i]:-}" ]; then b64_file "${fields[$i]}" "$dir/$key"; fi
-    i=$((i + 1))
+    value=${data#*,"$key":}
+    if [ "$value" != "$data" ]; then b64_file "${value%%,*}" "$dir/$key"; fi
   done
   return 0
 }
@@ -1382,6 +1404,7 @@ apply_secret() {
   # shellcheck disable=SC2086 # the keys are one word each
   secret_json "$1" "$type" "$WORK_DIR/new/$1" $keys >"$WORK_DIR/$1.json"
   apply_in "$GATEWAY_NAMESPACE" "$WORK_DIR/$1.json"
+  rm -f "$WORK_DIR/secrets/$GATEWAY_NAMESPACE.names"
   SECRETS_WRITTEN=$((SECRETS_WRITTEN + 1))
 }
 
