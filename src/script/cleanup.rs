@@ -10,8 +10,8 @@ use crate::procedure::{self, Step};
 
 const RERUN: &str = "Running cleanup.sh again is safe: it finds what is left by its label.";
 
-/// The `(resource, namespace)` pairs of one step's objects.
-fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
+/// The `(resource, kind, namespace)` of one step's objects.
+fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, &'static str, String)> {
     let docs: Vec<Doc> = match step {
         Step::Apply(doc) => vec![doc],
         Step::Secrets | Step::CopyAlbSecret => manifests
@@ -28,10 +28,10 @@ fn step_resources(step: Step, manifests: &[Manifest]) -> Vec<(String, String)> {
         | Step::CheckSecrets
         | Step::RestartGateway => vec![],
     };
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<(String, &'static str, String)> = Vec::new();
     for m in manifests.iter().filter(|m| docs.contains(&m.doc)) {
         for o in m.objects.iter().filter(|o| !o.namespace.is_empty()) {
-            let pair = (o.resource(), o.namespace.clone());
+            let pair = (o.resource(), o.kind, o.namespace.clone());
             if !out.contains(&pair) {
                 out.push(pair);
             }
@@ -62,7 +62,7 @@ pub(super) fn body(f: &Facts) -> Sh {
         if step == Step::Apply(Doc::Namespace) {
             continue; // last, below
         }
-        for (resource, ns) in step_resources(step, manifests) {
+        for (resource, kind, ns) in step_resources(step, manifests) {
             let pair = (resource.clone(), ns.clone());
             if step == Step::DeleteLegacyIngress {
                 continue; // the app namespace's old Ingress is never install's
@@ -71,9 +71,11 @@ pub(super) fn body(f: &Facts) -> Sh {
                 continue;
             }
             seen.push(pair);
-            sh.line(&format!("collect {} {}", quote(&resource), ns_word(s, &ns)));
+            let ns = ns_word(s, &ns);
+            sh.line(&format!("collect {} {kind} {ns}", quote(&resource)));
         }
     }
+    sh.line("plan_collected");
     sh.line("collect_namespace \"$APP_NAMESPACE\"");
     sh.line("show_cleanup_plan");
 

@@ -2233,45 +2233,60 @@ cleanup.sh --yes"
   fi
 }
 
-# collect RESOURCE NAMESPACE: plans what happens to every RESOURCE in NAMESPACE that carries this
-# bundle's label: deleted when istio-alb alone made it; given back (its istio-alb fields
-# released) when it existed before install or another manager has changed it since. One call:
-# each object's managers come with it. A status writer, and kube-controller-manager's
-# bookkeeping on a Deployment (its revision annotation), do not count as other managers.
-collect() {
-  local jp rows
+# collect RESOURCE KIND NAMESPACE: cleanup will plan what happens to every RESOURCE (objects of
+# KIND) in NAMESPACE that carries this bundle's label, in the order of the collect calls
+# (plan_collected).
+collect() { printf '%s|%s|%s\n' "$1" "$2" "$3" >>"$WORK_DIR/collect"; }
+
+# plan_collected: lists every collected RESOURCE of a namespace in one call (each object's
+# managers come with it), then plans, in the order collected: deleted when istio-alb alone made
+# it; given back (its istio-alb fields released) when it existed before install or another
+# manager has changed it since. A status writer, and kube-controller-manager's bookkeeping on a
+# Deployment (its revision annotation), do not count as other managers.
+plan_collected() {
+  local jp resource kind ns resources
   jp='jsonpath={range .items[*]}{.apiVersion}{"|"}{.kind}{"|"}{.metadata.name}{"|"}'
   jp+='{range .metadata.managedFields[*]}{.manager}{":"}{.subresource}{","}{end}{"\n"}{end}'
-  if ! rows="$(k get "$1" -n "$2" -l "$SELECTOR" --show-managed-fields -o "$jp" \
-    2>"$WORK_DIR/get.err")"; then
-    cat "$WORK_DIR/get.err" >&2
-    return 1
-  fi
+  if [ ! -f "$WORK_DIR/collect" ]; then return 0; fi
+  mkdir -p "$WORK_DIR/listed"
+  awk -F'|' '!seen[$3]++ { print $3 }' "$WORK_DIR/collect" >"$WORK_DIR/collect.ns"
+  while IFS= read -r ns; do
+    resources="$(awk -F'|' -v ns="$ns" '$3 == ns { r = r sep $1; sep = "," } END { print r }' \
+      "$WORK_DIR/collect")"
+    if ! k get "$resources" -n "$ns" -l "$SELECTOR" --show-managed-fields -o "$jp" \
+      >"$WORK_DIR/listed/$ns" 2>"$WORK_DIR/get.err"; then
+      cat "$WORK_DIR/get.err" >&2
+      return 1
+    fi
+  done <"$WORK_DIR/collect.ns"
   # Each object named as `kubectl get -o name` names it (kind.group/name), its other managers
   # sorted: "release|NS|OBJECT|MANAGER ..." or "delete|NS|OBJECT|".
-  awk -F'|' -v ns="$2" '
-    $3 == "" { next }
-    {
-      slash = index($1, "/")
-      object = tolower($2) (slash ? "." substr($1, 1, slash - 1) : "") "/" $3
-      n = split($4, fields, ",")
-      others = ""
-      for (i = 1; i <= n; i++) {
-        split(fields[i], f, ":")
-        if (f[1] == "" || f[1] == "istio-alb" || f[1] == "kube-controller-manager") continue
-        if (f[2] != "" || index(" " others, " " f[1] " ")) continue
-        others = others f[1] " "
-      }
-      if (others == "") { print "delete|" ns "|" object "|"; next }
-      n = split(others, names, " ")
-      for (i = 2; i <= n; i++)
-        for (j = i; j > 1 && names[j - 1] > names[j]; j--) {
-          t = names[j]; names[j] = names[j - 1]; names[j - 1] = t
+  while IFS='|' read -r resource kind ns; do
+    awk -F'|' -v ns="$ns" -v kind="$kind" -v group="${resource#*.}" -v plain="$resource" '
+      $3 == "" || $2 != kind { next }
+      {
+        slash = index($1, "/")
+        if ((slash ? substr($1, 1, slash - 1) : "") != (group == plain ? "" : group)) next
+        object = tolower($2) (slash ? "." substr($1, 1, slash - 1) : "") "/" $3
+        n = split($4, fields, ",")
+        others = ""
+        for (i = 1; i <= n; i++) {
+          split(fields[i], f, ":")
+          if (f[1] == "" || f[1] == "istio-alb" || f[1] == "kube-controller-manager") continue
+          if (f[2] != "" || index(" " others, " " f[1] " ")) continue
+          others = others f[1] " "
         }
-      others = ""
-      for (i = 1; i <= n; i++) others = others names[i] " "
-      print "release|" ns "|" object "|" others
-    }' <<<"$rows" >>"$PLAN"
+        if (others == "") { print "delete|" ns "|" object "|"; next }
+        n = split(others, names, " ")
+        for (i = 2; i <= n; i++)
+          for (j = i; j > 1 && names[j - 1] > names[j]; j--) {
+            t = names[j]; names[j] = names[j - 1]; names[j - 1] = t
+          }
+        others = ""
+        for (i = 1; i <= n; i++) others = others names[i] " "
+        print "release|" ns "|" object "|" others
+      }' "$WORK_DIR/listed/$ns" >>"$PLAN"
+  done <"$WORK_DIR/collect"
 }
 
 # collect_namespace NAMESPACE: plans deleting the namespace when install created it and it

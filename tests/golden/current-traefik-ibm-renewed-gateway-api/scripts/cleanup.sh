@@ -22,18 +22,19 @@ main() {
 
   step "Finding what this bundle created or shares (label istio-alb/bundle=$BUNDLE_ID)" \
     "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID, and your permissions"
-  collect peerauthentications.security.istio.io "$APP_NAMESPACE"
-  collect ingresses.networking.k8s.io "$GATEWAY_NAMESPACE"
-  collect services "$GATEWAY_NAMESPACE"
-  collect serverstransports.traefik.io "$GATEWAY_NAMESPACE"
-  collect httproutes.gateway.networking.k8s.io "$APP_NAMESPACE"
-  collect gateways.gateway.networking.k8s.io "$GATEWAY_NAMESPACE"
-  collect configmaps "$GATEWAY_NAMESPACE"
-  collect destinationrules.networking.istio.io "$APP_NAMESPACE"
-  collect secrets "$GATEWAY_NAMESPACE"
-  collect serviceaccounts "$APP_NAMESPACE"
-  collect services "$APP_NAMESPACE"
-  collect deployments.apps "$APP_NAMESPACE"
+  collect peerauthentications.security.istio.io PeerAuthentication "$APP_NAMESPACE"
+  collect ingresses.networking.k8s.io Ingress "$GATEWAY_NAMESPACE"
+  collect services Service "$GATEWAY_NAMESPACE"
+  collect serverstransports.traefik.io ServersTransport "$GATEWAY_NAMESPACE"
+  collect httproutes.gateway.networking.k8s.io HTTPRoute "$APP_NAMESPACE"
+  collect gateways.gateway.networking.k8s.io Gateway "$GATEWAY_NAMESPACE"
+  collect configmaps ConfigMap "$GATEWAY_NAMESPACE"
+  collect destinationrules.networking.istio.io DestinationRule "$APP_NAMESPACE"
+  collect secrets Secret "$GATEWAY_NAMESPACE"
+  collect serviceaccounts ServiceAccount "$APP_NAMESPACE"
+  collect services Service "$APP_NAMESPACE"
+  collect deployments.apps Deployment "$APP_NAMESPACE"
+  plan_collected
   collect_namespace "$APP_NAMESPACE"
   show_cleanup_plan
 

@@ -22,15 +22,16 @@ main() {
 
   step "Finding what this bundle created or shares (label istio-alb/bundle=$BUNDLE_ID)" \
     "kubectl get all -n $APP_NAMESPACE -l istio-alb/bundle=$BUNDLE_ID, and your permissions"
-  collect peerauthentications.security.istio.io "$APP_NAMESPACE"
-  collect ingresses.networking.k8s.io "$GATEWAY_NAMESPACE"
-  collect virtualservices.networking.istio.io "$GATEWAY_NAMESPACE"
-  collect gateways.networking.istio.io "$GATEWAY_NAMESPACE"
-  collect destinationrules.networking.istio.io "$APP_NAMESPACE"
-  collect secrets "$GATEWAY_NAMESPACE"
-  collect serviceaccounts "$APP_NAMESPACE"
-  collect services "$APP_NAMESPACE"
-  collect deployments.apps "$APP_NAMESPACE"
+  collect peerauthentications.security.istio.io PeerAuthentication "$APP_NAMESPACE"
+  collect ingresses.networking.k8s.io Ingress "$GATEWAY_NAMESPACE"
+  collect virtualservices.networking.istio.io VirtualService "$GATEWAY_NAMESPACE"
+  collect gateways.networking.istio.io Gateway "$GATEWAY_NAMESPACE"
+  collect destinationrules.networking.istio.io DestinationRule "$APP_NAMESPACE"
+  collect secrets Secret "$GATEWAY_NAMESPACE"
+  collect serviceaccounts ServiceAccount "$APP_NAMESPACE"
+  collect services Service "$APP_NAMESPACE"
+  collect deployments.apps Deployment "$APP_NAMESPACE"
+  plan_collected
   collect_namespace "$APP_NAMESPACE"
   show_cleanup_plan
 
