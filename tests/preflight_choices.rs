@@ -253,3 +253,53 @@ fn ibm_renewed_preflight_uses_ibms_secret_from_the_cluster() {
         "{text}"
     );
 }
+
+/// The gateway and the ALB trust only the CA the bundle gives each of them, as Envoy and NGINX
+/// do, even on a machine whose own CA certificates include the CA that issued the other side's
+/// certificate (every machine trusts the public CAs). openssl s_client and s_server load none of
+/// the machine's CAs once given -CAfile; `openssl verify` does (tests/scripts_verify.rs).
+#[test]
+fn preflight_trusts_only_the_bundles_cas_not_the_machines() {
+    if !openssl_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let good = bundle_of(&demo::settings());
+    let root = |b: &Bundle| {
+        let f = b.files.iter().find(|f| f.path == "certs/gateway-ca.pem");
+        String::from_utf8(f.unwrap().contents.clone()).unwrap()
+    };
+    let machine = support::machine_trusting(tmp.path(), &root(&good));
+    let other = support::other_ca(tmp.path());
+    let run = |b: &Bundle| {
+        let dir = tempfile::tempdir().unwrap();
+        let bundle_root = support::write_bundle(b, dir.path());
+        let work = dir.path().join("tmp");
+        fs::create_dir(&work).unwrap();
+        let mut cmd = std::process::Command::new("bash");
+        cmd.arg(bundle_root.join("scripts/preflight.sh"))
+            .env("TMPDIR", &work)
+            .envs(machine.iter().map(|(k, v)| (k, v)));
+        support::run_bounded(&mut cmd, Duration::from_secs(45))
+    };
+    let out = run(&good);
+    assert!(out.status.success(), "{}", output(&out));
+    for (file, side, words) in [
+        (
+            "certs/gateway-ca.pem",
+            "ALB",
+            "the CA the ALB trusts (alb-proxy-ssl/ca.crt) did not issue the gateway certificate",
+        ),
+        (
+            "certs/client-ca.pem",
+            "gateway",
+            "is not the gateway's client CA (nlb-gateway-mtls/ca.crt)",
+        ),
+    ] {
+        let mut b = good.clone();
+        let f = b.files.iter_mut().find(|f| f.path == file).unwrap();
+        f.contents = other.clone().into_bytes();
+        let out = run(&b);
+        assert_fails(&out, 1, &[&format!("FAILED on the {side} side"), words]);
+    }
+}

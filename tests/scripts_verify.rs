@@ -110,3 +110,52 @@ fn renewal_due_and_stale_copies_are_warnings_with_the_next_step() {
     );
     let _ = CONTEXT;
 }
+
+/// verify.sh judges the ALB's and the gateway's trust by the CA each is given, as NGINX and
+/// Envoy do, not by this machine's CA certificates: `openssl verify -CAfile` also trusts those
+/// unless told not to (-no-CApath, -no-CAstore), and every machine trusts the public CAs. Until
+/// 2026-12-07 a wrong CA in the ALB's secret passed on a machine that trusted the right one.
+#[test]
+fn trust_is_judged_by_the_secrets_cas_not_by_the_machines() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let f = installed(Fake::new(Profile::Classic));
+    let tmp = tempfile::tempdir().unwrap();
+    let machine = support::machine_trusting(tmp.path(), demo::CA);
+    let other = support::other_ca(tmp.path());
+    let run = |f: &Fake| {
+        let out = f
+            .command("verify.sh", &[])
+            .envs(machine.iter().map(|(k, v)| (k, v)))
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            out.status.success(),
+        )
+    };
+    let (text, ok) = run(&f);
+    assert!(ok, "{text}");
+    for (name, key, said) in [
+        (
+            "alb-certs",
+            "trusted.crt",
+            "FAIL: the CA the ALB trusts (alb-certs/trusted.crt) does not verify the gateway",
+        ),
+        (
+            "istio-ingressgateway-ca-certs",
+            "trustid-x3-root.pem",
+            "FAIL: the gateway's client CA (istio-ingressgateway-ca-certs/trustid-x3-root.pem) \
+does not verify the ALB client certificate",
+        ),
+    ] {
+        let broken = f.fork();
+        let mut secret = broken.object("Secret", "istio-system", name).unwrap();
+        secret["data"][key] = serde_json::json!(fakecluster::b64(&other));
+        broken.remove("Secret", "istio-system", name);
+        broken.add(secret);
+        let (text, ok) = run(&broken);
+        assert!(!ok && text.contains(said), "{name}/{key}: {text}");
+    }
+}

@@ -198,3 +198,56 @@ pub fn go_tool(package: &str) -> Option<std::path::PathBuf> {
     std::fs::rename(&partial, &binary).expect("move the Go tool into place");
     Some(binary)
 }
+
+/// A self-signed CA of its own, made with openssl: a CA that issued nothing in the bundle.
+pub fn other_ca(dir: &std::path::Path) -> String {
+    let (cert, key) = (dir.join("other-ca.pem"), dir.join("other-ca.key"));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args([
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Some other CA",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(cert).unwrap()
+}
+
+/// This machine trusting `ca_pem` as OpenSSL finds a machine's CAs: in the file SSL_CERT_FILE
+/// names and, under its hash, in the directory SSL_CERT_DIR names.
+pub fn machine_trusting(dir: &std::path::Path, ca_pem: &str) -> [(String, std::path::PathBuf); 2] {
+    let certs = dir.join("machine-certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let file = dir.join("machine-ca.pem");
+    std::fs::write(&file, ca_pem).unwrap();
+    let hash = std::process::Command::new("openssl")
+        .args(["x509", "-hash", "-noout", "-in"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    std::fs::write(certs.join(format!("{}.0", hash.trim())), ca_pem).unwrap();
+    [
+        ("SSL_CERT_FILE".to_owned(), file),
+        ("SSL_CERT_DIR".to_owned(), certs),
+    ]
+}
