@@ -167,16 +167,18 @@ k() { "${KUBECTL[@]}" "$@"; }
 # else. Without them it also trusts this machine's CA certificates (its default directory and, in
 # OpenSSL 3, its default store), so a certificate from a public CA would pass checks that NGINX,
 # Traefik and Envoy fail: they trust only the CA they are given. (s_client and s_server load no
-# default CA once given -CAfile. LibreSSL has no such flag: an empty directory stands in.)
+# default CA once given -CAfile. LibreSSL has no such flag: an empty directory stands in.) curl
+# keeps the CA directory libcurl was built with (Debian's: /etc/ssl/certs) beside --cacert: its
+# requests name the same empty directory, NO_CAS.
 CAFILE_ONLY=()
+NO_CAS=''
 cafile_only() {
+  NO_CAS="$WORK_DIR/no-cas"
+  mkdir -p "$NO_CAS"
   case "$(openssl version 2>/dev/null || true)" in
     'OpenSSL 1.'*) CAFILE_ONLY=(-no-CApath) ;;
     'OpenSSL '*) CAFILE_ONLY=(-no-CApath -no-CAstore) ;;
-    *)
-      mkdir -p "$WORK_DIR/no-cas"
-      CAFILE_ONLY=(-CApath "$WORK_DIR/no-cas")
-      ;;
+    *) CAFILE_ONLY=(-CApath "$NO_CAS") ;;
   esac
 }
 
@@ -2159,7 +2161,8 @@ check_mtls_to_gateway() {
     mtls="kubectl get gateways.gateway.networking.k8s.io -n $GATEWAY_NAMESPACE -o yaml \
 (spec.tls.frontend.default.validation must say AllowValidOnly)"
   fi
-  request "$url" --cacert "$d/$ALB_CA" --cert "$d/$ALB_CERT" --key "$d/$ALB_KEY"
+  request "$url" --cacert "$d/$ALB_CA" --capath "$NO_CAS" --cert "$d/$ALB_CERT" \
+    --key "$d/$ALB_KEY"
   if [ "$RC" -eq 0 ] && answered_as_expected "$CODE"; then
     positive=1
     pass "$url with the ALB's client certificate answered $CODE"
@@ -2170,7 +2173,7 @@ ${EXPECT_STATUS:-a non-5xx status}" "$route; $logs"
     bad "$url with the ALB's client certificate failed (curl $RC: $ERR)" "check DNS and the \
 gateway service; $logs"
   fi
-  request "$url" --cacert "$d/$ALB_CA"
+  request "$url" --cacert "$d/$ALB_CA" --capath "$NO_CAS"
   if [ "$positive" -eq 0 ]; then
     soft "the refusal without a client certificate proves nothing while the request with one \
 fails: not counted" 'fix the request above first'

@@ -776,7 +776,7 @@ def curl(state, argv):
     opts, url, i = {}, None, 0
     while i < len(argv):
         a = argv[i]
-        if a in ("-o", "-w", "--max-time", "--cacert", "--cert", "--key", "--resolve"):
+        if a in ("-o", "-w", "--max-time", "--cacert", "--capath", "--cert", "--key", "--resolve"):
             opts[a] = argv[i + 1]
             i += 2
             continue
