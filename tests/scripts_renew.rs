@@ -70,3 +70,44 @@ fn renew_issues_the_next_client_certificate_from_the_private_ca_when_due() {
         assert!(f.changes().is_empty());
     }
 }
+
+/// IBM's renewed NLB certificate must chain to the CA the ALB trusts, and to nothing else: one
+/// from another CA is refused, with nothing changed, even on a machine that trusts that other CA
+/// (`openssl verify -CAfile` also trusted the machine's CA certificates until 2026-12-07, and
+/// every machine trusts the public CAs IBM's certificates come from).
+#[test]
+fn ibms_certificate_from_a_ca_the_alb_does_not_trust_is_refused_whatever_the_machine_trusts() {
+    if !fakecluster::tools_present() {
+        return;
+    }
+    let pki = Pki::new(10);
+    let f = installed(Fake::with_pki(
+        Profile::Classic,
+        &pki,
+        &pki.nlb(0x28, -30, 60),
+        false,
+    ));
+    // A CA of another name: OpenSSL looks an issuer up by name, the bundle's CA first.
+    let tmp = tempfile::tempdir().unwrap();
+    let elsewhere = support::other_ca(tmp.path());
+    let (cert, key) = support::issued_by_other_ca(tmp.path(), istio_alb::demo::NLB_DOMAIN);
+    f.set_ibm_nlb(&fakecluster::pki::Pair { cert, key });
+    let machine = support::machine_trusting(tmp.path(), &elsewhere);
+    let out = f
+        .command("renew.sh", &[])
+        .envs(machine.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("IBM's NLB certificate does not verify against the CA the ALB trusts"),
+        "{text}"
+    );
+    assert!(f.changes().is_empty(), "{:?}", f.changes());
+    assert!(f.leftovers().is_empty(), "{:?}", f.leftovers());
+}

@@ -251,3 +251,68 @@ pub fn machine_trusting(dir: &std::path::Path, ca_pem: &str) -> [(String, std::p
         ("SSL_CERT_DIR".to_owned(), certs),
     ]
 }
+
+/// A server certificate and key for `host` (serverAuth, 90 days), issued by [`other_ca`], which
+/// must have been made in `dir` first.
+pub fn issued_by_other_ca(dir: &std::path::Path, host: &str) -> (String, String) {
+    let (key, csr, cert, ext) = (
+        dir.join("server.key"),
+        dir.join("server.csr"),
+        dir.join("server.pem"),
+        dir.join("server.ext"),
+    );
+    std::fs::write(
+        &ext,
+        format!("subjectAltName = DNS:{host}\nextendedKeyUsage = serverAuth\n"),
+    )
+    .unwrap();
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let subject = format!("/CN={host}");
+    run(&[
+        "req".as_ref(),
+        "-new".as_ref(),
+        "-newkey".as_ref(),
+        "ec".as_ref(),
+        "-pkeyopt".as_ref(),
+        "ec_paramgen_curve:P-256".as_ref(),
+        "-nodes".as_ref(),
+        "-subj".as_ref(),
+        subject.as_ref(),
+        "-keyout".as_ref(),
+        key.as_os_str(),
+        "-out".as_ref(),
+        csr.as_os_str(),
+    ]);
+    run(&[
+        "x509".as_ref(),
+        "-req".as_ref(),
+        "-days".as_ref(),
+        "90".as_ref(),
+        "-in".as_ref(),
+        csr.as_os_str(),
+        "-CA".as_ref(),
+        dir.join("other-ca.pem").as_os_str(),
+        "-CAkey".as_ref(),
+        dir.join("other-ca.key").as_os_str(),
+        "-set_serial".as_ref(),
+        "0x29".as_ref(),
+        "-extfile".as_ref(),
+        ext.as_os_str(),
+        "-out".as_ref(),
+        cert.as_os_str(),
+    ]);
+    (
+        std::fs::read_to_string(cert).unwrap(),
+        std::fs::read_to_string(key).unwrap(),
+    )
+}
