@@ -614,3 +614,79 @@ fn the_secrets_installed_are_the_secret_manifests_byte_for_byte() {
         assert!(compared >= 4, "{profile}: {compared} data keys compared");
     }
 }
+
+/// The scripts read the bundle's secrets of a namespace in one kubectl call; a role that may read
+/// only some of those names (Forbidden) gets each secret read alone, as before that call, and any
+/// other error still stops the script. `read_secret` run from the bundle's own lib.sh, with
+/// kubectl (`k`) stood in by a function that logs its arguments.
+#[test]
+fn secrets_are_read_in_one_call_or_one_by_one_when_the_role_allows_only_some() {
+    let f = Fake::new(Profile::Classic);
+    let log = f.work.join("k.log");
+    let script = format!(
+        r#"set -euo pipefail
+BUNDLE_DIR={root}
+. "$BUNDLE_DIR/scripts/lib.sh"
+. "$BUNDLE_DIR/scripts/settings.sh"
+WORK_DIR="$(mktemp -d)"
+trap 'rm -rf "$WORK_DIR"' EXIT
+k() {{
+  printf '%s\n' "$*" >>{log}
+  shift 2
+  local names=()
+  while [ "$1" != -n ]; do names+=("$1"); shift; done
+  if [ "$MODE" = other ]; then echo 'Unable to connect to the server' >&2; return 1; fi
+  if [ "$MODE" = forbidden ] && [ "${{#names[@]}}" -gt 1 ]; then
+    echo 'Error from server (Forbidden): secrets "x" is forbidden' >&2
+    return 1
+  fi
+  if [ "${{names[0]}}" = alb-certs ]; then
+    printf 'alb-certs|%s|Opaque||{{"client.crt":"aGVsbG8="}}\n' "$BUNDLE_ID"
+  fi
+}}
+read_secret istio-system alb-certs "$WORK_DIR/a" client.crt
+cat "$WORK_DIR/a/client.crt"; echo " $SECRET_OWNER $SECRET_TYPE"
+if read_secret istio-system istio-ingressgateway-certs "$WORK_DIR/b" tls.crt; then echo found
+else echo absent; fi
+"#,
+        root = f.root.display(),
+        log = log.display(),
+    );
+    let run = |mode: &str| {
+        let _ = std::fs::remove_file(&log);
+        let out = std::process::Command::new("bash")
+            .args(["-c", &script])
+            .env("MODE", mode)
+            .output()
+            .unwrap();
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        (out, calls.lines().map(str::to_owned).collect::<Vec<_>>())
+    };
+    let settings = std::fs::read_to_string(f.root.join("scripts/settings.sh")).unwrap();
+    let id = settings
+        .lines()
+        .find_map(|l| l.strip_prefix("BUNDLE_ID="))
+        .expect("settings.sh sets BUNDLE_ID");
+    let (out, calls) = run("all");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(said, format!("hello {id} Opaque\nabsent\n"), "{out:?}");
+    assert_eq!(calls.len(), 1, "one call for the namespace: {calls:?}");
+    assert!(calls[0].contains(" alb-certs ") && calls[0].contains(" istio-ingressgateway-certs "));
+    let (out, calls) = run("forbidden");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), said, "{out:?}");
+    assert_eq!(
+        calls.len(),
+        4,
+        "each read: the namespace, then its name alone: {calls:?}"
+    );
+    assert!(
+        calls[1].starts_with("get secret alb-certs -n istio-system"),
+        "{calls:?}"
+    );
+    let (out, calls) = run("other");
+    assert!(!out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read secret(s) alb-certs"), "{err}");
+    assert!(err.contains("Unable to connect to the server"), "{err}");
+    assert_eq!(calls.len(), 1, "{calls:?}");
+}

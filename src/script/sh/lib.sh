@@ -1167,17 +1167,20 @@ for_purpose() {
   x509 -inform PEM -noout -purpose -in "$1" 2>/dev/null | grep -q "^$want"
 }
 
-# fetch_secrets NAMESPACE NAME: in one kubectl call, NAME and every other secret a script of
-# this bundle reads (the bundle's own, IBM's NLB and ALB secrets) as NAMESPACE holds them, one
-# line each: "NAME|BUNDLE-LABEL|TYPE|IMMUTABLE|{DATA}", into $WORK_DIR/secrets/NAMESPACE.
+# fetch_secrets NAMESPACE NAME [ONLY]: in one kubectl call, NAME and every other secret a script
+# of this bundle reads (the bundle's own, IBM's NLB and ALB secrets) as NAMESPACE holds them, one
+# line each: "NAME|BUNDLE-LABEL|TYPE|IMMUTABLE|{DATA}", into $WORK_DIR/secrets/NAMESPACE. A role
+# that may read some of those names only (Forbidden): NAME alone, as ONLY asks.
 fetch_secrets() {
   local ns=$1 name names=("$2") item
   item='{.metadata.name}{"|"}{.metadata.labels.istio-alb/bundle}{"|"}{.type}{"|"}{.immutable}'
   item+='{"|"}{.data}{"\n"}'
-  for name in "$NLB_SECRET" "$ALB_SECRET" "$GATEWAY_CERT_SECRET" "${GATEWAY_KEY%%/*}" \
-    "${CLIENT_CA%%/*}" "${ALB_CERT%%/*}" "${ALB_KEY%%/*}" "${ALB_CA%%/*}"; do
-    case " ${names[*]} " in *" $name "*) ;; *) names+=("$name") ;; esac
-  done
+  if [ -z "${3:-}" ]; then
+    for name in "$NLB_SECRET" "$ALB_SECRET" "$GATEWAY_CERT_SECRET" "${GATEWAY_KEY%%/*}" \
+      "${CLIENT_CA%%/*}" "${ALB_CERT%%/*}" "${ALB_KEY%%/*}" "${ALB_CA%%/*}"; do
+      case " ${names[*]} " in *" $name "*) ;; *) names+=("$name") ;; esac
+    done
+  fi
   # Two names or more make a List; one, the object itself.
   if [ "${#names[@]}" -gt 1 ]; then item="{range .items[*]}$item{end}"; fi
   mkdir -p "$WORK_DIR/secrets"
@@ -1185,6 +1188,10 @@ fetch_secrets() {
   if ! k get secret "${names[@]}" -n "$ns" --ignore-not-found -o "jsonpath=$item" \
     >"$WORK_DIR/secrets/$ns" 2>"$WORK_DIR/read.err"; then
     rm -f "$WORK_DIR/secrets/$ns" "$WORK_DIR/secrets/$ns.names"
+    if [ "${#names[@]}" -gt 1 ] && grep -q Forbidden "$WORK_DIR/read.err"; then
+      fetch_secrets "$ns" "$2" only
+      return 0
+    fi
     die "cannot read secret(s) ${names[*]} in $ns: $(head -n 3 "$WORK_DIR/read.err")"
   fi
 }
