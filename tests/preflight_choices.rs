@@ -49,13 +49,23 @@ fn edit(bundle: &mut Bundle, path: &str, from: &str, to: &str) {
 /// Run the bundle's preflight.sh in a TMPDIR that must be empty afterwards; `stub`: a folder put
 /// first on PATH (a stub kubectl) and the folder its secrets come from.
 fn preflight(bundle: &Bundle, stub: Option<(&Path, &Path)>) -> Output {
+    preflight_with(bundle, stub, &[])
+}
+
+/// [`preflight`] with these environment variables besides.
+fn preflight_with(
+    bundle: &Bundle,
+    stub: Option<(&Path, &Path)>,
+    envs: &[(String, std::path::PathBuf)],
+) -> Output {
     let tmp = tempfile::tempdir().unwrap();
     let root = support::write_bundle(bundle, tmp.path());
     let work = tmp.path().join("tmp");
     fs::create_dir(&work).unwrap();
     let mut cmd = std::process::Command::new("bash");
     cmd.arg(root.join("scripts/preflight.sh"))
-        .env("TMPDIR", &work);
+        .env("TMPDIR", &work)
+        .envs(envs.iter().map(|(k, v)| (k, v)));
     if let Some((bin, secrets)) = stub {
         let path = std::env::var("PATH").unwrap_or_default();
         cmd.env("PATH", format!("{}:{path}", bin.display()))
@@ -271,17 +281,7 @@ fn preflight_trusts_only_the_bundles_cas_not_the_machines() {
     };
     let machine = support::machine_trusting(tmp.path(), &root(&good));
     let other = support::other_ca(tmp.path());
-    let run = |b: &Bundle| {
-        let dir = tempfile::tempdir().unwrap();
-        let bundle_root = support::write_bundle(b, dir.path());
-        let work = dir.path().join("tmp");
-        fs::create_dir(&work).unwrap();
-        let mut cmd = std::process::Command::new("bash");
-        cmd.arg(bundle_root.join("scripts/preflight.sh"))
-            .env("TMPDIR", &work)
-            .envs(machine.iter().map(|(k, v)| (k, v)));
-        support::run_bounded(&mut cmd, Duration::from_secs(45))
-    };
+    let run = |b: &Bundle| preflight_with(b, None, &machine);
     let out = run(&good);
     assert!(out.status.success(), "{}", output(&out));
     for (file, side, words) in [

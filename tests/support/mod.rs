@@ -199,36 +199,33 @@ pub fn go_tool(package: &str) -> Option<std::path::PathBuf> {
     Some(binary)
 }
 
-/// A self-signed CA of its own, made with openssl: a CA that issued nothing in the bundle.
-pub fn other_ca(dir: &std::path::Path) -> String {
-    let (cert, key) = (dir.join("other-ca.pem"), dir.join("other-ca.key"));
+/// `openssl ARGS`, which must succeed.
+pub fn openssl_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
     let out = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-        ])
-        .args([
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Some other CA",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
+        .args(args)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "openssl: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+/// A self-signed CA of its own, made with openssl: a CA that issued nothing in the bundle.
+pub fn other_ca(dir: &std::path::Path) -> String {
+    let (cert, key) = (dir.join("other-ca.pem"), dir.join("other-ca.key"));
+    let new = "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2";
+    let mut args: Vec<std::ffi::OsString> = new.split(' ').map(Into::into).collect();
+    args.extend(["-subj".into(), "/CN=Some other CA".into()]);
+    args.extend([
+        "-keyout".into(),
+        key.into(),
+        "-out".into(),
+        cert.clone().into(),
+    ]);
+    openssl_ok(&args);
     std::fs::read_to_string(cert).unwrap()
 }
 
@@ -239,11 +236,13 @@ pub fn machine_trusting(dir: &std::path::Path, ca_pem: &str) -> [(String, std::p
     std::fs::create_dir_all(&certs).unwrap();
     let file = dir.join("machine-ca.pem");
     std::fs::write(&file, ca_pem).unwrap();
-    let hash = std::process::Command::new("openssl")
-        .args(["x509", "-hash", "-noout", "-in"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let hash = openssl_ok(&[
+        "x509".as_ref(),
+        "-hash".as_ref(),
+        "-noout".as_ref(),
+        "-in".as_ref(),
+        file.as_os_str(),
+    ]);
     let hash = String::from_utf8(hash.stdout).unwrap();
     std::fs::write(certs.join(format!("{}.0", hash.trim())), ca_pem).unwrap();
     [
@@ -266,51 +265,23 @@ pub fn issued_by_other_ca(dir: &std::path::Path, host: &str) -> (String, String)
         format!("subjectAltName = DNS:{host}\nextendedKeyUsage = serverAuth\n"),
     )
     .unwrap();
-    let run = |args: &[&std::ffi::OsStr]| {
-        let out = std::process::Command::new("openssl")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    let subject = format!("/CN={host}");
-    run(&[
-        "req".as_ref(),
-        "-new".as_ref(),
-        "-newkey".as_ref(),
-        "ec".as_ref(),
-        "-pkeyopt".as_ref(),
-        "ec_paramgen_curve:P-256".as_ref(),
-        "-nodes".as_ref(),
-        "-subj".as_ref(),
-        subject.as_ref(),
-        "-keyout".as_ref(),
-        key.as_os_str(),
-        "-out".as_ref(),
-        csr.as_os_str(),
+    let new = "req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+    let mut args: Vec<std::ffi::OsString> = new.split(' ').map(Into::into).collect();
+    args.extend(["-subj".into(), format!("/CN={host}").into()]);
+    args.extend([
+        "-keyout".into(),
+        key.clone().into(),
+        "-out".into(),
+        csr.clone().into(),
     ]);
-    run(&[
-        "x509".as_ref(),
-        "-req".as_ref(),
-        "-days".as_ref(),
-        "90".as_ref(),
-        "-in".as_ref(),
-        csr.as_os_str(),
-        "-CA".as_ref(),
-        dir.join("other-ca.pem").as_os_str(),
-        "-CAkey".as_ref(),
-        dir.join("other-ca.key").as_os_str(),
-        "-set_serial".as_ref(),
-        "0x29".as_ref(),
-        "-extfile".as_ref(),
-        ext.as_os_str(),
-        "-out".as_ref(),
-        cert.as_os_str(),
-    ]);
+    openssl_ok(&args);
+    let sign = "x509 -req -days 90 -set_serial 0x29";
+    let mut args: Vec<std::ffi::OsString> = sign.split(' ').map(Into::into).collect();
+    args.extend(["-in".into(), csr.into(), "-extfile".into(), ext.into()]);
+    args.extend(["-CA".into(), dir.join("other-ca.pem").into()]);
+    args.extend(["-CAkey".into(), dir.join("other-ca.key").into()]);
+    args.extend(["-out".into(), cert.clone().into()]);
+    openssl_ok(&args);
     (
         std::fs::read_to_string(cert).unwrap(),
         std::fs::read_to_string(key).unwrap(),
