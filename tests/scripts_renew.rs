@@ -88,11 +88,10 @@ fn ibms_certificate_from_a_ca_the_alb_does_not_trust_is_refused_whatever_the_mac
         false,
     ));
     // A CA of another name: OpenSSL looks an issuer up by name, the bundle's CA first.
+    let elsewhere = Pki::with_gateway_ca(10, "Another CA");
+    f.set_ibm_nlb(&elsewhere.nlb(0x29, -1, 89));
     let tmp = tempfile::tempdir().unwrap();
-    let elsewhere = support::other_ca(tmp.path());
-    let (cert, key) = support::issued_by_other_ca(tmp.path(), istio_alb::demo::NLB_DOMAIN);
-    f.set_ibm_nlb(&fakecluster::pki::Pair { cert, key });
-    let machine = support::machine_trusting(tmp.path(), &elsewhere);
+    let machine = support::machine_trusting(tmp.path(), &elsewhere.root_pem);
     let out = f
         .command("renew.sh", &[])
         .envs(machine.iter().map(|(k, v)| (k, v)))

@@ -123,7 +123,7 @@ fn trust_is_judged_by_the_secrets_cas_not_by_the_machines() {
     let f = installed(Fake::new(Profile::Classic));
     let tmp = tempfile::tempdir().unwrap();
     let machine = support::machine_trusting(tmp.path(), demo::CA);
-    let other = support::other_ca(tmp.path());
+    let other = Pki::with_gateway_ca(10, "Another CA").root_pem;
     let run = |f: &Fake| {
         let out = f
             .command("verify.sh", &[])

@@ -41,11 +41,17 @@ impl Pki {
     /// A gateway CA, and a client CA whose client certificate was issued `client_age_days` ago
     /// (valid 365 days: older than 243 days means its last third has begun).
     pub fn new(client_age_days: i64) -> Pki {
+        Pki::with_gateway_ca(client_age_days, "Test gateway CA")
+    }
+
+    /// As [`Pki::new`], the gateway CA named `common_name`: a CA that OpenSSL, which looks an
+    /// issuer up by name, never takes for another `Pki`'s.
+    pub fn with_gateway_ca(client_age_days: i64, common_name: &str) -> Pki {
         let root_key = KeyPair::generate().unwrap();
         let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
         let mut dn = DistinguishedName::new();
         dn.push(DnType::OrganizationName, "istio-alb tests");
-        dn.push(DnType::CommonName, "Test gateway CA");
+        dn.push(DnType::CommonName, common_name);
         p.distinguished_name = dn;
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
