@@ -24,7 +24,7 @@ mod native {
     use std::time::Instant;
 
     fn check_setup(inputs: &CertInputs, hosts: &[&str], at: i64) -> CheckReport {
-        let mut r = check(inputs, at);
+        let mut r = check(inputs, at, &istio_alb::pki::rustcrypto::RustCrypto);
         let hosts: Vec<(Subject, &str)> = hosts
             .iter()
             .map(|h| (Subject::from(Field::NlbDomain), *h))
@@ -116,7 +116,11 @@ mod native {
                 let mut times: Vec<f64> = (0..7)
                     .map(|_| {
                         let t = Instant::now();
-                        black_box(check(black_box(&inputs), at()));
+                        black_box(check(
+                            black_box(&inputs),
+                            at(),
+                            &istio_alb::pki::rustcrypto::RustCrypto,
+                        ));
                         t.elapsed().as_secs_f64() * 1000.0
                     })
                     .collect();

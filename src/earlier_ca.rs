@@ -15,6 +15,7 @@ use crate::ca::Issued;
 use crate::inputs::CertInput;
 use crate::pki::cert::{Cert, parse_certs};
 use crate::pki::key::{PrivateKey, key_matches, read_private_key};
+use crate::pki::rustcrypto::RustCrypto;
 use std::fmt;
 use std::io::{Cursor, Read as _};
 
@@ -218,7 +219,7 @@ impl Pile {
         let (certs, _) = parse_certs(CertInput::ClientCa, &found.text, at);
         self.certs
             .extend(certs.into_iter().map(|c| (found.from.clone(), c)));
-        if let (Some(key), _) = read_private_key(CertInput::ClientCaKey, &found.text) {
+        if let (Some(key), _) = read_private_key(CertInput::ClientCaKey, &found.text, &RustCrypto) {
             self.keys.push((found.from, key));
         }
     }

@@ -36,7 +36,7 @@ impl Request {
     pub fn plan(&self) -> Plan {
         plan::from_report(
             &self.settings,
-            &plan::check(&self.certs, self.at),
+            &plan::check(&self.certs, self.at, &crate::pki::rustcrypto::RustCrypto),
             self.extra.clone(),
             self.at,
         )
@@ -121,6 +121,15 @@ pub fn settings_file(request: &Request) -> String {
 /// A settings file read (YAML or JSON), or why not in a sentence that never shows its content.
 pub fn import_settings(text: &str) -> Result<Settings, String> {
     Settings::from_yaml(text).map_err(|e| e.to_string())
+}
+
+/// RustCrypto's answers to `questions_json` (`[pki::crypto::Question]`), in order: the first
+/// module's answers where the browser has no WebCrypto (`ui::webcrypto`).
+pub fn answer(questions_json: &str) -> Result<Vec<crate::pki::crypto::Answer>, String> {
+    let questions: Vec<crate::pki::crypto::Question> =
+        serde_json::from_str(questions_json).map_err(|e| format!("bad questions: {e}"))?;
+    let crypto = crate::pki::rustcrypto::RustCrypto;
+    Ok(questions.iter().map(|q| q.answer(&crypto)).collect())
 }
 
 /// What a private client CA puts into the page's four inputs.

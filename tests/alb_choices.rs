@@ -113,7 +113,11 @@ fn ibm_renewed_secret_needs_no_nlb_key_and_bundles_none() {
 #[test]
 fn classic_alb_default_depth_is_checked_against_the_chain() {
     let s = demo::settings_for(Profile::Classic);
-    let mut report = plan::check(&demo::cert_inputs(), AT);
+    let mut report = plan::check(
+        &demo::cert_inputs(),
+        AT,
+        &istio_alb::pki::rustcrypto::RustCrypto,
+    );
     // The demo chain needs depth 2, within IBM's default of 5.
     let p = plan::from_report(&s, &report, Vec::new(), AT);
     assert!(p.findings.is_empty(), "{:#?}", p.findings);

@@ -209,7 +209,11 @@ fn an_rsa_key_over_8192_bits_is_refused_before_any_arithmetic() {
     der.extend(der_len(body.len()));
     der.extend(body);
     let pem = istio_alb::pki::pem::encode("RSA PRIVATE KEY", &der);
-    let (key, errors) = istio_alb::pki::key::read_private_key(CertInput::NlbKey, &pem);
+    let (key, errors) = istio_alb::pki::key::read_private_key(
+        CertInput::NlbKey,
+        &pem,
+        &istio_alb::pki::rustcrypto::RustCrypto,
+    );
     assert!(key.is_none());
     let codes: Vec<&str> = errors.iter().map(|e| e.code().as_str()).collect();
     assert_eq!(codes, ["key-unsupported"]);
@@ -239,7 +243,7 @@ fn hostile_sizes_give_one_finding_not_a_flood() {
         let mut certs = demo::cert_inputs();
         certs[CertInput::NlbCert] = text.clone();
         certs[CertInput::ClientCa] = text;
-        let r = plan::check(&certs, at());
+        let r = plan::check(&certs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
         let about_cert = r
             .findings
             .iter()

@@ -123,6 +123,7 @@ fn run_case(c: &Value) -> Outcome {
             text: &roots,
         },
         &opts,
+        &istio_alb::pki::rustcrypto::RustCrypto,
     );
     Outcome::Ran(report.usable && report.path_valid)
 }
@@ -276,7 +277,8 @@ fn x509_limbo_peer_keys_match_their_certificates() {
             KeyKind::Rsa { bits } => (2048..=8192).contains(&bits),
             _ => false,
         };
-        let (key, key_errs) = read_private_key("peer_key", key_pem);
+        let (key, key_errs) =
+            read_private_key("peer_key", key_pem, &istio_alb::pki::rustcrypto::RustCrypto);
         match key {
             Some(k) => {
                 assert!(

@@ -99,6 +99,7 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
                 (CertInput::NlbKey, gateway_leaf.key_pem()),
             ]),
             at,
+            &istio_alb::pki::rustcrypto::RustCrypto,
         )
         .findings,
     ));
@@ -110,12 +111,18 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
                 format!("{}{}", w.root.pem, isrg_root_x1()),
             )]),
             at,
+            &istio_alb::pki::rustcrypto::RustCrypto,
         )
         .findings,
     ));
     out.push((
         "empty page (check)",
-        check(&CertInputs::default(), at).findings,
+        check(
+            &CertInputs::default(),
+            at,
+            &istio_alb::pki::rustcrypto::RustCrypto,
+        )
+        .findings,
     ));
     out.push((
         "empty page (plan)",
@@ -175,7 +182,13 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
         with_paths.cert_inputs(|p| Err(format!("there is no file {p}")));
     out.push((
         "settings file paths",
-        plan::from_report(&with_paths, &check(&resolved, at), resolve_findings, at).findings,
+        plan::from_report(
+            &with_paths,
+            &check(&resolved, at, &istio_alb::pki::rustcrypto::RustCrypto),
+            resolve_findings,
+            at,
+        )
+        .findings,
     ));
     let mut unreadable = settings();
     unreadable.certificates[CertInput::NlbCert] = "/dev/zero".into();
@@ -193,7 +206,13 @@ fn cases() -> Vec<(&'static str, Vec<Finding>)> {
     });
     out.push((
         "settings file paths to a device and a large file",
-        plan::from_report(&unreadable, &check(&resolved, at), resolve_findings, at).findings,
+        plan::from_report(
+            &unreadable,
+            &check(&resolved, at, &istio_alb::pki::rustcrypto::RustCrypto),
+            resolve_findings,
+            at,
+        )
+        .findings,
     ));
     out.push((
         "port typed as text",

@@ -359,6 +359,7 @@ fn a_certificate_is_named_by_its_cn_else_its_first_san() {
                 (istio_alb::inputs::CertInput::GatewayCa, root.pem.clone()),
             ]),
             at(),
+            &istio_alb::pki::rustcrypto::RustCrypto,
         );
         let link = &report.nlb_chain.links[0];
         assert_eq!(link.name, want, "chain link of CN {cn:?}");

@@ -93,7 +93,11 @@ fn every_supported_encoding_matches_its_certificate() {
     let other = cert_for("rsa2048b.pkcs8.pem", &rcgen::PKCS_RSA_SHA256);
     let (other, _) = parse_certs("nlb_cert", &other, at());
     for &(file, pkcs8, alg, format, desc) in cases {
-        let (key, errs) = read_private_key("nlb_key", &fixture(file));
+        let (key, errs) = read_private_key(
+            "nlb_key",
+            &fixture(file),
+            &istio_alb::pki::rustcrypto::RustCrypto,
+        );
         assert!(errs.is_empty(), "{file}: {errs:?}");
         let key = key.expect(file);
         assert_eq!(key.format, format, "{file}");
@@ -109,7 +113,11 @@ fn every_supported_encoding_matches_its_certificate() {
         assert_eq!(f[0].code, "key-mismatch", "{file}");
         assert_eq!(f[0].input.as_deref(), Some("nlb_key"));
         // The normalised PEM reads back as the same key.
-        let (again, _) = read_private_key("nlb_key", &key.to_pem());
+        let (again, _) = read_private_key(
+            "nlb_key",
+            &key.to_pem(),
+            &istio_alb::pki::rustcrypto::RustCrypto,
+        );
         let again = again.expect(file);
         assert_eq!(again.public, key.public, "{file}");
         assert_eq!(again.to_pem(), key.to_pem(), "{file}");
@@ -120,7 +128,11 @@ fn every_supported_encoding_matches_its_certificate() {
 fn generated_keys_match_generated_certificates() {
     for alg in ALL_ALGS {
         let c = self_signed(&Spec::leaf("g.example", &["g.example"]), alg);
-        let (key, errs) = read_private_key("alb_client_key", &c.key_pem());
+        let (key, errs) = read_private_key(
+            "alb_client_key",
+            &c.key_pem(),
+            &istio_alb::pki::rustcrypto::RustCrypto,
+        );
         assert!(errs.is_empty(), "{alg:?}: {errs:?}");
         let (certs, _) = parse_certs("alb_client_cert", &c.pem, at());
         assert!(
@@ -156,7 +168,8 @@ fn unusable_keys_are_named() {
         ),
     ];
     for (name, text, code) in cases {
-        let (key, errs) = read_private_key("nlb_key", text);
+        let (key, errs) =
+            read_private_key("nlb_key", text, &istio_alb::pki::rustcrypto::RustCrypto);
         let codes: Vec<_> = errs.iter().map(|e| e.code()).collect();
         if code.is_empty() {
             assert!(key.is_some() && errs.is_empty(), "{name}: {codes:?}");

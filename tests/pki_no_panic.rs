@@ -48,7 +48,7 @@ fn feed(text: &str, ok_chain: &Chain) {
     let _ = pem::read_certificates("x", text);
     let _ = pem::read_private_key("x", text);
     let _ = summarize_pem("x", text, at());
-    let _ = key::read_private_key("x", text);
+    let _ = key::read_private_key("x", text, &istio_alb::pki::rustcrypto::RustCrypto);
     let _ = names::parse_host(text);
     let _ = istio_alb::rfc3339::parse(text);
     let _ = verify_pem(
@@ -67,6 +67,7 @@ fn feed(text: &str, ok_chain: &Chain) {
             at: at(),
             ..VerifyOptions::default()
         },
+        &istio_alb::pki::rustcrypto::RustCrypto,
     );
     let _ = verify_pem(
         PemInput {
@@ -82,6 +83,7 @@ fn feed(text: &str, ok_chain: &Chain) {
             at: at(),
             ..VerifyOptions::default()
         },
+        &istio_alb::pki::rustcrypto::RustCrypto,
     );
 }
 
@@ -188,7 +190,11 @@ fn mutated_inputs_never_panic() {
             "fuzz.example.com".to_owned(),
             String::from_utf8_lossy(&rng.bytes(8)).into_owned(),
         ];
-        let r = check(&inputs, (rng.next() >> 1) as i64 - (1 << 62));
+        let r = check(
+            &inputs,
+            (rng.next() >> 1) as i64 - (1 << 62),
+            &istio_alb::pki::rustcrypto::RustCrypto,
+        );
         let hosts: Vec<(Subject, &str)> = hosts
             .iter()
             .map(|h| (Subject::from(Field::NlbDomain), h.as_str()))
@@ -198,7 +204,7 @@ fn mutated_inputs_never_panic() {
     }
     // Extreme times.
     for t in [i64::MIN, -1, 0, i64::MAX] {
-        let _ = check(&good, t);
+        let _ = check(&good, t, &istio_alb::pki::rustcrypto::RustCrypto);
         let _ = summarize_pem("x", &ch.leaf.pem, t);
     }
     println!("{runs} mutated inputs, no panic");

@@ -20,7 +20,7 @@ fn at() -> i64 {
 }
 
 fn public_findings(inputs: &CertInputs) -> Vec<Finding> {
-    check(inputs, at())
+    check(inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto)
         .findings
         .into_iter()
         .filter(|f| f.code == Code::ClientCaPublic)
@@ -134,7 +134,7 @@ fn a_ca_issued_by_a_mozilla_root_and_one_below_it_are_public() {
     );
     assert!(is_mozilla_root(&isrg[0]));
     assert!(!is_mozilla_root(&certs[2]));
-    let found = public_certs(&certs);
+    let found = public_certs(&certs, &istio_alb::pki::rustcrypto::RustCrypto);
     assert_eq!(
         found,
         vec![
@@ -178,5 +178,8 @@ fn a_name_alone_is_not_enough() {
         at(),
     );
     assert_eq!(certs.len(), 2);
-    assert_eq!(public_certs(&certs), Vec::new());
+    assert_eq!(
+        public_certs(&certs, &istio_alb::pki::rustcrypto::RustCrypto),
+        Vec::new()
+    );
 }

@@ -38,7 +38,7 @@ fn world() -> World {
 
 /// The check and the host names, as the plan runs them.
 fn check_setup(inputs: &CertInputs, hosts: &[&str], at: i64) -> CheckReport {
-    let mut r = check(inputs, at);
+    let mut r = check(inputs, at, &istio_alb::pki::rustcrypto::RustCrypto);
     let hosts: Vec<(Subject, &str)> = hosts
         .iter()
         .map(|h| (Subject::from(Field::NlbDomain), *h))
@@ -264,7 +264,7 @@ fn an_empty_gateway_ca_asks_for_the_root_the_gateway_chain_needs() {
         inputs[CertInput::NlbCert] = chain;
         inputs[CertInput::NlbKey] = key;
         inputs[CertInput::GatewayCa] = String::new();
-        let r = check(&inputs, at());
+        let r = check(&inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
         assert_eq!(
             r.gateway_root.as_ref().map(|g| g.name.as_str()),
             Some(root),
@@ -322,7 +322,7 @@ fn a_lets_encrypt_gateway_certificate_asks_for_isrg_root_x1() {
     ] {
         let mut inputs = CertInputs::default();
         inputs[CertInput::NlbCert] = pasted;
-        let r = check(&inputs, at());
+        let r = check(&inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
         let root = r.gateway_root.clone().expect(name);
         assert_eq!(root.name, "ISRG Root X1", "{name}");
         assert_eq!(
@@ -348,7 +348,7 @@ fn a_certificate_pasted_twice_is_kept_once_and_said() {
     let chain = format!("{}{}", w.nlb.pem, w.int.pem);
     inputs[CertInput::NlbCert] = format!("{chain}{chain}");
     inputs[CertInput::ClientCa] = format!("{}{}", w.root.pem, w.root.pem);
-    let r = check(&inputs, at());
+    let r = check(&inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
     let repeated: Vec<&Finding> = r
         .findings
         .iter()
@@ -549,7 +549,7 @@ fn a_ca_input_without_a_certificate_is_an_error_not_a_skipped_check() {
     for ca in [CertInput::ClientCa, CertInput::GatewayCa] {
         let mut inputs = w.good_inputs();
         inputs[ca] = params_only.to_owned();
-        let r = check(&inputs, at());
+        let r = check(&inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
         let about: Vec<_> = r.findings.iter().filter(|f| f.is_about(ca)).collect();
         assert!(
             about.iter().any(
@@ -562,7 +562,7 @@ fn a_ca_input_without_a_certificate_is_an_error_not_a_skipped_check() {
     // The same for a key input holding no key.
     let mut inputs = w.good_inputs();
     inputs[CertInput::NlbKey] = params_only.to_owned();
-    let r = check(&inputs, at());
+    let r = check(&inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
     assert!(
         r.findings
             .iter()
@@ -584,7 +584,7 @@ fn an_expired_dst_root_is_named_even_when_the_chain_does_not_reach_it() {
     );
     let mut inputs = w.good_inputs();
     inputs[CertInput::GatewayCa] = dst.pem.clone();
-    let r = check(&inputs, at());
+    let r = check(&inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
     let named: Vec<_> = r
         .findings
         .iter()
@@ -601,7 +601,7 @@ fn an_expired_dst_root_is_named_even_when_the_chain_does_not_reach_it() {
     let old = ca_with_validity("Old Root", None, ts(2000, 1, 1), ts(2020, 1, 1), Alg::P256);
     let mut inputs = w.good_inputs();
     inputs[CertInput::ClientCa] = format!("{}{}", w.root.pem, old.pem);
-    let r = check(&inputs, at());
+    let r = check(&inputs, at(), &istio_alb::pki::rustcrypto::RustCrypto);
     let old_findings: Vec<_> = r
         .findings
         .iter()

@@ -36,6 +36,7 @@ fn run(
             at,
             ..VerifyOptions::default()
         },
+        &istio_alb::pki::rustcrypto::RustCrypto,
     )
 }
 

@@ -274,7 +274,12 @@ fn a_hostile_certificate_path_is_reported_once_and_never_read() {
         assert!(!p.contains(';'), "resolve was called with {p:?}");
         demo::resolve(p)
     });
-    let plan = plan::from_report(&s, &plan::check(&certs, AT), resolve_findings, AT);
+    let plan = plan::from_report(
+        &s,
+        &plan::check(&certs, AT, &istio_alb::pki::rustcrypto::RustCrypto),
+        resolve_findings,
+        AT,
+    );
     let about_key: Vec<_> = plan
         .findings
         .iter()

@@ -93,6 +93,18 @@ const SECOND_ONLY = {
   'istio_alb::ca': '_ZN9istio_alb2ca',
   'istio_alb::earlier_ca': '_ZN9istio_alb10earlier_ca',
   'istio_alb::make': '_ZN9istio_alb4make',
+  // The checks' public-key arithmetic: WebCrypto's in the first module (ui::webcrypto), RustCrypto's
+  // in the second (pki::rustcrypto, also the page's way round a missing WebCrypto).
+  'istio_alb::pki::rustcrypto': '_ZN9istio_alb3pki10rustcrypto',
+  rsa: '_ZN3rsa',
+  crypto_bigint: '_ZN13crypto_bigint',
+  // (p384 and ed25519_dalek leave no function of their own name: their code is generic, named
+  // after elliptic_curve, primeorder, ecdsa and curve25519_dalek.)
+  p256: '_ZN4p256',
+  elliptic_curve: '_ZN14elliptic_curve',
+  primeorder: '_ZN10primeorder',
+  ecdsa: '_ZN5ecdsa',
+  curve25519_dalek: '_ZN16curve25519_dalek',
 };
 function guardFirstModule(firstPath, secondPath) {
   const first = readFileSync(firstPath);

@@ -46,6 +46,13 @@ mod exports {
         json(&make::import_settings(text).map_err(|e| JsValue::from_str(&e))?)
     }
 
+    /// RustCrypto's answers to the checks' questions (`[pki::crypto::Question]` as JSON), for
+    /// a first module without WebCrypto (a page served over plain http).
+    #[wasm_bindgen]
+    pub fn answer(questions_json: &str) -> Result<String, JsValue> {
+        json(&make::answer(questions_json).map_err(|e| JsValue::from_str(&e))?)
+    }
+
     /// A new private client CA and its first ALB client certificate (`make::PrivateCa` as JSON).
     #[wasm_bindgen]
     pub fn ca_init(cluster: &str, at: f64) -> Result<String, JsValue> {

@@ -4,6 +4,7 @@
 use super::Format;
 use crate::finding::{Finding, Tally};
 use crate::pki::pem::MAX_INPUT_BYTES;
+use crate::pki::rustcrypto::RustCrypto;
 use crate::plan::{self, Plan};
 use crate::settings::Settings;
 use serde::Serialize;
@@ -19,7 +20,7 @@ pub(super) fn load_plan(path: &Path, at: i64) -> Result<Plan, String> {
     // `join` keeps an absolute entry as it is; a relative one is read beside the settings file.
     let (certs, resolve_findings) =
         settings.cert_inputs(|entry| super::files::read_text(&base.join(entry), MAX_INPUT_BYTES));
-    let report = plan::check(&certs, at);
+    let report = plan::check(&certs, at, &RustCrypto);
     Ok(plan::from_report(&settings, &report, resolve_findings, at))
 }
 

@@ -63,6 +63,7 @@ pub fn run(args: &Args) -> ExitCode {
             text: &roots.1,
         },
         &opts,
+        &crate::pki::rustcrypto::RustCrypto,
     );
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {

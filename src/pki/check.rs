@@ -4,6 +4,7 @@
 
 use super::cert::{self, Cert};
 use super::chain::{ChainView, LinkRole, pick_leaf};
+use super::crypto::Crypto;
 use super::gateway_root::gateway_root;
 use super::key::{self, PrivateKey};
 use super::names;
@@ -63,7 +64,7 @@ impl CheckReport {
 ///
 /// Empty inputs give one `input-missing` info finding each and skip the checks that need them;
 /// everything else is checked and every problem reported (no stop at the first).
-pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
+pub fn check(inputs: &CertInputs, at: i64, crypto: &dyn Crypto) -> CheckReport {
     let mut findings: Vec<Finding> = Vec::new();
 
     for input in CertInput::ALL.into_iter().filter(|i| i.required()) {
@@ -82,7 +83,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         drop_repeats(certs, findings)
     };
     let key_of = |input: CertInput, findings: &mut Vec<Finding>| {
-        let (k, errors) = key::read_private_key(input, &inputs[input]);
+        let (k, errors) = key::read_private_key(input, &inputs[input], crypto);
         findings.extend(errors.iter().map(|e| e.to_finding()));
         k
     };
@@ -99,7 +100,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
     }
     // The gateway lets in every client certificate issued under the client CA: a public root
     // there lets in anyone (issue 27).
-    findings.extend(public_ca::client_ca_findings(&client_ca));
+    findings.extend(public_ca::client_ca_findings(&client_ca, crypto));
     // The ALB trusts its own CA for the gateway certificate: the client CA is a private CA
     // of the user's, which does not issue the gateway's certificate, so nothing stands in for
     // an empty "CA the ALB trusts" (issue 27). Its note names the root the chain needs.
@@ -145,6 +146,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         Usage::Server,
         at,
         &mut findings,
+        crypto,
     );
     let alb = check_role(
         &alb_certs,
@@ -153,6 +155,7 @@ pub fn check(inputs: &CertInputs, at: i64) -> CheckReport {
         Usage::Client,
         at,
         &mut findings,
+        crypto,
     );
 
     findings.extend(empty_inputs(
@@ -405,6 +408,7 @@ fn check_role(
     usage: Usage,
     at: i64,
     findings: &mut Vec<Finding>,
+    crypto: &dyn Crypto,
 ) -> RoleResult {
     let Some(leaf) = pick_leaf(certs).and_then(|i| certs.get(i)) else {
         return RoleResult {
@@ -452,6 +456,7 @@ fn check_role(
                 },
             },
             Some(&trust.into()),
+            crypto,
         );
         if usage == Usage::Server {
             go_findings = verify::go_findings(&r, &pool);
@@ -523,7 +528,7 @@ mod tests {
                 .map(|i| inputs[i].matches("-----BEGIN CERTIFICATE-----").count())
                 .sum();
             let before = crate::pki::x509::parses();
-            let report = check(&inputs, 1_800_000_000);
+            let report = check(&inputs, 1_800_000_000, &crate::pki::rustcrypto::RustCrypto);
             let parsed = crate::pki::x509::parses() - before;
             let read: usize = report.certs.iter().map(|(_, c)| c.len()).sum();
             let repeated = report

@@ -5,6 +5,8 @@
 //! never prints the DER and no message contains key bytes.
 
 use super::cert::Cert;
+pub use super::crypto::PublicKey;
+use super::crypto::{Crypto, EcCurve, KeyDer};
 use super::facts::{Curve, KeyKind, OID_X448, OID_X25519};
 use super::pem::{self, BlockKind, PemError};
 use crate::finding::{Code, Finding, Subject};
@@ -12,35 +14,6 @@ use std::fmt;
 use x509_parser::oid_registry::{
     OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519, Oid,
 };
-
-/// The public half of a key, comparable across encodings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PublicKey {
-    /// Big-endian modulus and exponent without leading zeros.
-    Rsa {
-        n: Vec<u8>,
-        e: Vec<u8>,
-    },
-    P256(p256::PublicKey),
-    P384(p384::PublicKey),
-    Ed25519([u8; 32]),
-}
-
-impl PublicKey {
-    pub fn describe(&self) -> String {
-        match self {
-            PublicKey::Rsa { n, .. } => format!("RSA {}", super::x509::bit_len(n)),
-            PublicKey::P256(_) => "ECDSA P-256".to_owned(),
-            PublicKey::P384(_) => "ECDSA P-384".to_owned(),
-            PublicKey::Ed25519(_) => "Ed25519".to_owned(),
-        }
-    }
-}
-
-fn strip_zeros(b: &[u8]) -> Vec<u8> {
-    let start = b.iter().position(|&x| x != 0).unwrap_or(b.len());
-    b[start..].to_vec()
-}
 
 /// How the key was encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,12 +161,6 @@ fn algorithm_name(oid_bytes: &[u8]) -> String {
     }
 }
 
-/// `Some(curve)` when `curve` is one this tool reads keys of.
-enum EcCurve {
-    P256,
-    P384,
-}
-
 fn supported_curve(oid_bytes: &[u8]) -> Result<EcCurve, String> {
     match Curve::from_oid_bytes(oid_bytes) {
         Curve::P256 => Ok(EcCurve::P256),
@@ -207,14 +174,6 @@ fn supported_curve(oid_bytes: &[u8]) -> Result<EcCurve, String> {
             Curve::Other(dotted) => format!("EC (curve {dotted})"),
             named => format!("ECDSA {named}"),
         }),
-    }
-}
-
-fn rsa_public(k: &rsa::PrivateKey) -> PublicKey {
-    use rsa::traits::PublicKeyParts;
-    PublicKey::Rsa {
-        n: strip_zeros(&k.n_bytes()),
-        e: strip_zeros(&k.e_bytes()),
     }
 }
 
@@ -245,8 +204,13 @@ fn check_rsa_size(
     }
 }
 
-/// Decode the key of one PEM block: its public half, or why it cannot be used.
-fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError> {
+/// Decode the key of one PEM block: its public half (computed by `crypto`), or why it cannot be
+/// used.
+fn decode(
+    block: &pem::PemBlock,
+    input: &Subject,
+    crypto: &dyn Crypto,
+) -> Result<PublicKey, KeyError> {
     let unsupported = |what: String| KeyError::Unsupported {
         input: input.clone(),
         block: block.index,
@@ -261,33 +225,24 @@ fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError>
     };
     match &block.kind {
         BlockKind::RsaKey => {
-            use rsa::pkcs1::DecodeRsaPrivateKey;
             check_rsa_size(&block.der, block, input)
                 .map_err(|e| e.unwrap_or(invalid("PKCS#1 RSA")))?;
-            rsa::PrivateKey::from_pkcs1_der(&block.der)
-                .map(|k| rsa_public(&k))
-                .map_err(|_| invalid("PKCS#1 RSA"))
+            crypto
+                .public_key(KeyDer::Pkcs1Rsa, &block.der)
+                .ok_or_else(|| invalid("PKCS#1 RSA"))
         }
         BlockKind::EcKey => {
             let curve = sec1::EcPrivateKey::try_from(block.der.as_slice())
                 .map_err(|_| invalid("SEC1 EC"))?
                 .parameters
                 .and_then(|p| p.named_curve());
+            let sec1 = |c| crypto.public_key(KeyDer::Sec1(c), &block.der);
             match curve.map(|c| supported_curve(c.as_bytes())) {
-                Some(Ok(EcCurve::P256)) => p256::SecretKey::from_sec1_der(&block.der)
-                    .map(|k| PublicKey::P256(k.public_key()))
-                    .map_err(|_| invalid("SEC1 EC")),
-                Some(Ok(EcCurve::P384)) => p384::SecretKey::from_sec1_der(&block.der)
-                    .map(|k| PublicKey::P384(k.public_key()))
-                    .map_err(|_| invalid("SEC1 EC")),
+                Some(Ok(c)) => sec1(c).ok_or_else(|| invalid("SEC1 EC")),
                 // SEC1 keys may omit the curve; the two we support are told apart by size.
-                None => p256::SecretKey::from_sec1_der(&block.der)
-                    .map(|k| PublicKey::P256(k.public_key()))
-                    .or_else(|_| {
-                        p384::SecretKey::from_sec1_der(&block.der)
-                            .map(|k| PublicKey::P384(k.public_key()))
-                    })
-                    .map_err(|_| unsupported("EC (unnamed curve)".to_owned())),
+                None => sec1(EcCurve::P256)
+                    .or_else(|| sec1(EcCurve::P384))
+                    .ok_or_else(|| unsupported("EC (unnamed curve)".to_owned())),
                 Some(Err(what)) => Err(unsupported(what)),
             }
         }
@@ -296,35 +251,24 @@ fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError>
                 .map_err(|_| invalid("PKCS#8"))?;
             let alg = info.algorithm.oid.as_bytes();
             if alg == OID_PKCS1_RSAENCRYPTION.as_bytes() {
-                use rsa::pkcs8::DecodePrivateKey;
                 check_rsa_size(info.private_key.as_bytes(), block, input)
                     .map_err(|e| e.unwrap_or(invalid("PKCS#8 RSA")))?;
-                rsa::PrivateKey::from_pkcs8_der(&block.der)
-                    .map(|k| rsa_public(&k))
-                    .map_err(|_| invalid("PKCS#8 RSA"))
+                crypto
+                    .public_key(KeyDer::Pkcs8Rsa, &block.der)
+                    .ok_or_else(|| invalid("PKCS#8 RSA"))
             } else if alg == OID_KEY_TYPE_EC_PUBLIC_KEY.as_bytes() {
                 let curve = info.algorithm.parameters_oid().ok();
                 match curve.map(|c| supported_curve(c.as_bytes())) {
-                    Some(Ok(EcCurve::P256)) => {
-                        use p256::pkcs8::DecodePrivateKey;
-                        p256::SecretKey::from_pkcs8_der(&block.der)
-                            .map(|k| PublicKey::P256(k.public_key()))
-                            .map_err(|_| invalid("PKCS#8 EC"))
-                    }
-                    Some(Ok(EcCurve::P384)) => {
-                        use p384::pkcs8::DecodePrivateKey;
-                        p384::SecretKey::from_pkcs8_der(&block.der)
-                            .map(|k| PublicKey::P384(k.public_key()))
-                            .map_err(|_| invalid("PKCS#8 EC"))
-                    }
+                    Some(Ok(c)) => crypto
+                        .public_key(KeyDer::Pkcs8Ec(c), &block.der)
+                        .ok_or_else(|| invalid("PKCS#8 EC")),
                     Some(Err(what)) => Err(unsupported(what)),
                     None => Err(unsupported("EC (unnamed curve)".to_owned())),
                 }
             } else if alg == OID_SIG_ED25519.as_bytes() {
-                use ed25519_dalek::pkcs8::DecodePrivateKey;
-                ed25519_dalek::SigningKey::from_pkcs8_der(&block.der)
-                    .map(|k| PublicKey::Ed25519(k.verifying_key().to_bytes()))
-                    .map_err(|_| invalid("PKCS#8 Ed25519"))
+                crypto
+                    .public_key(KeyDer::Pkcs8Ed25519, &block.der)
+                    .ok_or_else(|| invalid("PKCS#8 Ed25519"))
             } else {
                 Err(unsupported(algorithm_name(alg)))
             }
@@ -349,11 +293,12 @@ fn decode(block: &pem::PemBlock, input: &Subject) -> Result<PublicKey, KeyError>
 pub fn read_private_key(
     input: impl Into<Subject>,
     text: &str,
+    crypto: &dyn Crypto,
 ) -> (Option<PrivateKey>, Vec<KeyError>) {
     let input = &input.into();
     let (block, pem_errors) = pem::read_private_key(input, text);
     let mut errors: Vec<KeyError> = pem_errors.into_iter().map(KeyError::Pem).collect();
-    let key = block.and_then(|b| match decode(&b, input) {
+    let key = block.and_then(|b| match decode(&b, input, crypto) {
         Ok(public) => Some(PrivateKey {
             input: input.clone(),
             block: b.index,
@@ -382,20 +327,13 @@ pub fn certificate_public_key(cert: &Cert) -> Result<PublicKey, String> {
     let alg = &spki.algorithm;
     if *alg == OID_PKCS1_RSAENCRYPTION {
         match &spki.rsa {
-            Some((n, e)) => Ok(PublicKey::Rsa {
-                n: strip_zeros(n),
-                e: strip_zeros(e),
-            }),
+            Some((n, e)) => Ok(PublicKey::rsa(n, e)),
             None => Err("RSA (unreadable)".to_owned()),
         }
     } else if *alg == OID_KEY_TYPE_EC_PUBLIC_KEY {
         match spki.curve.as_deref().map(supported_curve) {
-            Some(Ok(EcCurve::P256)) => p256::PublicKey::from_sec1_bytes(bits)
-                .map(PublicKey::P256)
-                .map_err(|_| "ECDSA P-256 (invalid point)".to_owned()),
-            Some(Ok(EcCurve::P384)) => p384::PublicKey::from_sec1_bytes(bits)
-                .map(PublicKey::P384)
-                .map_err(|_| "ECDSA P-384 (invalid point)".to_owned()),
+            Some(Ok(c)) => PublicKey::ec(c, bits)
+                .ok_or_else(|| format!("ECDSA {} (unreadable point)", c.name())),
             Some(Err(what)) => Err(what),
             None => Err("EC (unnamed curve)".to_owned()),
         }
@@ -452,7 +390,7 @@ mod tests {
     fn garbage_in_key_labels_is_malformed() {
         for label in ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"] {
             let text = format!("-----BEGIN {label}-----\nMAMCAQE=\n-----END {label}-----\n");
-            let (k, e) = read_private_key("nlb_key", &text);
+            let (k, e) = read_private_key("nlb_key", &text, &crate::pki::rustcrypto::RustCrypto);
             assert!(k.is_none(), "{label}");
             assert_eq!(e.len(), 1, "{label}");
             assert_eq!(e[0].code(), "pem-malformed", "{label}");
@@ -463,7 +401,7 @@ mod tests {
     fn other_key_formats_are_unsupported() {
         for label in ["DSA PRIVATE KEY", "OPENSSH PRIVATE KEY"] {
             let text = format!("-----BEGIN {label}-----\nMAMCAQE=\n-----END {label}-----\n");
-            let (k, e) = read_private_key("nlb_key", &text);
+            let (k, e) = read_private_key("nlb_key", &text, &crate::pki::rustcrypto::RustCrypto);
             assert!(k.is_none());
             assert_eq!(e[0].code(), "key-unsupported", "{label}");
         }

@@ -4,6 +4,7 @@ pub mod algorithms;
 pub mod cert;
 pub mod chain;
 pub mod check;
+pub mod crypto;
 pub mod facts;
 pub mod gateway_root;
 pub mod key;
@@ -11,6 +12,7 @@ pub mod names;
 pub mod oid_names;
 pub mod pem;
 pub mod public_ca;
+pub mod rustcrypto;
 pub mod verify;
 pub mod x509;
 

@@ -5,6 +5,7 @@
 
 use super::algorithms;
 use super::cert::Cert;
+use super::crypto::Crypto;
 use super::x509::Ext;
 use crate::finding::{Code, Finding};
 use crate::inputs::CertInput;
@@ -61,7 +62,7 @@ pub fn issued_by_mozilla_root(c: &Cert) -> bool {
 
 /// The public certificates among `certs` (one input, in the order pasted), each with why: a
 /// Mozilla root, a CA issued by one, or one issued by another public certificate of the input.
-pub fn public_certs(certs: &[Cert]) -> Vec<(usize, Public)> {
+pub fn public_certs(certs: &[Cert], crypto: &dyn Crypto) -> Vec<(usize, Public)> {
     let mut found: Vec<Option<Public>> = certs
         .iter()
         .map(|c| {
@@ -96,6 +97,7 @@ pub fn public_certs(certs: &[Cert]) -> Vec<(usize, Public)> {
                 }
                 budget -= 1;
                 let signed = algorithms::verify_with(
+                    crypto,
                     &parent.key.algorithm_der,
                     &parent.key.key,
                     child.signature_algorithm_der.as_deref()?,
@@ -123,8 +125,8 @@ pub fn public_certs(certs: &[Cert]) -> Vec<(usize, Public)> {
 
 /// One `client-ca-public` error per public certificate of the client CA input, saying who could
 /// then get through the gateway and what to use instead.
-pub fn client_ca_findings(client_ca: &[Cert]) -> Vec<Finding> {
-    public_certs(client_ca)
+pub fn client_ca_findings(client_ca: &[Cert], crypto: &dyn Crypto) -> Vec<Finding> {
+    public_certs(client_ca, crypto)
         .into_iter()
         .filter_map(|(i, why)| {
             let c = client_ca.get(i)?;

@@ -36,9 +36,11 @@ pub struct Plan {
     pub scripts: Vec<Script>,
 }
 
-/// Check and plan in one go (the CLI's path; the page keeps the two stages apart).
+/// Check and plan in one go, with RustCrypto's answers (the CLI's path; the page keeps the two
+/// stages apart, and its first module asks WebCrypto).
 pub fn plan(settings: &Settings, certs: &CertInputs, at: i64) -> Plan {
-    from_report(settings, &check(certs, at), Vec::new(), at)
+    let crypto = crate::pki::rustcrypto::RustCrypto;
+    from_report(settings, &check(certs, at, &crypto), Vec::new(), at)
 }
 
 /// Plan from a certificate check already made, with findings from outside the settings placed

@@ -78,6 +78,15 @@ pub async fn import_settings(file_text: &str) -> Result<Settings, String> {
     )?)
 }
 
+/// RustCrypto's answers to the checks' questions, in order (`ui::webcrypto`'s way round a page
+/// without WebCrypto).
+pub async fn answer(
+    questions: &[crate::pki::crypto::Question],
+) -> Result<Vec<crate::pki::crypto::Answer>, String> {
+    let json = serde_json::to_string(questions).map_err(|e| e.to_string())?;
+    parse(text(call("answer", &[JsValue::from_str(&json)]).await?)?)
+}
+
 /// A new private client CA for `cluster`, at `at`.
 pub async fn ca_init(cluster: &str, at: i64) -> Result<PrivateCa, String> {
     let args = [JsValue::from_str(cluster), JsValue::from_f64(at as f64)];

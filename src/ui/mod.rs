@@ -29,6 +29,7 @@ mod rich_text;
 mod snackbar;
 pub mod state;
 mod text_field;
+mod webcrypto;
 
 pub use app::App;
 

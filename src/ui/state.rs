@@ -1,7 +1,8 @@
 //! The page's state: user inputs are the only writable signals; everything else is derived, in
 //! two stages so that typing in a settings field never re-verifies a chain:
 //!
-//! - `report`: the certificate check, a memo of the certificates and the clock only;
+//! - `report`: the certificate check, a memo of the certificates and the clock only (its
+//!   signatures and keys answered by WebCrypto, asynchronously: `ui::webcrypto::report`);
 //! - `checked`: settings findings, names and pending inputs, a memo of the form, the report and
 //!   the page's own findings (a port typed as text, a file that could not be loaded);
 //! - `made` and `bundle`: every generated file, derived from `checked` asynchronously (an
@@ -291,7 +292,7 @@ impl AppState {
                 })
             })
         });
-        let report = Memo::new(move |_| certs.with(|c| crate::plan::check(c, now.get())));
+        let report = crate::ui::webcrypto::report(certs, now);
         let settings = Memo::new(move |_| form.with(Form::to_settings));
         // The page's own findings: what the form or a file load knows and the settings do not.
         let extra = Memo::new(move |_| {

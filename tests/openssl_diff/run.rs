@@ -167,6 +167,7 @@ pub fn run_ours(case: &Case, verifier: Verifier) -> (bool, Vec<String>) {
                 text: &trusted,
             },
             &opts,
+            &istio_alb::pki::rustcrypto::RustCrypto,
         )
     }));
     match report {

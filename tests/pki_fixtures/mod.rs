@@ -343,6 +343,7 @@ pub fn verify_leaf(
             text: roots,
         },
         opts,
+        &istio_alb::pki::rustcrypto::RustCrypto,
     )
 }
 

@@ -6,6 +6,8 @@ use super::{Usage, VerifyOptions};
 use crate::finding::{Code, Finding};
 use crate::pki::algorithms;
 use crate::pki::cert::Cert;
+use crate::pki::crypto::Crypto;
+use rustls_pki_types::SignatureVerificationAlgorithm;
 use rustls_pki_types::{CertificateDer, UnixTime};
 use std::time::Duration;
 
@@ -23,7 +25,13 @@ fn unix_time(at: i64) -> UnixTime {
     UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(at).unwrap_or(0)))
 }
 
-pub(super) fn decide(leaf: &Cert, pool: &[Cert], roots: &[Cert], opts: &VerifyOptions) -> Decision {
+pub(super) fn decide(
+    leaf: &Cert,
+    pool: &[Cert],
+    roots: &[Cert],
+    opts: &VerifyOptions,
+    crypto: &dyn Crypto,
+) -> Decision {
     let mut findings = Vec::new();
     let leaf_der = CertificateDer::from(leaf.der.as_slice());
     let root_ders: Vec<CertificateDer<'_>> = roots
@@ -75,9 +83,12 @@ pub(super) fn decide(leaf: &Cert, pool: &[Cert], roots: &[Cert], opts: &VerifyOp
             };
         }
     };
+    let algorithms = algorithms::all(crypto);
+    let algorithms: Vec<&dyn SignatureVerificationAlgorithm> =
+        algorithms.iter().map(|a| a as _).collect();
     let path = ee
         .verify_for_usage(
-            algorithms::ALL,
+            &algorithms,
             &anchors,
             &inter,
             unix_time(opts.at),

@@ -7,6 +7,7 @@ use super::policy::eku_requirement;
 use crate::finding::{Code, Finding};
 use crate::pki::algorithms::{self, LinkSignatureError};
 use crate::pki::cert::Cert;
+use crate::pki::crypto::Crypto;
 use crate::pki::facts::{self, KeyKind, SignatureStrength};
 use crate::pki::x509::Ext;
 use x509_parser::oid_registry::Oid;
@@ -64,8 +65,10 @@ fn link_problem(
     issuer_p: &Parsed<'_>,
     issuer_is_anchor: bool,
     below: usize,
+    crypto: &dyn Crypto,
 ) -> Option<Problem> {
     let sig = algorithms::verify_with(
+        crypto,
         issuer_p.spki_alg,
         issuer_p.public_key,
         child_p.sig_alg,
@@ -175,6 +178,7 @@ fn find_issuer<'c>(
     at: i64,
     exclude: &[Vec<u8>],
     budget: &mut usize,
+    crypto: &dyn Crypto,
 ) -> Option<&'c Candidate<'c>> {
     let mut best: Option<(i32, &'c Candidate<'c>)> = None;
     for cand in candidates {
@@ -189,6 +193,7 @@ fn find_issuer<'c>(
         if *budget > 0 && {
             *budget -= 1;
             algorithms::verify_with(
+                crypto,
                 p.spki_alg,
                 p.public_key,
                 child_p.sig_alg,
@@ -225,7 +230,13 @@ pub(super) struct Walk {
 }
 
 /// Follow issuer names from the leaf to a supplied root, recording what is wrong on the way.
-pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk {
+pub(super) fn walk(
+    leaf: &Cert,
+    pool: &[Cert],
+    roots: &[Cert],
+    at: i64,
+    crypto: &dyn Crypto,
+) -> Walk {
     // Each candidate parsed once, not once per step.
     let candidates: Vec<Candidate> = roots
         .iter()
@@ -251,9 +262,9 @@ pub(super) fn walk(leaf: &Cert, pool: &[Cert], roots: &[Cert], at: i64) -> Walk 
             break;
         };
         let Some(cur_p) = parse(&cur) else { break };
-        match find_issuer(&cur_p, &candidates, at, &seen, &mut budget) {
+        match find_issuer(&cur_p, &candidates, at, &seen, &mut budget, crypto) {
             Some((issuer, is_root, issuer_p)) => {
-                let problem = link_problem(&cur, &cur_p, issuer, issuer_p, *is_root, depth);
+                let problem = link_problem(&cur, &cur_p, issuer, issuer_p, *is_root, depth, crypto);
                 w.problems.push(problem);
                 seen.push(issuer.der.clone());
                 w.chain.push((*issuer).clone());

@@ -19,6 +19,7 @@ use rules::{
 
 use super::cert::{self, Cert, CertSummary};
 use super::chain::{ChainView, UnusedCa, pick_leaf};
+use super::crypto::Crypto;
 use crate::finding::{Code, Finding, Severity, Subject};
 use crate::inputs::CertInput;
 use serde::{Deserialize, Serialize};
@@ -114,9 +115,10 @@ pub fn verify_chain(
     pool: &[Cert],
     roots: &[Cert],
     opts: &VerifyOptions,
+    crypto: &dyn Crypto,
 ) -> ChainResult {
     let trust = roots.first().map(|r| r.input.clone());
-    verify_chain_trusting(leaf, pool, roots, opts, trust.as_ref())
+    verify_chain_trusting(leaf, pool, roots, opts, trust.as_ref(), crypto)
 }
 
 /// [`verify_chain`], where the verifier's trust comes from the input `trust` whatever input the
@@ -130,6 +132,7 @@ pub fn verify_chain_trusting(
     roots: &[Cert],
     opts: &VerifyOptions,
     trust: Option<&Subject>,
+    crypto: &dyn Crypto,
 ) -> ChainResult {
     let usage = opts.usage.unwrap_or(Usage::Server);
     let mut findings = Unique::default();
@@ -147,7 +150,7 @@ pub fn verify_chain_trusting(
         findings.push(f);
     }
 
-    let decision = decide::decide(leaf, pool, roots, opts);
+    let decision = decide::decide(leaf, pool, roots, opts, crypto);
     for f in &decision.findings {
         findings.push(f.clone());
     }
@@ -162,7 +165,7 @@ pub fn verify_chain_trusting(
         // The explaining walk re-checks signatures, so it only runs when there is something
         // to explain.
         Err(e) => {
-            let walked = explain::walk(leaf, pool, roots, opts.at);
+            let walked = explain::walk(leaf, pool, roots, opts.at, crypto);
             let failure = Failure {
                 walked: &walked,
                 error: e,
@@ -188,7 +191,7 @@ pub fn verify_chain_trusting(
             opts.require_digital_signature,
         )),
         refusing(built_chain_rule(
-            leaf, given_pool, trusted, &chain, opts, accepted,
+            leaf, given_pool, trusted, &chain, opts, accepted, crypto,
         )),
         refusing(accepted_chain_rules(
             &chain, given_pool, usage, opts, accepted,
@@ -458,6 +461,7 @@ pub fn verify_pem(
     intermediates: Option<PemInput<'_>>,
     roots: PemInput<'_>,
     opts: &VerifyOptions,
+    crypto: &dyn Crypto,
 ) -> VerifyReport {
     let mut findings = Vec::new();
     let (leaf_certs, errs) = cert::parse_certs(leaf.name, leaf.text, opts.at);
@@ -506,7 +510,7 @@ pub fn verify_pem(
             pool.push(c.clone());
         }
     }
-    let r = verify_chain(&leaf_certs[li], &pool, &root_certs, opts);
+    let r = verify_chain(&leaf_certs[li], &pool, &root_certs, opts, crypto);
     findings.extend(r.findings);
     let findings = crate::finding::cap_repeats(findings, crate::finding::MAX_FINDINGS_OF_A_KIND);
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);

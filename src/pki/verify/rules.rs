@@ -4,6 +4,7 @@
 use super::{Usage, Verifier, VerifyOptions, boringssl, decide, go, openssl, policy};
 use crate::finding::{Code, Finding, Severity};
 use crate::pki::cert::{self, Cert};
+use crate::pki::crypto::Crypto;
 use crate::pki::names;
 
 /// What a finding does to the path verdict.
@@ -42,12 +43,13 @@ pub(super) fn built_chain_rule(
     chain: &[Cert],
     opts: &VerifyOptions,
     accepted: bool,
+    crypto: &dyn Crypto,
 ) -> Option<Finding> {
     if !accepted {
         return None;
     }
     match openssl::built_chain(leaf, given_pool, trusted, opts.at) {
-        Ok(built) => check_built(leaf, &built, chain, opts),
+        Ok(built) => check_built(leaf, &built, chain, opts, crypto),
         Err(stuck) => {
             let top = stuck.last().unwrap_or(leaf);
             Some(Finding::error(
@@ -139,6 +141,7 @@ fn check_built(
     built: &[Cert],
     found: &[Cert],
     opts: &VerifyOptions,
+    crypto: &dyn Crypto,
 ) -> Option<Finding> {
     if built
         .iter()
@@ -148,7 +151,7 @@ fn check_built(
         return None;
     }
     let (anchor, middle) = built.get(1..)?.split_last()?;
-    let e = decide::decide(leaf, middle, std::slice::from_ref(anchor), opts)
+    let e = decide::decide(leaf, middle, std::slice::from_ref(anchor), opts, crypto)
         .path
         .err()?;
     let via: Vec<String> = middle.iter().map(Cert::label).collect();
