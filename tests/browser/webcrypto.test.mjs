@@ -117,3 +117,20 @@ test('WebCrypto in the page and RustCrypto in the CLI reach the same findings, f
   }
   await p.assertClean();
 });
+
+test('without WebCrypto (a page served over plain http), the second module answers the checks', async (t) => {
+  const ex = example(t);
+  const p = await h.openPage(t);
+  // What a browser does outside a secure context: no crypto.subtle.
+  await p.context.addInitScript(() => Object.defineProperty(crypto, 'subtle', { get: () => undefined }));
+  await p.page.reload();
+  await p.page.waitForFunction(() => window.__appStarted === true);
+  assert.equal(await p.page.evaluate(() => typeof crypto.subtle), 'undefined');
+  await fillDemo(p.page);
+  await p.page.waitForFunction(() => /^0 errors/.test(document.querySelector('#findings-summary')?.textContent.trim()));
+  // A signature and a key are still judged: the ALB client key is not the gateway's.
+  await p.page.locator('#nlb_key').fill(ex.read('alb-client.key'));
+  await p.page.keyboard.press('Tab');
+  await p.page.locator('.finding[data-code="key-mismatch"][data-input="nlb_key"]').waitFor({ state: 'visible' });
+  await p.assertClean();
+});
