@@ -8,6 +8,7 @@
 use istio_alb::finding::{Finding, Severity};
 use istio_alb::pki::check::check;
 use istio_alb_configurator_fuzz::{cert_inputs, parts, split_time};
+use istio_alb::pki::rustcrypto::RustCrypto;
 use libfuzzer_sys::fuzz_target;
 
 fn errors(findings: &[Finding]) -> Vec<&Finding> {
@@ -21,11 +22,11 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (at, rest) = split_time(&text);
     let inputs = cert_inputs(&parts(rest, 6));
-    let report = check(&inputs, at);
+    let report = check(&inputs, at, &RustCrypto);
     if !errors(&report.findings).is_empty() {
         return;
     }
-    let again = check(&report.pems, at);
+    let again = check(&report.pems, at, &RustCrypto);
     assert!(
         errors(&again.findings).is_empty(),
         "normalised PEMs give errors: {:#?}",

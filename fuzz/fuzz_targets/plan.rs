@@ -9,6 +9,7 @@ use istio_alb::inputs::CertInput;
 use istio_alb::plan::{check, from_report};
 use istio_alb::settings::Settings;
 use istio_alb_configurator_fuzz::{cert_inputs, parts, split_time};
+use istio_alb::pki::rustcrypto::RustCrypto;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
             inputs[input] = given[input].clone();
         }
     }
-    let plan = from_report(&settings, &check(&inputs, at), resolve_findings, at);
+    let plan = from_report(&settings, &check(&inputs, at, &RustCrypto), resolve_findings, at);
     let _ = plan.tally();
     let _ = plan.problems();
     let _ = plan.pending();

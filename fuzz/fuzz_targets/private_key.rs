@@ -5,17 +5,18 @@
 
 use istio_alb::inputs::CertInput;
 use istio_alb::pki::key;
+use istio_alb::pki::rustcrypto::RustCrypto;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let (k, errors) = key::read_private_key(CertInput::NlbKey, &text);
+    let (k, errors) = key::read_private_key(CertInput::NlbKey, &text, &RustCrypto);
     for e in &errors {
         let _ = e.to_finding();
     }
     if let Some(k) = k {
         let _ = format!("{k:?} {}", k.public.describe());
-        let (again, errs) = key::read_private_key(CertInput::NlbKey, &k.to_pem());
+        let (again, errs) = key::read_private_key(CertInput::NlbKey, &k.to_pem(), &RustCrypto);
         assert!(errs.is_empty(), "re-emitted key gives {errs:?}");
         let again = again.expect("re-emitted key reads");
         assert_eq!(again.public, k.public);
