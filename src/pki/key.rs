@@ -1,5 +1,6 @@
 //! Private keys (PKCS#1 RSA, PKCS#8 RSA / EC P-256 / EC P-384 / Ed25519, SEC1 EC) and the
-//! key ↔ certificate match, done by comparing public keys (RustCrypto; no signing needed).
+//! key ↔ certificate match, done by comparing public keys (the public half computed by the
+//! caller's [`Crypto`]: RustCrypto natively, WebCrypto in the page; no signing needed).
 //!
 //! Only the public half and the original DER (to re-emit a normalised PEM) are kept; `Debug`
 //! never prints the DER and no message contains key bytes.
