@@ -92,17 +92,9 @@ fn ibms_certificate_from_a_ca_the_alb_does_not_trust_is_refused_whatever_the_mac
     f.set_ibm_nlb(&elsewhere.nlb(0x29, -1, 89));
     let tmp = tempfile::tempdir().unwrap();
     let machine = support::machine_trusting(tmp.path(), &elsewhere.root_pem);
-    let out = f
-        .command("renew.sh", &[])
-        .envs(machine.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!out.status.success(), "{text}");
+    let run = f.run_with_env("renew.sh", &[], &machine);
+    let text = run.text();
+    assert!(!run.ok(), "{text}");
     assert!(
         text.contains("IBM's NLB certificate does not verify against the CA the ALB trusts"),
         "{text}"

@@ -125,15 +125,9 @@ fn trust_is_judged_by_the_secrets_cas_not_by_the_machines() {
     let machine = support::machine_trusting(tmp.path(), demo::CA);
     let other = Pki::with_gateway_ca(10, "Another CA").root_pem;
     let run = |f: &Fake| {
-        let out = f
-            .command("verify.sh", &[])
-            .envs(machine.iter().map(|(k, v)| (k, v)))
-            .output()
-            .unwrap();
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            out.status.success(),
-        )
+        let run = f.run_with_env("verify.sh", &[], &machine);
+        let ok = run.ok();
+        (run.stdout, ok)
     };
     let (text, ok) = run(&f);
     assert!(ok, "{text}");

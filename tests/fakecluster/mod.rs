@@ -494,6 +494,13 @@ impl Fake {
         collect(self.command(script, args).output().unwrap())
     }
 
+    /// With these environment variables besides (a machine's own CA files, say).
+    pub fn run_with_env(&self, script: &str, args: &[&str], envs: &[(String, PathBuf)]) -> Run {
+        let mut cmd = self.command(script, args);
+        cmd.envs(envs.iter().map(|(k, v)| (k, v)));
+        collect(cmd.output().unwrap())
+    }
+
     /// With `input` on stdin (a pipe: not a terminal).
     pub fn run_with_input(&self, script: &str, args: &[&str], input: &str) -> Run {
         let mut child = self
