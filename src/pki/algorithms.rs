@@ -7,16 +7,18 @@
 //! and `verify` explains it as `weak-signature` / `weak-key`.
 
 use super::crypto::{Crypto, EcCurve, Hash, SigAlg};
+use super::key::{RSA_MAX_BITS, RSA_MIN_BITS};
 use rsa::pkcs1::der::Decode;
 use rustls_pki_types::{
     AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm, alg_id,
 };
 
-/// RSA keys are used only with a modulus of 2048–8192 bits (webpki's limits), checked on the
-/// PKCS#1 `RSAPublicKey` before any arithmetic is asked for.
+/// RSA keys are used only with a modulus of 2048–8192 bits (webpki's limits, the same as the
+/// private keys'), checked on the PKCS#1 `RSAPublicKey` before any arithmetic is asked for.
 fn rsa_size_ok(public_key: &[u8]) -> bool {
+    let bits = |k: rsa::pkcs1::RsaPublicKeyRef<'_>| super::x509::bit_len(k.modulus.as_bytes());
     rsa::pkcs1::RsaPublicKeyRef::from_der(public_key)
-        .is_ok_and(|k| (2048..=8192).contains(&super::x509::bit_len(k.modulus.as_bytes())))
+        .is_ok_and(|k| (RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits(k)))
 }
 
 /// One of webpki's algorithms, answered by `crypto`.

@@ -82,10 +82,6 @@ fn verify(alg: SigAlg, public_key: &[u8], message: &[u8], signature: &[u8]) -> O
     }
 }
 
-fn ec_public(curve: EcCurve, point: &[u8]) -> Option<PublicKey> {
-    PublicKey::ec(curve, point)
-}
-
 impl Crypto for RustCrypto {
     fn verify(&self, alg: SigAlg, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
         verify(alg, public_key, message, signature).is_some()
@@ -101,18 +97,22 @@ impl Crypto for RustCrypto {
             KeyDer::Pkcs8Rsa => rsa::PrivateKey::from_pkcs8_der(key)
                 .ok()
                 .map(|k| rsa_public(&k)),
-            KeyDer::Sec1(EcCurve::P256) => p256::SecretKey::from_sec1_der(key)
-                .ok()
-                .and_then(|k| ec_public(EcCurve::P256, k.public_key().to_sec1_bytes().as_ref())),
-            KeyDer::Sec1(EcCurve::P384) => p384::SecretKey::from_sec1_der(key)
-                .ok()
-                .and_then(|k| ec_public(EcCurve::P384, k.public_key().to_sec1_bytes().as_ref())),
-            KeyDer::Pkcs8Ec(EcCurve::P256) => p256::SecretKey::from_pkcs8_der(key)
-                .ok()
-                .and_then(|k| ec_public(EcCurve::P256, k.public_key().to_sec1_bytes().as_ref())),
-            KeyDer::Pkcs8Ec(EcCurve::P384) => p384::SecretKey::from_pkcs8_der(key)
-                .ok()
-                .and_then(|k| ec_public(EcCurve::P384, k.public_key().to_sec1_bytes().as_ref())),
+            KeyDer::Sec1(EcCurve::P256) => p256::SecretKey::from_sec1_der(key).ok().and_then(|k| {
+                PublicKey::ec(EcCurve::P256, k.public_key().to_sec1_bytes().as_ref())
+            }),
+            KeyDer::Sec1(EcCurve::P384) => p384::SecretKey::from_sec1_der(key).ok().and_then(|k| {
+                PublicKey::ec(EcCurve::P384, k.public_key().to_sec1_bytes().as_ref())
+            }),
+            KeyDer::Pkcs8Ec(EcCurve::P256) => {
+                p256::SecretKey::from_pkcs8_der(key).ok().and_then(|k| {
+                    PublicKey::ec(EcCurve::P256, k.public_key().to_sec1_bytes().as_ref())
+                })
+            }
+            KeyDer::Pkcs8Ec(EcCurve::P384) => {
+                p384::SecretKey::from_pkcs8_der(key).ok().and_then(|k| {
+                    PublicKey::ec(EcCurve::P384, k.public_key().to_sec1_bytes().as_ref())
+                })
+            }
             KeyDer::Pkcs8Ed25519 => ed25519_dalek::SigningKey::from_pkcs8_der(key)
                 .ok()
                 .map(|k| PublicKey::Ed25519(k.verifying_key().to_bytes())),
