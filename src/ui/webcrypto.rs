@@ -12,7 +12,7 @@
 use crate::inputs::CertInputs;
 use crate::pki::CheckReport;
 use crate::pki::crypto::{
-    Answer, Answers, Asking, EcCurve, KeyDer, Question, SigAlg, ecdsa_raw, pkcs8, rsa_spki,
+    Answer, Answers, Asking, Hash, KeyDer, Question, SigAlg, ecdsa_raw, pkcs8, rsa_spki,
 };
 use crate::pki::key::PublicKey;
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
@@ -52,7 +52,7 @@ async fn call(subtle: &Object, method: &str, args: &[JsValue]) -> Result<JsValue
 /// The import algorithm and the verify algorithm of a signature scheme.
 fn algorithms(alg: SigAlg) -> (Object, Object) {
     let name = |n: &str| ("name", JsValue::from_str(n));
-    let hash = |h: crate::pki::crypto::Hash| ("hash", JsValue::from_str(h.name()));
+    let hash = |h: Hash| ("hash", JsValue::from_str(h.name()));
     match alg {
         SigAlg::RsaPkcs1(h) => (
             object(&[name("RSASSA-PKCS1-v1_5"), hash(h)]),
@@ -127,16 +127,14 @@ async fn public_key(
     der: KeyDer,
     key: &[u8],
 ) -> Result<Option<PublicKey>, JsValue> {
-    let name = |n: &str| ("name", JsValue::from_str(n));
-    let ec = |c: EcCurve| object(&[name("ECDSA"), ("namedCurve", JsValue::from_str(c.name()))]);
-    let algorithm = match der {
-        KeyDer::Pkcs1Rsa | KeyDer::Pkcs8Rsa => object(&[
-            name("RSASSA-PKCS1-v1_5"),
-            ("hash", JsValue::from_str("SHA-256")),
-        ]),
-        KeyDer::Sec1(c) | KeyDer::Pkcs8Ec(c) => ec(c),
-        KeyDer::Pkcs8Ed25519 => object(&[name("Ed25519")]),
+    // A private key is imported as the key of a signature scheme of its type (the hash matters
+    // to WebCrypto only when signing, which nothing here does).
+    let scheme = match der {
+        KeyDer::Pkcs1Rsa | KeyDer::Pkcs8Rsa => SigAlg::RsaPkcs1(Hash::Sha256),
+        KeyDer::Sec1(c) | KeyDer::Pkcs8Ec(c) => SigAlg::Ecdsa(c, Hash::Sha256),
+        KeyDer::Pkcs8Ed25519 => SigAlg::Ed25519,
     };
+    let (algorithm, _) = algorithms(scheme);
     let usages: Array = [JsValue::from_str("sign")].iter().collect();
     let imported = call(
         subtle,
