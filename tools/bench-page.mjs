@@ -3,10 +3,13 @@
 //   (after trunk build --release)
 //   node tools/bench-page.mjs [--loads N] [--edits N]   (defaults 7 and 20)
 // Prints median and p95, in headless Chromium against dist/ (issue 12's four figures first):
+//   - navigation -> first paint
 //   - navigation -> usable (TrunkApplicationStarted: wasm decoded, compiled, the page mounted)
 //   - navigation -> a working page (issue 26): "Try it with demo data" clicked as soon as the
 //     page started, until its findings show ("0 errors"), and until the bundle's file list shows
-//     the demo's files (made by the second module, src/bin/istio-alb-make.rs)
+//     the demo's files (made by the second module, src/bin/istio-alb-make.rs). Clicked by the
+//     page itself when it announces the start (the earliest a person could), and again, on fresh
+//     loads, through Playwright, whose click comes a round trip or two later
 //   - settings-field edit -> DOM: the NLB host name changed (committed as on leaving the field)
 //     until the findings summary shows the name-coverage error, and back until it is clean
 //   - certificate edit -> DOM: the gateway certificate broken and restored (demo set)
@@ -111,9 +114,33 @@ async function timePaste(page, id, text, expect, commit = false) {
   );
 }
 
+// The demo button clicked by the page itself, in the same task that announces the start
+// (TrunkApplicationStarted), as the earliest person could; then, each animation frame, whether its
+// findings and its files show. Times since navigation, in window.__demoShown, with the first
+// paint.
+const clickDemoAtStart = () => {
+  addEventListener('TrunkApplicationStarted', () => {
+    const demo = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Try it with demo data');
+    demo.click();
+    const shown = {};
+    const tick = () => {
+      if (!shown.findings && /^0 errors/.test(document.getElementById('findings-summary')?.textContent ?? '')) shown.findings = performance.now();
+      if (!shown.files && document.querySelector('#file-tree [data-path^="certs/"]')) shown.files = performance.now();
+      if (shown.findings && shown.files) {
+        shown.paint = performance.getEntriesByName('first-paint')[0]?.startTime;
+        window.__demoShown = shown;
+      } else requestAnimationFrame(tick);
+    };
+    tick();
+  }, { once: true });
+};
+
 const h = await startHarness();
 try {
   const started = [];
+  const firstPaint = [];
+  const demoFindingsInPage = [];
+  const demoFilesInPage = [];
   const demoFindings = [];
   const demoFiles = [];
   const settingsEdit = [];
@@ -125,8 +152,21 @@ try {
 
   for (let i = 0; i < loads; i++) {
     const t = context();
-    const p = await h.openPage(t);
+    const p = await h.openPage(t, { initScript: clickDemoAtStart, abortForeign: false });
     started.push(await p.page.evaluate(() => window.__appStartedAt));
+    const inPage = await (await p.page.waitForFunction(() => window.__demoShown, null, { timeout: 20_000 })).jsonValue();
+    firstPaint.push(inPage.paint);
+    demoFindingsInPage.push(inPage.findings);
+    demoFilesInPage.push(inPage.files);
+    await p.assertClean();
+    await t.cleanup();
+  }
+  for (let i = 0; i < loads; i++) {
+    // The same figures with the click sent through Playwright (issue 26's first measure): it
+    // comes once page.goto has seen the load event and waitForFunction the start, a round trip
+    // or two after the page could take it.
+    const t = context();
+    const p = await h.openPage(t, { abortForeign: false });
     // At once: the demo data, until its findings and its files show (times since navigation).
     const shown = await p.page.evaluate(async () => {
       const until = (ready) =>
@@ -147,7 +187,7 @@ try {
   }
 
   const t = context();
-  const p = await h.openPage(t);
+  const p = await h.openPage(t, { abortForeign: false });
   await p.page.getByRole('button', { name: 'Try it with demo data' }).click();
   await p.page.waitForFunction(() => /^0 errors/.test(document.getElementById('findings-summary').textContent));
   const goodHost = await p.page.locator('#nlb_domain').inputValue();
@@ -186,12 +226,15 @@ try {
   await p.assertClean();
   await t.cleanup();
 
+  console.log(`navigation -> first paint:             ${stats(firstPaint)}`);
   console.log(`navigation -> usable:                  ${stats(started)}  (goal: median <= 300 ms)`);
   console.log(`settings-field edit -> DOM:            ${stats(settingsEdit)}  (goal <= 5 ms)`);
   console.log(`certificate edit -> DOM (demo set):    ${stats(certEdit)}  (goal: median <= 16 ms)`);
   console.log(`certificate paste -> DOM (RSA set):    ${stats(pasteRsa)}`);
-  console.log(`navigation -> demo findings shown:     ${stats(demoFindings)}  (goal: median <= 400 ms)`);
-  console.log(`navigation -> demo file list shown:    ${stats(demoFiles)}`);
+  console.log(`navigation -> demo findings shown:     ${stats(demoFindingsInPage)}  (goal: median <= 400 ms; clicked at start)`);
+  console.log(`navigation -> demo file list shown:    ${stats(demoFilesInPage)}  (clicked at start)`);
+  console.log(`  the same, clicked through Playwright:  findings ${stats(demoFindings)}`);
+  console.log(`                                         files    ${stats(demoFiles)}`);
   console.log(`download click -> zip in the browser:  ${stats(zip)}`);
 
   // The served page: everything but the offline copy and the .wasm (it travels in boot-*.js and

@@ -71,7 +71,7 @@ export async function startHarness() {
  * With waitForApp, resolves once the wasm app has started (the TrunkApplicationStarted event).
  */
 async function openPage(t, browser, origin, options = {}) {
-  const { path = '/', viewport = { width: 1280, height: 900 }, colorScheme = 'light', waitForApp = true, clock = false } = options;
+  const { path = '/', viewport = { width: 1280, height: 900 }, colorScheme = 'light', waitForApp = true, clock = false, initScript, abortForeign = true } = options;
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, serviceWorkers: 'allow' });
   // Playwright's fake clock, installed before the page's first script: time runs as usual until
   // a test pauses it, then timers fire only when the test moves the clock on.
@@ -87,10 +87,14 @@ async function openPage(t, browser, origin, options = {}) {
   context.on('request', record('context'));
   context.on('serviceworker', (worker) => problems.push(`service worker started: ${worker.url()}`));
   // Belt and braces: a foreign request is recorded above and then aborted, so a test run never
-  // reaches the network even when the page misbehaves.
-  await context.route('**/*', (route) =>
-    isOwn(route.request().url(), origin) ? route.continue() : route.abort('blockedbyclient'),
-  );
+  // reaches the network even when the page misbehaves. Routing holds up every request of the
+  // page for a round trip to Playwright, so the benchmark turns it off (abortForeign: false):
+  // a foreign request is then still recorded and fails assertClean().
+  if (abortForeign) {
+    await context.route('**/*', (route) =>
+      isOwn(route.request().url(), origin) ? route.continue() : route.abort('blockedbyclient'),
+    );
+  }
   // CSP violations also show up as console errors; the event gives the directive and blocked URL.
   // The browser dispatches it in a later task, so it is collected in the page and read when asked.
   await context.addInitScript(() => {
@@ -109,6 +113,9 @@ async function openPage(t, browser, origin, options = {}) {
       { once: true },
     );
   });
+
+  // A caller's own script, run in the page before any of its scripts (benchmarks).
+  if (initScript) await context.addInitScript(initScript);
 
   const page = await context.newPage();
   page.on('request', (r) => {
