@@ -51,8 +51,8 @@ pub fn text_from_file(name: &str, bytes: &[u8]) -> Result<(String, bool), Import
     {
         return Ok((text.to_owned(), false));
     }
-    match x509_parser::parse_x509_certificate(bytes) {
-        Ok(([], _)) => {
+    match crate::pki::x509::ParsedCert::from_der_with_rest(bytes) {
+        Ok((_, [])) => {
             let block = pem::Pem::new("CERTIFICATE", bytes.to_vec());
             let text = pem::encode_config(
                 &block,

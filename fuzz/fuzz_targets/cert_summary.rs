@@ -1,4 +1,4 @@
-//! The certificate summary: the bytes as DER (`summarize_der`, x509-parser) and as PEM text
+//! The certificate summary: the bytes as DER (`summarize_der`, `pki::x509`'s decoding) and as PEM text
 //! (`summarize_pem`, the page's cards and `istio-alb inspect`). Beyond "no panic": a summary
 //! prints (`summary_text`) and its JSON (`inspect --format json`) reads back to the same summary.
 #![no_main]

@@ -1,6 +1,6 @@
 //! Certificate summaries: what a person needs to see to recognise a certificate and spot what is
-//! wrong with it, parsed by x509-parser (without its `verify` feature: signatures are checked in
-//! `verify` with RustCrypto).
+//! wrong with it, read from the certificate's one decoding (`x509::ParsedCert`; signatures are
+//! checked in `verify`, by the `Crypto` the caller passes).
 
 use super::facts::{self, Eku, KeyKind, KeyUsage};
 use super::pem::{self, PemError};

@@ -3,17 +3,17 @@
 //! Policy code matches on these types exhaustively; their `Display` is for people only and is
 //! what the JSON output carries (`"RSA 2048"`, `"serverAuth"`).
 
-use serde::{Deserialize, Deserializer, Serializer};
-use std::fmt;
-use std::str::FromStr;
-use x509_parser::der_parser::oid;
-use x509_parser::oid_registry::{
+use asn1_rs::oid;
+use oid_registry::{
     OID_EC_P256, OID_KEY_TYPE_DSA, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
     OID_PKCS1_MD5WITHRSAENC, OID_PKCS1_RSAENCRYPTION, OID_PKCS1_RSASSAPSS, OID_PKCS1_SHA1WITHRSA,
     OID_PKCS1_SHA256WITHRSA, OID_PKCS1_SHA384WITHRSA, OID_PKCS1_SHA512WITHRSA,
     OID_SIG_DSA_WITH_SHA1, OID_SIG_ECDSA_WITH_SHA256, OID_SIG_ECDSA_WITH_SHA384,
     OID_SIG_ECDSA_WITH_SHA512, OID_SIG_ED448, OID_SIG_ED25519, Oid,
 };
+use serde::{Deserialize, Deserializer, Serializer};
+use std::fmt;
+use std::str::FromStr;
 
 /// Curves and algorithms the registry does not name.
 pub const OID_EC_P192: Oid<'static> = oid!(1.2.840.10045.3.1.1);
@@ -40,8 +40,8 @@ pub enum Curve {
 }
 
 impl Curve {
-    /// The curve of a named-curve OID (DER content bytes, as both x509-parser and the RustCrypto
-    /// `ObjectIdentifier` expose them).
+    /// The curve of a named-curve OID (DER content bytes, as both asn1-rs's `Oid` and the
+    /// RustCrypto `ObjectIdentifier` expose them).
     pub fn from_oid_bytes(bytes: &[u8]) -> Curve {
         let is = |oid: &Oid<'_>| oid.as_bytes() == bytes;
         if is(&OID_EC_P256) {
@@ -235,8 +235,8 @@ impl KeyUsage {
         }
     }
 
-    /// The bits set in x509-parser's view of the extension, in RFC order.
-    pub fn of(ku: &x509_parser::extensions::KeyUsage) -> Vec<KeyUsage> {
+    /// The bits set in the extension, in RFC order.
+    pub fn of(ku: &KeyUsageBits) -> Vec<KeyUsage> {
         KeyUsage::ALL
             .into_iter()
             .filter(|k| match k {
@@ -270,6 +270,46 @@ impl FromStr for KeyUsage {
     }
 }
 
+/// The keyUsage bits, bit 0 (digitalSignature) first: the first two octets of the BIT STRING,
+/// each read from its most significant bit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyUsageBits {
+    pub flags: u16,
+}
+
+impl KeyUsageBits {
+    fn bit(self, n: u16) -> bool {
+        (self.flags >> n) & 1 == 1
+    }
+    pub fn digital_signature(self) -> bool {
+        self.bit(0)
+    }
+    pub fn non_repudiation(self) -> bool {
+        self.bit(1)
+    }
+    pub fn key_encipherment(self) -> bool {
+        self.bit(2)
+    }
+    pub fn data_encipherment(self) -> bool {
+        self.bit(3)
+    }
+    pub fn key_agreement(self) -> bool {
+        self.bit(4)
+    }
+    pub fn key_cert_sign(self) -> bool {
+        self.bit(5)
+    }
+    pub fn crl_sign(self) -> bool {
+        self.bit(6)
+    }
+    pub fn encipher_only(self) -> bool {
+        self.bit(7)
+    }
+    pub fn decipher_only(self) -> bool {
+        self.bit(8)
+    }
+}
+
 /// One extended key usage (RFC 5280 §4.2.1.12).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Eku {
@@ -285,25 +325,26 @@ pub enum Eku {
 }
 
 impl Eku {
-    /// The purposes of x509-parser's view of the extension, named ones first.
-    pub fn of(eku: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<Eku> {
-        let flags = [
-            (eku.any, Eku::Any),
-            (eku.server_auth, Eku::ServerAuth),
-            (eku.client_auth, Eku::ClientAuth),
-            (eku.code_signing, Eku::CodeSigning),
-            (eku.email_protection, Eku::EmailProtection),
-            (eku.time_stamping, Eku::TimeStamping),
-            (eku.ocsp_signing, Eku::OcspSigning),
+    /// The purposes of the extension (each OID once), named ones first in this order, then the
+    /// others as listed.
+    pub fn of_oids(oids: &[Oid<'_>]) -> Vec<Eku> {
+        let named = [
+            (oid!(2.5.29.37.0), Eku::Any),
+            (oid!(1.3.6.1.5.5.7.3.1), Eku::ServerAuth),
+            (oid!(1.3.6.1.5.5.7.3.2), Eku::ClientAuth),
+            (oid!(1.3.6.1.5.5.7.3.3), Eku::CodeSigning),
+            (oid!(1.3.6.1.5.5.7.3.4), Eku::EmailProtection),
+            (oid!(1.3.6.1.5.5.7.3.8), Eku::TimeStamping),
+            (oid!(1.3.6.1.5.5.7.3.9), Eku::OcspSigning),
         ];
-        let mut v: Vec<Eku> = flags
-            .into_iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, e)| e)
+        let mut v: Vec<Eku> = named
+            .iter()
+            .filter(|(o, _)| oids.contains(o))
+            .map(|(_, e)| e.clone())
             .collect();
         v.extend(
-            eku.other
-                .iter()
+            oids.iter()
+                .filter(|o| named.iter().all(|(n, _)| n != *o))
                 .map(|o| Eku::Other(o.to_id_string().chars().take(64).collect())),
         );
         v

@@ -11,10 +11,8 @@ use super::crypto::{Crypto, EcCurve, KeyDer};
 use super::facts::{Curve, KeyKind, OID_X448, OID_X25519};
 use super::pem::{self, BlockKind, PemError};
 use crate::finding::{Code, Finding, Subject};
+use oid_registry::{OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519, Oid};
 use std::fmt;
-use x509_parser::oid_registry::{
-    OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519, Oid,
-};
 
 /// How the key was encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,17 +1,14 @@
 //! The short names a certificate name's display uses for its attribute types (`CN=…`,
-//! `emailAddress=…`), without x509-parser's OID registry.
+//! `emailAddress=…`), as x509-parser's `X509Name` display wrote them (earlier versions of this
+//! tool read certificates with it, and the texts stay the same).
 //!
-//! x509-parser's `X509Name` `Display` looks an attribute type up in its `oid_registry()`: a
-//! lazily built map of every OID of oid-registry's crypto and X.509 sets, with descriptions,
-//! built by one inserted entry after another. In the page's first wasm module that builder was
-//! 20 KB of code plus the descriptions (issue 26). The display only reads an entry's short name,
-//! so [`registry`] holds the same OIDs with the same short names, filled from the table below
-//! in a loop, and [`super::x509`] renders names through it (`to_string_with_registry`): the
-//! text is the same for every name. The test compares the two registries entry by entry.
+//! x509-parser looked an attribute type up in a few abbreviations (`CN`, `O`, `Email`, …) and
+//! then in its `oid_registry()`: every OID of oid-registry's crypto and X.509 sets. The display
+//! only reads an entry's short name, so [`SHORT_NAMES`] holds the same OIDs with the same short
+//! names. The test compares [`abbreviation`] with x509-parser's own, OID by OID.
 
+use oid_registry::Oid;
 use std::borrow::Cow;
-use std::sync::OnceLock;
-use x509_parser::oid_registry::{Oid, OidEntry, OidRegistry};
 
 /// `OidRegistry::default().with_all_crypto().with_x509()` plus id-mgf1, what x509-parser's
 /// `oid_registry()` holds (oid-registry 0.8, its `assets/oid_db.txt`): DER content octets and
@@ -237,37 +234,51 @@ const SHORT_NAMES: &[(&[u8], &str)] = &[
     (&[42, 134, 72, 134, 247, 13, 1, 1, 8], "id-mgf1"),   // 1.2.840.113549.1.1.8
 ];
 
-/// The registry a name's display reads: [`SHORT_NAMES`], built once.
-pub fn registry() -> &'static OidRegistry<'static> {
-    static REGISTRY: OnceLock<OidRegistry<'static>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        let mut registry = OidRegistry::default();
-        for (der, short_name) in SHORT_NAMES {
-            registry.insert(
-                Oid::new(Cow::Borrowed(*der)),
-                OidEntry::new(*short_name, ""),
-            );
-        }
-        registry
-    })
+/// The abbreviations x509-parser tried first: CN, C, L, ST, O, OU, DC and Email.
+const ABBREVIATIONS: [(&[u8], &str); 8] = [
+    (&[85, 4, 3], "CN"),
+    (&[85, 4, 6], "C"),
+    (&[85, 4, 7], "L"),
+    (&[85, 4, 8], "ST"),
+    (&[85, 4, 10], "O"),
+    (&[85, 4, 11], "OU"),
+    (&[9, 146, 38, 137, 147, 242, 44, 100, 1, 25], "DC"),
+    (&[42, 134, 72, 134, 247, 13, 1, 9, 1], "Email"),
+];
+
+/// An attribute type's name in a name's display: its abbreviation, else its short name (the
+/// last one listed, as the registry kept the last it was given), else `OID(2.5.4.99)`.
+pub fn abbreviation(oid: &Oid<'_>) -> Cow<'static, str> {
+    let der = oid.as_bytes();
+    ABBREVIATIONS
+        .iter()
+        .chain(SHORT_NAMES.iter().rev())
+        .find(|(d, _)| *d == der)
+        .map_or_else(
+            || Cow::Owned(format!("OID({})", oid.to_id_string())),
+            |(_, name)| Cow::Borrowed(*name),
+        )
 }
 
-#[cfg(test)]
+// x509-parser is a native dev-dependency (tests/pki_decode.rs compares the readings).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_short_names_are_x509_parsers() {
+    fn the_names_are_x509_parsers() {
         let theirs = x509_parser::objects::oid_registry();
-        let ours = registry();
-        assert_eq!(ours.keys().count(), theirs.keys().count());
-        for (oid, entry) in theirs.iter() {
-            assert_eq!(
-                ours.get(oid).map(OidEntry::sn),
-                Some(entry.sn()),
-                "{}",
-                oid.to_id_string()
-            );
+        let mut oids: Vec<Oid<'static>> = theirs.keys().cloned().collect();
+        oids.extend(
+            ABBREVIATIONS
+                .iter()
+                .map(|(d, _)| Oid::new(Cow::Borrowed(*d))),
+        );
+        oids.push(asn1_rs::oid!(1.2.3.4));
+        for oid in oids {
+            let expected = x509_parser::objects::oid2abbrev(&oid, theirs)
+                .map_or_else(|_| format!("{oid:?}"), str::to_owned);
+            assert_eq!(abbreviation(&oid), expected, "{}", oid.to_id_string());
         }
     }
 }

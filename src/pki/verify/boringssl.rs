@@ -15,7 +15,7 @@ use super::Verifier;
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
 use crate::pki::x509::Ext;
-use x509_parser::der_parser::oid;
+use asn1_rs::oid;
 
 /// `x509v3_looks_like_dns_name` on the UTF-8 bytes of a common name.
 fn looks_like_dns_name(name: &[u8]) -> bool {

@@ -15,8 +15,8 @@
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
 use crate::pki::x509::{Ext, GeneralName};
-use x509_parser::der_parser::oid;
-use x509_parser::oid_registry::Oid;
+use asn1_rs::oid;
+use oid_registry::Oid;
 
 /// ASN.1 universal tags of the string types a name attribute may have.
 const TAG_UTF8: u32 = 12;

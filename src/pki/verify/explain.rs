@@ -10,7 +10,7 @@ use crate::pki::cert::Cert;
 use crate::pki::crypto::Crypto;
 use crate::pki::facts::{self, KeyKind, SignatureStrength};
 use crate::pki::x509::Ext;
-use x509_parser::oid_registry::Oid;
+use oid_registry::Oid;
 
 /// A broken link or a dead end: the finding code and the message.
 pub(super) type Problem = (Code, String);

@@ -23,10 +23,10 @@
 use super::Verifier;
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
+use crate::pki::x509::Version;
 use crate::pki::x509::{Ext, GeneralName};
-use x509_parser::der_parser::oid;
-use x509_parser::oid_registry::Oid;
-use x509_parser::x509::X509Version;
+use asn1_rs::oid;
+use oid_registry::Oid;
 
 /// Why Go refuses a certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +144,7 @@ fn refusals(cert: &Cert) -> (Vec<Refusal>, Vec<Refusal>) {
 /// Whether Go lets `issuer` sign: a version 1 certificate, or basicConstraints CA:TRUE.
 fn may_sign(issuer: &Cert) -> bool {
     let c = &issuer.parsed;
-    c.version == X509Version::V1 || c.basic_constraints().is_some_and(|(ca, _)| ca)
+    c.version == Version::V1 || c.basic_constraints().is_some_and(|(ca, _)| ca)
 }
 
 /// Go's refusals of a chain webpki and OpenSSL's rules accepted: `chain` is leaf first, anchor

@@ -5,11 +5,11 @@
 use super::Usage;
 use crate::finding::{Code, Finding};
 use crate::pki::cert::Cert;
+use crate::pki::facts::KeyUsageBits as KeyUsage;
 use crate::pki::x509::Ext;
-use x509_parser::der_parser::oid;
-use x509_parser::extensions::KeyUsage;
-use x509_parser::oid_registry::Oid;
-use x509_parser::x509::X509Version;
+use crate::pki::x509::Version;
+use asn1_rs::oid;
+use oid_registry::Oid;
 
 /// The extensions OpenSSL's verification understands (`X509_supported_extension`): a critical
 /// extension outside this list fails with "unhandled critical extension" (error 34), on any
@@ -37,7 +37,7 @@ fn openssl_handles(oid: &Oid<'_>) -> bool {
 
 /// What the rules below need of one certificate, read from its DER.
 struct Facts {
-    version: X509Version,
+    version: Version,
     /// `Some(ca)` when basicConstraints is present.
     ca: Option<bool>,
     /// The keyUsage extension, when present (possibly with no bit set).
@@ -212,14 +212,14 @@ fn ca_rules(c: &Cert, f: &Facts, usage: Usage, is_root: bool) -> Vec<Finding> {
     // a key usage allowing keyCertSign (4), or with an nsCertType naming any CA type (5); an
     // intermediate must have CA:TRUE (`check_chain_extensions` asks 1 of it).
     let ns_ca_only = f.ca.is_none()
-        && f.version != X509Version::V1
+        && f.version != Version::V1
         && f.key_usage.is_none()
         && f.ns_cert_type.is_some_and(|ns| ns & NS_ANY_CA != 0);
     let is_ca = match f.ca {
         Some(ca) => ca,
         None => {
             is_root
-                && (f.version == X509Version::V1
+                && (f.version == Version::V1
                     || f.key_usage.is_some_and(|k| k.key_cert_sign())
                     || ns_ca_only)
         }
