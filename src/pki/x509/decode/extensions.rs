@@ -3,8 +3,8 @@
 //! identifiers; and the ones only Go's parser reads, whose structure is all that counts (a
 //! broken one makes Go refuse the certificate).
 
-use super::{BIT_STRING, BOOLEAN, Fields, INTEGER, OCTET_STRING, OID, SEQUENCE, Tlv};
-use super::{bits, name, oid, only, small_uint, tlv};
+use super::{BIT_STRING, Fields, INTEGER, OCTET_STRING, OID, SEQUENCE, Tlv};
+use super::{bits, boolean, name, oid, only, small_uint, tlv};
 use crate::pki::facts::{Eku, KeyUsageBits};
 use crate::pki::x509::{Ext, GeneralName};
 use oid_registry::Oid;
@@ -112,14 +112,11 @@ fn extended_key_usage(value: &[u8]) -> Option<Ext> {
             oids.push(o);
         }
     }
-    let has = |tail: u8| {
-        oids.iter()
-            .any(|o| o.as_bytes() == [43, 6, 1, 5, 5, 7, 3, tail])
-    };
+    let usages = Eku::of_oids(&oids);
     Some(Ext::ExtendedKeyUsage {
-        server_auth: has(1),
-        client_auth: has(2),
-        usages: Eku::of_oids(&oids),
+        server_auth: usages.contains(&Eku::ServerAuth),
+        client_auth: usages.contains(&Eku::ClientAuth),
+        usages,
     })
 }
 
@@ -130,15 +127,13 @@ fn basic_constraints(value: &[u8]) -> Option<Ext> {
     while !f.is_empty() {
         items.push(f.next().ok()?);
     }
-    let boolean =
-        |t: &Tlv<'_>| (t.tag == BOOLEAN && t.content.len() == 1).then(|| t.content[0] != 0);
     let (ca, path_len) = match items.as_slice() {
         [] => (false, None),
-        [one] => match boolean(one) {
+        [one] => match boolean(*one) {
             Some(ca) => (ca, None),
             None => (false, Some(small_uint(*one)?)),
         },
-        [ca, len] => (boolean(ca)?, Some(small_uint(*len)?)),
+        [ca, len] => (boolean(*ca)?, Some(small_uint(*len)?)),
         _ => return None,
     };
     Some(Ext::BasicConstraints { ca, path_len })

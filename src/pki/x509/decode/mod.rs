@@ -148,6 +148,11 @@ fn bits(t: Tlv<'_>) -> Res<&[u8]> {
     }
 }
 
+/// A BOOLEAN's value: one octet, any non-zero one true (BER's rule, which x509-parser kept).
+fn boolean(t: Tlv<'_>) -> Option<bool> {
+    (t.tag == BOOLEAN && t.content.len() == 1).then(|| t.content[0] != 0)
+}
+
 /// An INTEGER's contents in DER: not empty, no needless leading octet.
 fn der_integer(t: Tlv<'_>) -> Option<&[u8]> {
     let c = t.content;
@@ -327,28 +332,22 @@ fn time(t: Tlv<'_>) -> Res<i64> {
         ),
         _ => return Err("a time that is not UTCTime or GeneralizedTime in UTC, to the second"),
     };
-    let field = |i: usize| digits(&rest[i..i + 2]).ok_or("a malformed time");
+    let field = |i: usize| {
+        digits(&rest[i..i + 2])
+            .and_then(|v| u8::try_from(v).ok())
+            .ok_or("a malformed time")
+    };
     let (month, day, hour, minute, second) =
         (field(0)?, field(2)?, field(4)?, field(6)?, field(8)?);
-    let days_in_month = match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => 0,
-    };
-    if rest[10] != b'Z' || day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 59
-    {
+    if rest[10] != b'Z' {
         return Err("a malformed time");
     }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Ok(days * 86_400 + hour * 3600 + minute * 60 + second)
+    // The calendar (days in each month, leap years) is the `time` crate's.
+    let month = time::Month::try_from(month).map_err(|_| "a malformed time")?;
+    let year = i32::try_from(year).map_err(|_| "a malformed time")?;
+    let date = time::Date::from_calendar_date(year, month, day).map_err(|_| "a malformed time")?;
+    let clock = time::Time::from_hms(hour, minute, second).map_err(|_| "a malformed time")?;
+    Ok(date.with_time(clock).assume_utc().unix_timestamp())
 }
 
 /// SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }.
@@ -398,8 +397,7 @@ fn extensions(d: &[u8]) -> Res<Vec<Extension>> {
         let mut f = Fields(list.expect(SEQUENCE, "a malformed extension")?.content);
         let oid = oid(f.expect(OID, "an extension without an OID")?)?;
         let critical = match f.optional(BOOLEAN)? {
-            Some(b) if b.content.len() == 1 => b.content[0] != 0,
-            Some(_) => return Err("a malformed critical flag"),
+            Some(b) => boolean(b).ok_or("a malformed critical flag")?,
             None => false,
         };
         let value = f
