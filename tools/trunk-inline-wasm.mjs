@@ -210,7 +210,8 @@ writeFileSync(join(staging, bootName), boot);
 const integrity = `sha384-${digest(boot, 'sha384', 'base64')}`;
 // boot-*.js imports the glue, which the browser would only ask for once it has parsed boot-*.js
 // (half a megabyte of inlined wasm): a modulepreload fetches the two side by side.
-const glueIntegrity = `sha384-${digest(readFileSync(join(staging, strip(jsUrl))), 'sha384', 'base64')}`;
+const glue = readFileSync(join(staging, strip(jsUrl)), 'utf8');
+const glueIntegrity = `sha384-${digest(glue, 'sha384', 'base64')}`;
 const tag = `<link rel="modulepreload" href="${base}${strip(jsUrl)}" integrity="${glueIntegrity}" />
     <script type="module" src="${base}${bootName}" integrity="${integrity}"></script>`;
 
@@ -218,7 +219,7 @@ const offlineName = 'istio-alb-offline.html';
 const offline = offlinePage({
   html,
   placeholder,
-  glue: readFileSync(join(staging, strip(jsUrl)), 'utf8'),
+  glue,
   bootBody: bootBody(offlineMake),
   css: (href) => readFileSync(join(staging, strip(href)), 'utf8'),
 });
